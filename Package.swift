@@ -1,0 +1,45 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Settings every Swift target shares.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Warden",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "warden", targets: ["warden"]),
+        .library(name: "WardenEngine", targets: ["WardenEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
+        ),
+        .target(name: "WardenLanguage", swiftSettings: strictSettings),
+        .target(name: "WardenMatching", dependencies: ["CPCRE2"], swiftSettings: strictSettings),
+        .target(
+            name: "WardenEngine",
+            dependencies: ["WardenLanguage", "WardenMatching"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "warden",
+            dependencies: [
+                "WardenEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "WardenLanguageTests", dependencies: ["WardenLanguage"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenMatchingTests", dependencies: ["WardenMatching"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenEngineTests", dependencies: ["WardenEngine"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenCLITests", dependencies: ["warden"], swiftSettings: strictSettings),
+    ]
+)

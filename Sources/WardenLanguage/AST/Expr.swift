@@ -1,0 +1,75 @@
+/// An expression node with its source range.
+public struct Expr: Sendable {
+    public indirect enum Kind: Sendable {
+        case string(String)
+        case integer(Int)
+        case decimal(Double)
+        case bool(Bool)
+        /// Seconds.
+        case duration(Int)
+        case list([Expr])
+        /// `{ key: value, … }`, only in test steps.
+        case object([Field])
+        /// A bare name: an event field, a list, a pattern, a `let`, a rule, or a word like `forever`.
+        case name(String)
+        /// `attrs.NAME`.
+        case attribute(String)
+        case regex(pattern: String, flags: String)
+        case unary(UnaryOperator, Expr)
+        case binary(BinaryOperator, Expr, Expr)
+        case contains(Expr, Quantifier, Expr)
+        case matches(Expr, Expr)
+        case inList(Expr, Expr)
+        case call(name: String, nameRange: SourceRange, arguments: [Argument])
+    }
+
+    public var kind: Kind
+    public var range: SourceRange
+
+    public init(_ kind: Kind, _ range: SourceRange) {
+        self.kind = kind
+        self.range = range
+    }
+
+    /// The name if this is a bare name.
+    public var nameValue: String? {
+        if case .name(let n) = kind { return n }
+        return nil
+    }
+}
+
+public enum UnaryOperator: String, Sendable {
+    case not, negate = "-"
+}
+
+public enum BinaryOperator: String, Sendable, CaseIterable {
+    case or, and
+    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+    case add = "+", subtract = "-", multiply = "*", divide = "/"
+
+    public var isComparison: Bool {
+        switch self {
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: true
+        default: false
+        }
+    }
+}
+
+/// `contains "s"`, `contains any L`, `contains all L`.
+public enum Quantifier: String, Sendable {
+    case one, any, all
+}
+
+/// A call argument, `label: value` or `value`.
+public struct Argument: Sendable {
+    public var label: String?
+    public var labelRange: SourceRange?
+    public var value: Expr
+}
+
+/// A `key: value` pair of an object literal.
+public struct Field: Sendable {
+    public var key: String
+    public var keyRange: SourceRange
+    public var value: Expr
+}

@@ -1,0 +1,169 @@
+/// Signatures of the built-in functions.
+extension Checker {
+    mutating func typeOfCall(_ name: String, _ nameRange: SourceRange, _ args: [Argument], _ e: Expr, _ context: Context) -> ValueType {
+        let positional = args.filter { $0.label == nil }.map(\.value)
+        var labeled: [String: Argument] = [:]
+        for arg in args {
+            guard let label = arg.label else { continue }
+            if labeled[label] != nil {
+                error("arguments", "'\(label):' is given twice", arg.labelRange ?? arg.value.range)
+            }
+            labeled[label] = arg
+        }
+        func arity(_ n: Int, _ shape: String) -> Bool {
+            if positional.count == n { return true }
+            error("arguments", "\(name) takes \(shape)", e.range)
+            return false
+        }
+        func allowLabels(_ allowed: Set<String>, _ shape: String) {
+            for arg in args where arg.label != nil && !allowed.contains(arg.label!) {
+                error("arguments", "\(name) has no '\(arg.label!):' argument; it takes \(shape)", arg.labelRange ?? arg.value.range,
+                      hint: Suggestion.hint(for: arg.label!, in: allowed))
+            }
+        }
+        switch name {
+        case "count", "distinct", "sum":
+            let shape = name == "count"
+                ? "(by: KEY, within: DURATION | per: PERIOD [, where: CONDITION])"
+                : "(FIELD, by: KEY, within: DURATION | per: PERIOD [, where: CONDITION])"
+            allowLabels(["by", "within", "per", "where"], shape)
+            if arity(name == "count" ? 0 : 1, shape), let field = positional.first {
+                let t = typeOf(field, context)
+                if name == "sum", !(t == .number || t == .duration || t == .any) {
+                    error("type-mismatch", "sum adds numbers, but this is a \(t.rawValue)", field.range)
+                }
+                if name == "distinct", !(t == .string || t == .stringList || t == .any || t == .number) {
+                    error("type-mismatch", "distinct counts values of a field, but this is a \(t.rawValue)", field.range)
+                }
+            }
+            checkCounterWindow(name, labeled, e, context, shape: shape)
+            return .number
+        case "near":
+            allowLabels(["within"], "(TEXT, LIST_A, LIST_B, within: N)")
+            if arity(3, "(TEXT, LIST_A, LIST_B, within: N)") {
+                expect(positional[0], .string, context, what: "near")
+                expectWordList(positional[1], context, what: "near")
+                expectWordList(positional[2], context, what: "near")
+            }
+            if let within = labeled["within"]?.value {
+                if case .integer(let n) = within.kind, n >= 0 {} else {
+                    error("type-mismatch", "near(…, within: N) takes a number of characters", within.range)
+                }
+            } else {
+                error("arguments", "near needs 'within: N' (characters)", e.range)
+            }
+            return .bool
+        case "hits":
+            allowLabels([], "(TEXT, LIST)")
+            if arity(2, "(TEXT, LIST)") {
+                expect(positional[0], .string, context, what: "hits")
+                expectWordList(positional[1], context, what: "hits")
+            }
+            return .number
+        case "len":
+            allowLabels([], "(VALUE)")
+            if arity(1, "(VALUE)") {
+                let t = typeOf(positional[0], context)
+                if ![.string, .stringList, .any].contains(t) {
+                    error("type-mismatch", "len measures a string or a list, not a \(t.rawValue)", positional[0].range)
+                }
+            }
+            return .number
+        case "fingerprint", "normalize":
+            allowLabels([], "(TEXT)")
+            if arity(1, "(TEXT)") { expect(positional[0], .string, context, what: name) }
+            return .string
+        case "fired":
+            allowLabels([], "(RULE)")
+            guard arity(1, "(RULE)") else { return .bool }
+            guard let rule = positional[0].nameValue, case .rule? = symbols[rule] else {
+                error("unknown-name", "fired(…) takes the name of a rule", positional[0].range, hint: nameHint(positional[0], kinds: .rules))
+                return .bool
+            }
+            if case .decide = context {
+                // Allowed: decide lines may ask which rules fired.
+            } else if let owner {
+                references[owner, default: []].append((rule, positional[0].range))
+            }
+            return .bool
+        case "at_least":
+            allowLabels([], "(N, CONDITION, …)")
+            guard positional.count >= 2 else {
+                error("arguments", "at_least takes (N, CONDITION, …)", e.range)
+                return .bool
+            }
+            if case .integer(let n) = positional[0].kind, n >= 0 {
+                if n > positional.count - 1 {
+                    diagnostics.append(.warning("constant-condition", "at_least(\(n), …) has only \(positional.count - 1) conditions: it is always false", at: e.range))
+                }
+            } else {
+                error("type-mismatch", "at_least's first argument is a whole number", positional[0].range)
+            }
+            for condition in positional.dropFirst() { expect(condition, .bool, context, what: "at_least") }
+            return .bool
+        case "active":
+            allowLabels([], "(ACTION, TARGET)")
+            guard arity(2, "(ACTION, TARGET)") else { return .bool }
+            guard let action = positional[0].nameValue, let spec = Vocabulary.actions[action], !spec.targets.isEmpty else {
+                let lasting = Vocabulary.actions.filter { !$0.value.targets.isEmpty }.keys.sorted()
+                error("unknown-name", "active(…) takes a penalty action with a target (\(lasting.joined(separator: ", ")))", positional[0].range,
+                      hint: positional[0].nameValue.flatMap { Suggestion.hint(for: $0, in: lasting) })
+                return .bool
+            }
+            expect(positional[1], .string, context, what: "active(\(action), …)")
+            return .bool
+        case "matches_format":
+            allowLabels([], "(CODE, \"CHANNEL\")")
+            if arity(2, "(CODE, \"CHANNEL\")") {
+                expect(positional[0], .string, context, what: "matches_format")
+                if case .string(let channel) = positional[1].kind {
+                    if Vocabulary.codeFormats[channel] == nil {
+                        error("unknown-name", "unknown channel \"\(channel)\" for a code format", positional[1].range,
+                              hint: Suggestion.hint(for: channel, in: Vocabulary.codeFormats.keys) ?? "channels are \(Vocabulary.codeFormats.keys.sorted().joined(separator: ", "))")
+                    }
+                } else {
+                    expect(positional[1], .string, context, what: "matches_format")
+                }
+            }
+            return .bool
+        default:
+            error("unknown-name", "unknown function '\(name)'", nameRange, hint: Suggestion.hint(for: name, in: Vocabulary.builtins))
+            return .none
+        }
+    }
+
+    mutating func checkCounterWindow(_ name: String, _ labeled: [String: Argument], _ e: Expr, _ context: Context, shape: String) {
+        if case .decide = context {
+            error("context", "counters are not available in decide lines", e.range)
+        }
+        if let by = labeled["by"]?.value {
+            let keys: [Expr] = if case .list(let items) = by.kind { items } else { [by] }
+            for key in keys {
+                let t = typeOf(key, context)
+                if [.wordList, .cidrList, .pattern, .bool].contains(t) {
+                    error("type-mismatch", "a counter key is a field or a value, not a \(t.rawValue)", key.range)
+                }
+            }
+        } else {
+            error("arguments", "\(name) needs 'by:' (the key to count per, such as account)", e.range)
+        }
+        switch (labeled["within"], labeled["per"]) {
+        case (let within?, nil):
+            if case .duration(let seconds) = within.value.kind, seconds > 0 {} else {
+                error("type-mismatch", "'within:' takes a duration such as 1d", within.value.range)
+            }
+        case (nil, let per?):
+            if let period = per.value.nameValue, Vocabulary.calendarPeriods[period] != nil {} else {
+                error("type-mismatch", "'per:' takes minute, hour, day or week", per.value.range,
+                      hint: per.value.nameValue.flatMap { Suggestion.hint(for: $0, in: Vocabulary.calendarPeriods.keys) })
+            }
+        case (.some, .some):
+            error("arguments", "\(name) takes either 'within:' or 'per:', not both", e.range)
+        case (nil, nil):
+            error("arguments", "\(name) needs a window: 'within: DURATION' or 'per: day'", e.range)
+        }
+        if let condition = labeled["where"]?.value {
+            expect(condition, .bool, context, what: "'where:'")
+        }
+    }
+}

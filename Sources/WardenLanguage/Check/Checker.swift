@@ -1,0 +1,333 @@
+import Foundation
+
+/// Resolves names and checks types across a whole rule set, and reports every problem it finds.
+///
+/// The checker reads the syntax only; it does not open list files or compile regexes (the engine's
+/// compiler does, and reports at the same places).
+public struct Checker {
+    enum Symbol {
+        case list(ListDecl)
+        case pattern(PatternDecl)
+        case letValue(LetDecl)
+        case rule(RuleDecl)
+    }
+
+    enum Context {
+        case rule(String)
+        case letValue
+        case decide
+    }
+
+    let syntax: RuleSetSyntax
+    var symbols: [String: Symbol] = [:]
+    var diagnostics: [Diagnostic] = []
+    var used: Set<String> = []
+    var letTypes: [String: ValueType] = [:]
+    var letsInProgress: Set<String> = []
+    /// Rule or let → the rules it names in `fired(…)`, and lets it reads.
+    var references: [String: [(name: String, range: SourceRange)]] = [:]
+    var owner: String?
+
+    public static func check(_ syntax: RuleSetSyntax) -> [Diagnostic] {
+        var checker = Checker(syntax: syntax)
+        checker.run()
+        return checker.diagnostics
+    }
+
+    mutating func run() {
+        declare()
+        if syntax.header == nil, let file = syntax.files.first {
+            diagnostics.append(.warning("missing-ruleset", "no 'ruleset NAME' declaration; the rule set is unnamed", at: SourceRange(file: file, bytes: 0..<0)))
+        }
+        if let tz = syntax.header?.timezone, TimeZone(identifier: tz.value) == nil {
+            diagnostics.append(.error("unknown-timezone", "unknown time zone '\(tz.value)'", at: tz.range, hint: "use an IANA name such as \"Asia/Shanghai\" or \"UTC\""))
+        }
+        for list in syntax.lists { checkList(list) }
+        for decl in syntax.lets where letTypes[decl.name.value] == nil {
+            _ = typeOfLet(decl)
+        }
+        for rule in syntax.rules { checkRule(rule) }
+        if let decide = syntax.decide { checkDecide(decide) }
+        for test in syntax.tests { checkTest(test) }
+        checkFiredCycles()
+        warnUnused()
+        warnShadowedRules()
+    }
+
+    // MARK: declarations
+
+    mutating func declare() {
+        func add(_ name: Located<String>, _ symbol: Symbol, kind: String) {
+            if let field = Vocabulary.fields[name.value] {
+                _ = field
+                diagnostics.append(.error("reserved-name", "'\(name.value)' is an event field and cannot name a \(kind)", at: name.range))
+                return
+            }
+            if Vocabulary.builtins.contains(name.value) || ["attrs", "score", "true", "false", "forever"].contains(name.value) {
+                diagnostics.append(.error("reserved-name", "'\(name.value)' is reserved and cannot name a \(kind)", at: name.range))
+                return
+            }
+            if let existing = symbols[name.value] {
+                let first = Self.range(of: existing)
+                diagnostics.append(.error("duplicate", "'\(name.value)' is already declared at \(first.file.path):\(first.start)", at: name.range))
+                return
+            }
+            symbols[name.value] = symbol
+        }
+        for l in syntax.lists { add(l.name, .list(l), kind: "list") }
+        for p in syntax.patterns { add(p.name, .pattern(p), kind: "pattern") }
+        for l in syntax.lets { add(l.name, .letValue(l), kind: "let") }
+        for r in syntax.rules { add(r.name, .rule(r), kind: "rule") }
+    }
+
+    static func range(of symbol: Symbol) -> SourceRange {
+        switch symbol {
+        case .list(let l): l.name.range
+        case .pattern(let p): p.name.range
+        case .letValue(let l): l.name.range
+        case .rule(let r): r.name.range
+        }
+    }
+
+    mutating func checkList(_ list: ListDecl) {
+        for option in list.options {
+            switch option.label {
+            case "except":
+                guard let name = option.value.nameValue, case .list(let other)? = symbols[name] else {
+                    error("type-mismatch", "'except:' takes the name of another word list", option.value.range, hint: nameHint(option.value, kinds: .lists))
+                    continue
+                }
+                used.insert(name)
+                if other.isCIDR || list.isCIDR {
+                    error("type-mismatch", "'except:' works on word lists, not address lists", option.value.range)
+                }
+                if name == list.name.value { error("type-mismatch", "a list cannot be its own exception", option.value.range) }
+            case "fold":
+                guard case .list(let items) = option.value.kind else {
+                    error("type-mismatch", "'fold:' takes a list of fold names such as [\"case\", \"width\"]", option.value.range)
+                    continue
+                }
+                for item in items {
+                    guard case .string(let fold) = item.kind, Vocabulary.folds.contains(fold) else {
+                        error("unknown-fold", "unknown fold \(item.range.text)", item.range, hint: "folds are \(Vocabulary.folds.joined(separator: ", "))")
+                        continue
+                    }
+                }
+            default:
+                let where_ = option.labelRange ?? option.value.range
+                error("unknown-option", "unknown list option '\(option.label ?? option.value.range.text)'", where_, hint: "list options are except: and fold:")
+            }
+        }
+        if case .words(let items) = list.source {
+            for item in items {
+                if case .string = item.kind { continue }
+                error("type-mismatch", "list entries are strings", item.range)
+            }
+        }
+        if case .cidr(let items) = list.source {
+            for item in items {
+                if case .string = item.kind { continue }
+                error("type-mismatch", "address ranges are strings such as \"203.0.113.0/24\"", item.range)
+            }
+        }
+    }
+
+    mutating func typeOfLet(_ decl: LetDecl) -> ValueType {
+        let name = decl.name.value
+        if let t = letTypes[name] { return t }
+        if letsInProgress.contains(name) {
+            error("cycle", "'\(name)' is defined in terms of itself", decl.name.range)
+            letTypes[name] = .any
+            return .any
+        }
+        letsInProgress.insert(name)
+        let saved = owner
+        owner = name
+        let t = typeOf(decl.value, .letValue)
+        owner = saved
+        letsInProgress.remove(name)
+        letTypes[name] = t
+        return t
+    }
+
+    mutating func checkRule(_ rule: RuleDecl) {
+        owner = rule.name.value
+        defer { owner = nil }
+        for type in rule.on where !Vocabulary.eventTypes.contains(type.value) {
+            error("unknown-name", "unknown event type '\(type.value)'", type.range, hint: Suggestion.hint(for: type.value, in: Vocabulary.eventTypes) ?? "event types are send, issue, redeem")
+        }
+        if let when = rule.when {
+            expect(when, .bool, .rule(rule.name.value), what: "'when'")
+            if case .bool(let b) = when.kind {
+                diagnostics.append(.warning("constant-condition", "this condition is always \(b)", at: when.range))
+            }
+        }
+        if let score = rule.score { expect(score, .number, .rule(rule.name.value), what: "'score'") }
+        for penalty in rule.penalties { checkPenalty(penalty) }
+        if let mode = rule.mode, !["enforce", "shadow"].contains(mode.value) {
+            error("unknown-name", "mode is 'enforce' or 'shadow', not '\(mode.value)'", mode.range, hint: Suggestion.hint(for: mode.value, in: ["enforce", "shadow"]))
+        }
+        if let rollout = rule.rollout, !(0...100).contains(rollout.value) {
+            error("out-of-range", "rollout is a percentage from 0% to 100%", rollout.range)
+        }
+    }
+
+    mutating func checkDecide(_ decide: DecideDecl) {
+        for line in decide.lines {
+            if !Vocabulary.verdicts.contains(line.verdict.value) {
+                error("unknown-name", "unknown verdict '\(line.verdict.value)'", line.verdict.range, hint: Suggestion.hint(for: line.verdict.value, in: Vocabulary.verdicts) ?? "verdicts are block, review, challenge")
+            }
+            expect(line.condition, .bool, .decide, what: "a decide line")
+        }
+    }
+
+    mutating func checkTest(_ test: TestDecl) {
+        for case .event(let step) in test.steps {
+            if !Vocabulary.eventTypes.contains(step.type.value) {
+                error("unknown-name", "unknown event type '\(step.type.value)'", step.type.range, hint: Suggestion.hint(for: step.type.value, in: Vocabulary.eventTypes))
+            }
+            for field in step.fields where !Vocabulary.eventKeys.contains(field.key) {
+                error("unknown-name", "unknown event key '\(field.key)'", field.keyRange, hint: Suggestion.hint(for: field.key, in: Vocabulary.eventKeys))
+            }
+            for expectation in step.expectations {
+                switch expectation.kind {
+                case .fired(let r), .notFired(let r):
+                    if case .rule? = symbols[r] { continue }
+                    if r == "penalty_in_force" { continue }
+                    error("unknown-name", "unknown rule '\(r)'", expectation.range, hint: Suggestion.hint(for: r, in: ruleNames))
+                case .penalty(let a) where Vocabulary.actions[a] == nil:
+                    error("unknown-name", "unknown penalty action '\(a)'", expectation.range, hint: Suggestion.hint(for: a, in: Vocabulary.actions.keys))
+                default: break
+                }
+            }
+        }
+    }
+
+    var ruleNames: [String] { syntax.rules.map(\.name.value) }
+
+    // MARK: penalties
+
+    mutating func checkPenalty(_ penalty: Expr) {
+        let name: String
+        let arguments: [Argument]
+        switch penalty.kind {
+        case .name(let n):
+            name = n
+            arguments = []
+        case .call(let n, _, let args):
+            name = n
+            arguments = args
+        default:
+            error("type-mismatch", "a penalty is an action such as revoke_code(code) or review", penalty.range)
+            return
+        }
+        guard let action = Vocabulary.actions[name] else {
+            error("unknown-name", "unknown penalty action '\(name)'", penalty.range, hint: Suggestion.hint(for: name, in: Vocabulary.actions.keys) ?? "actions are \(Vocabulary.actions.keys.sorted().joined(separator: ", "))")
+            return
+        }
+        let expected = (action.targets.isEmpty ? 0 : 1) + (action.takesDuration ? 1 : 0)
+        guard arguments.count == expected, arguments.allSatisfy({ $0.label == nil }) else {
+            let shape = action.targets.isEmpty ? name : "\(name)(\(action.targets[0])\(action.takesDuration ? ", DURATION" : ""))"
+            error("arguments", "'\(name)' is written \(shape)", penalty.range)
+            return
+        }
+        if let target = arguments.first?.value {
+            if target.nameValue.map(action.targets.contains) != true {
+                error("bad-target", "'\(name)' acts on \(action.targets.map { "'\($0)'" }.joined(separator: " or ")), not \(target.range.text)", target.range)
+            }
+        }
+        if action.takesDuration, let duration = arguments.last?.value { checkPenaltyDuration(duration) }
+    }
+
+    mutating func checkPenaltyDuration(_ e: Expr) {
+        switch e.kind {
+        case .duration: return
+        case .name("forever"): return
+        case .call("escalate", _, let steps) where !steps.isEmpty:
+            for (i, step) in steps.enumerated() {
+                if case .duration = step.value.kind, step.label == nil { continue }
+                if step.value.nameValue == "forever", i == steps.count - 1 { continue }
+                error("type-mismatch", "escalate(…) takes durations, with 'forever' allowed last", step.value.range)
+            }
+        default:
+            error("type-mismatch", "a penalty lasts a duration (1d), 'forever', or escalate(1d, 7d, …)", e.range)
+        }
+    }
+
+    // MARK: fired() graph
+
+    mutating func checkFiredCycles() {
+        // Expand lets so that a rule reading a let that reads fired(X) depends on X.
+        func ruleDependencies(_ name: String, seenLets: inout Set<String>) -> [(String, SourceRange)] {
+            var out: [(String, SourceRange)] = []
+            for ref in references[name] ?? [] {
+                switch symbols[ref.name] {
+                case .rule?: out.append((ref.name, ref.range))
+                case .letValue?:
+                    if seenLets.insert(ref.name).inserted {
+                        out += ruleDependencies(ref.name, seenLets: &seenLets).map { ($0.0, ref.range) }
+                    }
+                default: break
+                }
+            }
+            return out
+        }
+        var graph: [String: [(String, SourceRange)]] = [:]
+        for rule in syntax.rules {
+            var seen: Set<String> = []
+            graph[rule.name.value] = ruleDependencies(rule.name.value, seenLets: &seen)
+        }
+        var state: [String: Int] = [:]  // 1 visiting, 2 done
+        var reported = false
+        func visit(_ node: String, path: [String]) {
+            state[node] = 1
+            for (next, range) in graph[node] ?? [] where !reported {
+                if state[next] == 1 {
+                    let cycle = (path + [node]).drop(while: { $0 != next }) + [next]
+                    diagnostics.append(.error("cycle", "rules depend on each other through fired(): \(cycle.joined(separator: " → "))", at: range))
+                    reported = true
+                    return
+                }
+                if state[next] == nil { visit(next, path: path + [node]) }
+            }
+            state[node] = 2
+        }
+        for rule in syntax.rules where state[rule.name.value] == nil && !reported { visit(rule.name.value, path: []) }
+    }
+
+    // MARK: warnings
+
+    mutating func warnUnused() {
+        for list in syntax.lists where !used.contains(list.name.value) {
+            diagnostics.append(.warning("unused", "list '\(list.name.value)' is never used", at: list.name.range))
+        }
+        for pattern in syntax.patterns where !used.contains(pattern.name.value) {
+            diagnostics.append(.warning("unused", "pattern '\(pattern.name.value)' is never used", at: pattern.name.range))
+        }
+        for decl in syntax.lets where !used.contains(decl.name.value) {
+            diagnostics.append(.warning("unused", "'\(decl.name.value)' is never used", at: decl.name.range))
+        }
+    }
+
+    /// A rule with the same events and the same condition as an earlier one adds nothing to detection.
+    mutating func warnShadowedRules() {
+        var seen: [String: RuleDecl] = [:]
+        for rule in syntax.rules {
+            guard let when = rule.when else { continue }
+            let key = rule.on.map(\.value).sorted().joined(separator: ",") + "|" + Self.canonical(when.range.text)
+            if let earlier = seen[key] {
+                diagnostics.append(.warning("shadowed-rule", "rule '\(rule.name.value)' has the same events and condition as '\(earlier.name.value)'", at: rule.name.range))
+            } else {
+                seen[key] = rule
+            }
+        }
+    }
+
+    static func canonical(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
+    }
+
+    mutating func error(_ id: String, _ message: String, _ range: SourceRange, hint: String? = nil) {
+        diagnostics.append(.error(id, message, at: range, hint: hint))
+    }
+}

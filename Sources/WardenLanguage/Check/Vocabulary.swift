@@ -1,0 +1,67 @@
+/// The fixed names of the language: event fields, event types, verdicts, penalty actions, folds.
+public enum Vocabulary {
+    public static let eventTypes: [String] = ["send", "issue", "redeem"]
+    public static let verdicts: [String] = ["allow", "challenge", "review", "block"]
+
+    /// Event fields readable in expressions and their types.
+    public static let fields: [String: ValueType] = [
+        "id": .string, "type": .string, "ts": .number, "account": .string, "tier": .string,
+        "channel": .string, "ip": .string, "device": .string, "to": .stringList, "text": .string,
+        "code": .string, "ttl": .duration, "inviter": .string, "message": .string,
+    ]
+
+    /// Keys an event may carry (`message` is a rule-side alias for `id`, not an event key).
+    public static let eventKeys: Set<String> = [
+        "id", "type", "ts", "account", "tier", "channel", "ip", "device", "to", "text", "code", "ttl",
+        "inviter", "attrs",
+    ]
+
+    /// Penalty actions: the target field each takes (nil: no target), and whether it takes a duration.
+    public struct Action: Sendable {
+        public var targets: [String]
+        public var takesDuration: Bool
+    }
+
+    public static let actions: [String: Action] = [
+        "disable_generation": Action(targets: ["account", "inviter"], takesDuration: true),
+        "restrict_send": Action(targets: ["account", "inviter"], takesDuration: true),
+        "revoke_code": Action(targets: ["code"], takesDuration: false),
+        "delete_content": Action(targets: ["message"], takesDuration: false),
+        "warn": Action(targets: ["account", "inviter"], takesDuration: false),
+        "review": Action(targets: [], takesDuration: false),
+        "challenge": Action(targets: [], takesDuration: false),
+        "reject": Action(targets: [], takesDuration: false),
+    ]
+
+    public static let builtins: [String] = [
+        "count", "distinct", "sum", "near", "hits", "len", "fingerprint", "normalize", "fired", "at_least",
+        "active", "matches_format",
+    ]
+
+    public static let calendarPeriods: [String: Int] = ["minute": 60, "hour": 3600, "day": 86_400, "week": 604_800]
+
+    /// Code formats per channel: length range; alphabet is ASCII letters and digits.
+    public static let codeFormats: [String: ClosedRange<Int>] = [
+        "official_account": 8...12, "wework": 10...15, "third_party": 6...18, "api": 6...18,
+    ]
+
+    /// The folds of SPEC §3 a list can switch with `fold: [...]`, plus the boundary rule.
+    public static let folds: [String] = [
+        "width", "case", "diacritics", "traditional", "digits", "letters", "invisible", "noise", "repeats", "boundary",
+    ]
+}
+
+/// The static type of an expression.
+public enum ValueType: String, Sendable, Equatable {
+    case string, number, bool, duration
+    case stringList = "list of strings"
+    case wordList = "word list"
+    case cidrList = "address list"
+    case pattern
+    /// `attrs.NAME`, whose type is known only per event.
+    case any
+    /// A name that is not a value (`forever`, a rule name); only valid in special positions.
+    case none = "no value"
+
+    func accepts(_ other: ValueType) -> Bool { self == other || self == .any || other == .any }
+}

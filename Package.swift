@@ -33,6 +33,8 @@ let package = Package(
             name: "warden",
             dependencies: [
                 "WardenEngine",
+                "WardenLanguage",
+                "WardenMatching",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

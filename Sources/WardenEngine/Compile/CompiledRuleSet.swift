@@ -1,0 +1,49 @@
+import WardenMatching
+
+/// A rule set ready to evaluate: every name resolved, every list in one keyword automaton,
+/// every pattern JIT-compiled, rules in dependency order. Immutable and shared across threads.
+public struct CompiledRuleSet: Sendable {
+    public struct Info: Sendable, Equatable {
+        public var name: String
+        public var version: String?
+        public var timezone: String
+        /// `sha256:…` over the rule files and list files.
+        public var digest: String
+    }
+
+    public struct Rule: Sendable {
+        public var name: String
+        /// Declaration order, which indexes the fired flags of an evaluation.
+        var index: Int
+        public var description: String?
+        public var tags: [String]
+        var on: Set<Event.Kind>
+        var when: Eval
+        var score: Eval?
+        var penalties: [PenaltySpec]
+        public var shadow: Bool
+        /// Percentage of accounts it enforces for; nil means all.
+        public var rollout: Int?
+    }
+
+    public var info: Info
+    public internal(set) var rules: [Rule]
+    var decide: [(verdict: Verdict, condition: Eval)]
+    let matcher: KeywordMatcher
+    /// Names of the word lists in the matcher, for evidence (hidden literal lists have nil).
+    let listNames: [String?]
+}
+
+/// A penalty clause, compiled.
+struct PenaltySpec: Sendable {
+    enum Duration: Sendable {
+        case none
+        case fixed(Int)
+        case forever
+        /// Steps in seconds; nil is forever.
+        case escalate([Int?])
+    }
+    var action: String
+    var target: Field?
+    var duration: Duration
+}

@@ -1,0 +1,94 @@
+import WardenLanguage
+import WardenMatching
+
+/// The built-in functions of SPEC §2.
+extension Compiler {
+    func call(_ name: String, _ arguments: [Argument], _ e: Expr) -> Eval {
+        let positional = arguments.filter { $0.label == nil }.map(\.value)
+        func labeled(_ label: String) -> Expr? { arguments.first { $0.label == label }?.value }
+        switch name {
+        case "count", "distinct", "sum", "active":
+            // Parsed and checked now; the state behind them (counters, penalty ledger) is the
+            // next milestone. Refusing to compile beats answering with a made-up number.
+            error("not-implemented", "\(name)(…) is checked but not evaluated yet: counters and the penalty ledger are not built", e.range)
+            return { _ in .null }
+        case "near":
+            let scan = textHits(positional[0])
+            guard let a = wordList(positional[1]), let b = wordList(positional[2]),
+                case .integer(let within)? = labeled("within")?.kind
+            else { return { _ in .bool(false) } }
+            let names = (listNames[a], listNames[b])
+            let entries = (keywordLists[a].entries, keywordLists[b].entries)
+            return { ctx in
+                guard let (hits, field, text) = scan(ctx) else { return .bool(false) }
+                for x in hits[a] {
+                    for y in hits[b] {
+                        let gap = max(0, y.span.lowerBound - x.span.upperBound, x.span.lowerBound - y.span.upperBound)
+                        guard gap <= within else { continue }
+                        ctx.evidence.append(Evidence(kind: .keyword, field: field?.name, list: names.0, entry: entries.0[x.entry], pattern: nil, span: x.span, excerpt: Evidence.excerpt(text, x.span)))
+                        ctx.evidence.append(Evidence(kind: .keyword, field: field?.name, list: names.1, entry: entries.1[y.entry], pattern: nil, span: y.span, excerpt: Evidence.excerpt(text, y.span)))
+                        return .bool(true)
+                    }
+                }
+                return .bool(false)
+            }
+        case "hits":
+            let scan = textHits(positional[0])
+            guard let list = wordList(positional[1]) else { return { _ in .number(0) } }
+            return { ctx in
+                guard let (hits, _, _) = scan(ctx) else { return .number(0) }
+                return .number(Double(Set(hits[list].map(\.entry)).count))
+            }
+        case "len":
+            let f = expression(positional[0])
+            return { ctx in
+                switch f(ctx) {
+                case .string(let s): .number(Double(s.unicodeScalars.count))
+                case .strings(let items): .number(Double(items.count))
+                default: .null
+                }
+            }
+        case "normalize":
+            let f = expression(positional[0])
+            let normalizer = Normalizer(options: FoldOptions.all.textFolds)
+            return { ctx in f(ctx).string.map { .string(normalizer.fold($0).string) } ?? .null }
+        case "fingerprint":
+            let f = expression(positional[0])
+            let normalizer = Normalizer(options: FoldOptions.all.textFolds)
+            return { ctx in
+                guard let s = f(ctx).string else { return .null }
+                let h = FNV1a.hash(normalizer.fold(s).bytes)
+                let hex = String(h, radix: 16)
+                return .string(String(repeating: "0", count: 16 - hex.count) + hex)
+            }
+        case "fired":
+            guard let rule = positional.first?.nameValue, let index = ruleIndex[rule] else { return { _ in .bool(false) } }
+            dependencies.insert(index)
+            return { ctx in .bool(ctx.fired[index]) }
+        case "at_least":
+            guard case .integer(let n) = positional[0].kind else { return { _ in .bool(false) } }
+            let conditions = positional.dropFirst().map(expression)
+            return { ctx in
+                var count = 0
+                for condition in conditions where condition(ctx).isTrue {
+                    count += 1
+                    if count >= n { return .bool(true) }
+                }
+                return .bool(count >= n)
+            }
+        case "matches_format":
+            let code = expression(positional[0])
+            let channel = expression(positional[1])
+            return { ctx in
+                guard let c = code(ctx).string, let ch = channel(ctx).string, let lengths = Vocabulary.codeFormats[ch] else {
+                    return .bool(false)
+                }
+                let scalars = c.unicodeScalars
+                let alphanumeric = scalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+                return .bool(alphanumeric && lengths.contains(scalars.count))
+            }
+        default:
+            return { _ in .null }
+        }
+    }
+}

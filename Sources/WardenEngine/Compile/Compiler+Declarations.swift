@@ -1,0 +1,166 @@
+import Foundation
+import WardenLanguage
+import WardenMatching
+
+extension Compiler {
+    func compileLists() {
+        var pendingExcept: [(list: Int, other: String)] = []
+        for decl in syntax.lists {
+            let name = decl.name.value
+            switch decl.source {
+            case .words(let items):
+                let entries = items.compactMap { if case .string(let s) = $0.kind { s } else { nil } }
+                addWordList(decl, entries: entries, pendingExcept: &pendingExcept)
+            case .file(let path):
+                guard let lines = readListFile(path) else { continue }
+                addWordList(decl, entries: lines.map(\.text), pendingExcept: &pendingExcept)
+            case .cidr(let items):
+                var ranges: [AddressRange] = []
+                for item in items {
+                    guard case .string(let text) = item.kind else { continue }
+                    if let r = AddressRange(text) {
+                        ranges.append(r)
+                    } else {
+                        error("bad-cidr", "'\(text)' is not an address range (such as \"203.0.113.0/24\" or \"2001:db8::/32\")", item.range)
+                    }
+                }
+                cidrLists[name] = ranges
+            case .cidrFile(let path):
+                guard let lines = readListFile(path) else { continue }
+                var ranges: [AddressRange] = []
+                for line in lines {
+                    if let r = AddressRange(line.text) {
+                        ranges.append(r)
+                    } else {
+                        error("bad-cidr", "\(path.value):\(line.number): '\(line.text)' is not an address range", path.range)
+                    }
+                }
+                cidrLists[name] = ranges
+            }
+        }
+        for (list, other) in pendingExcept {
+            keywordLists[list].except = wordListIndex[other]
+        }
+    }
+
+    private func addWordList(_ decl: ListDecl, entries: [String], pendingExcept: inout [(list: Int, other: String)]) {
+        var folds = FoldOptions.all
+        for option in decl.options {
+            if option.label == "fold", case .list(let items) = option.value.kind {
+                folds = []
+                for case .string(let name) in items.map(\.kind) { folds.insert(FoldOptions.byName[name] ?? []) }
+            }
+            if option.label == "except", let other = option.value.nameValue {
+                pendingExcept.append((keywordLists.count, other))
+            }
+        }
+        wordListIndex[decl.name.value] = keywordLists.count
+        wordSets[decl.name.value] = Set(entries)
+        keywordLists.append(KeywordList(name: decl.name.value, entries: entries, folds: folds))
+        listNames.append(decl.name.value)
+    }
+
+    /// The hidden one-entry list behind `contains "literal"`, shared by equal literals.
+    func literalList(_ literal: String) -> Int {
+        if let index = literalLists[literal] { return index }
+        let index = keywordLists.count
+        keywordLists.append(KeywordList(name: "\"\(literal)\"", entries: [literal]))
+        listNames.append(nil)
+        literalLists[literal] = index
+        return index
+    }
+
+    /// Lines of a list file: one entry per line, blank lines and lines starting with `#` skipped.
+    func readListFile(_ path: Located<String>) -> [(number: Int, text: String)]? {
+        let declaringDirectory = (path.range.file.path as NSString).deletingLastPathComponent
+        if path.value.hasPrefix("/") {
+            error("list-file", "list file paths are relative to the rules file; '\(path.value)' is absolute", path.range)
+            return nil
+        }
+        let joined = ((declaringDirectory.isEmpty ? "." : declaringDirectory) as NSString).appendingPathComponent(path.value)
+        let resolved = URL(fileURLWithPath: joined).standardizedFileURL.resolvingSymlinksInPath().path
+        let rootResolved = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
+        guard resolved.hasPrefix(rootResolved.hasSuffix("/") ? rootResolved : rootResolved + "/") else {
+            error("list-file", "list file '\(path.value)' is outside the rule set's directory", path.range)
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: resolved) else {
+            let exists = FileManager.default.fileExists(atPath: resolved)
+            error("list-file", exists ? "cannot read list file '\(path.value)'" : "list file '\(path.value)' does not exist", path.range)
+            return nil
+        }
+        let bytes = [UInt8](data)
+        if let bad = RuleSetLoader.firstInvalidUTF8(bytes) {
+            error("encoding", "list file '\(path.value)' has invalid UTF-8 at byte \(bad)", path.range)
+            return nil
+        }
+        digest.update(path.value)
+        digest.update([0])
+        digest.update(bytes)
+        digest.update([0])
+        var lines: [(Int, String)] = []
+        var number = 0
+        for raw in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty || text.hasPrefix("#") { continue }
+            lines.append((number, text))
+        }
+        return lines
+    }
+
+    func compilePatterns() {
+        for decl in syntax.patterns {
+            if let regex = compileRegex(decl.pattern, flags: decl.flags, at: decl.regexRange) {
+                patterns[decl.name.value] = regex
+            }
+        }
+    }
+
+    /// Compiles a regex; a PCRE2 error is reported at its own column inside `/…/`.
+    func compileRegex(_ pattern: String, flags: String, at range: SourceRange) -> CompiledRegex? {
+        do {
+            return try CompiledRegex(pattern, flags: flags)
+        } catch {
+            let bodyStart = range.bytes.lowerBound + 1
+            let offset = min(bodyStart + (error.patternOffset ?? 0), range.bytes.upperBound - 1)
+            let at = SourceRange(file: range.file, bytes: offset..<(offset + 1))
+            diagnostics.append(.error("bad-regex", "regex does not compile: \(error.message)", at: at))
+            return nil
+        }
+    }
+
+    func compileRule(_ rule: RuleDecl) -> CompiledRuleSet.Rule {
+        let when: Eval = rule.when.map { expression($0) } ?? { @Sendable _ in .bool(false) }
+        let score = rule.score.map { expression($0) }
+        let penalties = rule.penalties.map(penalty)
+        return CompiledRuleSet.Rule(
+            name: rule.name.value, index: ruleIndex[rule.name.value]!, description: rule.description, tags: rule.tags,
+            on: Set(rule.on.compactMap { Event.Kind(rawValue: $0.value) }), when: when, score: score,
+            penalties: penalties, shadow: rule.mode?.value == "shadow", rollout: rule.rollout?.value)
+    }
+
+    func penalty(_ e: Expr) -> PenaltySpec {
+        switch e.kind {
+        case .name(let action):
+            return PenaltySpec(action: action, target: nil, duration: .none)
+        case .call(let action, _, let arguments):
+            let target = arguments.first?.value.nameValue.flatMap(Field.init(name:))
+            var duration = PenaltySpec.Duration.none
+            if arguments.count == 2 { duration = penaltyDuration(arguments[1].value) }
+            return PenaltySpec(action: action, target: target, duration: duration)
+        default:
+            return PenaltySpec(action: "review", target: nil, duration: .none)
+        }
+    }
+
+    func penaltyDuration(_ e: Expr) -> PenaltySpec.Duration {
+        switch e.kind {
+        case .duration(let seconds): return .fixed(seconds)
+        case .name("forever"): return .forever
+        case .call("escalate", _, let steps):
+            return .escalate(steps.map { if case .duration(let s) = $0.value.kind { s } else { nil } })
+        default: return .none
+        }
+    }
+}

@@ -1,0 +1,243 @@
+import WardenLanguage
+import WardenMatching
+
+/// Expressions to closures. Every name is resolved here, once; a closure does no lookups by name.
+extension Compiler {
+    func expression(_ e: Expr) -> Eval {
+        switch e.kind {
+        case .string(let s): return { _ in .string(s) }
+        case .integer(let n): return { _ in .number(Double(n)) }
+        case .decimal(let d): return { _ in .number(d) }
+        case .bool(let b): return { _ in .bool(b) }
+        case .duration(let seconds): return { _ in .number(Double(seconds)) }
+        case .list(let items):
+            let values = items.map(expression)
+            return { ctx in .strings(values.compactMap { $0(ctx).string }) }
+        case .object:
+            return { _ in .null }
+        case .attribute(let name):
+            return { ctx in
+                switch ctx.event.attrs[name] {
+                case .string(let s)?: .string(s)
+                case .number(let n)?: .number(n)
+                case .bool(let b)?: .bool(b)
+                case nil: .null
+                }
+            }
+        case .name(let name): return nameValue(name, e)
+        case .regex:
+            return { _ in .null }  // only meaningful on the right of `matches`
+        case .unary(.not, let operand):
+            let f = expression(operand)
+            return { ctx in .bool(!f(ctx).isTrue) }
+        case .unary(.negate, let operand):
+            let f = expression(operand)
+            return { ctx in f(ctx).number.map { .number(-$0) } ?? .null }
+        case .binary(let op, let l, let r): return binary(op, l, r)
+        case .contains(let subject, let quantifier, let needle): return contains(subject, quantifier, needle)
+        case .matches(let subject, let pattern): return matches(subject, pattern)
+        case .inList(let subject, let list): return inList(subject, list)
+        case .call(let name, _, let arguments): return call(name, arguments, e)
+        }
+    }
+
+    func nameValue(_ name: String, _ e: Expr) -> Eval {
+        if let field = Field(name: name) {
+            return { ctx in field.value(of: ctx.event, now: ctx.now) }
+        }
+        if name == "score" { return { ctx in .number(ctx.score) } }
+        if let decl = syntax.lets.first(where: { $0.name.value == name }) {
+            if let compiled = lets[name] {
+                dependencies.formUnion(compiled.rules)
+                return compiled.eval
+            }
+            if letsInProgress.contains(name) { return { _ in .null } }  // the checker reported the cycle
+            letsInProgress.insert(name)
+            let saved = dependencies
+            dependencies = []
+            let eval = expression(decl.value)
+            lets[name] = (eval, dependencies)
+            dependencies.formUnion(saved)
+            letsInProgress.remove(name)
+            return eval
+        }
+        // Lists and patterns are values only in the positions that take them.
+        return { _ in .null }
+    }
+
+    func binary(_ op: BinaryOperator, _ l: Expr, _ r: Expr) -> Eval {
+        let a = expression(l)
+        let b = expression(r)
+        switch op {
+        case .and: return { ctx in .bool(a(ctx).isTrue && b(ctx).isTrue) }
+        case .or: return { ctx in .bool(a(ctx).isTrue || b(ctx).isTrue) }
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+            return { ctx in .bool(Self.compare(op, a(ctx), b(ctx))) }
+        case .add, .subtract, .multiply, .divide:
+            return { ctx in
+                guard let x = a(ctx).number, let y = b(ctx).number else { return .null }
+                switch op {
+                case .add: return .number(x + y)
+                case .subtract: return .number(x - y)
+                case .multiply: return .number(x * y)
+                default: return y == 0 ? .null : .number(x / y)
+                }
+            }
+        }
+    }
+
+    /// Comparisons with null, or between different kinds, are false.
+    static func compare(_ op: BinaryOperator, _ x: Value, _ y: Value) -> Bool {
+        switch (x, y) {
+        case (.number(let p), .number(let q)):
+            switch op {
+            case .equal: return p == q
+            case .notEqual: return p != q
+            case .less: return p < q
+            case .lessEqual: return p <= q
+            case .greater: return p > q
+            default: return p >= q
+            }
+        case (.string(let p), .string(let q)):
+            switch op {
+            case .equal: return p == q
+            case .notEqual: return p != q
+            case .less: return p < q
+            case .lessEqual: return p <= q
+            case .greater: return p > q
+            default: return p >= q
+            }
+        case (.bool(let p), .bool(let q)):
+            return op == .equal ? p == q : op == .notEqual ? p != q : false
+        case (.strings(let p), .strings(let q)):
+            return op == .equal ? p == q : op == .notEqual ? p != q : false
+        default:
+            return false
+        }
+    }
+
+    /// The list a word-list position names: a declared list, or a literal `[…]` as a hidden list.
+    func wordList(_ e: Expr) -> Int? {
+        if let name = e.nameValue { return wordListIndex[name] }
+        if case .list(let items) = e.kind {
+            let entries = items.compactMap { if case .string(let s) = $0.kind { s } else { nil } }
+            let index = keywordLists.count
+            keywordLists.append(KeywordList(name: "[…]", entries: entries))
+            listNames.append(nil)
+            return index
+        }
+        return nil
+    }
+
+    /// Keyword hits of all lists in a text: the cached scan for a field, a fresh scan otherwise.
+    func textHits(_ subject: Expr) -> @Sendable (EvaluationContext) -> (hits: [[KeywordHit]], field: Field?, text: [Unicode.Scalar])? {
+        if let name = subject.nameValue, let field = Field(name: name), field != .to {
+            return { ctx in
+                guard let hits = ctx.hits(in: field) else { return nil }
+                return (hits, field, ctx.scalars(of: field))
+            }
+        }
+        let f = expression(subject)
+        return { ctx in
+            switch f(ctx) {
+            case .string(let s): return (ctx.matcher.scan(s), nil, Array(s.unicodeScalars))
+            case .strings(let items):
+                // A list field: its elements joined by a line break, which is noise to the matcher
+                // and ends every keyword, so no hit spans two elements.
+                let joined = items.joined(separator: "\n")
+                return (ctx.matcher.scan(joined), nil, Array(joined.unicodeScalars))
+            default: return nil
+            }
+        }
+    }
+
+    func contains(_ subject: Expr, _ quantifier: Quantifier, _ needle: Expr) -> Eval {
+        let scan = textHits(subject)
+        let list: Int
+        if quantifier == .one {
+            guard case .string(let literal) = needle.kind else {
+                // A computed needle: fold both sides and search.
+                let s = expression(subject)
+                let n = expression(needle)
+                return { ctx in
+                    guard let text = s(ctx).string, let word = n(ctx).string else { return .bool(false) }
+                    return .bool(!KeywordMatcher(lists: [KeywordList(name: "", entries: [word])]).scan(text)[0].isEmpty)
+                }
+            }
+            list = literalList(literal)
+        } else {
+            guard let index = wordList(needle) else { return { _ in .bool(false) } }
+            list = index
+        }
+        let entryCount = keywordLists[list].entries.count
+        let entries = keywordLists[list].entries
+        let listName = listNames[list]
+        return { ctx in
+            guard let (hits, field, text) = scan(ctx) else { return .bool(false) }
+            let found = hits[list]
+            let result: Bool
+            switch quantifier {
+            case .one, .any: result = !found.isEmpty
+            case .all: result = entryCount > 0 && Set(found.map(\.entry)).count == entryCount
+            }
+            if result {
+                for hit in found.prefix(8) {
+                    ctx.evidence.append(Evidence(
+                        kind: .keyword, field: field?.name, list: listName, entry: entries[hit.entry], pattern: nil,
+                        span: hit.span, excerpt: Evidence.excerpt(text, hit.span)))
+                }
+            }
+            return .bool(result)
+        }
+    }
+
+    func matches(_ subject: Expr, _ pattern: Expr) -> Eval {
+        let regex: CompiledRegex?
+        let label: String
+        switch pattern.kind {
+        case .name(let name):
+            regex = patterns[name]
+            label = name
+        case .regex(let body, let flags):
+            regex = compileRegex(body, flags: flags, at: pattern.range)
+            label = pattern.range.text
+        default:
+            regex = nil
+            label = ""
+        }
+        guard let regex else { return { _ in .bool(false) } }
+        let s = expression(subject)
+        let field = subject.nameValue.flatMap(Field.init(name:))
+        return { ctx in
+            guard let text = s(ctx).string else { return .bool(false) }
+            do throws(RegexError) {
+                guard let span = try regex.firstMatch(in: text) else { return .bool(false) }
+                ctx.evidence.append(Evidence(
+                    kind: .regex, field: field?.name, list: nil, entry: nil, pattern: label, span: span,
+                    excerpt: Evidence.excerpt(Array(text.unicodeScalars), span)))
+                return .bool(true)
+            } catch {
+                ctx.warnings.append("rule \(ctx.ruleName): pattern \(label): \(error.message); treated as no match")
+                return .bool(false)
+            }
+        }
+    }
+
+    func inList(_ subject: Expr, _ list: Expr) -> Eval {
+        let s = expression(subject)
+        if let name = list.nameValue, let ranges = cidrLists[name] {
+            return { ctx in
+                guard let text = s(ctx).string, let address = IPAddress(text) else { return .bool(false) }
+                return .bool(ranges.contains { $0.contains(address) })
+            }
+        }
+        if let name = list.nameValue, let set = wordSets[name] {
+            return { ctx in .bool(s(ctx).string.map(set.contains) ?? false) }
+        }
+        let l = expression(list)
+        return { ctx in
+            guard let x = s(ctx).string, case .strings(let items) = l(ctx) else { return .bool(false) }
+            return .bool(items.contains(x))
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import WardenLanguage
+import WardenMatching
+
+/// Turns checked syntax into a `CompiledRuleSet`: loads list files, compiles patterns, resolves
+/// every name, and orders rules so that `fired(R)` is known before it is read.
+///
+/// It runs the checker first and stops at its errors; problems only it can see (a list file that
+/// is missing, a regex PCRE2 refuses) are reported at the same kind of place.
+public final class Compiler {
+    let syntax: RuleSetSyntax
+    let root: String
+    var diagnostics: [Diagnostic] = []
+    var keywordLists: [KeywordList] = []
+    var listNames: [String?] = []
+    var wordListIndex: [String: Int] = [:]
+    var wordSets: [String: Set<String>] = [:]
+    var cidrLists: [String: [AddressRange]] = [:]
+    var patterns: [String: CompiledRegex] = [:]
+    var literalLists: [String: Int] = [:]
+    var lets: [String: (eval: Eval, rules: Set<Int>)] = [:]
+    var letsInProgress: Set<String> = []
+    var ruleIndex: [String: Int] = [:]
+    /// Rules named through `fired()` by the expression being compiled.
+    var dependencies: Set<Int> = []
+    var digest = SHA256()
+
+    init(syntax: RuleSetSyntax, root: String) {
+        self.syntax = syntax
+        self.root = root
+    }
+
+    /// Loads, checks and compiles the rule set at `path`.
+    public static func compile(path: String) -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
+        compile(RuleSetLoader.load(path: path))
+    }
+
+    public static func compile(_ loaded: RuleSetLoader.Loaded) -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
+        var diagnostics = loaded.diagnostics
+        if diagnostics.hasErrors { return (nil, diagnostics) }
+        diagnostics += Checker.check(loaded.syntax)
+        if diagnostics.hasErrors { return (nil, diagnostics) }
+        let compiler = Compiler(syntax: loaded.syntax, root: loaded.root)
+        let ruleSet = compiler.run()
+        diagnostics += compiler.diagnostics
+        return (diagnostics.hasErrors ? nil : ruleSet, diagnostics)
+    }
+
+    func run() -> CompiledRuleSet? {
+        for file in syntax.files {
+            digest.update((file.path as NSString).lastPathComponent)
+            digest.update([0])
+            digest.update(file.bytes)
+            digest.update([0])
+        }
+        compileLists()
+        compilePatterns()
+        for (i, rule) in syntax.rules.enumerated() { ruleIndex[rule.name.value] = i }
+        var rules: [CompiledRuleSet.Rule] = []
+        var ruleDependencies: [Set<Int>] = []
+        for rule in syntax.rules {
+            dependencies = []
+            rules.append(compileRule(rule))
+            ruleDependencies.append(dependencies)
+        }
+        let decide = (syntax.decide?.lines ?? []).map { line in
+            (verdict: Verdict(rawValue: line.verdict.value) ?? .allow, condition: expression(line.condition))
+        }
+        if diagnostics.hasErrors { return nil }
+        let order = Self.topologicalOrder(ruleDependencies)
+        let header = syntax.header
+        let info = CompiledRuleSet.Info(
+            name: header?.name.value ?? "unnamed", version: header?.version?.value,
+            timezone: header?.timezone?.value ?? "UTC", digest: "sha256:" + digest.hexDigest())
+        // Rules keep their declaration index: fired(R) reads the context's flags by it.
+        let ordered = order.map { rules[$0] }
+        return CompiledRuleSet(
+            info: info, rules: ordered, decide: decide, matcher: KeywordMatcher(lists: keywordLists), listNames: listNames)
+    }
+
+    /// Kahn's algorithm, stable: among rules whose dependencies are met, file order wins.
+    static func topologicalOrder(_ dependencies: [Set<Int>]) -> [Int] {
+        var order: [Int] = []
+        var done = Set<Int>()
+        while order.count < dependencies.count {
+            guard let next = dependencies.indices.first(where: { !done.contains($0) && dependencies[$0].isSubset(of: done) }) else {
+                break  // a cycle; the checker has reported it
+            }
+            order.append(next)
+            done.insert(next)
+        }
+        return order
+    }
+
+    func error(_ id: String, _ message: String, _ range: SourceRange?, hint: String? = nil) {
+        diagnostics.append(.error(id, message, at: range, hint: hint))
+    }
+}

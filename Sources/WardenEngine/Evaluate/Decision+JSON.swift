@@ -1,0 +1,99 @@
+extension Decision {
+    /// One line of JSON, keys in the order of SPEC §4.
+    public var json: String {
+        var w = JSONWriter()
+        w.raw("{\"id\":")
+        w.string(id)
+        w.raw(",\"type\":")
+        w.string(type.rawValue)
+        w.raw(",\"decision\":")
+        w.string(verdict.rawValue)
+        w.raw(",\"score\":")
+        w.number(score)
+        w.raw(",\"fired\":")
+        Self.write(fired, to: &w)
+        w.raw(",\"penalties\":[")
+        for (k, p) in penalties.enumerated() {
+            if k > 0 { w.raw(",") }
+            w.raw("{\"action\":")
+            w.string(p.action)
+            if let key = p.targetKey, let value = p.targetValue {
+                w.raw(",\"target\":{")
+                w.string(key)
+                w.raw(":")
+                w.string(value)
+                w.raw("}")
+            }
+            if p.forever {
+                w.raw(",\"until\":\"forever\"")
+            } else if let until = p.until {
+                w.raw(",\"until\":")
+                w.string(Timestamp.format(until))
+            }
+            w.raw(",\"rule\":")
+            w.string(p.rule)
+            w.raw("}")
+        }
+        w.raw("],\"shadow\":")
+        Self.write(shadow, to: &w)
+        w.raw(",\"ruleset\":{\"name\":")
+        w.string(ruleset.name)
+        if let version = ruleset.version {
+            w.raw(",\"version\":")
+            w.string(version)
+        }
+        w.raw(",\"digest\":")
+        w.string(ruleset.digest)
+        w.raw("}")
+        if !warnings.isEmpty {
+            w.raw(",\"warnings\":[")
+            for (k, warning) in warnings.enumerated() {
+                if k > 0 { w.raw(",") }
+                w.string(warning)
+            }
+            w.raw("]")
+        }
+        w.raw("}")
+        return w.output
+    }
+
+    static func write(_ rules: [FiredRule], to w: inout JSONWriter) {
+        w.raw("[")
+        for (k, f) in rules.enumerated() {
+            if k > 0 { w.raw(",") }
+            w.raw("{\"rule\":")
+            w.string(f.rule)
+            w.raw(",\"score\":")
+            w.number(f.score)
+            if !f.tags.isEmpty {
+                w.raw(",\"tags\":[")
+                for (t, tag) in f.tags.enumerated() {
+                    if t > 0 { w.raw(",") }
+                    w.string(tag)
+                }
+                w.raw("]")
+            }
+            w.raw(",\"evidence\":[")
+            for (e, ev) in f.evidence.enumerated() {
+                if e > 0 { w.raw(",") }
+                w.raw("{\"kind\":")
+                w.string(ev.kind.rawValue)
+                for (key, value) in [("field", ev.field), ("list", ev.list), ("entry", ev.entry), ("pattern", ev.pattern)] {
+                    guard let value else { continue }
+                    w.raw(",")
+                    w.string(key)
+                    w.raw(":")
+                    w.string(value)
+                }
+                if let span = ev.span { w.raw(",\"span\":[\(span.lowerBound),\(span.upperBound)]") }
+                if let excerpt = ev.excerpt {
+                    w.raw(",\"excerpt\":")
+                    w.string(excerpt)
+                }
+                w.raw("}")
+            }
+            w.raw("]}")
+        }
+        w.raw("]")
+    }
+}

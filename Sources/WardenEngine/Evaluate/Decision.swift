@@ -1,0 +1,41 @@
+/// The verdict scale; an action or an enforced penalty can only raise it.
+public enum Verdict: String, Sendable, Comparable, CaseIterable {
+    case allow, challenge, review, block
+
+    var rank: Int { Verdict.allCases.firstIndex(of: self)! }
+    public static func < (a: Verdict, b: Verdict) -> Bool { a.rank < b.rank }
+}
+
+/// What Warden answers for one event (SPEC §4).
+public struct Decision: Sendable {
+    public struct FiredRule: Sendable {
+        public var rule: String
+        public var score: Double
+        public var tags: [String]
+        public var evidence: [Evidence]
+    }
+
+    public struct Penalty: Sendable, Equatable {
+        public var action: String
+        /// `account`, `code` or `message`, with the value; nil for review, challenge, reject.
+        public var targetKey: String?
+        public var targetValue: String?
+        /// End of the penalty in seconds; nil when it does not last or lasts forever.
+        public var until: Double?
+        public var forever: Bool
+        public var rule: String
+    }
+
+    public var id: String
+    public var type: Event.Kind
+    public var verdict: Verdict
+    public var score: Double
+    public var fired: [FiredRule]
+    public var penalties: [Penalty]
+    public var shadow: [FiredRule]
+    public var ruleset: CompiledRuleSet.Info
+    /// Problems met while evaluating (a regex that hit its match limit); the decision stands.
+    public var warnings: [String]
+
+    public func fired(_ rule: String) -> Bool { fired.contains { $0.rule == rule } }
+}

@@ -1,0 +1,47 @@
+import WardenMatching
+
+/// The state of one event's evaluation: the event, cached keyword scans, which rules fired,
+/// and the evidence gathered by the rule being evaluated.
+///
+/// One per event, used by one thread; never shared.
+final class EvaluationContext {
+    let event: Event
+    let matcher: KeywordMatcher
+    /// Event time in seconds (the event's `ts`, or the checker's clock).
+    let now: Double
+    /// Keyword hits per text field slot, scanned on first use.
+    private var scans: [[[KeywordHit]]?]
+    private var originals: [[Unicode.Scalar]?]
+    var fired: [Bool]
+    var evidence: [Evidence] = []
+    var warnings: [String] = []
+    /// The enforced score, readable in `decide`.
+    var score: Double = 0
+    /// The rule being evaluated, for warnings.
+    var ruleName = ""
+
+    init(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int) {
+        self.event = event
+        self.matcher = matcher
+        self.now = now
+        self.scans = Array(repeating: nil, count: Field.allCases.count)
+        self.originals = Array(repeating: nil, count: Field.allCases.count)
+        self.fired = Array(repeating: false, count: ruleCount)
+    }
+
+    /// All list hits in a field, scanned once per event whatever the number of rules that ask.
+    func hits(in field: Field) -> [[KeywordHit]]? {
+        if let cached = scans[field.rawValue] { return cached }
+        guard case .string(let text) = field.value(of: event, now: now) else { return nil }
+        let result = matcher.scan(text)
+        scans[field.rawValue] = result
+        return result
+    }
+
+    func scalars(of field: Field) -> [Unicode.Scalar] {
+        if let cached = originals[field.rawValue] { return cached }
+        let s: [Unicode.Scalar] = if case .string(let text) = field.value(of: event, now: now) { Array(text.unicodeScalars) } else { [] }
+        originals[field.rawValue] = s
+        return s
+    }
+}

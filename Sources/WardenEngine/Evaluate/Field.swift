@@ -1,0 +1,30 @@
+/// The event fields a rule can read, resolved at compile time to an accessor.
+enum Field: Int, CaseIterable, Sendable {
+    case id, type, ts, account, tier, channel, ip, device, to, text, code, ttl, inviter, message
+
+    init?(name: String) {
+        guard let f = Field.allCases.first(where: { "\($0)" == name }) else { return nil }
+        self = f
+    }
+
+    var name: String { "\(self)" }
+
+    func value(of e: Event, now: Double) -> Value {
+        func s(_ v: String?) -> Value { v.map(Value.string) ?? .null }
+        switch self {
+        case .id, .message: return .string(e.id)
+        case .type: return .string(e.type.rawValue)
+        case .ts: return .number(e.ts ?? now)
+        case .account: return .string(e.account)
+        case .tier: return s(e.tier)
+        case .channel: return s(e.channel)
+        case .ip: return s(e.ip)
+        case .device: return s(e.device)
+        case .to: return e.to.map(Value.strings) ?? .null
+        case .text: return s(e.text)
+        case .code: return s(e.code)
+        case .ttl: return e.ttl.map(Value.number) ?? .null
+        case .inviter: return s(e.inviter)
+        }
+    }
+}

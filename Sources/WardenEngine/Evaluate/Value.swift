@@ -1,0 +1,34 @@
+/// A run-time value. Durations are numbers of seconds; a field absent from an event is `null`.
+public enum Value: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case strings([String])
+
+    var isTrue: Bool { self == .bool(true) }
+
+    var number: Double? {
+        if case .number(let n) = self { return n }
+        return nil
+    }
+
+    var string: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    /// A short readable form for explain traces and messages.
+    public var display: String {
+        switch self {
+        case .null: "null"
+        case .bool(let b): String(b)
+        case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        case .string(let s): JSONWriter.quote(s)
+        case .strings(let list): "[" + list.map(JSONWriter.quote).joined(separator: ", ") + "]"
+        }
+    }
+}
+
+/// A compiled expression: a closure over the evaluation context, with every name resolved.
+typealias Eval = @Sendable (EvaluationContext) -> Value

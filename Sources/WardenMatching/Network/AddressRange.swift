@@ -1,0 +1,69 @@
+import Glibc
+
+/// An IPv4 or IPv6 address as 128 bits; IPv4 is mapped to `::ffff:a.b.c.d`.
+public struct IPAddress: Sendable, Hashable, Comparable {
+    public var high: UInt64
+    public var low: UInt64
+
+    public init?(_ text: String) {
+        var v6 = in6_addr()
+        var v4 = in_addr()
+        if text.contains(":") {
+            guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
+            let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+            self.init(bytes: bytes)
+        } else {
+            guard inet_pton(AF_INET, text, &v4) == 1 else { return nil }
+            let bytes = withUnsafeBytes(of: &v4) { Array($0) }
+            self.init(bytes: [UInt8](repeating: 0, count: 10) + [0xFF, 0xFF] + bytes)
+        }
+    }
+
+    init(bytes: [UInt8]) {
+        var h: UInt64 = 0
+        var l: UInt64 = 0
+        for i in 0..<8 { h = h << 8 | UInt64(bytes[i]) }
+        for i in 8..<16 { l = l << 8 | UInt64(bytes[i]) }
+        high = h
+        low = l
+    }
+
+    public static func < (a: IPAddress, b: IPAddress) -> Bool { (a.high, a.low) < (b.high, b.low) }
+}
+
+/// An address range written `203.0.113.0/24` or `2001:db8::/32` (a bare address is a /32 or /128).
+public struct AddressRange: Sendable, Hashable {
+    public var first: IPAddress
+    public var last: IPAddress
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let address = IPAddress(String(parts[0])) else { return nil }
+        let isV4 = !parts[0].contains(":")
+        let maxPrefix = isV4 ? 32 : 128
+        var prefix = maxPrefix
+        if parts.count == 2 {
+            guard let p = Int(parts[1]), (0...maxPrefix).contains(p) else { return nil }
+            prefix = p
+        }
+        let bits = (isV4 ? 96 : 0) + prefix
+        let (hMask, lMask) = Self.mask(bits)
+        first = IPAddress(high: address.high & hMask, low: address.low & lMask)
+        last = IPAddress(high: first.high | ~hMask, low: first.low | ~lMask)
+    }
+
+    public func contains(_ address: IPAddress) -> Bool { first <= address && address <= last }
+
+    static func mask(_ bits: Int) -> (UInt64, UInt64) {
+        let h: UInt64 = bits >= 64 ? ~0 : (bits == 0 ? 0 : ~0 << UInt64(64 - bits))
+        let l: UInt64 = bits <= 64 ? 0 : (bits >= 128 ? ~0 : ~0 << UInt64(128 - bits))
+        return (h, l)
+    }
+}
+
+extension IPAddress {
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+}

@@ -1,0 +1,35 @@
+/// The folds of SPEC §3 that a word list applies, switchable per list with `fold: [...]`.
+public struct FoldOptions: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+
+    /// Full-width forms to ASCII, ideographic space to space.
+    public static let width = FoldOptions(rawValue: 1 << 0)
+    public static let caseFold = FoldOptions(rawValue: 1 << 1)
+    public static let diacritics = FoldOptions(rawValue: 1 << 2)
+    public static let traditional = FoldOptions(rawValue: 1 << 3)
+    public static let digits = FoldOptions(rawValue: 1 << 4)
+    public static let letters = FoldOptions(rawValue: 1 << 5)
+    /// Zero-width and other format characters, variation selectors, combining marks removed.
+    public static let invisible = FoldOptions(rawValue: 1 << 6)
+    /// Spaces, punctuation, symbols and emoji skipped between keyword characters.
+    public static let noise = FoldOptions(rawValue: 1 << 7)
+    /// Runs of one non-digit character collapse to one.
+    public static let repeats = FoldOptions(rawValue: 1 << 8)
+    /// ASCII keywords do not match inside ASCII words.
+    public static let boundary = FoldOptions(rawValue: 1 << 9)
+
+    public static let all: FoldOptions = [
+        .width, .caseFold, .diacritics, .traditional, .digits, .letters, .invisible, .noise, .repeats, .boundary,
+    ]
+
+    /// The language's names for the folds, as written in `fold: [...]`.
+    public static let byName: [String: FoldOptions] = [
+        "width": .width, "case": .caseFold, "diacritics": .diacritics, "traditional": .traditional,
+        "digits": .digits, "letters": .letters, "invisible": .invisible, "noise": .noise, "repeats": .repeats,
+        "boundary": .boundary,
+    ]
+
+    /// Every fold except the boundary rule changes the text itself.
+    public var textFolds: FoldOptions { subtracting(.boundary) }
+}

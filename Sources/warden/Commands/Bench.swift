@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import WardenEngine
+import WardenMatching
+
+/// `warden bench`: throughput of `check` on sample events and of keyword matching on a corpus.
+///
+/// Numbers only mean something next to a peer measured in the same run on the same machine:
+/// `Benchmarks/run.sh` runs this and `grep -F` side by side.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure check and keyword-matching throughput.")
+
+    @OptionGroup var ruleSet: RuleSetOptions
+
+    @Option(help: "JSONL events to check (each pass starts from the first).")
+    var events: String = "samples/events.jsonl"
+
+    @Option(help: "Seconds to spend on check throughput.")
+    var seconds: Double = 3
+
+    @Option(help: "A word list, one entry per line, for keyword throughput.")
+    var words: String?
+
+    @Option(help: "A UTF-8 text corpus, one document per line, for keyword throughput.")
+    var corpus: String?
+
+    @Flag(help: "Match words exactly (no folds), as grep -F does.")
+    var exact = false
+
+    func run() throws {
+        try benchCheck()
+        if let words, let corpus { try benchKeywords(words: words, corpus: corpus) }
+    }
+
+    func benchCheck() throws {
+        let engine = Engine(ruleSet: try ruleSet.load())
+        guard let data = FileManager.default.contents(atPath: events) else {
+            Output.error("warden: cannot read '\(events)'")
+            throw ExitCode(2)
+        }
+        let decoder = EventDecoder()
+        let parsed = String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
+            try? decoder.decode(line: String($0)).event
+        }
+        guard !parsed.isEmpty else { return }
+        var latencies: [Double] = []
+        var count = 0
+        let start = Date()
+        var fired = 0
+        while Date().timeIntervalSince(start) < seconds {
+            for event in parsed {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                let decision = engine.check(event, now: 0)
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                fired += decision.fired.count
+                latencies.append(Double(t1 - t0) / 1000)
+                count += 1
+            }
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        latencies.sort()
+        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        Output.line(String(format: "check: %d events in %.2f s = %.0f events/s on one core; latency p50 %.1f µs, p99 %.1f µs (%d rules fired)",
+                           count, elapsed, Double(count) / elapsed, percentile(0.5), percentile(0.99), fired))
+    }
+
+    func benchKeywords(words: String, corpus: String) throws {
+        guard let w = FileManager.default.contents(atPath: words), let c = FileManager.default.contents(atPath: corpus) else {
+            Output.error("warden: cannot read '\(words)' or '\(corpus)'")
+            throw ExitCode(2)
+        }
+        let entries = String(decoding: w, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        let buildStart = Date()
+        let matcher = KeywordMatcher(lists: [KeywordList(name: "words", entries: entries, folds: exact ? [] : .all)])
+        let buildTime = Date().timeIntervalSince(buildStart)
+        let lines = String(decoding: c, as: UTF8.self).split(separator: "\n").map(String.init)
+        var best = Double.infinity
+        var matches = 0
+        var matchingLines = 0
+        for _ in 0..<3 {
+            matches = 0
+            matchingLines = 0
+            let t0 = Date()
+            for line in lines {
+                let n = matcher.scan(line)[0].count
+                matches += n
+                if n > 0 { matchingLines += 1 }
+            }
+            best = min(best, Date().timeIntervalSince(t0))
+        }
+        let mib = Double(c.count) / 1_048_576
+        Output.line(String(format: "keywords: %d words built in %.2f s; %.1f MiB in %.3f s = %.1f MiB/s (%@; best of 3); %d lines with a match, %d matches",
+                           entries.count, buildTime, mib, best, mib / best, exact ? "exact" : "all folds", matchingLines, matches))
+    }
+}

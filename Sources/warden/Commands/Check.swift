@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import WardenEngine
+
+/// `warden check`: decisions as JSONL for one event or a JSONL stream, in order.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Decide events: one JSON event as the argument, or JSON Lines on stdin ('-' or no argument).")
+
+    @OptionGroup var ruleSet: RuleSetOptions
+
+    @Argument(help: "One event as JSON, a JSONL file, or '-' for stdin (the default).")
+    var event: String = "-"
+
+    @Flag(help: "Unknown top-level event keys are errors instead of being ignored.")
+    var strict = false
+
+    func run() throws {
+        let engine = Engine(ruleSet: try ruleSet.load())
+        let decoder = EventDecoder(strict: strict)
+        var out = BufferedOutput()
+        var bad = 0
+        var unknownKeys = 0
+        let source: String
+        let lines: AnySequence<String>
+        if event.hasPrefix("{") {
+            source = "<argument>"
+            lines = AnySequence([event])
+        } else if event == "-" {
+            source = "<stdin>"
+            lines = AnySequence(StandardInputLines())
+        } else {
+            source = event
+            guard let data = FileManager.default.contents(atPath: event) else {
+                Output.error("warden: cannot read '\(event)'")
+                throw ExitCode(2)
+            }
+            lines = AnySequence(String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        }
+        var number = 0
+        for line in lines {
+            number += 1
+            if line.allSatisfy(\.isWhitespace) { continue }
+            do throws(EventError) {
+                let decoded = try decoder.decode(line: line, file: source, line: number)
+                unknownKeys += decoded.unknownKeys.count
+                let decision = engine.check(decoded.event, now: Date().timeIntervalSince1970)
+                out.line(decision.json)
+            } catch {
+                bad += 1
+                var w = JSONWriter()
+                w.value(.object([("error", .string(error.message)), ("line", .number(Double(number)))] + (error.key.map { [("key", JSONValue.string($0))] } ?? [])))
+                out.line(w.output)
+                out.flush()
+                Output.error(error.description)
+                if strict { break }
+            }
+        }
+        out.flush()
+        if unknownKeys > 0 { Output.error("warden: ignored \(unknownKeys) unknown event key\(unknownKeys == 1 ? "" : "s") (use --strict to refuse them)") }
+        if bad > 0 { throw ExitCode(2) }
+    }
+}
+
+/// Lines of standard input, read lazily so a stream is answered as it arrives.
+struct StandardInputLines: Sequence, IteratorProtocol {
+    mutating func next() -> String? { readLine(strippingNewline: true) }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import WardenEngine
+import WardenLanguage
+
+/// `--rules PATH`, shared by every command that reads a rule set.
+struct RuleSetOptions: ParsableArguments {
+    @Option(name: .long, help: "A .rules file or a directory of them.")
+    var rules: String = "./rules"
+
+    /// Compiles the rule set; prints its diagnostics and exits 1 on errors.
+    func load(showWarnings: Bool = false) throws -> CompiledRuleSet {
+        let (ruleSet, diagnostics) = Compiler.compile(path: rules)
+        let renderer = DiagnosticRenderer(color: Output.stderrIsTerminal)
+        for d in diagnostics where d.severity == .error || showWarnings {
+            Output.error(renderer.render(d))
+        }
+        guard let ruleSet else {
+            let count = diagnostics.filter { $0.severity == .error }.count
+            Output.error("warden: the rule set has \(count) error\(count == 1 ? "" : "s"); run 'warden lint' for details")
+            throw ExitCode(1)
+        }
+        return ruleSet
+    }
+}

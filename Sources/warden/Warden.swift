@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+
+/// `warden`: exit 0 on success, 1 for rule errors or failed tests, 2 for usage or input errors.
+@main
+struct Warden: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "warden",
+        abstract: "Risk-control rules for invite codes and the messages that carry them.",
+        subcommands: [Check.self, Lint.self, Bench.self]
+    )
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            // argument-parser exits 64 (EX_USAGE) on usage errors; the contract says 2.
+            if exitCode(for: error) == .validationFailure {
+                Output.error(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}

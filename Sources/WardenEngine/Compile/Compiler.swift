@@ -35,6 +35,13 @@ public final class Compiler {
         compile(RuleSetLoader.load(path: path))
     }
 
+    /// Compiles rules held in memory (tests, embedding); `file(…)` paths resolve against `root`.
+    public static func compile(source: String, path: String = "inline.rules", root: String = ".") -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
+        var syntax = RuleSetSyntax()
+        let diagnostics = Parser.parse(SourceFile(path: path, text: source), into: &syntax)
+        return compile(RuleSetLoader.Loaded(syntax: syntax, diagnostics: diagnostics, root: root))
+    }
+
     public static func compile(_ loaded: RuleSetLoader.Loaded) -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
         var diagnostics = loaded.diagnostics
         if diagnostics.hasErrors { return (nil, diagnostics) }

@@ -95,8 +95,8 @@ public struct Lexer {
     private var regexAllowed: Bool {
         switch previous {
         case .identifier: Self.regexAfterWords.contains(previousText)
-        case .string, .integer, .decimal, .duration, .regex, .rightParen, .rightBracket, .rightBrace: false
-        default: true
+        case .assign, .leftParen, .comma, .leftBracket, .colon, .end: true
+        default: false
         }
     }
 

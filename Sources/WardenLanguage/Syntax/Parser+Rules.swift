@@ -13,11 +13,12 @@ extension Parser {
             {
                 throw unexpected(expected: "'}' to close rule '\(name.value)'")
             }
+            let start = index
             do throws(Diagnostic) {
                 try parseClause(into: &rule, seen: &seen)
             } catch {
                 record(error)
-                synchronize(to: Self.clauseKeywords, stopAt: .rightBrace)
+                synchronize(to: Self.clauseKeywords.union(Self.declarationKeywords), stopAt: .rightBrace, from: start)
             }
         }
         advance()
@@ -65,13 +66,14 @@ extension Parser {
         var lines: [DecideDecl.Line] = []
         while current.kind != .rightBrace {
             if current.kind == .end { throw unexpected(expected: "'}' to close 'decide'") }
+            let start = index
             do throws(Diagnostic) {
                 let verdict = try expectName("a verdict (block, review, challenge)")
                 try expectKeyword("when")
                 lines.append(DecideDecl.Line(verdict: verdict, condition: try parseExpression()))
             } catch {
                 record(error)
-                synchronize(to: ["block", "review", "challenge", "allow"], stopAt: .rightBrace)
+                synchronize(to: ["block", "review", "challenge", "allow"], stopAt: .rightBrace, from: start)
             }
         }
         advance()
@@ -84,11 +86,12 @@ extension Parser {
         var steps: [TestStep] = []
         while current.kind != .rightBrace {
             if current.kind == .end { throw unexpected(expected: "'}' to close test \"\(name.value)\"") }
+            let start = index
             do throws(Diagnostic) {
                 steps.append(try parseStep())
             } catch {
                 record(error)
-                synchronize(to: ["send", "issue", "redeem", "after"], stopAt: .rightBrace)
+                synchronize(to: ["send", "issue", "redeem", "after"], stopAt: .rightBrace, from: start)
             }
         }
         advance()

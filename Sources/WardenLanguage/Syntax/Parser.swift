@@ -105,13 +105,14 @@ public struct Parser {
         if current.kind == .invalid, diagnostics.contains(where: { $0.range?.bytes.lowerBound == current.bytes.lowerBound }) {
             return
         }
-        if let last = diagnostics.last, last.range == d.range { return }
+        if let last = diagnostics.last, last.range == d.range, last.message == d.message { return }
         diagnostics.append(d)
     }
 
     /// Skips to the next token that starts a line and is one of `words`, or to `stop`.
-    mutating func synchronize(to words: Set<String>, stopAt stop: Token.Kind? = nil) {
-        if current.kind != .end { advance() }
+    /// Always moves past `start` (the token the failed production began at), so recovery makes progress.
+    mutating func synchronize(to words: Set<String>, stopAt stop: Token.Kind? = nil, from start: Int) {
+        if index == start, current.kind != .end { advance() }
         while current.kind != .end {
             if let stop, current.kind == stop { return }
             if current.kind == .identifier, words.contains(current.text), startsLine(current) { return }
@@ -123,11 +124,12 @@ public struct Parser {
 
     mutating func parseFile(into syntax: inout RuleSetSyntax) {
         while current.kind != .end {
+            let start = index
             do throws(Diagnostic) {
                 try parseDeclaration(into: &syntax)
             } catch {
                 record(error)
-                synchronize(to: Self.declarationKeywords)
+                synchronize(to: Self.declarationKeywords, from: start)
             }
         }
     }

@@ -1,0 +1,120 @@
+import Testing
+@testable import WardenMatching
+
+@Suite struct NormalizerTests {
+    @Test func widthCaseInvisibleNoiseAndRepeatsWithOffsets() {
+        let folded = Normalizer(options: FoldOptions.all.textFolds).fold("ＡＢ\u{200B}c 加加微-信")
+        #expect(folded.string == "abc加微信")
+        // 加 (folded byte 3) came from scalar 5; its repeat widened the span to 5..<7.
+        #expect(folded.originalSpan(of: 3..<6) == 5..<7)
+        // 信 came from scalar 9 (after the dash at 8).
+        #expect(folded.originalSpan(of: 9..<12) == 9..<10)
+    }
+
+    @Test func digitsNeverCollapseAndEmptyFoldsKeepText() {
+        #expect(Normalizer(options: FoldOptions.all.textFolds).fold("1100元元").string == "1100元")
+        #expect(Normalizer(options: []).fold("ＡＢ c").string == "ＡＢ c")
+    }
+}
+
+@Suite struct AhoCorasickTests {
+    /// Every occurrence found by brute force, as (pattern, end).
+    func bruteForce(_ patterns: [[UInt8]], _ text: [UInt8]) -> [[Int]] {
+        var out: [[Int]] = []
+        for (p, pattern) in patterns.enumerated() where !pattern.isEmpty && pattern.count <= text.count {
+            for start in 0...(text.count - pattern.count) where Array(text[start..<(start + pattern.count)]) == pattern {
+                out.append([p, start + pattern.count])
+            }
+        }
+        return out.sorted { ($0[1], $0[0]) < ($1[1], $1[0]) }
+    }
+
+    @Test func agreesWithBruteForceOnRandomInputs() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let alphabet: [UInt8] = [97, 98, 99, 0xE4]
+            let patterns = (0..<Int.random(in: 1...12, using: &rng)).map { _ in
+                (0..<Int.random(in: 1...4, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            }
+            let text = (0..<Int.random(in: 0...60, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let automaton = AhoCorasick(patterns: patterns)
+            var found: [[Int]] = []
+            automaton.scan(text) { found.append([Int($0), $1]) }
+            found.sort { ($0[1], $0[0]) < ($1[1], $1[0]) }
+            #expect(found == bruteForce(patterns, text), "patterns \(patterns) text \(text)")
+        }
+    }
+}
+
+@Suite struct KeywordMatcherTests {
+    @Test func spansPointAtTheOriginalCharacters() {
+        let matcher = KeywordMatcher(lists: [KeywordList(name: "w", entries: ["加微信", "刷单"])])
+        let hits = matcher.scan("来 加🌟微-信 兼职刷单")[0]
+        #expect(hits.map(\.entry) == [0, 1])
+        #expect(hits.map(\.span) == [2..<7, 10..<12])
+    }
+
+    @Test func exceptDropsHitsCoveredByTheAllowList() {
+        let matcher = KeywordMatcher(lists: [
+            KeywordList(name: "safe", entries: ["微信红包封面"]),
+            KeywordList(name: "reward", entries: ["红包"], except: 0),
+        ])
+        #expect(matcher.scan("微信红包封面")[1].isEmpty)
+        #expect(matcher.scan("微信红包封面, 还有红包")[1].map(\.span) == [10..<12])
+    }
+
+    @Test func asciiBoundary() {
+        let on = KeywordMatcher(lists: [KeywordList(name: "w", entries: ["sex"])])
+        #expect(on.scan("essex county")[0].isEmpty)
+        #expect(on.scan("my SEX.")[0].count == 1)
+        #expect(on.scan("性sex性")[0].count == 1)
+        let off = KeywordMatcher(lists: [KeywordList(name: "w", entries: ["sex"], folds: FoldOptions.all.subtracting(.boundary))])
+        #expect(off.scan("essex")[0].count == 1)
+    }
+
+    @Test func emptyFoldsMatchExactly() {
+        let matcher = KeywordMatcher(lists: [KeywordList(name: "w", entries: ["AB"], folds: [])])
+        #expect(matcher.scan("ab AB")[0].map(\.span) == [3..<5])
+    }
+}
+
+@Suite struct RegexTests {
+    @Test func matchesWithScalarSpans() throws {
+        let regex = try CompiledRegex("\\p{Han}+(?=在)")
+        #expect(try regex.firstMatch(in: "用户张三在深圳") == 0..<4)
+        #expect(try CompiledRegex("\\d+").firstMatch(in: "价格５０００元") == 2..<6)
+        #expect(try CompiledRegex("abc", flags: "i").firstMatch(in: "xABC") == 1..<4)
+    }
+
+    @Test func compileErrorsCarryTheOffset() {
+        #expect(throws: RegexError.self) { try CompiledRegex("(unclosed") }
+        do {
+            _ = try CompiledRegex("ab(c")
+        } catch {
+            #expect(error.patternOffset == 4)
+            #expect(error.message == "missing closing parenthesis")
+        }
+    }
+
+    @Test func catastrophicBacktrackingHitsTheLimitQuickly() throws {
+        let regex = try CompiledRegex("(a+)+$", matchLimit: 10_000)
+        let subject = String(repeating: "a", count: 40) + "!"
+        #expect(throws: RegexError.self) { try regex.firstMatch(in: subject) }
+    }
+}
+
+@Suite struct AddressRangeTests {
+    @Test func ipv4AndIpv6Ranges() {
+        let v4 = AddressRange("203.0.113.0/24")!
+        #expect(v4.contains(IPAddress("203.0.113.200")!))
+        #expect(!v4.contains(IPAddress("203.0.114.1")!))
+        let v6 = AddressRange("2001:db8::/32")!
+        #expect(v6.contains(IPAddress("2001:db8:1::5")!))
+        #expect(!v6.contains(IPAddress("2001:db9::1")!))
+        #expect(!v6.contains(IPAddress("203.0.113.1")!))
+        #expect(AddressRange("10.0.0.1")!.contains(IPAddress("10.0.0.1")!))
+        #expect(AddressRange("10.0.0.0/33") == nil)
+        #expect(AddressRange("nonsense") == nil)
+        #expect(AddressRange("0.0.0.0/0")!.contains(IPAddress("8.8.8.8")!))
+    }
+}

@@ -82,7 +82,8 @@ public struct JSONParser {
         }
         while true {
             skipSpace()
-            guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a key in double quotes") }
+            guard i < b.count else { throw fail("unexpected end of input") }
+            guard b[i] == UInt8(ascii: "\"") else { throw fail("expected a key in double quotes") }
             let key = try string()
             skipSpace()
             guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':' after key \"\(key)\"") }

@@ -1,0 +1,172 @@
+import Testing
+@testable import WardenEngine
+
+/// Evaluation of every built-in, through the public compile-and-check path.
+@Suite struct EvaluationTests {
+    func engine(_ rules: String) throws -> Engine {
+        let (ruleSet, diagnostics) = Compiler.compile(source: "ruleset t version \"1\"\n" + rules)
+        guard let ruleSet else {
+            Issue.record("does not compile: \(diagnostics)")
+            throw CancellationError()
+        }
+        return Engine(ruleSet: ruleSet)
+    }
+
+    func send(_ text: String, account: String = "u1", ip: String? = nil, to: [String] = ["a"]) -> Event {
+        var e = Event(id: "m1", type: .send, account: account, ts: 1_767_225_600)
+        e.text = text
+        e.to = to
+        e.ip = ip
+        e.code = "AB12CD34"
+        return e
+    }
+
+    @Test func containsAnyAllAndLiteralWithEvidence() throws {
+        let e = try engine("""
+            list w = ["刷单", "兼职"]
+            rule any_ { on send when text contains any w score 1 }
+            rule all_ { on send when text contains all w score 2 }
+            rule lit { on send when text contains "ＶＸ" score 4 }
+            """)
+        let d = e.check(send("兼职刷单 加vx"), now: 0)
+        #expect(d.fired.map(\.rule) == ["any_", "all_", "lit"])
+        #expect(d.score == 7)
+        let evidence = d.fired[0].evidence
+        #expect(evidence.map(\.entry) == ["兼职", "刷单"])
+        #expect(evidence.map(\.span) == [0..<2, 2..<4])
+        #expect(evidence[0].list == "w")
+        #expect(d.fired[2].evidence.first?.span == 6..<8)
+        #expect(e.check(send("刷单"), now: 0).fired.map(\.rule) == ["any_"])
+    }
+
+    @Test func matchesPatternsInlineRegexAndNormalize() throws {
+        let e = try engine("""
+            pattern contact = /加\\s*v/i
+            rule p { on send when text matches contact }
+            rule inline { on send when text matches /\\d{4}/ }
+            rule folded { on send when normalize(text) matches /加微信/ }
+            """)
+        let d = e.check(send("快加 V 1234 加-微信"), now: 0)
+        #expect(d.fired.map(\.rule) == ["p", "inline", "folded"])
+        #expect(d.fired[0].evidence.first?.span == 1..<4)
+        #expect(d.fired[1].evidence.first?.span == 5..<9)
+    }
+
+    @Test func inForWordListsLiteralListsAndCIDR() throws {
+        let e = try engine("""
+            list vips = ["u1", "u2"]
+            list nets = cidr(["10.0.0.0/8", "2001:db8::/32"])
+            rule vip { on send when account in vips }
+            rule lit { on send when account in ["u9"] }
+            rule net { on send when ip in nets }
+            """)
+        #expect(e.check(send("x", ip: "10.2.3.4"), now: 0).fired.map(\.rule) == ["vip", "net"])
+        #expect(e.check(send("x", account: "u9", ip: "2001:db8::9"), now: 0).fired.map(\.rule) == ["lit", "net"])
+        #expect(e.check(send("x", account: "u3", ip: "11.0.0.1"), now: 0).fired.isEmpty)
+    }
+
+    @Test func nearHitsLenFingerprintAtLeast() throws {
+        let e = try engine("""
+            list share = ["分享", "转发"]
+            list reward = ["红包", "现金"]
+            rule near_ { on send when near(text, share, reward, within: 5) }
+            rule hits_ { on send when hits(text, reward) >= 2 }
+            rule len_ { on send when len(text) == 10 and len(to) == 2 }
+            rule fp { on send when fingerprint(text) == fingerprint("分享 领 红包 和 现金 ok") }
+            rule k { on send when at_least(2, text contains "ok", len(text) > 100, hits(text, share) == 1) }
+            """)
+        let d = e.check(send("分享领红包和现金ok", to: ["a", "b"]), now: 0)
+        #expect(d.fired.map(\.rule) == ["near_", "hits_", "len_", "fp", "k"])
+        let far = e.check(send("分享 这是一段很长很长的话 红包"), now: 0)
+        #expect(!far.fired("near_"))
+    }
+
+    @Test func nullFieldsMakeComparisonsAndTextOperatorsFalse() throws {
+        let e = try engine("""
+            rule a { on issue when text contains "x" }
+            rule b { on issue when tier == "personal" }
+            rule c { on issue when not (tier == "personal") }
+            rule d { on issue when attrs.age > 3 }
+            """)
+        var issue = Event(id: "i", type: .issue, account: "u", ts: 0)
+        issue.code = "C"
+        #expect(e.check(issue, now: 0).fired.map(\.rule) == ["c"])
+        issue.attrs["age"] = .number(5)
+        #expect(e.check(issue, now: 0).fired.map(\.rule) == ["c", "d"])
+    }
+
+    @Test func firedOrderDecideShadowAndPenalties() throws {
+        let e = try engine("""
+            rule combo { on send when fired(base) score 30 penalty restrict_send(account, 1d) }
+            rule base { on send when text contains "x" score 40 penalty revoke_code(code), delete_content(message) }
+            rule trial { on send when true score 500 mode shadow }
+            rule hold { on send when text contains "hold" penalty review }
+            decide {
+              block when score >= 100
+              review when score >= 60
+            }
+            """)
+        let d = e.check(send("x"), now: 0)
+        #expect(d.fired.map(\.rule) == ["base", "combo"])
+        #expect(d.verdict == .review)
+        #expect(d.score == 70)
+        #expect(d.shadow.map(\.rule) == ["trial"])
+        #expect(d.penalties.map(\.action) == ["revoke_code", "delete_content", "restrict_send"])
+        #expect(d.penalties.map(\.until) == [nil, nil, 1_767_312_000])
+        #expect(d.penalties[2].targetValue == "u1")
+        #expect(e.check(send("hold"), now: 0).verdict == .review)
+        #expect(e.check(send("nothing"), now: 0).verdict == .allow)
+    }
+
+    @Test func rolloutIsStablePerAccount() throws {
+        let e = try engine("rule half { on send when true rollout 50% }")
+        var enforced = 0
+        for i in 0..<1000 {
+            let d = e.check(send("x", account: "acct\(i)"), now: 0)
+            #expect(d.fired.count + d.shadow.count == 1)
+            if !d.fired.isEmpty { enforced += 1 }
+            #expect(d.fired.isEmpty == e.check(send("x", account: "acct\(i)"), now: 0).fired.isEmpty)
+        }
+        #expect((400...600).contains(enforced))
+    }
+
+    @Test func matchesFormatPerChannel() throws {
+        let e = try engine("rule bad { on issue when not matches_format(code, \"official_account\") }")
+        for (code, bad) in [("AB12CD34", false), ("AB1", true), ("ABCDEFGHIJKLM", true), ("AB12-CD34", true), ("ＡＢ12CD34", true)] {
+            var issue = Event(id: "i", type: .issue, account: "u", ts: 0)
+            issue.code = code
+            #expect(e.check(issue, now: 0).fired("bad") == bad, "\(code)")
+        }
+    }
+
+    @Test func regexLimitIsAWarningNotAHang() throws {
+        let e = try engine("rule slow { on send when text matches /(a+)+$/ }")
+        let d = e.check(send(String(repeating: "a", count: 5000) + "!"), now: 0)
+        #expect(!d.fired("slow"))
+        #expect(d.warnings.count == 1)
+    }
+
+    @Test func countersAreRefusedUntilTheyExist() {
+        let (ruleSet, diagnostics) = Compiler.compile(source: "ruleset t\nrule c { on send when count(by: account, within: 1d) > 5 }")
+        #expect(ruleSet == nil)
+        #expect(diagnostics.map(\.id) == ["not-implemented"])
+    }
+
+    @Test func regexCompileErrorPointsInsideTheSlashes() {
+        let (_, diagnostics) = Compiler.compile(source: "ruleset t\npattern p = /诈骗(信息/\nrule r { on send when text matches p }")
+        #expect(diagnostics.first?.id == "bad-regex")
+        #expect(diagnostics.first?.location?.line == 2)
+        #expect(diagnostics.first?.location?.column == 19)
+    }
+
+    @Test func decisionJSONHasTheShapeOfTheSpec() throws {
+        let e = try engine("list w = [\"刷单\"]\nrule f { on send when text contains any w score 80 penalty revoke_code(code) tags \"fraud\" }")
+        let json = e.check(send("兼职刷单日赚"), now: 0).json
+        let value = try JSONParser.parse(json)
+        guard case .object(let pairs) = value else { throw CancellationError() }
+        #expect(pairs.map(\.0) == ["id", "type", "decision", "score", "fired", "penalties", "shadow", "ruleset"])
+        #expect(json.contains(#""evidence":[{"kind":"keyword","field":"text","list":"w","entry":"刷单","span":[2,4],"excerpt":"兼职刷单日赚"}]"#))
+        #expect(json.contains(#""penalties":[{"action":"revoke_code","target":{"code":"AB12CD34"},"rule":"f"}]"#))
+        #expect(value["ruleset"]?["digest"].map { if case .string(let s) = $0 { s.hasPrefix("sha256:") && s.count == 71 } else { false } } == true)
+    }
+}

@@ -1,0 +1,70 @@
+import Testing
+@testable import WardenEngine
+
+@Suite struct EventDecoderTests {
+    let decoder = EventDecoder()
+
+    @Test func decodesEveryField() throws {
+        let line = #"{"id":"m1","type":"send","ts":"2026-11-26T09:00:00+08:00","account":"u1","tier":"personal","channel":"wework","ip":"2001:db8::1","device":"d","to":["a","b"],"text":"hi","code":"AB12CD34","ttl":"72h","inviter":"u0","attrs":{"vip":true,"age":3,"src":"x"}}"#
+        let e = try decoder.decode(line: line).event
+        #expect(e.ts == 1_795_654_800)
+        #expect(e.to == ["a", "b"])
+        #expect(e.ttl == 259_200)
+        #expect(e.attrs == ["vip": .bool(true), "age": .number(3), "src": .string("x")])
+    }
+
+    @Test(arguments: [
+        ("{\"id\":\"m\",", "f.jsonl:3:11: not valid JSON: unexpected end of input"),
+        ("[1]", "f.jsonl:3: an event is a JSON object, not an array"),
+        (#"{"id":"m","type":"send","to":["a"],"text":"x"}"#, "f.jsonl:3: key 'account': missing required key"),
+        (#"{"id":"m","type":"sned","account":"a"}"#, "f.jsonl:3: key 'type': unknown event type \"sned\" (send, issue or redeem)"),
+        (#"{"id":"m","type":"send","account":"a","to":"b","text":"x"}"#, "f.jsonl:3: key 'to': expected an array of strings, found a string"),
+        (#"{"id":"m","type":"send","account":"a","to":["b",2],"text":"x"}"#, "f.jsonl:3: key 'to': element 1 is a number, expected a string"),
+        (#"{"id":"m","type":"issue","account":"a","code":"C","ts":"yesterday"}"#, "f.jsonl:3: key 'ts': \"yesterday\" is not an RFC 3339 time such as \"2026-11-26T09:30:00Z\""),
+        (#"{"id":"m","type":"issue","account":"a","code":"C","ts":"2026-02-30T00:00:00Z"}"#, "f.jsonl:3: key 'ts': \"2026-02-30T00:00:00Z\" is not an RFC 3339 time such as \"2026-11-26T09:30:00Z\""),
+        (#"{"id":"m","type":"issue","account":"a","code":"C","ip":"999.1.1.1"}"#, "f.jsonl:3: key 'ip': \"999.1.1.1\" is not an IPv4 or IPv6 address"),
+        (#"{"id":"m","type":"issue","account":"a"}"#, "f.jsonl:3: key 'code': missing required key (an issue carries the invite code)"),
+        (#"{"id":"m","type":"issue","account":"a","code":"C","attrs":{"x":[1]}}"#, "f.jsonl:3: key 'attrs.x': attrs hold strings, numbers and booleans, not an array"),
+        (#"{"id":"m","id":"n"}"#, "f.jsonl:3:19: not valid JSON: duplicate key \"id\""),
+    ])
+    func badInputNamesTheLineAndKey(line: String, message: String) {
+        #expect(throws: EventError.self) { try decoder.decode(line: line, file: "f.jsonl", line: 3) }
+        do {
+            _ = try decoder.decode(line: line, file: "f.jsonl", line: 3)
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    @Test func unknownKeysAreCountedOrRefused() throws {
+        let line = #"{"id":"m","type":"issue","account":"a","code":"C","colour":"red"}"#
+        #expect(try decoder.decode(line: line).unknownKeys == ["colour"])
+        #expect(throws: EventError.self) { try EventDecoder(strict: true).decode(line: line) }
+    }
+
+    @Test func jsonDepthIsLimited() {
+        let deep = String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000)
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(deep) }
+    }
+}
+
+@Suite struct TimestampTests {
+    @Test func parsesAndFormats() {
+        #expect(Timestamp.parse("1970-01-01T00:00:00Z") == 0)
+        #expect(Timestamp.parse("2026-01-01T08:00:00+08:00") == 1_767_225_600)
+        #expect(Timestamp.parse("2026-01-01T00:00:00.5Z") == 1_767_225_600.5)
+        #expect(Timestamp.parse("2026-01-01T00:00:00") == nil)
+        #expect(Timestamp.format(1_767_225_600) == "2026-01-01T00:00:00Z")
+        #expect(Timestamp.format(951_782_400) == "2000-02-29T00:00:00Z")
+        #expect(Timestamp.parseDuration("72h") == 259_200)
+        #expect(Timestamp.parseDuration("-1h") == nil)
+    }
+}
+
+@Suite struct SHA256Tests {
+    @Test func fipsVectors() {
+        #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+}

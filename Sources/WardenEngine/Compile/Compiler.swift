@@ -44,13 +44,31 @@ public final class Compiler {
 
     public static func compile(_ loaded: RuleSetLoader.Loaded) -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
         var diagnostics = loaded.diagnostics
-        if diagnostics.hasErrors { return (nil, diagnostics) }
-        diagnostics += Checker.check(loaded.syntax)
-        if diagnostics.hasErrors { return (nil, diagnostics) }
+        // The checker runs on whatever parsed, so one run reports parse and name/type errors together.
+        if !loaded.syntax.files.isEmpty { diagnostics += Checker.check(loaded.syntax) }
         let compiler = Compiler(syntax: loaded.syntax, root: loaded.root)
-        let ruleSet = compiler.run()
+        var ruleSet: CompiledRuleSet?
+        if diagnostics.hasErrors {
+            // Still load lists and compile patterns: their errors are independent of the rules'.
+            compiler.compileLists()
+            compiler.compilePatterns()
+        } else {
+            ruleSet = compiler.run()
+        }
         diagnostics += compiler.diagnostics
-        return (diagnostics.hasErrors ? nil : ruleSet, diagnostics)
+        return (diagnostics.hasErrors ? nil : ruleSet, sorted(diagnostics, files: loaded.syntax.files))
+    }
+
+    /// Diagnostics in reading order: by file, then position; those without a place first.
+    static func sorted(_ diagnostics: [Diagnostic], files: [SourceFile]) -> [Diagnostic] {
+        func key(_ d: Diagnostic) -> (Int, Int) {
+            guard let range = d.range else { return (-1, 0) }
+            return (files.firstIndex { $0 === range.file } ?? files.count, range.bytes.lowerBound)
+        }
+        return diagnostics.enumerated().sorted { a, b in
+            let (ka, kb) = (key(a.element), key(b.element))
+            return ka != kb ? ka < kb : a.offset < b.offset
+        }.map(\.element)
     }
 
     func run() -> CompiledRuleSet? {

@@ -58,8 +58,9 @@ public struct JSONParser {
     }
 
     mutating func literal(_ word: String, _ value: JSONValue) throws(Failure) -> JSONValue {
+        let start = i
         for c in word.utf8 {
-            guard i < b.count, b[i] == c else { throw fail("invalid literal; expected '\(word)'") }
+            guard i < b.count, b[i] == c else { throw fail("unexpected character; expected a JSON value", at: start) }
             i += 1
         }
         return value

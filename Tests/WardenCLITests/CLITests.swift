@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of the built `warden` binary (`swift build` first; `make test` does).
+@Suite struct CLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["WARDEN_BIN"] { return URL(fileURLWithPath: path) }
+        return root.appendingPathComponent(".build/debug/warden")
+    }
+
+    func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.root
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func lintOnTheDefaultRulesReportsNothing() throws {
+        let r = try run(["lint", "--rules", "rules"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "0 errors, 0 warnings\n")
+    }
+
+    @Test func lintReportsEachMistakeAtItsLineAndColumn() throws {
+        let path = Self.fixtures.appendingPathComponent("broken.rules").path
+        let r = try run(["lint", "--rules", path])
+        #expect(r.status == 1)
+        let headers = r.stdout.split(separator: "\n").filter { $0.contains(": error: ") }.map { String($0.dropFirst(path.count + 1)) }
+        #expect(headers == [
+            "3:25: error: regex does not compile: missing closing parenthesis [bad-regex]",
+            "4:52: error: unknown name 'fraud_wrds' [unknown-name]",
+            "5:25: error: unknown name 'accont' [unknown-name]",
+            "6:42: error: '+' needs numbers, but this is a string [type-mismatch]",
+            "7:6: error: rule 'no_when' has no 'when' clause [missing-clause]",
+        ])
+        // The caret sits under fraud_wrds although 诈骗信息 comes first on the line.
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let at = lines.firstIndex(where: { $0.contains("fraud_wrds' [unknown-name]") }) else {
+            Issue.record("no diagnostic for fraud_wrds")
+            return
+        }
+        let source = lines[at + 1]
+        let caret = lines[at + 2]
+        let sourceText = source.drop { $0 != "|" }.dropFirst(2)
+        let caretText = caret.drop { $0 != "|" }.dropFirst(2)
+        guard let column = sourceText.range(of: "fraud_wrds")?.lowerBound else { return }
+        let width = sourceText[..<column].unicodeScalars.reduce(0) { $0 + (($1.value >= 0x2E80) ? 2 : 1) }
+        #expect(caretText.prefix(width).allSatisfy { $0 == " " })
+        #expect(caretText.dropFirst(width).hasPrefix("^~~~~~~~~~"))
+        #expect(r.stdout.contains("did you mean 'fraud_words'?"))
+    }
+
+    @Test func badRegexIsReportedOnceTheRestIsFixed() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "ruleset r\npattern contact = /加(v|微/\nrule d { on send when text matches contact }\n".write(to: dir.appendingPathComponent("a.rules"), atomically: true, encoding: .utf8)
+        let r = try run(["lint", "--rules", dir.path, "--format", "json"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains(#""id":"bad-regex","severity":"error","message":"regex does not compile: missing closing parenthesis""#))
+        #expect(r.stdout.contains(#""line":2,"column":25"#))
+    }
+
+    @Test func checkDecidesTheSamples() throws {
+        let events = try String(contentsOf: Self.root.appendingPathComponent("samples/events.jsonl"), encoding: .utf8)
+        let r = try run(["check", "--rules", "rules"], stdin: events)
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == events.split(separator: "\n").count)
+        let fraud = lines.first { $0.contains(#""id":"m-1002""#) }!
+        #expect(fraud.contains(#""decision":"block""#))
+        #expect(fraud.contains(#"{"kind":"keyword","field":"text","list":"fraud_words","entry":"刷单","span":[2,4]"#))
+        #expect(fraud.contains(#"{"action":"revoke_code","target":{"code":"AB12CD34"},"rule":"fraud_text"}"#))
+        #expect(fraud.contains(#""digest":"sha256:"#))
+        let safe = lines.first { $0.contains(#""id":"m-1005""#) }!
+        #expect(safe.contains(#""decision":"allow""#))
+    }
+
+    @Test func checkOneEventAsArgument() throws {
+        let r = try run(["check", "--rules", "rules", #"{"id":"x","type":"send","account":"a","to":["b"],"text":"转发后一生平安"}"#])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains(#""fired":[{"rule":"coercive_share""#))
+    }
+
+    @Test func badEventLinesAreReportedAndTheRestDecided() throws {
+        let input = """
+            {"id":"a","type":"send","account":"u","to":["b"],"text":"hi"}
+            not json
+            {"id":"c","type":"send","account":"u","to":"b","text":"hi"}
+            {"id":"d","type":"send","account":"u","to":["b"],"text":"hi"}
+            """
+        let r = try run(["check", "--rules", "rules"], stdin: input)
+        #expect(r.status == 2)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(lines[1] == #"{"error":"not valid JSON: unexpected character; expected a JSON value","line":2}"#)
+        #expect(lines[2] == #"{"error":"expected an array of strings, found a string","line":3,"key":"to"}"#)
+        #expect(lines[3].hasPrefix(#"{"id":"d""#))
+        #expect(r.stderr.contains("<stdin>:2:1: not valid JSON"))
+        #expect(r.stderr.contains("<stdin>:3: key 'to': expected an array of strings"))
+    }
+
+    @Test func usageErrorsExitTwoAndRuleErrorsExitOne() throws {
+        #expect(try run(["lint", "--bogus"]).status == 2)
+        #expect(try run(["frobnicate"]).status == 2)
+        #expect(try run(["check", "--rules", "/nonexistent", "{}"]).status == 1)
+        #expect(try run(["--help"]).status == 0)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WardenEngine
 
@@ -81,6 +82,13 @@ import Testing
         #expect(!far.fired("near_"))
     }
 
+    @Test func listFieldsAreScannedElementByElement() throws {
+        let e = try engine("rule r { on send when to contains \"刷单\" }")
+        #expect(!e.check(send("x", to: ["兼刷", "单"]), now: 0).fired("r"))
+        let d = e.check(send("x", to: ["ab", "兼刷单"]), now: 0)
+        #expect(try #require(d.fired.first).evidence.first?.span == 4..<6)
+    }
+
     @Test func nullFieldsMakeComparisonsAndTextOperatorsFalse() throws {
         let e = try engine("""
             rule a { on issue when text contains "x" }
@@ -150,6 +158,32 @@ import Testing
         let (ruleSet, diagnostics) = Compiler.compile(source: "ruleset t\nrule c { on send when count(by: account, within: 1d) > 5 }")
         #expect(ruleSet == nil)
         #expect(diagnostics.map(\.id) == ["not-implemented"])
+    }
+
+    @Test func listFilesLoadAndMayNotLeaveTheRuleSet() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("warden-lists-\(UUID().uuidString)")
+        let rules = dir.appendingPathComponent("rules")
+        try fm.createDirectory(at: rules.appendingPathComponent("lists"), withIntermediateDirectories: true)
+        defer { try? fm.removeItem(at: dir) }
+        try "# comment\n刷单\n\n  兼职  \n".write(to: rules.appendingPathComponent("lists/w.txt"), atomically: true, encoding: .utf8)
+        try "secret\n".write(to: dir.appendingPathComponent("outside.txt"), atomically: true, encoding: .utf8)
+        try fm.createSymbolicLink(at: rules.appendingPathComponent("lists/link.txt"), withDestinationURL: dir.appendingPathComponent("outside.txt"))
+        let path = rules.appendingPathComponent("a.rules").path
+        let good = Compiler.compile(source: "ruleset t\nlist w = file(\"lists/w.txt\")\nrule r { on send when text contains any w }", path: path, root: rules.path)
+        let e = try #require(good.ruleSet).self
+        #expect(Engine(ruleSet: e).check(send("做兼职"), now: 0).fired("r"))
+        for (source, message) in [
+            ("../outside.txt", "list file '../outside.txt' is outside the rule set's directory"),
+            ("lists/link.txt", "list file 'lists/link.txt' is outside the rule set's directory"),
+            ("/etc/passwd", "list file paths are relative to the rules file; '/etc/passwd' is absolute"),
+            ("lists/none.txt", "list file 'lists/none.txt' does not exist"),
+        ] {
+            let bad = Compiler.compile(source: "ruleset t\nlist w = file(\"\(source)\")\nrule r { on send when text contains any w }", path: path, root: rules.path)
+            #expect(bad.ruleSet == nil)
+            #expect(bad.diagnostics.map(\.message) == [message])
+            #expect(bad.diagnostics.first?.location?.line == 2)
+        }
     }
 
     @Test func regexCompileErrorPointsInsideTheSlashes() {

@@ -89,30 +89,25 @@ extension Compiler {
     /// Comparisons with null, or between different kinds, are false.
     static func compare(_ op: BinaryOperator, _ x: Value, _ y: Value) -> Bool {
         switch (x, y) {
-        case (.number(let p), .number(let q)):
-            switch op {
-            case .equal: return p == q
-            case .notEqual: return p != q
-            case .less: return p < q
-            case .lessEqual: return p <= q
-            case .greater: return p > q
-            default: return p >= q
-            }
-        case (.string(let p), .string(let q)):
-            switch op {
-            case .equal: return p == q
-            case .notEqual: return p != q
-            case .less: return p < q
-            case .lessEqual: return p <= q
-            case .greater: return p > q
-            default: return p >= q
-            }
+        case (.number(let p), .number(let q)): return order(op, p, q)
+        case (.string(let p), .string(let q)): return order(op, p, q)
         case (.bool(let p), .bool(let q)):
             return op == .equal ? p == q : op == .notEqual ? p != q : false
         case (.strings(let p), .strings(let q)):
             return op == .equal ? p == q : op == .notEqual ? p != q : false
         default:
             return false
+        }
+    }
+
+    static func order<T: Comparable>(_ op: BinaryOperator, _ p: T, _ q: T) -> Bool {
+        switch op {
+        case .equal: p == q
+        case .notEqual: p != q
+        case .less: p < q
+        case .lessEqual: p <= q
+        case .greater: p > q
+        default: p >= q
         }
     }
 
@@ -142,10 +137,21 @@ extension Compiler {
             switch f(ctx) {
             case .string(let s): return (ctx.matcher.scan(s), nil, Array(s.unicodeScalars))
             case .strings(let items):
-                // A list field: its elements joined by a line break, which is noise to the matcher
-                // and ends every keyword, so no hit spans two elements.
-                let joined = items.joined(separator: "\n")
-                return (ctx.matcher.scan(joined), nil, Array(joined.unicodeScalars))
+                // A list field: each element is scanned on its own, so no hit spans two elements;
+                // spans are given as if the elements were joined by line breaks.
+                var merged = [[KeywordHit]](repeating: [], count: ctx.matcher.lists.count)
+                var scalars: [Unicode.Scalar] = []
+                for (k, item) in items.enumerated() {
+                    if k > 0 { scalars.append("\n") }
+                    let offset = scalars.count
+                    for (list, hits) in ctx.matcher.scan(item).enumerated() {
+                        merged[list] += hits.map {
+                            KeywordHit(list: $0.list, entry: $0.entry, span: ($0.span.lowerBound + offset)..<($0.span.upperBound + offset))
+                        }
+                    }
+                    scalars += item.unicodeScalars
+                }
+                return (merged, nil, scalars)
             default: return nil
             }
         }

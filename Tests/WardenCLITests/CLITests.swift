@@ -92,7 +92,7 @@ import Testing
         let fraud = lines.first { $0.contains(#""id":"m-1002""#) }!
         #expect(fraud.contains(#""decision":"block""#))
         #expect(fraud.contains(#"{"kind":"keyword","field":"text","list":"fraud_words","entry":"刷单","span":[2,4]"#))
-        #expect(fraud.contains(#"{"action":"revoke_code","target":{"code":"AB12CD34"},"rule":"fraud_text"}"#))
+        #expect(fraud.contains(#"{"action":"revoke_code","target":{"code":"AB12CD34"},"until":"forever","offense":1,"id":"p-1","rule":"fraud_text"}"#))
         #expect(fraud.contains(#""digest":"sha256:"#))
         let safe = lines.first { $0.contains(#""id":"m-1005""#) }!
         #expect(safe.contains(#""decision":"allow""#))

@@ -13,12 +13,12 @@ import Testing
         return Engine(ruleSet: ruleSet)
     }
 
-    func send(_ text: String, account: String = "u1", ip: String? = nil, to: [String] = ["a"]) -> Event {
-        var e = Event(id: "m1", type: .send, account: account, ts: 1_767_225_600)
+    func send(_ text: String, account: String = "u1", ip: String? = nil, to: [String] = ["a"], code: String? = "AB12CD34", ts: Double = 1_767_225_600) -> Event {
+        var e = Event(id: "m1", type: .send, account: account, ts: ts)
         e.text = text
         e.to = to
         e.ip = ip
-        e.code = "AB12CD34"
+        e.code = code
         return e
     }
 
@@ -122,8 +122,13 @@ import Testing
         #expect(d.penalties.map(\.action) == ["revoke_code", "delete_content", "restrict_send"])
         #expect(d.penalties.map(\.until) == [nil, nil, 1_767_312_000])
         #expect(d.penalties[2].targetValue == "u1")
-        #expect(e.check(send("hold"), now: 0).verdict == .review)
-        #expect(e.check(send("nothing"), now: 0).verdict == .allow)
+        #expect(e.check(send("hold", account: "u2", code: nil), now: 0).verdict == .review)
+        #expect(e.check(send("nothing", account: "u2", code: nil), now: 0).verdict == .allow)
+        // u1 may not send for a day, and the code is dead.
+        let blocked = e.check(send("nothing", code: nil), now: 0)
+        #expect(blocked.verdict == .block)
+        #expect(blocked.fired.map(\.rule) == ["penalty_in_force"])
+        #expect(e.check(send("nothing", account: "u3"), now: 0).verdict == .block)
     }
 
     @Test func rolloutIsStablePerAccount() throws {
@@ -152,12 +157,6 @@ import Testing
         let d = e.check(send(String(repeating: "a", count: 5000) + "!"), now: 0)
         #expect(!d.fired("slow"))
         #expect(d.warnings.count == 1)
-    }
-
-    @Test func countersAreRefusedUntilTheyExist() {
-        let (ruleSet, diagnostics) = Compiler.compile(source: "ruleset t\nrule c { on send when count(by: account, within: 1d) > 5 }")
-        #expect(ruleSet == nil)
-        #expect(diagnostics.map(\.id) == ["not-implemented"])
     }
 
     @Test func listFilesLoadAndMayNotLeaveTheRuleSet() throws {
@@ -200,7 +199,7 @@ import Testing
         guard case .object(let pairs) = value else { throw CancellationError() }
         #expect(pairs.map(\.0) == ["id", "type", "decision", "score", "fired", "penalties", "shadow", "ruleset"])
         #expect(json.contains(#""evidence":[{"kind":"keyword","field":"text","list":"w","entry":"刷单","span":[2,4],"excerpt":"兼职刷单日赚"}]"#))
-        #expect(json.contains(#""penalties":[{"action":"revoke_code","target":{"code":"AB12CD34"},"rule":"f"}]"#))
+        #expect(json.contains(#""penalties":[{"action":"revoke_code","target":{"code":"AB12CD34"},"until":"forever","offense":1,"id":"p-1","rule":"f"}]"#))
         #expect(value["ruleset"]?["digest"].map { if case .string(let s) = $0 { s.hasPrefix("sha256:") && s.count == 71 } else { false } } == true)
     }
 }

@@ -32,6 +32,8 @@ public struct CompiledRuleSet: Sendable {
     let matcher: KeywordMatcher
     /// Names of the word lists in the matcher, for evidence (hidden literal lists have nil).
     let listNames: [String?]
+    /// Every distinct counter of the rule set.
+    let counters: [CounterSpec]
 }
 
 /// A penalty clause, compiled.

@@ -7,11 +7,19 @@ extension Compiler {
         let positional = arguments.filter { $0.label == nil }.map(\.value)
         func labeled(_ label: String) -> Expr? { arguments.first { $0.label == label }?.value }
         switch name {
-        case "count", "distinct", "sum", "active":
-            // Parsed and checked now; the state behind them (counters, penalty ledger) is the
-            // next milestone. Refusing to compile beats answering with a made-up number.
-            error("not-implemented", "\(name)(…) is checked but not evaluated yet: counters and the penalty ledger are not built", e.range)
-            return { _ in .null }
+        case "count", "distinct", "sum":
+            let index = counter(name, positional, labeled, e)
+            return { ctx in ctx.counterValues[index] }
+        case "active":
+            guard let action = positional[0].nameValue, let kind = Vocabulary.actions[action]?.targets.first else {
+                return { _ in .bool(false) }
+            }
+            let targetKind = kind == "inviter" ? "account" : kind
+            let target = expression(positional[1])
+            return { ctx in
+                guard let value = target(ctx).string else { return .bool(false) }
+                return .bool(ctx.ledger?.inForce(action: action, targetKind: targetKind, target: value, at: ctx.now) != nil)
+            }
         case "near":
             let scan = textHits(positional[0])
             guard let a = wordList(positional[1]), let b = wordList(positional[2]),
@@ -90,5 +98,42 @@ extension Compiler {
         default:
             return { _ in .null }
         }
+    }
+}
+
+extension Compiler {
+    /// Registers a counter (once per identity) and returns its index.
+    func counter(_ name: String, _ positional: [Expr], _ labeled: (String) -> Expr?, _ e: Expr) -> Int {
+        let window: CounterSpec.Window
+        if case .duration(let seconds)? = labeled("within")?.kind {
+            window = .rolling(seconds: seconds)
+        } else {
+            let period = labeled("per")?.nameValue ?? "day"
+            window = .calendar(period: period, seconds: Vocabulary.calendarPeriods[period] ?? 86_400)
+        }
+        let byExpr = labeled("by")
+        let keyExprs: [Expr] = if case .list(let items)? = byExpr?.kind { items } else { byExpr.map { [$0] } ?? [] }
+        let keyNames = keyExprs.map { Checker.canonical($0.range.text) }
+        let whereExpr = labeled("where")
+        let identity = [
+            name, positional.first.map { Checker.canonical($0.range.text) } ?? "", keyNames.joined(separator: ","),
+            window.label, whereExpr.map { Checker.canonical($0.range.text) } ?? "",
+            currentOn.map(\.rawValue).sorted().joined(separator: ","),
+        ].joined(separator: "|")
+        if let existing = counterIndex[identity] { return existing }
+        let spec = CounterSpec(
+            kind: CounterSpec.Kind(rawValue: name)!, window: window, identity: identity, keyNames: keyNames,
+            keys: keyExprs.map(expression), field: positional.first.map(expression), filter: whereExpr.map(expression),
+            on: currentOn)
+        counters.append(spec)
+        counterIndex[identity] = counters.count - 1
+        return counters.count - 1
+    }
+
+    /// The counter index when `e` is a counter call.
+    func counterCall(_ e: Expr) -> Int? {
+        guard case .call(let name, _, let arguments) = e.kind, ["count", "distinct", "sum"].contains(name) else { return nil }
+        let positional = arguments.filter { $0.label == nil }.map(\.value)
+        return counter(name, positional, { label in arguments.first { $0.label == label }?.value }, e)
     }
 }

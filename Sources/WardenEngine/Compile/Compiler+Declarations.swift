@@ -131,6 +131,7 @@ extension Compiler {
     }
 
     func compileRule(_ rule: RuleDecl) -> CompiledRuleSet.Rule {
+        currentOn = Set(rule.on.compactMap { Event.Kind(rawValue: $0.value) })
         let when: Eval = rule.when.map { expression($0) } ?? { @Sendable _ in .bool(false) }
         let score = rule.score.map { expression($0) }
         let penalties = rule.penalties.map(penalty)

@@ -47,7 +47,10 @@ extension Compiler {
         }
         if name == "score" { return { ctx in .number(ctx.score) } }
         if let decl = syntax.lets.first(where: { $0.name.value == name }) {
-            if let compiled = lets[name] {
+            // A let is compiled once per set of event types that read it: counters inside it
+            // count the events of the rules that use it, so their identity depends on those.
+            let memo = name + "|" + currentOn.map(\.rawValue).sorted().joined(separator: ",")
+            if let compiled = lets[memo] {
                 dependencies.formUnion(compiled.rules)
                 return compiled.eval
             }
@@ -56,7 +59,7 @@ extension Compiler {
             let saved = dependencies
             dependencies = []
             let eval = expression(decl.value)
-            lets[name] = (eval, dependencies)
+            lets[memo] = (eval, dependencies)
             dependencies.formUnion(saved)
             letsInProgress.remove(name)
             return eval
@@ -72,6 +75,14 @@ extension Compiler {
         case .and: return { ctx in .bool(a(ctx).isTrue && b(ctx).isTrue) }
         case .or: return { ctx in .bool(a(ctx).isTrue || b(ctx).isTrue) }
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+            if let counter = counterCall(l) {
+                return { ctx in
+                    let (x, y) = (a(ctx), b(ctx))
+                    let result = Self.compare(op, x, y)
+                    if result { ctx.evidence.append(ctx.counterEvidence(counter, limit: y.number)) }
+                    return .bool(result)
+                }
+            }
             return { ctx in .bool(Self.compare(op, a(ctx), b(ctx))) }
         case .add, .subtract, .multiply, .divide:
             return { ctx in

@@ -24,6 +24,10 @@ public final class Compiler {
     /// Rules named through `fired()` by the expression being compiled.
     var dependencies: Set<Int> = []
     var digest = SHA256()
+    /// Event types of the rule being compiled: part of a counter's identity.
+    var currentOn: Set<Event.Kind> = []
+    var counters: [CounterSpec] = []
+    var counterIndex: [String: Int] = [:]
 
     init(syntax: RuleSetSyntax, root: String) {
         self.syntax = syntax
@@ -100,7 +104,8 @@ public final class Compiler {
         // Rules keep their declaration index: fired(R) reads the context's flags by it.
         let ordered = order.map { rules[$0] }
         return CompiledRuleSet(
-            info: info, rules: ordered, decide: decide, matcher: KeywordMatcher(lists: keywordLists), listNames: listNames)
+            info: info, rules: ordered, decide: decide, matcher: KeywordMatcher(lists: keywordLists), listNames: listNames,
+            counters: counters)
     }
 
     /// Kahn's algorithm, stable: among rules whose dependencies are met, file order wins.

@@ -30,6 +30,11 @@ extension Decision {
                 w.raw(",\"until\":")
                 w.string(Timestamp.format(until))
             }
+            if let offense = p.offense { w.raw(",\"offense\":\(offense)") }
+            if let id = p.id {
+                w.raw(",\"id\":")
+                w.string(id)
+            }
             w.raw(",\"rule\":")
             w.string(p.rule)
             w.raw("}")
@@ -89,6 +94,37 @@ extension Decision {
                 if let excerpt = ev.excerpt {
                     w.raw(",\"excerpt\":")
                     w.string(excerpt)
+                }
+                if let value = ev.value {
+                    w.raw(",\"value\":")
+                    w.number(value)
+                }
+                if let limit = ev.limit {
+                    w.raw(",\"limit\":")
+                    w.number(limit)
+                }
+                if let key = ev.key {
+                    w.raw(",\"key\":")
+                    w.value(.object(key.map { ($0.0, JSONValue.string($0.1)) }))
+                }
+                if let window = ev.window {
+                    w.raw(",\"window\":")
+                    w.string(window)
+                }
+                if let p = ev.penalty {
+                    w.raw(",\"action\":")
+                    w.string(p.action)
+                    w.raw(",\"target\":{")
+                    w.string(p.targetKind)
+                    w.raw(":")
+                    w.string(p.target)
+                    w.raw("}")
+                    if p.forever { w.raw(",\"until\":\"forever\"") } else if let until = p.until {
+                        w.raw(",\"until\":")
+                        w.string(Timestamp.format(until))
+                    }
+                    w.raw(",\"id\":")
+                    w.string(p.id)
                 }
                 w.raw("}")
             }

@@ -24,6 +24,9 @@ public struct Decision: Sendable {
         public var until: Double?
         public var forever: Bool
         public var rule: String
+        /// The ledger record's id and offense number, for penalties the ledger keeps.
+        public var id: String?
+        public var offense: Int?
     }
 
     public var id: String

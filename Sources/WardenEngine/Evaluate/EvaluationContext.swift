@@ -19,8 +19,16 @@ final class EvaluationContext {
     var score: Double = 0
     /// The rule being evaluated, for warnings.
     var ruleName = ""
+    /// Each counter's value for this event (null when its key is null), and its key values.
+    var counterValues: [Value]
+    var counterKeys: [[String]]
+    var counterSpecs: [CounterSpec]
+    var ledger: (any PenaltyLedger)?
 
-    init(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int) {
+    init(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec] = []) {
+        self.counterSpecs = counters
+        self.counterValues = Array(repeating: .null, count: counters.count)
+        self.counterKeys = Array(repeating: [], count: counters.count)
         self.event = event
         self.matcher = matcher
         self.now = now
@@ -36,6 +44,19 @@ final class EvaluationContext {
         let result = matcher.scan(text)
         scans[field.rawValue] = result
         return result
+    }
+
+    /// Evidence for a counter that crossed a limit.
+    func counterEvidence(_ i: Int, limit: Double?) -> Evidence {
+        var e = Evidence(kind: .count)
+        e.value = counterValues[i].number
+        e.limit = limit
+        e.key = Array(zip(counterSpecs[i].keyNames, counterKeys[i]))
+        switch counterSpecs[i].window {
+        case .rolling: e.window = "within " + counterSpecs[i].window.label
+        case .calendar(let period, _): e.window = "per " + period
+        }
+        return e
     }
 
     func scalars(of field: Field) -> [Unicode.Scalar] {

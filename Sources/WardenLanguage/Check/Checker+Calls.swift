@@ -104,9 +104,9 @@ extension Checker {
         case "active":
             allowLabels([], "(ACTION, TARGET)")
             guard arity(2, "(ACTION, TARGET)") else { return .bool }
-            guard let action = positional[0].nameValue, let spec = Vocabulary.actions[action], !spec.targets.isEmpty else {
-                let lasting = Vocabulary.actions.filter { !$0.value.targets.isEmpty }.keys.sorted()
-                error("unknown-name", "active(…) takes a penalty action with a target (\(lasting.joined(separator: ", ")))", positional[0].range,
+            let lasting = ["disable_generation", "restrict_send", "revoke_code"]
+            guard let action = positional[0].nameValue, lasting.contains(action) else {
+                error("unknown-name", "active(…) takes a lasting penalty action (\(lasting.joined(separator: ", ")))", positional[0].range,
                       hint: positional[0].nameValue.flatMap { Suggestion.hint(for: $0, in: lasting) })
                 return .bool
             }

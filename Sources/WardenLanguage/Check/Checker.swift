@@ -323,7 +323,7 @@ public struct Checker {
         }
     }
 
-    static func canonical(_ text: String) -> String {
+    public static func canonical(_ text: String) -> String {
         text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
     }
 

@@ -1,0 +1,171 @@
+import WardenMatching
+
+extension EngineState {
+    func evaluate(_ event: Event, ruleSet: CompiledRuleSet, now: Double, commit: Bool) -> Decision {
+        let time = event.ts ?? now
+        let ctx = EvaluationContext(
+            event: event, matcher: ruleSet.matcher, now: time, ruleCount: ruleSet.rules.count, counters: ruleSet.counters)
+        ctx.ledger = ledger
+        var fired: [Decision.FiredRule] = []
+        var shadow: [Decision.FiredRule] = []
+        var penalties: [Decision.Penalty] = []
+        var raise = Verdict.allow
+
+        let enforced = penaltiesInForce(event, at: time)
+        if !enforced.isEmpty {
+            raise = .block
+            fired.append(Decision.FiredRule(rule: "penalty_in_force", score: 0, tags: [], evidence: enforced.map { record in
+                var e = Evidence(kind: .penalty)
+                e.penalty = record
+                return e
+            }))
+        }
+        updateCounters(ctx, specs: ruleSet.counters, commit: commit)
+
+        var total = 0.0
+        for rule in ruleSet.rules where rule.on.contains(event.type) {
+            ctx.evidence = []
+            ctx.ruleName = rule.name
+            guard rule.when(ctx).isTrue else { continue }
+            ctx.fired[rule.index] = true
+            let score = rule.score.flatMap { $0(ctx).number } ?? 0
+            let record = Decision.FiredRule(rule: rule.name, score: score, tags: rule.tags, evidence: ctx.evidence)
+            guard enforces(rule, account: event.account) else {
+                shadow.append(record)
+                continue
+            }
+            fired.append(record)
+            total += score
+            for spec in rule.penalties {
+                switch spec.action {
+                case "review": raise = max(raise, .review)
+                case "challenge": raise = max(raise, .challenge)
+                case "reject": raise = max(raise, .block)
+                default: break
+                }
+                if let p = apply(spec, rule: rule.name, ctx: ctx, commit: commit, already: penalties) { penalties.append(p) }
+            }
+        }
+        ctx.score = total
+        var verdict = Verdict.allow
+        for line in ruleSet.decide where line.condition(ctx).isTrue {
+            verdict = line.verdict
+            break
+        }
+        return Decision(
+            id: event.id, type: event.type, verdict: max(verdict, raise), score: total, fired: fired,
+            penalties: penalties, shadow: shadow, ruleset: ruleSet.info, warnings: ctx.warnings)
+    }
+
+    /// SPEC §2: generation disabled blocks `issue`; sending restricted blocks `send`; a revoked
+    /// code blocks `send` and `redeem` events that carry it.
+    func penaltiesInForce(_ event: Event, at t: Double) -> [PenaltyRecord] {
+        var checks: [(String, String, String)] = []
+        switch event.type {
+        case .issue: checks.append(("disable_generation", "account", event.account))
+        case .send: checks.append(("restrict_send", "account", event.account))
+        case .redeem: break
+        }
+        if event.type != .issue, let code = event.code { checks.append(("revoke_code", "code", code)) }
+        return checks.compactMap { ledger.inForce(action: $0.0, targetKind: $0.1, target: $0.2, at: t) }
+    }
+
+    func updateCounters(_ ctx: EvaluationContext, specs: [CounterSpec], commit: Bool) {
+        for (i, spec) in specs.enumerated() where spec.on.contains(ctx.event.type) {
+            // Key parts: a list value (such as `to`) counts the event under each element.
+            var keys: [[String]] = [[]]
+            var isNull = false
+            for key in spec.keys {
+                switch key(ctx) {
+                case .string(let s): keys = keys.map { $0 + [s] }
+                case .number(let n): keys = keys.map { $0 + [Value.number(n).display] }
+                case .bool(let b): keys = keys.map { $0 + [String(b)] }
+                case .strings(let items) where !items.isEmpty: keys = keys.flatMap { prefix in items.map { prefix + [$0] } }
+                default: isNull = true
+                }
+            }
+            guard !isNull else { continue }
+            let counts = spec.filter.map { $0(ctx).isTrue } ?? true
+            var amount = 1.0
+            var hashes: [UInt64] = []
+            switch spec.kind {
+            case .count: break
+            case .sum: amount = spec.field.flatMap { $0(ctx).number } ?? 0
+            case .distinct:
+                switch spec.field?(ctx) {
+                case .string(let s)?: hashes = [FNV1a.hash(s.utf8)]
+                case .number(let n)?: hashes = [FNV1a.hash(Value.number(n).display.utf8)]
+                case .bool(let b)?: hashes = [FNV1a.hash(String(b).utf8)]
+                case .strings(let items)?: hashes = items.map { FNV1a.hash($0.utf8) }
+                default: hashes = []
+                }
+            }
+            var best = -Double.infinity
+            var bestKey: [String] = []
+            for parts in keys {
+                let key = parts.joined(separator: "\u{1F}")
+                let v = counts
+                    ? counters.observe(i, key: key, amount: amount, hashes: hashes, at: ctx.now, commit: commit)
+                    : counters.peek(i, key: key, at: ctx.now)
+                if v > best {
+                    best = v
+                    bestKey = parts
+                }
+            }
+            ctx.counterValues[i] = .number(best)
+            ctx.counterKeys[i] = bestKey
+        }
+    }
+
+    /// Enforced unless shadow; with `rollout N%`, enforced for a stable N% of accounts.
+    func enforces(_ rule: CompiledRuleSet.Rule, account: String) -> Bool {
+        if rule.shadow { return false }
+        guard let percent = rule.rollout else { return true }
+        return Engine.rolloutBucket(rule: rule.name, account: account) < percent
+    }
+
+    /// Records a penalty (or extends the one in force) and describes it for the decision.
+    func apply(_ spec: PenaltySpec, rule: String, ctx: EvaluationContext, commit: Bool, already: [Decision.Penalty]) -> Decision.Penalty? {
+        var p = Decision.Penalty(action: spec.action, targetKey: nil, targetValue: nil, until: nil, forever: false, rule: rule)
+        guard let target = spec.target else { return p }  // review, challenge, reject: verdict only
+        guard case .string(let value) = target.value(of: ctx.event, now: ctx.now) else { return nil }
+        let kind = target == .inviter ? "account" : target.name
+        p.targetKey = kind
+        p.targetValue = value
+        if already.contains(where: { $0.action == p.action && $0.targetKey == kind && $0.targetValue == value }) { return nil }
+        let t = ctx.now
+        if PenaltyRecord.lasting.contains(spec.action), let current = ledger.inForce(action: spec.action, targetKind: kind, target: value, at: t) {
+            // No new offense while in force; the end only moves out.
+            let (until, forever) = Self.end(spec.duration, offense: current.offense, from: t, action: spec.action)
+            if commit { ledger.extend(id: current.id, until: until, forever: forever) }
+            p.forever = current.forever || forever
+            p.until = p.forever ? nil : max(current.until ?? 0, until ?? 0)
+            p.id = current.id
+            p.offense = current.offense
+            return p
+        }
+        let offense = ledger.offenses(action: spec.action, targetKind: kind, target: value) + 1
+        let (until, forever) = Self.end(spec.duration, offense: offense, from: t, action: spec.action)
+        p.until = until
+        p.forever = forever
+        p.offense = offense
+        let record = PenaltyRecord(
+            id: "", action: spec.action, targetKind: kind, target: value, start: t, until: until, forever: forever,
+            offense: offense, rule: rule, event: ctx.event.id, lifted: nil)
+        if commit { p.id = ledger.record(record).id }
+        return p
+    }
+
+    /// The end of the `offense`-th penalty: escalate picks step n (the last one repeats).
+    static func end(_ duration: PenaltySpec.Duration, offense: Int, from t: Double, action: String) -> (Double?, Bool) {
+        switch duration {
+        case .none: return (nil, action == "revoke_code")
+        case .fixed(let seconds): return (t + Double(seconds), false)
+        case .forever: return (nil, true)
+        case .escalate(let steps):
+            guard !steps.isEmpty else { return (nil, true) }
+            let step = steps[min(offense, steps.count) - 1]
+            return step.map { (t + Double($0), false) } ?? (nil, true)
+        }
+    }
+}

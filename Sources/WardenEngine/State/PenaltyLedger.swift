@@ -1,0 +1,84 @@
+/// Where penalties are kept. The evaluator talks only to this interface, so a durable (SQLite)
+/// or shared (Redis) ledger can replace the in-memory one without touching it.
+public protocol PenaltyLedger: AnyObject {
+    /// Penalties of `action` on `target` that are in force at `t`, newest first.
+    func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord?
+    /// How many penalties of `action` were recorded on `target` and not lifted.
+    func offenses(action: String, targetKind: String, target: String) -> Int
+    /// Adds a new record; the ledger assigns its id.
+    @discardableResult func record(_ penalty: PenaltyRecord) -> PenaltyRecord
+    /// Moves a record's end out (never in).
+    func extend(id: String, until: Double?, forever: Bool)
+    /// Marks a record lifted; returns it, or nil when there is no such id.
+    func lift(id: String, reason: String, at t: Double) -> PenaltyRecord?
+    /// Every record on a target, lifted ones included, oldest first.
+    func records(targetKind: String, target: String) -> [PenaltyRecord]
+    /// Every record, oldest first.
+    var all: [PenaltyRecord] { get }
+}
+
+/// The default ledger: everything in memory, indexed by target.
+public final class MemoryLedger: PenaltyLedger {
+    private var storage: [PenaltyRecord] = []
+    private var byTarget: [String: [Int]] = [:]
+    private var byID: [String: Int] = [:]
+
+    public init() {}
+
+    static func targetKey(_ kind: String, _ target: String) -> String { kind + "\u{1F}" + target }
+
+    public func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord? {
+        for i in (byTarget[Self.targetKey(targetKind, target)] ?? []).reversed() {
+            let r = storage[i]
+            if r.action == action, r.inForce(at: t) { return r }
+        }
+        return nil
+    }
+
+    public func offenses(action: String, targetKind: String, target: String) -> Int {
+        (byTarget[Self.targetKey(targetKind, target)] ?? []).filter { storage[$0].action == action && storage[$0].lifted == nil }.count
+    }
+
+    @discardableResult public func record(_ penalty: PenaltyRecord) -> PenaltyRecord {
+        var r = penalty
+        r.id = "p-\(storage.count + 1)"
+        byID[r.id] = storage.count
+        byTarget[Self.targetKey(r.targetKind, r.target), default: []].append(storage.count)
+        storage.append(r)
+        return r
+    }
+
+    public func extend(id: String, until: Double?, forever: Bool) {
+        guard let i = byID[id] else { return }
+        if forever {
+            storage[i].forever = true
+            storage[i].until = nil
+        } else if let until, !storage[i].forever, until > (storage[i].until ?? -.infinity) {
+            storage[i].until = until
+        }
+    }
+
+    public func lift(id: String, reason: String, at t: Double) -> PenaltyRecord? {
+        guard let i = byID[id] else { return nil }
+        if storage[i].lifted == nil { storage[i].lifted = PenaltyRecord.Lift(at: t, reason: reason) }
+        return storage[i]
+    }
+
+    public func records(targetKind: String, target: String) -> [PenaltyRecord] {
+        (byTarget[Self.targetKey(targetKind, target)] ?? []).map { storage[$0] }
+    }
+
+    public var all: [PenaltyRecord] { storage }
+
+    /// Restores records from a snapshot, ids kept.
+    func load(_ records: [PenaltyRecord]) {
+        storage = []
+        byTarget = [:]
+        byID = [:]
+        for r in records {
+            byID[r.id] = storage.count
+            byTarget[Self.targetKey(r.targetKind, r.target), default: []].append(storage.count)
+            storage.append(r)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// One penalty in the ledger. Lifting is recorded here; records are never erased.
+public struct PenaltyRecord: Sendable, Equatable {
+    public var id: String
+    public var action: String
+    /// `account`, `code` or `message`.
+    public var targetKind: String
+    public var target: String
+    public var start: Double
+    /// When it ends; nil for `forever` and for actions that do not last (delete_content, warn).
+    public var until: Double?
+    public var forever: Bool
+    /// 1 for the first penalty of this action on this target, 2 for the second, …
+    public var offense: Int
+    public var rule: String
+    public var event: String
+    public var lifted: Lift?
+
+    public struct Lift: Sendable, Equatable {
+        public var at: Double
+        public var reason: String
+    }
+
+    /// True while it blocks: a lasting action, not lifted, not yet ended at `t`.
+    public func inForce(at t: Double) -> Bool {
+        guard lifted == nil, PenaltyRecord.lasting.contains(action), t >= start else { return false }
+        if forever { return true }
+        return until.map { t < $0 } ?? false
+    }
+
+    /// Actions that stay in force over time; the others are one-off instructions.
+    public static let lasting: Set<String> = ["disable_generation", "restrict_send", "revoke_code"]
+}

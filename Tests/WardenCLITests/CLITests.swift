@@ -129,3 +129,31 @@ import Testing
         #expect(try run(["--help"]).status == 0)
     }
 }
+
+@Suite struct TestCommandTests {
+    let cli = CLITests()
+
+    @Test func specExampleTestsPassAsWritten() throws {
+        let r = try cli.run(["test", "--rules", CLITests.fixtures.appendingPathComponent("spec-example").path])
+        #expect(r.status == 0)
+        #expect(r.stdout == "1 passed, 0 failed\n")
+    }
+
+    @Test func defaultRulesTestsPass() throws {
+        let r = try cli.run(["test", "--rules", "rules"])
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.stdout.hasSuffix(" passed, 0 failed\n"))
+    }
+
+    @Test func failuresNameTheTestTheStepAndWhatHappened() throws {
+        let r = try cli.run(["test", "--rules", CLITests.fixtures.appendingPathComponent("failing.rules").path])
+        #expect(r.status == 1)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(lines[0].hasPrefix("FAIL \"third send is blocked\" at "))
+        #expect(lines[0].hasSuffix("failing.rules:5 (repetition 3 of 3)"))
+        #expect(lines[1] == "  expected: allow")
+        #expect(lines[2] == "  actual:   block, score 100 at 2026-01-01T00:00:02Z; fired: burst; penalties: none")
+        #expect(lines[3] == "0 passed, 1 failed")
+    }
+}

@@ -34,6 +34,8 @@ public struct CompiledRuleSet: Sendable {
     let listNames: [String?]
     /// Every distinct counter of the rule set.
     let counters: [CounterSpec]
+    /// The rule set's `test` blocks.
+    public let tests: [CompiledTest]
 }
 
 /// A penalty clause, compiled.

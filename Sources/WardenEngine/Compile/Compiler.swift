@@ -105,7 +105,7 @@ public final class Compiler {
         let ordered = order.map { rules[$0] }
         return CompiledRuleSet(
             info: info, rules: ordered, decide: decide, matcher: KeywordMatcher(lists: keywordLists), listNames: listNames,
-            counters: counters)
+            counters: counters, tests: compileTests())
     }
 
     /// Kahn's algorithm, stable: among rules whose dependencies are met, file order wins.

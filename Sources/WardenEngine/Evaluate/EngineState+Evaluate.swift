@@ -93,10 +93,10 @@ extension EngineState {
             case .sum: amount = spec.field.flatMap { $0(ctx).number } ?? 0
             case .distinct:
                 switch spec.field?(ctx) {
-                case .string(let s)?: hashes = [FNV1a.hash(s.utf8)]
-                case .number(let n)?: hashes = [FNV1a.hash(Value.number(n).display.utf8)]
-                case .bool(let b)?: hashes = [FNV1a.hash(String(b).utf8)]
-                case .strings(let items)?: hashes = items.map { FNV1a.hash($0.utf8) }
+                case .string(let s)?: hashes = [FNV1a.mixed(s.utf8)]
+                case .number(let n)?: hashes = [FNV1a.mixed(Value.number(n).display.utf8)]
+                case .bool(let b)?: hashes = [FNV1a.mixed(String(b).utf8)]
+                case .strings(let items)?: hashes = items.map { FNV1a.mixed($0.utf8) }
                 default: hashes = []
                 }
             }

@@ -90,4 +90,16 @@ public enum FNV1a {
         }
         return h
     }
+
+    /// FNV-1a followed by a 64-bit finalizer (MurmurHash3's fmix64): FNV's top bits barely
+    /// change between short similar strings, and distinct sampling selects on the top bits.
+    public static func mixed(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var h = hash(bytes)
+        h ^= h >> 33
+        h = h &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        h = h &* 0xc4ce_b9fe_1a85_ec53
+        h ^= h >> 33
+        return h
+    }
 }

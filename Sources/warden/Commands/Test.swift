@@ -1,0 +1,20 @@
+import ArgumentParser
+import WardenEngine
+
+/// `warden test`: run every `test` block of the rule set.
+struct Test: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the tests written beside the rules.")
+
+    @OptionGroup var ruleSet: RuleSetOptions
+
+    func run() throws {
+        let report = TestRunner.run(try ruleSet.load())
+        for failure in report.failures {
+            Output.line("FAIL \"\(failure.test)\" at \(failure.location)" + (failure.repetitions > 1 ? " (repetition \(failure.repetition) of \(failure.repetitions))" : ""))
+            Output.line("  expected: \(failure.expected.joined(separator: ", "))")
+            Output.line("  actual:   \(failure.actual)")
+        }
+        Output.line("\(report.passed.count) passed, \(report.failed) failed")
+        if report.failed > 0 { throw ExitCode(1) }
+    }
+}

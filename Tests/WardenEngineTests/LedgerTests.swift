@@ -82,3 +82,50 @@ import Testing
         #expect(e.check(send("hi", at: t0 + 1), now: 0).verdict == .allow)
     }
 }
+
+@Suite struct SnapshotTests {
+    @Test func aRestoredEngineDecidesLikeOneThatNeverStopped() throws {
+        let rules = """
+            ruleset t
+            rule many { on send when count(by: account, within: 1h) > 20 penalty restrict_send(account, escalate(1h, 1d)) }
+            rule wide { on send when distinct(to, by: account, within: 1h) > 15 score 10 }
+            rule daily { on send when sum(attrs.n, by: account, per: day) > 100 score 5 }
+            """
+        let ruleSet = try #require(Compiler.compile(source: rules).ruleSet)
+        var rng = SplitMix(seed: 7)
+        let events: [Event] = (0..<600).map { i in
+            var e = Event(id: "e\(i)", type: .send, account: "u\(rng.next() % 3)", ts: 1_767_225_600 + Double(i) * 20)
+            e.to = ["r\(rng.next() % 30)"]
+            e.text = "hi"
+            e.attrs["n"] = .number(Double(rng.next() % 5))
+            return e
+        }
+        let straight = Engine(ruleSet: ruleSet)
+        let expected = events.map { straight.check($0, now: 0).json }
+        var first = Engine(ruleSet: ruleSet)
+        var actual: [String] = []
+        for (i, e) in events.enumerated() {
+            if i % 150 == 149 {
+                let text = first.snapshot()
+                first = Engine(ruleSet: ruleSet)
+                #expect(try first.restore(snapshot: text) == 0)
+            }
+            actual.append(first.check(e, now: 0).json)
+        }
+        #expect(actual == expected)
+        #expect(!straight.penalties.isEmpty)
+    }
+
+    @Test func badSnapshotsAreRefusedWithAReason() throws {
+        let engine = Engine(ruleSet: try #require(Compiler.compile(source: "ruleset t").ruleSet))
+        #expect(throws: SnapshotError.self) { try engine.restore(snapshot: "{") }
+        #expect(throws: SnapshotError.self) { try engine.restore(snapshot: #"{"format":"other"}"#) }
+        let other = try #require(Compiler.compile(source: "ruleset t\nrule c { on send when count(by: account, within: 1h) > 1 }").ruleSet)
+        let source = Engine(ruleSet: other)
+        var e = Event(id: "x", type: .send, account: "a", ts: 1_767_225_600)
+        e.to = []
+        e.text = ""
+        _ = source.check(e, now: 0)
+        #expect(try engine.restore(snapshot: source.snapshot()) == 1)
+    }
+}

@@ -87,6 +87,15 @@ final class CounterStore {
         }
     }
 
+    /// After a restore: the newest step of each counter, from its keys.
+    func recomputeNewest() {
+        for i in specs.indices {
+            let a = series[i].values.map(\.newestStep).max() ?? .min
+            let b = distinct[i].values.map(\.newestStep).max() ?? .min
+            newestStep[i] = max(a, b)
+        }
+    }
+
     /// Number of keys held, all counters together.
     var keyCount: Int { series.reduce(0) { $0 + $1.count } + distinct.reduce(0) { $0 + $1.count } }
 }

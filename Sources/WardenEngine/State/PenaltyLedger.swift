@@ -22,6 +22,7 @@ public final class MemoryLedger: PenaltyLedger {
     private var storage: [PenaltyRecord] = []
     private var byTarget: [String: [Int]] = [:]
     private var byID: [String: Int] = [:]
+    private var nextNumber = 1
 
     public init() {}
 
@@ -41,7 +42,8 @@ public final class MemoryLedger: PenaltyLedger {
 
     @discardableResult public func record(_ penalty: PenaltyRecord) -> PenaltyRecord {
         var r = penalty
-        r.id = "p-\(storage.count + 1)"
+        r.id = "p-\(nextNumber)"
+        nextNumber += 1
         byID[r.id] = storage.count
         byTarget[Self.targetKey(r.targetKind, r.target), default: []].append(storage.count)
         storage.append(r)
@@ -75,7 +77,9 @@ public final class MemoryLedger: PenaltyLedger {
         storage = []
         byTarget = [:]
         byID = [:]
+        nextNumber = 1
         for r in records {
+            if r.id.hasPrefix("p-"), let n = Int(r.id.dropFirst(2)) { nextNumber = max(nextNumber, n + 1) }
             byID[r.id] = storage.count
             byTarget[Self.targetKey(r.targetKind, r.target), default: []].append(storage.count)
             storage.append(r)

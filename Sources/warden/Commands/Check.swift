@@ -15,8 +15,27 @@ struct Check: ParsableCommand {
     @Flag(help: "Unknown top-level event keys are errors instead of being ignored.")
     var strict = false
 
+    @Option(name: .customLong("state-in"), help: "Start from the counters and penalties of a snapshot file.")
+    var stateIn: String?
+
+    @Option(name: .customLong("state-out"), help: "Write the counters and penalties to a snapshot file at the end.")
+    var stateOut: String?
+
     func run() throws {
         let engine = Engine(ruleSet: try ruleSet.load())
+        if let stateIn {
+            guard let data = FileManager.default.contents(atPath: stateIn) else {
+                Output.error("warden: cannot read snapshot '\(stateIn)'")
+                throw ExitCode(2)
+            }
+            do {
+                let dropped = try engine.restore(snapshot: String(decoding: data, as: UTF8.self))
+                if dropped > 0 { Output.error("warden: \(dropped) counter\(dropped == 1 ? "" : "s") of the snapshot no longer exist in the rule set; their state is dropped") }
+            } catch {
+                Output.error("warden: \(stateIn): \(error)")
+                throw ExitCode(2)
+            }
+        }
         let decoder = EventDecoder(strict: strict)
         var out = BufferedOutput()
         var bad = 0
@@ -57,6 +76,14 @@ struct Check: ParsableCommand {
             }
         }
         out.flush()
+        if let stateOut {
+            do {
+                try Data(engine.snapshot().utf8).write(to: URL(fileURLWithPath: stateOut), options: .atomic)
+            } catch {
+                Output.error("warden: cannot write snapshot '\(stateOut)': \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+        }
         if unknownKeys > 0 { Output.error("warden: ignored \(unknownKeys) unknown event key\(unknownKeys == 1 ? "" : "s") (use --strict to refuse them)") }
         if bad > 0 { throw ExitCode(2) }
     }

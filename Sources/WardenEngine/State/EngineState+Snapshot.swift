@@ -1,0 +1,139 @@
+/// Snapshots: counters and the ledger as one JSON document, to carry state from one run to the
+/// next (audit day after day, a warm restart).
+///
+/// Counters are matched by their identity (their definition as written), so a counter whose
+/// definition changed starts empty while the others keep their state.
+extension EngineState {
+    static let format = "warden-state/1"
+
+    func snapshot(digest: String) -> String {
+        var counterItems: [JSONValue] = []
+        for (i, spec) in counters.specs.enumerated() {
+            var keys: [JSONValue] = []
+            if spec.kind == .distinct {
+                for (key, s) in counters.distinct[i].sorted(by: { $0.key < $1.key }) {
+                    let values = s.newest.sorted { $0.key < $1.key }.map { JSONValue.array([.string(String($0.key, radix: 16)), .number(Double($0.value))]) }
+                    keys.append(.object([("key", .string(key)), ("level", .number(Double(s.level))), ("values", .array(values))]))
+                }
+            } else {
+                for (key, s) in counters.series[i].sorted(by: { $0.key < $1.key }) {
+                    let buckets = s.buckets.map { JSONValue.array([.number(Double($0.step)), .number($0.value)]) }
+                    keys.append(.object([("key", .string(key)), ("buckets", .array(buckets))]))
+                }
+            }
+            counterItems.append(.object([("id", .string(spec.identity)), ("keys", .array(keys))]))
+        }
+        let records: [JSONValue] = ledger.all.map { r in
+            var pairs: [(String, JSONValue)] = [
+                ("id", .string(r.id)), ("action", .string(r.action)), ("target_kind", .string(r.targetKind)),
+                ("target", .string(r.target)), ("start", .number(r.start)), ("forever", .bool(r.forever)),
+                ("offense", .number(Double(r.offense))), ("rule", .string(r.rule)), ("event", .string(r.event)),
+            ]
+            if let until = r.until { pairs.append(("until", .number(until))) }
+            if let lift = r.lifted { pairs.append(("lifted", .object([("at", .number(lift.at)), ("reason", .string(lift.reason))]))) }
+            return .object(pairs)
+        }
+        var w = JSONWriter()
+        w.value(.object([
+            ("format", .string(Self.format)), ("ruleset", .string(digest)), ("counters", .array(counterItems)),
+            ("penalties", .array(records)),
+        ]))
+        return w.output
+    }
+
+    /// Replaces the state with a snapshot's; returns how many counters of the snapshot no
+    /// longer exist in the rule set (their state is dropped).
+    func restore(_ text: String) throws(SnapshotError) -> Int {
+        let root: JSONValue
+        do throws(JSONParser.Failure) {
+            root = try JSONParser.parse(text)
+        } catch {
+            throw SnapshotError(message: "not valid JSON at column \(error.column): \(error.message)")
+        }
+        guard root["format"] == .string(Self.format) else { throw SnapshotError(message: "not a \(Self.format) snapshot") }
+        var dropped = 0
+        let index = Dictionary(counters.specs.enumerated().map { ($1.identity, $0) }, uniquingKeysWith: { a, _ in a })
+        guard case .array(let items)? = root["counters"], case .array(let records)? = root["penalties"] else {
+            throw SnapshotError(message: "a snapshot has 'counters' and 'penalties' arrays")
+        }
+        for item in items {
+            guard case .string(let id)? = item["id"], case .array(let keys)? = item["keys"] else {
+                throw SnapshotError(message: "a counter needs 'id' and 'keys'")
+            }
+            guard let i = index[id] else {
+                dropped += 1
+                continue
+            }
+            for entry in keys {
+                guard case .string(let key)? = entry["key"] else { throw SnapshotError(message: "counter \(id): a key entry needs 'key'") }
+                if counters.specs[i].kind == .distinct {
+                    var s = DistinctSeries()
+                    if case .number(let level)? = entry["level"] { s.level = UInt64(level) }
+                    if case .array(let values)? = entry["values"] {
+                        for v in values {
+                            guard case .array(let pair) = v, pair.count == 2, case .string(let hex) = pair[0],
+                                let h = UInt64(hex, radix: 16), case .number(let step) = pair[1]
+                            else { throw SnapshotError(message: "counter \(id): bad distinct value") }
+                            let st = Int32(step)
+                            s.newest[h] = st
+                            s.perStep[st, default: 0] += 1
+                            s.newestStep = max(s.newestStep, st)
+                        }
+                    }
+                    counters.distinct[i][key] = s
+                } else {
+                    var s = WindowSeries()
+                    if case .array(let buckets)? = entry["buckets"] {
+                        for b in buckets {
+                            guard case .array(let pair) = b, pair.count == 2, case .number(let step) = pair[0], case .number(let v) = pair[1]
+                            else { throw SnapshotError(message: "counter \(id): bad bucket") }
+                            s.buckets.append(WindowSeries.Bucket(step: Int32(step), value: v))
+                        }
+                    }
+                    s.buckets.sort { $0.step < $1.step }
+                    counters.series[i][key] = s
+                }
+            }
+        }
+        var restored: [PenaltyRecord] = []
+        for r in records {
+            guard case .string(let id)? = r["id"], case .string(let action)? = r["action"],
+                case .string(let kind)? = r["target_kind"], case .string(let target)? = r["target"],
+                case .number(let start)? = r["start"], case .number(let offense)? = r["offense"],
+                case .string(let rule)? = r["rule"], case .string(let event)? = r["event"]
+            else { throw SnapshotError(message: "a penalty record is missing a field") }
+            var record = PenaltyRecord(
+                id: id, action: action, targetKind: kind, target: target, start: start, until: nil,
+                forever: r["forever"] == .bool(true), offense: Int(offense), rule: rule, event: event, lifted: nil)
+            if case .number(let until)? = r["until"] { record.until = until }
+            if case .number(let at)? = r["lifted"]?["at"], case .string(let reason)? = r["lifted"]?["reason"] {
+                record.lifted = PenaltyRecord.Lift(at: at, reason: reason)
+            }
+            restored.append(record)
+        }
+        guard let memory = ledger as? MemoryLedger else { throw SnapshotError(message: "this ledger restores itself") }
+        memory.load(restored)
+        counters.recomputeNewest()
+        return dropped
+    }
+}
+
+public struct SnapshotError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+extension Engine {
+    /// The counters and the ledger as a JSON document.
+    public func snapshot() -> String { state.withLock { $0.snapshot(digest: ruleSet.info.digest) } }
+
+    /// Replaces the state with a snapshot's. Returns the number of counters in the snapshot that
+    /// the current rule set no longer has (their state is dropped).
+    @discardableResult
+    public func restore(snapshot text: String) throws(SnapshotError) -> Int {
+        let result: Result<Int, SnapshotError> = state.withLock { s in
+            do throws(SnapshotError) { return .success(try s.restore(text)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+}

@@ -157,3 +157,24 @@ import Testing
         #expect(lines[3] == "0 passed, 1 failed")
     }
 }
+
+@Suite struct StateFileTests {
+    let cli = CLITests()
+
+    @Test func aSnapshotCarriesPenaltiesToTheNextRun() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("warden-state-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let first = try cli.run(["check", "--rules", "rules", "--state-out", file,
+                                 #"{"id":"m1","type":"send","ts":"2026-03-01T10:00:00Z","account":"f","to":["v"],"text":"兼职刷单日赚300","code":"AB12CD34"}"#])
+        #expect(first.status == 0)
+        let redeem = #"{"id":"r1","type":"redeem","ts":"2026-03-01T11:00:00Z","account":"v","code":"AB12CD34"}"#
+        let fresh = try cli.run(["check", "--rules", "rules", redeem])
+        #expect(fresh.stdout.contains(#""decision":"allow""#))
+        let carried = try cli.run(["check", "--rules", "rules", "--state-in", file, redeem])
+        #expect(carried.status == 0)
+        #expect(carried.stdout.contains(#""decision":"block""#))
+        #expect(carried.stdout.contains(#""rule":"penalty_in_force""#))
+        let broken = try cli.run(["check", "--rules", "rules", "--state-in", "/nonexistent.json", redeem])
+        #expect(broken.status == 2)
+    }
+}

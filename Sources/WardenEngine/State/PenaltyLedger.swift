@@ -22,31 +22,40 @@ public final class MemoryLedger: PenaltyLedger {
     private var storage: [PenaltyRecord] = []
     private var byTarget: [String: [Int]] = [:]
     private var byID: [String: Int] = [:]
+    /// Per action and target: record indices, oldest first (in-force checks and offense counts
+    /// stay proportional to that target's history of that action, not to all its records).
+    private var byAction: [String: [Int]] = [:]
     private var nextNumber = 1
 
     public init() {}
 
     static func targetKey(_ kind: String, _ target: String) -> String { kind + "\u{1F}" + target }
+    static func actionKey(_ action: String, _ kind: String, _ target: String) -> String { action + "\u{1F}" + kind + "\u{1F}" + target }
 
     public func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord? {
-        for i in (byTarget[Self.targetKey(targetKind, target)] ?? []).reversed() {
-            let r = storage[i]
-            if r.action == action, r.inForce(at: t) { return r }
+        guard PenaltyRecord.lasting.contains(action) else { return nil }
+        for i in (byAction[Self.actionKey(action, targetKind, target)] ?? []).reversed() where storage[i].inForce(at: t) {
+            return storage[i]
         }
         return nil
     }
 
     public func offenses(action: String, targetKind: String, target: String) -> Int {
-        (byTarget[Self.targetKey(targetKind, target)] ?? []).filter { storage[$0].action == action && storage[$0].lifted == nil }.count
+        (byAction[Self.actionKey(action, targetKind, target)] ?? []).reduce(0) { $0 + (storage[$1].lifted == nil ? 1 : 0) }
+    }
+
+    private func index(_ r: PenaltyRecord) {
+        byID[r.id] = storage.count
+        byTarget[Self.targetKey(r.targetKind, r.target), default: []].append(storage.count)
+        byAction[Self.actionKey(r.action, r.targetKind, r.target), default: []].append(storage.count)
+        storage.append(r)
     }
 
     @discardableResult public func record(_ penalty: PenaltyRecord) -> PenaltyRecord {
         var r = penalty
         r.id = "p-\(nextNumber)"
         nextNumber += 1
-        byID[r.id] = storage.count
-        byTarget[Self.targetKey(r.targetKind, r.target), default: []].append(storage.count)
-        storage.append(r)
+        index(r)
         return r
     }
 
@@ -77,12 +86,11 @@ public final class MemoryLedger: PenaltyLedger {
         storage = []
         byTarget = [:]
         byID = [:]
+        byAction = [:]
         nextNumber = 1
         for r in records {
             if r.id.hasPrefix("p-"), let n = Int(r.id.dropFirst(2)) { nextNumber = max(nextNumber, n + 1) }
-            byID[r.id] = storage.count
-            byTarget[Self.targetKey(r.targetKind, r.target), default: []].append(storage.count)
-            storage.append(r)
+            index(r)
         }
     }
 }

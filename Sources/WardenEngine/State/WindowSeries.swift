@@ -1,42 +1,53 @@
 /// Per-key state of a `count` or `sum`: the non-empty steps only, sorted by step.
 ///
-/// A key that sends once a day holds one bucket; a busy key at most the window's span plus the
-/// lateness allowance. The value for an event counts every step from its window's start up to
-/// the newest step seen, so an in-order event sees exactly its trailing window, and a late one
-/// also sees what already happened after it.
+/// The newest step lives inline and older ones in an array, so a key seen in one step only
+/// (most keys of a large population) costs no allocation beyond its dictionary slot. The value
+/// for an event counts every step from its window's start up to the newest step seen, so an
+/// in-order event sees exactly its trailing window, and a late one also sees what already
+/// happened after it.
 struct WindowSeries: Sendable {
     struct Bucket: Sendable {
         var step: Int32
         var value: Float64
     }
 
-    var buckets: [Bucket] = []
+    var newest = Bucket(step: .min, value: 0)
+    /// Older non-empty steps, ascending.
+    var older: [Bucket] = []
 
-    var newestStep: Int32 { buckets.last?.step ?? .min }
+    var newestStep: Int32 { newest.step }
+
+    /// All buckets, ascending (snapshots).
+    var buckets: [Bucket] {
+        get { newest.step == .min ? older : older + [newest] }
+        set {
+            older = Array(newValue.dropLast())
+            newest = newValue.last ?? Bucket(step: .min, value: 0)
+        }
+    }
 
     /// Adds `amount` at `step`, drops buckets older than `keepFrom`, returns the value from `windowStart` on.
     mutating func add(_ amount: Double, at step: Int32, windowStart: Int32, keepFrom: Int32) -> Double {
-        if let last = buckets.last, last.step == step {
-            buckets[buckets.count - 1].value += amount
-        } else if buckets.isEmpty || buckets[buckets.count - 1].step < step {
-            buckets.append(Bucket(step: step, value: amount))
+        if step == newest.step {
+            newest.value += amount
+        } else if step > newest.step {
+            if newest.step != .min, newest.step >= keepFrom { older.append(newest) }
+            newest = Bucket(step: step, value: amount)
+        } else if let i = older.firstIndex(where: { $0.step >= step }) {
+            if older[i].step == step { older[i].value += amount } else { older.insert(Bucket(step: step, value: amount), at: i) }
         } else {
-            let i = buckets.firstIndex { $0.step >= step }!
-            if buckets[i].step == step {
-                buckets[i].value += amount
-            } else {
-                buckets.insert(Bucket(step: step, value: amount), at: i)
-            }
+            older.append(Bucket(step: step, value: amount))
         }
-        if let first = buckets.first, first.step < keepFrom {
-            buckets.removeAll { $0.step < keepFrom }
+        if let first = older.first, first.step < keepFrom {
+            older.removeAll { $0.step < keepFrom }
         }
         return value(from: windowStart)
     }
 
     func value(from windowStart: Int32) -> Double {
-        var total = 0.0
-        for bucket in buckets.reversed() {
+        guard newest.step >= windowStart else { return 0 }
+        var total = newest.value
+        for bucket in older.reversed() {
             if bucket.step < windowStart { break }
             total += bucket.value
         }

@@ -27,9 +27,35 @@ struct Bench: ParsableCommand {
     @Flag(help: "Match words exactly (no folds), as grep -F does.")
     var exact = false
 
+    @Option(help: "Counter keys to create for the counter benchmark (0 skips it).")
+    var counterKeys: Int = 0
+
     func run() throws {
         try benchCheck()
         if let words, let corpus { try benchKeywords(words: words, corpus: corpus) }
+        if counterKeys > 0 {
+            benchCounter("count", "count(by: account, within: 1d) > 1000")
+            benchCounter("distinct", "distinct(to, by: account, within: 1d) > 50")
+        }
+    }
+
+    /// One event per key through `Engine.check` with a single counter rule; the growth of the
+    /// resident set gives the bytes held per key (an upper bound: it includes allocator slack).
+    func benchCounter(_ name: String, _ condition: String) {
+        guard let ruleSet = Compiler.compile(source: "ruleset bench\nrule r { on send when \(condition) }").ruleSet else { return }
+        let engine = Engine(ruleSet: ruleSet)
+        let before = Self.residentBytes()
+        let start = Date()
+        for i in 0..<counterKeys {
+            var event = Event(id: "e", type: .send, account: "account\(i)", ts: 1_767_225_600 + Double(i) * (3600 / Double(counterKeys)))
+            event.to = ["r\(i % 97)"]
+            event.text = "hi"
+            _ = engine.check(event, now: 0)
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        let bytes = Double(Self.residentBytes() - before) / Double(counterKeys)
+        Output.line(String(format: "counters: %@ at 1d, %d keys: %.0f updates/s through Engine.check; %.0f bytes resident per key (%d keys held)",
+                           name, counterKeys, Double(counterKeys) / elapsed, bytes, engine.counterKeyCount))
     }
 
     func benchCheck() throws {
@@ -47,8 +73,14 @@ struct Bench: ParsableCommand {
         var count = 0
         let start = Date()
         var fired = 0
+        // Each pass replays the samples a day later with fresh ids, like a stream that goes on.
+        let first = parsed.compactMap(\.ts).min() ?? 0
+        var pass = 0
         while Date().timeIntervalSince(start) < seconds {
-            for event in parsed {
+            pass += 1
+            for var event in parsed {
+                event.id += "-\(pass)"
+                event.ts = (event.ts ?? first) + Double(pass) * 86_400
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 let decision = engine.check(event, now: 0)
                 let t1 = DispatchTime.now().uptimeNanoseconds
@@ -62,6 +94,14 @@ struct Bench: ParsableCommand {
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         Output.line(String(format: "check: %d events in %.2f s = %.0f events/s on one core; latency p50 %.1f µs, p99 %.1f µs (%d rules fired)",
                            count, elapsed, Double(count) / elapsed, percentile(0.5), percentile(0.99), fired))
+    }
+
+    /// VmRSS of this process, from /proc.
+    static func residentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
     }
 
     func benchKeywords(words: String, corpus: String) throws {

@@ -11,7 +11,7 @@ swift build -c release >/dev/null
 bin=.build/release/warden
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%F)"
 echo "== check on samples/events.jsonl (default rules)"
-"$bin" bench --rules rules --seconds 3
+"$bin" bench --rules rules --seconds 3 --counter-keys 1000000
 for words in words-5k words-64k; do
   echo "== $words on corpus-8m.txt"
   "$bin" bench --rules rules --seconds 0.1 --words "$out/$words.txt" --corpus "$out/corpus-8m.txt" --exact | grep keywords

@@ -42,6 +42,6 @@ let package = Package(
         .testTarget(name: "WardenLanguageTests", dependencies: ["WardenLanguage"], swiftSettings: strictSettings),
         .testTarget(name: "WardenMatchingTests", dependencies: ["WardenMatching"], swiftSettings: strictSettings),
         .testTarget(name: "WardenEngineTests", dependencies: ["WardenEngine"], swiftSettings: strictSettings),
-        .testTarget(name: "WardenCLITests", dependencies: ["warden"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenCLITests", dependencies: ["warden"], exclude: ["Fixtures"], swiftSettings: strictSettings),
     ]
 )

@@ -1,20 +1,36 @@
-/// Finds the hits of every word list in a text at once.
+/// Finds the hits of every word list in a text at once, folding as it reads.
 ///
-/// Lists that fold the same way share one automaton, so a text is folded and scanned once per
-/// distinct fold set (normally once), whatever the number of lists and rules that ask.
+/// Lists that fold the same way share one automaton. The text is read once per distinct fold
+/// set (normally once): each UTF-8 scalar is decoded, folded and mapped to its keyword class by
+/// a single table lookup, and fed to the automaton; no folded copy of the text is built. A small
+/// ring remembers where the last units started in the original text, so hits come back as spans
+/// of the original, in Unicode scalars.
 public final class KeywordMatcher: Sendable {
-    struct Group: Sendable {
-        var normalizer: Normalizer
-        var automaton: AhoCorasick
-        /// Per pattern: every (list, entry) whose folded form it is.
-        var owners: [[(list: Int32, entry: Int32)]]
-        /// Per pattern: ASCII alphanumeric at the first / last byte (for the boundary rule).
-        var edgeIsWord: [(Bool, Bool)]
-        var boundary: Bool
-    }
-
     public let lists: [KeywordList]
     let groups: [Group]
+
+    struct Group: Sendable {
+        var folds: FoldOptions
+        var table: FoldTable
+        /// Per scalar below U+20000: class | digit flag, `drop`, or multi flag | index.
+        var entries: FixedArray<UInt32>
+        var multi: [[UInt32]]
+        /// Classes of folded scalars above U+1FFFF.
+        var highClass: [UInt32: UInt32]
+        var automaton: ScalarAutomaton
+        /// Per pattern: its owners (list, entry) are `ownerList/ownerEntry[ownerStart[p]..<ownerStart[p+1]]`.
+        var ownerStart: FixedArray<Int32>
+        var ownerList: FixedArray<Int32>
+        var ownerEntry: FixedArray<Int32>
+        /// Per pattern: bit 0, an ASCII letter or digit first; bit 1, last (the boundary rule).
+        var wordEdges: FixedArray<UInt8>
+        var ringSize: Int
+    }
+
+    static let drop: UInt32 = 0xFFFF_FFFF
+    static let digitFlag: UInt32 = 1 << 30
+    static let multiFlag: UInt32 = 1 << 31
+    static let classMask: UInt32 = (1 << 30) - 1
 
     public init(lists: [KeywordList]) {
         self.lists = lists
@@ -24,50 +40,105 @@ public final class KeywordMatcher: Sendable {
             if byFolds[list.folds] == nil { order.append(list.folds) }
             byFolds[list.folds, default: []].append(i)
         }
-        groups = order.map { folds in
-            let normalizer = Normalizer(options: folds.textFolds)
-            var patternIndex: [[UInt8]: Int] = [:]
-            var patterns: [[UInt8]] = []
-            var owners: [[(list: Int32, entry: Int32)]] = []
-            for listIndex in byFolds[folds]! {
-                for (entryIndex, entry) in lists[listIndex].entries.enumerated() {
-                    let bytes = normalizer.foldKeyword(entry)
-                    if bytes.isEmpty { continue }
-                    if let p = patternIndex[bytes] {
-                        owners[p].append((Int32(listIndex), Int32(entryIndex)))
-                    } else {
-                        patternIndex[bytes] = patterns.count
-                        patterns.append(bytes)
-                        owners.append([(Int32(listIndex), Int32(entryIndex))])
-                    }
+        groups = order.map { Self.build(folds: $0, lists: lists, members: byFolds[$0]!) }
+    }
+
+    private static func build(folds: FoldOptions, lists: [KeywordList], members: [Int]) -> Group {
+        let table = FoldTable.forOptions(folds)
+        let normalizer = Normalizer(options: folds)
+        var classOf: [UInt32: UInt32] = [:]
+        var patternIndex: [[UInt32]: Int] = [:]
+        var patterns: [[UInt32]] = []
+        var owners: [[(list: Int32, entry: Int32)]] = []
+        var edges: [(Bool, Bool)] = []
+        for listIndex in members {
+            for (entryIndex, entry) in lists[listIndex].entries.enumerated() {
+                let units = normalizer.units(entry)
+                if units.isEmpty { continue }
+                let classes = units.map { u -> UInt32 in
+                    if let c = classOf[u] { return c }
+                    let c = UInt32(classOf.count + 1)
+                    classOf[u] = c
+                    return c
+                }
+                if let p = patternIndex[classes] {
+                    owners[p].append((Int32(listIndex), Int32(entryIndex)))
+                } else {
+                    patternIndex[classes] = patterns.count
+                    patterns.append(classes)
+                    owners.append([(Int32(listIndex), Int32(entryIndex))])
+                    edges.append((isWord(units.first!), isWord(units.last!)))
                 }
             }
-            let edges = patterns.map { (Self.isWordByte($0.first!), Self.isWordByte($0.last!)) }
-            return Group(normalizer: normalizer, automaton: AhoCorasick(patterns: patterns), owners: owners,
-                         edgeIsWord: edges, boundary: folds.contains(.boundary))
         }
+        func code(_ folded: UInt32) -> UInt32 {
+            (classOf[folded] ?? 0) | (folded >= 0x30 && folded <= 0x39 ? digitFlag : 0)
+        }
+        var entries = [UInt32](repeating: 0, count: FoldTable.size)
+        var multi: [[UInt32]] = []
+        for v in 0..<FoldTable.size {
+            let e = table.entries[v]
+            if e == FoldTable.drop {
+                entries[v] = drop
+            } else if FoldTable.isMulti(e) {
+                entries[v] = multiFlag | UInt32(multi.count)
+                multi.append(table.multiple(e).map(code))
+            } else {
+                entries[v] = code(e)
+            }
+        }
+        var high: [UInt32: UInt32] = [:]
+        for (scalar, c) in classOf where scalar >= FoldTable.size { high[scalar] = c }
+        let longest = patterns.map(\.count).max() ?? 1
+        var ring = 1
+        while ring < longest + 1 { ring <<= 1 }
+        var ownerStart: [Int32] = [0]
+        var ownerList: [Int32] = []
+        var ownerEntry: [Int32] = []
+        for list in owners {
+            for owner in list {
+                ownerList.append(owner.list)
+                ownerEntry.append(owner.entry)
+            }
+            ownerStart.append(Int32(ownerList.count))
+        }
+        return Group(
+            folds: folds, table: table, entries: FixedArray(entries), multi: multi, highClass: high,
+            automaton: ScalarAutomaton(patterns: patterns, classCount: classOf.count + 1),
+            ownerStart: FixedArray(ownerStart), ownerList: FixedArray(ownerList), ownerEntry: FixedArray(ownerEntry),
+            wordEdges: FixedArray(edges.map { ($0.0 ? 1 : 0) | ($0.1 ? 2 : 0) }), ringSize: ring)
+    }
+
+    static func isWord(_ v: UInt32) -> Bool {
+        (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
     }
 
     /// Every hit of every list in `text`, grouped by list index, in order of position.
     public func scan(_ text: String) -> [[KeywordHit]] {
-        var hits = [[KeywordHit]](repeating: [], count: lists.count)
-        for group in groups {
-            let folded = group.normalizer.fold(text)
-            group.automaton.scan(folded.bytes) { pattern, endByte in
-                let length = Int(group.automaton.patternLengths[Int(pattern)])
-                let bytes = (endByte - length)..<endByte
-                let span = folded.originalSpan(of: bytes)
-                if group.boundary {
-                    let (first, last) = group.edgeIsWord[Int(pattern)]
-                    if first, span.lowerBound > 0, Self.isWordScalar(folded.original[span.lowerBound - 1]) { return }
-                    if last, span.upperBound < folded.original.count, Self.isWordScalar(folded.original[span.upperBound]) { return }
-                }
-                for owner in group.owners[Int(pattern)] {
-                    hits[Int(owner.list)].append(KeywordHit(list: Int(owner.list), entry: Int(owner.entry), span: span))
+        var flat: [KeywordHit] = []
+        withExtendedLifetime(self) {
+            let scanned: Void? = text.utf8.withContiguousStorageIfAvailable { buffer in
+                for group in groups { scan(buffer, group, into: &flat) }
+            }
+            if scanned == nil {
+                let bytes = Array(text.utf8)
+                bytes.withUnsafeBufferPointer { buffer in
+                    for group in groups { scan(buffer, group, into: &flat) }
                 }
             }
         }
-        // Allow-lists: drop a hit that a hit of the `except` list covers entirely.
+        var hits = [[KeywordHit]](repeating: [], count: lists.count)
+        for hit in flat { hits[hit.list].append(hit) }
+        applyAllowLists(&hits)
+        return hits
+    }
+
+    /// The number of hits, all lists together (allow-lists applied).
+    public func count(_ text: String) -> Int {
+        scan(text).reduce(0) { $0 + $1.count }
+    }
+
+    private func applyAllowLists(_ hits: inout [[KeywordHit]]) {
         for (i, list) in lists.enumerated() {
             guard let other = list.except, !hits[i].isEmpty, !hits[other].isEmpty else { continue }
             let covers = hits[other]
@@ -75,17 +146,136 @@ public final class KeywordMatcher: Sendable {
                 covers.contains { $0.span.lowerBound <= hit.span.lowerBound && $0.span.upperBound >= hit.span.upperBound }
             }
         }
-        return hits
     }
 
-    static func isWordByte(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+    /// One pass over the UTF-8 of a text: decode, fold, classify, step the automaton, report.
+    private func scan(_ b: UnsafeBufferPointer<UInt8>, _ g: Group, into hits: inout [KeywordHit]) {
+        let automaton = g.automaton
+        let entries = g.entries.pointer
+        let firstOutput = automaton.firstOutput.pointer
+        let outputPattern = automaton.outputPattern.pointer
+        let nextOutput = automaton.nextOutput.pointer
+        let patternLength = automaton.patternLength.pointer
+        let ownerStart = g.ownerStart.pointer
+        let ownerList = g.ownerList.pointer
+        let ownerEntry = g.ownerEntry.pointer
+        let wordEdges = g.wordEdges.pointer
+        let repeats = g.folds.contains(.repeats)
+        let boundary = g.folds.contains(.boundary)
+        let ringMask = g.ringSize - 1
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * g.ringSize) { ring in
+            let ringScalar = ring.baseAddress!
+            let ringByte = ring.baseAddress! + g.ringSize
+            var state: Int32 = 0
+            var unit = 0
+            var lastClass: UInt32 = .max
+            var scalarIndex: Int32 = 0
+            // Hits from `pendingFrom` on end at the current unit; a repeat of it moves their end.
+            var pendingFrom = hits.count
+            var i = 0
+            let n = b.count
+            while i < n {
+                let start = i
+                let lead = b[i]
+                var v: UInt32
+                if lead < 0x80 {
+                    v = UInt32(lead)
+                    i += 1
+                } else if lead < 0xE0, i + 1 < n {
+                    v = (UInt32(lead & 0x1F) << 6) | UInt32(b[i + 1] & 0x3F)
+                    i += 2
+                } else if lead < 0xF0, i + 2 < n {
+                    v = (UInt32(lead & 0x0F) << 12) | (UInt32(b[i + 1] & 0x3F) << 6) | UInt32(b[i + 2] & 0x3F)
+                    i += 3
+                } else if i + 3 < n {
+                    v = (UInt32(lead & 0x07) << 18) | (UInt32(b[i + 1] & 0x3F) << 12) | (UInt32(b[i + 2] & 0x3F) << 6)
+                        | UInt32(b[i + 3] & 0x3F)
+                    i += 4
+                } else {
+                    v = 0xFFFD
+                    i = n
+                }
+                let here = scalarIndex
+                scalarIndex += 1
+                var e: UInt32
+                if v < UInt32(FoldTable.size) {
+                    e = entries[Int(v)]
+                } else {
+                    let f = g.table.fold(v)
+                    e = f == FoldTable.drop ? Self.drop : (g.highClass[f] ?? 0)
+                }
+                if e == Self.drop { continue }
+                // Usually one folded scalar; a few fold to several (ﬁ → f i): the rare path.
+                var k = 0
+                var end = 1
+                var multi: [UInt32] = []
+                if e & Self.multiFlag != 0 {
+                    multi = g.multi[Int(e & ~Self.multiFlag)]
+                    end = multi.count
+                    if end == 0 { continue }
+                    e = multi[0]
+                }
+                while true {
+                    let c = e & Self.classMask
+                    if repeats, c == lastClass, e & Self.digitFlag == 0 {
+                        for p in pendingFrom..<hits.count { hits[p].span = hits[p].span.lowerBound..<Int(here) + 1 }
+                    } else {
+                        lastClass = c
+                        unit &+= 1
+                        ringScalar[unit & ringMask] = here
+                        ringByte[unit & ringMask] = Int32(start)
+                        pendingFrom = hits.count
+                        state = automaton.next(state, c)
+                        var o = firstOutput[Int(state)]
+                        while o >= 0 {
+                            let pattern = Int(outputPattern[Int(o)])
+                            o = nextOutput[Int(o)]
+                            let first = (unit &- Int(patternLength[pattern]) &+ 1) & ringMask
+                            if boundary {
+                                let edges = wordEdges[pattern]
+                                if edges & 1 != 0, Self.wordBefore(b, Int(ringByte[first])) { continue }
+                                if edges & 2 != 0, Self.wordAt(b, i) { continue }
+                            }
+                            let spanStart = Int(ringScalar[first])
+                            for w in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) {
+                                hits.append(KeywordHit(list: Int(ownerList[w]), entry: Int(ownerEntry[w]), span: spanStart..<Int(here) + 1))
+                            }
+                        }
+                    }
+                    k += 1
+                    if k >= end { break }
+                    e = multi[k]
+                }
+            }
+        }
     }
 
-    /// An ASCII letter or digit, full-width forms included.
-    static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
-        var v = s.value
+    /// An ASCII letter or digit (full-width forms included) ends just before byte `offset`.
+    static func wordBefore(_ b: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Bool {
+        guard offset > 0 else { return false }
+        var k = offset - 1
+        while k > 0, b[k] & 0xC0 == 0x80 { k -= 1 }
+        return isWordScalar(decode(b, k))
+    }
+
+    /// An ASCII letter or digit (full-width forms included) starts at byte `offset`.
+    static func wordAt(_ b: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Bool {
+        offset < b.count && isWordScalar(decode(b, offset))
+    }
+
+    static func decode(_ b: UnsafeBufferPointer<UInt8>, _ k: Int) -> UInt32 {
+        let lead = b[k]
+        if lead < 0x80 { return UInt32(lead) }
+        var v: UInt32
+        var extra: Int
+        if lead < 0xE0 { v = UInt32(lead & 0x1F); extra = 1 } else if lead < 0xF0 { v = UInt32(lead & 0x0F); extra = 2 } else { v = UInt32(lead & 0x07); extra = 3 }
+        for j in 1...extra where k + j < b.count { v = (v << 6) | UInt32(b[k + j] & 0x3F) }
+        return v
+    }
+
+    static func isWordScalar(_ v: UInt32) -> Bool {
+        var v = v
         if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 }
-        return v < 0x80 && isWordByte(UInt8(v))
+        return isWord(v)
     }
 }

@@ -1,86 +1,62 @@
-/// Folds text for matching (SPEC §3) in one pass, keeping the map back to the original.
+/// Folds text for matching (SPEC §3), keeping the map back to the original.
 ///
-/// Folds implemented so far: width, case, invisible characters, noise between characters and
-/// repeat collapse. The remaining folds of §3 (NFKC beyond width, diacritics, traditional →
-/// simplified, digit and letter styles) plug in as further per-scalar mappings in `map(_:)`.
+/// Per-scalar folds (compatibility forms and width, case, diacritics, traditional → simplified,
+/// digit and letter styles, look-alikes, invisible characters, noise) come from a `FoldTable`;
+/// repeat collapse is applied here, over the folded scalars.
 public struct Normalizer: Sendable {
     public let options: FoldOptions
+    let table: FoldTable
 
-    public init(options: FoldOptions) { self.options = options }
-
-    /// What folding does with one scalar.
-    enum Mapped {
-        case keep(Unicode.Scalar)
-        case replace(Unicode.Scalar)
-        case many([Unicode.Scalar])
-        case drop
+    public init(options: FoldOptions) {
+        self.options = options
+        self.table = FoldTable.forOptions(options)
     }
 
+    /// The folded scalars of `text`, repeats collapsed (what keywords are stored as).
+    public func units(_ text: String) -> [UInt32] {
+        var out: [UInt32] = []
+        forEachUnit(text) { unit, _, _ in out.append(unit) }
+        return out
+    }
+
+    /// The folded text with its map back to the original.
     public func fold(_ text: String) -> FoldedText {
         var out = FoldedText()
         out.original = Array(text.unicodeScalars)
-        out.bytes.reserveCapacity(out.original.count * 3)
-        out.start.reserveCapacity(out.original.count * 3)
-        out.end.reserveCapacity(out.original.count * 3)
-        var last: Unicode.Scalar?
-        var lastByteCount = 0
-        for (index, scalar) in out.original.enumerated() {
-            let produced: [Unicode.Scalar]
-            switch map(scalar) {
-            case .keep(let s), .replace(let s): produced = [s]
-            case .many(let list): produced = list
-            case .drop: continue
+        var lastBytes = 0..<0
+        forEachUnit(text) { unit, index, repeated in
+            if repeated {
+                for k in lastBytes { out.end[k] = Int32(index + 1) }
+                return
             }
-            for s in produced {
-                if options.contains(.repeats), s == last, !Self.isDigit(s) {
-                    // Widen the previous character's span instead of emitting it again.
-                    for k in (out.end.count - lastByteCount)..<out.end.count { out.end[k] = Int32(index + 1) }
-                    continue
-                }
-                let before = out.bytes.count
-                Self.appendUTF8(s, to: &out.bytes)
-                lastByteCount = out.bytes.count - before
-                for _ in 0..<lastByteCount {
-                    out.start.append(Int32(index))
-                    out.end.append(Int32(index + 1))
-                }
-                last = s
+            let before = out.bytes.count
+            Self.appendUTF8(Unicode.Scalar(unit) ?? "\u{FFFD}", to: &out.bytes)
+            lastBytes = before..<out.bytes.count
+            for _ in lastBytes {
+                out.start.append(Int32(index))
+                out.end.append(Int32(index + 1))
             }
         }
         return out
     }
 
-    /// Folds a keyword the same way as text: the folded bytes are what the automaton stores.
-    public func foldKeyword(_ keyword: String) -> [UInt8] { fold(keyword).bytes }
-
-    func map(_ s: Unicode.Scalar) -> Mapped {
-        let v = s.value
-        var s = s
-        var changed = false
-        if options.contains(.width) {
-            if v >= 0xFF01 && v <= 0xFF5E {
-                s = Unicode.Scalar(v - 0xFEE0)!
-                changed = true
-            } else if v == 0x3000 {
-                s = " "
-                changed = true
+    /// Calls `body(unit, originalScalarIndex, isCollapsedRepeat)` for each folded scalar.
+    func forEachUnit(_ text: String, _ body: (UInt32, Int, Bool) -> Void) {
+        var last: UInt32?
+        for (index, scalar) in text.unicodeScalars.enumerated() {
+            let e = table.fold(scalar.value)
+            if e == FoldTable.drop { continue }
+            let produced = FoldTable.isMulti(e) ? table.multiple(e) : [e]
+            for unit in produced {
+                if options.contains(.repeats), unit == last, !(unit >= 0x30 && unit <= 0x39) {
+                    body(unit, index, true)
+                    continue
+                }
+                body(unit, index, false)
+                last = unit
             }
         }
-        if options.contains(.invisible), Self.isInvisible(s) { return .drop }
-        if options.contains(.noise), Self.isNoise(s) { return .drop }
-        if options.contains(.caseFold) {
-            if s.value >= 0x41 && s.value <= 0x5A {
-                return .replace(Unicode.Scalar(s.value + 0x20)!)
-            }
-            if s.value >= 0x80, s.properties.changesWhenLowercased {
-                let lower = Array(s.properties.lowercaseMapping.unicodeScalars)
-                return lower.count == 1 ? .replace(lower[0]) : .many(lower)
-            }
-        }
-        return changed ? .replace(s) : .keep(s)
     }
-
-    static func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 0x30 && s.value <= 0x39 }
 
     /// Format characters (zero-width, bidi), variation selectors, combining marks, Hangul fillers, tags.
     static func isInvisible(_ s: Unicode.Scalar) -> Bool {

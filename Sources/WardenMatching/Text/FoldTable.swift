@@ -1,0 +1,149 @@
+import Foundation
+
+/// What the folds of SPEC §3 do to each scalar, computed once per fold set.
+///
+/// A flat table covers U+0000–U+1FFFF (Chinese, the symbol and emoji planes): entry `drop`
+/// means the scalar disappears (invisible, or noise), an entry with the top bit set points at a
+/// multi-scalar result (`ﬁ` → `fi`), anything else is the folded scalar. Above U+1FFFF only
+/// tags and variation selectors change (they are dropped). Repeat collapse is not per scalar
+/// and happens in the scanners.
+public final class FoldTable: Sendable {
+    public static let drop: UInt32 = 0xFFFF_FFFF
+    static let multiFlag: UInt32 = 0x8000_0000
+    static let size = 0x20000
+
+    public let options: FoldOptions
+    let entries: [UInt32]
+    let multi: [[UInt32]]
+
+    /// The table for a fold set; built on first use and shared.
+    public static func forOptions(_ options: FoldOptions) -> FoldTable {
+        let key = options.textFolds
+        return cache.withLock { tables in
+            if let t = tables[key] { return t }
+            let t = FoldTable(building: key)
+            tables[key] = t
+            return t
+        }
+    }
+
+    private static let cache = LockedBox<[FoldOptions: FoldTable]>([:])
+
+    private init(building options: FoldOptions) {
+        self.options = options
+        var entries = [UInt32](repeating: 0, count: Self.size)
+        var multi: [[UInt32]] = []
+        let traditional = options.contains(.traditional) ? Self.traditionalMap : [:]
+        for v in 0..<UInt32(Self.size) {
+            guard let s = Unicode.Scalar(v) else {
+                entries[Int(v)] = Self.drop
+                continue
+            }
+            let folded = Self.fold(s, options, traditional)
+            switch folded.count {
+            case 0: entries[Int(v)] = Self.drop
+            case 1: entries[Int(v)] = folded[0]
+            default:
+                entries[Int(v)] = Self.multiFlag | UInt32(multi.count)
+                multi.append(folded)
+            }
+        }
+        self.entries = entries
+        self.multi = multi
+    }
+
+    /// The folded scalars of `v` (empty when dropped).
+    @inline(__always)
+    public func fold(_ v: UInt32) -> UInt32 {
+        if v < Self.size { return entries[Int(v)] }
+        if options.contains(.invisible), (0xE0000...0xE01EF).contains(v) { return Self.drop }
+        return v
+    }
+
+    func multiple(_ entry: UInt32) -> [UInt32] { multi[Int(entry & ~Self.multiFlag)] }
+
+    static func isMulti(_ entry: UInt32) -> Bool { entry != drop && entry & multiFlag != 0 }
+
+    // MARK: building
+
+    static let traditionalMap: [UInt32: UInt32] = {
+        var map: [UInt32: UInt32] = [:]
+        let scalars = Array(TraditionalTable.pairs.unicodeScalars)
+        var i = 0
+        while i + 1 < scalars.count {
+            map[scalars[i].value] = scalars[i + 1].value
+            i += 2
+        }
+        return map
+    }()
+
+    /// Chinese numerals and financial numerals for 0–9.
+    static let chineseDigits: [UInt32: UInt32] = {
+        var map: [UInt32: UInt32] = [:]
+        for (digit, chars) in ["零〇", "一壹", "二贰", "三叁", "四肆", "五伍", "六陆", "七柒", "八捌", "九玖"].enumerated() {
+            for c in chars.unicodeScalars { map[c.value] = 0x30 + UInt32(digit) }
+        }
+        return map
+    }()
+
+    /// Applies every fold in `options` to one scalar.
+    static func fold(_ s: Unicode.Scalar, _ options: FoldOptions, _ traditional: [UInt32: UInt32]) -> [UInt32] {
+        var scalars: [Unicode.Scalar] = [s]
+        let v = s.value
+        let isASCII = v < 0x80
+        let isCJK = (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v)
+        if options.contains(.width), !isASCII, !isCJK {
+            scalars = Array(String(s).precomposedStringWithCompatibilityMapping.unicodeScalars)
+        }
+        if options.contains(.traditional) {
+            scalars = scalars.map { traditional[$0.value].flatMap(Unicode.Scalar.init) ?? $0 }
+        }
+        if options.contains(.digits) {
+            scalars = scalars.map { c in
+                if let d = chineseDigits[c.value] { return Unicode.Scalar(d)! }
+                if c.value >= 0x80, let type = c.properties.numericType, type == .decimal || type == .digit,
+                    let n = c.properties.numericValue, n >= 0, n <= 9, n == n.rounded()
+                {
+                    return Unicode.Scalar(0x30 + UInt32(n))!
+                }
+                return c
+            }
+        }
+        if options.contains(.letters) {
+            scalars = scalars.map { c in LetterStyles.ascii(c.value).flatMap(Unicode.Scalar.init) ?? c }
+        }
+        if options.contains(.caseFold) {
+            scalars = scalars.flatMap { c -> [Unicode.Scalar] in
+                if c.value >= 0x41 && c.value <= 0x5A { return [Unicode.Scalar(c.value + 0x20)!] }
+                if c.value >= 0x80, c.properties.changesWhenLowercased { return Array(c.properties.lowercaseMapping.unicodeScalars) }
+                return [c]
+            }
+        }
+        if options.contains(.diacritics) {
+            scalars = scalars.flatMap { c -> [Unicode.Scalar] in
+                guard c.value >= 0xC0, !((0x4E00...0x9FFF).contains(c.value)) else { return [c] }
+                let parts = Array(String(c).decomposedStringWithCanonicalMapping.unicodeScalars)
+                guard parts.count > 1 else { return [c] }
+                return parts.filter { $0.properties.generalCategory != .nonspacingMark }
+            }
+        }
+        if options.contains(.invisible) { scalars.removeAll(where: Normalizer.isInvisible) }
+        if options.contains(.noise) { scalars.removeAll(where: Normalizer.isNoise) }
+        return scalars.map(\.value)
+    }
+}
+
+/// A value behind a lock (for process-wide caches).
+final class LockedBox<Value>: @unchecked Sendable {
+    // @unchecked: every access goes through `withLock`.
+    private var value: Value
+    private let lock = NSLock()
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<R>(_ body: (inout Value) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}

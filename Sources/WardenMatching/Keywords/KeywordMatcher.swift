@@ -170,8 +170,20 @@ public final class KeywordMatcher: Sendable {
             var unit = 0
             var lastClass: UInt32 = .max
             var scalarIndex: Int32 = 0
-            // Hits from `pendingFrom` on end at the current unit; a repeat of it moves their end.
+            // Hits from `pendingFrom` on end at the current unit; a repeat of it moves their end,
+            // so their end-side boundary is checked only once the unit is complete.
             var pendingFrom = hits.count
+            var pendingEndCheck: [Bool] = []
+            var unitEndByte = 0
+            func settle() {
+                guard pendingEndCheck.contains(true), Self.wordAt(b, unitEndByte) else { return }
+                var kept = pendingFrom
+                for p in pendingFrom..<hits.count where !pendingEndCheck[p - pendingFrom] {
+                    hits[kept] = hits[p]
+                    kept += 1
+                }
+                hits.removeSubrange(kept..<hits.count)
+            }
             var i = 0
             let n = b.count
             while i < n {
@@ -219,26 +231,32 @@ public final class KeywordMatcher: Sendable {
                     let c = e & Self.classMask
                     if repeats, c == lastClass, e & Self.digitFlag == 0 {
                         for p in pendingFrom..<hits.count { hits[p].span = hits[p].span.lowerBound..<Int(here) + 1 }
+                        unitEndByte = i
                     } else {
+                        settle()
                         lastClass = c
                         unit &+= 1
                         ringScalar[unit & ringMask] = here
                         ringByte[unit & ringMask] = Int32(start)
+                        unitEndByte = i
                         pendingFrom = hits.count
+                        pendingEndCheck.removeAll(keepingCapacity: true)
                         state = automaton.next(state, c)
                         var o = firstOutput[Int(state)]
                         while o >= 0 {
                             let pattern = Int(outputPattern[Int(o)])
                             o = nextOutput[Int(o)]
                             let first = (unit &- Int(patternLength[pattern]) &+ 1) & ringMask
+                            var checkEnd = false
                             if boundary {
                                 let edges = wordEdges[pattern]
                                 if edges & 1 != 0, Self.wordBefore(b, Int(ringByte[first])) { continue }
-                                if edges & 2 != 0, Self.wordAt(b, i) { continue }
+                                checkEnd = edges & 2 != 0
                             }
                             let spanStart = Int(ringScalar[first])
                             for w in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) {
                                 hits.append(KeywordHit(list: Int(ownerList[w]), entry: Int(ownerEntry[w]), span: spanStart..<Int(here) + 1))
+                                pendingEndCheck.append(checkEnd)
                             }
                         }
                     }
@@ -247,6 +265,7 @@ public final class KeywordMatcher: Sendable {
                     e = multi[k]
                 }
             }
+            settle()
         }
     }
 

@@ -1,0 +1,102 @@
+import Testing
+@testable import WardenMatching
+
+/// The matcher against the simplest correct implementation: fold the text, then try every
+/// keyword at every position, then map back through the fold's offset map.
+@Suite struct MatcherReferenceTests {
+    struct Found: Hashable, Comparable {
+        var list: Int
+        var entry: Int
+        var lower: Int
+        var upper: Int
+        static func < (a: Found, b: Found) -> Bool { (a.list, a.entry, a.lower, a.upper) < (b.list, b.entry, b.lower, b.upper) }
+    }
+
+    static func reference(_ lists: [KeywordList], _ text: String) -> [Found] {
+        var perList: [[Found]] = []
+        for (l, list) in lists.enumerated() {
+            let normalizer = Normalizer(options: list.folds)
+            let folded = normalizer.fold(text)
+            // Units of the folded text with their original spans.
+            var units: [(UInt32, Int, Int)] = []
+            var j = 0
+            for scalar in String(decoding: folded.bytes, as: UTF8.self).unicodeScalars {
+                units.append((scalar.value, Int(folded.start[j]), Int(folded.end[j])))
+                j += String(scalar).utf8.count
+            }
+            var found: [Found] = []
+            for (e, entry) in list.entries.enumerated() {
+                let kw = normalizer.units(entry)
+                guard !kw.isEmpty, kw.count <= units.count else { continue }
+                for p in 0...(units.count - kw.count) where units[p..<(p + kw.count)].map(\.0) == kw {
+                    let lower = units[p].1
+                    let upper = units[p + kw.count - 1].2
+                    if list.folds.contains(.boundary) {
+                        if KeywordMatcher.isWord(kw.first!), lower > 0, KeywordMatcher.isWordScalar(folded.original[lower - 1].value) { continue }
+                        if KeywordMatcher.isWord(kw.last!), upper < folded.original.count, KeywordMatcher.isWordScalar(folded.original[upper].value) { continue }
+                    }
+                    found.append(Found(list: l, entry: e, lower: lower, upper: upper))
+                }
+            }
+            perList.append(found)
+        }
+        var out: [Found] = []
+        for (l, list) in lists.enumerated() {
+            for f in perList[l] {
+                if let other = list.except, perList[other].contains(where: { $0.lower <= f.lower && $0.upper >= f.upper }) { continue }
+                out.append(f)
+            }
+        }
+        return out.sorted()
+    }
+
+    static let alphabet: [String] = [
+        "a", "b", "A", "s", "e", "x", "1", "2", "0", "加", "微", "信", "刷", "单", "單", "兼", "職", "职", "红", "包",
+        "ａ", "Ａ", "１", "①", "一", " ", "-", "🌟", "，", "\u{200B}", "а", "ﬁ", "i", "é", "𝐀",
+    ]
+
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
+    func agreesOnRandomTextsAndLists(seed: UInt64) {
+        var rng = Xorshift(seed)
+        let foldSets: [FoldOptions] = [.all, [], [.caseFold, .width], FoldOptions.all.subtracting(.boundary), FoldOptions.all.subtracting(.repeats)]
+        for _ in 0..<60 {
+            var lists: [KeywordList] = []
+            for l in 0..<Int(rng.next() % 3 + 1) {
+                let entries = (0..<Int(rng.next() % 12 + 1)).map { _ -> String in
+                    let length = rng.next() % 10 == 0 ? 20 : Int(rng.next() % 4 + 1)
+                    return (0..<length).map { _ in Self.alphabet[Int(rng.next() % UInt64(Self.alphabet.count))] }.joined()
+                }
+                var list = KeywordList(name: "l\(l)", entries: entries, folds: foldSets[Int(rng.next() % UInt64(foldSets.count))])
+                if l > 0, rng.next() % 2 == 0 { list.except = 0 }
+                lists.append(list)
+            }
+            // Prefixes and overlaps: reuse pieces of entries inside the text.
+            let matcher = KeywordMatcher(lists: lists)
+            for _ in 0..<20 {
+                var text = ""
+                for _ in 0..<Int(rng.next() % 40) {
+                    if rng.next() % 4 == 0, let list = lists.randomElement(using: &rng), let entry = list.entries.randomElement(using: &rng) {
+                        text += entry
+                    } else {
+                        text += Self.alphabet[Int(rng.next() % UInt64(Self.alphabet.count))]
+                    }
+                }
+                let actual = matcher.scan(text).flatMap { $0 }.map { Found(list: $0.list, entry: $0.entry, lower: $0.span.lowerBound, upper: $0.span.upperBound) }.sorted()
+                let expected = Self.reference(lists, text)
+                #expect(actual == expected, "text \(text.debugDescription) lists \(lists.map { ($0.entries, $0.folds.rawValue, $0.except as Any) })")
+                if actual != expected { return }
+            }
+        }
+    }
+}
+
+struct Xorshift: RandomNumberGenerator {
+    var state: UInt64
+    init(_ seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
+    }
+}

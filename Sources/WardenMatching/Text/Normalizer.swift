@@ -15,7 +15,7 @@ public struct Normalizer: Sendable {
     /// The folded scalars of `text`, repeats collapsed (what keywords are stored as).
     public func units(_ text: String) -> [UInt32] {
         var out: [UInt32] = []
-        forEachUnit(text) { unit, _, _ in out.append(unit) }
+        forEachUnit(text) { unit, _, repeated in if !repeated { out.append(unit) } }
         return out
     }
 

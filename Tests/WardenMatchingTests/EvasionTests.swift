@@ -1,0 +1,94 @@
+import Testing
+@testable import WardenMatching
+
+/// Each fold and each evasion class of SPEC §3, with positive and negative cases, on the words an
+/// invite platform fights: 加微信, 兼职刷单, 代开发票, 套现, 返利, 红包.
+@Suite struct EvasionTests {
+    static let words = ["加微信", "兼职刷单", "代开发票", "套现", "返利", "红包", "vx", "qq", "sex", "1388"]
+    let matcher = KeywordMatcher(lists: [KeywordList(name: "w", entries: EvasionTests.words)])
+
+    func found(_ text: String) -> [String] { matcher.scan(text)[0].map { Self.words[$0.entry] } }
+    func spans(_ text: String) -> [Range<Int>] { matcher.scan(text)[0].map(\.span) }
+
+    @Test(arguments: [
+        // width and case
+        ("加ＶＸ", ["vx"]), ("VX号", ["vx"]), ("ＱＱ群", ["qq"]),
+        // traditional → simplified
+        ("兼職刷單", ["兼职刷单"]), ("代開發票", ["代开发票"]), ("紅包", ["红包"]), ("返利", ["返利"]),
+        // digit styles
+        ("①③⑧⑧", ["1388"]), ("⑴⑶⑻⑻", ["1388"]), ("❶❸❽❽", ["1388"]), ("¹³⁸⁸", ["1388"]), ("一三八八", ["1388"]),
+        ("壹叁捌捌", ["1388"]), ("1️⃣3️⃣8️⃣8️⃣", ["1388"]), ("１３８８", ["1388"]),
+        // letter styles and look-alikes
+        ("ⓥⓧ", ["vx"]), ("🅥🅧", ["vx"]), ("🇻🇽", ["vx"]), ("𝐯𝐱", ["vx"]), ("ᴠx", ["vx"]), ("νх", ["vx"]),
+        ("⒱⒳", ["vx"]), ("ｑｑ", ["qq"]),
+        // invisible characters
+        ("加\u{200B}微\u{200D}信", ["加微信"]), ("红\u{FEFF}包", ["红包"]), ("套\u{FE0F}现", ["套现"]), ("返\u{202E}利", ["返利"]),
+        // noise between characters
+        ("加 微-信", ["加微信"]), ("加🌟微🌟信", ["加微信"]), ("兼/职/刷/单", ["兼职刷单"]), ("套。现", ["套现"]), ("v.x", ["vx"]),
+        // repeats
+        ("加加微微信信", ["加微信"]), ("红红红包包", ["红包"]),
+        // diacritics
+        ("séx", ["sex"]), ("vẍ", ["vx"]),
+    ])
+    func evasionIsCaught(text: String, expected: [String]) {
+        #expect(found(text) == expected, "\(text)")
+    }
+
+    @Test(arguments: [
+        "微信支付很方便",  // 微信 alone is not 加微信
+        "加油，微笑面对",  // letters between are never skipped
+        "兼职做家教，不刷单",  // 职 and 刷 are not adjacent
+        "essex county",  // boundary: sex inside a word
+        "vxworks",  // boundary: vx inside a word
+        "13888",  // digits are words for the boundary rule, and never collapse: 1388 is not in 13888
+        "红色的包",  // a character between
+        "现套",  // order matters
+    ])
+    func honestTextIsLeftAlone(text: String) {
+        #expect(found(text).isEmpty, "\(text): \(found(text))")
+    }
+
+    @Test func spansCoverTheOriginalCharacters() {
+        #expect(spans("请加🌟微🌟信吧") == [1..<6])
+        #expect(spans("兼職刷單!") == [0..<4])
+        #expect(spans("加加微微信信") == [0..<6])
+        #expect(spans("x①③⑧⑧x") == [])  // boundary: digits touching letters
+        #expect(spans("号①③⑧⑧") == [1..<5])
+        #expect(spans("\u{200B}红包") == [1..<3])
+    }
+
+    @Test func digitsNeverCollapse() {
+        let m = KeywordMatcher(lists: [KeywordList(name: "w", entries: ["188"])])
+        #expect(m.scan("号188")[0].count == 1)
+        #expect(m.scan("号18")[0].isEmpty)
+    }
+
+    @Test func foldSwitchesPerList() {
+        let m = KeywordMatcher(lists: [
+            KeywordList(name: "exact", entries: ["紅包"], folds: []),
+            KeywordList(name: "no-traditional", entries: ["红包"], folds: FoldOptions.all.subtracting(.traditional)),
+            KeywordList(name: "no-noise", entries: ["红包"], folds: FoldOptions.all.subtracting(.noise)),
+        ])
+        let hits = m.scan("紅包 红-包 红包")
+        #expect(hits[0].map(\.span) == [0..<2])
+        #expect(hits[1].map(\.span) == [3..<6, 7..<9])
+        #expect(hits[2].map(\.span) == [0..<2, 7..<9])
+    }
+
+    @Test func allowListsDropOnlyCoveredHits() {
+        let m = KeywordMatcher(lists: [
+            KeywordList(name: "safe", entries: ["谨防诈骗", "微信红包封面"]),
+            KeywordList(name: "fraud", entries: ["诈骗", "红包"], except: 0),
+        ])
+        #expect(m.scan("谨防诈骗")[1].isEmpty)
+        #expect(m.scan("谨-防-诈-骗")[1].isEmpty)
+        #expect(m.scan("微信紅包封面")[1].isEmpty)
+        #expect(m.scan("谨防诈骗，这是诈骗")[1].map(\.span) == [7..<9])
+    }
+
+    @Test func normalizeShowsTheFoldedText() {
+        let n = Normalizer(options: FoldOptions.all.textFolds)
+        #expect(n.fold("兼職 刷單 ＶＸ①").string == "兼职刷单vx1")
+        #expect(n.fold("ﬁ").string == "fi")
+    }
+}

@@ -40,7 +40,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "WardenLanguageTests", dependencies: ["WardenLanguage"], swiftSettings: strictSettings),
-        .testTarget(name: "WardenMatchingTests", dependencies: ["WardenMatching"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenMatchingTests", dependencies: ["WardenMatching"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "WardenEngineTests", dependencies: ["WardenEngine"], swiftSettings: strictSettings),
         .testTarget(name: "WardenCLITests", dependencies: ["warden"], exclude: ["Fixtures"], swiftSettings: strictSettings),
     ]

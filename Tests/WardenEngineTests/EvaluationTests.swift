@@ -203,3 +203,27 @@ import Testing
         #expect(value["ruleset"]?["digest"].map { if case .string(let s) = $0 { s.hasPrefix("sha256:") && s.count == 71 } else { false } } == true)
     }
 }
+
+@Suite struct RegexPrefilterEvaluationTests {
+    @Test func manyPatternsOnOneFieldAgreeWithEachRunAlone() throws {
+        let rules = """
+            ruleset t
+            pattern phone = /1[3-9][0-9]{9}/
+            pattern link = /https?:\\/\\/[^ ]+/
+            pattern money = /[0-9]+元/
+            rule p { on send when text matches phone }
+            rule l { on send when text matches link }
+            rule m { on send when text matches money or text matches /返现[0-9]+/ }
+            """
+        let engine = Engine(ruleSet: try #require(Compiler.compile(source: rules).ruleSet))
+        for (text, fired) in [
+            ("call 13812345678", ["p"]), ("see http://x.cn/a", ["l"]), ("only 50元", ["m"]), ("返现10", ["m"]),
+            ("nothing here", []), ("13812345678 http://a 5元", ["p", "l", "m"]),
+        ] {
+            var e = Event(id: "m", type: .send, account: "u", ts: 0)
+            e.text = text
+            e.to = []
+            #expect(engine.check(e, now: 0).fired.map(\.rule) == fired, "\(text)")
+        }
+    }
+}

@@ -36,6 +36,8 @@ public struct CompiledRuleSet: Sendable {
     let counters: [CounterSpec]
     /// The rule set's `test` blocks.
     public let tests: [CompiledTest]
+    /// Per event field (by `Field.rawValue`): the prefilter over the patterns matched against it.
+    let regexPrefilters: [RegexPrefilter?]
 }
 
 /// A penalty clause, compiled.

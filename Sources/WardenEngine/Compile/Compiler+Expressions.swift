@@ -225,7 +225,27 @@ extension Compiler {
         guard let regex else { return { _ in .bool(false) } }
         let s = expression(subject)
         let field = subject.nameValue.flatMap(Field.init(name:))
+        // Patterns on the same field share one literal prefilter scan per event.
+        var slot: Int?
+        if let field, field != .to, case .name = pattern.kind {
+            var list = fieldPatterns[field] ?? []
+            let key = (regex.pattern, regexFlags(pattern))
+            if let i = list.firstIndex(where: { $0.pattern == key.0 && $0.flags == key.1 }) {
+                slot = i
+            } else {
+                list.append(key)
+                slot = list.count - 1
+            }
+            fieldPatterns[field] = list
+        } else if let field, field != .to, case .regex(_, let flags) = pattern.kind {
+            var list = fieldPatterns[field] ?? []
+            list.append((regex.pattern, flags))
+            slot = list.count - 1
+            fieldPatterns[field] = list
+        }
+        let prefilterSlot = slot
         return { ctx in
+            if let field, let prefilterSlot, !ctx.regexCandidate(field, prefilterSlot) { return .bool(false) }
             guard let text = s(ctx).string else { return .bool(false) }
             do throws(RegexError) {
                 guard let span = try regex.firstMatch(in: text) else { return .bool(false) }
@@ -238,6 +258,12 @@ extension Compiler {
                 return .bool(false)
             }
         }
+    }
+
+    /// The flags a named pattern was declared with.
+    func regexFlags(_ pattern: Expr) -> String {
+        guard let name = pattern.nameValue else { return "" }
+        return syntax.patterns.first { $0.name.value == name }?.flags ?? ""
     }
 
     func inList(_ subject: Expr, _ list: Expr) -> Eval {

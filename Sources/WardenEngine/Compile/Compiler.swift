@@ -28,6 +28,8 @@ public final class Compiler {
     var currentOn: Set<Event.Kind> = []
     var counters: [CounterSpec] = []
     var counterIndex: [String: Int] = [:]
+    /// Per text field: the patterns matched against it, for one prefilter scan per field.
+    var fieldPatterns: [Field: [(pattern: String, flags: String)]] = [:]
 
     init(syntax: RuleSetSyntax, root: String) {
         self.syntax = syntax
@@ -105,7 +107,8 @@ public final class Compiler {
         let ordered = order.map { rules[$0] }
         return CompiledRuleSet(
             info: info, rules: ordered, decide: decide, matcher: KeywordMatcher(lists: keywordLists), listNames: listNames,
-            counters: counters, tests: compileTests())
+            counters: counters, tests: compileTests(),
+            regexPrefilters: Field.allCases.map { field in fieldPatterns[field].map { RegexPrefilter(patterns: $0) } })
     }
 
     /// Kahn's algorithm, stable: among rules whose dependencies are met, file order wins.

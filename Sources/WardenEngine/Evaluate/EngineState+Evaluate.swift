@@ -6,6 +6,7 @@ extension EngineState {
         let ctx = EvaluationContext(
             event: event, matcher: ruleSet.matcher, now: time, ruleCount: ruleSet.rules.count, counters: ruleSet.counters)
         ctx.ledger = ledger
+        ctx.regexPrefilters = ruleSet.regexPrefilters
         var fired: [Decision.FiredRule] = []
         var shadow: [Decision.FiredRule] = []
         var penalties: [Decision.Penalty] = []

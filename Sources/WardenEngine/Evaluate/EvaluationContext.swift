@@ -24,6 +24,8 @@ final class EvaluationContext {
     var counterKeys: [[String]]
     var counterSpecs: [CounterSpec]
     var ledger: (any PenaltyLedger)?
+    var regexPrefilters: [RegexPrefilter?] = []
+    private var regexCandidates: [[Bool]?] = Array(repeating: nil, count: Field.allCases.count)
 
     init(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec] = []) {
         self.counterSpecs = counters
@@ -44,6 +46,17 @@ final class EvaluationContext {
         let result = matcher.scan(text)
         scans[field.rawValue] = result
         return result
+    }
+
+    /// Whether pattern `slot` of `field`'s prefilter can match this event's field (scanned once).
+    func regexCandidate(_ field: Field, _ slot: Int) -> Bool {
+        if let cached = regexCandidates[field.rawValue] { return cached[slot] }
+        guard field.rawValue < regexPrefilters.count, let prefilter = regexPrefilters[field.rawValue],
+            case .string(let text) = field.value(of: event, now: now)
+        else { return true }
+        let candidates = prefilter.candidates(in: text)
+        regexCandidates[field.rawValue] = candidates
+        return candidates[slot]
     }
 
     /// Evidence for a counter that crossed a limit.

@@ -54,10 +54,13 @@ public final class CompiledRegex: @unchecked Sendable {
 
     /// The first match in `subject` as a range of UTF-8 byte offsets, or nil.
     public func firstMatch(inUTF8 subject: UnsafeBufferPointer<UInt8>) throws(RegexError) -> Range<Int>? {
-        guard let data = pcre2_match_data_create_from_pattern_8(code, nil) else {
-            throw RegexError(code: 0, patternOffset: nil, message: "out of memory creating match data")
-        }
-        defer { pcre2_match_data_free_8(data) }
+        let scratch = try MatchScratch()
+        return try firstMatch(inUTF8: subject, scratch: scratch)
+    }
+
+    /// The same with caller-owned match data, so a loop over many patterns allocates once.
+    public func firstMatch(inUTF8 subject: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws(RegexError) -> Range<Int>? {
+        let data = scratch.data
         // A zero-length subject needs a valid pointer too.
         let rc: Int32
         if let base = subject.baseAddress {
@@ -98,4 +101,19 @@ public final class CompiledRegex: @unchecked Sendable {
         let n = pcre2_get_error_message_8(code, &buffer, buffer.count)
         return n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "PCRE2 error \(code)"
     }
+}
+
+/// Match data that any pattern can use (whole-match offsets only); one per thread or loop,
+/// never shared between concurrent matches.
+public final class MatchScratch {
+    let data: OpaquePointer
+
+    public init() throws(RegexError) {
+        guard let data = pcre2_match_data_create_8(1, nil) else {
+            throw RegexError(code: 0, patternOffset: nil, message: "out of memory creating match data")
+        }
+        self.data = data
+    }
+
+    deinit { pcre2_match_data_free_8(data) }
 }

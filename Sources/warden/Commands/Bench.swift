@@ -30,9 +30,13 @@ struct Bench: ParsableCommand {
     @Option(help: "Counter keys to create for the counter benchmark (0 skips it).")
     var counterKeys: Int = 0
 
+    @Option(help: "A file of regexes, one per line ('#' comments), tried on every line of --corpus.")
+    var regexes: String?
+
     func run() throws {
         try benchCheck()
         if let words, let corpus { try benchKeywords(words: words, corpus: corpus) }
+        if let regexes, let corpus { try benchRegexes(regexes, corpus: corpus) }
         if counterKeys > 0 {
             benchCounter("count", "count(by: account, within: 1d) > 1000")
             benchCounter("distinct", "distinct(to, by: account, within: 1d) > 50")
@@ -94,6 +98,54 @@ struct Bench: ParsableCommand {
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         Output.line(String(format: "check: %d events in %.2f s = %.0f events/s on one core; latency p50 %.1f µs, p99 %.1f µs (%d rules fired)",
                            count, elapsed, Double(count) / elapsed, percentile(0.5), percentile(0.99), fired))
+    }
+
+    /// (regex, line) pairs that match, through the prefiltered set and, as a baseline, PCRE2 JIT
+    /// trying every pattern on every line.
+    func benchRegexes(_ path: String, corpus: String) throws {
+        guard let r = FileManager.default.contents(atPath: path), let c = FileManager.default.contents(atPath: corpus) else {
+            Output.error("warden: cannot read '\(path)' or '\(corpus)'")
+            throw ExitCode(2)
+        }
+        let patterns = String(decoding: r, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        let set: RegexSet
+        do { set = try RegexSet(patterns: patterns.map { ($0, "") }) } catch {
+            Output.error("warden: regex \(error.index + 1) does not compile: \(error.error.message)")
+            throw ExitCode(2)
+        }
+        let lines = String(decoding: c, as: UTF8.self).split(separator: "\n").map(String.init)
+        let mib = Double(c.count) / 1_048_576
+        var best = Double.infinity
+        var pairs = 0
+        var matchingLines = 0
+        let scratch = try? MatchScratch()
+        for _ in 0..<3 {
+            pairs = 0
+            matchingLines = 0
+            let t0 = Date()
+            for line in lines {
+                let n = set.matching(line, scratch: scratch).matches.count
+                pairs += n
+                if n > 0 { matchingLines += 1 }
+            }
+            best = min(best, Date().timeIntervalSince(t0))
+        }
+        let tc = Date()
+        var candidateCount = 0
+        for line in lines { candidateCount += set.candidates(in: line).count }
+        let prefilterTime = Date().timeIntervalSince(tc)
+        Output.line(String(format: "regexes: prefilter alone %.1f MiB/s; %.2f patterns run per line", mib / prefilterTime, Double(candidateCount) / Double(lines.count)))
+        Output.line(String(format: "regexes: %d patterns (%d without literals); %.1f MiB in %.3f s = %.1f MiB/s (prefiltered; best of 3); %d lines with a match, %d (regex, line) pairs",
+                           patterns.count, set.unguardedCount, mib, best, mib / best, matchingLines, pairs))
+        let t0 = Date()
+        var plainPairs = 0
+        for var line in lines {
+            line.withUTF8 { buffer in
+                for regex in set.regexes where (try? regex.firstMatch(inUTF8: buffer)) != nil { plainPairs += 1 }
+            }
+        }
+        let plain = Date().timeIntervalSince(t0)
+        Output.line(String(format: "regexes: every pattern on every line: %.1f MiB/s (PCRE2 JIT, one pass); %d (regex, line) pairs", mib / plain, plainPairs))
     }
 
     /// VmRSS of this process, from /proc.

@@ -1,0 +1,57 @@
+/// Many patterns tried on one text without a PCRE2 run per pattern.
+///
+/// The literals every match of a pattern must contain (`RegexLiterals`) go into one keyword
+/// automaton; a scan of the text tells which patterns can match at all, and only those run.
+/// Patterns without such literals always run.
+public final class RegexSet: Sendable {
+    public let regexes: [CompiledRegex]
+    let prefilter: RegexPrefilter
+
+    /// - Throws: the first pattern that does not compile, with its index.
+    public init(patterns: [(pattern: String, flags: String)]) throws(RegexSetError) {
+        var regexes: [CompiledRegex] = []
+        for (index, p) in patterns.enumerated() {
+            do throws(RegexError) {
+                regexes.append(try CompiledRegex(p.pattern, flags: p.flags))
+            } catch {
+                throw RegexSetError(index: index, error: error)
+            }
+        }
+        self.regexes = regexes
+        self.prefilter = RegexPrefilter(patterns: patterns)
+    }
+
+    /// Indices of the patterns that can match `text` (a superset of those that do).
+    public func candidates(in text: String) -> [Int] {
+        let candidate = prefilter.candidates(in: text)
+        return candidate.indices.filter { candidate[$0] }
+    }
+
+    /// Indices of the patterns that match `text`; a pattern that hits its match limit counts as
+    /// not matching and is listed in `errors`.
+    public func matching(_ text: String, scratch: MatchScratch? = nil) -> (matches: [Int], errors: [Int]) {
+        var matches: [Int] = []
+        var errors: [Int] = []
+        guard let scratch = scratch ?? (try? MatchScratch()) else { return ([], Array(regexes.indices)) }
+        var copy = text
+        let candidate = prefilter.candidates(in: text)
+        copy.withUTF8 { buffer in
+            for index in regexes.indices where candidate[index] {
+                do throws(RegexError) {
+                    if try regexes[index].firstMatch(inUTF8: buffer, scratch: scratch) != nil { matches.append(index) }
+                } catch {
+                    errors.append(index)
+                }
+            }
+        }
+        return (matches, errors)
+    }
+
+    /// How many patterns have no literal to prefilter on.
+    public var unguardedCount: Int { prefilter.unguarded.count }
+}
+
+public struct RegexSetError: Error, Sendable {
+    public var index: Int
+    public var error: RegexError
+}

@@ -27,11 +27,22 @@ extension Compiler {
             else { return { _ in .bool(false) } }
             let names = (listNames[a], listNames[b])
             let entries = (keywordLists[a].entries, keywordLists[b].entries)
+            var ordered = false
+            if case .bool(true)? = labeled("ordered")?.kind { ordered = true }
+            let inOrder = ordered
             return { ctx in
                 guard let (hits, field, text) = scan(ctx) else { return .bool(false) }
                 for x in hits[a] {
                     for y in hits[b] {
-                        let gap = max(0, y.span.lowerBound - x.span.upperBound, x.span.lowerBound - y.span.upperBound)
+                        // Characters between the two hits (0 when they touch or overlap); with
+                        // `ordered`, the entry of A must end before the entry of B starts.
+                        let gap: Int
+                        if inOrder {
+                            gap = y.span.lowerBound - x.span.upperBound
+                            guard gap >= 0 else { continue }
+                        } else {
+                            gap = max(0, y.span.lowerBound - x.span.upperBound, x.span.lowerBound - y.span.upperBound)
+                        }
                         guard gap <= within else { continue }
                         ctx.evidence.append(Evidence(kind: .keyword, field: field?.name, list: names.0, entry: entries.0[x.entry], pattern: nil, span: x.span, excerpt: Evidence.excerpt(text, x.span)))
                         ctx.evidence.append(Evidence(kind: .keyword, field: field?.name, list: names.1, entry: entries.1[y.entry], pattern: nil, span: y.span, excerpt: Evidence.excerpt(text, y.span)))
@@ -94,6 +105,13 @@ extension Compiler {
                 let scalars = c.unicodeScalars
                 let alphanumeric = scalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
                 return .bool(alphanumeric && lengths.contains(scalars.count))
+            }
+        case "subnet":
+            let address = expression(positional[0])
+            guard case .integer(let bits) = positional[1].kind else { return { _ in .null } }
+            return { ctx in
+                guard let text = address(ctx).string, let ip = IPAddress(text), let net = ip.network(prefix: bits) else { return .null }
+                return .string(net)
             }
         default:
             return { _ in .null }

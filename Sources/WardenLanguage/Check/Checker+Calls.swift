@@ -39,8 +39,11 @@ extension Checker {
             checkCounterWindow(name, labeled, e, context, shape: shape)
             return .number
         case "near":
-            allowLabels(["within"], "(TEXT, LIST_A, LIST_B, within: N)")
-            if arity(3, "(TEXT, LIST_A, LIST_B, within: N)") {
+            allowLabels(["within", "ordered"], "(TEXT, LIST_A, LIST_B, within: N [, ordered: true])")
+            if let ordered = labeled["ordered"]?.value, case .bool = ordered.kind {} else if let ordered = labeled["ordered"]?.value {
+                error("type-mismatch", "'ordered:' is true or false", ordered.range)
+            }
+            if arity(3, "(TEXT, LIST_A, LIST_B, within: N [, ordered: true])") {
                 expect(positional[0], .string, context, what: "near")
                 expectWordList(positional[1], context, what: "near")
                 expectWordList(positional[2], context, what: "near")
@@ -126,6 +129,15 @@ extension Checker {
                 }
             }
             return .bool
+        case "subnet":
+            allowLabels([], "(ADDRESS, PREFIX_BITS)")
+            if arity(2, "(ADDRESS, PREFIX_BITS)") {
+                expect(positional[0], .string, context, what: "subnet")
+                if case .integer(let n) = positional[1].kind, (0...128).contains(n) {} else {
+                    error("type-mismatch", "subnet(…)'s prefix is a number of bits from 0 to 128, such as 24", positional[1].range)
+                }
+            }
+            return .string
         default:
             error("unknown-name", "unknown function '\(name)'", nameRange, hint: Suggestion.hint(for: name, in: Vocabulary.builtins))
             return .none

@@ -35,7 +35,7 @@ public enum Vocabulary {
 
     public static let builtins: [String] = [
         "count", "distinct", "sum", "near", "hits", "len", "fingerprint", "normalize", "fired", "at_least",
-        "active", "matches_format",
+        "active", "matches_format", "subnet",
     ]
 
     public static let calendarPeriods: [String: Int] = ["minute": 60, "hour": 3600, "day": 86_400, "week": 604_800]

@@ -67,3 +67,26 @@ extension IPAddress {
         self.low = low
     }
 }
+
+extension IPAddress {
+    /// Whether this is an IPv4 address (stored mapped as ::ffff:a.b.c.d).
+    public var isIPv4: Bool { high == 0 && low >> 32 == 0xFFFF }
+
+    /// The network of this address with `prefix` bits, written `203.0.113.0/24` or `2001:db8::/32`;
+    /// nil when the prefix is out of range for the address family.
+    public func network(prefix: Int) -> String? {
+        let v4 = isIPv4
+        guard prefix >= 0, prefix <= (v4 ? 32 : 128) else { return nil }
+        let (h, l) = AddressRange.mask((v4 ? 96 : 0) + prefix)
+        let masked = IPAddress(high: high & h, low: low & l)
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for i in 0..<8 { bytes[i] = UInt8(truncatingIfNeeded: masked.high >> UInt64(56 - 8 * i)) }
+        for i in 0..<8 { bytes[8 + i] = UInt8(truncatingIfNeeded: masked.low >> UInt64(56 - 8 * i)) }
+        if v4 { return "\(bytes[12]).\(bytes[13]).\(bytes[14]).\(bytes[15])/\(prefix)" }
+        var text = [CChar](repeating: 0, count: 64)
+        var raw = in6_addr()
+        withUnsafeMutableBytes(of: &raw) { for i in 0..<16 { $0[i] = bytes[i] } }
+        guard inet_ntop(AF_INET6, &raw, &text, socklen_t(text.count)) != nil else { return nil }
+        return String(cString: text) + "/\(prefix)"
+    }
+}

@@ -101,7 +101,7 @@ import Testing
     @Test func checkOneEventAsArgument() throws {
         let r = try run(["check", "--rules", "rules", #"{"id":"x","type":"send","account":"a","to":["b"],"text":"转发后一生平安"}"#])
         #expect(r.status == 0)
-        #expect(r.stdout.contains(#""fired":[{"rule":"coercive_share""#))
+        #expect(r.stdout.contains(#""fired":[{"rule":"ind_coercion""#))
     }
 
     @Test func badEventLinesAreReportedAndTheRestDecided() throws {

@@ -19,21 +19,25 @@ public struct TestRunner {
         public var passed: [String] = []
         public var failures: [Failure] = []
         public var failed: Int { failures.count }
+        /// Rules that fired (enforced or shadow) on some test event, and those that never did.
+        public var firedRules: Set<String> = []
+        public var neverFired: [String] = []
     }
 
     public static func run(_ ruleSet: CompiledRuleSet) -> Report {
         var report = Report()
         for test in ruleSet.tests {
-            if let failure = run(test, ruleSet) {
+            if let failure = run(test, ruleSet, fired: &report.firedRules) {
                 report.failures.append(failure)
             } else {
                 report.passed.append(test.name)
             }
         }
+        report.neverFired = ruleSet.rules.map(\.name).filter { !report.firedRules.contains($0) }.sorted()
         return report
     }
 
-    static func run(_ test: CompiledTest, _ ruleSet: CompiledRuleSet) -> Failure? {
+    static func run(_ test: CompiledTest, _ ruleSet: CompiledRuleSet, fired: inout Set<String>) -> Failure? {
         let engine = Engine(ruleSet: ruleSet)
         var clock = start
         var first = true
@@ -54,6 +58,7 @@ public struct TestRunner {
                     event.ts = clock
                     if event.id.hasPrefix("step") { event.id = "e\(sequence)" }
                     let decision = engine.check(event, now: clock)
+                    for rule in decision.fired.map(\.rule) + decision.shadow.map(\.rule) { fired.insert(rule) }
                     let unmet = plan.expectations.filter { !holds($0.kind, decision) }
                     if !unmet.isEmpty {
                         return Failure(

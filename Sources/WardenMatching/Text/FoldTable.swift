@@ -77,6 +77,32 @@ public final class FoldTable: Sendable {
         return map
     }()
 
+    /// NFKC of every scalar in the table's range that it changes, computed once per process and
+    /// shared by every fold set (it is the expensive part of building a table).
+    static let compatibility: [UInt32: [Unicode.Scalar]] = {
+        var map: [UInt32: [Unicode.Scalar]] = [:]
+        for v in UInt32(0x80)..<UInt32(size) {
+            if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0xAC00...0xD7A3).contains(v) { continue }
+            guard let s = Unicode.Scalar(v) else { continue }
+            let k = Array(String(s).precomposedStringWithCompatibilityMapping.unicodeScalars)
+            if k != [s] { map[v] = k }
+        }
+        return map
+    }()
+
+    /// Scalars that decompose canonically into a base and marks, and the base without its marks.
+    static let withoutMarks: [UInt32: [Unicode.Scalar]] = {
+        var map: [UInt32: [Unicode.Scalar]] = [:]
+        for v in UInt32(0xC0)..<UInt32(size) {
+            if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) { continue }
+            guard let s = Unicode.Scalar(v) else { continue }
+            let parts = Array(String(s).decomposedStringWithCanonicalMapping.unicodeScalars)
+            guard parts.count > 1 else { continue }
+            map[v] = parts.filter { $0.properties.generalCategory != .nonspacingMark }
+        }
+        return map
+    }()
+
     /// Chinese numerals and financial numerals for 0–9.
     static let chineseDigits: [UInt32: UInt32] = {
         var map: [UInt32: UInt32] = [:]
@@ -86,14 +112,59 @@ public final class FoldTable: Sendable {
         return map
     }()
 
-    /// Applies every fold in `options` to one scalar.
+    /// Applies every fold in `options` to one scalar. Most scalars map to one scalar through
+    /// every step; that path allocates nothing, and only a multi-scalar result takes the slow one.
     static func fold(_ s: Unicode.Scalar, _ options: FoldOptions, _ traditional: [UInt32: UInt32]) -> [UInt32] {
+        if let single = foldSingle(s, options, traditional) {
+            return single == drop ? [] : [single]
+        }
+        return foldMany(s, options, traditional)
+    }
+
+    /// The one-scalar result (or `drop`), or nil when some step yields several scalars.
+    static func foldSingle(_ s: Unicode.Scalar, _ options: FoldOptions, _ traditional: [UInt32: UInt32]) -> UInt32? {
+        var c = s
+        let v = s.value
+        if options.contains(.width), v >= 0x80, let k = compatibility[v] {
+            guard k.count == 1 else { return nil }
+            c = k[0]
+        }
+        if options.contains(.traditional), let t = traditional[c.value], let u = Unicode.Scalar(t) { c = u }
+        if options.contains(.digits) {
+            if let d = chineseDigits[c.value] {
+                c = Unicode.Scalar(d)!
+            } else if c.value >= 0x80, let type = c.properties.numericType, type == .decimal || type == .digit,
+                let n = c.properties.numericValue, n >= 0, n <= 9, n == n.rounded()
+            {
+                c = Unicode.Scalar(0x30 + UInt32(n))!
+            }
+        }
+        if options.contains(.letters), let l = LetterStyles.ascii(c.value), let u = Unicode.Scalar(l) { c = u }
+        if options.contains(.caseFold) {
+            if c.value >= 0x41 && c.value <= 0x5A {
+                c = Unicode.Scalar(c.value + 0x20)!
+            } else if c.value >= 0x80, c.properties.changesWhenLowercased {
+                let lower = c.properties.lowercaseMapping.unicodeScalars
+                guard lower.count == 1 else { return nil }
+                c = lower.first!
+            }
+        }
+        if options.contains(.diacritics), c.value >= 0xC0, let stripped = withoutMarks[c.value] {
+            guard stripped.count == 1 else { return stripped.isEmpty ? drop : nil }
+            c = stripped[0]
+        }
+        if options.contains(.invisible), Normalizer.isInvisible(c) { return drop }
+        if options.contains(.noise), Normalizer.isNoise(c) { return drop }
+        return c.value
+    }
+
+    static func foldMany(_ s: Unicode.Scalar, _ options: FoldOptions, _ traditional: [UInt32: UInt32]) -> [UInt32] {
         var scalars: [Unicode.Scalar] = [s]
         let v = s.value
         let isASCII = v < 0x80
         let isCJK = (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v)
-        if options.contains(.width), !isASCII, !isCJK {
-            scalars = Array(String(s).precomposedStringWithCompatibilityMapping.unicodeScalars)
+        if options.contains(.width), !isASCII, !isCJK, let k = compatibility[v] {
+            scalars = k
         }
         if options.contains(.traditional) {
             scalars = scalars.map { traditional[$0.value].flatMap(Unicode.Scalar.init) ?? $0 }
@@ -121,10 +192,12 @@ public final class FoldTable: Sendable {
         }
         if options.contains(.diacritics) {
             scalars = scalars.flatMap { c -> [Unicode.Scalar] in
-                guard c.value >= 0xC0, !((0x4E00...0x9FFF).contains(c.value)) else { return [c] }
-                let parts = Array(String(c).decomposedStringWithCanonicalMapping.unicodeScalars)
-                guard parts.count > 1 else { return [c] }
-                return parts.filter { $0.properties.generalCategory != .nonspacingMark }
+                if c.value >= 0xC0, let stripped = withoutMarks[c.value] { return stripped }
+                if c.value >= UInt32(size), c.value >= 0xC0 {
+                    let parts = Array(String(c).decomposedStringWithCanonicalMapping.unicodeScalars)
+                    if parts.count > 1 { return parts.filter { $0.properties.generalCategory != .nonspacingMark } }
+                }
+                return [c]
             }
         }
         if options.contains(.invisible) { scalars.removeAll(where: Normalizer.isInvisible) }

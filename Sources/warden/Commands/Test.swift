@@ -14,6 +14,9 @@ struct Test: ParsableCommand {
             Output.line("  expected: \(failure.expected.joined(separator: ", "))")
             Output.line("  actual:   \(failure.actual)")
         }
+        if !report.neverFired.isEmpty, !report.passed.isEmpty || report.failed > 0 {
+            Output.error("warden: rules that no test event fired: \(report.neverFired.joined(separator: ", "))")
+        }
         Output.line("\(report.passed.count) passed, \(report.failed) failed")
         if report.failed > 0 { throw ExitCode(1) }
     }

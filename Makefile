@@ -7,10 +7,10 @@ WARDEN = .build/debug/warden
 .PHONY: deps build demo test lint bench clean
 
 deps:
-	@if ! pkg-config --exists libpcre2-8 2>/dev/null; then \
-		echo "installing libpcre2-dev and pkg-config"; \
+	@if ! pkg-config --exists libpcre2-8 zlib 2>/dev/null; then \
+		echo "installing libpcre2-dev, zlib1g-dev and pkg-config"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libpcre2-dev pkg-config >/dev/null; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libpcre2-dev zlib1g-dev pkg-config >/dev/null; \
 	fi
 
 build: deps

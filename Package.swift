@@ -22,6 +22,7 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "WardenLanguage", swiftSettings: strictSettings),
         .target(name: "WardenMatching", dependencies: ["CPCRE2"], swiftSettings: strictSettings),
         .target(
@@ -29,10 +30,12 @@ let package = Package(
             dependencies: ["WardenLanguage", "WardenMatching"],
             swiftSettings: strictSettings
         ),
+        .target(name: "WardenAudit", dependencies: ["WardenEngine", "CZlib"], swiftSettings: strictSettings),
         .executableTarget(
             name: "warden",
             dependencies: [
                 "WardenEngine",
+                "WardenAudit",
                 "WardenLanguage",
                 "WardenMatching",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -42,6 +45,7 @@ let package = Package(
         .testTarget(name: "WardenLanguageTests", dependencies: ["WardenLanguage"], swiftSettings: strictSettings),
         .testTarget(name: "WardenMatchingTests", dependencies: ["WardenMatching"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "WardenEngineTests", dependencies: ["WardenEngine"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit"], swiftSettings: strictSettings),
         .testTarget(name: "WardenCLITests", dependencies: ["warden"], exclude: ["Fixtures"], swiftSettings: strictSettings),
     ]
 )

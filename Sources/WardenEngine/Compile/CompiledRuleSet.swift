@@ -38,6 +38,8 @@ public struct CompiledRuleSet: Sendable {
     public let tests: [CompiledTest]
     /// Per event field (by `Field.rawValue`): the prefilter over the patterns matched against it.
     let regexPrefilters: [RegexPrefilter?]
+    /// Fields the keyword matcher reads.
+    let scannedFields: [Field]
 }
 
 /// A penalty clause, compiled.

@@ -138,6 +138,7 @@ extension Compiler {
     /// Keyword hits of all lists in a text: the cached scan for a field, a fresh scan otherwise.
     func textHits(_ subject: Expr) -> @Sendable (EvaluationContext) -> (hits: [[KeywordHit]], field: Field?, text: [Unicode.Scalar])? {
         if let name = subject.nameValue, let field = Field(name: name), field != .to {
+            scannedFields.insert(field)
             return { ctx in
                 guard let hits = ctx.hits(in: field) else { return nil }
                 return (hits, field, ctx.scalars(of: field))

@@ -30,6 +30,8 @@ public final class Compiler {
     var counterIndex: [String: Int] = [:]
     /// Per text field: the patterns matched against it, for one prefilter scan per field.
     var fieldPatterns: [Field: [(pattern: String, flags: String)]] = [:]
+    /// Fields whose text the keyword matcher scans (to scan them ahead, in parallel, in audits).
+    var scannedFields: Set<Field> = []
 
     init(syntax: RuleSetSyntax, root: String) {
         self.syntax = syntax
@@ -108,7 +110,8 @@ public final class Compiler {
         return CompiledRuleSet(
             info: info, rules: ordered, decide: decide, matcher: KeywordMatcher(lists: keywordLists), listNames: listNames,
             counters: counters, tests: compileTests(),
-            regexPrefilters: Field.allCases.map { field in fieldPatterns[field].map { RegexPrefilter(patterns: $0) } })
+            regexPrefilters: Field.allCases.map { field in fieldPatterns[field].map { RegexPrefilter(patterns: $0) } },
+            scannedFields: scannedFields.sorted { $0.rawValue < $1.rawValue })
     }
 
     /// Kahn's algorithm, stable: among rules whose dependencies are met, file order wins.

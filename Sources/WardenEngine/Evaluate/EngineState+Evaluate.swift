@@ -1,12 +1,16 @@
 import WardenMatching
 
 extension EngineState {
-    func evaluate(_ event: Event, ruleSet: CompiledRuleSet, now: Double, commit: Bool) -> Decision {
+    func evaluate(_ event: Event, ruleSet: CompiledRuleSet, now: Double, commit: Bool, prepared: PreparedEvent? = nil) -> Decision {
         let time = event.ts ?? now
         let ctx = EvaluationContext(
             event: event, matcher: ruleSet.matcher, now: time, ruleCount: ruleSet.rules.count, counters: ruleSet.counters)
         ctx.ledger = ledger
         ctx.regexPrefilters = ruleSet.regexPrefilters
+        if let prepared {
+            ctx.scans = prepared.scans
+            ctx.regexCandidates = prepared.candidates
+        }
         var fired: [Decision.FiredRule] = []
         var shadow: [Decision.FiredRule] = []
         var penalties: [Decision.Penalty] = []

@@ -10,7 +10,7 @@ final class EvaluationContext {
     /// Event time in seconds (the event's `ts`, or the checker's clock).
     let now: Double
     /// Keyword hits per text field slot, scanned on first use.
-    private var scans: [[[KeywordHit]]?]
+    var scans: [[[KeywordHit]]?]
     private var originals: [[Unicode.Scalar]?]
     var fired: [Bool]
     var evidence: [Evidence] = []
@@ -25,7 +25,7 @@ final class EvaluationContext {
     var counterSpecs: [CounterSpec]
     var ledger: (any PenaltyLedger)?
     var regexPrefilters: [RegexPrefilter?] = []
-    private var regexCandidates: [[Bool]?] = Array(repeating: nil, count: Field.allCases.count)
+    var regexCandidates: [[Bool]?] = Array(repeating: nil, count: Field.allCases.count)
 
     init(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec] = []) {
         self.counterSpecs = counters

@@ -1,0 +1,59 @@
+import Foundation
+import WardenEngine
+
+/// What an audit saw: counts for the summary and the report.
+public struct AuditSummary: Sendable {
+    public var files: [String] = []
+    public var events = 0
+    public var verdicts: [Verdict: Int] = [:]
+    public var ruleHits: [String: Int] = [:]
+    public var shadowHits: [String: Int] = [:]
+    public var penalties: [String: Int] = [:]
+    public var accounts: [String: Int] = [:]
+    public var codes: [String: Int] = [:]
+    public var badLines = 0
+    public var badExamples: [String] = []
+    public var late = 0
+    public var unknownKeys = 0
+    public var bytes = 0
+    public var seconds = 0.0
+    /// Decisions per hour of event time, by verdict (for the report's chart).
+    public var timeline: [Int: [Verdict: Int]] = [:]
+    /// The digest of the rule set that decided.
+    public var ruleset = ""
+
+    mutating func add(_ d: Decision, ts: Double, account: String, code: String?) {
+        events += 1
+        verdicts[d.verdict, default: 0] += 1
+        for f in d.fired { ruleHits[f.rule, default: 0] += 1 }
+        for f in d.shadow { shadowHits[f.rule, default: 0] += 1 }
+        for p in d.penalties { penalties[p.action, default: 0] += 1 }
+        if d.verdict != .allow {
+            accounts[account, default: 0] += 1
+            if let code { codes[code, default: 0] += 1 }
+        }
+        timeline[Int((ts / 3600).rounded(.down)), default: [:]][d.verdict, default: 0] += 1
+    }
+
+    static func top(_ counts: [String: Int], _ n: Int) -> [(String, Int)] {
+        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(n).map { ($0.key, $0.value) }
+    }
+
+    /// The plain-text summary printed at the end of an audit.
+    public var text: String {
+        var out: [String] = []
+        let rate = seconds > 0 ? Double(events) / seconds : 0
+        out.append("audited \(events) events from \(files.count) file\(files.count == 1 ? "" : "s") in \(String(format: "%.2f", seconds)) s (\(Int(rate)) events/s, \(String(format: "%.1f", Double(bytes) / 1_048_576 / max(seconds, 1e-9))) MiB/s)")
+        out.append("decisions: " + Verdict.allCases.map { "\($0.rawValue) \(verdicts[$0] ?? 0)" }.joined(separator: ", "))
+        out.append("bad lines: \(badLines); late events (evaluated out of order): \(late)" + (unknownKeys > 0 ? "; unknown keys ignored: \(unknownKeys)" : ""))
+        for example in badExamples { out.append("  \(example)") }
+        if badLines > badExamples.count { out.append("  … \(badLines - badExamples.count) more") }
+        out.append("rule hits:")
+        for (rule, n) in Self.top(ruleHits, 1000) { out.append(String(format: "  %8d  %@", n, rule)) }
+        for (rule, n) in Self.top(shadowHits, 1000) { out.append(String(format: "  %8d  %@ (shadow)", n, rule)) }
+        out.append("penalties: " + (penalties.isEmpty ? "none" : Self.top(penalties, 100).map { "\($0.0) \($0.1)" }.joined(separator: ", ")))
+        out.append("top accounts (decisions other than allow): " + Self.top(accounts, 10).map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+        if !codes.isEmpty { out.append("top codes: " + Self.top(codes, 10).map { "\($0.0) \($0.1)" }.joined(separator: ", ")) }
+        return out.joined(separator: "\n")
+    }
+}

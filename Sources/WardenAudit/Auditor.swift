@@ -1,0 +1,132 @@
+import Dispatch
+import Foundation
+import WardenEngine
+
+/// Streams logs through an engine: lines are decoded and their text prepared on every core, a
+/// reorder buffer restores event-time order within the lateness bound, and the stateful
+/// evaluation runs one event at a time in that order — so an audit decides exactly what `check`
+/// decides for the same events in event-time order.
+public final class Auditor {
+    public struct Options: Sendable {
+        public var lateness: Double = 600
+        public var strict = false
+        public var maxErrorsShown = 20
+        public init() {}
+    }
+
+    /// Everything known about one decided event.
+    public struct Finding {
+        public var decision: Decision
+        public var event: Event
+        public var file: String
+        public var line: Int
+    }
+
+    let engine: Engine
+    let options: Options
+    let batchSize = 4096
+
+    public init(engine: Engine, options: Options) {
+        self.engine = engine
+        self.options = options
+    }
+
+    /// Audits `paths` in order, calling `onFinding` for every decided event in event-time order
+    /// and `onProgress` between batches.
+    public func run(
+        paths: [String], onFinding: (Finding) throws -> Void, onProgress: ((_ done: Int, _ total: Int?, _ events: Int) -> Void)? = nil
+    ) throws -> AuditSummary {
+        var summary = AuditSummary()
+        summary.files = paths
+        summary.ruleset = engine.ruleSet.info.digest
+        let started = Date()
+        var buffer = ReorderBuffer(lateness: options.lateness)
+        var seq = 0
+        let sources = try paths.map(LineSource.init)
+        let totalBytes = sources.allSatisfy { $0.size != nil } ? sources.reduce(0) { $0 + ($1.size ?? 0) } : nil
+        var doneBytes = 0
+
+        func emit(_ item: ReorderBuffer.Item) throws {
+            let decision = engine.check(item.prepared, now: item.ts)
+            summary.add(decision, ts: item.ts, account: item.prepared.event.account, code: item.prepared.event.code)
+            try onFinding(Finding(decision: decision, event: item.prepared.event, file: item.file, line: item.line))
+        }
+
+        for source in sources {
+            let decoder = EventDecoder(strict: options.strict, requireTimestamp: true)
+            var csv: CSVEvents?
+            var firstLine = true
+            while true {
+                // 1. Read a batch of records (CSV records may span lines inside quotes).
+                var batch: [(line: Int, text: String)] = []
+                while batch.count < batchSize, let raw = try source.nextLine() {
+                    var text = String(decoding: raw, as: UTF8.self)
+                    let number = source.lineNumber
+                    if firstLine {
+                        firstLine = false
+                        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+                        if !text.hasPrefix("{"), text.contains(",") {
+                            csv = CSVEvents(header: text)
+                            continue
+                        }
+                    }
+                    if csv != nil {
+                        while CSVEvents.isOpen(text), let more = try source.nextLine() { text += "\n" + String(decoding: more, as: UTF8.self) }
+                    }
+                    if text.allSatisfy(\.isWhitespace) { continue }
+                    batch.append((number, text))
+                }
+                if batch.isEmpty { break }
+                // 2. Decode and prepare on every core.
+                let engine = self.engine
+                let format = csv
+                let lines = batch
+                let path = source.path
+                let results = ParallelSlots<Result<(PreparedEvent, Int), EventError>>(count: lines.count) { k in
+                    let (number, text) = lines[k]
+                    do throws(EventError) {
+                        let decoded: EventDecoder.Decoded
+                        if let format {
+                            decoded = try decoder.decode(try format.object(text))
+                        } else {
+                            decoded = try decoder.decode(line: text)
+                        }
+                        return .success((engine.prepare(decoded.event), decoded.unknownKeys.count))
+                    } catch {
+                        var e = error
+                        e.file = path
+                        e.line = number
+                        return .failure(e)
+                    }
+                }.values
+                // 3. In order: count errors, buffer events, release those that are ready.
+                for (k, result) in results.enumerated() {
+                    switch result {
+                    case .failure(let error):
+                        summary.badLines += 1
+                        if summary.badExamples.count < options.maxErrorsShown { summary.badExamples.append(error.description) }
+                        if options.strict { throw AuditError.strict(error.description) }
+                    case .success(let (prepared, unknown)):
+                        summary.unknownKeys += unknown
+                        let ts = prepared.event.ts ?? 0
+                        let item = ReorderBuffer.Item(ts: ts, seq: seq, prepared: prepared, file: source.path, line: batch[k].line)
+                        seq += 1
+                        if buffer.isLate(ts) {
+                            summary.late += 1
+                            try emit(item)
+                        } else {
+                            buffer.push(item)
+                        }
+                    }
+                }
+                while let item = buffer.pop(draining: false) { try emit(item) }
+                onProgress?(doneBytes + source.bytesRead, totalBytes, summary.events)
+            }
+            doneBytes += source.bytesRead
+            summary.bytes += source.bytesRead
+        }
+        while let item = buffer.pop(draining: true) { try emit(item) }
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+}

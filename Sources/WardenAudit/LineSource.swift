@@ -1,0 +1,106 @@
+import CZlib
+import Foundation
+
+/// Reads a log line by line without loading it: a plain file, a gzip file (by its magic bytes,
+/// whatever its name), or standard input. Lines end at `\n`; a `\r` before it is dropped.
+public final class LineSource {
+    public let path: String
+    /// Size on disk (compressed for gzip), for progress; nil for standard input.
+    public let size: Int?
+    private var file: FileHandle?
+    private var gz: gzFile?
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var finished = false
+    /// Bytes read from disk so far (compressed for gzip).
+    public private(set) var bytesRead = 0
+    public private(set) var lineNumber = 0
+
+    public init(path: String) throws {
+        self.path = path
+        if path == "-" {
+            file = FileHandle.standardInput
+            size = nil
+            return
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw AuditError.input("\(path): cannot open")
+        }
+        size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        let magic = handle.readData(ofLength: 2)
+        if magic == Data([0x1F, 0x8B]) {
+            try? handle.close()
+            guard let g = gzopen(path, "rb") else { throw AuditError.input("\(path): cannot open as gzip") }
+            gzbuffer(g, 1 << 17)
+            gz = g
+        } else {
+            try? handle.seek(toOffset: 0)
+            file = handle
+        }
+    }
+
+    deinit {
+        if let gz { gzclose(gz) }
+        try? file?.close()
+    }
+
+    /// The next line as bytes (without its line break), or nil at the end.
+    public func nextLine() throws -> ArraySlice<UInt8>? {
+        while true {
+            if let nl = buffer[start...].firstIndex(of: 0x0A) {
+                var end = nl
+                if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+                let line = buffer[start..<end]
+                start = nl + 1
+                lineNumber += 1
+                return line
+            }
+            if finished {
+                guard start < buffer.count else { return nil }
+                var end = buffer.count
+                if buffer[end - 1] == 0x0D { end -= 1 }
+                let line = buffer[start..<end]
+                start = buffer.count
+                lineNumber += 1
+                return line
+            }
+            try fill()
+        }
+    }
+
+    private func fill() throws {
+        if start > 0 {
+            buffer.removeSubrange(0..<start)
+            start = 0
+        }
+        let chunk = 1 << 16
+        if let gz {
+            var bytes = [UInt8](repeating: 0, count: chunk)
+            let n = bytes.withUnsafeMutableBytes { gzread(gz, $0.baseAddress, UInt32(chunk)) }
+            if n < 0 {
+                var code: Int32 = 0
+                let message = gzerror(gz, &code).map { String(cString: $0) } ?? "read error"
+                throw AuditError.input("\(path): gzip: \(message)")
+            }
+            if n == 0 { finished = true }
+            buffer.append(contentsOf: bytes[0..<Int(n)])
+            bytesRead = Int(gzoffset(gz))
+        } else if let file {
+            let data = file.readData(ofLength: chunk)
+            if data.isEmpty { finished = true }
+            buffer.append(contentsOf: data)
+            bytesRead += data.count
+        }
+    }
+}
+
+public enum AuditError: Error, CustomStringConvertible {
+    case input(String)
+    case strict(String)
+
+    public var description: String {
+        switch self {
+        case .input(let m), .strict(let m): m
+        }
+    }
+}

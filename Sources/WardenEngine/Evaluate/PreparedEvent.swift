@@ -1,0 +1,33 @@
+import WardenMatching
+
+/// An event with its text work done: keyword scans and regex prefilter results for every field
+/// the rules read. Preparing needs no engine state, so an audit prepares events on every core
+/// and only the stateful evaluation runs in event-time order.
+public struct PreparedEvent: Sendable {
+    public let event: Event
+    let scans: [[[KeywordHit]]?]
+    let candidates: [[Bool]?]
+}
+
+extension Engine {
+    /// Scans the event's text fields; safe to call from many threads at once.
+    public func prepare(_ event: Event) -> PreparedEvent {
+        var scans = [[[KeywordHit]]?](repeating: nil, count: Field.allCases.count)
+        var candidates = [[Bool]?](repeating: nil, count: Field.allCases.count)
+        for field in ruleSet.scannedFields {
+            if case .string(let text) = field.value(of: event, now: 0) { scans[field.rawValue] = ruleSet.matcher.scan(text) }
+        }
+        for field in Field.allCases {
+            guard let prefilter = ruleSet.regexPrefilters[field.rawValue], case .string(let text) = field.value(of: event, now: 0) else {
+                continue
+            }
+            candidates[field.rawValue] = prefilter.candidates(in: text)
+        }
+        return PreparedEvent(event: event, scans: scans, candidates: candidates)
+    }
+
+    /// Decides a prepared event; the same as `check(prepared.event, …)`, minus the text work.
+    public func check(_ prepared: PreparedEvent, now: Double, commit: Bool = true) -> Decision {
+        state.withLock { $0.evaluate(prepared.event, ruleSet: ruleSet, now: now, commit: commit, prepared: prepared) }
+    }
+}

@@ -111,15 +111,16 @@ public final class Auditor {
                         let ts = prepared.event.ts ?? 0
                         let item = ReorderBuffer.Item(ts: ts, seq: seq, prepared: prepared, file: source.path, line: batch[k].line)
                         seq += 1
+                        // One event at a time, as it arrived: results never depend on batch boundaries.
                         if buffer.isLate(ts) {
                             summary.late += 1
                             try emit(item)
                         } else {
                             buffer.push(item)
+                            while let ready = buffer.pop(draining: false) { try emit(ready) }
                         }
                     }
                 }
-                while let item = buffer.pop(draining: false) { try emit(item) }
                 onProgress?(doneBytes + source.bytesRead, totalBytes, summary.events)
             }
             doneBytes += source.bytesRead

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import WardenAudit
+import WardenEngine
+
+@Suite struct AuditTests {
+    static let rules = """
+        ruleset t
+        list w = ["刷单"]
+        rule many { on send when count(by: account, within: 1h) > 5 score 60 penalty restrict_send(account, 1h) }
+        rule fraud { on send when text contains any w score 80 penalty revoke_code(code) }
+        rule wide { on send when distinct(to, by: account, within: 1h) > 3 score 50 }
+        decide {
+          block when score >= 100
+          review when score >= 50
+        }
+        """
+
+    func engine() throws -> Engine {
+        Engine(ruleSet: try #require(Compiler.compile(source: Self.rules).ruleSet))
+    }
+
+    /// A stream of events in event-time order, no two at the same second (events with the same
+    /// time keep their arrival order, so ties would make a shuffle change the answer).
+    func events(_ n: Int, seed: UInt64) -> [String] {
+        var rng = Xorshift(seed)
+        var t = 1_767_225_600.0
+        return (0..<n).map { i in
+            t += Double(1 + rng.next() % 40)
+            let account = "u\(rng.next() % 6)"
+            let text = rng.next() % 15 == 0 ? "兼职刷单" : "你好"
+            return #"{"id":"e\#(i)","type":"send","ts":\#(Int(t)),"account":"\#(account)","to":["r\#(rng.next() % 8)"],"text":"\#(text)","code":"C\#(rng.next() % 20)"}"#
+        }
+    }
+
+    func write(_ lines: [String], _ name: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-audit-\(UUID().uuidString)-\(name)").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func audit(_ paths: [String], lateness: Double = 600, strict: Bool = false) throws -> (AuditSummary, [String: String]) {
+        var options = Auditor.Options()
+        options.lateness = lateness
+        options.strict = strict
+        var decisions: [String: String] = [:]
+        let summary = try Auditor(engine: try engine(), options: options).run(paths: paths, onFinding: { decisions[$0.decision.id] = $0.decision.json })
+        return (summary, decisions)
+    }
+
+    @Test func auditDecidesWhatCheckDecidesEvenWhenShuffledWithinTheBound() throws {
+        let lines = events(3000, seed: 3)
+        // check: one event at a time, in event-time order.
+        let e = try engine()
+        var expected: [String: String] = [:]
+        for line in lines {
+            let event = try EventDecoder().decode(line: line).event
+            expected[event.id] = e.check(event, now: 0).json
+        }
+        // audit: the same events shuffled within blocks of 10, so each moves by at most 9
+        // positions (at most 360 s of event time), well within the 10-minute bound.
+        var shuffled: [String] = []
+        var rng = Xorshift(9)
+        for start in stride(from: 0, to: lines.count, by: 10) {
+            var block = Array(lines[start..<min(start + 10, lines.count)])
+            for i in stride(from: block.count - 1, to: 0, by: -1) { block.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            shuffled += block
+        }
+        #expect(shuffled != lines)
+        let (summary, actual) = try audit([try write(shuffled, "shuffled.jsonl")])
+        #expect(summary.late == 0)
+        #expect(summary.events == 3000)
+        #expect(actual == expected)
+        #expect(summary.verdicts[.block, default: 0] > 0)
+    }
+
+    @Test func badAndLateLinesAreReportedAndNothingElseIsLost() throws {
+        var lines = events(200, seed: 4)
+        lines.insert("not json", at: 10)
+        lines.insert(#"{"id":"x","type":"send","account":"a","to":["b"],"text":"no time"}"#, at: 50)
+        lines.insert(#"{"id":"late","type":"send","ts":1000,"account":"a","to":["b"],"text":"hi"}"#, at: 150)
+        let path = try write(lines, "bad.jsonl")
+        let (summary, decisions) = try audit([path])
+        #expect(summary.badLines == 2)
+        #expect(summary.badExamples == ["\(path):11:1: not valid JSON: unexpected character; expected a JSON value", "\(path):51: key 'ts': missing required key"])
+        #expect(summary.late == 1)
+        #expect(summary.events == 201)
+        #expect(decisions.count == 201)
+        #expect(decisions["late"] != nil)
+        #expect(throws: AuditError.self) { try audit([path], strict: true) }
+    }
+
+    @Test func gzipAndCSVInputsDecideLikeJSONL() throws {
+        let lines = events(500, seed: 5)
+        let (_, plain) = try audit([try write(lines, "plain.jsonl")])
+        // gzip, by content not by name
+        let jsonl = try write(lines, "g.jsonl")
+        let gz = Process()
+        gz.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gz.arguments = ["-k", "-f", jsonl]
+        try gz.run()
+        gz.waitUntilExit()
+        let (_, fromGzip) = try audit([jsonl + ".gz"])
+        #expect(fromGzip == plain)
+        // CSV with a header; `to` as a JSON array, text with a quoted comma
+        var csv = ["id,type,ts,account,to,text,code"]
+        for line in lines {
+            let e = try EventDecoder().decode(line: line).event
+            let text = e.text!.contains("刷单") ? "\"兼职刷单, 日结\"" : e.text!
+            csv.append("\(e.id),send,\(Int(e.ts!)),\(e.account),\"[\"\"\(e.to![0])\"\"]\",\(text),\(e.code!)")
+        }
+        let (summary, fromCSV) = try audit([try write(csv, "events.csv")])
+        #expect(summary.badLines == 0)
+        #expect(fromCSV.count == plain.count)
+        #expect(fromCSV.keys.sorted() == plain.keys.sorted())
+        #expect(fromCSV.filter { $0.value.contains(#""decision":"block""#) }.count == plain.filter { $0.value.contains(#""decision":"block""#) }.count)
+    }
+
+    @Test func penaltyOutboxRecordsCarryAnIdempotencyKey() throws {
+        let e = try engine()
+        var event = Event(id: "m1", type: .send, account: "a", ts: 1_767_225_600)
+        event.text = "兼职刷单"
+        event.to = ["b"]
+        event.code = "CODE1"
+        let records = PenaltyOutbox.records(for: e.check(event, now: 0), event: event)
+        #expect(records == [#"{"id":"p-1","action":"revoke_code","target":{"code":"CODE1"},"until":"forever","offense":1,"rule":"fraud","event":"m1","at":"2026-01-01T00:00:00Z","idempotency_key":"p-1:forever"}"#])
+    }
+}
+
+struct Xorshift {
+    var state: UInt64
+    init(_ seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
+    }
+}

@@ -16,19 +16,27 @@ public final class Auditor {
 
     /// Everything known about one decided event.
     public struct Finding {
-        public var decision: Decision
+        /// One decision per engine, in the order the engines were given.
+        public var decisions: [Decision]
         public var event: Event
         public var file: String
         public var line: Int
+        public var decision: Decision { decisions[0] }
     }
 
-    let engine: Engine
+    let engines: [Engine]
     let options: Options
     let batchSize = 4096
 
-    public init(engine: Engine, options: Options) {
-        self.engine = engine
+    /// One engine for an audit; two for a dry run (the events are read and decoded once).
+    public init(engines: [Engine], options: Options) {
+        precondition(!engines.isEmpty)
+        self.engines = engines
         self.options = options
+    }
+
+    public convenience init(engine: Engine, options: Options) {
+        self.init(engines: [engine], options: options)
     }
 
     /// Audits `paths` in order, calling `onFinding` for every decided event in event-time order
@@ -38,7 +46,7 @@ public final class Auditor {
     ) throws -> AuditSummary {
         var summary = AuditSummary()
         summary.files = paths
-        summary.ruleset = engine.ruleSet.info.digest
+        summary.ruleset = engines[0].ruleSet.info.digest
         let started = Date()
         var buffer = ReorderBuffer(lateness: options.lateness)
         var seq = 0
@@ -47,9 +55,9 @@ public final class Auditor {
         var doneBytes = 0
 
         func emit(_ item: ReorderBuffer.Item) throws {
-            let decision = engine.check(item.prepared, now: item.ts)
-            summary.add(decision, ts: item.ts, account: item.prepared.event.account, code: item.prepared.event.code)
-            try onFinding(Finding(decision: decision, event: item.prepared.event, file: item.file, line: item.line))
+            let decisions = zip(engines, item.prepared).map { engine, prepared in engine.check(prepared, now: item.ts) }
+            summary.add(decisions[0], ts: item.ts, account: item.event.account, code: item.event.code)
+            try onFinding(Finding(decisions: decisions, event: item.event, file: item.file, line: item.line))
         }
 
         for source in sources {
@@ -78,11 +86,11 @@ public final class Auditor {
                 }
                 if batch.isEmpty { break }
                 // 2. Decode and prepare on every core.
-                let engine = self.engine
+                let engines = self.engines
                 let format = csv
                 let lines = batch
                 let path = source.path
-                let results = ParallelSlots<Result<(PreparedEvent, Int), EventError>>(count: lines.count) { k in
+                let results = ParallelSlots<Result<([PreparedEvent], Int), EventError>>(count: lines.count) { k in
                     let (number, text) = lines[k]
                     do throws(EventError) {
                         let decoded: EventDecoder.Decoded
@@ -91,7 +99,7 @@ public final class Auditor {
                         } else {
                             decoded = try decoder.decode(line: text)
                         }
-                        return .success((engine.prepare(decoded.event), decoded.unknownKeys.count))
+                        return .success((engines.map { $0.prepare(decoded.event) }, decoded.unknownKeys.count))
                     } catch {
                         var e = error
                         e.file = path
@@ -108,8 +116,9 @@ public final class Auditor {
                         if options.strict { throw AuditError.strict(error.description) }
                     case .success(let (prepared, unknown)):
                         summary.unknownKeys += unknown
-                        let ts = prepared.event.ts ?? 0
-                        let item = ReorderBuffer.Item(ts: ts, seq: seq, prepared: prepared, file: source.path, line: batch[k].line)
+                        let event = prepared[0].event
+                        let ts = event.ts ?? 0
+                        let item = ReorderBuffer.Item(ts: ts, seq: seq, event: event, prepared: prepared, file: source.path, line: batch[k].line)
                         seq += 1
                         // One event at a time, as it arrived: results never depend on batch boundaries.
                         if buffer.isLate(ts) {

@@ -6,7 +6,9 @@ struct ReorderBuffer {
     struct Item {
         var ts: Double
         var seq: Int
-        var prepared: PreparedEvent
+        var event: Event
+        /// One per engine.
+        var prepared: [PreparedEvent]
         var file: String
         var line: Int
     }

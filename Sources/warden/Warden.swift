@@ -7,7 +7,7 @@ struct Warden: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden",
         abstract: "Risk-control rules for invite codes and the messages that carry them.",
-        subcommands: [Check.self, Audit.self, Lint.self, Test.self, Eval.self, Bench.self]
+        subcommands: [Check.self, Audit.self, DryRun.self, Lint.self, Test.self, Eval.self, Bench.self]
     )
 
     static func main() {

@@ -137,3 +137,49 @@ struct Xorshift {
         return state
     }
 }
+
+@Suite struct DryRunTests {
+    let t = AuditTests()
+
+    func compare(_ baseline: String, _ current: String, _ path: String) throws -> DryRunReport {
+        let old = Engine(ruleSet: try #require(Compiler.compile(source: baseline).ruleSet))
+        let new = Engine(ruleSet: try #require(Compiler.compile(source: current).ruleSet))
+        var report = DryRunReport()
+        _ = try Auditor(engines: [old, new], options: Auditor.Options()).run(paths: [path], onFinding: {
+            report.add(baseline: $0.decisions[0], current: $0.decisions[1], event: $0.event)
+        })
+        return report
+    }
+
+    @Test func aRuleSetAgainstItselfChangesNothing() throws {
+        let path = try t.write(t.events(800, seed: 6), "same.jsonl")
+        let report = try compare(AuditTests.rules, AuditTests.rules, path)
+        #expect(report.events == 800)
+        #expect(report.changed == 0)
+        #expect(report.changedRules.isEmpty)
+        #expect(report.newlyPenalized.isEmpty && report.freed.isEmpty)
+        #expect(report.examples.isEmpty)
+    }
+
+    @Test func removingARuleShowsExactlyItsEffects() throws {
+        let path = try t.write(t.events(800, seed: 7), "minus.jsonl")
+        let without = AuditTests.rules.replacingOccurrences(
+            of: "rule fraud { on send when text contains any w score 80 penalty revoke_code(code) }\n", with: "")
+        #expect(without != AuditTests.rules)
+        let report = try compare(AuditTests.rules, without, path)
+        // Only the removed rule's hits change, and the enforcement of the codes it revoked …
+        #expect(report.changedRules.map(\.0) == ["fraud", "penalty_in_force"])
+        #expect(report.changedRules[0].2 == 0)
+        #expect(report.changedRules[1].2 < report.changedRules[1].1)
+        // … every changed decision is one where one of them fired, and verdicts only go down.
+        let fraudHits = report.changedRules[0].1
+        #expect(fraudHits > 0)
+        #expect(report.changed > 0 && report.changed <= fraudHits + report.changedRules[1].1)
+        for (from, row) in report.transitions {
+            for (to, n) in row where n > 0 { #expect(to <= from, "\(from) → \(to)") }
+        }
+        #expect(report.examples.values.flatMap { $0 }.allSatisfy {
+            ($0.baselineRules.contains("fraud") || $0.baselineRules.contains("penalty_in_force")) && !$0.currentRules.contains("fraud")
+        })
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import WardenEngine
+
+/// What a new rule set would change on real events, against the one in use (the baseline).
+public struct DryRunReport {
+    public struct Example {
+        public var id: String
+        public var account: String
+        public var text: String
+        public var baselineRules: [String]
+        public var currentRules: [String]
+    }
+
+    public var events = 0
+    /// Hits per rule: (baseline, current).
+    public var hits: [String: (baseline: Int, current: Int)] = [:]
+    /// transitions[from][to]: how many events moved from one verdict to another.
+    public var transitions: [Verdict: [Verdict: Int]] = [:]
+    /// Accounts that get a penalty only under the new rules, and those that lose all of theirs.
+    public var newlyPenalized: [String: Int] = [:]
+    public var freed: [String: Int] = [:]
+    /// Up to `examplesPerChange` events per changed transition.
+    public var examples: [String: [Example]] = [:]
+    public var examplesPerChange = 3
+    public var baseline = ""
+    public var current = ""
+
+    public init() {}
+
+    public mutating func add(baseline old: Decision, current new: Decision, event: Event) {
+        events += 1
+        for f in old.fired + old.shadow { hits[f.rule, default: (0, 0)].baseline += 1 }
+        for f in new.fired + new.shadow { hits[f.rule, default: (0, 0)].current += 1 }
+        transitions[old.verdict, default: [:]][new.verdict, default: 0] += 1
+        let oldTargets = Set(old.penalties.compactMap { $0.targetKey == "account" ? $0.targetValue : nil })
+        let newTargets = Set(new.penalties.compactMap { $0.targetKey == "account" ? $0.targetValue : nil })
+        for a in newTargets.subtracting(oldTargets) { newlyPenalized[a, default: 0] += 1 }
+        for a in oldTargets.subtracting(newTargets) { freed[a, default: 0] += 1 }
+        if old.verdict != new.verdict {
+            let key = "\(old.verdict.rawValue) → \(new.verdict.rawValue)"
+            if examples[key, default: []].count < examplesPerChange {
+                examples[key, default: []].append(Example(
+                    id: event.id, account: event.account, text: String((event.text ?? event.code ?? "").prefix(80)),
+                    baselineRules: old.fired.map(\.rule), currentRules: new.fired.map(\.rule)))
+            }
+        }
+    }
+
+    /// Events whose verdict changed.
+    public var changed: Int {
+        transitions.reduce(0) { total, row in total + row.value.filter { $0.key != row.key }.reduce(0) { $0 + $1.value } }
+    }
+
+    public var changedRules: [(String, Int, Int)] {
+        hits.filter { $0.value.baseline != $0.value.current }.map { ($0.key, $0.value.baseline, $0.value.current) }.sorted { $0.0 < $1.0 }
+    }
+
+    public var text: String {
+        var out = ["dry run over \(events) events: \(changed) decision\(changed == 1 ? "" : "s") change"]
+        out.append("rule hits that change (baseline → current):")
+        if changedRules.isEmpty { out.append("  none") }
+        for (rule, a, b) in changedRules {
+            out.append("  " + rule.padding(toLength: max(28, rule.count + 1), withPad: " ", startingAt: 0) + String(format: "%8d → %-8d (%+d)", a, b, b - a))
+        }
+        out.append("decisions (rows: baseline, columns: current):")
+        out.append("            " + Verdict.allCases.map { $0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
+        for from in Verdict.allCases {
+            out.append("  " + from.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                + Verdict.allCases.map { String(transitions[from]?[$0] ?? 0).padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
+        }
+        out.append("accounts newly penalized: \(newlyPenalized.count)" + (newlyPenalized.isEmpty ? "" : " (" + AuditSummary.top(newlyPenalized, 10).map(\.0).joined(separator: ", ") + ")"))
+        out.append("accounts freed: \(freed.count)" + (freed.isEmpty ? "" : " (" + AuditSummary.top(freed, 10).map(\.0).joined(separator: ", ") + ")"))
+        for key in examples.keys.sorted() {
+            out.append("examples \(key):")
+            for e in examples[key]! {
+                out.append("  \(e.id) \(e.account): \(e.text)  [\(e.baselineRules.joined(separator: ",")) → \(e.currentRules.joined(separator: ","))]")
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    public var json: String {
+        var w = JSONWriter()
+        let rules: [JSONValue] = hits.keys.sorted().map { rule in
+            .object([("rule", .string(rule)), ("baseline", .number(Double(hits[rule]!.baseline))), ("current", .number(Double(hits[rule]!.current)))])
+        }
+        let matrix: [(String, JSONValue)] = Verdict.allCases.map { from in
+            (from.rawValue, .object(Verdict.allCases.map { ($0.rawValue, .number(Double(transitions[from]?[$0] ?? 0))) }))
+        }
+        let ex: [(String, JSONValue)] = examples.keys.sorted().map { key in
+            (key, .array(examples[key]!.map { e in
+                .object([("id", .string(e.id)), ("account", .string(e.account)), ("text", .string(e.text)),
+                         ("baseline", .array(e.baselineRules.map(JSONValue.string))), ("current", .array(e.currentRules.map(JSONValue.string)))])
+            }))
+        }
+        w.value(.object([
+            ("events", .number(Double(events))), ("changed", .number(Double(changed))), ("baseline", .string(baseline)),
+            ("current", .string(current)), ("rules", .array(rules)), ("transitions", .object(matrix)),
+            ("newly_penalized", .array(newlyPenalized.keys.sorted().map(JSONValue.string))),
+            ("freed", .array(freed.keys.sorted().map(JSONValue.string))), ("examples", .object(ex)),
+        ]))
+        return w.output
+    }
+
+    public var html: String {
+        var body = "<h1>Warden dry run</h1><p class=meta>\(events) events · \(changed) decisions change · baseline \(HTMLReport.escape(baseline)) → current \(HTMLReport.escape(current))</p>"
+        body += "<h2>Rule hits that change</h2>" + HTMLReport.table(["rule", "baseline", "current", "delta"], changedRules.map { [$0.0, String($0.1), String($0.2), String($0.2 - $0.1)] })
+        body += "<h2>Decisions (rows: baseline, columns: current)</h2>" + HTMLReport.table(
+            ["baseline"] + Verdict.allCases.map(\.rawValue),
+            Verdict.allCases.map { from in [from.rawValue] + Verdict.allCases.map { String(transitions[from]?[$0] ?? 0) } })
+        body += "<h2>Accounts newly penalized</h2>" + HTMLReport.bars(AuditSummary.top(newlyPenalized, 20), color: "#c8553d")
+        body += "<h2>Accounts freed</h2>" + HTMLReport.bars(AuditSummary.top(freed, 20), color: "#5a9e6f")
+        body += "<h2>Examples</h2>" + HTMLReport.table(["change", "id", "account", "text", "baseline rules", "current rules"],
+            examples.keys.sorted().flatMap { key in examples[key]!.map { [key, $0.id, $0.account, $0.text, $0.baselineRules.joined(separator: " "), $0.currentRules.joined(separator: " ")] } })
+        return HTMLReport.page(title: "Warden dry run", body: body)
+    }
+}

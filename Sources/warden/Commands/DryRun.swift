@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import WardenAudit
+import WardenEngine
+
+/// `warden dry-run --baseline OLD LOG…`: what the rule set would change against the one in use.
+struct DryRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dry-run", abstract: "Run the rule set and a baseline side by side over logs and show what changes.")
+
+    @OptionGroup var ruleSet: RuleSetOptions
+
+    @Option(help: "The rule set in use (a .rules file or a directory).")
+    var baseline: String
+
+    @Argument(help: "Log files (JSONL or CSV, gzip or not).")
+    var logs: [String]
+
+    @Option(help: "Write the comparison as JSON.")
+    var json: String?
+
+    @Option(help: "Write the comparison as a self-contained HTML page.")
+    var report: String?
+
+    @Option(name: .customLong("max-lateness"), help: "How late an event may arrive and still be put in order.")
+    var maxLateness: String = "10m"
+
+    func run() throws {
+        guard let lateness = Timestamp.parseDuration(maxLateness) else {
+            throw ValidationError("--max-lateness takes a duration such as 10m")
+        }
+        let current = Engine(ruleSet: try ruleSet.load(), lateness: lateness)
+        var baselineOptions = ruleSet
+        baselineOptions.rules = baseline
+        let old = Engine(ruleSet: try baselineOptions.load(), lateness: lateness)
+        var options = Auditor.Options()
+        options.lateness = lateness
+        var comparison = DryRunReport()
+        comparison.baseline = old.ruleSet.info.digest
+        comparison.current = current.ruleSet.info.digest
+        let summary: AuditSummary
+        do {
+            summary = try Auditor(engines: [old, current], options: options).run(paths: logs, onFinding: { finding in
+                comparison.add(baseline: finding.decisions[0], current: finding.decisions[1], event: finding.event)
+            })
+        } catch let error as AuditError {
+            Output.error("warden: \(error)")
+            throw ExitCode(2)
+        }
+        if let json { try Data(comparison.json.utf8).write(to: URL(fileURLWithPath: json)) }
+        if let report { try Data(comparison.html.utf8).write(to: URL(fileURLWithPath: report)) }
+        Output.line(comparison.text)
+        if summary.badLines > 0 {
+            Output.error("warden: \(summary.badLines) bad line\(summary.badLines == 1 ? "" : "s") skipped:")
+            for e in summary.badExamples { Output.error("  \(e)") }
+            throw ExitCode(2)
+        }
+    }
+}
+

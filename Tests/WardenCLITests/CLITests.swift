@@ -210,3 +210,23 @@ import Testing
         #expect(counted > 17_000, "\(row)")  // every unique review was read
     }
 }
+
+@Suite struct ExplainTests {
+    let cli = CLITests()
+
+    @Test func explainShowsEachPartTheValuesTheScoreAndTheDecideLine() throws {
+        let event = #"{"id":"m-1002","type":"send","ts":"2026-11-26T09:01:00+08:00","account":"u_fraud","to":["u_c1"],"text":"兼职刷单日赚300, 加V: shuadan888 领码","code":"AB12CD34"}"#
+        let r = try cli.run(["check", "--rules", "rules", "--explain", event])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "event m-1002 (send from u_fraud at 2026-11-26T01:01:00Z)")
+        #expect(lines.contains("  count 1d [account=u_fraud] = 1"))
+        #expect(lines.contains("rule fraud_text \"诈骗信息: fraud phrases\" — FIRED, score 80"))
+        #expect(lines.contains("          hit fraud_words: 刷单 at [2,4) in text: \"兼职刷单日赚300,\""))
+        #expect(lines.contains("rule inducement \"诱导分享: delete the message\" — not fired"))
+        #expect(lines.contains("score: 180 = fraud_text 80 + div_contact 50 + diversion 50"))
+        #expect(lines.contains("decide: ✓ block when score >= 100"))
+        #expect(lines.contains("verdict: block"))
+        #expect(lines.contains { $0.contains("match of contact_handle at [11,25)") })
+    }
+}

@@ -21,6 +21,8 @@ public struct CompiledRuleSet: Sendable {
         var when: Eval
         var score: Eval?
         var penalties: [PenaltySpec]
+        /// The condition split into parts, for explain traces.
+        var explain: ExplainNode?
         public var shadow: Bool
         /// Percentage of accounts it enforces for; nil means all.
         public var rollout: Int?
@@ -28,7 +30,7 @@ public struct CompiledRuleSet: Sendable {
 
     public var info: Info
     public internal(set) var rules: [Rule]
-    var decide: [(verdict: Verdict, condition: Eval)]
+    var decide: [(verdict: Verdict, condition: Eval, text: String)]
     let matcher: KeywordMatcher
     /// Names of the word lists in the matcher, for evidence (hidden literal lists have nil).
     let listNames: [String?]

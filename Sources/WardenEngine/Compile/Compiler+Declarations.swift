@@ -138,7 +138,28 @@ extension Compiler {
         return CompiledRuleSet.Rule(
             name: rule.name.value, index: ruleIndex[rule.name.value]!, description: rule.description, tags: rule.tags,
             on: Set(rule.on.compactMap { Event.Kind(rawValue: $0.value) }), when: when, score: score,
-            penalties: penalties, shadow: rule.mode?.value == "shadow", rollout: rule.rollout?.value)
+            penalties: penalties, explain: rule.when.map(explainNode), shadow: rule.mode?.value == "shadow", rollout: rule.rollout?.value)
+    }
+
+    /// The condition's parts, each compiled separately (shared counters and lists stay shared).
+    func explainNode(_ e: Expr) -> ExplainNode {
+        let text = Checker.canonical(e.range.text)
+        switch e.kind {
+        case .binary(.and, let l, let r):
+            return ExplainNode(kind: .and, text: text, eval: expression(e), children: flatten(.and, l) + flatten(.and, r))
+        case .binary(.or, let l, let r):
+            return ExplainNode(kind: .or, text: text, eval: expression(e), children: flatten(.or, l) + flatten(.or, r))
+        case .unary(.not, let x):
+            return ExplainNode(kind: .not, text: text, eval: expression(e), children: [explainNode(x)])
+        default:
+            return ExplainNode(kind: .leaf, text: text, eval: expression(e), children: [])
+        }
+    }
+
+    /// `a and b and c` as three children rather than a nested pair.
+    private func flatten(_ op: BinaryOperator, _ e: Expr) -> [ExplainNode] {
+        if case .binary(let o, let l, let r) = e.kind, o == op { return flatten(op, l) + flatten(op, r) }
+        return [explainNode(e)]
     }
 
     func penalty(_ e: Expr) -> PenaltySpec {

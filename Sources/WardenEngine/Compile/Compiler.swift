@@ -97,7 +97,8 @@ public final class Compiler {
             ruleDependencies.append(dependencies)
         }
         let decide = (syntax.decide?.lines ?? []).map { line in
-            (verdict: Verdict(rawValue: line.verdict.value) ?? .allow, condition: expression(line.condition))
+            (verdict: Verdict(rawValue: line.verdict.value) ?? .allow, condition: expression(line.condition),
+             text: "\(line.verdict.value) when \(Checker.canonical(line.condition.range.text))")
         }
         if diagnostics.hasErrors { return nil }
         let order = Self.topologicalOrder(ruleDependencies)

@@ -34,6 +34,18 @@ public final class Engine: Sendable {
         state.withLock { $0.evaluate(event, ruleSet: ruleSet, now: now, commit: commit) }
     }
 
+    /// Decides one event like `check` and explains how: every rule, every part of its condition
+    /// with the value it saw, the counters, the score and the decide line that chose the verdict.
+    public func explain(_ event: Event, now: Double, commit: Bool = true) -> (Decision, ExplainTrace) {
+        state.withLock { s in
+            s.trace = ExplainTrace()
+            let decision = s.evaluate(event, ruleSet: ruleSet, now: now, commit: commit)
+            let trace = s.trace ?? ExplainTrace()
+            s.trace = nil
+            return (decision, trace)
+        }
+    }
+
     /// Every penalty record, oldest first (lifted ones included).
     public var penalties: [PenaltyRecord] { state.withLock { $0.ledger.all } }
 
@@ -60,6 +72,8 @@ public final class Engine: Sendable {
 final class EngineState {
     let counters: CounterStore
     let ledger: any PenaltyLedger
+    /// Set while an explained evaluation runs.
+    var trace: ExplainTrace?
 
     init(counters: CounterStore, ledger: any PenaltyLedger) {
         self.counters = counters

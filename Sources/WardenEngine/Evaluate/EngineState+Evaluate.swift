@@ -2,6 +2,7 @@ import WardenMatching
 
 extension EngineState {
     func evaluate(_ event: Event, ruleSet: CompiledRuleSet, now: Double, commit: Bool, prepared: PreparedEvent? = nil) -> Decision {
+        let tracing = trace != nil
         let time = event.ts ?? now
         let ctx = EvaluationContext(
             event: event, matcher: ruleSet.matcher, now: time, ruleCount: ruleSet.rules.count, counters: ruleSet.counters)
@@ -26,14 +27,34 @@ extension EngineState {
             }))
         }
         updateCounters(ctx, specs: ruleSet.counters, commit: commit)
+        if tracing {
+            trace!.eventSummary = "\(event.id) (\(event.type.rawValue) from \(event.account) at \(Timestamp.format(time)))"
+            trace!.inForce = enforced.map { "\($0.action) on \($0.targetKind) \($0.target) (\($0.id))" }
+            for (i, spec) in ruleSet.counters.enumerated() where spec.on.contains(event.type) {
+                let key = zip(spec.keyNames, ctx.counterKeys[i]).map { "\($0)=\($1)" }.joined(separator: ", ")
+                trace!.counters.append("\(spec.kind.rawValue) \(spec.window.label) [\(key)] = \(ctx.counterValues[i].display)")
+            }
+            trace!.skipped = ruleSet.rules.filter { !$0.on.contains(event.type) }.map(\.name)
+        }
 
         var total = 0.0
         for rule in ruleSet.rules where rule.on.contains(event.type) {
             ctx.evidence = []
             ctx.ruleName = rule.name
-            guard rule.when(ctx).isTrue else { continue }
+            let holds = rule.when(ctx).isTrue
+            var score = 0.0
+            if holds { score = rule.score.flatMap { $0(ctx).number } ?? 0 }
+            if tracing {
+                let evidence = ctx.evidence
+                var lines: [ExplainTrace.Line] = []
+                rule.explain?.trace(ctx, depth: 0, into: &lines)
+                ctx.evidence = evidence
+                trace!.rules.append(ExplainTrace.RuleTrace(
+                    name: rule.name, description: rule.description, fired: holds, enforced: enforces(rule, account: event.account),
+                    score: score, lines: lines))
+            }
+            guard holds else { continue }
             ctx.fired[rule.index] = true
-            let score = rule.score.flatMap { $0(ctx).number } ?? 0
             let record = Decision.FiredRule(rule: rule.name, score: score, tags: rule.tags, evidence: ctx.evidence)
             guard enforces(rule, account: event.account) else {
                 shadow.append(record)
@@ -53,9 +74,18 @@ extension EngineState {
         }
         ctx.score = total
         var verdict = Verdict.allow
-        for line in ruleSet.decide where line.condition(ctx).isTrue {
-            verdict = line.verdict
-            break
+        for line in ruleSet.decide {
+            let holds = line.condition(ctx).isTrue
+            trace?.decideLines.append((line.text, holds))
+            if holds {
+                verdict = line.verdict
+                break
+            }
+        }
+        if tracing {
+            let parts = fired.filter { $0.score != 0 }.map { "\($0.rule) \(Value.number($0.score).display)" }
+            trace!.scoreSum = "\(Value.number(total).display)" + (parts.isEmpty ? "" : " = " + parts.joined(separator: " + "))
+            trace!.verdict = max(verdict, raise).rawValue + (raise > verdict ? " (raised by a penalty: \(raise.rawValue))" : "")
         }
         return Decision(
             id: event.id, type: event.type, verdict: max(verdict, raise), score: total, fired: fired,

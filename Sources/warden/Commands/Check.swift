@@ -15,6 +15,9 @@ struct Check: ParsableCommand {
     @Flag(help: "Unknown top-level event keys are errors instead of being ignored.")
     var strict = false
 
+    @Flag(help: "Print a readable trace of each event instead of JSON: every rule, every part of its condition with the values it saw, the score and the decide line.")
+    var explain = false
+
     @Option(name: .customLong("state-in"), help: "Start from the counters and penalties of a snapshot file.")
     var stateIn: String?
 
@@ -63,8 +66,12 @@ struct Check: ParsableCommand {
             do throws(EventError) {
                 let decoded = try decoder.decode(line: line, file: source, line: number)
                 unknownKeys += decoded.unknownKeys.count
-                let decision = engine.check(decoded.event, now: Date().timeIntervalSince1970)
-                out.line(decision.json)
+                if explain {
+                    let (_, trace) = engine.explain(decoded.event, now: Date().timeIntervalSince1970)
+                    out.line(trace.text + "\n")
+                } else {
+                    out.line(engine.check(decoded.event, now: Date().timeIntervalSince1970).json)
+                }
             } catch {
                 bad += 1
                 var w = JSONWriter()

@@ -1,0 +1,90 @@
+/// A rule's condition as a tree of its parts, each compiled on its own, so an explain trace can
+/// show the value every part saw. `and`, `or` and `not` have children; anything else is a leaf.
+struct ExplainNode: Sendable {
+    enum Kind: Sendable { case and, or, not, leaf }
+    var kind: Kind
+    var text: String
+    var eval: Eval
+    var children: [ExplainNode]
+}
+
+/// The readable trace of one event's evaluation (`warden check --explain`).
+public struct ExplainTrace: Sendable {
+    public struct Line: Sendable {
+        public var depth: Int
+        public var text: String
+        public var value: String
+        public var holds: Bool?
+        public var evidence: [String]
+    }
+
+    public struct RuleTrace: Sendable {
+        public var name: String
+        public var description: String?
+        public var fired: Bool
+        public var enforced: Bool
+        public var score: Double
+        public var lines: [Line]
+    }
+
+    public var eventSummary = ""
+    public var inForce: [String] = []
+    public var counters: [String] = []
+    public var rules: [RuleTrace] = []
+    public var skipped: [String] = []
+    public var decideLines: [(text: String, holds: Bool)] = []
+    public var verdict = ""
+    public var scoreSum = ""
+
+    /// The trace as text for a terminal.
+    public var text: String {
+        var out = ["event \(eventSummary)"]
+        out.append("penalties in force: " + (inForce.isEmpty ? "none" : inForce.joined(separator: "; ")))
+        if !counters.isEmpty {
+            out.append("counters:")
+            out += counters.map { "  " + $0 }
+        }
+        for rule in rules {
+            let state = rule.fired ? (rule.enforced ? "FIRED, score \(Value.number(rule.score).display)" : "fired in shadow, score \(Value.number(rule.score).display)") : "not fired"
+            out.append("rule \(rule.name)" + (rule.description.map { " \"\($0)\"" } ?? "") + " — \(state)")
+            for line in rule.lines {
+                let mark = line.holds.map { $0 ? "✓" : "✗" } ?? "·"
+                out.append(String(repeating: "  ", count: line.depth + 1) + "\(mark) \(line.text) → \(line.value)")
+                for e in line.evidence { out.append(String(repeating: "  ", count: line.depth + 3) + e) }
+            }
+        }
+        if !skipped.isEmpty { out.append("rules not run for this event type: " + skipped.joined(separator: ", ")) }
+        out.append("score: \(scoreSum)")
+        if decideLines.isEmpty { out.append("decide: no decide block") }
+        for line in decideLines { out.append("decide: \(line.holds ? "✓" : "✗") \(line.text)") }
+        out.append("verdict: \(verdict)")
+        return out.joined(separator: "\n")
+    }
+}
+
+extension ExplainNode {
+    /// Evaluates every part on the event's context and records what it saw.
+    func trace(_ ctx: EvaluationContext, depth: Int, into lines: inout [ExplainTrace.Line]) {
+        let before = ctx.evidence.count
+        let value = eval(ctx)
+        let evidence = ctx.evidence[before...].map(Self.describe)
+        ctx.evidence.removeSubrange(before...)
+        let holds: Bool? = if case .bool(let b) = value { b } else { nil }
+        lines.append(ExplainTrace.Line(depth: depth, text: text, value: value.display, holds: holds, evidence: kind == .leaf ? evidence : []))
+        for child in children { child.trace(ctx, depth: depth + 1, into: &lines) }
+    }
+
+    static func describe(_ e: Evidence) -> String {
+        switch e.kind {
+        case .keyword:
+            return "hit \(e.list.map { $0 + ": " } ?? "")\(e.entry ?? "") at \(e.span.map { "[\($0.lowerBound),\($0.upperBound))" } ?? "?") in \(e.field ?? "text"): \"\(e.excerpt ?? "")\""
+        case .regex:
+            return "match of \(e.pattern ?? "") at \(e.span.map { "[\($0.lowerBound),\($0.upperBound))" } ?? "?"): \"\(e.excerpt ?? "")\""
+        case .count:
+            let key = (e.key ?? []).map { "\($0.0)=\($0.1)" }.joined(separator: ", ")
+            return "counter \(e.window ?? "") [\(key)] = \(e.value.map { Value.number($0).display } ?? "null") against \(e.limit.map { Value.number($0).display } ?? "?")"
+        case .penalty:
+            return "penalty \(e.penalty?.action ?? "") on \(e.penalty?.target ?? "")"
+        }
+    }
+}

@@ -38,7 +38,7 @@ public struct CompiledRuleSet: Sendable {
     let counters: [CounterSpec]
     /// The rule set's `test` blocks.
     public let tests: [CompiledTest]
-    /// Per event field (by `Field.rawValue`): the prefilter over the patterns matched against it.
+    /// Per text slot (`TextSlot`): the prefilter over the patterns matched against it.
     let regexPrefilters: [RegexPrefilter?]
     /// Fields the keyword matcher reads.
     let scannedFields: [Field]

@@ -68,17 +68,19 @@ extension Compiler {
                 }
             }
         case "normalize":
+            if let field = positional[0].nameValue.flatMap(Field.init(name:)) {
+                return { ctx in ctx.normalized(field).map(Value.string) ?? .null }
+            }
             let f = expression(positional[0])
-            let normalizer = Normalizer(options: FoldOptions.all.textFolds)
-            return { ctx in f(ctx).string.map { .string(normalizer.fold($0).string) } ?? .null }
+            return { ctx in f(ctx).string.map { .string(EvaluationContext.folder.foldedString($0)) } ?? .null }
         case "fingerprint":
+            if let field = positional[0].nameValue.flatMap(Field.init(name:)) {
+                return { ctx in ctx.fingerprint(field).map(Value.string) ?? .null }
+            }
             let f = expression(positional[0])
-            let normalizer = Normalizer(options: FoldOptions.all.textFolds)
             return { ctx in
                 guard let s = f(ctx).string else { return .null }
-                let h = FNV1a.hash(normalizer.fold(s).bytes)
-                let hex = String(h, radix: 16)
-                return .string(String(repeating: "0", count: 16 - hex.count) + hex)
+                return .string(EvaluationContext.fingerprint(EvaluationContext.folder.foldedString(s)))
             }
         case "fired":
             guard let rule = positional.first?.nameValue, let index = ruleIndex[rule] else { return { _ in .bool(false) } }

@@ -226,28 +226,31 @@ extension Compiler {
         guard let regex else { return { _ in .bool(false) } }
         let s = expression(subject)
         let field = subject.nameValue.flatMap(Field.init(name:))
-        // Patterns on the same field share one literal prefilter scan per event.
+        // Patterns on the same text (a field, or a field's folded form) share one literal
+        // prefilter scan per event.
+        var textSlot: Int?
+        if let field, field != .to {
+            textSlot = TextSlot.raw(field)
+        } else if case .call("normalize", _, let args) = subject.kind, let f = args.first?.value.nameValue.flatMap(Field.init(name:)), f != .to {
+            textSlot = TextSlot.normalized(f)
+        }
         var slot: Int?
-        if let field, field != .to, case .name = pattern.kind {
-            var list = fieldPatterns[field] ?? []
-            let key = (regex.pattern, regexFlags(pattern))
+        if let textSlot {
+            var list = fieldPatterns[textSlot] ?? []
+            let key = (regex.pattern, pattern.nameValue != nil ? regexFlags(pattern) : { if case .regex(_, let f) = pattern.kind { f } else { "" } }())
             if let i = list.firstIndex(where: { $0.pattern == key.0 && $0.flags == key.1 }) {
                 slot = i
             } else {
                 list.append(key)
                 slot = list.count - 1
             }
-            fieldPatterns[field] = list
-        } else if let field, field != .to, case .regex(_, let flags) = pattern.kind {
-            var list = fieldPatterns[field] ?? []
-            list.append((regex.pattern, flags))
-            slot = list.count - 1
-            fieldPatterns[field] = list
+            fieldPatterns[textSlot] = list
         }
         let prefilterSlot = slot
+        let prefilterText = textSlot
         return { ctx in
-            if let field, let prefilterSlot, !ctx.regexCandidate(field, prefilterSlot) { return .bool(false) }
-            guard let text = s(ctx).string else { return .bool(false) }
+            if let prefilterText, let prefilterSlot, !ctx.regexCandidate(prefilterText, prefilterSlot) { return .bool(false) }
+            guard let text = (prefilterText.flatMap { ctx.text($0) }) ?? s(ctx).string else { return .bool(false) }
             do throws(RegexError) {
                 guard let span = try regex.firstMatch(in: text) else { return .bool(false) }
                 ctx.evidence.append(Evidence(

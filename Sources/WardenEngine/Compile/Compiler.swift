@@ -29,7 +29,7 @@ public final class Compiler {
     var counters: [CounterSpec] = []
     var counterIndex: [String: Int] = [:]
     /// Per text field: the patterns matched against it, for one prefilter scan per field.
-    var fieldPatterns: [Field: [(pattern: String, flags: String)]] = [:]
+    var fieldPatterns: [Int: [(pattern: String, flags: String)]] = [:]
     /// Fields whose text the keyword matcher scans (to scan them ahead, in parallel, in audits).
     var scannedFields: Set<Field> = []
 
@@ -111,7 +111,7 @@ public final class Compiler {
         return CompiledRuleSet(
             info: info, rules: ordered, decide: decide, matcher: KeywordMatcher(lists: keywordLists), listNames: listNames,
             counters: counters, tests: compileTests(),
-            regexPrefilters: Field.allCases.map { field in fieldPatterns[field].map { RegexPrefilter(patterns: $0) } },
+            regexPrefilters: (0..<TextSlot.count).map { slot in fieldPatterns[slot].map { RegexPrefilter(patterns: $0) } },
             scannedFields: scannedFields.sorted { $0.rawValue < $1.rawValue })
     }
 

@@ -11,6 +11,7 @@ extension EngineState {
         if let prepared {
             ctx.scans = prepared.scans
             ctx.regexCandidates = prepared.candidates
+            ctx.normalizedTexts = prepared.normalized
         }
         var fired: [Decision.FiredRule] = []
         var shadow: [Decision.FiredRule] = []

@@ -25,7 +25,11 @@ final class EvaluationContext {
     var counterSpecs: [CounterSpec]
     var ledger: (any PenaltyLedger)?
     var regexPrefilters: [RegexPrefilter?] = []
-    var regexCandidates: [[Bool]?] = Array(repeating: nil, count: Field.allCases.count)
+    var regexCandidates: [[Bool]?] = Array(repeating: nil, count: TextSlot.count)
+    /// Folded texts and fingerprints per field, computed on first use.
+    var normalizedTexts: [String?] = Array(repeating: nil, count: Field.allCases.count)
+    var fingerprints: [String?] = Array(repeating: nil, count: Field.allCases.count)
+    static let folder = Normalizer(options: FoldOptions.all.textFolds)
 
     init(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec] = []) {
         self.counterSpecs = counters
@@ -48,15 +52,41 @@ final class EvaluationContext {
         return result
     }
 
-    /// Whether pattern `slot` of `field`'s prefilter can match this event's field (scanned once).
-    func regexCandidate(_ field: Field, _ slot: Int) -> Bool {
-        if let cached = regexCandidates[field.rawValue] { return cached[slot] }
-        guard field.rawValue < regexPrefilters.count, let prefilter = regexPrefilters[field.rawValue],
-            case .string(let text) = field.value(of: event, now: now)
-        else { return true }
+    /// The text of a slot: a field, or its folded form.
+    func text(_ slot: Int) -> String? {
+        let field = TextSlot.field(slot)
+        return TextSlot.isNormalized(slot) ? normalized(field) : field.value(of: event, now: now).string
+    }
+
+    func normalized(_ field: Field) -> String? {
+        if let cached = normalizedTexts[field.rawValue] { return cached }
+        guard case .string(let text) = field.value(of: event, now: now) else { return nil }
+        let folded = Self.folder.foldedString(text)
+        normalizedTexts[field.rawValue] = folded
+        return folded
+    }
+
+    func fingerprint(_ field: Field) -> String? {
+        if let cached = fingerprints[field.rawValue] { return cached }
+        guard let folded = normalized(field) else { return nil }
+        let value = Self.fingerprint(folded)
+        fingerprints[field.rawValue] = value
+        return value
+    }
+
+    /// 16 hex digits of FNV-1a over the folded text's UTF-8.
+    static func fingerprint(_ folded: String) -> String {
+        let hex = String(FNV1a.hash(folded.utf8), radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Whether pattern `index` of a text slot's prefilter can match this event (scanned once).
+    func regexCandidate(_ slot: Int, _ index: Int) -> Bool {
+        if let cached = regexCandidates[slot] { return cached[index] }
+        guard slot < regexPrefilters.count, let prefilter = regexPrefilters[slot], let text = text(slot) else { return true }
         let candidates = prefilter.candidates(in: text)
-        regexCandidates[field.rawValue] = candidates
-        return candidates[slot]
+        regexCandidates[slot] = candidates
+        return candidates[index]
     }
 
     /// Evidence for a counter that crossed a limit.

@@ -28,3 +28,13 @@ enum Field: Int, CaseIterable, Sendable {
         }
     }
 }
+
+/// Where a text comes from: a field as written, or its folded form (`normalize(field)`).
+/// Slots index per-event caches and the regex prefilters.
+enum TextSlot {
+    static var count: Int { 2 * Field.allCases.count }
+    static func raw(_ f: Field) -> Int { f.rawValue }
+    static func normalized(_ f: Field) -> Int { Field.allCases.count + f.rawValue }
+    static func field(_ slot: Int) -> Field { Field(rawValue: slot % Field.allCases.count)! }
+    static func isNormalized(_ slot: Int) -> Bool { slot >= Field.allCases.count }
+}

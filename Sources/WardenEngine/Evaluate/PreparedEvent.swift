@@ -7,23 +7,31 @@ public struct PreparedEvent: Sendable {
     public let event: Event
     let scans: [[[KeywordHit]]?]
     let candidates: [[Bool]?]
+    let normalized: [String?]
 }
 
 extension Engine {
     /// Scans the event's text fields; safe to call from many threads at once.
     public func prepare(_ event: Event) -> PreparedEvent {
         var scans = [[[KeywordHit]]?](repeating: nil, count: Field.allCases.count)
-        var candidates = [[Bool]?](repeating: nil, count: Field.allCases.count)
+        var candidates = [[Bool]?](repeating: nil, count: TextSlot.count)
+        var normalized = [String?](repeating: nil, count: Field.allCases.count)
         for field in ruleSet.scannedFields {
             if case .string(let text) = field.value(of: event, now: 0) { scans[field.rawValue] = ruleSet.matcher.scan(text) }
         }
-        for field in Field.allCases {
-            guard let prefilter = ruleSet.regexPrefilters[field.rawValue], case .string(let text) = field.value(of: event, now: 0) else {
-                continue
+        for slot in 0..<TextSlot.count {
+            guard let prefilter = ruleSet.regexPrefilters[slot] else { continue }
+            let field = TextSlot.field(slot)
+            guard case .string(let raw) = field.value(of: event, now: 0) else { continue }
+            var text = raw
+            if TextSlot.isNormalized(slot) {
+                let folded = normalized[field.rawValue] ?? EvaluationContext.folder.foldedString(raw)
+                normalized[field.rawValue] = folded
+                text = folded
             }
-            candidates[field.rawValue] = prefilter.candidates(in: text)
+            candidates[slot] = prefilter.candidates(in: text)
         }
-        return PreparedEvent(event: event, scans: scans, candidates: candidates)
+        return PreparedEvent(event: event, scans: scans, candidates: candidates, normalized: normalized)
     }
 
     /// Decides a prepared event; the same as `check(prepared.event, …)`, minus the text work.

@@ -19,6 +19,28 @@ public struct Normalizer: Sendable {
         return out
     }
 
+    /// The folded text alone, without the offset map (for `normalize` and `fingerprint`).
+    public func foldedString(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var last: UInt32 = .max
+        let repeats = options.contains(.repeats)
+        for scalar in text.unicodeScalars {
+            let e = table.fold(scalar.value)
+            if e == FoldTable.drop { continue }
+            if FoldTable.isMulti(e) {
+                for unit in table.multiple(e) where !(repeats && unit == last && !(unit >= 0x30 && unit <= 0x39)) {
+                    out.append(Unicode.Scalar(unit) ?? "\u{FFFD}")
+                    last = unit
+                }
+                continue
+            }
+            if repeats, e == last, !(e >= 0x30 && e <= 0x39) { continue }
+            out.append(Unicode.Scalar(e) ?? "\u{FFFD}")
+            last = e
+        }
+        return String(out)
+    }
+
     /// The folded text with its map back to the original.
     public func fold(_ text: String) -> FoldedText {
         var out = FoldedText()

@@ -230,3 +230,39 @@ import Testing
         #expect(lines.contains { $0.contains("match of contact_handle at [11,25)") })
     }
 }
+
+@Suite struct AuditCommandTests {
+    let cli = CLITests()
+
+    @Test func auditWritesSummaryFindingsOutboxAndReport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-audit-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let findings = dir.appendingPathComponent("f.jsonl").path
+        let outbox = dir.appendingPathComponent("p.jsonl").path
+        let report = dir.appendingPathComponent("r.html").path
+        let r = try cli.run(["audit", "--rules", "rules", "samples/events-10k.jsonl", "--out", findings, "--penalties", outbox, "--report", report])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("audited 10000 events from 1 file"))
+        #expect(r.stdout.contains("decisions: allow 8346, challenge 50, review 223, block 1381"))
+        let lines = try String(contentsOfFile: findings, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 50 + 223 + 1381)
+        #expect(lines.allSatisfy { !$0.contains(#""decision":"allow""#) })
+        let records = try String(contentsOfFile: outbox, encoding: .utf8).split(separator: "\n")
+        #expect(!records.isEmpty && records.allSatisfy { $0.contains(#""idempotency_key":"#) })
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        // Self-contained: charts inline, nothing loaded from anywhere.
+        #expect(html.contains("<svg") && html.contains("<table"))
+        #expect(!html.contains("src=") && !html.contains("<link") && !html.contains("@import"))
+    }
+
+    @Test func badInputIsReportedWithExitTwo() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bad-\(UUID().uuidString).jsonl").path
+        try "{\"id\":\"a\",\"type\":\"send\",\"ts\":1,\"account\":\"u\",\"to\":[\"b\"],\"text\":\"hi\"}\n{oops\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try cli.run(["audit", "--rules", "rules", file])
+        #expect(r.status == 2)
+        #expect(r.stdout.contains("bad lines: 1"))
+        #expect(r.stdout.contains("\(file):2:2: not valid JSON"))
+        #expect(try cli.run(["audit", "--rules", "rules", "/nonexistent.jsonl"]).status == 2)
+    }
+}

@@ -3,17 +3,21 @@ import Foundation
 
 /// `warden`: exit 0 on success, 1 for rule errors or failed tests, 2 for usage or input errors.
 @main
-struct Warden: ParsableCommand {
+struct Warden: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden",
         abstract: "Risk-control rules for invite codes and the messages that carry them.",
-        subcommands: [Check.self, Audit.self, DryRun.self, Lint.self, Test.self, Eval.self, Bench.self]
+        subcommands: [Check.self, Audit.self, DryRun.self, Serve.self, Lint.self, Test.self, Eval.self, Bench.self]
     )
 
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
         } catch {
             // argument-parser exits 64 (EX_USAGE) on usage errors; the contract says 2.
             if exitCode(for: error) == .validationFailure {

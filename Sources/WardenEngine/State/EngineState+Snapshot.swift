@@ -124,6 +124,16 @@ public struct SnapshotError: Error, Sendable, CustomStringConvertible {
 }
 
 extension Engine {
+    /// Moves this engine's counters (those whose definition `next` still has) and its ledger
+    /// into `next`, holding this engine's state while it does; returns the identities of the
+    /// counters of `next` that start empty.
+    func migrate(to next: Engine) -> [String] {
+        let text = state.withLock { $0.snapshot(digest: ruleSet.info.digest) }
+        _ = try? next.restore(snapshot: text)
+        let kept = state.withLock { s in Set(s.counters.specs.map(\.identity)) }
+        return next.ruleSet.counters.map(\.identity).filter { !kept.contains($0) }
+    }
+
     /// The counters and the ledger as a JSON document.
     public func snapshot() -> String { state.withLock { $0.snapshot(digest: ruleSet.info.digest) } }
 

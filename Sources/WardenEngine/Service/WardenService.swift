@@ -1,0 +1,96 @@
+import Glibc
+import Synchronization
+import WardenLanguage
+
+/// The engine a Swift service embeds: load a rule set, check events, reload rules without
+/// stopping, lift penalties, read penalties in force. Safe to share across threads.
+///
+/// ```swift
+/// let warden = try WardenService(rulesAt: "rules")
+/// var event = Event(id: "m1", type: .send, account: "u1")
+/// event.text = "兼职刷单, 加V领码"
+/// event.to = ["u2"]
+/// let decision = warden.check(event)              // counters and penalties update
+/// let preview = warden.check(event, dryRun: true) // nothing changes
+/// if decision.verdict == .block { /* do not send */ }
+/// ```
+public final class WardenService: Sendable {
+    /// What a reload did.
+    public struct Reload: Sendable {
+        public var accepted: Bool
+        public var digest: String
+        /// Counters whose definition changed (or that are new) and start empty.
+        public var countersReset: [String]
+        public var countersKept: Int
+        /// Lint errors of a refused rule set; warnings of an accepted one.
+        public var diagnostics: [Diagnostic]
+    }
+
+    private let current: Mutex<Engine>
+    public let path: String
+    let lateness: Double
+    /// The clock for events without `ts` (seconds since 1970); the wall clock by default.
+    let clock: @Sendable () -> Double
+
+    public init(rulesAt path: String, lateness: Double = 600, clock: @escaping @Sendable () -> Double = WardenService.wallClock) throws(RuleSetError) {
+        let (ruleSet, diagnostics) = Compiler.compile(path: path)
+        guard let ruleSet else { throw RuleSetError(diagnostics: diagnostics) }
+        self.path = path
+        self.lateness = lateness
+        self.clock = clock
+        current = Mutex(Engine(ruleSet: ruleSet, lateness: lateness))
+    }
+
+    public static let wallClock: @Sendable () -> Double = {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// The engine serving now. Requests take it once, so a reload never changes it under them.
+    public var engine: Engine { current.withLock { $0 } }
+
+    public func check(_ event: Event, dryRun: Bool = false) -> Decision {
+        engine.check(event, now: clock(), commit: !dryRun)
+    }
+
+    /// Several events in order, on one engine.
+    public func check(_ events: [Event], dryRun: Bool = false) -> [Decision] {
+        let engine = self.engine
+        return events.map { engine.check($0, now: clock(), commit: !dryRun) }
+    }
+
+    public func penalties(targetKind: String, target: String) -> [PenaltyRecord] {
+        engine.penalties(targetKind: targetKind, target: target, inForceAt: clock())
+    }
+
+    public func lift(id: String, reason: String) -> PenaltyRecord? {
+        engine.lift(id: id, reason: reason, at: clock())
+    }
+
+    /// Compiles the rule set again (off the request path) and swaps it in if it has no errors;
+    /// counters whose definition did not change and the whole ledger carry over. Requests that
+    /// took the old engine finish on it; their counter updates after the hand-over are lost.
+    public func reload() -> Reload {
+        let (ruleSet, diagnostics) = Compiler.compile(path: path)
+        guard let ruleSet else {
+            return Reload(accepted: false, digest: engine.ruleSet.info.digest, countersReset: [], countersKept: 0, diagnostics: diagnostics)
+        }
+        let next = Engine(ruleSet: ruleSet, lateness: lateness)
+        let reset = current.withLock { engine -> [String] in
+            let reset = engine.migrate(to: next)
+            engine = next
+            return reset
+        }
+        return Reload(
+            accepted: true, digest: ruleSet.info.digest, countersReset: reset,
+            countersKept: ruleSet.counters.count - reset.count, diagnostics: diagnostics)
+    }
+}
+
+/// A rule set that does not compile.
+public struct RuleSetError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+    public init(diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+    public var description: String { DiagnosticRenderer(color: false).render(diagnostics.filter { $0.severity == .error }) }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Synchronization
+import WardenEngine
+
+/// Prometheus metrics: requests by route and status, a latency histogram, decisions by verdict,
+/// rule hits, reloads. Rendered in the text exposition format for `GET /metrics`.
+public final class Metrics: Sendable {
+    static let buckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
+
+    struct Counts {
+        var requests: [String: Int] = [:]
+        var latencyBuckets = [Int](repeating: 0, count: Metrics.buckets.count)
+        var latencyCount = 0
+        var latencySum = 0.0
+        var decisions: [String: Int] = [:]
+        var ruleHits: [String: Int] = [:]
+        var reloads: [String: Int] = [:]
+        var penalties: [String: Int] = [:]
+    }
+
+    private let counts = Mutex(Counts())
+
+    public init() {}
+
+    func request(route: String, status: Int, seconds: Double) {
+        counts.withLock { c in
+            c.requests["route=\"\(route)\",status=\"\(status)\"", default: 0] += 1
+            c.latencyCount += 1
+            c.latencySum += seconds
+            for (i, bound) in Metrics.buckets.enumerated() where seconds <= bound { c.latencyBuckets[i] += 1 }
+        }
+    }
+
+    func decision(_ d: Decision) {
+        counts.withLock { c in
+            c.decisions[d.verdict.rawValue, default: 0] += 1
+            for f in d.fired { c.ruleHits[f.rule, default: 0] += 1 }
+            for p in d.penalties { c.penalties[p.action, default: 0] += 1 }
+        }
+    }
+
+    func reload(accepted: Bool) {
+        counts.withLock { $0.reloads[accepted ? "accepted" : "refused", default: 0] += 1 }
+    }
+
+    public var text: String {
+        let c = counts.withLock { $0 }
+        var out: [String] = []
+        func family(_ name: String, _ help: String, _ type: String, _ values: [String: Int], label: String? = nil) {
+            out.append("# HELP \(name) \(help)")
+            out.append("# TYPE \(name) \(type)")
+            for (key, n) in values.sorted(by: { $0.key < $1.key }) {
+                out.append(label.map { "\(name){\($0)=\"\(key)\"} \(n)" } ?? "\(name){\(key)} \(n)")
+            }
+        }
+        family("warden_requests_total", "HTTP requests by route and status.", "counter", c.requests)
+        out.append("# HELP warden_request_seconds Request latency.")
+        out.append("# TYPE warden_request_seconds histogram")
+        for (i, bound) in Metrics.buckets.enumerated() { out.append("warden_request_seconds_bucket{le=\"\(bound)\"} \(c.latencyBuckets[i])") }
+        out.append("warden_request_seconds_bucket{le=\"+Inf\"} \(c.latencyCount)")
+        out.append("warden_request_seconds_sum \(c.latencySum)")
+        out.append("warden_request_seconds_count \(c.latencyCount)")
+        family("warden_decisions_total", "Decisions by verdict.", "counter", c.decisions, label: "verdict")
+        family("warden_rule_hits_total", "Enforced rule hits.", "counter", c.ruleHits, label: "rule")
+        family("warden_penalties_total", "Penalties by action.", "counter", c.penalties, label: "action")
+        family("warden_reloads_total", "Rule set reloads.", "counter", c.reloads, label: "result")
+        return out.joined(separator: "\n") + "\n"
+    }
+}

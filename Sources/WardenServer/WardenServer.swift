@@ -1,0 +1,221 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import WardenEngine
+import WardenLanguage
+
+/// The HTTP service of SPEC §7 on Hummingbird 2.
+public struct WardenServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 8080
+        public var bodyLimit = 1 << 20
+        public var adminToken: AdminToken?
+        public init() {}
+    }
+
+    let service: WardenService
+    let configuration: Configuration
+    let metrics = Metrics()
+    let logger: Logger
+
+    public init(service: WardenService, configuration: Configuration, logger: Logger) {
+        self.service = service
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Builds the application; `onRunning` gets the bound port (useful with port 0).
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router()
+        router.post("/v1/check") { request, _ in await self.timed("check") { try await self.check(request) } }
+        router.get("/v1/penalties") { request, _ in await self.timed("penalties") { self.penalties(request) } }
+        router.post("/v1/penalties/:id/lift") { request, context in
+            await self.timed("lift") { try await self.lift(request, id: context.parameters.get("id") ?? "") }
+        }
+        router.get("/v1/rules") { _, _ in await self.timed("rules") { self.rules() } }
+        router.post("/v1/rules/reload") { request, _ in await self.timed("reload") { self.reload(request) } }
+        router.get("/healthz") { _, _ in await self.timed("healthz") { Self.text(.ok, "ok\n") } }
+        router.get("/metrics") { _, _ in Self.text(.ok, self.metrics.text, type: "text/plain; version=0.0.4") }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "warden"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// Runs a handler, turns errors into JSON answers, and records the request in the metrics.
+    func timed(_ route: String, _ body: () async throws -> Response) async -> Response {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var response: Response
+        do {
+            response = try await body()
+        } catch is NIOTooManyBytesError {
+            response = Self.json(.contentTooLarge, .object([("error", .string("request body over \(configuration.bodyLimit) bytes"))]))
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            response = Self.json(.contentTooLarge, .object([("error", .string("request body over \(configuration.bodyLimit) bytes"))]))
+        } catch {
+            response = Self.json(.internalServerError, .object([("error", .string("\(error)"))]))
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        metrics.request(route: route, status: Int(response.status.code), seconds: seconds)
+        return response
+    }
+
+    // MARK: routes
+
+    func check(_ request: Request) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: configuration.bodyLimit)
+        let text = String(buffer: body)
+        let dryRun = request.uri.queryParameters["dry_run"].map { $0 == "true" || $0 == "1" } ?? false
+        let value: JSONValue
+        do throws(JSONParser.Failure) {
+            value = try JSONParser.parse(text)
+        } catch {
+            return Self.badRequest("not valid JSON at column \(error.column): \(error.message)")
+        }
+        let decoder = EventDecoder()
+        if case .array(let items)? = value["events"] {
+            var events: [Event] = []
+            for (index, item) in items.enumerated() {
+                do throws(EventError) {
+                    events.append(try decoder.decode(item).event)
+                } catch {
+                    return Self.badRequest(error.message, key: error.key, index: index)
+                }
+            }
+            let decisions = service.check(events, dryRun: dryRun)
+            if !dryRun { decisions.forEach(metrics.decision) }
+            return Self.raw(.ok, "{\"decisions\":[" + decisions.map(\.json).joined(separator: ",") + "]}")
+        }
+        do throws(EventError) {
+            let event = try decoder.decode(value).event
+            let decision = service.check(event, dryRun: dryRun)
+            if !dryRun { metrics.decision(decision) }
+            return Self.raw(.ok, decision.json)
+        } catch {
+            return Self.badRequest(error.message, key: error.key)
+        }
+    }
+
+    func penalties(_ request: Request) -> Response {
+        let query = request.uri.queryParameters
+        let target: (String, String)
+        if let account = query["account"] {
+            target = ("account", String(account))
+        } else if let code = query["code"] {
+            target = ("code", String(code))
+        } else {
+            return Self.badRequest("give ?account=… or ?code=…")
+        }
+        let records = service.penalties(targetKind: target.0, target: target.1)
+        return Self.json(.ok, .object([("penalties", .array(records.map(Self.record)))]))
+    }
+
+    func lift(_ request: Request, id: String) async throws -> Response {
+        guard let token = configuration.adminToken else { return Self.json(.forbidden, .object([("error", .string("admin routes are off: no admin token is configured"))])) }
+        guard token.accepts(authorization: request.headers[.authorization]) else {
+            return Self.json(.unauthorized, .object([("error", .string("admin token required: Authorization: Bearer <token>"))]))
+        }
+        var request = request
+        let body = String(buffer: try await request.collectBody(upTo: configuration.bodyLimit))
+        var reason = ""
+        if !body.isEmpty {
+            guard let value = try? JSONParser.parse(body), case .string(let r)? = value["reason"], !r.isEmpty else {
+                return Self.badRequest("the body is {\"reason\": \"…\"}", key: "reason")
+            }
+            reason = r
+        }
+        guard !reason.isEmpty else { return Self.badRequest("a lift needs a reason: {\"reason\": \"…\"}", key: "reason") }
+        guard let record = service.lift(id: id, reason: reason) else {
+            return Self.json(.notFound, .object([("error", .string("no penalty \(id)"))]))
+        }
+        logger.info("penalty lifted", metadata: ["id": .string(id), "reason": .string(reason)])
+        return Self.json(.ok, Self.record(record))
+    }
+
+    func rules() -> Response {
+        let rs = service.engine.ruleSet
+        let rules: [JSONValue] = rs.rules.map { rule in
+            var pairs: [(String, JSONValue)] = [("name", .string(rule.name))]
+            if let d = rule.description { pairs.append(("description", .string(d))) }
+            pairs.append(("tags", .array(rule.tags.map(JSONValue.string))))
+            pairs.append(("mode", .string(rule.shadow ? "shadow" : "enforce")))
+            if let r = rule.rollout { pairs.append(("rollout", .number(Double(r)))) }
+            return .object(pairs)
+        }
+        var info: [(String, JSONValue)] = [("name", .string(rs.info.name))]
+        if let v = rs.info.version { info.append(("version", .string(v))) }
+        info += [("digest", .string(rs.info.digest)), ("rules", .array(rules))]
+        return Self.json(.ok, .object(info))
+    }
+
+    func reload(_ request: Request) -> Response {
+        guard let token = configuration.adminToken else { return Self.json(.forbidden, .object([("error", .string("admin routes are off: no admin token is configured"))])) }
+        guard token.accepts(authorization: request.headers[.authorization]) else {
+            return Self.json(.unauthorized, .object([("error", .string("admin token required: Authorization: Bearer <token>"))]))
+        }
+        let result = service.reload()
+        metrics.reload(accepted: result.accepted)
+        return Self.json(result.accepted ? .ok : .unprocessableContent, Self.reloadJSON(result))
+    }
+
+    public func reloadFromSignal() {
+        let result = service.reload()
+        metrics.reload(accepted: result.accepted)
+        if result.accepted {
+            logger.info("rules reloaded on SIGHUP", metadata: ["digest": .string(result.digest), "counters_reset": .stringConvertible(result.countersReset.count)])
+        } else {
+            logger.error("reload refused; the old rule set keeps serving", metadata: ["errors": .string(RuleSetError(diagnostics: result.diagnostics).description)])
+        }
+    }
+
+    // MARK: JSON answers
+
+    static func reloadJSON(_ r: WardenService.Reload) -> JSONValue {
+        .object([
+            ("accepted", .bool(r.accepted)), ("digest", .string(r.digest)),
+            ("counters_kept", .number(Double(r.countersKept))), ("counters_reset", .array(r.countersReset.map(JSONValue.string))),
+            ("diagnostics", .array(r.diagnostics.map { d in
+                var pairs: [(String, JSONValue)] = [("severity", .string(d.severity.rawValue)), ("id", .string(d.id)), ("message", .string(d.message))]
+                if let file = d.file { pairs.append(("file", .string(file))) }
+                if let loc = d.location { pairs += [("line", .number(Double(loc.line))), ("column", .number(Double(loc.column)))] }
+                return .object(pairs)
+            })),
+        ])
+    }
+
+    static func record(_ r: PenaltyRecord) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("id", .string(r.id)), ("action", .string(r.action)), ("target", .object([(r.targetKind, .string(r.target))])),
+            ("start", .string(Timestamp.format(r.start))),
+        ]
+        if r.forever { pairs.append(("until", .string("forever"))) } else if let u = r.until { pairs.append(("until", .string(Timestamp.format(u)))) }
+        pairs += [("offense", .number(Double(r.offense))), ("rule", .string(r.rule)), ("event", .string(r.event))]
+        if let lift = r.lifted { pairs.append(("lifted", .object([("at", .string(Timestamp.format(lift.at))), ("reason", .string(lift.reason))]))) }
+        return .object(pairs)
+    }
+
+    static func badRequest(_ message: String, key: String? = nil, index: Int? = nil) -> Response {
+        var pairs: [(String, JSONValue)] = [("error", .string(message))]
+        if let key { pairs.append(("key", .string(key))) }
+        if let index { pairs.append(("index", .number(Double(index)))) }
+        return json(.badRequest, .object(pairs))
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ value: JSONValue) -> Response {
+        var w = JSONWriter()
+        w.value(value)
+        return raw(status, w.output)
+    }
+
+    static func raw(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ text: String, type: String = "text/plain; charset=utf-8") -> Response {
+        Response(status: status, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

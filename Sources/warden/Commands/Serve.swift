@@ -1,0 +1,76 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Hummingbird
+import Logging
+import WardenEngine
+import WardenServer
+
+/// `warden serve`: the HTTP service of SPEC §7.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve checks over HTTP (POST /v1/check, penalties, rules, reload, /healthz, /metrics).",
+        discussion: """
+            Admin routes (lift, reload) need Authorization: Bearer <token>, the token coming from \
+            WARDEN_ADMIN_TOKEN or --admin-token-file; without one they are off. SIGHUP reloads the \
+            rules; SIGTERM and SIGINT stop gracefully.
+            """)
+
+    @OptionGroup var ruleSet: RuleSetOptions
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0: any free port, printed at start).")
+    var port = 8080
+
+    @Option(name: .customLong("body-limit"), help: "Largest request body in bytes (larger: 413).")
+    var bodyLimit = 1 << 20
+
+    @Option(name: .customLong("admin-token-file"), help: "A file holding the admin token.")
+    var adminTokenFile: String?
+
+    @Option(help: "State: memory (counters and penalties live as long as the process).")
+    var state = "memory"
+
+    func run() async throws {
+        guard state == "memory" else {
+            Output.error("warden: --state \(state) is not available yet; use --state memory")
+            throw ExitCode(2)
+        }
+        let service: WardenService
+        do {
+            service = try WardenService(rulesAt: ruleSet.rules)
+        } catch {
+            Output.error(error.description)
+            throw ExitCode(1)
+        }
+        var configuration = WardenServer.Configuration()
+        configuration.host = host
+        configuration.port = port
+        configuration.bodyLimit = bodyLimit
+        var token = ProcessInfo.processInfo.environment["WARDEN_ADMIN_TOKEN"]
+        if let adminTokenFile {
+            guard let data = FileManager.default.contents(atPath: adminTokenFile) else {
+                Output.error("warden: cannot read '\(adminTokenFile)'")
+                throw ExitCode(2)
+            }
+            token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        configuration.adminToken = AdminToken(token)
+        var logger = Logger(label: "warden")
+        logger.logLevel = .info
+        let server = WardenServer(service: service, configuration: configuration, logger: logger)
+        // SIGHUP reloads the rules.
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler { server.reloadFromSignal() }
+        hangup.resume()
+        let host = self.host
+        let app = server.application { port in
+            Output.line("warden: listening on http://\(host):\(port) (rule set \(service.engine.ruleSet.info.digest))")
+        }
+        try await app.runService()
+        hangup.cancel()
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Integration tests: the real `warden serve` on a loopback port, every route.
+@Suite(.serialized) struct ServeTests {
+    final class Server {
+        let process = Process()
+        let port: Int
+        let rules: URL
+
+        init(token: String?) throws {
+            rules = FileManager.default.temporaryDirectory.appendingPathComponent("warden-serve-\(UUID().uuidString)")
+            try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("rules"), to: rules)
+            process.executableURL = CLITests.binary
+            process.arguments = ["serve", "--port", "0", "--rules", rules.path, "--body-limit", "65536"]
+            var env = ProcessInfo.processInfo.environment
+            env["WARDEN_ADMIN_TOKEN"] = token
+            process.environment = env
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var text = ""
+            let deadline = Date().addingTimeInterval(30)
+            while !text.contains("listening on"), Date() < deadline {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            guard let range = text.range(of: #"127\.0\.0\.1:(\d+)"#, options: .regularExpression),
+                let port = Int(text[range].split(separator: ":").last ?? "")
+            else { throw CocoaError(.fileReadUnknown) }
+            self.port = port
+        }
+
+        deinit {
+            process.terminate()
+            process.waitUntilExit()
+            try? FileManager.default.removeItem(at: rules)
+        }
+
+        func request(_ method: String, _ path: String, body: String? = nil, token: String? = nil) async throws -> (Int, String) {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            request.httpMethod = method
+            if let body { request.httpBody = Data(body.utf8) }
+            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    static func send(_ id: String, account: String = "u1", text: String = "你好", code: String? = nil, ts: String = "2026-03-01T10:00:00Z") -> String {
+        #"{"id":"\#(id)","type":"send","ts":"\#(ts)","account":"\#(account)","to":["b"],"text":"\#(text)"\#(code.map { #","code":"\#($0)""# } ?? "")}"#
+    }
+
+    @Test func everyRoute() async throws {
+        let server = try Server(token: "s3cret")
+        #expect(try await server.request("GET", "/healthz") == (200, "ok\n"))
+        let (rulesStatus, rules) = try await server.request("GET", "/v1/rules")
+        #expect(rulesStatus == 200 && rules.contains(#""name":"invite""#) && rules.contains(#""name":"fraud_text""#))
+
+        // One event; a dry run changes nothing; a batch in order.
+        let fraud = Self.send("m1", text: "兼职刷单日赚300", code: "CODE1234")
+        let (dryStatus, dry) = try await server.request("POST", "/v1/check?dry_run=true", body: fraud)
+        #expect(dryStatus == 200 && dry.contains(#""decision":"review""#))
+        #expect(try await server.request("GET", "/v1/penalties?code=CODE1234").1 == #"{"penalties":[]}"#)
+        let (status, decision) = try await server.request("POST", "/v1/check", body: fraud)
+        #expect(status == 200 && decision.contains(#""action":"revoke_code""#))
+        let (_, penalties) = try await server.request("GET", "/v1/penalties?code=CODE1234")
+        #expect(penalties.contains(#""id":"p-1","action":"revoke_code""#))
+        let (batchStatus, batch) = try await server.request("POST", "/v1/check", body: #"{"events":[\#(Self.send("m2")),\#(Self.send("m3", code: "CODE1234"))]}"#)
+        #expect(batchStatus == 200 && batch.hasPrefix(#"{"decisions":[{"id":"m2""#) && batch.contains(#""rule":"penalty_in_force""#))
+
+        // Bad input: 400 with the error and key; too large: 413.
+        #expect(try await server.request("POST", "/v1/check", body: "{oops").0 == 400)
+        let (badStatus, bad) = try await server.request("POST", "/v1/check", body: #"{"id":"x","type":"send","account":"a","to":"b","text":"t"}"#)
+        #expect(badStatus == 400 && bad == #"{"error":"expected an array of strings, found a string","key":"to"}"#)
+        let (indexStatus, indexed) = try await server.request("POST", "/v1/check", body: #"{"events":[\#(Self.send("ok")),{"id":"y"}]}"#)
+        #expect(indexStatus == 400 && indexed.contains(#""index":1"#))
+        #expect(try await server.request("POST", "/v1/check", body: String(repeating: "a", count: 100_000)).0 == 413)
+
+        // Admin routes: token required, compared exactly.
+        #expect(try await server.request("POST", "/v1/penalties/p-1/lift", body: #"{"reason":"x"}"#).0 == 401)
+        #expect(try await server.request("POST", "/v1/penalties/p-1/lift", body: #"{"reason":"x"}"#, token: "s3creT").0 == 401)
+        #expect(try await server.request("POST", "/v1/penalties/p-1/lift", body: "{}", token: "s3cret").0 == 400)
+        #expect(try await server.request("POST", "/v1/penalties/p-9/lift", body: #"{"reason":"x"}"#, token: "s3cret").0 == 404)
+        let (liftStatus, lifted) = try await server.request("POST", "/v1/penalties/p-1/lift", body: #"{"reason":"appeal accepted"}"#, token: "s3cret")
+        #expect(liftStatus == 200 && lifted.contains(#""reason":"appeal accepted""#))
+        #expect(try await server.request("GET", "/v1/penalties?code=CODE1234").1 == #"{"penalties":[]}"#)
+
+        // Reload: a broken rule set is refused and the old one keeps serving; a good change is taken.
+        let digest = rules.range(of: #"sha256:[0-9a-f]{64}"#, options: .regularExpression).map { String(rules[$0]) } ?? ""
+        let broken = server.rules.appendingPathComponent("95-broken.rules")
+        try "rule oops { on send when text contains any no_such_list }\n".write(to: broken, atomically: true, encoding: .utf8)
+        let (refusedStatus, refused) = try await server.request("POST", "/v1/rules/reload", token: "s3cret")
+        #expect(refusedStatus == 422 && refused.contains(#""accepted":false"#) && refused.contains("no_such_list"))
+        #expect(try await server.request("GET", "/v1/rules").1.contains(digest))
+        try "rule extra_burst { on send when count(by: account, within: 2m) > 99 score 1 }\n".write(to: broken, atomically: true, encoding: .utf8)
+        let (reloadStatus, reloaded) = try await server.request("POST", "/v1/rules/reload", token: "s3cret")
+        #expect(reloadStatus == 200 && reloaded.contains(#""accepted":true"#))
+        #expect(reloaded.contains(#""counters_reset":["count||account|2m||send"]"#))
+        #expect(!(try await server.request("GET", "/v1/rules").1.contains(digest)))
+
+        let (metricsStatus, metrics) = try await server.request("GET", "/metrics")
+        #expect(metricsStatus == 200)
+        #expect(metrics.contains(#"warden_requests_total{route="check",status="413"} 1"#))
+        #expect(metrics.contains(#"warden_reloads_total{result="refused"} 1"#))
+        #expect(metrics.contains("warden_request_seconds_bucket{le=\"+Inf\"}"))
+    }
+
+    @Test func adminRoutesAreOffWithoutAToken() async throws {
+        let server = try Server(token: nil)
+        #expect(try await server.request("POST", "/v1/rules/reload", token: "anything").0 == 403)
+    }
+
+    @Test func theThousandAndFirstSendOverHTTP() async throws {
+        let server = try Server(token: nil)
+        let base = Date(timeIntervalSince1970: 1_772_359_200)  // 2026-03-01T10:00:00Z
+        let formatter = ISO8601DateFormatter()
+        for chunk in 0..<10 {
+            let events = (0..<100).map { k in
+                Self.send("b\(chunk * 100 + k)", account: "bot", text: "hi", ts: formatter.string(from: base.addingTimeInterval(Double(chunk * 100 + k) * 30)))
+            }
+            let (status, body) = try await server.request("POST", "/v1/check", body: #"{"events":[\#(events.joined(separator: ","))]}"#)
+            #expect(status == 200 && !body.contains("machine_brushing"))
+        }
+        let last = Self.send("b1000", account: "bot", text: "hi", ts: formatter.string(from: base.addingTimeInterval(30_001)))
+        let (_, decision) = try await server.request("POST", "/v1/check", body: last)
+        #expect(decision.contains(#""decision":"block""#) && decision.contains(#""rule":"machine_brushing""#) && decision.contains(#""action":"disable_generation""#))
+        let issue = #"{"id":"i1","type":"issue","ts":"2026-03-01T18:30:00Z","account":"bot","tier":"personal","code":"NEWCODE12"}"#
+        let (_, issued) = try await server.request("POST", "/v1/check", body: issue)
+        #expect(issued.contains(#""decision":"block""#) && issued.contains("penalty_in_force"))
+    }
+}

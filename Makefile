@@ -1,5 +1,5 @@
 # Quick start: `make demo` builds Warden and checks the sample events; `make test` runs the tests.
-# Both install the system packages they need (libpcre2-dev, pkg-config) when missing.
+# Both install the system packages they need (libpcre2-dev, zlib1g-dev, libsqlite3-dev, pkg-config) when missing.
 
 SWIFT ?= swift
 WARDEN = .build/debug/warden
@@ -7,10 +7,10 @@ WARDEN = .build/debug/warden
 .PHONY: deps build demo test lint bench clean
 
 deps:
-	@if ! pkg-config --exists libpcre2-8 zlib 2>/dev/null; then \
-		echo "installing libpcre2-dev, zlib1g-dev and pkg-config"; \
+	@if ! pkg-config --exists libpcre2-8 zlib sqlite3 2>/dev/null; then \
+		echo "installing libpcre2-dev, zlib1g-dev, libsqlite3-dev and pkg-config"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libpcre2-dev zlib1g-dev pkg-config >/dev/null; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libpcre2-dev zlib1g-dev libsqlite3-dev pkg-config >/dev/null; \
 	fi
 
 build: deps

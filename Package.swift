@@ -24,6 +24,7 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "WardenLanguage", swiftSettings: strictSettings),
         .target(name: "WardenMatching", dependencies: ["CPCRE2"], swiftSettings: strictSettings),
@@ -33,6 +34,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "WardenAudit", dependencies: ["WardenEngine", "CZlib"], swiftSettings: strictSettings),
+        .target(name: "WardenSQLite", dependencies: ["WardenEngine", "CSQLite"], swiftSettings: strictSettings),
         .target(
             name: "WardenServer",
             dependencies: [
@@ -48,6 +50,7 @@ let package = Package(
                 "WardenEngine",
                 "WardenAudit",
                 "WardenServer",
+                "WardenSQLite",
                 "WardenLanguage",
                 "WardenMatching",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

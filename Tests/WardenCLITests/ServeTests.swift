@@ -7,16 +7,21 @@ import FoundationNetworking
 
 /// Integration tests: the real `warden serve` on a loopback port, every route.
 @Suite(.serialized) struct ServeTests {
-    final class Server {
+    /// `@unchecked Sendable`: every property is a constant, and the requests it makes from
+    /// several tasks share nothing but URLSession, which is thread-safe.
+    final class Server: @unchecked Sendable {
         let process = Process()
         let port: Int
         let rules: URL
 
-        init(token: String?) throws {
+        init(token: String?, state: String? = nil) throws {
             rules = FileManager.default.temporaryDirectory.appendingPathComponent("warden-serve-\(UUID().uuidString)")
             try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("rules"), to: rules)
             process.executableURL = CLITests.binary
-            process.arguments = ["serve", "--port", "0", "--rules", rules.path, "--body-limit", "65536"]
+            process.arguments = [
+                "serve", "--port", "0", "--rules", rules.path, "--body-limit", "65536",
+                "--state", state ?? "sqlite:\(rules.path)/state.db",
+            ]
             var env = ProcessInfo.processInfo.environment
             env["WARDEN_ADMIN_TOKEN"] = token
             process.environment = env
@@ -38,9 +43,15 @@ import FoundationNetworking
         }
 
         deinit {
-            process.terminate()
+            if process.isRunning { process.terminate() }
             process.waitUntilExit()
             try? FileManager.default.removeItem(at: rules)
+        }
+
+        /// `kill -9`: no shutdown hook runs.
+        func crash() {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
         }
 
         func request(_ method: String, _ path: String, body: String? = nil, token: String? = nil) async throws -> (Int, String) {
@@ -110,6 +121,48 @@ import FoundationNetworking
         #expect(metrics.contains(#"warden_requests_total{route="check",status="413"} 1"#))
         #expect(metrics.contains(#"warden_reloads_total{result="refused"} 1"#))
         #expect(metrics.contains("warden_request_seconds_bucket{le=\"+Inf\"}"))
+    }
+
+    /// Drive the server with concurrent requests, kill -9 it mid-load, restart it on the same
+    /// state: every penalty an answer carried must be in force.
+    @Test func answeredPenaltiesSurviveSIGKILL() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let state = "sqlite:\(dir.path)/state.db"
+        let server = try Server(token: nil, state: state)
+        let answered = Answered()
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for k in 0..<400 {
+                        let code = "W\(worker)K\(k)"
+                        let body = Self.send("c\(worker)-\(k)", account: "f\(worker)-\(k)", text: "兼职刷单日赚300", code: code)
+                        guard let (status, text) = try? await server.request("POST", "/v1/check", body: body) else { return }
+                        if status == 200, text.contains(#""action":"revoke_code""#) { await answered.add(code) }
+                    }
+                }
+            }
+            group.addTask {
+                while await answered.count < 150 { try? await Task.sleep(nanoseconds: 5_000_000) }
+                server.crash()
+            }
+        }
+        let codes = await answered.codes
+        #expect(codes.count >= 150)
+        let restarted = try Server(token: nil, state: state)
+        var missing: [String] = []
+        for code in codes {
+            let (_, body) = try await restarted.request("GET", "/v1/penalties?code=\(code)")
+            if !body.contains(#""action":"revoke_code""#) { missing.append(code) }
+        }
+        #expect(missing.isEmpty, "answered but lost after kill -9: \(missing)")
+    }
+
+    actor Answered {
+        var codes: [String] = []
+        var count: Int { codes.count }
+        func add(_ code: String) { codes.append(code) }
     }
 
     @Test func adminRoutesAreOffWithoutAToken() async throws {

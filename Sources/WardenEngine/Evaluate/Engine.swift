@@ -22,11 +22,17 @@ public final class Engine: Sendable {
 
     /// - Parameter lateness: how far (seconds) an event may trail the newest one and still land
     ///   in its own counter step.
-    public init(ruleSet: CompiledRuleSet, lateness: Double = 600) {
+    /// - Parameter ledger: where penalties are kept; a fresh in-memory ledger by default. A
+    ///   durable ledger may be shared by the engines of successive rule set versions.
+    public init(ruleSet: CompiledRuleSet, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil) {
         self.ruleSet = ruleSet
         let clock = CalendarClock(identifier: ruleSet.info.timezone)
-        state = Mutex(EngineState(counters: CounterStore(specs: ruleSet.counters, clock: clock, lateness: lateness), ledger: MemoryLedger()))
+        state = Mutex(EngineState(
+            counters: CounterStore(specs: ruleSet.counters, clock: clock, lateness: lateness), ledger: ledger ?? MemoryLedger()))
     }
+
+    /// The ledger this engine records penalties in.
+    public var ledger: any PenaltyLedger { state.withLock { $0.ledger } }
 
     /// Decides one event. `now` is used when the event has no `ts`. With `commit` false (a dry
     /// run) counters and the ledger are left as they were.

@@ -29,16 +29,22 @@ public final class WardenService: Sendable {
     private let current: Mutex<Engine>
     public let path: String
     let lateness: Double
+    /// A durable ledger shared across reloads; nil for a fresh in-memory one per engine.
+    let durableLedger: (any PenaltyLedger)?
     /// The clock for events without `ts` (seconds since 1970); the wall clock by default.
     let clock: @Sendable () -> Double
 
-    public init(rulesAt path: String, lateness: Double = 600, clock: @escaping @Sendable () -> Double = WardenService.wallClock) throws(RuleSetError) {
+    public init(
+        rulesAt path: String, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil,
+        clock: @escaping @Sendable () -> Double = WardenService.wallClock
+    ) throws(RuleSetError) {
         let (ruleSet, diagnostics) = Compiler.compile(path: path)
         guard let ruleSet else { throw RuleSetError(diagnostics: diagnostics) }
         self.path = path
         self.lateness = lateness
         self.clock = clock
-        current = Mutex(Engine(ruleSet: ruleSet, lateness: lateness))
+        self.durableLedger = ledger
+        current = Mutex(Engine(ruleSet: ruleSet, lateness: lateness, ledger: ledger))
     }
 
     public static let wallClock: @Sendable () -> Double = {
@@ -76,7 +82,7 @@ public final class WardenService: Sendable {
         guard let ruleSet else {
             return Reload(accepted: false, digest: engine.ruleSet.info.digest, countersReset: [], countersKept: 0, diagnostics: diagnostics)
         }
-        let next = Engine(ruleSet: ruleSet, lateness: lateness)
+        let next = Engine(ruleSet: ruleSet, lateness: lateness, ledger: durableLedger)
         let reset = current.withLock { engine -> [String] in
             let reset = engine.migrate(to: next)
             engine = next

@@ -111,8 +111,8 @@ extension EngineState {
             }
             restored.append(record)
         }
-        guard let memory = ledger as? MemoryLedger else { throw SnapshotError(message: "this ledger restores itself") }
-        memory.load(restored)
+        // A durable ledger keeps its own records; only an in-memory one is restored from here.
+        if let memory = ledger as? MemoryLedger { memory.load(restored) }
         counters.recomputeNewest()
         return dropped
     }

@@ -1,6 +1,6 @@
 /// Where penalties are kept. The evaluator talks only to this interface, so a durable (SQLite)
 /// or shared (Redis) ledger can replace the in-memory one without touching it.
-public protocol PenaltyLedger: AnyObject {
+public protocol PenaltyLedger: AnyObject, Sendable {
     /// Penalties of `action` on `target` that are in force at `t`, newest first.
     func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord?
     /// How many penalties of `action` were recorded on `target` and not lifted.
@@ -18,7 +18,10 @@ public protocol PenaltyLedger: AnyObject {
 }
 
 /// The default ledger: everything in memory, indexed by target.
-public final class MemoryLedger: PenaltyLedger {
+///
+/// `@unchecked Sendable`: it has no lock of its own; an engine touches it only under the lock of
+/// its state, and a durable ledger that wraps it (`SQLiteLedger`) only under its own lock.
+public final class MemoryLedger: PenaltyLedger, @unchecked Sendable {
     private var storage: [PenaltyRecord] = []
     private var byTarget: [String: [Int]] = [:]
     private var byID: [String: Int] = [:]
@@ -81,8 +84,8 @@ public final class MemoryLedger: PenaltyLedger {
 
     public var all: [PenaltyRecord] { storage }
 
-    /// Restores records from a snapshot, ids kept.
-    func load(_ records: [PenaltyRecord]) {
+    /// Restores records (from a snapshot or a database), ids kept.
+    public func load(_ records: [PenaltyRecord]) {
         storage = []
         byTarget = [:]
         byID = [:]

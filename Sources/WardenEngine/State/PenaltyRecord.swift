@@ -18,6 +18,27 @@ public struct PenaltyRecord: Sendable, Equatable {
     public struct Lift: Sendable, Equatable {
         public var at: Double
         public var reason: String
+        public init(at: Double, reason: String) {
+            self.at = at
+            self.reason = reason
+        }
+    }
+
+    public init(
+        id: String, action: String, targetKind: String, target: String, start: Double, until: Double?, forever: Bool,
+        offense: Int, rule: String, event: String, lifted: Lift?
+    ) {
+        self.id = id
+        self.action = action
+        self.targetKind = targetKind
+        self.target = target
+        self.start = start
+        self.until = until
+        self.forever = forever
+        self.offense = offense
+        self.rule = rule
+        self.event = event
+        self.lifted = lifted
     }
 
     /// True while it blocks: a lasting action, not lifted, not yet ended at `t`.

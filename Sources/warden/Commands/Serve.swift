@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import WardenEngine
 import WardenServer
+import WardenSQLite
 
 /// `warden serve`: the HTTP service of SPEC §7.
 struct Serve: AsyncParsableCommand {
@@ -30,20 +31,34 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("admin-token-file"), help: "A file holding the admin token.")
     var adminTokenFile: String?
 
-    @Option(help: "State: memory (counters and penalties live as long as the process).")
-    var state = "memory"
+    @Option(help: "State: sqlite:PATH (penalties committed before each answer, counters snapshotted) or memory.")
+    var state = "sqlite:warden-state.db"
+
+    @Option(name: .customLong("snapshot-every"), help: "Seconds between counter snapshots (sqlite state).")
+    var snapshotEvery: Double = 30
 
     func run() async throws {
-        guard state == "memory" else {
-            Output.error("warden: --state \(state) is not available yet; use --state memory")
+        var ledger: SQLiteLedger?
+        if state.hasPrefix("sqlite:") {
+            do {
+                ledger = try SQLiteLedger(path: String(state.dropFirst(7)))
+            } catch {
+                Output.error("warden: \(error)")
+                throw ExitCode(2)
+            }
+        } else if state != "memory" {
+            Output.error("warden: --state takes sqlite:PATH or memory (redis is not available yet)")
             throw ExitCode(2)
         }
         let service: WardenService
         do {
-            service = try WardenService(rulesAt: ruleSet.rules)
+            service = try WardenService(rulesAt: ruleSet.rules, ledger: ledger)
         } catch {
             Output.error(error.description)
             throw ExitCode(1)
+        }
+        if let ledger, let snapshot = ledger.loadSnapshot() {
+            _ = try? service.engine.restore(snapshot: snapshot)
         }
         var configuration = WardenServer.Configuration()
         configuration.host = host
@@ -70,7 +85,17 @@ struct Serve: AsyncParsableCommand {
         let app = server.application { port in
             Output.line("warden: listening on http://\(host):\(port) (rule set \(service.engine.ruleSet.info.digest))")
         }
+        // Counters are snapshotted now and then, and at the end; penalties are already durable.
+        let snapshots = Task {
+            guard let ledger else { return }
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(snapshotEvery * 1e9))
+                try? ledger.saveSnapshot(service.engine.snapshot(), at: WardenService.wallClock())
+            }
+        }
         try await app.runService()
+        snapshots.cancel()
         hangup.cancel()
+        if let ledger { try? ledger.saveSnapshot(service.engine.snapshot(), at: WardenService.wallClock()) }
     }
 }

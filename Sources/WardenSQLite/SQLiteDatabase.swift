@@ -1,0 +1,80 @@
+import CSQLite
+
+/// A SQLite connection: opens a file, runs statements, binds and reads values. All unsafe
+/// pointer work stays in here. Not thread-safe by itself: `SQLiteLedger` serializes access.
+final class SQLiteDatabase {
+    private var handle: OpaquePointer?
+    let path: String
+
+    init(path: String) throws(SQLiteError) {
+        self.path = path
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        guard rc == SQLITE_OK else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close(handle)
+            handle = nil
+            throw SQLiteError(path: path, code: rc, message: message)
+        }
+        sqlite3_busy_timeout(handle, 5000)
+    }
+
+    deinit { sqlite3_close(handle) }
+
+    /// Runs one or more statements without results.
+    func execute(_ sql: String) throws(SQLiteError) {
+        var error: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &error)
+        if rc != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? "error \(rc)"
+            sqlite3_free(error)
+            throw SQLiteError(path: path, code: rc, message: message)
+        }
+    }
+
+    enum Bind {
+        case text(String)
+        case real(Double)
+        case integer(Int)
+        case null
+    }
+
+    /// Runs one statement with parameters and returns its rows (each column as text or nil).
+    @discardableResult
+    func run(_ sql: String, _ values: [Bind] = []) throws(SQLiteError) -> [[String?]] {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else { throw lastError() }
+        defer { sqlite3_finalize(statement) }
+        for (i, value) in values.enumerated() {
+            let index = Int32(i + 1)
+            switch value {
+            case .text(let s): sqlite3_bind_text(statement, index, s, -1, csqlite_transient())
+            case .real(let d): sqlite3_bind_double(statement, index, d)
+            case .integer(let n): sqlite3_bind_int64(statement, index, Int64(n))
+            case .null: sqlite3_bind_null(statement, index)
+            }
+        }
+        var rows: [[String?]] = []
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw lastError() }
+            let columns = sqlite3_column_count(statement)
+            rows.append((0..<columns).map { c in
+                sqlite3_column_type(statement, c) == SQLITE_NULL ? nil : sqlite3_column_text(statement, c).map { String(cString: $0) }
+            })
+        }
+        return rows
+    }
+
+    private func lastError() -> SQLiteError {
+        SQLiteError(path: path, code: sqlite3_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
+    }
+}
+
+public struct SQLiteError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var code: Int32
+    public var message: String
+    public var description: String { "\(path): sqlite: \(message)" }
+}

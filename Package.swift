@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "WardenLanguageTests", dependencies: ["WardenLanguage"], swiftSettings: strictSettings),
         .testTarget(name: "WardenMatchingTests", dependencies: ["WardenMatching"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "WardenEngineTests", dependencies: ["WardenEngine"], swiftSettings: strictSettings),
-        .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite"], swiftSettings: strictSettings),
         .testTarget(name: "WardenCLITests", dependencies: ["warden"], exclude: ["Fixtures"], swiftSettings: strictSettings),
     ]
 )

@@ -39,6 +39,7 @@ let package = Package(
             name: "WardenServer",
             dependencies: [
                 "WardenEngine",
+                "WardenSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -21,6 +21,9 @@ public final class SQLiteLedger: PenaltyLedger, @unchecked Sendable {
               target TEXT NOT NULL, start REAL NOT NULL, until REAL, forever INTEGER NOT NULL, offense INTEGER NOT NULL,
               rule TEXT NOT NULL, event TEXT NOT NULL, lifted_at REAL, lift_reason TEXT);
             CREATE TABLE IF NOT EXISTS snapshots (id INTEGER PRIMARY KEY CHECK (id = 1), taken REAL NOT NULL, body TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS outbox (
+              seq INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, body TEXT NOT NULL,
+              attempts INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'pending');
             """)
         let rows = try db.run("SELECT id, action, target_kind, target, start, until, forever, offense, rule, event, lifted_at, lift_reason FROM penalties ORDER BY seq")
         memory.load(rows.map { r in
@@ -47,13 +50,11 @@ public final class SQLiteLedger: PenaltyLedger, @unchecked Sendable {
     public func record(_ penalty: PenaltyRecord) -> PenaltyRecord {
         lock.withLock { _ in
             let r = memory.record(penalty)
-            do {
+            write(r, "recorded") { () throws(SQLiteError) in
                 try db.run(
                     "INSERT INTO penalties (id, action, target_kind, target, start, until, forever, offense, rule, event) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     [.text(r.id), .text(r.action), .text(r.targetKind), .text(r.target), .real(r.start), r.until.map { .real($0) } ?? .null,
                      .integer(r.forever ? 1 : 0), .integer(r.offense), .text(r.rule), .text(r.event)])
-            } catch {
-                failures += 1
             }
             return r
         }
@@ -63,11 +64,9 @@ public final class SQLiteLedger: PenaltyLedger, @unchecked Sendable {
         lock.withLock { _ in
             memory.extend(id: id, until: until, forever: forever)
             guard let r = memory.all.first(where: { $0.id == id }) else { return }
-            do {
+            write(r, "extended") { () throws(SQLiteError) in
                 try db.run("UPDATE penalties SET until = ?, forever = ? WHERE id = ?",
                            [r.until.map { .real($0) } ?? .null, .integer(r.forever ? 1 : 0), .text(id)])
-            } catch {
-                failures += 1
             }
         }
     }
@@ -75,11 +74,9 @@ public final class SQLiteLedger: PenaltyLedger, @unchecked Sendable {
     public func lift(id: String, reason: String, at t: Double) -> PenaltyRecord? {
         lock.withLock { _ in
             guard let r = memory.lift(id: id, reason: reason, at: t) else { return nil }
-            do {
+            write(r, "lifted") { () throws(SQLiteError) in
                 try db.run("UPDATE penalties SET lifted_at = ?, lift_reason = ? WHERE id = ? AND lifted_at IS NULL",
                            [.real(r.lifted?.at ?? t), .text(r.lifted?.reason ?? reason), .text(id)])
-            } catch {
-                failures += 1
             }
             return r
         }
@@ -90,6 +87,62 @@ public final class SQLiteLedger: PenaltyLedger, @unchecked Sendable {
     }
 
     public var all: [PenaltyRecord] { lock.withLock { _ in memory.all } }
+
+    /// The change and its outbox message in one transaction (one commit, one fsync).
+    private func write(_ r: PenaltyRecord, _ change: String, _ statement: () throws(SQLiteError) -> Void) {
+        do throws(SQLiteError) {
+            try db.execute("BEGIN IMMEDIATE")
+            try statement()
+            let message = r.outboxMessage(change)
+            try db.run("INSERT OR IGNORE INTO outbox (key, body) VALUES (?, ?)", [.text(message.key), .text(message.body)])
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            failures += 1
+        }
+    }
+
+    /// One message of the outbox.
+    public struct OutboxMessage: Sendable {
+        public var seq: Int
+        public var key: String
+        public var body: String
+        public var attempts: Int
+    }
+
+    /// The oldest message not yet delivered (nor given up on).
+    public func nextOutboxMessage() -> OutboxMessage? {
+        lock.withLock { _ in
+            guard let row = (try? db.run("SELECT seq, key, body, attempts FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1"))?.first
+            else { return nil }
+            return OutboxMessage(seq: Int(row[0] ?? "") ?? 0, key: row[1] ?? "", body: row[2] ?? "", attempts: Int(row[3] ?? "") ?? 0)
+        }
+    }
+
+    /// Marks a message delivered, or counts a failed attempt (giving up after `maxAttempts`:
+    /// the message is dead-lettered and the next one goes).
+    public func outboxAttempt(_ seq: Int, delivered: Bool, maxAttempts: Int) {
+        lock.withLock { _ in
+            if delivered {
+                _ = try? db.run("UPDATE outbox SET state = 'delivered', attempts = attempts + 1 WHERE seq = ?", [.integer(seq)])
+            } else {
+                _ = try? db.run(
+                    "UPDATE outbox SET attempts = attempts + 1, state = CASE WHEN attempts + 1 >= ? THEN 'dead' ELSE 'pending' END WHERE seq = ?",
+                    [.integer(maxAttempts), .integer(seq)])
+            }
+        }
+    }
+
+    /// Outbox messages by state: pending, delivered, dead.
+    public func outboxCounts() -> [String: Int] {
+        lock.withLock { _ in
+            var counts: [String: Int] = ["pending": 0, "delivered": 0, "dead": 0]
+            for row in (try? db.run("SELECT state, COUNT(*) FROM outbox GROUP BY state")) ?? [] {
+                counts[row[0] ?? ""] = Int(row[1] ?? "") ?? 0
+            }
+            return counts
+        }
+    }
 
     /// Writes that failed (disk full, file removed …); exported as a metric.
     public private(set) var failures = 0

@@ -19,8 +19,12 @@ public final class Metrics: Sendable {
     }
 
     private let counts = Mutex(Counts())
+    /// Outbox messages by state (pending, delivered, dead), when there is an outbox.
+    let outbox: (@Sendable () -> [String: Int])?
 
-    public init() {}
+    public init(outbox: (@Sendable () -> [String: Int])? = nil) {
+        self.outbox = outbox
+    }
 
     func request(route: String, status: Int, seconds: Double) {
         counts.withLock { c in
@@ -64,6 +68,9 @@ public final class Metrics: Sendable {
         family("warden_rule_hits_total", "Enforced rule hits.", "counter", c.ruleHits, label: "rule")
         family("warden_penalties_total", "Penalties by action.", "counter", c.penalties, label: "action")
         family("warden_reloads_total", "Rule set reloads.", "counter", c.reloads, label: "result")
+        if let outbox {
+            family("warden_outbox_messages", "Penalty outbox messages by state (dead: given up after retries).", "gauge", outbox(), label: "state")
+        }
         return out.joined(separator: "\n") + "\n"
     }
 }

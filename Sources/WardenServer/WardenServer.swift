@@ -17,13 +17,14 @@ public struct WardenServer: Sendable {
 
     let service: WardenService
     let configuration: Configuration
-    let metrics = Metrics()
+    let metrics: Metrics
     let logger: Logger
 
-    public init(service: WardenService, configuration: Configuration, logger: Logger) {
+    public init(service: WardenService, configuration: Configuration, logger: Logger, outbox: (@Sendable () -> [String: Int])? = nil) {
         self.service = service
         self.configuration = configuration
         self.logger = logger
+        self.metrics = Metrics(outbox: outbox)
     }
 
     /// Builds the application; `onRunning` gets the bound port (useful with port 0).
@@ -187,16 +188,7 @@ public struct WardenServer: Sendable {
         ])
     }
 
-    static func record(_ r: PenaltyRecord) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [
-            ("id", .string(r.id)), ("action", .string(r.action)), ("target", .object([(r.targetKind, .string(r.target))])),
-            ("start", .string(Timestamp.format(r.start))),
-        ]
-        if r.forever { pairs.append(("until", .string("forever"))) } else if let u = r.until { pairs.append(("until", .string(Timestamp.format(u)))) }
-        pairs += [("offense", .number(Double(r.offense))), ("rule", .string(r.rule)), ("event", .string(r.event))]
-        if let lift = r.lifted { pairs.append(("lifted", .object([("at", .string(Timestamp.format(lift.at))), ("reason", .string(lift.reason))]))) }
-        return .object(pairs)
-    }
+    static func record(_ r: PenaltyRecord) -> JSONValue { r.jsonValue }
 
     static func badRequest(_ message: String, key: String? = nil, index: Int? = nil) -> Response {
         var pairs: [(String, JSONValue)] = [("error", .string(message))]

@@ -14,14 +14,14 @@ import FoundationNetworking
         let port: Int
         let rules: URL
 
-        init(token: String?, state: String? = nil) throws {
+        init(token: String?, state: String? = nil, extra: [String] = []) throws {
             rules = FileManager.default.temporaryDirectory.appendingPathComponent("warden-serve-\(UUID().uuidString)")
             try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("rules"), to: rules)
             process.executableURL = CLITests.binary
             process.arguments = [
                 "serve", "--port", "0", "--rules", rules.path, "--body-limit", "65536",
                 "--state", state ?? "sqlite:\(rules.path)/state.db",
-            ]
+            ] + extra
             var env = ProcessInfo.processInfo.environment
             env["WARDEN_ADMIN_TOKEN"] = token
             process.environment = env
@@ -157,6 +157,45 @@ import FoundationNetworking
             if !body.contains(#""action":"revoke_code""#) { missing.append(code) }
         }
         #expect(missing.isEmpty, "answered but lost after kill -9: \(missing)")
+    }
+
+    /// Every penalty and lift reaches the webhook, in order, although the receiver fails every
+    /// third request.
+    @Test func penaltiesReachTheWebhookDespiteFailures() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-hook-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("received.jsonl")
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        receiver.arguments = ["python3", CLITests.fixtures.appendingPathComponent("webhook_receiver.py").path, log.path]
+        let out = Pipe()
+        receiver.standardOutput = out
+        receiver.standardError = FileHandle.nullDevice  // so it holds no pipe of the test runner
+        try receiver.run()
+        defer {
+            kill(receiver.processIdentifier, SIGKILL)
+            receiver.waitUntilExit()
+        }
+        let portLine = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try Server(token: "t", extra: ["--penalty-webhook", "http://127.0.0.1:\(portLine)/hook"])
+        for k in 0..<6 {
+            _ = try await server.request("POST", "/v1/check", body: Self.send("h\(k)", account: "f\(k)", text: "兼职刷单日赚300", code: "HOOK\(k)"))
+        }
+        _ = try await server.request("POST", "/v1/penalties/p-1/lift", body: #"{"reason":"appeal"}"#, token: "t")
+        var received: [String] = []
+        for _ in 0..<100 {
+            received = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            if received.count >= 7 { break }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        let keys = received.compactMap { line -> String? in
+            guard let range = line.range(of: #""key": "[^"]+""#, options: .regularExpression) else { return nil }
+            return String(line[range].dropFirst(8).dropLast())
+        }
+        #expect(keys == (1...6).map { "p-\($0):recorded:forever" } + ["p-1:lifted:lifted"])
+        let (_, metrics) = try await server.request("GET", "/metrics")
+        #expect(metrics.contains(#"warden_outbox_messages{state="delivered"} 7"#))
     }
 
     actor Answered {

@@ -37,6 +37,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("snapshot-every"), help: "Seconds between counter snapshots (sqlite state).")
     var snapshotEvery: Double = 30
 
+    @Option(name: .customLong("penalty-webhook"), help: "Deliver every penalty and lift to this URL (needs sqlite state).")
+    var penaltyWebhook: String?
+
     func run() async throws {
         var ledger: SQLiteLedger?
         if state.hasPrefix("sqlite:") {
@@ -75,7 +78,21 @@ struct Serve: AsyncParsableCommand {
         configuration.adminToken = AdminToken(token)
         var logger = Logger(label: "warden")
         logger.logLevel = .info
-        let server = WardenServer(service: service, configuration: configuration, logger: logger)
+        var delivery: WebhookDelivery?
+        if let penaltyWebhook {
+            guard let url = URL(string: penaltyWebhook), url.scheme == "http" || url.scheme == "https", let ledger else {
+                Output.error("warden: --penalty-webhook takes an http(s) URL and needs --state sqlite:PATH")
+                throw ExitCode(2)
+            }
+            delivery = WebhookDelivery(url: url, ledger: ledger)
+        }
+        var outboxCounts: (@Sendable () -> [String: Int])?
+        if let durable = ledger {
+            outboxCounts = { @Sendable in durable.outboxCounts() }
+        }
+        let server = WardenServer(service: service, configuration: configuration, logger: logger, outbox: outboxCounts)
+        let deliverer = delivery
+        let deliveries = Task { await deliverer?.run() }
         // SIGHUP reloads the rules.
         signal(SIGHUP, SIG_IGN)
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
@@ -95,6 +112,7 @@ struct Serve: AsyncParsableCommand {
         }
         try await app.runService()
         snapshots.cancel()
+        deliveries.cancel()
         hangup.cancel()
         if let ledger { try? ledger.saveSnapshot(service.engine.snapshot(), at: WardenService.wallClock()) }
     }

@@ -17,35 +17,6 @@ import Testing
     }
 }
 
-@Suite struct AhoCorasickTests {
-    /// Every occurrence found by brute force, as (pattern, end).
-    func bruteForce(_ patterns: [[UInt8]], _ text: [UInt8]) -> [[Int]] {
-        var out: [[Int]] = []
-        for (p, pattern) in patterns.enumerated() where !pattern.isEmpty && pattern.count <= text.count {
-            for start in 0...(text.count - pattern.count) where Array(text[start..<(start + pattern.count)]) == pattern {
-                out.append([p, start + pattern.count])
-            }
-        }
-        return out.sorted { ($0[1], $0[0]) < ($1[1], $1[0]) }
-    }
-
-    @Test func agreesWithBruteForceOnRandomInputs() {
-        var rng = SystemRandomNumberGenerator()
-        for _ in 0..<200 {
-            let alphabet: [UInt8] = [97, 98, 99, 0xE4]
-            let patterns = (0..<Int.random(in: 1...12, using: &rng)).map { _ in
-                (0..<Int.random(in: 1...4, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
-            }
-            let text = (0..<Int.random(in: 0...60, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
-            let automaton = AhoCorasick(patterns: patterns)
-            var found: [[Int]] = []
-            automaton.scan(text) { found.append([Int($0), $1]) }
-            found.sort { ($0[1], $0[0]) < ($1[1], $1[0]) }
-            #expect(found == bruteForce(patterns, text), "patterns \(patterns) text \(text)")
-        }
-    }
-}
-
 @Suite struct KeywordMatcherTests {
     @Test func spansPointAtTheOriginalCharacters() {
         let matcher = KeywordMatcher(lists: [KeywordList(name: "w", entries: ["加微信", "刷单"])])

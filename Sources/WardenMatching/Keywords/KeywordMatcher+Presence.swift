@@ -31,24 +31,7 @@ extension KeywordMatcher {
         var i = 0
         let n = b.count
         while i < n {
-            let lead = b[i]
-            var v: UInt32
-            if lead < 0x80 {
-                v = UInt32(lead)
-                i += 1
-            } else if lead < 0xE0, i + 1 < n {
-                v = (UInt32(lead & 0x1F) << 6) | UInt32(b[i + 1] & 0x3F)
-                i += 2
-            } else if lead < 0xF0, i + 2 < n {
-                v = (UInt32(lead & 0x0F) << 12) | (UInt32(b[i + 1] & 0x3F) << 6) | UInt32(b[i + 2] & 0x3F)
-                i += 3
-            } else if i + 3 < n {
-                v = (UInt32(lead & 0x07) << 18) | (UInt32(b[i + 1] & 0x3F) << 12) | (UInt32(b[i + 2] & 0x3F) << 6) | UInt32(b[i + 3] & 0x3F)
-                i += 4
-            } else {
-                v = 0xFFFD
-                i = n
-            }
+            let v = Self.nextScalar(b, &i)
             var e: UInt32
             if v < UInt32(FoldTable.size) {
                 e = entries[Int(v)]

@@ -188,25 +188,7 @@ public final class KeywordMatcher: Sendable {
             let n = b.count
             while i < n {
                 let start = i
-                let lead = b[i]
-                var v: UInt32
-                if lead < 0x80 {
-                    v = UInt32(lead)
-                    i += 1
-                } else if lead < 0xE0, i + 1 < n {
-                    v = (UInt32(lead & 0x1F) << 6) | UInt32(b[i + 1] & 0x3F)
-                    i += 2
-                } else if lead < 0xF0, i + 2 < n {
-                    v = (UInt32(lead & 0x0F) << 12) | (UInt32(b[i + 1] & 0x3F) << 6) | UInt32(b[i + 2] & 0x3F)
-                    i += 3
-                } else if i + 3 < n {
-                    v = (UInt32(lead & 0x07) << 18) | (UInt32(b[i + 1] & 0x3F) << 12) | (UInt32(b[i + 2] & 0x3F) << 6)
-                        | UInt32(b[i + 3] & 0x3F)
-                    i += 4
-                } else {
-                    v = 0xFFFD
-                    i = n
-                }
+                let v = Self.nextScalar(b, &i)
                 let here = scalarIndex
                 scalarIndex += 1
                 var e: UInt32
@@ -267,6 +249,28 @@ public final class KeywordMatcher: Sendable {
             }
             settle()
         }
+    }
+
+    /// Decodes the scalar at `i` (valid UTF-8: the text came from a Swift string) and moves `i` past it.
+    @inline(__always)
+    static func nextScalar(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> UInt32 {
+        let n = b.count
+        let lead = b[i]
+        if lead < 0x80 {
+            i += 1
+            return UInt32(lead)
+        } else if lead < 0xE0, i + 1 < n {
+            defer { i += 2 }
+            return (UInt32(lead & 0x1F) << 6) | UInt32(b[i + 1] & 0x3F)
+        } else if lead < 0xF0, i + 2 < n {
+            defer { i += 3 }
+            return (UInt32(lead & 0x0F) << 12) | (UInt32(b[i + 1] & 0x3F) << 6) | UInt32(b[i + 2] & 0x3F)
+        } else if i + 3 < n {
+            defer { i += 4 }
+            return (UInt32(lead & 0x07) << 18) | (UInt32(b[i + 1] & 0x3F) << 12) | (UInt32(b[i + 2] & 0x3F) << 6) | UInt32(b[i + 3] & 0x3F)
+        }
+        i = n
+        return 0xFFFD
     }
 
     /// An ASCII letter or digit (full-width forms included) ends just before byte `offset`.

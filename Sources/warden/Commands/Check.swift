@@ -26,19 +26,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let engine = Engine(ruleSet: try ruleSet.load())
-        if let stateIn {
-            guard let data = FileManager.default.contents(atPath: stateIn) else {
-                Output.error("warden: cannot read snapshot '\(stateIn)'")
-                throw ExitCode(2)
-            }
-            do {
-                let dropped = try engine.restore(snapshot: String(decoding: data, as: UTF8.self))
-                if dropped > 0 { Output.error("warden: \(dropped) counter\(dropped == 1 ? "" : "s") of the snapshot no longer exist in the rule set; their state is dropped") }
-            } catch {
-                Output.error("warden: \(stateIn): \(error)")
-                throw ExitCode(2)
-            }
-        }
+        if let stateIn { try StateFiles.restore(engine, from: stateIn) }
         let decoder = EventDecoder(strict: strict)
         var out = BufferedOutput()
         var bad = 0
@@ -83,14 +71,7 @@ struct Check: ParsableCommand {
             }
         }
         out.flush()
-        if let stateOut {
-            do {
-                try Data(engine.snapshot().utf8).write(to: URL(fileURLWithPath: stateOut), options: .atomic)
-            } catch {
-                Output.error("warden: cannot write snapshot '\(stateOut)': \(error.localizedDescription)")
-                throw ExitCode(2)
-            }
-        }
+        if let stateOut { try StateFiles.save(engine, to: stateOut) }
         if unknownKeys > 0 { Output.error("warden: ignored \(unknownKeys) unknown event key\(unknownKeys == 1 ? "" : "s") (use --strict to refuse them)") }
         if bad > 0 { throw ExitCode(2) }
     }

@@ -227,3 +227,21 @@ import Testing
         }
     }
 }
+
+@Suite struct ComputedNeedleTests {
+    @Test func containsWithANeedleFromTheEventFoldsAndKeepsBoundaries() throws {
+        let (ruleSet, diagnostics) = Compiler.compile(source: "ruleset t\nrule own { on send when text contains code }")
+        let engine = Engine(ruleSet: try #require(ruleSet, "\(diagnostics)"))
+        func send(_ text: String, code: String) -> Event {
+            var e = Event(id: "m", type: .send, account: "a", ts: 0)
+            e.text = text
+            e.to = []
+            e.code = code
+            return e
+        }
+        #expect(engine.check(send("我的邀请码 ＡＢ１２ＣＤ３４ 快用", code: "AB12CD34"), now: 0).fired("own"))
+        #expect(engine.check(send("码是 A-B-1-2-C-D-3-4", code: "AB12CD34"), now: 0).fired("own"))
+        #expect(!engine.check(send("XAB12CD34", code: "AB12CD34"), now: 0).fired("own"))
+        #expect(!engine.check(send("没有码", code: "AB12CD34"), now: 0).fired("own"))
+    }
+}

@@ -179,7 +179,7 @@ extension Compiler {
                 let n = expression(needle)
                 return { ctx in
                     guard let text = s(ctx).string, let word = n(ctx).string else { return .bool(false) }
-                    return .bool(!KeywordMatcher(lists: [KeywordList(name: "", entries: [word])]).scan(text)[0].isEmpty)
+                    return .bool(EvaluationContext.folder.occurs(word, in: text, boundary: true))
                 }
             }
             list = literalList(literal)
@@ -252,7 +252,7 @@ extension Compiler {
             if let prefilterText, let prefilterSlot, !ctx.regexCandidate(prefilterText, prefilterSlot) { return .bool(false) }
             guard let text = (prefilterText.flatMap { ctx.text($0) }) ?? s(ctx).string else { return .bool(false) }
             do throws(RegexError) {
-                guard let span = try regex.firstMatch(in: text) else { return .bool(false) }
+                guard let span = try regex.firstMatch(in: text, scratch: ctx.matchScratch) else { return .bool(false) }
                 ctx.evidence.append(Evidence(
                     kind: .regex, field: field?.name, list: nil, entry: nil, pattern: label, span: span,
                     excerpt: Evidence.excerpt(Array(text.unicodeScalars), span)))

@@ -51,12 +51,8 @@ extension Decision {
         w.string(ruleset.digest)
         w.raw("}")
         if !warnings.isEmpty {
-            w.raw(",\"warnings\":[")
-            for (k, warning) in warnings.enumerated() {
-                if k > 0 { w.raw(",") }
-                w.string(warning)
-            }
-            w.raw("]")
+            w.raw(",\"warnings\":")
+            w.strings(warnings)
         }
         w.raw("}")
         return w.output
@@ -71,12 +67,8 @@ extension Decision {
             w.raw(",\"score\":")
             w.number(f.score)
             if !f.tags.isEmpty {
-                w.raw(",\"tags\":[")
-                for (t, tag) in f.tags.enumerated() {
-                    if t > 0 { w.raw(",") }
-                    w.string(tag)
-                }
-                w.raw("]")
+                w.raw(",\"tags\":")
+                w.strings(f.tags)
             }
             w.raw(",\"evidence\":[")
             for (e, ev) in f.evidence.enumerated() {

@@ -108,17 +108,25 @@ extension EngineState {
 
     func updateCounters(_ ctx: EvaluationContext, specs: [CounterSpec], commit: Bool) {
         for (i, spec) in specs.enumerated() where spec.on.contains(ctx.event.type) {
-            // Key parts: a list value (such as `to`) counts the event under each element.
-            var keys: [[String]] = [[]]
+            // Key parts: a list value (such as `to`) counts the event under each element. Most
+            // keys have no list part and make exactly one key, without the cross product.
+            var parts: [String] = []
+            var lists: [(index: Int, items: [String])] = []
             var isNull = false
             for key in spec.keys {
                 switch key(ctx) {
-                case .string(let s): keys = keys.map { $0 + [s] }
-                case .number(let n): keys = keys.map { $0 + [Value.number(n).display] }
-                case .bool(let b): keys = keys.map { $0 + [String(b)] }
-                case .strings(let items) where !items.isEmpty: keys = keys.flatMap { prefix in items.map { prefix + [$0] } }
+                case .string(let s): parts.append(s)
+                case .number(let n): parts.append(Value.number(n).display)
+                case .bool(let b): parts.append(String(b))
+                case .strings(let items) where !items.isEmpty:
+                    lists.append((parts.count, items))
+                    parts.append("")
                 default: isNull = true
                 }
+            }
+            var keys = [parts]
+            for list in lists {
+                keys = keys.flatMap { prefix in list.items.map { item in var k = prefix; k[list.index] = item; return k } }
             }
             guard !isNull else { continue }
             let counts = spec.filter.map { $0(ctx).isTrue } ?? true

@@ -30,6 +30,8 @@ final class EvaluationContext {
     var normalizedTexts: [String?] = Array(repeating: nil, count: Field.allCases.count)
     var fingerprints: [String?] = Array(repeating: nil, count: Field.allCases.count)
     static let folder = Normalizer(options: FoldOptions.all.textFolds)
+    /// PCRE2 match data shared by every `matches` of this event (one allocation, not one per pattern).
+    lazy var matchScratch: MatchScratch? = try? MatchScratch()
 
     init(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec] = []) {
         self.counterSpecs = counters

@@ -1,3 +1,5 @@
+import WardenMatching
+
 /// Decodes events from JSON per SPEC §1, with an exact error for every kind of bad input.
 public struct EventDecoder: Sendable {
     /// Unknown top-level keys are errors when strict, and counted in `unknownKeys` otherwise.
@@ -76,7 +78,7 @@ public struct EventDecoder: Sendable {
         }
         event.channel = try string("channel")
         if let ip = try string("ip") {
-            guard IPAddressCheck.isValid(ip) else { throw EventError(key: "ip", message: "\"\(ip)\" is not an IPv4 or IPv6 address") }
+            guard IPAddress(ip) != nil else { throw EventError(key: "ip", message: "\"\(ip)\" is not an IPv4 or IPv6 address") }
             event.ip = ip
         }
         event.device = try string("device")

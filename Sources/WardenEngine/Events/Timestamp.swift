@@ -1,5 +1,3 @@
-import WardenMatching
-
 /// RFC 3339 timestamps and duration strings, parsed by hand: exact, fast, and no locale.
 public enum Timestamp {
     /// Seconds since 1970 for `2026-11-26T09:30:00Z`, `2026-11-26T17:30:00.250+08:00` (also `t`/`z`
@@ -125,8 +123,4 @@ public enum Timestamp {
         let m = mp < 10 ? mp + 3 : mp - 9
         return (m <= 2 ? y + 1 : y, m, d)
     }
-}
-
-enum IPAddressCheck {
-    static func isValid(_ text: String) -> Bool { IPAddress(text) != nil }
 }

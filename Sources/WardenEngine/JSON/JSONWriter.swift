@@ -33,6 +33,16 @@ public struct JSONWriter {
         output += "\""
     }
 
+    /// `["a","b"]`.
+    public mutating func strings(_ items: [String]) {
+        output += "["
+        for (k, item) in items.enumerated() {
+            if k > 0 { output += "," }
+            string(item)
+        }
+        output += "]"
+    }
+
     public mutating func number(_ d: Double) {
         if d.isFinite, d == d.rounded(), abs(d) < 1e15 {
             output += String(Int64(d))

@@ -19,9 +19,4 @@ final class FixedArray<Element>: @unchecked Sendable {
         pointer.deinitialize(count: count)
         pointer.deallocate()
     }
-
-    subscript(i: Int) -> Element {
-        precondition(i >= 0 && i < count)
-        return pointer[i]
-    }
 }

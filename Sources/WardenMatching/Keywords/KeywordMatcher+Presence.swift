@@ -32,13 +32,7 @@ extension KeywordMatcher {
         let n = b.count
         while i < n {
             let v = Self.nextScalar(b, &i)
-            var e: UInt32
-            if v < UInt32(FoldTable.size) {
-                e = entries[Int(v)]
-            } else {
-                let f = g.table.fold(v)
-                e = f == FoldTable.drop ? Self.drop : (g.highClass[f] ?? 0)
-            }
+            var e = Self.code(of: v, entries, g)
             if e == Self.drop { continue }
             var k = 0
             var end = 1

@@ -133,11 +133,6 @@ public final class KeywordMatcher: Sendable {
         return hits
     }
 
-    /// The number of hits, all lists together (allow-lists applied).
-    public func count(_ text: String) -> Int {
-        scan(text).reduce(0) { $0 + $1.count }
-    }
-
     private func applyAllowLists(_ hits: inout [[KeywordHit]]) {
         for (i, list) in lists.enumerated() {
             guard let other = list.except, !hits[i].isEmpty, !hits[other].isEmpty else { continue }
@@ -191,13 +186,7 @@ public final class KeywordMatcher: Sendable {
                 let v = Self.nextScalar(b, &i)
                 let here = scalarIndex
                 scalarIndex += 1
-                var e: UInt32
-                if v < UInt32(FoldTable.size) {
-                    e = entries[Int(v)]
-                } else {
-                    let f = g.table.fold(v)
-                    e = f == FoldTable.drop ? Self.drop : (g.highClass[f] ?? 0)
-                }
+                var e = Self.code(of: v, entries, g)
                 if e == Self.drop { continue }
                 // Usually one folded scalar; a few fold to several (ﬁ → f i): the rare path.
                 var k = 0
@@ -249,6 +238,14 @@ public final class KeywordMatcher: Sendable {
             }
             settle()
         }
+    }
+
+    /// The class code of a scalar: one table read below U+20000, the fold and a lookup above.
+    @inline(__always)
+    static func code(of v: UInt32, _ entries: UnsafeMutablePointer<UInt32>, _ g: Group) -> UInt32 {
+        if v < UInt32(FoldTable.size) { return entries[Int(v)] }
+        let f = g.table.fold(v)
+        return f == FoldTable.drop ? drop : (g.highClass[f] ?? 0)
     }
 
     /// Decodes the scalar at `i` (valid UTF-8: the text came from a Swift string) and moves `i` past it.

@@ -75,12 +75,15 @@ public final class CompiledRegex: @unchecked Sendable {
         return ovector[0]..<ovector[1]
     }
 
-    /// The first match in `subject`, as a range of Unicode-scalar offsets.
-    public func firstMatch(in subject: String) throws(RegexError) -> Range<Int>? {
+    /// The first match in `subject`, as a range of Unicode-scalar offsets; pass `scratch` to
+    /// reuse match data across calls.
+    public func firstMatch(in subject: String, scratch: MatchScratch? = nil) throws(RegexError) -> Range<Int>? {
+        let data: MatchScratch
+        if let scratch { data = scratch } else { data = try MatchScratch() }
         var text = subject
         let result: Result<Range<Int>?, RegexError> = text.withUTF8 { buffer in
             do throws(RegexError) {
-                guard let bytes = try firstMatch(inUTF8: buffer) else { return .success(nil) }
+                guard let bytes = try firstMatch(inUTF8: buffer, scratch: data) else { return .success(nil) }
                 return .success(Self.scalarOffset(buffer, bytes.lowerBound)..<Self.scalarOffset(buffer, bytes.upperBound))
             } catch {
                 return .failure(error)

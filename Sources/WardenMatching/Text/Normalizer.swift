@@ -41,6 +41,34 @@ public struct Normalizer: Sendable {
         return String(out)
     }
 
+    /// Whether the folded `keyword` occurs in the folded `text` (with the ASCII boundary rule
+    /// when `boundary`): what a one-entry word list answers, without building an automaton —
+    /// for `contains` with a needle known only per event.
+    public func occurs(_ keyword: String, in text: String, boundary: Bool) -> Bool {
+        let needle = units(keyword)
+        guard !needle.isEmpty else { return false }
+        let folded = fold(text)
+        var units: [(value: UInt32, start: Int, end: Int)] = []
+        var j = 0
+        for scalar in folded.string.unicodeScalars {
+            units.append((scalar.value, Int(folded.start[j]), Int(folded.end[j])))
+            j += String(scalar).utf8.count
+        }
+        guard needle.count <= units.count else { return false }
+        for p in 0...(units.count - needle.count) where units[p..<(p + needle.count)].map(\.value) == needle {
+            let lower = units[p].start
+            let upper = units[p + needle.count - 1].end
+            if boundary {
+                if KeywordMatcher.isWord(needle.first!), lower > 0, KeywordMatcher.isWordScalar(folded.original[lower - 1].value) { continue }
+                if KeywordMatcher.isWord(needle.last!), upper < folded.original.count,
+                    KeywordMatcher.isWordScalar(folded.original[upper].value)
+                { continue }
+            }
+            return true
+        }
+        return false
+    }
+
     /// The folded text with its map back to the original.
     public func fold(_ text: String) -> FoldedText {
         var out = FoldedText()

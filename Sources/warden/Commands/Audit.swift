@@ -30,8 +30,7 @@ struct Audit: ParsableCommand {
     @Option(help: "A self-contained HTML report.")
     var report: String?
 
-    @Option(name: .customLong("max-lateness"), help: "How late an event may arrive and still be put in order (e.g. 10m).")
-    var maxLateness: String = "10m"
+    @OptionGroup var lateness: LatenessOptions
 
     @Flag(help: "Stop at the first bad line; unknown event keys are errors.")
     var strict = false
@@ -46,9 +45,7 @@ struct Audit: ParsableCommand {
     var maxErrors: Int = 20
 
     func run() throws {
-        guard let lateness = Timestamp.parseDuration(maxLateness) else {
-            throw ValidationError("--max-lateness takes a duration such as 10m")
-        }
+        let lateness = try self.lateness.seconds()
         let engine = Engine(ruleSet: try ruleSet.load(), lateness: lateness)
         if let stateIn { try StateFiles.restore(engine, from: stateIn) }
         var options = Auditor.Options()

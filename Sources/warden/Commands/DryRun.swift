@@ -22,13 +22,10 @@ struct DryRun: ParsableCommand {
     @Option(help: "Write the comparison as a self-contained HTML page.")
     var report: String?
 
-    @Option(name: .customLong("max-lateness"), help: "How late an event may arrive and still be put in order.")
-    var maxLateness: String = "10m"
+    @OptionGroup var lateness: LatenessOptions
 
     func run() throws {
-        guard let lateness = Timestamp.parseDuration(maxLateness) else {
-            throw ValidationError("--max-lateness takes a duration such as 10m")
-        }
+        let lateness = try self.lateness.seconds()
         let current = Engine(ruleSet: try ruleSet.load(), lateness: lateness)
         var baselineOptions = ruleSet
         baselineOptions.rules = baseline

@@ -22,3 +22,17 @@ struct RuleSetOptions: ParsableArguments {
         return ruleSet
     }
 }
+
+/// `--max-lateness`, shared by audit and dry-run.
+struct LatenessOptions: ParsableArguments {
+    @Option(name: .customLong("max-lateness"), help: "How late an event may arrive and still be put in order (e.g. 10m).")
+    var maxLateness: String = "10m"
+
+    /// The bound in seconds; a usage error when it is not a duration.
+    func seconds() throws -> Double {
+        guard let seconds = Timestamp.parseDuration(maxLateness) else {
+            throw ValidationError("--max-lateness takes a duration such as 10m")
+        }
+        return seconds
+    }
+}

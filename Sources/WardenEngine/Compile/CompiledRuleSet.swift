@@ -11,21 +11,40 @@ public struct CompiledRuleSet: Sendable {
         public var digest: String
     }
 
-    public struct Rule: Sendable {
-        public var name: String
+    /// A compiled rule. A class, so the evaluation loop takes one reference per rule rather
+    /// than copying (and retaining) every closure and array of it for every event.
+    public final class Rule: Sendable {
+        public let name: String
         /// Declaration order, which indexes the fired flags of an evaluation.
-        var index: Int
-        public var description: String?
-        public var tags: [String]
-        var on: Set<Event.Kind>
-        var when: Eval
-        var score: Eval?
-        var penalties: [PenaltySpec]
+        let index: Int
+        public let description: String?
+        public let tags: [String]
+        let on: Set<Event.Kind>
+        let when: Eval
+        let score: Eval?
+        let penalties: [PenaltySpec]
         /// The condition split into parts, for explain traces.
-        var explain: ExplainNode?
-        public var shadow: Bool
+        let explain: ExplainNode?
+        public let shadow: Bool
         /// Percentage of accounts it enforces for; nil means all.
-        public var rollout: Int?
+        public let rollout: Int?
+
+        init(
+            name: String, index: Int, description: String?, tags: [String], on: Set<Event.Kind>, when: @escaping Eval,
+            score: Eval?, penalties: [PenaltySpec], explain: ExplainNode?, shadow: Bool, rollout: Int?
+        ) {
+            self.name = name
+            self.index = index
+            self.description = description
+            self.tags = tags
+            self.on = on
+            self.when = when
+            self.score = score
+            self.penalties = penalties
+            self.explain = explain
+            self.shadow = shadow
+            self.rollout = rollout
+        }
     }
 
     public var info: Info

@@ -1,8 +1,9 @@
 /// One counter of a rule set: what it counts, per which key, over which window.
 ///
 /// Counters whose definition is written the same way (same kind, field, key, window, filter)
-/// and that read the same event types are one counter, stored once (`identity`).
-struct CounterSpec: Sendable {
+/// and that read the same event types are one counter, stored once (`identity`). A class, so
+/// the per-event counter loop does not copy its closures.
+final class CounterSpec: Sendable {
     enum Kind: String, Sendable {
         case count, distinct, sum
     }
@@ -39,14 +40,28 @@ struct CounterSpec: Sendable {
         }
     }
 
-    var kind: Kind
-    var window: Window
+    let kind: Kind
+    let window: Window
     /// Canonical text of the definition; equal identities share state, and snapshots use it.
-    var identity: String
+    let identity: String
     /// Names of the key parts, for evidence: `account`, `fingerprint(text)`.
-    var keyNames: [String]
-    var keys: [Eval]
-    var field: Eval?
-    var filter: Eval?
-    var on: Set<Event.Kind>
+    let keyNames: [String]
+    let keys: [Eval]
+    let field: Eval?
+    let filter: Eval?
+    let on: Set<Event.Kind>
+
+    init(
+        kind: Kind, window: Window, identity: String, keyNames: [String], keys: [Eval], field: Eval?, filter: Eval?,
+        on: Set<Event.Kind>
+    ) {
+        self.kind = kind
+        self.window = window
+        self.identity = identity
+        self.keyNames = keyNames
+        self.keys = keys
+        self.field = field
+        self.filter = filter
+        self.on = on
+    }
 }

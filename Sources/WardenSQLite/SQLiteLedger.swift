@@ -5,7 +5,7 @@ import WardenEngine
 /// lift is committed before the call returns, so a penalty an answer carried survives a crash of
 /// the process (and of the machine). Reads come from an in-memory copy loaded at open.
 ///
-/// `@unchecked Sendable`: the database and the copy are only touched under `lock`.
+/// `@unchecked Sendable`: the database is only touched under `lock`; the copy locks itself.
 public final class SQLiteLedger: PenaltyLedger, @unchecked Sendable {
     private let lock = Mutex(())
     private let db: SQLiteDatabase
@@ -36,57 +36,63 @@ public final class SQLiteLedger: PenaltyLedger, @unchecked Sendable {
     }
 
     /// The number of penalty records in the file.
-    public var count: Int { lock.withLock { _ in memory.all.count } }
+    public var count: Int { memory.all.count }
+
+    // Reads come from the in-memory copy and never wait for a write's fsync; a change is
+    // committed to the file first and becomes visible to reads after, so no answer can cite a
+    // penalty that a crash could still lose.
 
     public func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord? {
-        lock.withLock { _ in memory.inForce(action: action, targetKind: targetKind, target: target, at: t) }
+        memory.inForce(action: action, targetKind: targetKind, target: target, at: t)
     }
 
     public func offenses(action: String, targetKind: String, target: String) -> Int {
-        lock.withLock { _ in memory.offenses(action: action, targetKind: targetKind, target: target) }
+        memory.offenses(action: action, targetKind: targetKind, target: target)
     }
 
     @discardableResult
     public func record(_ penalty: PenaltyRecord) -> PenaltyRecord {
         lock.withLock { _ in
-            let r = memory.record(penalty)
+            let r = memory.assignID(penalty)
             write(r, "recorded") { () throws(SQLiteError) in
                 try db.run(
                     "INSERT INTO penalties (id, action, target_kind, target, start, until, forever, offense, rule, event) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     [.text(r.id), .text(r.action), .text(r.targetKind), .text(r.target), .real(r.start), r.until.map { .real($0) } ?? .null,
                      .integer(r.forever ? 1 : 0), .integer(r.offense), .text(r.rule), .text(r.event)])
             }
+            memory.insert(r)
             return r
         }
     }
 
     public func extend(id: String, until: Double?, forever: Bool) {
         lock.withLock { _ in
-            memory.extend(id: id, until: until, forever: forever)
-            guard let r = memory.all.first(where: { $0.id == id }) else { return }
+            guard let r = memory.extended(id: id, until: until, forever: forever) else { return }
             write(r, "extended") { () throws(SQLiteError) in
                 try db.run("UPDATE penalties SET until = ?, forever = ? WHERE id = ?",
                            [r.until.map { .real($0) } ?? .null, .integer(r.forever ? 1 : 0), .text(id)])
             }
+            memory.replace(r)
         }
     }
 
     public func lift(id: String, reason: String, at t: Double) -> PenaltyRecord? {
         lock.withLock { _ in
-            guard let r = memory.lift(id: id, reason: reason, at: t) else { return nil }
+            guard let r = memory.lifted(id: id, reason: reason, at: t) else { return nil }
             write(r, "lifted") { () throws(SQLiteError) in
                 try db.run("UPDATE penalties SET lifted_at = ?, lift_reason = ? WHERE id = ? AND lifted_at IS NULL",
                            [.real(r.lifted?.at ?? t), .text(r.lifted?.reason ?? reason), .text(id)])
             }
+            memory.replace(r)
             return r
         }
     }
 
     public func records(targetKind: String, target: String) -> [PenaltyRecord] {
-        lock.withLock { _ in memory.records(targetKind: targetKind, target: target) }
+        memory.records(targetKind: targetKind, target: target)
     }
 
-    public var all: [PenaltyRecord] { lock.withLock { _ in memory.all } }
+    public var all: [PenaltyRecord] { memory.all }
 
     /// The change and its outbox message in one transaction (one commit, one fsync).
     private func write(_ r: PenaltyRecord, _ change: String, _ statement: () throws(SQLiteError) -> Void) {
@@ -98,7 +104,7 @@ public final class SQLiteLedger: PenaltyLedger, @unchecked Sendable {
             try db.execute("COMMIT")
         } catch {
             try? db.execute("ROLLBACK")
-            failures += 1
+            failureCount.add(1, ordering: .relaxed)
         }
     }
 
@@ -145,7 +151,8 @@ public final class SQLiteLedger: PenaltyLedger, @unchecked Sendable {
     }
 
     /// Writes that failed (disk full, file removed …); exported as a metric.
-    public private(set) var failures = 0
+    public var failures: Int { failureCount.load(ordering: .relaxed) }
+    private let failureCount = Atomic<Int>(0)
 
     /// Saves a counter snapshot (the engine's JSON) in the same file.
     public func saveSnapshot(_ body: String, at t: Double) throws(SQLiteError) {

@@ -14,11 +14,16 @@ import WardenMatching
 /// 5. penalties of firing enforced rules go to the ledger (escalating by offense).
 ///
 /// Shadow rules (and accounts outside a rule's rollout) are evaluated and reported under
-/// `shadow`, and change nothing else. `check` is safe to call from many threads; events are
-/// serialized on the engine's state.
+/// `shadow`, and change nothing else.
+///
+/// `check` is safe to call from many threads, and events of different accounts do not wait for
+/// each other: counters lock only the shard of the key they update, and the ledger is read
+/// without a lock of the engine's. What must be atomic is: one key's update and the value it
+/// returns (so 1,001 concurrent sends of one account count to 1,001 and exactly one sees it),
+/// and one target's "in force? then extend, else record offense n+1" (a lock stripe per target).
 public final class Engine: Sendable {
     public let ruleSet: CompiledRuleSet
-    let state: Mutex<EngineState>
+    let state: EngineState
 
     /// - Parameter lateness: how far (seconds) an event may trail the newest one and still land
     ///   in its own counter step.
@@ -27,46 +32,43 @@ public final class Engine: Sendable {
     public init(ruleSet: CompiledRuleSet, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil) {
         self.ruleSet = ruleSet
         let clock = CalendarClock(identifier: ruleSet.info.timezone)
-        state = Mutex(EngineState(
-            counters: CounterStore(specs: ruleSet.counters, clock: clock, lateness: lateness), ledger: ledger ?? MemoryLedger()))
+        state = EngineState(
+            counters: CounterStore(specs: ruleSet.counters, clock: clock, lateness: lateness), ledger: ledger ?? MemoryLedger())
     }
 
     /// The ledger this engine records penalties in.
-    public var ledger: any PenaltyLedger { state.withLock { $0.ledger } }
+    public var ledger: any PenaltyLedger { state.ledger }
 
     /// Decides one event. `now` is used when the event has no `ts`. With `commit` false (a dry
     /// run) counters and the ledger are left as they were.
     public func check(_ event: Event, now: Double, commit: Bool = true) -> Decision {
-        state.withLock { $0.evaluate(event, ruleSet: ruleSet, now: now, commit: commit) }
+        var trace: ExplainTrace?
+        return state.evaluate(event, ruleSet: ruleSet, now: now, commit: commit, trace: &trace)
     }
 
     /// Decides one event like `check` and explains how: every rule, every part of its condition
     /// with the value it saw, the counters, the score and the decide line that chose the verdict.
     public func explain(_ event: Event, now: Double, commit: Bool = true) -> (Decision, ExplainTrace) {
-        state.withLock { s in
-            s.trace = ExplainTrace()
-            let decision = s.evaluate(event, ruleSet: ruleSet, now: now, commit: commit)
-            let trace = s.trace ?? ExplainTrace()
-            s.trace = nil
-            return (decision, trace)
-        }
+        var trace: ExplainTrace? = ExplainTrace()
+        let decision = state.evaluate(event, ruleSet: ruleSet, now: now, commit: commit, trace: &trace)
+        return (decision, trace ?? ExplainTrace())
     }
 
     /// Every penalty record, oldest first (lifted ones included).
-    public var penalties: [PenaltyRecord] { state.withLock { $0.ledger.all } }
+    public var penalties: [PenaltyRecord] { state.ledger.all }
 
     /// Penalties on a target (`account` or `code`) in force at `t`.
     public func penalties(targetKind: String, target: String, inForceAt t: Double) -> [PenaltyRecord] {
-        state.withLock { $0.ledger.records(targetKind: targetKind, target: target).filter { $0.inForce(at: t) } }
+        state.ledger.records(targetKind: targetKind, target: target).filter { $0.inForce(at: t) }
     }
 
     /// Lifts a penalty (an appeal); the record stays, marked lifted.
     public func lift(id: String, reason: String, at t: Double) -> PenaltyRecord? {
-        state.withLock { $0.ledger.lift(id: id, reason: reason, at: t) }
+        state.ledger.lift(id: id, reason: reason, at: t)
     }
 
     /// Counter keys held right now, all counters together.
-    public var counterKeyCount: Int { state.withLock { $0.counters.keyCount } }
+    public var counterKeyCount: Int { state.counters.keyCount }
 
     /// 0..<100, stable for a rule and an account across runs and machines.
     public static func rolloutBucket(rule: String, account: String) -> Int {
@@ -74,15 +76,28 @@ public final class Engine: Sendable {
     }
 }
 
-/// The mutable state behind an engine; only touched under the engine's lock.
-final class EngineState {
+/// The mutable state behind an engine. Thread-safe: the counter store locks per shard, the
+/// ledger guards itself, and `gates` serialize the read-then-write of penalties per target.
+final class EngineState: Sendable {
+    static let gateCount = 64
+
     let counters: CounterStore
     let ledger: any PenaltyLedger
-    /// Set while an explained evaluation runs.
-    var trace: ExplainTrace?
+    private let gates: [Gate]
 
     init(counters: CounterStore, ledger: any PenaltyLedger) {
         self.counters = counters
         self.ledger = ledger
+        gates = (0..<Self.gateCount).map { _ in Gate() }
+    }
+
+    /// Runs `body` holding the lock stripe of one penalty target.
+    func withGate<R>(action: String, kind: String, target: String, _ body: () -> R) -> R {
+        let h = FNV1a.mixed(action.utf8) &+ FNV1a.mixed(kind.utf8) &* 31 &+ FNV1a.mixed(target.utf8)
+        return gates[Int(h % UInt64(Self.gateCount))].lock.withLock { _ in body() }
+    }
+
+    final class Gate: Sendable {
+        let lock = Mutex(())
     }
 }

@@ -1,7 +1,10 @@
 import WardenMatching
 
 extension EngineState {
-    func evaluate(_ event: Event, ruleSet: CompiledRuleSet, now: Double, commit: Bool, prepared: PreparedEvent? = nil) -> Decision {
+    func evaluate(
+        _ event: Event, ruleSet: CompiledRuleSet, now: Double, commit: Bool, prepared: PreparedEvent? = nil,
+        trace: inout ExplainTrace?
+    ) -> Decision {
         let tracing = trace != nil
         let time = event.ts ?? now
         let ctx = EvaluationContext(
@@ -177,6 +180,16 @@ extension EngineState {
         p.targetKey = kind
         p.targetValue = value
         if already.contains(where: { $0.action == p.action && $0.targetKey == kind && $0.targetValue == value }) { return nil }
+        return withGate(action: spec.action, kind: kind, target: value) {
+            record(spec, p, rule: rule, kind: kind, value: value, ctx: ctx, commit: commit)
+        }
+    }
+
+    /// The ledger half of `apply`, under the target's gate.
+    private func record(
+        _ spec: PenaltySpec, _ penalty: Decision.Penalty, rule: String, kind: String, value: String, ctx: EvaluationContext, commit: Bool
+    ) -> Decision.Penalty {
+        var p = penalty
         let t = ctx.now
         if PenaltyRecord.lasting.contains(spec.action), let current = ledger.inForce(action: spec.action, targetKind: kind, target: value, at: t) {
             // No new offense while in force; the end only moves out.

@@ -36,6 +36,7 @@ extension Engine {
 
     /// Decides a prepared event; the same as `check(prepared.event, …)`, minus the text work.
     public func check(_ prepared: PreparedEvent, now: Double, commit: Bool = true) -> Decision {
-        state.withLock { $0.evaluate(prepared.event, ruleSet: ruleSet, now: now, commit: commit, prepared: prepared) }
+        var trace: ExplainTrace?
+        return state.evaluate(prepared.event, ruleSet: ruleSet, now: now, commit: commit, prepared: prepared, trace: &trace)
     }
 }

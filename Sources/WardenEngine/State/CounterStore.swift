@@ -1,28 +1,35 @@
+import Synchronization
+
 /// The state of every counter of a rule set, keyed by the counters' key values.
+///
+/// Keys are spread over `shardCount` shards, each behind its own lock, so events of different
+/// accounts update their counters in parallel while two events of one key still count exactly
+/// (an update and the value it returns happen under the key's shard lock).
 ///
 /// Steps count from 2020-01-01 so that one-second steps fit in 32 bits for decades. A key whose
 /// newest step has left every window an acceptable (not too late) event could have is dropped
-/// by `sweep`, which runs about once per window length of event time.
-final class CounterStore {
+/// by a sweep, which runs about once per window length of event time.
+final class CounterStore: Sendable {
     static let epoch = 1_577_836_800.0  // 2020-01-01T00:00:00Z
+    static let shardCount = 64
 
     let specs: [CounterSpec]
     let clock: CalendarClock
     /// Events up to this many seconds older than the newest one still land in their own step.
     let lateness: Double
-    var series: [[String: WindowSeries]]
-    var distinct: [[String: DistinctSeries]]
-    private var newestStep: [Int32]
-    private var lastSweep: [Int32]
+    let shards: [CounterShard]
+    /// Per counter: the newest step any event reached (the lateness bound is relative to it).
+    private let newest: [NewestStep]
+    /// Per counter: the newest step at the last sweep.
+    private let swept: [NewestStep]
 
     init(specs: [CounterSpec], clock: CalendarClock, lateness: Double = 600) {
         self.specs = specs
         self.clock = clock
         self.lateness = lateness
-        series = Array(repeating: [:], count: specs.count)
-        distinct = Array(repeating: [:], count: specs.count)
-        newestStep = Array(repeating: .min, count: specs.count)
-        lastSweep = Array(repeating: .min, count: specs.count)
+        shards = (0..<Self.shardCount).map { _ in CounterShard(counters: specs.count) }
+        newest = specs.map { _ in NewestStep() }
+        swept = specs.map { _ in NewestStep() }
     }
 
     /// The step of instant `t` for counter `i`.
@@ -40,62 +47,145 @@ final class CounterStore {
         Int32((lateness / Double(specs[i].window.step)).rounded(.up))
     }
 
+    func shard(_ i: Int, _ key: String) -> CounterShard {
+        shards[Int((FNV1a.mixed(key.utf8) &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15) % UInt64(Self.shardCount))]
+    }
+
     /// Counts an event (with `amount` for count/sum or `hashes` for distinct) under `key` at
     /// time `t`, and returns the counter's value for it. With `commit` false nothing changes.
     func observe(_ i: Int, key: String, amount: Double, hashes: [UInt64], at t: Double, commit: Bool) -> Double {
         let spec = specs[i]
         let step = step(i, t)
         let windowStart = step &- Int32(spec.window.span - 1)
-        newestStep[i] = max(newestStep[i], step)
-        let keepFrom = newestStep[i] &- lateSteps(i) &- Int32(spec.window.span - 1)
-        let value: Double
-        if spec.kind == .distinct {
-            if commit {
-                value = distinct[i][key, default: DistinctSeries()].add(hashes, at: step, windowStart: windowStart, keepFrom: keepFrom)
+        let newestStep = commit ? newest[i].raise(to: step) : max(newest[i].value, step)
+        let keepFrom = newestStep &- lateSteps(i) &- Int32(spec.window.span - 1)
+        let value = shard(i, key).state.withLock { s in
+            let value: Double
+            if spec.kind == .distinct {
+                if commit {
+                    value = s.distinct[i][key, default: DistinctSeries()].add(hashes, at: step, windowStart: windowStart, keepFrom: keepFrom)
+                } else {
+                    var copy = s.distinct[i][key] ?? DistinctSeries()
+                    value = copy.add(hashes, at: step, windowStart: windowStart, keepFrom: keepFrom)
+                }
             } else {
-                var copy = distinct[i][key] ?? DistinctSeries()
-                value = copy.add(hashes, at: step, windowStart: windowStart, keepFrom: keepFrom)
+                if commit {
+                    value = s.series[i][key, default: WindowSeries()].add(amount, at: step, windowStart: windowStart, keepFrom: keepFrom)
+                } else {
+                    var copy = s.series[i][key] ?? WindowSeries()
+                    value = copy.add(amount, at: step, windowStart: windowStart, keepFrom: keepFrom)
+                }
             }
-        } else {
-            if commit {
-                value = series[i][key, default: WindowSeries()].add(amount, at: step, windowStart: windowStart, keepFrom: keepFrom)
-            } else {
-                var copy = series[i][key] ?? WindowSeries()
-                value = copy.add(amount, at: step, windowStart: windowStart, keepFrom: keepFrom)
+            return value
+        }
+        if commit { sweepIfDue(i, newest: newestStep) }
+        return value
+    }
+
+    /// Once per window length of event time (whichever thread gets there first), drops the
+    /// keys of counter `i` whose newest step no acceptable event's window can reach, shard by
+    /// shard.
+    private func sweepIfDue(_ i: Int, newest step: Int32) {
+        let span = Int32(specs[i].window.span)
+        let last = swept[i].value
+        guard last == .min || step &- last >= span, swept[i].exchange(expected: last, desired: step) else { return }
+        let keepFrom = step &- lateSteps(i) &- span &+ 1
+        for shard in shards {
+            shard.state.withLock { s in
+                if !s.distinct[i].isEmpty { s.distinct[i] = s.distinct[i].filter { $0.value.newestStep >= keepFrom } }
+                if !s.series[i].isEmpty { s.series[i] = s.series[i].filter { $0.value.newestStep >= keepFrom } }
             }
         }
-        if commit { sweepIfDue(i) }
-        return value
     }
 
     /// The value without counting anything (an event that does not pass `where:`).
     func peek(_ i: Int, key: String, at t: Double) -> Double {
         let windowStart = step(i, t) &- Int32(specs[i].window.span - 1)
-        if specs[i].kind == .distinct { return distinct[i][key]?.value(from: windowStart) ?? 0 }
-        return series[i][key]?.value(from: windowStart) ?? 0
+        return shard(i, key).state.withLock { s in
+            if specs[i].kind == .distinct { return s.distinct[i][key]?.value(from: windowStart) ?? 0 }
+            return s.series[i][key]?.value(from: windowStart) ?? 0
+        }
     }
 
-    private func sweepIfDue(_ i: Int) {
-        let span = Int32(specs[i].window.span)
-        guard lastSweep[i] == .min || newestStep[i] &- lastSweep[i] >= span else { return }
-        lastSweep[i] = newestStep[i]
-        let keepFrom = newestStep[i] &- lateSteps(i) &- span &+ 1
-        if specs[i].kind == .distinct {
-            distinct[i] = distinct[i].filter { $0.value.newestStep >= keepFrom }
-        } else {
-            series[i] = series[i].filter { $0.value.newestStep >= keepFrom }
+    /// Every key of counter `i` with its state, sorted by key (snapshots). Each shard is read
+    /// under its lock; a consistent picture of all shards at once takes `freeze`.
+    func entries(_ i: Int) -> (series: [(String, WindowSeries)], distinct: [(String, DistinctSeries)]) {
+        var series: [(String, WindowSeries)] = []
+        var distinct: [(String, DistinctSeries)] = []
+        for shard in shards {
+            shard.state.withLock { s in
+                series += s.series[i].map { ($0.key, $0.value) }
+                distinct += s.distinct[i].map { ($0.key, $0.value) }
+            }
         }
+        return (series.sorted { $0.0 < $1.0 }, distinct.sorted { $0.0 < $1.0 })
+    }
+
+    func put(_ i: Int, key: String, series: WindowSeries) {
+        shard(i, key).state.withLock { $0.series[i][key] = series }
+    }
+
+    func put(_ i: Int, key: String, distinct: DistinctSeries) {
+        shard(i, key).state.withLock { $0.distinct[i][key] = distinct }
     }
 
     /// After a restore: the newest step of each counter, from its keys.
     func recomputeNewest() {
         for i in specs.indices {
-            let a = series[i].values.map(\.newestStep).max() ?? .min
-            let b = distinct[i].values.map(\.newestStep).max() ?? .min
-            newestStep[i] = max(a, b)
+            var step = Int32.min
+            for shard in shards {
+                shard.state.withLock { s in
+                    step = max(step, s.series[i].values.map(\.newestStep).max() ?? .min, s.distinct[i].values.map(\.newestStep).max() ?? .min)
+                }
+            }
+            newest[i].reset(to: step)
         }
     }
 
     /// Number of keys held, all counters together.
-    var keyCount: Int { series.reduce(0) { $0 + $1.count } + distinct.reduce(0) { $0 + $1.count } }
+    var keyCount: Int {
+        shards.reduce(0) { total, shard in
+            total + shard.state.withLock { s in s.series.reduce(0) { $0 + $1.count } + s.distinct.reduce(0) { $0 + $1.count } }
+        }
+    }
+}
+
+/// One shard of a counter store: per counter, the keys that hash here.
+final class CounterShard: Sendable {
+    struct State {
+        var series: [[String: WindowSeries]]
+        var distinct: [[String: DistinctSeries]]
+    }
+
+    let state: Mutex<State>
+
+    init(counters: Int) {
+        state = Mutex(State(
+            series: Array(repeating: [:], count: counters), distinct: Array(repeating: [:], count: counters)))
+    }
+}
+
+/// The newest step of one counter, raised by events on any thread.
+final class NewestStep: Sendable {
+    private let step = Atomic<Int32>(.min)
+
+    var value: Int32 { step.load(ordering: .relaxed) }
+
+    /// Raises the step to at least `candidate`; returns the step after.
+    func raise(to candidate: Int32) -> Int32 {
+        var current = step.load(ordering: .relaxed)
+        while candidate > current {
+            let (exchanged, original) = step.compareExchange(expected: current, desired: candidate, ordering: .relaxed)
+            if exchanged { return candidate }
+            current = original
+        }
+        return current
+    }
+
+    func reset(to value: Int32) { step.store(value, ordering: .relaxed) }
+
+    /// Sets the step if it still is `expected`; true when this call did.
+    func exchange(expected: Int32, desired: Int32) -> Bool {
+        step.compareExchange(expected: expected, desired: desired, ordering: .relaxed).exchanged
+    }
 }

@@ -10,13 +10,14 @@ extension EngineState {
         var counterItems: [JSONValue] = []
         for (i, spec) in counters.specs.enumerated() {
             var keys: [JSONValue] = []
+            let entries = counters.entries(i)
             if spec.kind == .distinct {
-                for (key, s) in counters.distinct[i].sorted(by: { $0.key < $1.key }) {
+                for (key, s) in entries.distinct {
                     let values = s.newest.sorted { $0.key < $1.key }.map { JSONValue.array([.string(String($0.key, radix: 16)), .number(Double($0.value))]) }
                     keys.append(.object([("key", .string(key)), ("level", .number(Double(s.level))), ("values", .array(values))]))
                 }
             } else {
-                for (key, s) in counters.series[i].sorted(by: { $0.key < $1.key }) {
+                for (key, s) in entries.series {
                     let buckets = s.buckets.map { JSONValue.array([.number(Double($0.step)), .number($0.value)]) }
                     keys.append(.object([("key", .string(key)), ("buckets", .array(buckets))]))
                 }
@@ -80,7 +81,7 @@ extension EngineState {
                             s.newestStep = max(s.newestStep, st)
                         }
                     }
-                    counters.distinct[i][key] = s
+                    counters.put(i, key: key, distinct: s)
                 } else {
                     var s = WindowSeries()
                     if case .array(let buckets)? = entry["buckets"] {
@@ -91,7 +92,7 @@ extension EngineState {
                         }
                     }
                     s.buckets.sort { $0.step < $1.step }
-                    counters.series[i][key] = s
+                    counters.put(i, key: key, series: s)
                 }
             }
         }
@@ -124,26 +125,26 @@ public struct SnapshotError: Error, Sendable, CustomStringConvertible {
 }
 
 extension Engine {
-    /// Moves this engine's counters (those whose definition `next` still has) and its ledger
-    /// into `next`, holding this engine's state while it does; returns the identities of the
-    /// counters of `next` that start empty.
+    /// Copies this engine's counters (those whose definition `next` still has) and its ledger
+    /// into `next`; returns the identities of the counters of `next` that start empty. Each
+    /// shard is copied under its lock; updates that land on this engine after their shard was
+    /// copied are not carried over.
     func migrate(to next: Engine) -> [String] {
-        let text = state.withLock { $0.snapshot(digest: ruleSet.info.digest) }
+        let text = state.snapshot(digest: ruleSet.info.digest)
         _ = try? next.restore(snapshot: text)
-        let kept = state.withLock { s in Set(s.counters.specs.map(\.identity)) }
+        let kept = Set(state.counters.specs.map(\.identity))
         return next.ruleSet.counters.map(\.identity).filter { !kept.contains($0) }
     }
 
     /// The counters and the ledger as a JSON document.
-    public func snapshot() -> String { state.withLock { $0.snapshot(digest: ruleSet.info.digest) } }
+    /// Each counter shard is read under its lock, so a snapshot taken under load is consistent
+    /// per key (not one instant for all keys).
+    public func snapshot() -> String { state.snapshot(digest: ruleSet.info.digest) }
 
     /// Replaces the state with a snapshot's. Returns the number of counters in the snapshot that
     /// the current rule set no longer has (their state is dropped).
     @discardableResult
     public func restore(snapshot text: String) throws(SnapshotError) -> Int {
-        let result: Result<Int, SnapshotError> = state.withLock { s in
-            do throws(SnapshotError) { return .success(try s.restore(text)) } catch { return .failure(error) }
-        }
-        return try result.get()
+        try state.restore(text)
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Where penalties are kept. The evaluator talks only to this interface, so a durable (SQLite)
 /// or shared (Redis) ledger can replace the in-memory one without touching it.
 public protocol PenaltyLedger: AnyObject, Sendable {
@@ -17,83 +19,141 @@ public protocol PenaltyLedger: AnyObject, Sendable {
     var all: [PenaltyRecord] { get }
 }
 
-/// The default ledger: everything in memory, indexed by target.
-///
-/// `@unchecked Sendable`: it has no lock of its own; an engine touches it only under the lock of
-/// its state, and a durable ledger that wraps it (`SQLiteLedger`) only under its own lock.
-public final class MemoryLedger: PenaltyLedger, @unchecked Sendable {
-    private var storage: [PenaltyRecord] = []
-    private var byTarget: [String: [Int]] = [:]
-    private var byID: [String: Int] = [:]
-    /// Per action and target: record indices, oldest first (in-force checks and offense counts
-    /// stay proportional to that target's history of that action, not to all its records).
-    private var byAction: [String: [Int]] = [:]
-    private var nextNumber = 1
+/// The default ledger: everything in memory, indexed by target, behind its own lock.
+public final class MemoryLedger: PenaltyLedger, Sendable {
+    private let book = Mutex(Book())
 
     public init() {}
 
-    static func targetKey(_ kind: String, _ target: String) -> String { kind + "\u{1F}" + target }
-    static func actionKey(_ action: String, _ kind: String, _ target: String) -> String { action + "\u{1F}" + kind + "\u{1F}" + target }
-
     public func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord? {
         guard PenaltyRecord.lasting.contains(action) else { return nil }
-        for i in (byAction[Self.actionKey(action, targetKind, target)] ?? []).reversed() where storage[i].inForce(at: t) {
-            return storage[i]
-        }
-        return nil
+        return book.withLock { $0.inForce(action: action, targetKind: targetKind, target: target, at: t) }
     }
 
     public func offenses(action: String, targetKind: String, target: String) -> Int {
-        (byAction[Self.actionKey(action, targetKind, target)] ?? []).reduce(0) { $0 + (storage[$1].lifted == nil ? 1 : 0) }
-    }
-
-    private func index(_ r: PenaltyRecord) {
-        byID[r.id] = storage.count
-        byTarget[Self.targetKey(r.targetKind, r.target), default: []].append(storage.count)
-        byAction[Self.actionKey(r.action, r.targetKind, r.target), default: []].append(storage.count)
-        storage.append(r)
+        book.withLock { $0.offenses(action: action, targetKind: targetKind, target: target) }
     }
 
     @discardableResult public func record(_ penalty: PenaltyRecord) -> PenaltyRecord {
-        var r = penalty
-        r.id = "p-\(nextNumber)"
-        nextNumber += 1
-        index(r)
-        return r
+        book.withLock { b in
+            let r = b.assignID(penalty)
+            b.index(r)
+            return r
+        }
     }
 
     public func extend(id: String, until: Double?, forever: Bool) {
-        guard let i = byID[id] else { return }
-        if forever {
-            storage[i].forever = true
-            storage[i].until = nil
-        } else if let until, !storage[i].forever, until > (storage[i].until ?? -.infinity) {
-            storage[i].until = until
+        book.withLock { b in
+            guard let r = b.extended(id: id, until: until, forever: forever) else { return }
+            b.replace(r)
         }
     }
 
     public func lift(id: String, reason: String, at t: Double) -> PenaltyRecord? {
-        guard let i = byID[id] else { return nil }
-        if storage[i].lifted == nil { storage[i].lifted = PenaltyRecord.Lift(at: t, reason: reason) }
-        return storage[i]
+        book.withLock { b in
+            guard let r = b.lifted(id: id, reason: reason, at: t) else { return nil }
+            b.replace(r)
+            return r
+        }
     }
 
     public func records(targetKind: String, target: String) -> [PenaltyRecord] {
-        (byTarget[Self.targetKey(targetKind, target)] ?? []).map { storage[$0] }
+        book.withLock { b in b.byTarget[Book.targetKey(targetKind, target)].map { $0.map { b.storage[$0] } } ?? [] }
     }
 
-    public var all: [PenaltyRecord] { storage }
+    public var all: [PenaltyRecord] { book.withLock { $0.storage } }
 
     /// Restores records (from a snapshot or a database), ids kept.
     public func load(_ records: [PenaltyRecord]) {
-        storage = []
-        byTarget = [:]
-        byID = [:]
-        byAction = [:]
-        nextNumber = 1
-        for r in records {
-            if r.id.hasPrefix("p-"), let n = Int(r.id.dropFirst(2)) { nextNumber = max(nextNumber, n + 1) }
-            index(r)
+        book.withLock { b in
+            b = Book()
+            for r in records {
+                if r.id.hasPrefix("p-"), let n = Int(r.id.dropFirst(2)) { b.nextNumber = max(b.nextNumber, n + 1) }
+                b.index(r)
+            }
+        }
+    }
+
+    // A durable ledger writes a change to disk before it becomes visible here, so it asks for
+    // the changed record first and applies it after the write.
+
+    /// The record with its id assigned; not yet visible. Callers serialize assign and insert.
+    package func assignID(_ penalty: PenaltyRecord) -> PenaltyRecord { book.withLock { $0.assignID(penalty) } }
+    /// Makes a record from `assignID` visible.
+    package func insert(_ r: PenaltyRecord) { book.withLock { $0.index(r) } }
+    /// The record `extend` would leave, or nil when the id is unknown.
+    package func extended(id: String, until: Double?, forever: Bool) -> PenaltyRecord? {
+        book.withLock { $0.extended(id: id, until: until, forever: forever) }
+    }
+    /// The record `lift` would leave, or nil when the id is unknown.
+    package func lifted(id: String, reason: String, at t: Double) -> PenaltyRecord? {
+        book.withLock { $0.lifted(id: id, reason: reason, at: t) }
+    }
+    /// Replaces a record (same id) with a changed copy.
+    package func replace(_ r: PenaltyRecord) { book.withLock { $0.replace(r) } }
+
+    /// The records and their indexes.
+    private struct Book {
+        var storage: [PenaltyRecord] = []
+        var byTarget: [String: [Int]] = [:]
+        var byID: [String: Int] = [:]
+        /// Per action and target: record indices, oldest first (in-force checks and offense
+        /// counts stay proportional to that target's history of that action).
+        var byAction: [String: [Int]] = [:]
+        var nextNumber = 1
+
+        static func targetKey(_ kind: String, _ target: String) -> String { kind + "\u{1F}" + target }
+        static func actionKey(_ action: String, _ kind: String, _ target: String) -> String {
+            action + "\u{1F}" + kind + "\u{1F}" + target
+        }
+
+        func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord? {
+            for i in (byAction[Self.actionKey(action, targetKind, target)] ?? []).reversed() where storage[i].inForce(at: t) {
+                return storage[i]
+            }
+            return nil
+        }
+
+        func offenses(action: String, targetKind: String, target: String) -> Int {
+            (byAction[Self.actionKey(action, targetKind, target)] ?? []).reduce(0) { $0 + (storage[$1].lifted == nil ? 1 : 0) }
+        }
+
+        mutating func assignID(_ penalty: PenaltyRecord) -> PenaltyRecord {
+            var r = penalty
+            r.id = "p-\(nextNumber)"
+            nextNumber += 1
+            return r
+        }
+
+        mutating func index(_ r: PenaltyRecord) {
+            byID[r.id] = storage.count
+            byTarget[Self.targetKey(r.targetKind, r.target), default: []].append(storage.count)
+            byAction[Self.actionKey(r.action, r.targetKind, r.target), default: []].append(storage.count)
+            storage.append(r)
+        }
+
+        func extended(id: String, until: Double?, forever: Bool) -> PenaltyRecord? {
+            guard let i = byID[id] else { return nil }
+            var r = storage[i]
+            if forever {
+                r.forever = true
+                r.until = nil
+            } else if let until, !r.forever, until > (r.until ?? -.infinity) {
+                r.until = until
+            }
+            return r
+        }
+
+        func lifted(id: String, reason: String, at t: Double) -> PenaltyRecord? {
+            guard let i = byID[id] else { return nil }
+            var r = storage[i]
+            if r.lifted == nil { r.lifted = PenaltyRecord.Lift(at: t, reason: reason) }
+            return r
+        }
+
+        mutating func replace(_ r: PenaltyRecord) {
+            guard let i = byID[r.id] else { return }
+            storage[i] = r
         }
     }
 }

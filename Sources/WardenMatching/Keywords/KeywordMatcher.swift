@@ -9,22 +9,43 @@ public final class KeywordMatcher: Sendable {
     public let lists: [KeywordList]
     let groups: [Group]
 
-    struct Group: Sendable {
-        var folds: FoldOptions
-        var table: FoldTable
+    /// One automaton and its tables. A class, so that a scan takes one reference to it rather
+    /// than copying (and retaining) every table per text: shared objects retained per event
+    /// make the cores fight over their reference counts.
+    final class Group: Sendable {
+        let folds: FoldOptions
+        let table: FoldTable
         /// Per scalar below U+20000: class | digit flag, `drop`, or multi flag | index.
-        var entries: FixedArray<UInt32>
-        var multi: [[UInt32]]
+        let entries: FixedArray<UInt32>
+        let multi: [[UInt32]]
         /// Classes of folded scalars above U+1FFFF.
-        var highClass: [UInt32: UInt32]
-        var automaton: ScalarAutomaton
+        let highClass: [UInt32: UInt32]
+        let automaton: ScalarAutomaton
         /// Per pattern: its owners (list, entry) are `ownerList/ownerEntry[ownerStart[p]..<ownerStart[p+1]]`.
-        var ownerStart: FixedArray<Int32>
-        var ownerList: FixedArray<Int32>
-        var ownerEntry: FixedArray<Int32>
+        let ownerStart: FixedArray<Int32>
+        let ownerList: FixedArray<Int32>
+        let ownerEntry: FixedArray<Int32>
         /// Per pattern: bit 0, an ASCII letter or digit first; bit 1, last (the boundary rule).
-        var wordEdges: FixedArray<UInt8>
-        var ringSize: Int
+        let wordEdges: FixedArray<UInt8>
+        let ringSize: Int
+
+        init(
+            folds: FoldOptions, table: FoldTable, entries: FixedArray<UInt32>, multi: [[UInt32]], highClass: [UInt32: UInt32],
+            automaton: ScalarAutomaton, ownerStart: FixedArray<Int32>, ownerList: FixedArray<Int32>, ownerEntry: FixedArray<Int32>,
+            wordEdges: FixedArray<UInt8>, ringSize: Int
+        ) {
+            self.folds = folds
+            self.table = table
+            self.entries = entries
+            self.multi = multi
+            self.highClass = highClass
+            self.automaton = automaton
+            self.ownerStart = ownerStart
+            self.ownerList = ownerList
+            self.ownerEntry = ownerEntry
+            self.wordEdges = wordEdges
+            self.ringSize = ringSize
+        }
     }
 
     static let drop: UInt32 = 0xFFFF_FFFF

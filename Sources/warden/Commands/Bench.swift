@@ -27,6 +27,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Match words exactly (no folds), as grep -F does.")
     var exact = false
 
+    @Option(help: "Also measure check with this many threads at once (different accounts per thread, then the same accounts).")
+    var threads: Int = 1
+
     @Option(help: "Counter keys to create for the counter benchmark (0 skips it).")
     var counterKeys: Int = 0
 
@@ -35,6 +38,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         try benchCheck()
+        if threads > 1 { try benchParallel() }
         if let words, let corpus { try benchKeywords(words: words, corpus: corpus) }
         if let regexes, let corpus { try benchRegexes(regexes, corpus: corpus) }
         if counterKeys > 0 {
@@ -62,17 +66,21 @@ struct Bench: ParsableCommand {
                            name, counterKeys, Double(counterKeys) / elapsed, bytes, engine.counterKeyCount))
     }
 
-    func benchCheck() throws {
-        let engine = Engine(ruleSet: try ruleSet.load())
+    func sampleEvents() throws -> [Event] {
         guard let data = FileManager.default.contents(atPath: events) else {
             Output.error("warden: cannot read '\(events)'")
             throw ExitCode(2)
         }
         let decoder = EventDecoder()
-        let parsed = String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
             try? decoder.decode(line: String($0)).event
         }
+    }
+
+    func benchCheck() throws {
+        let parsed = try sampleEvents()
         guard !parsed.isEmpty else { return }
+        let engine = Engine(ruleSet: try ruleSet.load())
         var latencies: [Double] = []
         var count = 0
         let start = Date()

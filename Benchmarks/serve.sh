@@ -6,12 +6,12 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 swift build -c release >/dev/null
 out=$(mktemp)
 state=${STATE:-sqlite:$(mktemp -d)/state.db}
-.build/release/warden serve --rules rules --port 0 --state "$state" > "$out" 2>/dev/null &
+.build/release/warden serve --rules rules --port 0 --state "$state" ${SERVE_ARGS:-} > "$out" 2>/dev/null &
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
 for _ in $(seq 50); do grep -q listening "$out" && break; sleep 0.2; done
 port=$(grep -o '127.0.0.1:[0-9]*' "$out" | cut -d: -f2)
-echo "state: $state"
+echo "state: $state ${SERVE_ARGS:-}"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%F)"
 for c in 1 64; do
   echo "== $c connection(s)"

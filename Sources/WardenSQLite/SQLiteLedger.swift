@@ -11,11 +11,18 @@ public final class SQLiteLedger: PenaltyLedger, @unchecked Sendable {
     private let db: SQLiteDatabase
     private let memory = MemoryLedger()
 
-    public init(path: String) throws(SQLiteError) {
+    /// How far a commit goes before the call returns. In WAL mode, `normal` skips the fsync of
+    /// each commit: the change is in the operating system, so it survives the process being
+    /// killed, but the last commits before a power loss or kernel crash may be lost.
+    public enum Sync: String, Sendable {
+        case full, normal
+    }
+
+    public init(path: String, sync: Sync = .full) throws(SQLiteError) {
         db = try SQLiteDatabase(path: path)
         try db.execute("""
             PRAGMA journal_mode=WAL;
-            PRAGMA synchronous=FULL;
+            PRAGMA synchronous=\(sync == .full ? "FULL" : "NORMAL");
             CREATE TABLE IF NOT EXISTS penalties (
               seq INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, action TEXT NOT NULL, target_kind TEXT NOT NULL,
               target TEXT NOT NULL, start REAL NOT NULL, until REAL, forever INTEGER NOT NULL, offense INTEGER NOT NULL,

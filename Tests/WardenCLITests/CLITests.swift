@@ -127,6 +127,9 @@ import Testing
         #expect(try run(["frobnicate"]).status == 2)
         #expect(try run(["check", "--rules", "/nonexistent", "{}"]).status == 1)
         #expect(try run(["--help"]).status == 0)
+        let sync = try run(["serve", "--rules", "rules", "--port", "0", "--state", "sqlite:/tmp/warden-sync-test.db", "--sync", "sometimes"])
+        #expect(sync.status == 2)
+        #expect(sync.stderr.contains("--sync takes full or normal, not 'sometimes'"))
     }
 }
 

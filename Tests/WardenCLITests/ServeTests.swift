@@ -125,12 +125,13 @@ import FoundationNetworking
 
     /// Drive the server with concurrent requests, kill -9 it mid-load, restart it on the same
     /// state: every penalty an answer carried must be in force.
-    @Test func answeredPenaltiesSurviveSIGKILL() async throws {
+    /// Both sync modes: `normal` skips the fsync, but a killed process still loses nothing.
+    @Test(arguments: ["full", "normal"]) func answeredPenaltiesSurviveSIGKILL(sync: String) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let state = "sqlite:\(dir.path)/state.db"
-        let server = try Server(token: nil, state: state)
+        let server = try Server(token: nil, state: state, extra: ["--sync", sync])
         let answered = Answered()
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<4 {

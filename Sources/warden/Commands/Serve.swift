@@ -34,6 +34,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "State: sqlite:PATH (penalties committed before each answer, counters snapshotted) or memory.")
     var state = "sqlite:warden-state.db"
 
+    @Option(help: ArgumentHelp(
+        "sqlite state: full (a penalty is on disk before its answer leaves; survives a machine crash) or normal (in the OS; survives the process being killed, the last commits may be lost on power loss).",
+        valueName: "full|normal"))
+    var sync = "full"
+
     @Option(name: .customLong("snapshot-every"), help: "Seconds between counter snapshots (sqlite state).")
     var snapshotEvery: Double = 30
 
@@ -44,8 +49,12 @@ struct Serve: AsyncParsableCommand {
         var ledger: SQLiteLedger?
         if state.hasPrefix("sqlite:") {
             do {
-                ledger = try SQLiteLedger(path: String(state.dropFirst(7)))
-            } catch {
+                guard let mode = SQLiteLedger.Sync(rawValue: sync) else {
+                    Output.error("warden: --sync takes full or normal, not '\(sync)'")
+                    throw ExitCode(2)
+                }
+                ledger = try SQLiteLedger(path: String(state.dropFirst(7)), sync: mode)
+            } catch let error as SQLiteError {
                 Output.error("warden: \(error)")
                 throw ExitCode(2)
             }

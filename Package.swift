@@ -33,12 +33,13 @@ let package = Package(
             dependencies: ["WardenLanguage", "WardenMatching"],
             swiftSettings: strictSettings
         ),
-        .target(name: "WardenAudit", dependencies: ["WardenEngine", "CZlib"], swiftSettings: strictSettings),
+        .target(name: "WardenAudit", dependencies: ["WardenEngine", "WardenLanguage", "CZlib"], swiftSettings: strictSettings),
         .target(name: "WardenSQLite", dependencies: ["WardenEngine", "CSQLite"], swiftSettings: strictSettings),
         .target(
             name: "WardenServer",
             dependencies: [
                 "WardenEngine",
+                "WardenLanguage",
                 "WardenSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

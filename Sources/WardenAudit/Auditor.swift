@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import WardenEngine
+import WardenLanguage
 
 /// Streams logs through an engine: lines are decoded and their text prepared on every core, a
 /// reorder buffer restores event-time order within the lateness bound, and the stateful
@@ -50,7 +51,7 @@ public final class Auditor {
         let started = Date()
         var buffer = ReorderBuffer(lateness: options.lateness)
         var seq = 0
-        let sources = try paths.map(LineSource.init)
+        let sources = try paths.map { try LineSource(path: $0) }
         let totalBytes = sources.allSatisfy { $0.size != nil } ? sources.reduce(0) { $0 + ($1.size ?? 0) } : nil
         var doneBytes = 0
 
@@ -66,10 +67,21 @@ public final class Auditor {
             var firstLine = true
             while true {
                 // 1. Read a batch of records (CSV records may span lines inside quotes).
-                var batch: [(line: Int, text: String)] = []
+                var batch: [(line: Int, text: String, error: EventError?)] = []
                 while batch.count < batchSize, let raw = try source.nextLine() {
-                    var text = String(decoding: raw, as: UTF8.self)
                     let number = source.lineNumber
+                    if let skipped = source.skippedBytes {
+                        let message = "event of \(skipped) bytes; the limit is \(decoder.limits.maxEventBytes)"
+                        batch.append((number, "", EventError(message: message)))
+                        continue
+                    }
+                    do throws(EventError) {
+                        try decoder.check(bytes: raw)
+                    } catch {
+                        batch.append((number, "", error))
+                        continue
+                    }
+                    var text = String(decoding: raw, as: UTF8.self)
                     if firstLine {
                         firstLine = false
                         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
@@ -79,10 +91,16 @@ public final class Auditor {
                         }
                     }
                     if csv != nil {
-                        while CSVEvents.isOpen(text), let more = try source.nextLine() { text += "\n" + String(decoding: more, as: UTF8.self) }
+                        while CSVEvents.isOpen(text), text.utf8.count <= decoder.limits.maxEventBytes, let more = try source.nextLine() {
+                            if let bad = UTF8Validation.firstInvalidByte(more) {
+                                batch.append((source.lineNumber, "", EventError(message: "invalid UTF-8 at byte \(bad)")))
+                                break
+                            }
+                            text += "\n" + String(decoding: more, as: UTF8.self)
+                        }
                     }
-                    if text.allSatisfy(\.isWhitespace) { continue }
-                    batch.append((number, text))
+                    if text.allSatisfy({ $0.isWhitespace }) { continue }
+                    batch.append((number, text, nil))
                 }
                 if batch.isEmpty { break }
                 // 2. Decode and prepare on every core.
@@ -91,8 +109,9 @@ public final class Auditor {
                 let lines = batch
                 let path = source.path
                 let results = ParallelSlots<Result<([PreparedEvent], Int), EventError>>(count: lines.count) { k in
-                    let (number, text) = lines[k]
+                    let (number, text, failure) = lines[k]
                     do throws(EventError) {
+                        if let failure { throw failure }
                         let decoded: EventDecoder.Decoded
                         if let format {
                             decoded = try decoder.decode(try format.object(text))

@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import WardenEngine
 
 /// Reads a log line by line without loading it: a plain file, a gzip file (by its magic bytes,
 /// whatever its name), or standard input. Lines end at `\n`; a `\r` before it is dropped.
@@ -15,9 +16,16 @@ public final class LineSource {
     /// Bytes read from disk so far (compressed for gzip).
     public private(set) var bytesRead = 0
     public private(set) var lineNumber = 0
+    /// Lines longer than this are not kept: `nextLine` skips them and returns an empty line
+    /// with `skippedBytes` set, so one endless line cannot exhaust memory.
+    public let maxLineBytes: Int
+    /// The length of the line just returned when it was over `maxLineBytes` (nil otherwise).
+    public private(set) var skippedBytes: Int?
+    private var skipping = 0
 
-    public init(path: String) throws {
+    public init(path: String, maxLineBytes: Int = EventLimits.default.maxEventBytes) throws {
         self.path = path
+        self.maxLineBytes = maxLineBytes
         if path == "-" {
             file = FileHandle.standardInput
             size = nil
@@ -46,7 +54,28 @@ public final class LineSource {
 
     /// The next line as bytes (without its line break), or nil at the end.
     public func nextLine() throws -> ArraySlice<UInt8>? {
+        skippedBytes = nil
         while true {
+            if skipping > 0 {
+                // Inside an over-long line: drop bytes up to its end.
+                if let nl = buffer[start...].firstIndex(of: 0x0A) {
+                    skippedBytes = skipping + (nl - start)
+                    skipping = 0
+                    start = nl + 1
+                    lineNumber += 1
+                    return []
+                }
+                skipping += buffer.count - start
+                start = buffer.count
+                if finished {
+                    skippedBytes = skipping
+                    skipping = 0
+                    lineNumber += 1
+                    return []
+                }
+                try fill()
+                continue
+            }
             if let nl = buffer[start...].firstIndex(of: 0x0A) {
                 var end = nl
                 if end > start, buffer[end - 1] == 0x0D { end -= 1 }
@@ -63,6 +92,10 @@ public final class LineSource {
                 start = buffer.count
                 lineNumber += 1
                 return line
+            }
+            if buffer.count - start > maxLineBytes {
+                skipping = buffer.count - start
+                start = buffer.count
             }
             try fill()
         }

@@ -69,6 +69,9 @@ public struct WardenServer: Sendable {
     func check(_ request: Request) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: configuration.bodyLimit)
+        if let bad = UTF8Validation.firstInvalidByte(body.readableBytesView) {
+            return Self.badRequest("invalid UTF-8 at byte \(bad)")
+        }
         let text = String(buffer: body)
         let dryRun = request.uri.queryParameters["dry_run"].map { $0 == "true" || $0 == "1" } ?? false
         let value: JSONValue

@@ -3,6 +3,12 @@ import WardenLanguage
 import WardenMatching
 
 extension Compiler {
+    /// Entries in one list file (the largest shipped lexicon has 64k; a million leaves room
+    /// for real lists and stops a runaway file from eating the automaton's memory).
+    public static let maxListEntries = 1_000_000
+    /// Characters in one list entry: keywords are words and phrases, not paragraphs.
+    public static let maxListEntryLength = 256
+
     func compileLists() {
         var pendingExcept: [(list: Int, other: String)] = []
         for decl in syntax.lists {
@@ -90,7 +96,7 @@ extension Compiler {
             return nil
         }
         let bytes = [UInt8](data)
-        if let bad = RuleSetLoader.firstInvalidUTF8(bytes) {
+        if let bad = UTF8Validation.firstInvalidByte(bytes) {
             error("encoding", "list file '\(path.value)' has invalid UTF-8 at byte \(bad)", path.range)
             return nil
         }
@@ -104,7 +110,15 @@ extension Compiler {
             number += 1
             let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty || text.hasPrefix("#") { continue }
+            if text.unicodeScalars.count > Self.maxListEntryLength {
+                error("limit", "list file '\(path.value)' line \(number): an entry of \(text.unicodeScalars.count) characters; the limit is \(Self.maxListEntryLength)", path.range)
+                return nil
+            }
             lines.append((number, text))
+            if lines.count > Self.maxListEntries {
+                error("limit", "list file '\(path.value)' has more than \(Self.maxListEntries) entries", path.range)
+                return nil
+            }
         }
         return lines
     }

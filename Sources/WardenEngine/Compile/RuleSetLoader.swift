@@ -11,6 +11,10 @@ public struct RuleSetLoader {
         public var root: String
     }
 
+    /// The largest `.rules` file read (4 MiB): rules are written by people; anything larger is
+    /// a mistake or an attack on the parser.
+    public static let maxFileBytes = 4 << 20
+
     public static func load(path: String) -> Loaded {
         var syntax = RuleSetSyntax()
         var diagnostics: [Diagnostic] = []
@@ -38,8 +42,14 @@ public struct RuleSetLoader {
                 diagnostics.append(Diagnostic("io", .error, "cannot read '\(file)'", at: nil, path: file))
                 continue
             }
+            guard data.count <= maxFileBytes else {
+                diagnostics.append(Diagnostic(
+                    "limit", .error, "rules file of \(data.count) bytes; the limit is \(maxFileBytes) (split it, or move word lists into list files)",
+                    at: nil, path: file))
+                continue
+            }
             let bytes = [UInt8](data)
-            if let bad = firstInvalidUTF8(bytes) {
+            if let bad = UTF8Validation.firstInvalidByte(bytes) {
                 diagnostics.append(Diagnostic("encoding", .error, "invalid UTF-8 at byte \(bad); rules files are UTF-8", at: nil, path: file))
                 continue
             }
@@ -47,33 +57,5 @@ public struct RuleSetLoader {
             diagnostics += Parser.parse(source, into: &syntax)
         }
         return Loaded(syntax: syntax, diagnostics: diagnostics, root: root)
-    }
-
-    /// Byte offset of the first byte that is not valid UTF-8, or nil.
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            let length: Int
-            switch b {
-            case 0x00...0x7F: length = 1
-            case 0xC2...0xDF: length = 2
-            case 0xE0...0xEF: length = 3
-            case 0xF0...0xF4: length = 4
-            default: return i
-            }
-            guard i + length <= bytes.count else { return i }
-            for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { return i }
-            if length == 3 {
-                if b == 0xE0 && bytes[i + 1] < 0xA0 { return i }
-                if b == 0xED && bytes[i + 1] >= 0xA0 { return i }
-            }
-            if length == 4 {
-                if b == 0xF0 && bytes[i + 1] < 0x90 { return i }
-                if b == 0xF4 && bytes[i + 1] >= 0x90 { return i }
-            }
-            i += length
-        }
-        return nil
     }
 }

@@ -1,3 +1,4 @@
+import WardenLanguage
 import WardenMatching
 
 /// Decodes events from JSON per SPEC §1, with an exact error for every kind of bad input.
@@ -6,10 +7,12 @@ public struct EventDecoder: Sendable {
     public var strict: Bool
     /// Whether `ts` is required (audit) or may default to now (inline checks).
     public var requireTimestamp: Bool
+    public var limits: EventLimits
 
-    public init(strict: Bool = false, requireTimestamp: Bool = false) {
+    public init(strict: Bool = false, requireTimestamp: Bool = false, limits: EventLimits = .default) {
         self.strict = strict
         self.requireTimestamp = requireTimestamp
+        self.limits = limits
     }
 
     public struct Decoded: Sendable {
@@ -18,8 +21,28 @@ public struct EventDecoder: Sendable {
         public var unknownKeys: [String]
     }
 
+    /// Decodes one line as read (bytes): over `maxEventBytes` or not UTF-8 is an error with the
+    /// size or the offset of the bad byte, before any parsing.
+    public func decode(bytes: some Collection<UInt8>, file: String? = nil, line: Int? = nil) throws(EventError) -> Decoded {
+        try check(bytes: bytes, file: file, line: line)
+        return try decode(line: String(decoding: bytes, as: UTF8.self), file: file, line: line)
+    }
+
+    /// The checks of `decode(bytes:)` that come before parsing (also for CSV records).
+    public func check(bytes: some Collection<UInt8>, file: String? = nil, line: Int? = nil) throws(EventError) {
+        if bytes.count > limits.maxEventBytes {
+            throw EventError(file: file, line: line, message: "event of \(bytes.count) bytes; the limit is \(limits.maxEventBytes)")
+        }
+        if let bad = UTF8Validation.firstInvalidByte(bytes) {
+            throw EventError(file: file, line: line, message: "invalid UTF-8 at byte \(bad)")
+        }
+    }
+
     /// Decodes one line of JSON; `file` and `line` only label errors.
     public func decode(line text: String, file: String? = nil, line: Int? = nil) throws(EventError) -> Decoded {
+        if text.utf8.count > limits.maxEventBytes {
+            throw EventError(file: file, line: line, message: "event of \(text.utf8.count) bytes; the limit is \(limits.maxEventBytes)")
+        }
         let value: JSONValue
         do throws(JSONParser.Failure) {
             value = try JSONParser.parse(text)
@@ -58,6 +81,8 @@ public struct EventDecoder: Sendable {
                 return nil
             case .string(let s)?:
                 if required, s.isEmpty { throw EventError(key: key, message: "must not be empty") }
+                let limit = key == "text" ? limits.maxTextBytes : limits.maxStringBytes
+                if s.utf8.count > limit { throw EventError(key: key, message: "\(s.utf8.count) bytes; the limit is \(limit)") }
                 return s
             case let other?:
                 throw EventError(key: key, message: "expected a string, found \(other.typeName)")
@@ -88,10 +113,16 @@ public struct EventDecoder: Sendable {
         switch fields["to"] {
         case nil, .null?: break
         case .array(let items)?:
+            if items.count > limits.maxRecipients {
+                throw EventError(key: "to", message: "\(items.count) recipients; the limit is \(limits.maxRecipients)")
+            }
             var to: [String] = []
             for (k, item) in items.enumerated() {
                 guard case .string(let s) = item else {
                     throw EventError(key: "to", message: "element \(k) is \(item.typeName), expected a string")
+                }
+                if s.utf8.count > limits.maxStringBytes {
+                    throw EventError(key: "to", message: "element \(k) has \(s.utf8.count) bytes; the limit is \(limits.maxStringBytes)")
                 }
                 to.append(s)
             }
@@ -102,9 +133,16 @@ public struct EventDecoder: Sendable {
         switch fields["attrs"] {
         case nil, .null?: break
         case .object(let attrs)?:
+            if attrs.count > limits.maxAttributes {
+                throw EventError(key: "attrs", message: "\(attrs.count) attributes; the limit is \(limits.maxAttributes)")
+            }
             for (name, v) in attrs {
                 switch v {
-                case .string(let s): event.attrs[name] = .string(s)
+                case .string(let s):
+                    if s.utf8.count > limits.maxStringBytes {
+                        throw EventError(key: "attrs.\(name)", message: "\(s.utf8.count) bytes; the limit is \(limits.maxStringBytes)")
+                    }
+                    event.attrs[name] = .string(s)
                 case .number(let n): event.attrs[name] = .number(n)
                 case .bool(let b): event.attrs[name] = .bool(b)
                 case .null: break

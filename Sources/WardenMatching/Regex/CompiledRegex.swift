@@ -13,6 +13,11 @@ public final class CompiledRegex: @unchecked Sendable {
 
     public static let defaultMatchLimit: UInt32 = 1_000_000
     public static let defaultDepthLimit: UInt32 = 10_000
+    /// Heap for one match's backtracking frames, in KiB (interpreter only; JIT uses its stack).
+    public static let heapLimitKiB: UInt32 = 20_480
+    /// Bytes of pattern text, and of compiled code: a rule's regex is a line, not a program.
+    public static let maxPatternBytes = 8_192
+    public static let maxCompiledBytes = 1 << 20
 
     /// Compiles `pattern` with flags from `i m s x`.
     public init(_ pattern: String, flags: String = "", matchLimit: UInt32 = defaultMatchLimit) throws(RegexError) {
@@ -29,11 +34,21 @@ public final class CompiledRegex: @unchecked Sendable {
         var errorCode: Int32 = 0
         var errorOffset = 0
         let bytes = Array(pattern.utf8)
+        guard bytes.count <= Self.maxPatternBytes else {
+            throw RegexError(code: 0, patternOffset: nil, message: "pattern of \(bytes.count) bytes; the limit is \(Self.maxPatternBytes)")
+        }
         let compiled = bytes.withUnsafeBufferPointer { buffer in
             pcre2_compile_8(buffer.baseAddress, buffer.count, options, &errorCode, &errorOffset, nil)
         }
         guard let compiled else {
             throw RegexError(code: errorCode, patternOffset: errorOffset, message: Self.message(for: errorCode))
+        }
+        var size = 0
+        if pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_SIZE), &size) == 0, size > Self.maxCompiledBytes {
+            pcre2_code_free_8(compiled)
+            throw RegexError(
+                code: 0, patternOffset: nil,
+                message: "compiles to \(size) bytes; the limit is \(Self.maxCompiledBytes) (large counted repeats such as {1000} multiply the code)")
         }
         guard let context = pcre2_match_context_create_8(nil) else {
             pcre2_code_free_8(compiled)
@@ -41,6 +56,7 @@ public final class CompiledRegex: @unchecked Sendable {
         }
         pcre2_set_match_limit_8(context, matchLimit)
         pcre2_set_depth_limit_8(context, Self.defaultDepthLimit)
+        pcre2_set_heap_limit_8(context, Self.heapLimitKiB)
         self.code = compiled
         self.context = context
         self.pattern = pattern

@@ -32,10 +32,10 @@ struct Check: ParsableCommand {
         var bad = 0
         var unknownKeys = 0
         let source: String
-        let lines: AnySequence<String>
+        let lines: AnySequence<[UInt8]>
         if event.hasPrefix("{") {
             source = "<argument>"
-            lines = AnySequence([event])
+            lines = AnySequence([Array(event.utf8)])
         } else if event == "-" {
             source = "<stdin>"
             lines = AnySequence(StandardInputLines())
@@ -45,14 +45,14 @@ struct Check: ParsableCommand {
                 Output.error("warden: cannot read '\(event)'")
                 throw ExitCode(2)
             }
-            lines = AnySequence(String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            lines = AnySequence([UInt8](data).split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0) })
         }
         var number = 0
         for line in lines {
             number += 1
-            if line.allSatisfy(\.isWhitespace) { continue }
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             do throws(EventError) {
-                let decoded = try decoder.decode(line: line, file: source, line: number)
+                let decoded = try decoder.decode(bytes: line.last == 0x0D ? line.dropLast() : line[...], file: source, line: number)
                 unknownKeys += decoded.unknownKeys.count
                 if explain {
                     let (_, trace) = engine.explain(decoded.event, now: Date().timeIntervalSince1970)
@@ -77,7 +77,19 @@ struct Check: ParsableCommand {
     }
 }
 
-/// Lines of standard input, read lazily so a stream is answered as it arrives.
+/// Lines of standard input as bytes (invalid UTF-8 is reported, not repaired), read lazily so
+/// a stream is answered as it arrives.
 struct StandardInputLines: Sequence, IteratorProtocol {
-    mutating func next() -> String? { readLine(strippingNewline: true) }
+    private let input = fdopen(STDIN_FILENO, "r")
+
+    mutating func next() -> [UInt8]? {
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        let n = getline(&line, &capacity, input)
+        guard n >= 0, let line else { return nil }
+        var bytes = UnsafeRawBufferPointer(start: line, count: n).map { $0 }
+        if bytes.last == 0x0A { bytes.removeLast() }
+        return bytes
+    }
 }

@@ -22,6 +22,8 @@ public final class LineSource {
     /// The length of the line just returned when it was over `maxLineBytes` (nil otherwise).
     public private(set) var skippedBytes: Int?
     private var skipping = 0
+    /// Where the search for the next line break resumes: bytes before it have none.
+    private var searched = 0
 
     public init(path: String, maxLineBytes: Int = EventLimits.default.maxEventBytes) throws {
         self.path = path
@@ -76,7 +78,7 @@ public final class LineSource {
                 try fill()
                 continue
             }
-            if let nl = buffer[start...].firstIndex(of: 0x0A) {
+            if let nl = buffer[max(start, searched)...].firstIndex(of: 0x0A) {
                 var end = nl
                 if end > start, buffer[end - 1] == 0x0D { end -= 1 }
                 let line = buffer[start..<end]
@@ -97,6 +99,7 @@ public final class LineSource {
                 skipping = buffer.count - start
                 start = buffer.count
             }
+            searched = buffer.count
             try fill()
         }
     }
@@ -104,6 +107,7 @@ public final class LineSource {
     private func fill() throws {
         if start > 0 {
             buffer.removeSubrange(0..<start)
+            searched -= min(searched, start)
             start = 0
         }
         let chunk = 1 << 16

@@ -22,8 +22,12 @@ public final class Metrics: Sendable {
     /// Outbox messages by state (pending, delivered, dead), when there is an outbox.
     let outbox: (@Sendable () -> [String: Int])?
 
-    public init(outbox: (@Sendable () -> [String: Int])? = nil) {
+    /// Counter keys held, and new keys refused at the per-counter limit (current rule set).
+    let counters: (@Sendable () -> (keys: Int, refused: Int))?
+
+    public init(outbox: (@Sendable () -> [String: Int])? = nil, counters: (@Sendable () -> (keys: Int, refused: Int))? = nil) {
         self.outbox = outbox
+        self.counters = counters
     }
 
     func request(route: String, status: Int, seconds: Double) {
@@ -68,6 +72,15 @@ public final class Metrics: Sendable {
         family("warden_rule_hits_total", "Enforced rule hits.", "counter", c.ruleHits, label: "rule")
         family("warden_penalties_total", "Penalties by action.", "counter", c.penalties, label: "action")
         family("warden_reloads_total", "Rule set reloads.", "counter", c.reloads, label: "result")
+        if let counters {
+            let (keys, refused) = counters()
+            out.append("# HELP warden_counter_keys Counter keys held, all counters together.")
+            out.append("# TYPE warden_counter_keys gauge")
+            out.append("warden_counter_keys \(keys)")
+            out.append("# HELP warden_counter_keys_refused New counter keys not kept at the per-counter limit (--max-counter-keys), since the rule set was loaded.")
+            out.append("# TYPE warden_counter_keys_refused counter")
+            out.append("warden_counter_keys_refused \(refused)")
+        }
         if let outbox {
             family("warden_outbox_messages", "Penalty outbox messages by state (dead: given up after retries).", "gauge", outbox(), label: "state")
         }

@@ -24,7 +24,7 @@ public struct WardenServer: Sendable {
         self.service = service
         self.configuration = configuration
         self.logger = logger
-        self.metrics = Metrics(outbox: outbox)
+        self.metrics = Metrics(outbox: outbox, counters: { (service.engine.counterKeyCount, service.engine.counterKeysRefused) })
     }
 
     /// Builds the application; `onRunning` gets the bound port (useful with port 0).

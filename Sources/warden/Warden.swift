@@ -13,7 +13,7 @@ struct Warden: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if var async = command as? AsyncParsableCommand {
+            if var async = command as? any AsyncParsableCommand {
                 try await async.run()
             } else {
                 try command.run()

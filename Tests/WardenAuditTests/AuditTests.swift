@@ -90,6 +90,33 @@ import WardenEngine
         #expect(throws: AuditError.self) { try audit([path], strict: true) }
     }
 
+    /// A 1.2 MB line (never held whole), a line with a broken UTF-8 sequence and a JSON bomb are
+    /// each reported with file, line and the exact reason; the 100 good events are decided.
+    @Test func hostileLinesAreSkippedWithTheirReasonAndTheRestDecided() throws {
+        var data = Data()
+        let good = events(100, seed: 9)
+        for (i, line) in good.enumerated() {
+            data.append(contentsOf: Array(line.utf8) + [0x0A])
+            switch i {
+            case 19: data.append(contentsOf: Array(repeating: UInt8(ascii: "x"), count: 1_200_000) + [0x0A])
+            case 39: data.append(contentsOf: Array(#"{"id":"u","text":""#.utf8) + [0xE5, 0x88] + Array(#""}"#.utf8) + [0x0A])
+            case 59: data.append(contentsOf: Array(String(repeating: "[", count: 50_000).utf8) + [0x0A])
+            default: break
+            }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-hostile-\(UUID().uuidString).jsonl").path
+        try data.write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (summary, decisions) = try audit([path])
+        #expect(summary.badExamples == [
+            "\(path):21: event of 1200000 bytes; the limit is 1048576",
+            "\(path):42: invalid UTF-8 at byte 18",
+            "\(path):63:65: not valid JSON: JSON nested deeper than 64 levels",
+        ])
+        #expect(summary.badLines == 3)
+        #expect(decisions.count == 100)
+    }
+
     @Test func gzipAndCSVInputsDecideLikeJSONL() throws {
         let lines = events(500, seed: 5)
         let (_, plain) = try audit([try write(lines, "plain.jsonl")])

@@ -54,10 +54,11 @@ import FoundationNetworking
             process.waitUntilExit()
         }
 
-        func request(_ method: String, _ path: String, body: String? = nil, token: String? = nil) async throws -> (Int, String) {
+        func request(_ method: String, _ path: String, body: String? = nil, bytes: [UInt8]? = nil, token: String? = nil) async throws -> (Int, String) {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             request.httpMethod = method
             if let body { request.httpBody = Data(body.utf8) }
+            if let bytes { request.httpBody = Data(bytes) }
             if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
             let (data, response) = try await URLSession.shared.data(for: request)
             return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
@@ -93,6 +94,13 @@ import FoundationNetworking
         let (indexStatus, indexed) = try await server.request("POST", "/v1/check", body: #"{"events":[\#(Self.send("ok")),{"id":"y"}]}"#)
         #expect(indexStatus == 400 && indexed.contains(#""index":1"#))
         #expect(try await server.request("POST", "/v1/check", body: String(repeating: "a", count: 100_000)).0 == 413)
+        // Hostile bodies: a broken UTF-8 sequence, too many recipients.
+        let badBytes = Array(Self.send("m9").utf8.prefix(20)) + [0xE5, 0x88] + Array(#"","to":["b"],"text":"x"}"#.utf8)
+        #expect(try await server.request("POST", "/v1/check", bytes: badBytes) == (400, #"{"error":"invalid UTF-8 at byte 20"}"#))
+        let crowd = (0...1000).map { "\"r\($0)\"" }.joined(separator: ",")
+        let (crowdStatus, crowdBody) = try await server.request(
+            "POST", "/v1/check", body: #"{"id":"m","type":"send","account":"u","text":"x","to":[\#(crowd)]}"#)
+        #expect(crowdStatus == 400 && crowdBody == #"{"error":"1001 recipients; the limit is 1000","key":"to"}"#)
 
         // Admin routes: token required, compared exactly.
         #expect(try await server.request("POST", "/v1/penalties/p-1/lift", body: #"{"reason":"x"}"#).0 == 401)
@@ -120,6 +128,8 @@ import FoundationNetworking
         #expect(metricsStatus == 200)
         #expect(metrics.contains(#"warden_requests_total{route="check",status="413"} 1"#))
         #expect(metrics.contains(#"warden_reloads_total{result="refused"} 1"#))
+        #expect(metrics.contains("\nwarden_counter_keys_refused 0\n"))
+        #expect(metrics.contains("\nwarden_counter_keys "))
         #expect(metrics.contains("warden_request_seconds_bucket{le=\"+Inf\"}"))
     }
 

@@ -217,7 +217,13 @@ extension Compiler {
             regex = patterns[name]
             label = name
         case .regex(let body, let flags):
-            regex = compileRegex(body, flags: flags, at: pattern.range)
+            let key = "\(pattern.range.file.path):\(pattern.range.bytes.lowerBound)"
+            if let cached = inlineRegexes[key] {
+                regex = cached
+            } else {
+                regex = compileRegex(body, flags: flags, at: pattern.range)
+                inlineRegexes[key] = regex
+            }
             label = pattern.range.text
         default:
             regex = nil

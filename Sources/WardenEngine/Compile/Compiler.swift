@@ -17,6 +17,9 @@ public final class Compiler {
     var wordSets: [String: Set<String>] = [:]
     var cidrLists: [String: [AddressRange]] = [:]
     var patterns: [String: CompiledRegex] = [:]
+    /// Inline `/…/` regexes by source position: an expression is compiled twice (to evaluate
+    /// and to explain), and a bad regex must be reported once.
+    var inlineRegexes: [String: CompiledRegex?] = [:]
     var literalLists: [String: Int] = [:]
     var lets: [String: (eval: Eval, rules: Set<Int>)] = [:]
     var letsInProgress: Set<String> = []

@@ -29,11 +29,15 @@ public final class Engine: Sendable {
     ///   in its own counter step.
     /// - Parameter ledger: where penalties are kept; a fresh in-memory ledger by default. A
     ///   durable ledger may be shared by the engines of successive rule set versions.
-    public init(ruleSet: CompiledRuleSet, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil) {
+    /// - Parameter maxCounterKeys: keys one counter may hold; past it, new keys are not kept
+    ///   (their events count as the first of their key) and `counterKeysRefused` goes up.
+    public init(
+        ruleSet: CompiledRuleSet, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000
+    ) {
         self.ruleSet = ruleSet
         let clock = CalendarClock(identifier: ruleSet.info.timezone)
         state = EngineState(
-            counters: CounterStore(specs: ruleSet.counters, clock: clock, lateness: lateness), ledger: ledger ?? MemoryLedger())
+            counters: CounterStore(specs: ruleSet.counters, clock: clock, lateness: lateness, maxKeys: maxCounterKeys), ledger: ledger ?? MemoryLedger())
     }
 
     /// The ledger this engine records penalties in.
@@ -69,6 +73,9 @@ public final class Engine: Sendable {
 
     /// Counter keys held right now, all counters together.
     public var counterKeyCount: Int { state.counters.keyCount }
+
+    /// New counter keys not kept because their counter held `maxCounterKeys` already.
+    public var counterKeysRefused: Int { state.counters.refusedKeys.value.load(ordering: .relaxed) }
 
     /// 0..<100, stable for a rule and an account across runs and machines.
     public static func rolloutBucket(rule: String, account: String) -> Int {

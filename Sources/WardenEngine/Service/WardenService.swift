@@ -29,22 +29,24 @@ public final class WardenService: Sendable {
     private let current: Mutex<Engine>
     public let path: String
     let lateness: Double
+    let maxCounterKeys: Int
     /// A durable ledger shared across reloads; nil for a fresh in-memory one per engine.
     let durableLedger: (any PenaltyLedger)?
     /// The clock for events without `ts` (seconds since 1970); the wall clock by default.
     let clock: @Sendable () -> Double
 
     public init(
-        rulesAt path: String, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil,
+        rulesAt path: String, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000,
         clock: @escaping @Sendable () -> Double = WardenService.wallClock
     ) throws(RuleSetError) {
         let (ruleSet, diagnostics) = Compiler.compile(path: path)
         guard let ruleSet else { throw RuleSetError(diagnostics: diagnostics) }
         self.path = path
         self.lateness = lateness
+        self.maxCounterKeys = maxCounterKeys
         self.clock = clock
         self.durableLedger = ledger
-        current = Mutex(Engine(ruleSet: ruleSet, lateness: lateness, ledger: ledger))
+        current = Mutex(Engine(ruleSet: ruleSet, lateness: lateness, ledger: ledger, maxCounterKeys: maxCounterKeys))
     }
 
     public static let wallClock: @Sendable () -> Double = {
@@ -82,7 +84,7 @@ public final class WardenService: Sendable {
         guard let ruleSet else {
             return Reload(accepted: false, digest: engine.ruleSet.info.digest, countersReset: [], countersKept: 0, diagnostics: diagnostics)
         }
-        let next = Engine(ruleSet: ruleSet, lateness: lateness, ledger: durableLedger)
+        let next = Engine(ruleSet: ruleSet, lateness: lateness, ledger: durableLedger, maxCounterKeys: maxCounterKeys)
         let reset = current.withLock { engine -> [String] in
             let reset = engine.migrate(to: next)
             engine = next

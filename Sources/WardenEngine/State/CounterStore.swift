@@ -22,9 +22,17 @@ final class CounterStore: Sendable {
     private let newest: [NewestStep]
     /// Per counter: the newest step at the last sweep.
     private let swept: [NewestStep]
+    /// Keys one counter may hold. A new key past the limit is not stored: its event counts as
+    /// the first of its key (the counter fails open) and `refused` goes up. The limit is
+    /// checked without a global lock, so the count may pass it by a few keys.
+    let maxKeys: Int
+    private let keys: [Atomic<Int>.Box]
+    let refusedKeys = Atomic<Int>.Box()
 
-    init(specs: [CounterSpec], clock: CalendarClock, lateness: Double = 600) {
+    init(specs: [CounterSpec], clock: CalendarClock, lateness: Double = 600, maxKeys: Int = 10_000_000) {
         self.specs = specs
+        self.maxKeys = maxKeys
+        keys = specs.map { _ in Atomic<Int>.Box() }
         self.clock = clock
         self.lateness = lateness
         shards = (0..<Self.shardCount).map { _ in CounterShard(counters: specs.count) }
@@ -60,26 +68,33 @@ final class CounterStore: Sendable {
         let newestStep = commit ? newest[i].raise(to: step) : max(newest[i].value, step)
         let keepFrom = newestStep &- lateSteps(i) &- Int32(spec.window.span - 1)
         let value = shard(i, key).state.withLock { s in
-            let value: Double
+            let stored = spec.kind == .distinct ? s.distinct[i][key] != nil : s.series[i][key] != nil
+            let keep = commit && (stored || admit(i))
             if spec.kind == .distinct {
-                if commit {
-                    value = s.distinct[i][key, default: DistinctSeries()].add(hashes, at: step, windowStart: windowStart, keepFrom: keepFrom)
-                } else {
-                    var copy = s.distinct[i][key] ?? DistinctSeries()
-                    value = copy.add(hashes, at: step, windowStart: windowStart, keepFrom: keepFrom)
+                if keep {
+                    return s.distinct[i][key, default: DistinctSeries()].add(hashes, at: step, windowStart: windowStart, keepFrom: keepFrom)
                 }
-            } else {
-                if commit {
-                    value = s.series[i][key, default: WindowSeries()].add(amount, at: step, windowStart: windowStart, keepFrom: keepFrom)
-                } else {
-                    var copy = s.series[i][key] ?? WindowSeries()
-                    value = copy.add(amount, at: step, windowStart: windowStart, keepFrom: keepFrom)
-                }
+                var copy = s.distinct[i][key] ?? DistinctSeries()
+                return copy.add(hashes, at: step, windowStart: windowStart, keepFrom: keepFrom)
             }
-            return value
+            if keep {
+                return s.series[i][key, default: WindowSeries()].add(amount, at: step, windowStart: windowStart, keepFrom: keepFrom)
+            }
+            var copy = s.series[i][key] ?? WindowSeries()
+            return copy.add(amount, at: step, windowStart: windowStart, keepFrom: keepFrom)
         }
         if commit { sweepIfDue(i, newest: newestStep) }
         return value
+    }
+
+    /// Takes a slot for a new key of counter `i`, or counts a refusal when the counter is full.
+    private func admit(_ i: Int) -> Bool {
+        if keys[i].value.load(ordering: .relaxed) >= maxKeys {
+            refusedKeys.value.add(1, ordering: .relaxed)
+            return false
+        }
+        keys[i].value.add(1, ordering: .relaxed)
+        return true
     }
 
     /// Once per window length of event time (whichever thread gets there first), drops the
@@ -91,10 +106,13 @@ final class CounterStore: Sendable {
         guard last == .min || step &- last >= span, swept[i].exchange(expected: last, desired: step) else { return }
         let keepFrom = step &- lateSteps(i) &- span &+ 1
         for shard in shards {
-            shard.state.withLock { s in
+            let dropped = shard.state.withLock { s in
+                let before = s.distinct[i].count + s.series[i].count
                 if !s.distinct[i].isEmpty { s.distinct[i] = s.distinct[i].filter { $0.value.newestStep >= keepFrom } }
                 if !s.series[i].isEmpty { s.series[i] = s.series[i].filter { $0.value.newestStep >= keepFrom } }
+                return before - s.distinct[i].count - s.series[i].count
             }
+            keys[i].value.subtract(dropped, ordering: .relaxed)
         }
     }
 
@@ -122,11 +140,11 @@ final class CounterStore: Sendable {
     }
 
     func put(_ i: Int, key: String, series: WindowSeries) {
-        shard(i, key).state.withLock { $0.series[i][key] = series }
+        if shard(i, key).state.withLock({ $0.series[i].updateValue(series, forKey: key) }) == nil { keys[i].value.add(1, ordering: .relaxed) }
     }
 
     func put(_ i: Int, key: String, distinct: DistinctSeries) {
-        shard(i, key).state.withLock { $0.distinct[i][key] = distinct }
+        if shard(i, key).state.withLock({ $0.distinct[i].updateValue(distinct, forKey: key) }) == nil { keys[i].value.add(1, ordering: .relaxed) }
     }
 
     /// After a restore: the newest step of each counter, from its keys.
@@ -162,6 +180,13 @@ final class CounterShard: Sendable {
     init(counters: Int) {
         state = Mutex(State(
             series: Array(repeating: [:], count: counters), distinct: Array(repeating: [:], count: counters)))
+    }
+}
+
+extension Atomic where Value == Int {
+    /// An atomic integer with an address of its own, to keep in arrays.
+    final class Box: Sendable {
+        let value = Atomic<Int>(0)
     }
 }
 

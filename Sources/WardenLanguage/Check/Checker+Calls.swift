@@ -155,6 +155,11 @@ extension Checker {
                 if [.wordList, .cidrList, .pattern, .bool].contains(t) {
                     error("type-mismatch", "a counter key is a field or a value, not a \(t.rawValue)", key.range)
                 }
+                if let field = key.nameValue, ["id", "ts", "text", "message"].contains(field) {
+                    diagnostics.append(.warning(
+                        "unbounded-key", "a counter keyed by '\(field)' keeps a key for almost every event",
+                        at: key.range, hint: "count per account, device, ip or code; for repeated texts use fingerprint(text)"))
+                }
             }
         } else {
             error("arguments", "\(name) needs 'by:' (the key to count per, such as account)", e.range)

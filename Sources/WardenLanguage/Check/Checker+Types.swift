@@ -39,7 +39,7 @@ extension Checker {
         case .bool: return .bool
         case .duration: return .duration
         case .regex(let pattern, _):
-            _ = pattern
+            warnBacktracking(pattern, at: e.range)
             return .pattern
         case .object:
             error("type-mismatch", "an object is only allowed in a test step", e.range)

@@ -43,6 +43,7 @@ public struct Checker {
             diagnostics.append(.error("unknown-timezone", "unknown time zone '\(tz.value)'", at: tz.range, hint: "use an IANA name such as \"Asia/Shanghai\" or \"UTC\""))
         }
         for list in syntax.lists { checkList(list) }
+        for p in syntax.patterns { warnBacktracking(p.pattern, at: p.regexRange) }
         for decl in syntax.lets where letTypes[decl.name.value] == nil {
             _ = typeOfLet(decl)
         }
@@ -158,7 +159,7 @@ public struct Checker {
         }
         if let when = rule.when {
             expect(when, .bool, .rule(rule.name.value), what: "'when'")
-            if case .bool(let b) = when.kind {
+            if let b = constantTruth(when) {
                 diagnostics.append(.warning("constant-condition", "this condition is always \(b)", at: when.range))
             }
         }

@@ -5,6 +5,8 @@ extension Parser {
         if current.kind == .string { rule.description = advance().text }
         try expect(.leftBrace, "'{'")
         var seen: [String: SourceRange] = [:]
+        /// Clauses that were there but did not parse: reported already, not "missing".
+        var broken: Set<String> = []
         while current.kind != .rightBrace {
             if current.kind == .end { throw unexpected(expected: "'}' to close rule '\(name.value)'") }
             // A declaration keyword at the start of a line means the brace was forgotten.
@@ -14,19 +16,21 @@ extension Parser {
                 throw unexpected(expected: "'}' to close rule '\(name.value)'")
             }
             let start = index
+            let clause = current.text
             do throws(Diagnostic) {
                 try parseClause(into: &rule, seen: &seen)
             } catch {
+                broken.insert(clause)
                 record(error)
                 synchronize(to: Self.clauseKeywords.union(Self.declarationKeywords), stopAt: .rightBrace, from: start)
             }
         }
         advance()
         rule.range = range(from: keyword)
-        if rule.on.isEmpty && rule.onRange == nil {
+        if rule.on.isEmpty && rule.onRange == nil && !broken.contains("on") {
             record(.error("missing-clause", "rule '\(name.value)' has no 'on' clause (which events it reads: on send, issue, redeem)", at: name.range))
         }
-        if rule.when == nil {
+        if rule.when == nil && !broken.contains("when") {
             record(.error("missing-clause", "rule '\(name.value)' has no 'when' clause", at: name.range))
         }
         return rule

@@ -39,6 +39,9 @@ struct Serve: AsyncParsableCommand {
         valueName: "full|normal"))
     var sync = "full"
 
+    @Option(name: .customLong("max-counter-keys"), help: "Keys one counter may hold; new keys past it are not kept (counted in /metrics).")
+    var maxCounterKeys = 10_000_000
+
     @Option(name: .customLong("snapshot-every"), help: "Seconds between counter snapshots (sqlite state).")
     var snapshotEvery: Double = 30
 
@@ -64,7 +67,7 @@ struct Serve: AsyncParsableCommand {
         }
         let service: WardenService
         do {
-            service = try WardenService(rulesAt: ruleSet.rules, ledger: ledger)
+            service = try WardenService(rulesAt: ruleSet.rules, ledger: ledger, maxCounterKeys: maxCounterKeys)
         } catch {
             Output.error(error.description)
             throw ExitCode(1)

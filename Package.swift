@@ -1,5 +1,6 @@
 // swift-tools-version: 6.0
 import PackageDescription
+import Foundation
 
 /// Settings every Swift target shares.
 let strictSettings: [SwiftSetting] = [
@@ -67,3 +68,18 @@ let package = Package(
         .testTarget(name: "WardenCLITests", dependencies: ["warden"], exclude: ["Fixtures"], swiftSettings: strictSettings),
     ]
 )
+
+// libFuzzer targets (scripts/fuzz.sh): only with WARDEN_FUZZ set, built with
+// -sanitize=fuzzer,address into their own build directory; they have no main of their own.
+if ProcessInfo.processInfo.environment["WARDEN_FUZZ"] != nil {
+    let library: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+    let targets: [(String, [Target.Dependency])] = [
+        ("FuzzRules", ["WardenEngine", "WardenLanguage"]),
+        ("FuzzEvents", ["WardenEngine"]),
+        ("FuzzCSV", ["WardenEngine", "WardenAudit"]),
+        ("FuzzMatcher", ["WardenMatching"]),
+    ]
+    for (name, dependencies) in targets {
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies, path: "Fuzz/\(name)", swiftSettings: library))
+    }
+}

@@ -3,15 +3,15 @@ import WardenEngine
 /// CSV logs with a header row (RFC 4180 quoting): columns named after event keys (`id`, `type`,
 /// `ts`, `account`, …), `attrs.NAME` for attributes. `to` is a JSON array or `;`-separated;
 /// cells that look like numbers become numbers for `ts` and `ttl`; empty cells are absent.
-struct CSVEvents {
-    let columns: [String]
+public struct CSVEvents: Sendable {
+    public let columns: [String]
 
-    init(header: String) {
+    public init(header: String) {
         columns = CSVEvents.split(header).map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     /// True while quotes are unbalanced: the record goes on on the next line.
-    static func isOpen(_ text: String) -> Bool {
+    public static func isOpen(_ text: String) -> Bool {
         text.reduce(0) { $0 + ($1 == "\"" ? 1 : 0) } % 2 == 1
     }
 
@@ -47,7 +47,7 @@ struct CSVEvents {
     }
 
     /// The record as the JSON object the event decoder reads.
-    func object(_ record: String) throws(EventError) -> JSONValue {
+    public func object(_ record: String) throws(EventError) -> JSONValue {
         let cells = CSVEvents.split(record)
         guard cells.count == columns.count else {
             throw EventError(message: "\(cells.count) cells, but the header has \(columns.count) columns")

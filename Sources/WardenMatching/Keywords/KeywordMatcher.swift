@@ -95,19 +95,17 @@ public final class KeywordMatcher: Sendable {
         func code(_ folded: UInt32) -> UInt32 {
             (classOf[folded] ?? 0) | (folded >= 0x30 && folded <= 0x39 ? digitFlag : 0)
         }
-        var entries = [UInt32](repeating: 0, count: FoldTable.size)
-        var multi: [[UInt32]] = []
-        for v in 0..<FoldTable.size {
-            let e = table.entries[v]
-            if e == FoldTable.drop {
-                entries[v] = drop
-            } else if FoldTable.isMulti(e) {
-                entries[v] = multiFlag | UInt32(multi.count)
-                multi.append(table.multiple(e).map(code))
-            } else {
-                entries[v] = code(e)
+        // Start from the fold set's skeleton (drops, multi-scalar folds, digit flags) and add
+        // the classes of the keywords' scalars to the entries of every scalar folding to them.
+        let skeleton = Skeleton.forTable(table)
+        var entries = skeleton.codes
+        entries.withUnsafeMutableBufferPointer { e in
+            for (u, c) in classOf {
+                if u < FoldTable.size, table.entries[Int(u)] == u { e[Int(u)] |= c }
+                for source in skeleton.sources[u] ?? [] { e[Int(source)] |= c }
             }
         }
+        let multi = table.multi.map { $0.map(code) }
         var high: [UInt32: UInt32] = [:]
         for (scalar, c) in classOf where scalar >= FoldTable.size { high[scalar] = c }
         let longest = patterns.map(\.count).max() ?? 1
@@ -128,6 +126,43 @@ public final class KeywordMatcher: Sendable {
             automaton: ScalarAutomaton(patterns: patterns, classCount: classOf.count + 1),
             ownerStart: FixedArray(ownerStart), ownerList: FixedArray(ownerList), ownerEntry: FixedArray(ownerEntry),
             wordEdges: FixedArray(edges.map { ($0.0 ? 1 : 0) | ($0.1 ? 2 : 0) }), ringSize: ring)
+    }
+
+    /// What every group of one fold set starts from, built once per fold set: per scalar below
+    /// U+20000, `drop`, multi flag | the fold table's expansion index, or the digit flag (class
+    /// 0); and for each folded scalar, the other scalars that fold to it.
+    final class Skeleton: Sendable {
+        let codes: [UInt32]
+        let sources: [UInt32: [UInt32]]
+
+        private static let cache = LockedBox<[FoldOptions: Skeleton]>([:])
+
+        static func forTable(_ table: FoldTable) -> Skeleton {
+            cache.withLock { skeletons in
+                if let s = skeletons[table.options] { return s }
+                let s = Skeleton(table)
+                skeletons[table.options] = s
+                return s
+            }
+        }
+
+        private init(_ table: FoldTable) {
+            var codes = [UInt32](repeating: 0, count: FoldTable.size)
+            var sources: [UInt32: [UInt32]] = [:]
+            for v in 0..<FoldTable.size {
+                let e = table.entries[v]
+                if e == FoldTable.drop {
+                    codes[v] = KeywordMatcher.drop
+                } else if FoldTable.isMulti(e) {
+                    codes[v] = KeywordMatcher.multiFlag | (e & ~FoldTable.multiFlag)
+                } else {
+                    codes[v] = e >= 0x30 && e <= 0x39 ? KeywordMatcher.digitFlag : 0
+                    if e != UInt32(v) { sources[e, default: []].append(UInt32(v)) }
+                }
+            }
+            self.codes = codes
+            self.sources = sources
+        }
     }
 
     static func isWord(_ v: UInt32) -> Bool {

@@ -1,0 +1,37 @@
+import WardenMatching
+
+/// Lines before the first blank line are keywords, the rest is the text: every fold set's
+/// matcher scans it, and each hit must be a span inside the text whose folded form contains
+/// the keyword (checked against the normalizer, the matcher's reference).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzMatcher(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let input = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    let parts = input.split(separator: "\n\n", maxSplits: 1, omittingEmptySubsequences: false)
+    guard parts.count == 2 else { return 0 }
+    let words = parts[0].split(separator: "\n").map(String.init).filter { !$0.isEmpty }.prefix(64)
+    let text = String(parts[1])
+    guard !words.isEmpty else { return 0 }
+    let scalars = Array(text.unicodeScalars)
+    for folds in [FoldOptions.all, [], [.caseFold, .width]] as [FoldOptions] {
+        let matcher = KeywordMatcher(lists: [KeywordList(name: "w", entries: Array(words), folds: folds)])
+        for hit in matcher.scan(text).joined() {
+            precondition(hit.span.lowerBound >= 0 && hit.span.upperBound <= scalars.count && !hit.span.isEmpty, "hit outside the text")
+        }
+        _ = Normalizer(options: folds).fold(text)
+    }
+    return 0
+}
+
+// SwiftPM links an executable's entry point as FuzzMatcher_main; libFuzzer's driver takes over from it.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ body: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+@_cdecl("FuzzMatcher_main")
+func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runDriver(&count, &arguments, fuzzMatcher)
+}

@@ -43,6 +43,7 @@ let package = Package(
                 "WardenLanguage",
                 "WardenSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
@@ -65,7 +66,7 @@ let package = Package(
         .testTarget(name: "WardenMatchingTests", dependencies: ["WardenMatching"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "WardenEngineTests", dependencies: ["WardenEngine"], swiftSettings: strictSettings),
         .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite"], swiftSettings: strictSettings),
-        .testTarget(name: "WardenCLITests", dependencies: ["warden"], exclude: ["Fixtures"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenCLITests", dependencies: ["warden", "WardenServer"], exclude: ["Fixtures"], swiftSettings: strictSettings),
     ]
 )
 

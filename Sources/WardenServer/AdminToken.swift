@@ -16,3 +16,10 @@ public struct AdminToken: Sendable {
         return difference == 0
     }
 }
+
+/// Printed, logged or dumped, the token shows as redacted: it must never reach a log line.
+extension AdminToken: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "AdminToken(redacted)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import WardenEngine
@@ -11,6 +12,9 @@ public struct WardenServer: Sendable {
         public var host = "127.0.0.1"
         public var port = 8080
         public var bodyLimit = 1 << 20
+        /// Seconds a connection may stay silent (mid-request or between requests) before it is
+        /// closed, so slow or stalled clients cannot hold connections forever.
+        public var idleTimeout: Double = 30
         public var adminToken: AdminToken?
         public init() {}
     }
@@ -39,8 +43,13 @@ public struct WardenServer: Sendable {
         router.post("/v1/rules/reload") { request, _ in await self.timed("reload") { self.reload(request) } }
         router.get("/healthz") { _, _ in await self.timed("healthz") { Self.text(.ok, "ok\n") } }
         router.get("/metrics") { _, _ in Self.text(.ok, self.metrics.text, type: "text/plain; version=0.0.4") }
+        // Headers are small in this API: bounded sizes keep a hostile client's header flood cheap.
+        let http = HTTP1Channel.Configuration(
+            idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 << 10, maxHeaderListSize: 32 << 10, maxHeaderFieldCount: 100))
         return Application(
             router: router,
+            server: .http1(configuration: http),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "warden"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

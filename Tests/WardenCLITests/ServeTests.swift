@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -213,6 +214,34 @@ import FoundationNetworking
         var codes: [String] = []
         var count: Int { codes.count }
         func add(_ code: String) { codes.append(code) }
+    }
+
+    /// A client that sends half a request and stalls is disconnected after --idle-timeout; the
+    /// server answers others meanwhile.
+    @Test func stalledClientsAreDisconnected() async throws {
+        let server = try Server(token: nil, state: "memory", extra: ["--idle-timeout", "1"])
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(server.port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(connected == 0)
+        let partial = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"id\""
+        #expect(partial.withCString { Glibc.send(fd, $0, strlen($0), 0) } > 0)
+        #expect(try await server.request("GET", "/healthz") == (200, "ok\n"))
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let started = Date()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var n = recv(fd, &buffer, buffer.count, 0)
+        while n > 0 { n = recv(fd, &buffer, buffer.count, 0) }  // an error answer, if any, then the close
+        #expect(n == 0, "the server closed the stalled connection")
+        #expect(Date().timeIntervalSince(started) < 4)
     }
 
     @Test func adminRoutesAreOffWithoutAToken() async throws {

@@ -28,6 +28,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("body-limit"), help: "Largest request body in bytes (larger: 413).")
     var bodyLimit = 1 << 20
 
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay silent before it is closed.")
+    var idleTimeout: Double = 30
+
     @Option(name: .customLong("admin-token-file"), help: "A file holding the admin token.")
     var adminTokenFile: String?
 
@@ -79,6 +82,7 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.bodyLimit = bodyLimit
+        configuration.idleTimeout = idleTimeout
         var token = ProcessInfo.processInfo.environment["WARDEN_ADMIN_TOKEN"]
         if let adminTokenFile {
             guard let data = FileManager.default.contents(atPath: adminTokenFile) else {

@@ -49,6 +49,12 @@ import FoundationNetworking
             try? FileManager.default.removeItem(at: rules)
         }
 
+        /// SIGTERM: a clean shutdown (the counters are snapshotted on the way out).
+        func stop() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+
         /// `kill -9`: no shutdown hook runs.
         func crash() {
             kill(process.processIdentifier, SIGKILL)
@@ -266,5 +272,34 @@ import FoundationNetworking
         let issue = #"{"id":"i1","type":"issue","ts":"2026-03-01T18:30:00Z","account":"bot","tier":"personal","code":"NEWCODE12"}"#
         let (_, issued) = try await server.request("POST", "/v1/check", body: issue)
         #expect(issued.contains(#""decision":"block""#) && issued.contains("penalty_in_force"))
+    }
+
+    /// SIGTERM snapshots the counters and keeps the penalties: 1,000 sends, a clean stop, and
+    /// on restart the 1,001st still blocks; after another stop the penalty is still in force.
+    @Test func countersAndPenaltiesSurviveACleanShutdown() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-stop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let state = "sqlite:\(dir.path)/state.db"
+        let base = Date(timeIntervalSince1970: 1_772_359_200)  // 2026-03-01T10:00:00Z
+        let formatter = ISO8601DateFormatter()
+        let first = try Server(token: nil, state: state, extra: ["--snapshot-every", "3600"])
+        for chunk in 0..<10 {
+            let events = (0..<100).map { k in
+                Self.send("b\(chunk * 100 + k)", account: "bot", text: "hi", ts: formatter.string(from: base.addingTimeInterval(Double(chunk * 100 + k) * 30)))
+            }
+            #expect(try await first.request("POST", "/v1/check", body: #"{"events":[\#(events.joined(separator: ","))]}"#).0 == 200)
+        }
+        first.stop()
+        let second = try Server(token: nil, state: state)
+        let last = Self.send("b1000", account: "bot", text: "hi", ts: formatter.string(from: base.addingTimeInterval(30_001)))
+        let (_, decision) = try await second.request("POST", "/v1/check", body: last)
+        #expect(decision.contains(#""rule":"machine_brushing""#) && decision.contains(#""action":"disable_generation""#))
+        second.stop()
+        let third = try Server(token: nil, state: state)
+        // In force at the events' time (the penalties route asks about the wall clock).
+        let issue = #"{"id":"i1","type":"issue","ts":"2026-03-01T18:30:00Z","account":"bot","tier":"personal","code":"NEWCODE12"}"#
+        let (_, issued) = try await third.request("POST", "/v1/check?dry_run=true", body: issue)
+        #expect(issued.contains(#""decision":"block""#) && issued.contains("penalty_in_force") && issued.contains("disable_generation"))
     }
 }

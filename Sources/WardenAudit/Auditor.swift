@@ -91,12 +91,22 @@ public final class Auditor {
                         }
                     }
                     if csv != nil {
-                        while CSVEvents.isOpen(text), text.utf8.count <= decoder.limits.maxEventBytes, let more = try source.nextLine() {
+                        // Quote parity is kept line by line: rescanning the record would be
+                        // quadratic in a record whose quote never closes.
+                        var open = CSVEvents.isOpen(raw)
+                        while open, text.utf8.count <= decoder.limits.maxEventBytes, let more = try source.nextLine() {
+                            open = open != CSVEvents.isOpen(more)
                             if let bad = UTF8Validation.firstInvalidByte(more) {
                                 batch.append((source.lineNumber, "", EventError(message: "invalid UTF-8 at byte \(bad)")))
                                 break
                             }
                             text += "\n" + String(decoding: more, as: UTF8.self)
+                        }
+                        // An unclosed quote swallows lines until the record is too long.
+                        if text.utf8.count > decoder.limits.maxEventBytes {
+                            let message = "CSV record of \(text.utf8.count) bytes (an unclosed quote?); the limit is \(decoder.limits.maxEventBytes)"
+                            batch.append((number, "", EventError(message: message)))
+                            continue
                         }
                     }
                     if text.allSatisfy({ $0.isWhitespace }) { continue }

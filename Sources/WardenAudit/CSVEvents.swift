@@ -11,8 +11,13 @@ public struct CSVEvents: Sendable {
     }
 
     /// True while quotes are unbalanced: the record goes on on the next line.
-    public static func isOpen(_ text: String) -> Bool {
-        text.reduce(0) { $0 + ($1 == "\"" ? 1 : 0) } % 2 == 1
+    public static func isOpen(_ text: String) -> Bool { isOpen(text.utf8) }
+
+    /// The same over bytes: an odd number of `"` (0x22 never occurs inside a UTF-8 sequence).
+    public static func isOpen(_ bytes: some Sequence<UInt8>) -> Bool {
+        var open = false
+        for b in bytes where b == 0x22 { open.toggle() }
+        return open
     }
 
     static func split(_ line: String) -> [String] {

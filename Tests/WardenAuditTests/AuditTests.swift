@@ -143,6 +143,22 @@ import WardenEngine
         #expect(fromCSV.filter { $0.value.contains(#""decision":"block""#) }.count == plain.filter { $0.value.contains(#""decision":"block""#) }.count)
     }
 
+    /// A CSV record whose quote never closes swallows lines only up to the event limit; it is
+    /// reported, and the records after the swallowed part are still decided.
+    @Test func anUnclosedCSVQuoteStopsAtTheLimit() throws {
+        func row(_ id: String, _ text: String) -> String { "\(id),send,1767225600,u1,\"[\"\"r\"\"]\",\(text),C1" }
+        var lines = ["id,type,ts,account,to,text,code", row("m1", "hi"), row("m2", "hi"), row("m3", "\"never closed")]
+        lines += Array(repeating: String(repeating: "a", count: 1_000), count: 1_100)
+        lines += [row("m4", "hi"), row("m5", "hi")]
+        let path = try write(lines, "unclosed.csv")
+        let (summary, decisions) = try audit([path])
+        #expect(decisions.keys.sorted() == ["m1", "m2", "m4", "m5"])
+        // Lines of 1,000 bytes (and a newline each) join the record until it passes the limit.
+        let start = row("m3", "\"never closed").utf8.count
+        let size = start + ((1_048_576 - start) / 1_001 + 1) * 1_001
+        #expect(summary.badExamples.first == "\(path):4: CSV record of \(size) bytes (an unclosed quote?); the limit is 1048576")
+    }
+
     @Test func penaltyOutboxRecordsCarryAnIdempotencyKey() throws {
         let e = try engine()
         var event = Event(id: "m1", type: .send, account: "a", ts: 1_767_225_600)

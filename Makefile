@@ -1,16 +1,25 @@
 # Quick start: `make demo` builds Warden and checks the sample events; `make test` runs the tests.
-# Both install the system packages they need (libpcre2-dev, zlib1g-dev, libsqlite3-dev, pkg-config) when missing.
+# Both install the system packages they need (libpcre2-dev, zlib1g-dev, libsqlite3-dev, libhiredis-dev, pkg-config;
+# redis-server for the tests) when missing.
 
 SWIFT ?= swift
 WARDEN = .build/debug/warden
 
-.PHONY: deps build demo test lint bench clean
+.PHONY: deps test-deps build demo test lint bench clean
 
 deps:
-	@if ! pkg-config --exists libpcre2-8 zlib sqlite3 2>/dev/null; then \
-		echo "installing libpcre2-dev, zlib1g-dev, libsqlite3-dev and pkg-config"; \
+	@if ! pkg-config --exists libpcre2-8 zlib sqlite3 hiredis 2>/dev/null; then \
+		echo "installing libpcre2-dev, zlib1g-dev, libsqlite3-dev, libhiredis-dev and pkg-config"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libpcre2-dev zlib1g-dev libsqlite3-dev pkg-config >/dev/null; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libpcre2-dev zlib1g-dev libsqlite3-dev libhiredis-dev pkg-config >/dev/null; \
+	fi
+
+# The Redis tests start their own redis-server on a loopback port.
+test-deps: deps
+	@if [ ! -x /usr/bin/redis-server ]; then \
+		echo "installing redis-server"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null; \
 	fi
 
 build: deps
@@ -20,7 +29,7 @@ demo: build
 	$(WARDEN) lint --rules rules
 	$(WARDEN) check --rules rules < samples/events.jsonl
 
-test: deps
+test: test-deps
 	$(SWIFT) build
 	$(SWIFT) test
 

@@ -26,6 +26,7 @@ let package = Package(
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"]), .brew(["hiredis"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "WardenLanguage", swiftSettings: strictSettings),
         .target(name: "WardenMatching", dependencies: ["CPCRE2"], swiftSettings: strictSettings),
@@ -36,6 +37,7 @@ let package = Package(
         ),
         .target(name: "WardenAudit", dependencies: ["WardenEngine", "WardenLanguage", "CZlib"], swiftSettings: strictSettings),
         .target(name: "WardenSQLite", dependencies: ["WardenEngine", "CSQLite"], swiftSettings: strictSettings),
+        .target(name: "WardenRedis", dependencies: ["WardenEngine", "CHiredis"], swiftSettings: strictSettings),
         .target(
             name: "WardenServer",
             dependencies: [
@@ -66,6 +68,7 @@ let package = Package(
         .testTarget(name: "WardenMatchingTests", dependencies: ["WardenMatching"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "WardenEngineTests", dependencies: ["WardenEngine"], swiftSettings: strictSettings),
         .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenRedisTests", dependencies: ["WardenRedis"], swiftSettings: strictSettings),
         .testTarget(name: "WardenCLITests", dependencies: ["warden", "WardenServer"], exclude: ["Fixtures"], swiftSettings: strictSettings),
     ]
 )

@@ -30,7 +30,9 @@ for t in "${targets[@]}"; do
   seed "$t"
   mkdir -p "fuzz-out/$t/corpus"
   echo "== $t, $seconds s"
+  # The whole libFuzzer log stays in fuzz-out/TARGET/run.log; the summary lines are printed.
   (cd "fuzz-out/$t" && ASAN_OPTIONS=detect_leaks=0 "../../.build-fuzz/release/$t" corpus seeds \
-      -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 2>&1 \
-    | grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Test unit written" || true)
+      -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 > run.log 2>&1) || true
+  grep -E "^Done|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Test unit written" "fuzz-out/$t/run.log" || true
+  ls "fuzz-out/$t" | grep -E "^(crash|leak|timeout|oom)-" || echo "$t: no findings"
 done

@@ -1,0 +1,34 @@
+/// One Redis reply, copied out of hiredis's reply object.
+public enum RedisValue: Sendable, Equatable {
+    case string(String)
+    case integer(Int)
+    case array([RedisValue])
+    case null
+    case status(String)
+    /// An error reply (`ERR …`, `NOSCRIPT …`): the command reached the server and failed.
+    case error(String)
+
+    public var int: Int? {
+        switch self {
+        case .integer(let n): n
+        case .string(let s): Int(s)
+        default: nil
+        }
+    }
+
+    public var string: String? {
+        switch self {
+        case .string(let s), .status(let s): s
+        case .integer(let n): String(n)
+        default: nil
+        }
+    }
+}
+
+/// Why a Redis call failed without a reply: the connection (refused, reset, timed out) or the
+/// protocol. A `RedisValue.error` is a reply, not one of these.
+public struct RedisError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { "redis: \(message)" }
+}

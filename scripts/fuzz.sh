@@ -30,6 +30,7 @@ for t in "${targets[@]}"; do
   seed "$t"
   mkdir -p "fuzz-out/$t/corpus"
   echo "== $t, $seconds s"
+  [ -x ".build-fuzz/release/$t" ] || { echo "$t: not built (run without FUZZ_NO_BUILD)"; exit 1; }
   # The whole libFuzzer log stays in fuzz-out/TARGET/run.log; the summary lines are printed.
   (cd "fuzz-out/$t" && ASAN_OPTIONS=detect_leaks=0 "../../.build-fuzz/release/$t" corpus seeds \
       -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 > run.log 2>&1) || true

@@ -31,13 +31,17 @@ public final class Engine: Sendable {
     ///   durable ledger may be shared by the engines of successive rule set versions.
     /// - Parameter maxCounterKeys: keys one counter may hold; past it, new keys are not kept
     ///   (their events count as the first of their key) and `counterKeysRefused` goes up.
+    /// - Parameter counterBackend: where counters live when not in this process (Redis); the
+    ///   in-memory store is used when nil.
     public init(
-        ruleSet: CompiledRuleSet, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000
+        ruleSet: CompiledRuleSet, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000,
+        counterBackend: (any CounterBackend)? = nil
     ) {
         self.ruleSet = ruleSet
         let clock = CalendarClock(identifier: ruleSet.info.timezone)
         state = EngineState(
-            counters: CounterStore(specs: ruleSet.counters, clock: clock, lateness: lateness, maxKeys: maxCounterKeys), ledger: ledger ?? MemoryLedger())
+            counters: CounterStore(specs: ruleSet.counters, clock: clock, lateness: lateness, maxKeys: maxCounterKeys), ledger: ledger ?? MemoryLedger(),
+            backend: counterBackend)
     }
 
     /// The ledger this engine records penalties in.
@@ -90,11 +94,16 @@ final class EngineState: Sendable {
 
     let counters: CounterStore
     let ledger: any PenaltyLedger
+    let backend: (any CounterBackend)?
+    /// Per counter: the identity's hash, naming its state in a backend.
+    let backendNames: [String]
     private let gates: [Gate]
 
-    init(counters: CounterStore, ledger: any PenaltyLedger) {
+    init(counters: CounterStore, ledger: any PenaltyLedger, backend: (any CounterBackend)? = nil) {
         self.counters = counters
         self.ledger = ledger
+        self.backend = backend
+        backendNames = counters.specs.map { String(FNV1a.hash($0.identity.utf8), radix: 16) }
         gates = (0..<Self.gateCount).map { _ in Gate() }
     }
 

@@ -110,6 +110,7 @@ extension EngineState {
     }
 
     func updateCounters(_ ctx: EvaluationContext, specs: [CounterSpec], commit: Bool) {
+        var pending: [Pending] = []
         for (i, spec) in specs.enumerated() where spec.on.contains(ctx.event.type) {
             // Key parts: a list value (such as `to`) counts the event under each element. Most
             // keys have no list part and make exactly one key, without the cross product.
@@ -147,6 +148,10 @@ extension EngineState {
                 default: hashes = []
                 }
             }
+            if backend != nil {
+                for parts in keys { pending.append(Pending(counter: i, parts: parts, counts: counts, amount: amount, hashes: hashes)) }
+                continue
+            }
             var best = -Double.infinity
             var bestKey: [String] = []
             for parts in keys {
@@ -161,6 +166,49 @@ extension EngineState {
             }
             ctx.counterValues[i] = .number(best)
             ctx.counterKeys[i] = bestKey
+        }
+        if let backend, !pending.isEmpty { applyRemote(backend, pending, ctx: ctx, commit: commit) }
+    }
+
+    /// One counter key's update, waiting for the backend's round trip.
+    struct Pending {
+        var counter: Int
+        var parts: [String]
+        var counts: Bool
+        var amount: Double
+        var hashes: [UInt64]
+    }
+
+    /// Every counter update of the event in one backend call. When the backend fails, the
+    /// counters read 0 (the counter rules stay quiet) and the decision carries a warning.
+    func applyRemote(_ backend: any CounterBackend, _ pending: [Pending], ctx: EvaluationContext, commit: Bool) {
+        let operations = pending.map { p -> CounterOperation in
+            let spec = counters.specs[p.counter]
+            let step = counters.step(p.counter, ctx.now)
+            let span = Int32(spec.window.span)
+            let late = counters.lateSteps(p.counter)
+            return CounterOperation(
+                kind: spec.kind == .distinct ? .distinct : .series, counter: backendNames[p.counter],
+                key: p.parts.joined(separator: "\u{1F}"), step: step, windowStart: step &- (span - 1), keepSteps: late + span - 1,
+                amount: p.amount, hashes: p.hashes, counts: p.counts, commit: commit,
+                ttlMilliseconds: Int(late + span + 1) * spec.window.step * 1000)
+        }
+        let values: [Double]
+        do throws(CounterStateError) {
+            values = try backend.apply(operations)
+        } catch {
+            ctx.warnings.append("counter state unavailable (counters read 0): \(error.message)")
+            for p in pending {
+                ctx.counterValues[p.counter] = .number(0)
+                ctx.counterKeys[p.counter] = p.parts
+            }
+            return
+        }
+        var best: [Int: Double] = [:]
+        for (p, v) in zip(pending, values) where v > best[p.counter, default: -.infinity] {
+            best[p.counter] = v
+            ctx.counterValues[p.counter] = .number(v)
+            ctx.counterKeys[p.counter] = p.parts
         }
     }
 

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import WardenEngine
+import WardenRedis
+
+/// Two engines (as two servers would) counting together through one real Redis.
+@Suite(.serialized) struct RedisCountersTests {
+    let server: RedisServer
+
+    init() throws { server = try RedisServer() }
+
+    static let rules = """
+        ruleset shared
+        rule flood { on send when count(by: account, within: 1d) > 1000 }
+        rule fanout { on send when distinct(to, by: account, within: 1d) > 50 }
+        rule busy_day { on send when sum(attrs.n, by: account, per: day) >= 10 }
+        """
+
+    func engines() throws -> (Engine, Engine) {
+        let ruleSet = try #require(Compiler.compile(source: Self.rules).ruleSet)
+        let make = { Engine(ruleSet: ruleSet, counterBackend: RedisCounters(pool: RedisPool(host: "127.0.0.1", port: self.server.port, timeout: 0.5))) }
+        return (make(), make())
+    }
+
+    func send(_ id: String, account: String, to: [String] = ["r"], at t: Double, n: Double? = nil) -> Event {
+        var e = Event(id: id, type: .send, account: account, ts: t)
+        e.text = "hi"
+        e.to = to
+        if let n { e.attrs["n"] = .number(n) }
+        return e
+    }
+
+    @Test func theThousandAndFirstSendFiresOnEitherEngine() throws {
+        let (a, b) = try engines()
+        let t0 = 1_767_225_600.0
+        for k in 0..<1000 {
+            let d = (k % 2 == 0 ? a : b).check(send("m\(k)", account: "bot", at: t0 + Double(k)), now: 0)
+            #expect(!d.fired.contains { $0.rule == "flood" }, "send \(k + 1)")
+            #expect(d.warnings.isEmpty)
+        }
+        let last = b.check(send("m1000", account: "bot", at: t0 + 1000), now: 0)
+        #expect(last.fired.contains { $0.rule == "flood" })
+        // A dry run sees the 1,002nd but does not count it.
+        #expect(a.check(send("dry", account: "bot", at: t0 + 1001), now: 0, commit: false).fired.contains { $0.rule == "flood" })
+        let evidence = b.check(send("m1001", account: "bot", at: t0 + 1002), now: 0).fired.first { $0.rule == "flood" }?.evidence.first
+        #expect(evidence?.value == 1002)
+        // A day later the window has moved on.
+        #expect(!a.check(send("next", account: "bot", at: t0 + 90_000), now: 0).fired.contains { $0.rule == "flood" })
+    }
+
+    @Test func theFiftyFirstDistinctRecipientFiresAndRepeatsDoNotCount() throws {
+        let (a, b) = try engines()
+        let t0 = 1_767_225_600.0
+        for k in 0..<50 {
+            let d = (k % 2 == 0 ? a : b).check(send("d\(k)", account: "spreader", to: ["r\(k)", "r\(k)"], at: t0 + Double(k)), now: 0)
+            #expect(!d.fired.contains { $0.rule == "fanout" })
+        }
+        #expect(!a.check(send("again", account: "spreader", to: ["r0", "r49"], at: t0 + 60), now: 0).fired.contains { $0.rule == "fanout" })
+        #expect(!a.check(send("dry", account: "spreader", to: ["r0"], at: t0 + 61), now: 0, commit: false).fired.contains { $0.rule == "fanout" })
+        #expect(b.check(send("dry51", account: "spreader", to: ["r50"], at: t0 + 61), now: 0, commit: false).fired.contains { $0.rule == "fanout" })
+        #expect(b.check(send("d50", account: "spreader", to: ["r50"], at: t0 + 62), now: 0).fired.contains { $0.rule == "fanout" })
+    }
+
+    @Test func sumsAndCalendarDaysAgreeAcrossEngines() throws {
+        let (a, b) = try engines()
+        let t0 = 1_767_225_600.0  // 2026-01-01T00:00:00Z
+        #expect(!a.check(send("s1", account: "u", at: t0 + 10, n: 4), now: 0).fired.contains { $0.rule == "busy_day" })
+        #expect(!b.check(send("s2", account: "u", at: t0 + 20, n: 5), now: 0).fired.contains { $0.rule == "busy_day" })
+        #expect(a.check(send("s3", account: "u", at: t0 + 30, n: 1), now: 0).fired.contains { $0.rule == "busy_day" })
+        #expect(!b.check(send("s4", account: "u", at: t0 + 86_400, n: 1), now: 0).fired.contains { $0.rule == "busy_day" })
+    }
+
+    @Test func whenRedisIsDownCountersReadZeroWithAWarningAndRecover() throws {
+        let (a, _) = try engines()
+        let t0 = 1_767_225_600.0
+        for k in 0..<1000 { _ = a.check(send("m\(k)", account: "bot", at: t0 + Double(k)), now: 0) }
+        server.stop()
+        let down = a.check(send("down", account: "bot", at: t0 + 1000), now: 0)
+        #expect(!down.fired.contains { $0.rule == "flood" })
+        #expect(down.warnings.first?.hasPrefix("counter state unavailable (counters read 0): redis:") == true, "\(down.warnings)")
+        try server.start()  // an empty Redis: the count starts again, and the engine works again
+        let up = a.check(send("up", account: "bot", at: t0 + 1001), now: 0)
+        #expect(up.warnings.isEmpty)
+        #expect(up.fired.isEmpty)
+    }
+}

@@ -57,6 +57,7 @@ let package = Package(
                 "WardenAudit",
                 "WardenServer",
                 "WardenSQLite",
+                "WardenRedis",
                 "WardenLanguage",
                 "WardenMatching",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

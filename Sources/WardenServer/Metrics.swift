@@ -16,6 +16,8 @@ public final class Metrics: Sendable {
         var ruleHits: [String: Int] = [:]
         var reloads: [String: Int] = [:]
         var penalties: [String: Int] = [:]
+        /// Decisions taken without the counter state (the backend failed; counters read 0).
+        var stateErrors = 0
     }
 
     private let counts = Mutex(Counts())
@@ -44,6 +46,7 @@ public final class Metrics: Sendable {
             c.decisions[d.verdict.rawValue, default: 0] += 1
             for f in d.fired { c.ruleHits[f.rule, default: 0] += 1 }
             for p in d.penalties { c.penalties[p.action, default: 0] += 1 }
+            if d.warnings.contains(where: { $0.hasPrefix("counter state unavailable") }) { c.stateErrors += 1 }
         }
     }
 
@@ -72,6 +75,9 @@ public final class Metrics: Sendable {
         family("warden_rule_hits_total", "Enforced rule hits.", "counter", c.ruleHits, label: "rule")
         family("warden_penalties_total", "Penalties by action.", "counter", c.penalties, label: "action")
         family("warden_reloads_total", "Rule set reloads.", "counter", c.reloads, label: "result")
+        out.append("# HELP warden_state_errors_total Decisions taken without the shared counter state (Redis failed; counters read 0).")
+        out.append("# TYPE warden_state_errors_total counter")
+        out.append("warden_state_errors_total \(c.stateErrors)")
         if let counters {
             let (keys, refused) = counters()
             out.append("# HELP warden_counter_keys Counter keys held, all counters together.")

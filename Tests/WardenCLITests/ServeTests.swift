@@ -302,4 +302,62 @@ import FoundationNetworking
         let (_, issued) = try await third.request("POST", "/v1/check?dry_run=true", body: issue)
         #expect(issued.contains(#""decision":"block""#) && issued.contains("penalty_in_force") && issued.contains("disable_generation"))
     }
+
+    /// Two servers on one Redis count together: 1,001 sends of one account split between them,
+    /// and the 1,001st blocks and disables generation on both; the same for the 51st recipient.
+    @Test func twoServersOnOneRedisCountTogether() async throws {
+        let redis = try TestRedis()
+        defer { redis.stop() }
+        let a = try Server(token: nil, state: "redis://127.0.0.1:\(redis.port)", extra: ["--redis-timeout", "1"])
+        let b = try Server(token: nil, state: "redis://127.0.0.1:\(redis.port)", extra: ["--redis-timeout", "1"])
+        let base = Date(timeIntervalSince1970: 1_772_359_200)  // 2026-03-01T10:00:00Z
+        let formatter = ISO8601DateFormatter()
+        for chunk in 0..<10 {
+            let events = (0..<100).map { k in
+                Self.send("b\(chunk * 100 + k)", account: "bot", text: "hi", ts: formatter.string(from: base.addingTimeInterval(Double(chunk * 100 + k) * 30)))
+            }
+            let (status, body) = try await (chunk % 2 == 0 ? a : b).request("POST", "/v1/check", body: #"{"events":[\#(events.joined(separator: ","))]}"#)
+            #expect(status == 200 && !body.contains("machine_brushing") && !body.contains("warnings"))
+        }
+        let last = Self.send("b1000", account: "bot", text: "hi", ts: formatter.string(from: base.addingTimeInterval(30_001)))
+        let (_, decision) = try await a.request("POST", "/v1/check", body: last)
+        #expect(decision.contains(#""decision":"block""#) && decision.contains(#""action":"disable_generation""#))
+        let issue = #"{"id":"i1","type":"issue","ts":"2026-03-01T18:30:00Z","account":"bot","tier":"personal","code":"NEWCODE12"}"#
+        for server in [a, b] {
+            let (_, issued) = try await server.request("POST", "/v1/check?dry_run=true", body: issue)
+            #expect(issued.contains(#""decision":"block""#) && issued.contains("penalty_in_force") && issued.contains("disable_generation"))
+        }
+        // The 51st distinct recipient of one text, recipients split between the servers.
+        for k in 0..<50 {
+            let body = #"{"id":"f\#(k)","type":"send","ts":"2026-03-01T11:00:\#(String(format: "%02d", k))Z","account":"spreader","to":["r\#(k)"],"text":"新人专享邀请码"}"#
+            let (_, d) = try await (k % 2 == 0 ? a : b).request("POST", "/v1/check", body: body)
+            #expect(!d.contains("fanout"))
+        }
+        let fiftyFirst = #"{"id":"f50","type":"send","ts":"2026-03-01T11:01:00Z","account":"spreader","to":["r50"],"text":"新人专享邀请码"}"#
+        let (_, fanned) = try await b.request("POST", "/v1/check", body: fiftyFirst)
+        #expect(fanned.contains(#""rule":"fanout""#) && fanned.contains(#""action":"restrict_send""#))
+        let after = #"{"id":"f51","type":"send","ts":"2026-03-01T11:02:00Z","account":"spreader","to":["r0"],"text":"你好"}"#
+        let (_, restricted) = try await a.request("POST", "/v1/check", body: after)
+        #expect(restricted.contains("penalty_in_force") && restricted.contains("restrict_send"))
+    }
+}
+
+/// A redis-server on a free loopback port for one test (no persistence), killed at the end.
+final class TestRedis: @unchecked Sendable {
+    let port = Int.random(in: 40_000..<60_000)
+    private let process = Process()
+
+    init() throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.3)
+    }
+
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
 }

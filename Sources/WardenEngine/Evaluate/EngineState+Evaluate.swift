@@ -229,7 +229,9 @@ extension EngineState {
         p.targetValue = value
         if already.contains(where: { $0.action == p.action && $0.targetKey == kind && $0.targetValue == value }) { return nil }
         return withGate(action: spec.action, kind: kind, target: value) {
-            record(spec, p, rule: rule, kind: kind, value: value, ctx: ctx, commit: commit)
+            ledger.exclusive(action: spec.action, targetKind: kind, target: value) {
+                record(spec, p, rule: rule, kind: kind, value: value, ctx: ctx, commit: commit)
+            }
         }
     }
 

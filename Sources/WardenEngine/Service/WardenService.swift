@@ -30,6 +30,7 @@ public final class WardenService: Sendable {
     public let path: String
     let lateness: Double
     let maxCounterKeys: Int
+    let counterBackend: (any CounterBackend)?
     /// A durable ledger shared across reloads; nil for a fresh in-memory one per engine.
     let durableLedger: (any PenaltyLedger)?
     /// The clock for events without `ts` (seconds since 1970); the wall clock by default.
@@ -37,16 +38,17 @@ public final class WardenService: Sendable {
 
     public init(
         rulesAt path: String, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000,
-        clock: @escaping @Sendable () -> Double = WardenService.wallClock
+        counterBackend: (any CounterBackend)? = nil, clock: @escaping @Sendable () -> Double = WardenService.wallClock
     ) throws(RuleSetError) {
         let (ruleSet, diagnostics) = Compiler.compile(path: path)
         guard let ruleSet else { throw RuleSetError(diagnostics: diagnostics) }
         self.path = path
         self.lateness = lateness
         self.maxCounterKeys = maxCounterKeys
+        self.counterBackend = counterBackend
         self.clock = clock
         self.durableLedger = ledger
-        current = Mutex(Engine(ruleSet: ruleSet, lateness: lateness, ledger: ledger, maxCounterKeys: maxCounterKeys))
+        current = Mutex(Engine(ruleSet: ruleSet, lateness: lateness, ledger: ledger, maxCounterKeys: maxCounterKeys, counterBackend: counterBackend))
     }
 
     public static let wallClock: @Sendable () -> Double = {
@@ -84,7 +86,8 @@ public final class WardenService: Sendable {
         guard let ruleSet else {
             return Reload(accepted: false, digest: engine.ruleSet.info.digest, countersReset: [], countersKept: 0, diagnostics: diagnostics)
         }
-        let next = Engine(ruleSet: ruleSet, lateness: lateness, ledger: durableLedger, maxCounterKeys: maxCounterKeys)
+        let next = Engine(
+            ruleSet: ruleSet, lateness: lateness, ledger: durableLedger, maxCounterKeys: maxCounterKeys, counterBackend: counterBackend)
         let reset = current.withLock { engine -> [String] in
             let reset = engine.migrate(to: next)
             engine = next

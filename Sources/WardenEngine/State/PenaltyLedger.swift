@@ -17,6 +17,14 @@ public protocol PenaltyLedger: AnyObject, Sendable {
     func records(targetKind: String, target: String) -> [PenaltyRecord]
     /// Every record, oldest first.
     var all: [PenaltyRecord] { get }
+    /// Runs `body` (read what is in force, then record or extend) while no other process can
+    /// do the same for this action and target; the engine's own threads are already excluded.
+    func exclusive<R>(action: String, targetKind: String, target: String, _ body: () -> R) -> R
+}
+
+extension PenaltyLedger {
+    /// A ledger only this process writes needs nothing more than the engine's lock stripe.
+    public func exclusive<R>(action: String, targetKind: String, target: String, _ body: () -> R) -> R { body() }
 }
 
 /// The default ledger: everything in memory, indexed by target, behind its own lock.

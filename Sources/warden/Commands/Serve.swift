@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import WardenEngine
 import WardenServer
+import WardenRedis
 import WardenSQLite
 
 /// `warden serve`: the HTTP service of SPEC §7.
@@ -34,7 +35,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("admin-token-file"), help: "A file holding the admin token.")
     var adminTokenFile: String?
 
-    @Option(help: "State: sqlite:PATH (penalties committed before each answer, counters snapshotted) or memory.")
+    @Option(help: "State: sqlite:PATH (penalties committed before each answer, counters snapshotted), redis://HOST:PORT (shared by every server on it) or memory.")
     var state = "sqlite:warden-state.db"
 
     @Option(help: ArgumentHelp(
@@ -44,6 +45,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .customLong("max-counter-keys"), help: "Keys one counter may hold; new keys past it are not kept (counted in /metrics).")
     var maxCounterKeys = 10_000_000
+
+    @Option(name: .customLong("redis-timeout"), help: "Seconds to wait for Redis (connect and each reply) before a check goes on without it.")
+    var redisTimeout: Double = 0.05
 
     @Option(name: .customLong("snapshot-every"), help: "Seconds between counter snapshots (sqlite state).")
     var snapshotEvery: Double = 30
@@ -64,13 +68,25 @@ struct Serve: AsyncParsableCommand {
                 Output.error("warden: \(error)")
                 throw ExitCode(2)
             }
-        } else if state != "memory" {
-            Output.error("warden: --state takes sqlite:PATH or memory (redis is not available yet)")
+        }
+        // Redis: counters and penalties shared with every server on the same Redis.
+        var shared: (ledger: RedisLedger, counters: RedisCounters)?
+        if state.hasPrefix("redis://") {
+            do {
+                let pool = try RedisPool(url: state, timeout: redisTimeout)
+                shared = (RedisLedger(pool: pool), RedisCounters(pool: pool))
+            } catch {
+                Output.error("warden: --state: \(error.message)")
+                throw ExitCode(2)
+            }
+        } else if state != "memory", ledger == nil {
+            Output.error("warden: --state takes sqlite:PATH, redis://HOST:PORT or memory")
             throw ExitCode(2)
         }
         let service: WardenService
         do {
-            service = try WardenService(rulesAt: ruleSet.rules, ledger: ledger, maxCounterKeys: maxCounterKeys)
+            service = try WardenService(
+                rulesAt: ruleSet.rules, ledger: ledger ?? shared?.ledger, maxCounterKeys: maxCounterKeys, counterBackend: shared?.counters)
         } catch {
             Output.error(error.description)
             throw ExitCode(1)

@@ -1,0 +1,170 @@
+import Foundation
+import Synchronization
+import WardenEngine
+
+/// The penalty ledger in Redis, shared by every Warden server on it: a penalty one server
+/// records is in force on all of them.
+///
+/// Records are JSON strings under `PREFIX:p:ID`; per action and target and per target, lists
+/// of ids give the history in order; `PREFIX:seq` numbers the ids. "In force? then extend, else
+/// record offense n+1" runs under a short Redis lock per target (`exclusive`), so two servers
+/// never record two offenses for one. Penalties are kept (no expiry): they are the audit trail.
+///
+/// Ledger calls cannot fail in the `PenaltyLedger` interface: when Redis is unreachable a read
+/// answers "nothing in force" (fail open) and a write is counted in `failures`.
+public final class RedisLedger: PenaltyLedger {
+    let pool: RedisPool
+    let prefix: String
+    private let failureCount = Atomic<Int>(0)
+
+    public init(pool: RedisPool, prefix: String = "warden") {
+        self.pool = pool
+        self.prefix = prefix
+    }
+
+    /// Ledger operations that failed because Redis did not answer.
+    public var failures: Int { failureCount.load(ordering: .relaxed) }
+
+    func actionList(_ action: String, _ kind: String, _ target: String) -> String { "\(prefix):a:{\(kind)|\(target)}:\(action)" }
+    func targetList(_ kind: String, _ target: String) -> String { "\(prefix):t:{\(kind)|\(target)}" }
+    func recordKey(_ id: String) -> String { "\(prefix):p:\(id)" }
+
+    /// The records whose ids a list holds, oldest first: one script, one round trip.
+    static let listScript = """
+        local ids = redis.call('LRANGE', KEYS[1], 0, -1)
+        local out = {}
+        for i, id in ipairs(ids) do out[i] = redis.call('GET', ARGV[1] .. id) or '' end
+        return out
+        """
+
+    private func records(inList list: String) -> [PenaltyRecord] {
+        do throws(RedisError) {
+            guard case .array(let items) = try pool.pipeline([["EVAL", Self.listScript, "1", list, "\(prefix):p:"]])[0] else { return [] }
+            return items.compactMap { $0.string.flatMap(Self.decode) }
+        } catch {
+            failureCount.add(1, ordering: .relaxed)
+            return []
+        }
+    }
+
+    public func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord? {
+        guard PenaltyRecord.lasting.contains(action) else { return nil }
+        return records(inList: actionList(action, targetKind, target)).reversed().first { $0.inForce(at: t) }
+    }
+
+    public func offenses(action: String, targetKind: String, target: String) -> Int {
+        records(inList: actionList(action, targetKind, target)).filter { $0.lifted == nil }.count
+    }
+
+    @discardableResult public func record(_ penalty: PenaltyRecord) -> PenaltyRecord {
+        var r = penalty
+        do throws(RedisError) {
+            guard let n = try pool.pipeline([["INCR", "\(prefix):seq"]])[0].int else { throw RedisError("INCR did not answer a number") }
+            r.id = "p-\(n)"
+            _ = try pool.pipeline([
+                ["SET", recordKey(r.id), Self.encode(r)],
+                ["RPUSH", actionList(r.action, r.targetKind, r.target), r.id],
+                ["RPUSH", targetList(r.targetKind, r.target), r.id],
+                ["RPUSH", "\(prefix):all", r.id],
+            ])
+        } catch {
+            failureCount.add(1, ordering: .relaxed)
+        }
+        return r
+    }
+
+    private func load(_ id: String) -> PenaltyRecord? {
+        do throws(RedisError) {
+            return try pool.pipeline([["GET", recordKey(id)]])[0].string.flatMap(Self.decode)
+        } catch {
+            failureCount.add(1, ordering: .relaxed)
+            return nil
+        }
+    }
+
+    private func store(_ r: PenaltyRecord) {
+        do throws(RedisError) {
+            _ = try pool.pipeline([["SET", recordKey(r.id), Self.encode(r)]])
+        } catch {
+            failureCount.add(1, ordering: .relaxed)
+        }
+    }
+
+    public func extend(id: String, until: Double?, forever: Bool) {
+        guard var r = load(id) else { return }
+        if forever {
+            r.forever = true
+            r.until = nil
+        } else if let until, !r.forever, until > (r.until ?? -.infinity) {
+            r.until = until
+        }
+        store(r)
+    }
+
+    public func lift(id: String, reason: String, at t: Double) -> PenaltyRecord? {
+        guard var r = load(id) else { return nil }
+        if r.lifted == nil {
+            r.lifted = PenaltyRecord.Lift(at: t, reason: reason)
+            store(r)
+        }
+        return r
+    }
+
+    public func records(targetKind: String, target: String) -> [PenaltyRecord] { records(inList: targetList(targetKind, target)) }
+
+    public var all: [PenaltyRecord] { records(inList: "\(prefix):all") }
+
+    /// Holds a Redis lock on the target while `body` runs (waiting up to a second for another
+    /// server's turn; after that, it goes ahead rather than stall the request).
+    public func exclusive<R>(action: String, targetKind: String, target: String, _ body: () -> R) -> R {
+        let lock = "\(prefix):lock:{\(targetKind)|\(target)}:\(action)"
+        let token = UUID().uuidString
+        var held = false
+        for attempt in 0..<200 {
+            if let reply = try? pool.pipeline([["SET", lock, token, "NX", "PX", "2000"]])[0] {
+                if reply == .status("OK") {
+                    held = true
+                    break
+                }
+            } else {
+                break  // Redis is down: no lock to take
+            }
+            usleep(attempt < 10 ? 200 : 5_000)
+        }
+        defer {
+            if held {
+                _ = try? pool.pipeline([[
+                    "EVAL", "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", "1", lock, token,
+                ]])
+            }
+        }
+        return body()
+    }
+
+    static func encode(_ r: PenaltyRecord) -> String {
+        var pairs: [(String, JSONValue)] = [
+            ("id", .string(r.id)), ("action", .string(r.action)), ("kind", .string(r.targetKind)), ("target", .string(r.target)),
+            ("start", .number(r.start)), ("forever", .bool(r.forever)), ("offense", .number(Double(r.offense))),
+            ("rule", .string(r.rule)), ("event", .string(r.event)),
+        ]
+        if let until = r.until { pairs.append(("until", .number(until))) }
+        if let lift = r.lifted { pairs += [("lifted_at", .number(lift.at)), ("lift_reason", .string(lift.reason))] }
+        var w = JSONWriter()
+        w.value(.object(pairs))
+        return w.output
+    }
+
+    static func decode(_ text: String) -> PenaltyRecord? {
+        guard let v = try? JSONParser.parse(text),
+            case .string(let id)? = v["id"], case .string(let action)? = v["action"], case .string(let kind)? = v["kind"],
+            case .string(let target)? = v["target"], case .number(let start)? = v["start"], case .number(let offense)? = v["offense"],
+            case .string(let rule)? = v["rule"], case .string(let event)? = v["event"]
+        else { return nil }
+        var r = PenaltyRecord(
+            id: id, action: action, targetKind: kind, target: target, start: start, until: nil, forever: v["forever"] == .bool(true),
+            offense: Int(offense), rule: rule, event: event, lifted: nil)
+        if case .number(let until)? = v["until"] { r.until = until }
+        if case .number(let at)? = v["lifted_at"], case .string(let reason)? = v["lift_reason"] { r.lifted = .init(at: at, reason: reason) }
+        return r
+    }
+}

@@ -8,6 +8,8 @@ import Glibc
 public final class RedisConnection {
     private let context: UnsafeMutablePointer<redisContext>
     public private(set) var isBroken = false
+    /// Pipelines answered so far.
+    public private(set) var served = 0
 
     /// - Parameter timeout: seconds for connecting, and for each reply.
     public init(host: String, port: Int, timeout: Double) throws(RedisError) {
@@ -42,6 +44,7 @@ public final class RedisConnection {
             replies.append(Self.value(reply))
             freeReplyObject(raw)
         }
+        served += 1
         return replies
     }
 
@@ -52,7 +55,8 @@ public final class RedisConnection {
 
     private func fail() -> RedisError {
         isBroken = true
-        return RedisError(Self.message(context))
+        let timedOut = context.pointee.err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK)
+        return RedisError(Self.message(context), timedOut: timedOut)
     }
 
     private static func message(_ c: UnsafeMutablePointer<redisContext>) -> String {

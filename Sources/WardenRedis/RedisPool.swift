@@ -49,8 +49,20 @@ public final class RedisPool: Sendable {
         return try body(connection)
     }
 
-    /// Commands in one round trip.
+    /// Commands in one round trip. A pooled connection may have died while idle (Redis
+    /// restarted): when a reused connection fails that way, the commands go once more on a fresh
+    /// one. Not after a timeout: Redis may have run them, and counting an event twice is worse
+    /// than answering it without the counters.
     public func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisValue] {
-        try with { c throws(RedisError) in try c.pipeline(commands) }
+        var reused = false
+        do {
+            return try with { c throws(RedisError) in
+                reused = c.served > 0
+                return try c.pipeline(commands)
+            }
+        } catch {
+            guard reused, !error.timedOut else { throw error }
+            return try with { c throws(RedisError) in try c.pipeline(commands) }
+        }
     }
 }

@@ -29,6 +29,11 @@ public enum RedisValue: Sendable, Equatable {
 /// protocol. A `RedisValue.error` is a reply, not one of these.
 public struct RedisError: Error, Sendable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// No reply within the timeout: the server may have run the commands.
+    public var timedOut = false
+    public init(_ message: String, timedOut: Bool = false) {
+        self.message = message
+        self.timedOut = timedOut
+    }
     public var description: String { "redis: \(message)" }
 }

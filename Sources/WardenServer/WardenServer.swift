@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -23,6 +24,7 @@ public struct WardenServer: Sendable {
     let configuration: Configuration
     let metrics: Metrics
     let logger: Logger
+    private let stateDown = StateFlag()
 
     public init(service: WardenService, configuration: Configuration, logger: Logger, outbox: (@Sendable () -> [String: Int])? = nil) {
         self.service = service
@@ -73,6 +75,20 @@ public struct WardenServer: Sendable {
         return response
     }
 
+    /// Logs when the shared counter state goes away and when it comes back (once each, not
+    /// per request).
+    func noteState(_ decision: Decision) {
+        guard let warning = decision.warnings.first(where: { $0.hasPrefix("counter state unavailable") }) else {
+            if stateDown.exchange(false) { logger.notice("counter state reachable again") }
+            return
+        }
+        if !stateDown.exchange(true) {
+            logger.error("counter state unreachable; on_state_error decides", metadata: [
+                "error": .string(warning), "policy": .string(service.engine.ruleSet.info.onStateError),
+            ])
+        }
+    }
+
     // MARK: routes
 
     func check(_ request: Request) async throws -> Response {
@@ -101,12 +117,14 @@ public struct WardenServer: Sendable {
             }
             let decisions = service.check(events, dryRun: dryRun)
             if !dryRun { decisions.forEach(metrics.decision) }
+            decisions.forEach(noteState)
             return Self.raw(.ok, "{\"decisions\":[" + decisions.map(\.json).joined(separator: ",") + "]}")
         }
         do throws(EventError) {
             let event = try decoder.decode(value).event
             let decision = service.check(event, dryRun: dryRun)
             if !dryRun { metrics.decision(decision) }
+            noteState(decision)
             return Self.raw(.ok, decision.json)
         } catch {
             return Self.badRequest(error.message, key: error.key)
@@ -222,4 +240,10 @@ public struct WardenServer: Sendable {
     static func text(_ status: HTTPResponse.Status, _ text: String, type: String = "text/plain; charset=utf-8") -> Response {
         Response(status: status, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
+}
+
+/// Whether the last decision was taken without the counter state.
+final class StateFlag: Sendable {
+    private let down = Atomic<Bool>(false)
+    func exchange(_ value: Bool) -> Bool { down.exchange(value, ordering: .relaxed) }
 }

@@ -340,24 +340,59 @@ import FoundationNetworking
         let (_, restricted) = try await a.request("POST", "/v1/check", body: after)
         #expect(restricted.contains("penalty_in_force") && restricted.contains("restrict_send"))
     }
+
+    /// Redis stops in the middle of the load and comes back: both servers answer every request
+    /// throughout (on_state_error open: 200, flagged), count the failures in /metrics, and
+    /// count again once Redis is back.
+    @Test func serversAnswerWhileRedisIsDownAndRecover() async throws {
+        let redis = try TestRedis()
+        defer { redis.stop() }
+        let servers = [
+            try Server(token: nil, state: "redis://127.0.0.1:\(redis.port)", extra: ["--redis-timeout", "0.2"]),
+            try Server(token: nil, state: "redis://127.0.0.1:\(redis.port)", extra: ["--redis-timeout", "0.2"]),
+        ]
+        var flagged = 0
+        for k in 0..<60 {
+            if k == 20 { redis.stop() }
+            if k == 40 { try redis.start() }
+            let (status, body) = try await servers[k % 2].request("POST", "/v1/check", body: Self.send("x\(k)", account: "u\(k % 3)"))
+            #expect(status == 200, "request \(k) answered \(status)")
+            let down = body.contains("counter state unavailable")
+            #expect(down == (20..<40).contains(k), "request \(k): \(body)")
+            if down {
+                flagged += 1
+                #expect(body.contains("on_state_error open"))
+            }
+        }
+        #expect(flagged == 20)
+        for server in servers {
+            #expect(try await server.request("GET", "/metrics").1.contains("\nwarden_state_errors_total 10\n"))
+        }
+    }
 }
 
 /// A redis-server on a free loopback port for one test (no persistence), killed at the end.
 final class TestRedis: @unchecked Sendable {
     let port = Int.random(in: 40_000..<60_000)
-    private let process = Process()
+    private var process: Process?
 
-    init() throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-        process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+    init() throws { try start() }
+
+    func start() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+        p.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        process = p
         Thread.sleep(forTimeInterval: 0.3)
     }
 
     func stop() {
+        guard let process else { return }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        self.process = nil
     }
 }

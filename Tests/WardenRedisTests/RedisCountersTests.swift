@@ -77,10 +77,40 @@ import WardenRedis
         server.stop()
         let down = a.check(send("down", account: "bot", at: t0 + 1000), now: 0)
         #expect(!down.fired.contains { $0.rule == "flood" })
-        #expect(down.warnings.first?.hasPrefix("counter state unavailable (counters read 0): redis:") == true, "\(down.warnings)")
+        #expect(down.warnings.first?.hasPrefix("counter state unavailable: redis:") == true, "\(down.warnings)")
+        #expect(down.warnings.last == "rules reading counters were skipped (on_state_error open)")
+        #expect(down.verdict == .allow)
         try server.start()  // an empty Redis: the count starts again, and the engine works again
         let up = a.check(send("up", account: "bot", at: t0 + 1001), now: 0)
         #expect(up.warnings.isEmpty)
         #expect(up.fired.isEmpty)
+    }
+
+    /// Each policy with Redis down: open skips the rules that read counters (a rule that reads
+    /// none still fires), closed reviews, block blocks; all say why.
+    @Test(arguments: [("open", Verdict.allow), ("closed", .review), ("block", .block)])
+    func theStateErrorPolicyDecides(policy: String, verdict: Verdict) throws {
+        let source = """
+            ruleset p on_state_error \(policy)
+            rule few { on send when count(by: account, within: 1h) < 3 }
+            rule word { on send when text contains "刷单" }
+            """
+        let ruleSet = try #require(Compiler.compile(source: source).ruleSet)
+        let engine = Engine(ruleSet: ruleSet, counterBackend: RedisCounters(pool: RedisPool(host: "127.0.0.1", port: server.port, timeout: 0.5)))
+        #expect(engine.check(send("up", account: "u", at: 1_767_225_600), now: 0).fired.map(\.rule) == ["few"])
+        server.stop()
+        var event = send("down", account: "u", at: 1_767_225_601)
+        event.text = "刷单"
+        let d = engine.check(event, now: 0)
+        #expect(d.verdict == verdict)
+        #expect(d.fired.map(\.rule) == ["word"])
+        #expect(d.warnings.last == "rules reading counters were skipped (on_state_error \(policy))")
+        try server.start()
+    }
+
+    @Test func anUnknownPolicyIsALintError() {
+        let (ruleSet, diagnostics) = Compiler.compile(source: "ruleset p on_state_error sometimes\nrule r { on send when true }")
+        #expect(ruleSet == nil)
+        #expect(diagnostics.first?.message == "on_state_error is open, closed or block, not 'sometimes'")
     }
 }

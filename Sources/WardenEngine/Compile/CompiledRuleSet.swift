@@ -9,6 +9,9 @@ public struct CompiledRuleSet: Sendable {
         public var timezone: String
         /// `sha256:…` over the rule files and list files.
         public var digest: String
+        /// `open` (rules reading counters are skipped), `closed` (at least review) or `block`,
+        /// when the shared counter state cannot be reached.
+        public var onStateError: String = "open"
     }
 
     /// A compiled rule. A class, so the evaluation loop takes one reference per rule rather
@@ -28,11 +31,14 @@ public struct CompiledRuleSet: Sendable {
         public let shadow: Bool
         /// Percentage of accounts it enforces for; nil means all.
         public let rollout: Int?
+        /// Whether its condition or score reads a counter (directly or through a let).
+        let readsCounters: Bool
 
         init(
             name: String, index: Int, description: String?, tags: [String], on: Set<Event.Kind>, when: @escaping Eval,
-            score: Eval?, penalties: [PenaltySpec], explain: ExplainNode?, shadow: Bool, rollout: Int?
+            score: Eval?, penalties: [PenaltySpec], explain: ExplainNode?, shadow: Bool, rollout: Int?, readsCounters: Bool = false
         ) {
+            self.readsCounters = readsCounters
             self.name = name
             self.index = index
             self.description = description

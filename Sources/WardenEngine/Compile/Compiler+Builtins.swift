@@ -124,6 +124,7 @@ extension Compiler {
 extension Compiler {
     /// Registers a counter (once per identity) and returns its index.
     func counter(_ name: String, _ positional: [Expr], _ labeled: (String) -> Expr?, _ e: Expr) -> Int {
+        dependencies.insert(Self.readsCounters)
         let window: CounterSpec.Window
         if case .duration(let seconds)? = labeled("within")?.kind {
             window = .rolling(seconds: seconds)

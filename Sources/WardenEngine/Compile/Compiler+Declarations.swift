@@ -152,7 +152,8 @@ extension Compiler {
         return CompiledRuleSet.Rule(
             name: rule.name.value, index: ruleIndex[rule.name.value]!, description: rule.description, tags: rule.tags,
             on: Set(rule.on.compactMap { Event.Kind(rawValue: $0.value) }), when: when, score: score,
-            penalties: penalties, explain: rule.when.map(explainNode), shadow: rule.mode?.value == "shadow", rollout: rule.rollout?.value)
+            penalties: penalties, explain: rule.when.map(explainNode), shadow: rule.mode?.value == "shadow", rollout: rule.rollout?.value,
+            readsCounters: dependencies.contains(Self.readsCounters))
     }
 
     /// The condition's parts, each compiled separately (shared counters and lists stay shared).

@@ -97,7 +97,7 @@ public final class Compiler {
         for rule in syntax.rules {
             dependencies = []
             rules.append(compileRule(rule))
-            ruleDependencies.append(dependencies)
+            ruleDependencies.append(dependencies.subtracting([Self.readsCounters]))
         }
         let decide = (syntax.decide?.lines ?? []).map { line in
             (verdict: Verdict(rawValue: line.verdict.value) ?? .allow, condition: expression(line.condition),
@@ -108,7 +108,8 @@ public final class Compiler {
         let header = syntax.header
         let info = CompiledRuleSet.Info(
             name: header?.name.value ?? "unnamed", version: header?.version?.value,
-            timezone: header?.timezone?.value ?? "UTC", digest: "sha256:" + digest.hexDigest())
+            timezone: header?.timezone?.value ?? "UTC", digest: "sha256:" + digest.hexDigest(),
+            onStateError: header?.onStateError?.value ?? "open")
         // Rules keep their declaration index: fired(R) reads the context's flags by it.
         let ordered = order.map { rules[$0] }
         return CompiledRuleSet(
@@ -117,6 +118,10 @@ public final class Compiler {
             regexPrefilters: (0..<TextSlot.count).map { slot in fieldPatterns[slot].map { RegexPrefilter(patterns: $0) } },
             scannedFields: scannedFields.sorted { $0.rawValue < $1.rawValue })
     }
+
+    /// A pseudo rule index in `dependencies`: the expression reads a counter. It travels with
+    /// the real dependencies through lets, and is taken out before ordering.
+    static let readsCounters = -1
 
     /// Kahn's algorithm, stable: among rules whose dependencies are met, file order wins.
     static func topologicalOrder(_ dependencies: [Set<Int>]) -> [Int] {

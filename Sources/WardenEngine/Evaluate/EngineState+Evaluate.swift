@@ -42,7 +42,18 @@ extension EngineState {
         }
 
         var total = 0.0
+        if ctx.stateUnavailable {
+            // SPEC: the rule set's on_state_error says what a decision without counters does.
+            // Rules that read counters cannot be evaluated truthfully, whatever the policy.
+            switch ruleSet.info.onStateError {
+            case "block": raise = .block
+            case "closed": raise = max(raise, .review)
+            default: break
+            }
+            ctx.warnings.append("rules reading counters were skipped (on_state_error \(ruleSet.info.onStateError))")
+        }
         for rule in ruleSet.rules where rule.on.contains(event.type) {
+            if ctx.stateUnavailable, rule.readsCounters { continue }
             ctx.evidence = []
             ctx.ruleName = rule.name
             let holds = rule.when(ctx).isTrue
@@ -197,7 +208,8 @@ extension EngineState {
         do throws(CounterStateError) {
             values = try backend.apply(operations)
         } catch {
-            ctx.warnings.append("counter state unavailable (counters read 0): \(error.message)")
+            ctx.stateUnavailable = true
+            ctx.warnings.append("counter state unavailable: \(error.message)")
             for p in pending {
                 ctx.counterValues[p.counter] = .number(0)
                 ctx.counterKeys[p.counter] = p.parts

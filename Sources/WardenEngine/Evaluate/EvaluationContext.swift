@@ -15,6 +15,8 @@ final class EvaluationContext {
     var fired: [Bool]
     var evidence: [Evidence] = []
     var warnings: [String] = []
+    /// The counter backend failed for this event: counter values are not real.
+    var stateUnavailable = false
     /// The enforced score, readable in `decide`.
     var score: Double = 0
     /// The rule being evaluated, for warnings.

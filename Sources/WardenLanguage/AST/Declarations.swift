@@ -8,11 +8,13 @@ public struct Located<Value: Sendable>: Sendable {
     }
 }
 
-/// `ruleset NAME [version "V"] [timezone "Z"]`.
+/// `ruleset NAME [version "V"] [timezone "Z"] [on_state_error open|closed|block]`.
 public struct RuleSetHeader: Sendable {
     public var name: Located<String>
     public var version: Located<String>?
     public var timezone: Located<String>?
+    /// What a decision does when shared counter state (Redis) cannot be reached.
+    public var onStateError: Located<String>?
 }
 
 /// `list NAME [(options)] = source`.

@@ -176,6 +176,8 @@ public struct Parser {
                 header.version = try expectString("a version string")
             } else if skipKeyword("timezone") {
                 header.timezone = try expectString("a time zone such as \"Asia/Shanghai\"")
+            } else if skipKeyword("on_state_error") {
+                header.onStateError = try expectName("open, closed or block")
             } else {
                 return header
             }

@@ -5,8 +5,10 @@ import WardenEngine
 /// The penalty ledger in Redis, shared by every Warden server on it: a penalty one server
 /// records is in force on all of them.
 ///
-/// Records are JSON strings under `PREFIX:p:ID`; per action and target and per target, lists
-/// of ids give the history in order; `PREFIX:seq` numbers the ids. "In force? then extend, else
+/// Records are JSON strings under `PREFIX:p:{KIND|TARGET}:ID`; per action and target and per
+/// target, lists of record keys give the history in order; `PREFIX:id:ID` finds a record by id
+/// and `PREFIX:seq` numbers the ids. A target's records and lists share one Cluster hash tag,
+/// so the script that reads them touches one shard. "In force? then extend, else
 /// record offense n+1" runs under a short Redis lock per target (`exclusive`), so two servers
 /// never record two offenses for one. Penalties are kept (no expiry): they are the audit trail.
 ///
@@ -27,19 +29,20 @@ public final class RedisLedger: PenaltyLedger {
 
     func actionList(_ action: String, _ kind: String, _ target: String) -> String { "\(prefix):a:{\(kind)|\(target)}:\(action)" }
     func targetList(_ kind: String, _ target: String) -> String { "\(prefix):t:{\(kind)|\(target)}" }
-    func recordKey(_ id: String) -> String { "\(prefix):p:\(id)" }
+    func recordKey(_ r: PenaltyRecord) -> String { "\(prefix):p:{\(r.targetKind)|\(r.target)}:\(r.id)" }
+    func idKey(_ id: String) -> String { "\(prefix):id:\(id)" }
 
     /// The records whose ids a list holds, oldest first: one script, one round trip.
     static let listScript = """
-        local ids = redis.call('LRANGE', KEYS[1], 0, -1)
+        local keys = redis.call('LRANGE', KEYS[1], 0, -1)
         local out = {}
-        for i, id in ipairs(ids) do out[i] = redis.call('GET', ARGV[1] .. id) or '' end
+        for i, key in ipairs(keys) do out[i] = redis.call('GET', key) or '' end
         return out
         """
 
     private func records(inList list: String) -> [PenaltyRecord] {
         do throws(RedisError) {
-            guard case .array(let items) = try pool.pipeline([["EVAL", Self.listScript, "1", list, "\(prefix):p:"]])[0] else { return [] }
+            guard case .array(let items) = try pool.pipeline([["EVAL", Self.listScript, "1", list]])[0] else { return [] }
             return items.compactMap { $0.string.flatMap(Self.decode) }
         } catch {
             failureCount.add(1, ordering: .relaxed)
@@ -61,11 +64,13 @@ public final class RedisLedger: PenaltyLedger {
         do throws(RedisError) {
             guard let n = try pool.pipeline([["INCR", "\(prefix):seq"]])[0].int else { throw RedisError("INCR did not answer a number") }
             r.id = "p-\(n)"
+            let key = recordKey(r)
             _ = try pool.pipeline([
-                ["SET", recordKey(r.id), Self.encode(r)],
-                ["RPUSH", actionList(r.action, r.targetKind, r.target), r.id],
-                ["RPUSH", targetList(r.targetKind, r.target), r.id],
-                ["RPUSH", "\(prefix):all", r.id],
+                ["SET", key, Self.encode(r)],
+                ["SET", idKey(r.id), key],
+                ["RPUSH", actionList(r.action, r.targetKind, r.target), key],
+                ["RPUSH", targetList(r.targetKind, r.target), key],
+                ["RPUSH", "\(prefix):all", key],
             ])
         } catch {
             failureCount.add(1, ordering: .relaxed)
@@ -75,7 +80,8 @@ public final class RedisLedger: PenaltyLedger {
 
     private func load(_ id: String) -> PenaltyRecord? {
         do throws(RedisError) {
-            return try pool.pipeline([["GET", recordKey(id)]])[0].string.flatMap(Self.decode)
+            guard let key = try pool.pipeline([["GET", idKey(id)]])[0].string else { return nil }
+            return try pool.pipeline([["GET", key]])[0].string.flatMap(Self.decode)
         } catch {
             failureCount.add(1, ordering: .relaxed)
             return nil
@@ -84,7 +90,7 @@ public final class RedisLedger: PenaltyLedger {
 
     private func store(_ r: PenaltyRecord) {
         do throws(RedisError) {
-            _ = try pool.pipeline([["SET", recordKey(r.id), Self.encode(r)]])
+            _ = try pool.pipeline([["SET", recordKey(r), Self.encode(r)]])
         } catch {
             failureCount.add(1, ordering: .relaxed)
         }
@@ -112,7 +118,17 @@ public final class RedisLedger: PenaltyLedger {
 
     public func records(targetKind: String, target: String) -> [PenaltyRecord] { records(inList: targetList(targetKind, target)) }
 
-    public var all: [PenaltyRecord] { records(inList: "\(prefix):all") }
+    /// Every record: the keys span every target's slot, so they are read one by one (in one
+    /// pipeline), not by a script.
+    public var all: [PenaltyRecord] {
+        do throws(RedisError) {
+            guard case .array(let keys) = try pool.pipeline([["LRANGE", "\(prefix):all", "0", "-1"]])[0], !keys.isEmpty else { return [] }
+            return try pool.pipeline(keys.compactMap { $0.string.map { ["GET", $0] } }).compactMap { $0.string.flatMap(Self.decode) }
+        } catch {
+            failureCount.add(1, ordering: .relaxed)
+            return []
+        }
+    }
 
     /// Holds a Redis lock on the target while `body` runs (waiting up to a second for another
     /// server's turn; after that, it goes ahead rather than stall the request).

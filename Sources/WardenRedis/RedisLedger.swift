@@ -55,6 +55,25 @@ public final class RedisLedger: PenaltyLedger {
         return records(inList: actionList(action, targetKind, target)).reversed().first { $0.inForce(at: t) }
     }
 
+    /// Every question in one pipeline (one round trip per event, not one per target).
+    public func inForce(_ queries: [PenaltyQuery], at t: Double) -> [PenaltyRecord?] {
+        let asked = queries.filter { PenaltyRecord.lasting.contains($0.action) }
+        guard !asked.isEmpty else { return queries.map { _ in nil } }
+        let replies: [RedisValue]
+        do throws(RedisError) {
+            replies = try pool.pipeline(asked.map { ["EVAL", Self.listScript, "1", actionList($0.action, $0.targetKind, $0.target)] })
+        } catch {
+            failureCount.add(1, ordering: .relaxed)
+            return queries.map { _ in nil }
+        }
+        var answers: [PenaltyQuery: PenaltyRecord] = [:]
+        for (q, reply) in zip(asked, replies) {
+            guard case .array(let items) = reply else { continue }
+            answers[q] = items.compactMap { $0.string.flatMap(Self.decode) }.reversed().first { $0.inForce(at: t) }
+        }
+        return queries.map { answers[$0] }
+    }
+
     public func offenses(action: String, targetKind: String, target: String) -> Int {
         records(inList: actionList(action, targetKind, target)).filter { $0.lifted == nil }.count
     }

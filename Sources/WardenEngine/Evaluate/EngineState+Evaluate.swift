@@ -110,14 +110,14 @@ extension EngineState {
     /// SPEC §2: generation disabled blocks `issue`; sending restricted blocks `send`; a revoked
     /// code blocks `send` and `redeem` events that carry it.
     func penaltiesInForce(_ event: Event, at t: Double) -> [PenaltyRecord] {
-        var checks: [(String, String, String)] = []
+        var checks: [PenaltyQuery] = []
         switch event.type {
-        case .issue: checks.append(("disable_generation", "account", event.account))
-        case .send: checks.append(("restrict_send", "account", event.account))
+        case .issue: checks.append(PenaltyQuery(action: "disable_generation", targetKind: "account", target: event.account))
+        case .send: checks.append(PenaltyQuery(action: "restrict_send", targetKind: "account", target: event.account))
         case .redeem: break
         }
-        if event.type != .issue, let code = event.code { checks.append(("revoke_code", "code", code)) }
-        return checks.compactMap { ledger.inForce(action: $0.0, targetKind: $0.1, target: $0.2, at: t) }
+        if event.type != .issue, let code = event.code { checks.append(PenaltyQuery(action: "revoke_code", targetKind: "code", target: code)) }
+        return ledger.inForce(checks, at: t).compactMap { $0 }
     }
 
     func updateCounters(_ ctx: EvaluationContext, specs: [CounterSpec], commit: Bool) {

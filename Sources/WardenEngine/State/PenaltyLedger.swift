@@ -20,11 +20,31 @@ public protocol PenaltyLedger: AnyObject, Sendable {
     /// Runs `body` (read what is in force, then record or extend) while no other process can
     /// do the same for this action and target; the engine's own threads are already excluded.
     func exclusive<R>(action: String, targetKind: String, target: String, _ body: () -> R) -> R
+    /// `inForce` for several targets at once (an event checks its account and its code): a
+    /// remote ledger answers them in one round trip.
+    func inForce(_ queries: [PenaltyQuery], at t: Double) -> [PenaltyRecord?]
+}
+
+/// One "what is in force" question: an action on a target.
+public struct PenaltyQuery: Sendable, Hashable {
+    public var action: String
+    public var targetKind: String
+    public var target: String
+
+    public init(action: String, targetKind: String, target: String) {
+        self.action = action
+        self.targetKind = targetKind
+        self.target = target
+    }
 }
 
 extension PenaltyLedger {
     /// A ledger only this process writes needs nothing more than the engine's lock stripe.
     public func exclusive<R>(action: String, targetKind: String, target: String, _ body: () -> R) -> R { body() }
+
+    public func inForce(_ queries: [PenaltyQuery], at t: Double) -> [PenaltyRecord?] {
+        queries.map { inForce(action: $0.action, targetKind: $0.targetKind, target: $0.target, at: t) }
+    }
 }
 
 /// The default ledger: everything in memory, indexed by target, behind its own lock.

@@ -20,9 +20,15 @@ public final class RedisCounters: CounterBackend {
         self.prefix = prefix
     }
 
+    /// Values one distinct key keeps (as the in-memory store's exact range): past it, new
+    /// values are not stored, so the count stays at the cap (far past any threshold) and an
+    /// attacker spraying recipients cannot grow one hash without bound.
+    public static let distinctCap = 32_768
+
     /// KEYS[1] the hash; ARGV kind ('s' or 'd'), step, windowStart, keepSteps, amount, counts,
     /// commit, ttl ms, then the value hashes of a distinct.
     static let script = """
+        local CAP = \(distinctCap)
         local h = KEYS[1]
         local kind = ARGV[1]
         local step = tonumber(ARGV[2])
@@ -39,10 +45,16 @@ public final class RedisCounters: CounterBackend {
           if commit then
             redis.call('HSET', h, 'n', newest)
             if kind == 'd' then
+              local size = redis.call('HLEN', h) - 1  -- the newest-step field 'n' is set above
               for i = 9, #ARGV do
                 local f = 'v' .. ARGV[i]
-                local old = tonumber(redis.call('HGET', h, f) or '-2147483648')
-                if step > old then redis.call('HSET', h, f, step) end
+                local stored = redis.call('HGET', h, f)
+                if stored then
+                  if step > tonumber(stored) then redis.call('HSET', h, f, step) end
+                elseif size < CAP then
+                  redis.call('HSET', h, f, step)
+                  size = size + 1
+                end
               end
             else
               redis.call('HINCRBYFLOAT', h, 's' .. step, ARGV[5])

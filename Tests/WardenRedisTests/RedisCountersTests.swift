@@ -113,4 +113,17 @@ import WardenRedis
         #expect(ruleSet == nil)
         #expect(diagnostics.first?.message == "on_state_error is open, closed or block, not 'sometimes'")
     }
+
+    /// A distinct key stops storing new values at the cap: 40,000 recipients in one event (a
+    /// library caller; the decoder stops at 1,000) leave 32,768 values and the count there.
+    @Test func distinctKeysStopAtTheCap() throws {
+        let (a, _) = try engines()
+        let d = a.check(send("spray", account: "sprayer", to: (0..<40_000).map { "r\($0)" }, at: 1_767_225_600), now: 0)
+        let evidence = d.fired.first { $0.rule == "fanout" }?.evidence.first
+        #expect(evidence?.value == Double(RedisCounters.distinctCap))
+        let pool = RedisPool(host: "127.0.0.1", port: server.port, timeout: 1)
+        guard case .array(let keys) = try pool.pipeline([["KEYS", "warden:c:*sprayer*"]])[0] else { throw RedisError("no keys") }
+        let sizes = try keys.compactMap(\.string).map { try pool.pipeline([["HLEN", $0]])[0].int ?? 0 }
+        #expect(sizes.max() == RedisCounters.distinctCap + 1)  // the values and the newest-step field
+    }
 }

@@ -14,7 +14,7 @@ import WardenEngine
 ///
 /// Ledger calls cannot fail in the `PenaltyLedger` interface: when Redis is unreachable a read
 /// answers "nothing in force" (fail open) and a write is counted in `failures`.
-public final class RedisLedger: PenaltyLedger {
+public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
     let pool: RedisPool
     let prefix: String
     private let failureCount = Atomic<Int>(0)
@@ -84,12 +84,13 @@ public final class RedisLedger: PenaltyLedger {
             guard let n = try pool.pipeline([["INCR", "\(prefix):seq"]])[0].int else { throw RedisError("INCR did not answer a number") }
             r.id = "p-\(n)"
             let key = recordKey(r)
-            _ = try pool.pipeline([
+            try transaction([
                 ["SET", key, Self.encode(r)],
                 ["SET", idKey(r.id), key],
                 ["RPUSH", actionList(r.action, r.targetKind, r.target), key],
                 ["RPUSH", targetList(r.targetKind, r.target), key],
                 ["RPUSH", "\(prefix):all", key],
+                outboxPush(r, "recorded"),
             ])
         } catch {
             failureCount.add(1, ordering: .relaxed)
@@ -107,9 +108,9 @@ public final class RedisLedger: PenaltyLedger {
         }
     }
 
-    private func store(_ r: PenaltyRecord) {
+    private func store(_ r: PenaltyRecord, _ change: String) {
         do throws(RedisError) {
-            _ = try pool.pipeline([["SET", recordKey(r), Self.encode(r)]])
+            try transaction([["SET", recordKey(r), Self.encode(r)], outboxPush(r, change)])
         } catch {
             failureCount.add(1, ordering: .relaxed)
         }
@@ -123,14 +124,14 @@ public final class RedisLedger: PenaltyLedger {
         } else if let until, !r.forever, until > (r.until ?? -.infinity) {
             r.until = until
         }
-        store(r)
+        store(r, "extended")
     }
 
     public func lift(id: String, reason: String, at t: Double) -> PenaltyRecord? {
         guard var r = load(id) else { return nil }
         if r.lifted == nil {
             r.lifted = PenaltyRecord.Lift(at: t, reason: reason)
-            store(r)
+            store(r, "lifted")
         }
         return r
     }
@@ -201,5 +202,73 @@ public final class RedisLedger: PenaltyLedger {
         if case .number(let until)? = v["until"] { r.until = until }
         if case .number(let at)? = v["lifted_at"], case .string(let reason)? = v["lift_reason"] { r.lifted = .init(at: at, reason: reason) }
         return r
+    }
+
+    // MARK: outbox
+
+    /// Commands applied together (MULTI/EXEC): a record and its outbox message, or neither.
+    private func transaction(_ commands: [[String]]) throws(RedisError) {
+        let replies = try pool.pipeline([["MULTI"]] + commands + [["EXEC"]])
+        if case .error(let message)? = replies.first(where: { if case .error = $0 { true } else { false } }) {
+            throw RedisError(message)
+        }
+    }
+
+    private var outboxKeys: [String] {
+        ["list", "next", "attempts", "delivered", "dead", "leader"].map { "\(prefix):{outbox}:\($0)" }
+    }
+
+    private func outboxPush(_ r: PenaltyRecord, _ change: String) -> [String] {
+        let message = r.outboxMessage(change)
+        return ["RPUSH", outboxKeys[0], message.key + "\n" + message.body]
+    }
+
+    /// Only the server holding the lease delivers, so messages leave in the order they were
+    /// written (in order per target); a lease not renewed for 10 s passes to another server,
+    /// which goes on from the shared cursor (the message in flight may be sent twice: at least
+    /// once, with its idempotency key).
+    static let nextScript = """
+        local held = redis.call('GET', KEYS[6])
+        if held and held ~= ARGV[1] then return {0} end
+        redis.call('SET', KEYS[6], ARGV[1], 'PX', 10000)
+        local next = tonumber(redis.call('GET', KEYS[2]) or '0')
+        local item = redis.call('LINDEX', KEYS[1], next)
+        if not item then return {0} end
+        return {1, next, item, tonumber(redis.call('GET', KEYS[3]) or '0')}
+        """
+
+    static let attemptScript = """
+        local next = tonumber(redis.call('GET', KEYS[2]) or '0')
+        if next ~= tonumber(ARGV[1]) then return 0 end
+        if ARGV[2] == '1' then
+          redis.call('INCR', KEYS[2]); redis.call('DEL', KEYS[3]); redis.call('INCR', KEYS[4])
+          return 1
+        end
+        if redis.call('INCR', KEYS[3]) >= tonumber(ARGV[3]) then
+          redis.call('INCR', KEYS[2]); redis.call('DEL', KEYS[3]); redis.call('INCR', KEYS[5])
+        end
+        return 1
+        """
+
+    private let leaseToken = UUID().uuidString
+
+    public func nextOutboxMessage() -> OutboxMessage? {
+        guard let reply = try? pool.pipeline([["EVAL", Self.nextScript, "6"] + outboxKeys + [leaseToken]])[0],
+            case .array(let parts) = reply, parts.count == 4, parts[0] == .integer(1),
+            let seq = parts[1].int, let item = parts[2].string, let attempts = parts[3].int,
+            let newline = item.firstIndex(of: "\n")
+        else { return nil }
+        return OutboxMessage(seq: seq, key: String(item[..<newline]), body: String(item[item.index(after: newline)...]), attempts: attempts)
+    }
+
+    public func outboxAttempt(_ seq: Int, delivered: Bool, maxAttempts: Int) {
+        _ = try? pool.pipeline([["EVAL", Self.attemptScript, "6"] + outboxKeys + [String(seq), delivered ? "1" : "0", String(maxAttempts)]])
+    }
+
+    public func outboxCounts() -> [String: Int] {
+        let replies = (try? pool.pipeline([["LLEN", outboxKeys[0]], ["GET", outboxKeys[1]], ["GET", outboxKeys[3]], ["GET", outboxKeys[4]]])) ?? []
+        guard replies.count == 4 else { return [:] }
+        let total = replies[0].int ?? 0
+        return ["pending": total - (replies[1].int ?? 0), "delivered": replies[2].int ?? 0, "dead": replies[3].int ?? 0]
     }
 }

@@ -6,7 +6,7 @@ import WardenEngine
 /// the process (and of the machine). Reads come from an in-memory copy loaded at open.
 ///
 /// `@unchecked Sendable`: the database is only touched under `lock`; the copy locks itself.
-public final class SQLiteLedger: PenaltyLedger, @unchecked Sendable {
+public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendable {
     private let lock = Mutex(())
     private let db: SQLiteDatabase
     private let memory = MemoryLedger()
@@ -115,13 +115,6 @@ public final class SQLiteLedger: PenaltyLedger, @unchecked Sendable {
         }
     }
 
-    /// One message of the outbox.
-    public struct OutboxMessage: Sendable {
-        public var seq: Int
-        public var key: String
-        public var body: String
-        public var attempts: Int
-    }
 
     /// The oldest message not yet delivered (nor given up on).
     public func nextOutboxMessage() -> OutboxMessage? {

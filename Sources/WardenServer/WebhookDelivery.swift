@@ -1,5 +1,5 @@
 import Foundation
-import WardenSQLite
+import WardenEngine
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -11,10 +11,10 @@ import FoundationNetworking
 /// `/metrics`) and the next one goes.
 public final class WebhookDelivery: Sendable {
     let url: URL
-    let ledger: SQLiteLedger
+    let ledger: any PenaltyOutbox
     let maxAttempts: Int
 
-    public init(url: URL, ledger: SQLiteLedger, maxAttempts: Int = 8) {
+    public init(url: URL, ledger: any PenaltyOutbox, maxAttempts: Int = 8) {
         self.url = url
         self.ledger = ledger
         self.maxAttempts = maxAttempts
@@ -35,7 +35,7 @@ public final class WebhookDelivery: Sendable {
         }
     }
 
-    func post(_ message: SQLiteLedger.OutboxMessage) async -> Bool {
+    func post(_ message: OutboxMessage) async -> Bool {
         var request = URLRequest(url: url, timeoutInterval: 10)
         request.httpMethod = "POST"
         request.httpBody = Data(message.body.utf8)

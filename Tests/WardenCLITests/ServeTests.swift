@@ -180,40 +180,74 @@ import FoundationNetworking
     /// Every penalty and lift reaches the webhook, in order, although the receiver fails every
     /// third request.
     @Test func penaltiesReachTheWebhookDespiteFailures() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-hook-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let log = dir.appendingPathComponent("received.jsonl")
-        let receiver = Process()
-        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        receiver.arguments = ["python3", CLITests.fixtures.appendingPathComponent("webhook_receiver.py").path, log.path]
-        let out = Pipe()
-        receiver.standardOutput = out
-        receiver.standardError = FileHandle.nullDevice  // so it holds no pipe of the test runner
-        try receiver.run()
-        defer {
-            kill(receiver.processIdentifier, SIGKILL)
-            receiver.waitUntilExit()
-        }
-        let portLine = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let server = try Server(token: "t", extra: ["--penalty-webhook", "http://127.0.0.1:\(portLine)/hook"])
+        let receiver = try WebhookReceiver()
+        defer { receiver.stop() }
+        let server = try Server(token: "t", extra: ["--penalty-webhook", receiver.url])
         for k in 0..<6 {
             _ = try await server.request("POST", "/v1/check", body: Self.send("h\(k)", account: "f\(k)", text: "兼职刷单日赚300", code: "HOOK\(k)"))
         }
         _ = try await server.request("POST", "/v1/penalties/p-1/lift", body: #"{"reason":"appeal"}"#, token: "t")
-        var received: [String] = []
-        for _ in 0..<100 {
-            received = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-            if received.count >= 7 { break }
-            try await Task.sleep(nanoseconds: 100_000_000)
-        }
-        let keys = received.compactMap { line -> String? in
-            guard let range = line.range(of: #""key": "[^"]+""#, options: .regularExpression) else { return nil }
-            return String(line[range].dropFirst(8).dropLast())
-        }
-        #expect(keys == (1...6).map { "p-\($0):recorded:forever" } + ["p-1:lifted:lifted"])
+        #expect(try await receiver.keys(expecting: 7) == (1...6).map { "p-\($0):recorded:forever" } + ["p-1:lifted:lifted"])
         let (_, metrics) = try await server.request("GET", "/metrics")
         #expect(metrics.contains(#"warden_outbox_messages{state="delivered"} 7"#))
+    }
+
+    /// With Redis state, penalties written by either server reach the webhook once each, in the
+    /// order they were written: one server at a time holds the delivery lease.
+    @Test func twoServersOnRedisDeliverOneOutboxInOrder() async throws {
+        let redis = try TestRedis()
+        defer { redis.stop() }
+        let receiver = try WebhookReceiver()
+        defer { receiver.stop() }
+        let servers = try (0..<2).map { _ in
+            try Server(token: "t", state: "redis://127.0.0.1:\(redis.port)", extra: ["--redis-timeout", "1", "--penalty-webhook", receiver.url])
+        }
+        for k in 0..<6 {
+            _ = try await servers[k % 2].request("POST", "/v1/check", body: Self.send("h\(k)", account: "f\(k)", text: "兼职刷单日赚300", code: "HOOK\(k)"))
+        }
+        _ = try await servers[1].request("POST", "/v1/penalties/p-1/lift", body: #"{"reason":"appeal"}"#, token: "t")
+        #expect(try await receiver.keys(expecting: 7) == (1...6).map { "p-\($0):recorded:forever" } + ["p-1:lifted:lifted"])
+        let (_, metrics) = try await servers[0].request("GET", "/metrics")
+        #expect(metrics.contains(#"warden_outbox_messages{state="delivered"} 7"#))
+    }
+
+    /// The Python receiver of Fixtures/webhook_receiver.py (fails every third request).
+    final class WebhookReceiver: @unchecked Sendable {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-hook-\(UUID().uuidString)")
+        let process = Process()
+        let url: String
+
+        init() throws {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", CLITests.fixtures.appendingPathComponent("webhook_receiver.py").path, dir.appendingPathComponent("received.jsonl").path]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice  // so it holds no pipe of the test runner
+            try process.run()
+            let port = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            url = "http://127.0.0.1:\(port)/hook"
+        }
+
+        /// The idempotency keys received so far, once `count` have arrived (or after 10 s).
+        func keys(expecting count: Int) async throws -> [String] {
+            var received: [String] = []
+            for _ in 0..<100 {
+                received = ((try? String(contentsOf: dir.appendingPathComponent("received.jsonl"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+                if received.count >= count { break }
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
+            return received.compactMap { line -> String? in
+                guard let range = line.range(of: #""key": "[^"]+""#, options: .regularExpression) else { return nil }
+                return String(line[range].dropFirst(8).dropLast())
+            }
+        }
+
+        func stop() {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            try? FileManager.default.removeItem(at: dir)
+        }
     }
 
     actor Answered {

@@ -110,17 +110,20 @@ struct Serve: AsyncParsableCommand {
         configuration.adminToken = AdminToken(token)
         var logger = Logger(label: "warden")
         logger.logLevel = .info
+        // The outbox is written with the ledger: SQLite's table, or Redis's list (delivered by
+        // whichever server holds the lease).
+        let outbox: (any PenaltyOutbox)? = ledger ?? shared?.ledger
         var delivery: WebhookDelivery?
         if let penaltyWebhook {
-            guard let url = URL(string: penaltyWebhook), url.scheme == "http" || url.scheme == "https", let ledger else {
-                Output.error("warden: --penalty-webhook takes an http(s) URL and needs --state sqlite:PATH")
+            guard let url = URL(string: penaltyWebhook), url.scheme == "http" || url.scheme == "https", let outbox else {
+                Output.error("warden: --penalty-webhook takes an http(s) URL and needs --state sqlite:PATH or redis://HOST:PORT")
                 throw ExitCode(2)
             }
-            delivery = WebhookDelivery(url: url, ledger: ledger)
+            delivery = WebhookDelivery(url: url, ledger: outbox)
         }
         var outboxCounts: (@Sendable () -> [String: Int])?
-        if let durable = ledger {
-            outboxCounts = { @Sendable in durable.outboxCounts() }
+        if let outbox {
+            outboxCounts = { @Sendable in outbox.outboxCounts() }
         }
         let server = WardenServer(service: service, configuration: configuration, logger: logger, outbox: outboxCounts)
         let deliverer = delivery

@@ -35,7 +35,7 @@ let package = Package(
             dependencies: ["WardenLanguage", "WardenMatching"],
             swiftSettings: strictSettings
         ),
-        .target(name: "WardenAudit", dependencies: ["WardenEngine", "WardenLanguage", "CZlib"], swiftSettings: strictSettings),
+        .target(name: "WardenAudit", dependencies: ["WardenEngine", "CZlib"], swiftSettings: strictSettings),
         .target(name: "WardenSQLite", dependencies: ["WardenEngine", "CSQLite"], swiftSettings: strictSettings),
         .target(name: "WardenRedis", dependencies: ["WardenEngine", "CHiredis"], swiftSettings: strictSettings),
         .target(
@@ -69,8 +69,9 @@ let package = Package(
         .testTarget(name: "WardenMatchingTests", dependencies: ["WardenMatching"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "WardenEngineTests", dependencies: ["WardenEngine"], swiftSettings: strictSettings),
         .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite"], swiftSettings: strictSettings),
-        .testTarget(name: "WardenRedisTests", dependencies: ["WardenRedis"], swiftSettings: strictSettings),
-        .testTarget(name: "WardenCLITests", dependencies: ["warden", "WardenServer"], exclude: ["Fixtures"], swiftSettings: strictSettings),
+        .target(name: "WardenTestSupport", dependencies: ["WardenRedis"], path: "Tests/Support", swiftSettings: strictSettings),
+        .testTarget(name: "WardenRedisTests", dependencies: ["WardenRedis", "WardenTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenCLITests", dependencies: ["warden", "WardenServer", "WardenTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
     ]
 )
 
@@ -84,7 +85,9 @@ if ProcessInfo.processInfo.environment["WARDEN_FUZZ"] != nil {
         ("FuzzCSV", ["WardenEngine", "WardenAudit"]),
         ("FuzzMatcher", ["WardenMatching"]),
     ]
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"))
     for (name, dependencies) in targets {
-        package.targets.append(.executableTarget(name: name, dependencies: dependencies, path: "Fuzz/\(name)", swiftSettings: library))
+        package.targets.append(
+            .executableTarget(name: name, dependencies: dependencies + ["FuzzDriver"], path: "Fuzz/\(name)", swiftSettings: library))
     }
 }

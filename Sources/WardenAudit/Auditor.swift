@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import WardenEngine
-import WardenLanguage
 
 /// Streams logs through an engine: lines are decoded and their text prepared on every core, a
 /// reorder buffer restores event-time order within the lateness bound, and the stateful
@@ -71,8 +70,7 @@ public final class Auditor {
                 while batch.count < batchSize, let raw = try source.nextLine() {
                     let number = source.lineNumber
                     if let skipped = source.skippedBytes {
-                        let message = "event of \(skipped) bytes; the limit is \(decoder.limits.maxEventBytes)"
-                        batch.append((number, "", EventError(message: message)))
+                        batch.append((number, "", decoder.oversized(skipped)))
                         continue
                     }
                     do throws(EventError) {
@@ -96,8 +94,10 @@ public final class Auditor {
                         var open = CSVEvents.isOpen(raw)
                         while open, text.utf8.count <= decoder.limits.maxEventBytes, let more = try source.nextLine() {
                             open = open != CSVEvents.isOpen(more)
-                            if let bad = UTF8Validation.firstInvalidByte(more) {
-                                batch.append((source.lineNumber, "", EventError(message: "invalid UTF-8 at byte \(bad)")))
+                            do throws(EventError) {
+                                try decoder.check(bytes: more)
+                            } catch {
+                                batch.append((source.lineNumber, "", error))
                                 break
                             }
                             text += "\n" + String(decoding: more, as: UTF8.self)

@@ -42,8 +42,7 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
 
     private func records(inList list: String) -> [PenaltyRecord] {
         do throws(RedisError) {
-            guard case .array(let items) = try pool.pipeline([["EVAL", Self.listScript, "1", list]])[0] else { return [] }
-            return items.compactMap { $0.string.flatMap(Self.decode) }
+            return Self.records(try pool.pipeline([["EVAL", Self.listScript, "1", list]])[0])
         } catch {
             failureCount.add(1, ordering: .relaxed)
             return []
@@ -51,8 +50,7 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
     }
 
     public func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord? {
-        guard PenaltyRecord.lasting.contains(action) else { return nil }
-        return records(inList: actionList(action, targetKind, target)).reversed().first { $0.inForce(at: t) }
+        inForce([PenaltyQuery(action: action, targetKind: targetKind, target: target)], at: t)[0]
     }
 
     /// Every question in one pipeline (one round trip per event, not one per target).
@@ -68,8 +66,7 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
         }
         var answers: [PenaltyQuery: PenaltyRecord] = [:]
         for (q, reply) in zip(asked, replies) {
-            guard case .array(let items) = reply else { continue }
-            answers[q] = items.compactMap { $0.string.flatMap(Self.decode) }.reversed().first { $0.inForce(at: t) }
+            answers[q] = Self.records(reply).reversed().first { $0.inForce(at: t) }
         }
         return queries.map { answers[$0] }
     }
@@ -175,6 +172,12 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
             }
         }
         return body()
+    }
+
+    /// The records of a list script's answer.
+    static func records(_ reply: RedisValue) -> [PenaltyRecord] {
+        guard case .array(let items) = reply else { return [] }
+        return items.compactMap { $0.string.flatMap(decode) }
     }
 
     static func encode(_ r: PenaltyRecord) -> String {

@@ -46,7 +46,7 @@ public final class Metrics: Sendable {
             c.decisions[d.verdict.rawValue, default: 0] += 1
             for f in d.fired { c.ruleHits[f.rule, default: 0] += 1 }
             for p in d.penalties { c.penalties[p.action, default: 0] += 1 }
-            if d.warnings.contains(where: { $0.hasPrefix("counter state unavailable") }) { c.stateErrors += 1 }
+            if d.stateUnavailable { c.stateErrors += 1 }
         }
     }
 

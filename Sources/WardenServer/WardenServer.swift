@@ -78,13 +78,13 @@ public struct WardenServer: Sendable {
     /// Logs when the shared counter state goes away and when it comes back (once each, not
     /// per request).
     func noteState(_ decision: Decision) {
-        guard let warning = decision.warnings.first(where: { $0.hasPrefix("counter state unavailable") }) else {
+        guard decision.stateUnavailable else {
             if stateDown.exchange(false) { logger.notice("counter state reachable again") }
             return
         }
         if !stateDown.exchange(true) {
             logger.error("counter state unreachable; on_state_error decides", metadata: [
-                "error": .string(warning), "policy": .string(service.engine.ruleSet.info.onStateError),
+                "error": .string(decision.warnings.first ?? ""), "policy": .string(decision.ruleset.onStateError),
             ])
         }
     }

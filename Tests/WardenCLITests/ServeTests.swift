@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import WardenTestSupport
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -195,7 +196,7 @@ import FoundationNetworking
     /// With Redis state, penalties written by either server reach the webhook once each, in the
     /// order they were written: one server at a time holds the delivery lease.
     @Test func twoServersOnRedisDeliverOneOutboxInOrder() async throws {
-        let redis = try TestRedis()
+        let redis = try RedisServer()
         defer { redis.stop() }
         let receiver = try WebhookReceiver()
         defer { receiver.stop() }
@@ -340,7 +341,7 @@ import FoundationNetworking
     /// Two servers on one Redis count together: 1,001 sends of one account split between them,
     /// and the 1,001st blocks and disables generation on both; the same for the 51st recipient.
     @Test func twoServersOnOneRedisCountTogether() async throws {
-        let redis = try TestRedis()
+        let redis = try RedisServer()
         defer { redis.stop() }
         let a = try Server(token: nil, state: "redis://127.0.0.1:\(redis.port)", extra: ["--redis-timeout", "1"])
         let b = try Server(token: nil, state: "redis://127.0.0.1:\(redis.port)", extra: ["--redis-timeout", "1"])
@@ -379,7 +380,7 @@ import FoundationNetworking
     /// throughout (on_state_error open: 200, flagged), count the failures in /metrics, and
     /// count again once Redis is back.
     @Test func serversAnswerWhileRedisIsDownAndRecover() async throws {
-        let redis = try TestRedis()
+        let redis = try RedisServer()
         defer { redis.stop() }
         let servers = [
             try Server(token: nil, state: "redis://127.0.0.1:\(redis.port)", extra: ["--redis-timeout", "0.2"]),
@@ -402,31 +403,5 @@ import FoundationNetworking
         for server in servers {
             #expect(try await server.request("GET", "/metrics").1.contains("\nwarden_state_errors_total 10\n"))
         }
-    }
-}
-
-/// A redis-server on a free loopback port for one test (no persistence), killed at the end.
-final class TestRedis: @unchecked Sendable {
-    let port = Int.random(in: 40_000..<60_000)
-    private var process: Process?
-
-    init() throws { try start() }
-
-    func start() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-        p.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        process = p
-        Thread.sleep(forTimeInterval: 0.3)
-    }
-
-    func stop() {
-        guard let process else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        self.process = nil
     }
 }

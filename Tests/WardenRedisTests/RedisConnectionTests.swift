@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WardenRedis
+import WardenTestSupport
 
 /// Against a real redis-server started for the suite on a free loopback port (Debian's
 /// `redis-server`; `make test` installs it).
@@ -38,40 +39,4 @@ import WardenRedis
         #expect(throws: RedisError.self) { try RedisPool(url: "http://x") }
         #expect(throws: RedisError.self) { try RedisPool(url: "redis://x:99999") }
     }
-}
-
-/// A throwaway redis-server: no persistence, loopback only, stopped on deinit.
-final class RedisServer: @unchecked Sendable {
-    let port: Int
-    private var process: Process?
-
-    init() throws {
-        port = Int.random(in: 20_000..<40_000)
-        try start()
-    }
-
-    func start() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-        p.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        process = p
-        for _ in 0..<100 {
-            if (try? RedisPool(host: "127.0.0.1", port: port, timeout: 0.2).pipeline([["PING"]])) == [.status("PONG")] { return }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        throw RedisError("redis-server did not start on port \(port)")
-    }
-
-    /// SIGKILL: a test server has nothing to save (and a down Redis is what the tests want).
-    func stop() {
-        guard let process else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        self.process = nil
-    }
-
-    deinit { stop() }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WardenEngine
 import WardenRedis
+import WardenTestSupport
 
 /// Two engines (as two servers would) counting together through one real Redis.
 @Suite(.serialized) struct RedisCountersTests {

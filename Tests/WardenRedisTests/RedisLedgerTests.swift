@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WardenEngine
 import WardenRedis
+import WardenTestSupport
 
 @Suite(.serialized) struct RedisLedgerTests {
     let server: RedisServer

@@ -39,6 +39,8 @@ public struct Decision: Sendable {
     public var ruleset: CompiledRuleSet.Info
     /// Problems met while evaluating (a regex that hit its match limit); the decision stands.
     public var warnings: [String]
+    /// The shared counter state could not be reached; `on_state_error` decided (a warning says so).
+    public var stateUnavailable = false
 
     public func fired(_ rule: String) -> Bool { fired.contains { $0.rule == rule } }
 }

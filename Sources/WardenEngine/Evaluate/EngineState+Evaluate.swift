@@ -104,7 +104,7 @@ extension EngineState {
         }
         return Decision(
             id: event.id, type: event.type, verdict: max(verdict, raise), score: total, fired: fired,
-            penalties: penalties, shadow: shadow, ruleset: ruleSet.info, warnings: ctx.warnings)
+            penalties: penalties, shadow: shadow, ruleset: ruleSet.info, warnings: ctx.warnings, stateUnavailable: ctx.stateUnavailable)
     }
 
     /// SPEC §2: generation disabled blocks `issue`; sending restricted blocks `send`; a revoked

@@ -30,19 +30,20 @@ public struct EventDecoder: Sendable {
 
     /// The checks of `decode(bytes:)` that come before parsing (also for CSV records).
     public func check(bytes: some Collection<UInt8>, file: String? = nil, line: Int? = nil) throws(EventError) {
-        if bytes.count > limits.maxEventBytes {
-            throw EventError(file: file, line: line, message: "event of \(bytes.count) bytes; the limit is \(limits.maxEventBytes)")
-        }
+        if bytes.count > limits.maxEventBytes { throw oversized(bytes.count, file: file, line: line) }
         if let bad = UTF8Validation.firstInvalidByte(bytes) {
             throw EventError(file: file, line: line, message: "invalid UTF-8 at byte \(bad)")
         }
     }
 
+    /// An event of `size` bytes, over `maxEventBytes` (also for lines a reader skipped unread).
+    public func oversized(_ size: Int, file: String? = nil, line: Int? = nil) -> EventError {
+        EventError(file: file, line: line, message: "event of \(size) bytes; the limit is \(limits.maxEventBytes)")
+    }
+
     /// Decodes one line of JSON; `file` and `line` only label errors.
     public func decode(line text: String, file: String? = nil, line: Int? = nil) throws(EventError) -> Decoded {
-        if text.utf8.count > limits.maxEventBytes {
-            throw EventError(file: file, line: line, message: "event of \(text.utf8.count) bytes; the limit is \(limits.maxEventBytes)")
-        }
+        if text.utf8.count > limits.maxEventBytes { throw oversized(text.utf8.count, file: file, line: line) }
         let value: JSONValue
         do throws(JSONParser.Failure) {
             value = try JSONParser.parse(text)

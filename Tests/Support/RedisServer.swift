@@ -1,0 +1,38 @@
+import Foundation
+import WardenRedis
+
+/// A throwaway redis-server for tests: no persistence, loopback only, stopped on deinit.
+public final class RedisServer: @unchecked Sendable {
+    public let port: Int
+    private var process: Process?
+
+    public init() throws {
+        port = Int.random(in: 20_000..<40_000)
+        try start()
+    }
+
+    public func start() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+        p.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        process = p
+        for _ in 0..<100 {
+            if (try? RedisPool(host: "127.0.0.1", port: port, timeout: 0.2).pipeline([["PING"]])) == [.status("PONG")] { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw RedisError("redis-server did not start on port \(port)")
+    }
+
+    /// SIGKILL: a test server has nothing to save (and a down Redis is what the tests want).
+    public func stop() {
+        guard let process else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    deinit { stop() }
+}

@@ -18,6 +18,24 @@ import Testing
         #expect(RegexLiterals.required(pattern, flags: flags) == Set(expected))
     }
 
+    /// Every match contains one string of each set; sets across concatenations join the end
+    /// of one piece to the start of the next.
+    @Test func severalRequiredSetsAndCrossings() {
+        let proxy = RegexLiterals.requirements("(?:加|\\+)[^\\n]{0,3}(?:薇|V)")
+        #expect(proxy.contains(["加", "+"]) && proxy.contains(["薇", "V"]))
+        let ip = RegexLiterals.requirements("[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}")
+        #expect(ip.first == Set((0...9).flatMap { a in (0...9).map { b in "\(a).\(b)" } }))
+        let phone = RegexLiterals.requirements("0[0-9]{2,3}-[0-9]{7,8}")
+        #expect(phone.allSatisfy { set in set.allSatisfy { $0.count >= 3 } })
+        #expect(phone.contains { set in set.contains("0-12") && set.allSatisfy { $0.contains("-") } })
+        // Seven in a row of a 19-member class: pairs are required, not single members.
+        let numerals = RegexLiterals.requirements("[零一二三四五六七八九壹贰叁肆伍陆柒捌玖]{7,}")
+        #expect(numerals.first?.count == 361 && numerals.first?.contains("一二") == true)
+        #expect(RegexLiterals.requirements("a.*b") == [["a"], ["b"]] || RegexLiterals.requirements("a.*b") == [["b"], ["a"]])
+        let either = RegexLiterals.requirements("(?:ab|c.*d)")
+        #expect(either.count == 2 && either.contains(["ab", "c"]) && either.contains(["ab", "d"]))
+    }
+
     @Test(arguments: ["a*", "[^x]+", ".+", "(a|)", "\\d+", "a?b?", "(?i)abc", "[a-z\\d]+", "x{0,3}"])
     func noLiteralMeansAlwaysRun(pattern: String) {
         #expect(RegexLiterals.required(pattern) == nil)
@@ -49,6 +67,45 @@ import Testing
                 set.regexes.indices.filter { (try? set.regexes[$0].firstMatch(inUTF8: buffer)) != nil }
             }
             #expect(set.matching(text).matches == brute, "\(text)")
+        }
+    }
+}
+
+@Suite struct ByteAutomatonTests {
+    /// Presence of each literal set, against `String.contains` on random texts over a small
+    /// alphabet (so that literals overlap, nest and share prefixes), Chinese and ASCII mixed.
+    @Test func presenceEqualsNaiveSearch() throws {
+        let alphabet = ["a", "b", "ab", "刷", "单", "刷单", "1", "0", "。", "微", "信"]
+        var rng = Xorshift(7)
+        for round in 0..<300 {
+            let sets: [[String]] = (0..<Int.random(in: 1...8, using: &rng)).map { _ in
+                (0..<Int.random(in: 1...4, using: &rng)).map { _ in
+                    (0..<Int.random(in: 1...4, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+                }
+            }
+            let automaton = try #require(ByteAutomaton(sets: sets))
+            for _ in 0..<20 {
+                let text = (0..<Int.random(in: 0...30, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+                var present = [Bool](repeating: false, count: sets.count)
+                var copy = text
+                copy.withUTF8 { buffer in present.withUnsafeMutableBufferPointer { automaton.markPresent(buffer, $0) } }
+                let naive = sets.map { set in set.contains { text.utf8.count >= $0.utf8.count && Array(text.utf8).firstRange(of: Array($0.utf8)) != nil } }
+                #expect(present == naive, "round \(round): \(sets) in \(text)")
+            }
+        }
+    }
+
+    @Test func tooLargeAutomatonIsRefusedAndTheMatcherTakesOver() throws {
+        let words = (0..<2000).map { String(format: "w%07d", $0 * 7919) }
+        // At least 2,000 leaves and 12 classes ('w', ten digits, the rest).
+        #expect(ByteAutomaton(sets: [words], maxEntries: 2000 * 12) == nil)
+        #expect(ByteAutomaton(sets: [words]) != nil)
+        let patterns = RegexSetTests.patterns.map { ($0, "") }
+        let dense = try RegexSet(patterns: patterns)
+        let fallback = try RegexSet(patterns: patterns, byteAutomatonLimit: 0)
+        #expect(dense.prefilter.bytes != nil && fallback.prefilter.bytes == nil)
+        for text in RegexSetTests.pieces + ["加微信13812345678", "010-12345678 兼职在家日赚300元", "一二三四五六七八", "！！！？？？"] {
+            #expect(dense.matching(text).matches == fallback.matching(text).matches, "\(text)")
         }
     }
 }

@@ -1,30 +1,54 @@
 /// Finds literals that every match of a regex must contain, so a multi-pattern prefilter can
 /// skip patterns whose literals do not occur in a text.
 ///
-/// A small parser for PCRE syntax computes, per node, the exact set of strings it can match
-/// (when small) and a set of which every match contains at least one. Anything it does not
-/// understand counts as "matches anything", which only weakens the prefilter, never breaks it:
-/// the answer errs towards running the regex.
+/// A small parser for PCRE syntax computes, per node, what Russ Cox's trigram-index analysis
+/// does: the exact set of strings it can match (when small), sets every match starts and ends
+/// with, and sets of which every match contains one string each. Concatenation joins the
+/// suffixes of one side to the prefixes of the next, so `[0-9]{1,3}\.[0-9]` yields `0.0`…`9.9`
+/// rather than a bare `.`. Anything the parser does not understand counts as "matches
+/// anything", which only weakens the prefilter, never breaks it: the answer errs towards
+/// running the regex.
 enum RegexLiterals {
-    /// The literal set for `pattern`, or nil when the regex must always run.
+    /// The best single literal set for `pattern`, or nil when the regex must always run.
     static func required(_ pattern: String, flags: String = "") -> Set<String>? {
-        if flags.contains("x") { return nil }
+        requirements(pattern, flags: flags).first
+    }
+
+    /// Sets of literals, best first, such that every match contains one string of each set;
+    /// empty when the regex must always run.
+    static func requirements(_ pattern: String, flags: String = "") -> [Set<String>] {
+        if flags.contains("x") { return [] }
         var parser = RegexFactorParser(Array(pattern.unicodeScalars))
-        guard let info = parser.parseAlternation(), parser.atEnd else { return nil }
-        let best = Info.best(info.required, info.exact)
-        guard let set = best, !set.contains("") else { return nil }
-        return flags.contains("i") ? Set(set.map { $0.lowercased() }) : set
+        guard let info = parser.parseAlternation(), parser.atEnd else { return [] }
+        let sets = info.choice()
+        return flags.contains("i") ? sets.map { Set($0.map { $0.lowercased() }) } : sets
     }
 
     struct Info {
-        /// Every string the node can match, when there are few; "" when it can match nothing.
+        /// Every string the node can match, when there are few; [""] when it matches nothing.
         var exact: Set<String>?
-        /// Every match contains one of these.
-        var required: Set<String>?
+        /// Every match starts with one of these; [""] when unknown.
+        var prefix: Set<String> = [""]
+        /// Every match ends with one of these; [""] when unknown.
+        var suffix: Set<String> = [""]
+        /// Every match contains one string of each set.
+        var required: [Set<String>] = []
 
-        static let any = Info(exact: nil, required: nil)
-        static let empty = Info(exact: [""], required: nil)
-        static let limit = 256
+        static let any = Info(exact: nil)
+        static let empty = Info(exact: [""])
+        /// Most strings in a set; beyond it sets are trimmed (prefixes, suffixes) or dropped.
+        static let limit = 1024
+        /// Most sets kept per node, and given to the prefilter per pattern.
+        static let keep = 3
+
+        var prefixes: Set<String> { exact ?? prefix }
+        var suffixes: Set<String> { exact ?? suffix }
+
+        /// Every set known to be required, this node's affixes included.
+        var allRequired: [Set<String>] {
+            if let exact { return [exact] }
+            return required + [prefix, suffix]
+        }
 
         /// Longer literals are more selective (each byte counts 8); more of them less so (log2).
         static func score(_ set: Set<String>) -> Int {
@@ -33,22 +57,105 @@ enum RegexLiterals {
             return shortest * 8 - (Int.bitWidth - set.count.leadingZeroBitCount)
         }
 
-        static func best(_ a: Set<String>?, _ b: Set<String>?) -> Set<String>? {
-            switch (a, b) {
-            case (nil, nil): return nil
-            case (let x?, nil): return score(x) == Int.min ? nil : x
-            case (nil, let y?): return score(y) == Int.min ? nil : y
-            case (let x?, let y?):
-                let best = score(x) >= score(y) ? x : y
-                return score(best) == Int.min ? nil : best
+        /// The most selective sets, at most `keep`, without duplicates or useless ones.
+        static func pick(_ sets: [Set<String>]) -> [Set<String>] {
+            var out: [Set<String>] = []
+            for set in sets.sorted(by: { score($0) > score($1) }) where score(set) > Int.min && !out.contains(set) {
+                out.append(set)
+                if out.count == keep { break }
             }
+            return out
         }
+
+        /// What the prefilter gets: the best sets (at least one byte each).
+        func choice() -> [Set<String>] { Self.pick(allRequired) }
 
         static func product(_ a: Set<String>, _ b: Set<String>) -> Set<String>? {
             guard a.count * b.count <= limit else { return nil }
             var out: Set<String> = []
             for x in a { for y in b { out.insert(x + y) } }
             return out
+        }
+
+        /// The set with every string cut to its first (or last) `n` scalars.
+        static func trim(_ set: Set<String>, to n: Int, fromEnd: Bool) -> Set<String> {
+            Set(set.map { s in
+                let u = Array(s.unicodeScalars)
+                guard u.count > n else { return s }
+                var v = String.UnicodeScalarView()
+                v.append(contentsOf: fromEnd ? u[(u.count - n)...] : u[..<n])
+                return String(v)
+            })
+        }
+
+        static func longest(_ set: Set<String>) -> Int { set.map { $0.unicodeScalars.count }.max() ?? 0 }
+
+        /// Trims a set of prefixes (or suffixes) until it has at most `limit` strings.
+        static func fit(_ set: Set<String>, fromEnd: Bool) -> Set<String> {
+            var set = set
+            while set.count > limit {
+                let n = longest(set)
+                if n <= 1 { return [""] }
+                set = trim(set, to: n - 1, fromEnd: fromEnd)
+            }
+            return set
+        }
+
+        /// Strings of `a`'s end joined to `b`'s start, trimmed until there are few enough.
+        static func crossing(_ a: Set<String>, _ b: Set<String>) -> Set<String>? {
+            var a = a, b = b
+            while a.count * b.count > limit {
+                let la = longest(a), lb = longest(b)
+                if la <= 1 && lb <= 1 { return nil }
+                if la >= lb { a = trim(a, to: la - 1, fromEnd: true) } else { b = trim(b, to: lb - 1, fromEnd: false) }
+            }
+            return product(a, b)
+        }
+
+        /// `a` followed by `b`.
+        static func concat(_ a: Info, _ b: Info) -> Info {
+            if let ea = a.exact, let eb = b.exact, let p = product(ea, eb) {
+                return Info(exact: p, required: pick(a.required + b.required))
+            }
+            var out = Info(exact: nil)
+            if let ea = a.exact {
+                out.prefix = fit(product(ea, b.prefixes) ?? ea, fromEnd: false)
+            } else {
+                out.prefix = a.prefix
+            }
+            if let eb = b.exact {
+                out.suffix = fit(product(a.suffixes, eb) ?? eb, fromEnd: true)
+            } else {
+                out.suffix = b.suffix
+            }
+            var sets = a.allRequired + b.allRequired
+            if let c = crossing(a.suffixes, b.prefixes) { sets.append(c) }
+            out.required = pick(sets)
+            return out
+        }
+
+        /// Either `a` or `b`.
+        static func alternate(_ a: Info, _ b: Info) -> Info {
+            if let ea = a.exact, let eb = b.exact, ea.count + eb.count <= limit { return Info(exact: ea.union(eb)) }
+            var out = Info(exact: nil)
+            out.prefix = fit(a.prefixes.union(b.prefixes), fromEnd: false)
+            out.suffix = fit(b.suffixes.union(a.suffixes), fromEnd: true)
+            if let x = a.choice().first, let y = b.choice().first, x.count + y.count <= limit { out.required = [x.union(y)] }
+            if out.prefix.contains("") { out.prefix = [""] }
+            if out.suffix.contains("") { out.suffix = [""] }
+            return out
+        }
+
+        /// The node repeated at least `minimum` (≥ 1) and at most `maximum` times.
+        static func repeated(_ atom: Info, minimum: Int, maximum: Int?) -> Info {
+            // The first `minimum` and the last `minimum` repetitions are both `atom` repeated
+            // `minimum` times, so its prefixes, suffixes and required sets hold for the whole.
+            var acc = atom
+            for _ in 1..<min(minimum, 4) { acc = concat(acc, atom) }
+            if minimum > 4 { acc = Info(exact: nil, prefix: acc.prefixes, suffix: acc.suffixes, required: acc.allRequired.count > 0 ? pick(acc.allRequired) : []) }
+            if maximum == minimum, minimum <= 4 { return acc }
+            guard let e = acc.exact else { return acc }
+            return Info(exact: nil, prefix: e, suffix: e, required: [])
         }
     }
 }
@@ -65,37 +172,20 @@ struct RegexFactorParser {
     var atEnd: Bool { i >= s.count && !failed }
 
     mutating func parseAlternation() -> Info? {
-        var branches: [Info] = [parseConcatenation()]
+        var info = parseConcatenation()
         while i < s.count, s[i] == "|" {
             i += 1
-            branches.append(parseConcatenation())
+            info = Info.alternate(info, parseConcatenation())
         }
-        if failed { return nil }
-        if branches.count == 1 { return branches[0] }
-        var exact: Set<String>? = []
-        var required: Set<String>? = []
-        for b in branches {
-            if let e = b.exact, let all = exact, all.count + e.count <= Info.limit { exact = all.union(e) } else { exact = nil }
-            if let r = Info.best(b.required, b.exact), let all = required { required = all.union(r) } else { required = nil }
-        }
-        return Info(exact: exact, required: required)
+        return failed ? nil : info
     }
 
     mutating func parseConcatenation() -> Info {
-        var exact: Set<String>? = [""]
-        var best: Set<String>? = nil
+        var info = Info.empty
         while i < s.count, s[i] != "|", s[i] != ")" {
-            let atom = parseQuantified()
-            best = Info.best(best, atom.required)
-            if let e = exact, let a = atom.exact, let p = Info.product(e, a) {
-                exact = p
-            } else {
-                best = Info.best(best, exact)
-                exact = atom.exact
-            }
-            best = Info.best(best, exact)
+            info = Info.concat(info, parseQuantified())
         }
-        return Info(exact: exact, required: best)
+        return info
     }
 
     mutating func parseQuantified() -> Info {
@@ -116,23 +206,10 @@ struct RegexFactorParser {
         }
         if i < s.count, s[i] == "?" || s[i] == "+" { i += 1 }  // lazy or possessive
         if minimum == 0 {
-            if maximum == 1, let e = atom.exact, e.count < Info.limit { return Info(exact: e.union([""]), required: nil) }
-            return Info(exact: maximum == 0 ? [""] : nil, required: nil)
+            if maximum == 1, let e = atom.exact, e.count < Info.limit { return Info(exact: e.union([""])) }
+            return maximum == 0 ? .empty : .any
         }
-        var exact: Set<String>? = nil
-        if let e = atom.exact, maximum == minimum {
-            var acc: Set<String>? = [""]
-            for _ in 0..<minimum { acc = acc.flatMap { Info.product($0, e) } }
-            exact = acc
-        }
-        var required = Info.best(atom.required, atom.exact)
-        if let e = atom.exact, minimum >= 2 {
-            // At least `minimum` in a row: the product of a few copies is also required.
-            var acc: Set<String>? = [""]
-            for _ in 0..<minimum { acc = acc.flatMap { Info.product($0, e) } }
-            required = Info.best(required, acc)
-        }
-        return Info(exact: exact, required: required)
+        return Info.repeated(atom, minimum: minimum, maximum: maximum)
     }
 
     /// `{m}`, `{m,}`, `{m,n}`; nil when it is not a quantifier (PCRE then reads `{` literally).
@@ -189,7 +266,7 @@ struct RegexFactorParser {
             return parseEscape()
         default:
             i += 1
-            return Info(exact: [String(c)], required: nil)
+            return Info(exact: [String(c)])
         }
     }
 
@@ -212,9 +289,9 @@ struct RegexFactorParser {
         let c = s[i]
         i += 1
         switch c {
-        case "n": return Info(exact: ["\n"], required: nil)
-        case "t": return Info(exact: ["\t"], required: nil)
-        case "r": return Info(exact: ["\r"], required: nil)
+        case "n": return Info(exact: ["\n"])
+        case "t": return Info(exact: ["\t"])
+        case "r": return Info(exact: ["\r"])
         case "b", "B", "A", "z", "Z", "G": return .empty
         case "d", "D", "w", "W", "s", "S", "h", "H", "v", "V", "p", "P", "X", "R", "N", "x", "u", "0"..."9", "Q", "E", "k", "g", "c", "e", "f", "a":
             // Classes, properties, code points, back references, quoting: not analysed.
@@ -222,7 +299,7 @@ struct RegexFactorParser {
             return .any
         default:
             if c.properties.isAlphabetic || ("0"..."9").contains(c) { return .any }
-            return Info(exact: [String(c)], required: nil)
+            return Info(exact: [String(c)])
         }
     }
 
@@ -289,6 +366,6 @@ struct RegexFactorParser {
         guard i < s.count else { failed = true; return .any }
         i += 1
         if negated || tooMany || members.count > 64 { return .any }
-        return Info(exact: members, required: nil)
+        return Info(exact: members)
     }
 }

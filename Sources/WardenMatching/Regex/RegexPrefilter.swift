@@ -1,36 +1,78 @@
 /// Tells which of many patterns can match a text, from the literals each one requires
-/// (`RegexLiterals`), with one keyword scan. Patterns without such literals are always candidates.
+/// (`RegexLiterals`), with one keyword scan. A pattern can have several required sets (every
+/// match contains a string of each); it is a candidate only when each of them occurs. Patterns
+/// without requirements are always candidates.
 public final class RegexPrefilter: Sendable {
     public let count: Int
+    let lists: [KeywordList]
+    /// The exact lists, with their global indices; nil when there are none (or too many states).
+    let bytes: ByteAutomaton?
+    let byteLists: [Int]
+    /// The other lists (and, when the byte automaton would be too large, all of them).
     let matcher: KeywordMatcher
-    /// Per keyword list: the pattern it guards.
-    let guardedPattern: [Int]
+    let matcherLists: [Int]
+    /// Per pattern: the keyword lists that must all be present (none: always a candidate).
+    let requiredLists: [[Int]]
     /// Patterns with no literal requirement.
     public let unguarded: [Int]
 
-    public init(patterns: [(pattern: String, flags: String)]) {
+    public convenience init(patterns: [(pattern: String, flags: String)]) {
+        self.init(patterns: patterns, byteAutomatonLimit: ByteAutomaton.maxEntries)
+    }
+
+    /// - Parameter byteAutomatonLimit: most table entries of the byte automaton (tests lower it).
+    init(patterns: [(pattern: String, flags: String)], byteAutomatonLimit: Int) {
         var lists: [KeywordList] = []
-        var guarded: [Int] = []
+        var required: [[Int]] = []
         var unguarded: [Int] = []
         for (index, p) in patterns.enumerated() {
-            if let literals = RegexLiterals.required(p.pattern, flags: p.flags) {
-                lists.append(KeywordList(name: "#\(index)", entries: literals.sorted(), folds: p.flags.contains("i") ? [.caseFold] : []))
-                guarded.append(index)
-            } else {
-                unguarded.append(index)
+            let sets = RegexLiterals.requirements(p.pattern, flags: p.flags)
+            if sets.isEmpty { unguarded.append(index) }
+            var mine: [Int] = []
+            for set in sets {
+                mine.append(lists.count)
+                lists.append(KeywordList(name: "#\(index).\(mine.count)", entries: set.sorted(), folds: p.flags.contains("i") ? [.caseFold] : []))
             }
+            required.append(mine)
         }
         count = patterns.count
-        matcher = KeywordMatcher(lists: lists)
-        guardedPattern = guarded
+        self.lists = lists
+        var exact = lists.indices.filter { lists[$0].folds.isEmpty }
+        let automaton = exact.isEmpty ? nil : ByteAutomaton(sets: exact.map { lists[$0].entries }, maxEntries: byteAutomatonLimit)
+        if automaton == nil { exact = [] }
+        bytes = automaton
+        byteLists = exact
+        let exactSet = Set(exact)
+        matcherLists = lists.indices.filter { !exactSet.contains($0) }
+        matcher = KeywordMatcher(lists: matcherLists.map { lists[$0] })
+        requiredLists = required
         self.unguarded = unguarded
     }
 
     /// Per pattern: whether it can match `text` (true for every pattern that does).
     public func candidates(in text: String) -> [Bool] {
         var out = [Bool](repeating: false, count: count)
-        for p in unguarded { out[p] = true }
-        for (list, hit) in matcher.listsPresent(in: text).enumerated() where hit { out[guardedPattern[list]] = true }
+        var copy = text
+        copy.withUTF8 { forEachCandidate(in: $0) { out[$0] = true } }
         return out
+    }
+
+    /// Calls `body` with each pattern that can match `utf8`, in order, without allocating.
+    func forEachCandidate(in utf8: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: max(lists.count, 1)) { present in
+            present.initialize(repeating: false)
+            if let bytes {
+                withUnsafeTemporaryAllocation(of: Bool.self, capacity: max(byteLists.count, 1)) { local in
+                    local.initialize(repeating: false)
+                    bytes.markPresent(utf8, local)
+                    for k in 0..<byteLists.count where local[k] { present[byteLists[k]] = true }
+                }
+            }
+            if !matcherLists.isEmpty {
+                let text = String(decoding: utf8, as: UTF8.self)
+                for (k, hit) in matcher.listsPresent(in: text).enumerated() where hit { present[matcherLists[k]] = true }
+            }
+            for p in 0..<count where requiredLists[p].allSatisfy({ present[$0] }) { body(p) }
+        }
     }
 }

@@ -8,7 +8,11 @@ public final class RegexSet: Sendable {
     let prefilter: RegexPrefilter
 
     /// - Throws: the first pattern that does not compile, with its index.
-    public init(patterns: [(pattern: String, flags: String)]) throws(RegexSetError) {
+    public convenience init(patterns: [(pattern: String, flags: String)]) throws(RegexSetError) {
+        try self.init(patterns: patterns, byteAutomatonLimit: ByteAutomaton.maxEntries)
+    }
+
+    init(patterns: [(pattern: String, flags: String)], byteAutomatonLimit: Int) throws(RegexSetError) {
         var regexes: [CompiledRegex] = []
         for (index, p) in patterns.enumerated() {
             do throws(RegexError) {
@@ -18,7 +22,7 @@ public final class RegexSet: Sendable {
             }
         }
         self.regexes = regexes
-        self.prefilter = RegexPrefilter(patterns: patterns)
+        self.prefilter = RegexPrefilter(patterns: patterns, byteAutomatonLimit: byteAutomatonLimit)
     }
 
     /// Indices of the patterns that can match `text` (a superset of those that do).
@@ -34,9 +38,8 @@ public final class RegexSet: Sendable {
         var errors: [Int] = []
         guard let scratch = scratch ?? (try? MatchScratch()) else { return ([], Array(regexes.indices)) }
         var copy = text
-        let candidate = prefilter.candidates(in: text)
         copy.withUTF8 { buffer in
-            for index in regexes.indices where candidate[index] {
+            prefilter.forEachCandidate(in: buffer) { index in
                 do throws(RegexError) {
                     if try regexes[index].firstMatch(inUTF8: buffer, scratch: scratch) != nil { matches.append(index) }
                 } catch {
@@ -54,4 +57,16 @@ public final class RegexSet: Sendable {
 public struct RegexSetError: Error, Sendable {
     public var index: Int
     public var error: RegexError
+}
+
+extension RegexSet {
+    /// The prefilter's size, for `warden bench`: required literal sets and the byte automaton.
+    public var prefilterSummary: String {
+        let literals = prefilter.lists.reduce(0) { $0 + $1.entries.count }
+        var out = "\(prefilter.lists.count) required literal sets, \(literals) literals"
+        if let bytes = prefilter.bytes {
+            out += "; byte automaton \(bytes.table.count / bytes.stride) states × \(bytes.stride) classes"
+        }
+        return out
+    }
 }

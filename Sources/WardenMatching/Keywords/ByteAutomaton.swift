@@ -7,7 +7,8 @@
 /// read per byte. UTF-8 is self-synchronizing, so a byte match of a valid UTF-8 literal in valid
 /// UTF-8 text always starts and ends on scalar boundaries.
 ///
-/// Layout: bytes that occur in no literal share class 0; each other byte has its own class.
+/// Layout: bytes that occur in no literal share class 0, and bytes that lead every state to the
+/// same state share a class.
 /// States are numbered so that those with an output (their own or through failure links) come
 /// last, and stored premultiplied by the row width, so the scan is
 /// `state = table[state + class[byte]]; if state >= firstOutputState { … }`.
@@ -15,6 +16,9 @@ struct ByteAutomaton: Sendable {
     let byteClass: FixedArray<Int32>
     let table: FixedArray<Int32>
     let stride: Int
+    /// ⌊2^32 / stride⌋ + 1: `(x * reciprocal) >> 32` is `x / stride` for multiples of the stride
+    /// below 2^31, without a division in the scan loop.
+    let reciprocal: UInt64
     let firstOutputState: Int32
     /// Per output state (indexed by `state / stride - firstOutputState / stride`): the sets it
     /// completes are `outputSet[outputStart[k]..<outputStart[k + 1]]`.
@@ -82,6 +86,21 @@ struct ByteAutomaton: Sendable {
             }
         }
 
+        // Bytes that lead every state to the same place share a class: a narrower table.
+        var merged = [Int32](repeating: 0, count: classes)
+        var columns: [[Int32]: Int32] = [:]
+        for c in 0..<classes {
+            let column = (0..<n).map { row[$0 * classes + c] }
+            if let m = columns[column] {
+                merged[c] = m
+            } else {
+                merged[c] = Int32(columns.count)
+                columns[column] = Int32(columns.count)
+            }
+        }
+        let width = columns.count
+        for b in 0..<256 { classOf[b] = merged[Int(classOf[b])] }
+
         // Renumber: states without outputs first, then those with.
         var newIndex = [Int32](repeating: 0, count: n)
         var next: Int32 = 0
@@ -98,15 +117,16 @@ struct ByteAutomaton: Sendable {
             outputSet.append(contentsOf: outputs[s])
             outputStart.append(Int32(outputSet.count))
         }
-        var table = [Int32](repeating: 0, count: n * classes)
+        var table = [Int32](repeating: 0, count: n * width)
         for s in 0..<n {
-            let to = Int(newIndex[s]) * classes
-            for c in 0..<classes { table[to + c] = newIndex[Int(row[s * classes + c])] * Int32(classes) }
+            let to = Int(newIndex[s]) * width
+            for c in 0..<classes { table[to + Int(merged[c])] = newIndex[Int(row[s * classes + c])] * Int32(width) }
         }
-        stride = classes
+        stride = width
+        reciprocal = (1 << 32) / UInt64(width) + 1
         byteClass = FixedArray(classOf)
         self.table = FixedArray(table)
-        firstOutputState = firstOutput * Int32(classes)
+        firstOutputState = firstOutput * Int32(width)
         self.outputStart = FixedArray(outputStart)
         self.outputSet = FixedArray(outputSet)
         // The root must stay state 0: it has no output (literals are non-empty), so it is
@@ -121,12 +141,12 @@ struct ByteAutomaton: Sendable {
         let outputStart = self.outputStart.pointer
         let outputSet = self.outputSet.pointer
         let first = firstOutputState
-        let stride = Int32(self.stride)
+        let reciprocal = self.reciprocal
         var state: Int32 = 0
         for byte in bytes {
             state = table[Int(state &+ byteClass[Int(byte)])]
             if state >= first {
-                let k = Int((state &- first) / stride)
+                let k = Int(truncatingIfNeeded: (UInt64(UInt32(bitPattern: state &- first)) &* reciprocal) >> 32)
                 for o in Int(outputStart[k])..<Int(outputStart[k + 1]) { present[Int(outputSet[o])] = true }
             }
         }

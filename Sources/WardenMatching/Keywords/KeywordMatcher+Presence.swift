@@ -20,40 +20,44 @@ extension KeywordMatcher {
 
     private func presence(_ b: UnsafeBufferPointer<UInt8>, _ g: Group, into present: inout [Bool]) {
         precondition(!g.folds.contains(.repeats) && !g.folds.contains(.boundary))
-        let automaton = g.automaton
+        let trie = g.trie
+        let reader = trie.reader
         let entries = g.entries.pointer
-        let firstOutput = automaton.firstOutput.pointer
-        let outputPattern = automaton.outputPattern.pointer
-        let nextOutput = automaton.nextOutput.pointer
         let ownerStart = g.ownerStart.pointer
         let ownerList = g.ownerList.pointer
-        var state: Int32 = 0
-        var i = 0
-        let n = b.count
-        while i < n {
-            let v = Self.nextScalar(b, &i)
-            var e = Self.code(of: v, entries, g)
-            if e == Self.drop { continue }
-            var k = 0
-            var end = 1
-            var multi: [UInt32] = []
-            if e & Self.multiFlag != 0 {
-                multi = g.multi[Int(e & ~Self.multiFlag)]
-                end = multi.count
-                if end == 0 { continue }
-                e = multi[0]
-            }
-            while true {
-                state = automaton.next(state, e & Self.classMask)
-                var o = firstOutput[Int(state)]
-                while o >= 0 {
-                    let pattern = Int(outputPattern[Int(o)])
-                    o = nextOutput[Int(o)]
-                    for w in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) { present[Int(ownerList[w])] = true }
+        let ringMask = g.ringSize - 1
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: g.ringSize + trie.longest + 1) { buffer in
+            let ring = buffer.baseAddress!
+            let found = UnsafeMutableRawPointer(ring + g.ringSize).assumingMemoryBound(to: Int32.self)
+            var unit = 0
+            var i = 0
+            let n = b.count
+            while i < n {
+                let v = Self.nextScalar(b, &i)
+                var e = Self.code(of: v, entries, g)
+                if e == Self.drop { continue }
+                var k = 0
+                var end = 1
+                var multi: [UInt32] = []
+                if e & Self.multiFlag != 0 {
+                    multi = g.multi[Int(e & ~Self.multiFlag)]
+                    end = multi.count
+                    if end == 0 { continue }
+                    e = multi[0]
                 }
-                k += 1
-                if k >= end { break }
-                e = multi[k]
+                while true {
+                    let c = e & Self.classMask
+                    unit &+= 1
+                    ring[unit & ringMask] = c
+                    let count = reader.keywordsEnding(at: unit, class: c, ring: ring, ringMask: ringMask, into: found)
+                    for f in 0..<count {
+                        let pattern = Int(found[f])
+                        for w in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) { present[Int(ownerList[w])] = true }
+                    }
+                    k += 1
+                    if k >= end { break }
+                    e = multi[k]
+                }
             }
         }
     }

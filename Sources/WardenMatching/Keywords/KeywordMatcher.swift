@@ -1,8 +1,9 @@
 /// Finds the hits of every word list in a text at once, folding as it reads.
 ///
-/// Lists that fold the same way share one automaton. The text is read once per distinct fold
-/// set (normally once): each UTF-8 scalar is decoded, folded and mapped to its keyword class by
-/// a single table lookup, and fed to the automaton; no folded copy of the text is built. A small
+/// Lists that fold the same way share one `ReverseTrie`. The text is read once per distinct
+/// fold set (normally once): each UTF-8 scalar is decoded, folded and mapped to its keyword
+/// class by a single table lookup, and the keywords ending at it are looked up; no folded copy
+/// of the text is built. A small
 /// ring remembers where the last units started in the original text, so hits come back as spans
 /// of the original, in Unicode scalars.
 public final class KeywordMatcher: Sendable {
@@ -20,7 +21,7 @@ public final class KeywordMatcher: Sendable {
         let multi: [[UInt32]]
         /// Classes of folded scalars above U+1FFFF.
         let highClass: [UInt32: UInt32]
-        let automaton: ScalarAutomaton
+        let trie: ReverseTrie
         /// Per pattern: its owners (list, entry) are `ownerList/ownerEntry[ownerStart[p]..<ownerStart[p+1]]`.
         let ownerStart: FixedArray<Int32>
         let ownerList: FixedArray<Int32>
@@ -31,7 +32,7 @@ public final class KeywordMatcher: Sendable {
 
         init(
             folds: FoldOptions, table: FoldTable, entries: FixedArray<UInt32>, multi: [[UInt32]], highClass: [UInt32: UInt32],
-            automaton: ScalarAutomaton, ownerStart: FixedArray<Int32>, ownerList: FixedArray<Int32>, ownerEntry: FixedArray<Int32>,
+            trie: ReverseTrie, ownerStart: FixedArray<Int32>, ownerList: FixedArray<Int32>, ownerEntry: FixedArray<Int32>,
             wordEdges: FixedArray<UInt8>, ringSize: Int
         ) {
             self.folds = folds
@@ -39,7 +40,7 @@ public final class KeywordMatcher: Sendable {
             self.entries = entries
             self.multi = multi
             self.highClass = highClass
-            self.automaton = automaton
+            self.trie = trie
             self.ownerStart = ownerStart
             self.ownerList = ownerList
             self.ownerEntry = ownerEntry
@@ -123,7 +124,7 @@ public final class KeywordMatcher: Sendable {
         }
         return Group(
             folds: folds, table: table, entries: FixedArray(entries), multi: multi, highClass: high,
-            automaton: ScalarAutomaton(patterns: patterns, classCount: classOf.count + 1),
+            trie: ReverseTrie(patterns: patterns, classCount: classOf.count + 1),
             ownerStart: FixedArray(ownerStart), ownerList: FixedArray(ownerList), ownerEntry: FixedArray(ownerEntry),
             wordEdges: FixedArray(edges.map { ($0.0 ? 1 : 0) | ($0.1 ? 2 : 0) }), ringSize: ring)
     }
@@ -201,12 +202,10 @@ public final class KeywordMatcher: Sendable {
 
     /// One pass over the UTF-8 of a text: decode, fold, classify, step the automaton, report.
     private func scan(_ b: UnsafeBufferPointer<UInt8>, _ g: Group, into hits: inout [KeywordHit]) {
-        let automaton = g.automaton
+        let trie = g.trie
+        let reader = trie.reader
         let entries = g.entries.pointer
-        let firstOutput = automaton.firstOutput.pointer
-        let outputPattern = automaton.outputPattern.pointer
-        let nextOutput = automaton.nextOutput.pointer
-        let patternLength = automaton.patternLength.pointer
+        let patternLength = trie.patternLength.pointer
         let ownerStart = g.ownerStart.pointer
         let ownerList = g.ownerList.pointer
         let ownerEntry = g.ownerEntry.pointer
@@ -214,10 +213,11 @@ public final class KeywordMatcher: Sendable {
         let repeats = g.folds.contains(.repeats)
         let boundary = g.folds.contains(.boundary)
         let ringMask = g.ringSize - 1
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * g.ringSize) { ring in
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 3 * g.ringSize + trie.longest + 1) { ring in
             let ringScalar = ring.baseAddress!
             let ringByte = ring.baseAddress! + g.ringSize
-            var state: Int32 = 0
+            let ringClass = UnsafeMutableRawPointer(ring.baseAddress! + 2 * g.ringSize).assumingMemoryBound(to: UInt32.self)
+            let found = ring.baseAddress! + 3 * g.ringSize
             var unit = 0
             var lastClass: UInt32 = .max
             var scalarIndex: Int32 = 0
@@ -268,11 +268,12 @@ public final class KeywordMatcher: Sendable {
                         unitEndByte = i
                         pendingFrom = hits.count
                         pendingEndCheck.removeAll(keepingCapacity: true)
-                        state = automaton.next(state, c)
-                        var o = firstOutput[Int(state)]
-                        while o >= 0 {
-                            let pattern = Int(outputPattern[Int(o)])
-                            o = nextOutput[Int(o)]
+                        ringClass[unit & ringMask] = c
+                        // Longest first, as Aho-Corasick's output chain reported them.
+                        var f = reader.keywordsEnding(at: unit, class: c, ring: ringClass, ringMask: ringMask, into: found)
+                        while f > 0 {
+                            f -= 1
+                            let pattern = Int(found[f])
                             let first = (unit &- Int(patternLength[pattern]) &+ 1) & ringMask
                             var checkEnd = false
                             if boundary {

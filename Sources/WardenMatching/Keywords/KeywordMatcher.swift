@@ -260,14 +260,17 @@ public final class KeywordMatcher: Sendable {
                         for p in pendingFrom..<hits.count { hits[p].span = hits[p].span.lowerBound..<Int(here) + 1 }
                         unitEndByte = i
                     } else {
-                        settle()
+                        // Hits of the previous unit are final now (most units have none).
+                        if hits.count > pendingFrom {
+                            settle()
+                            pendingEndCheck.removeAll(keepingCapacity: true)
+                        }
                         lastClass = c
                         unit &+= 1
                         ringScalar[unit & ringMask] = here
                         ringByte[unit & ringMask] = Int32(start)
                         unitEndByte = i
                         pendingFrom = hits.count
-                        pendingEndCheck.removeAll(keepingCapacity: true)
                         ringClass[unit & ringMask] = c
                         // Longest first, as Aho-Corasick's output chain reported them.
                         var f = reader.keywordsEnding(at: unit, class: c, ring: ringClass, ringMask: ringMask, into: found)

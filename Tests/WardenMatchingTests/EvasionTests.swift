@@ -92,3 +92,54 @@ import Testing
         #expect(n.fold("ﬁ").string == "fi")
     }
 }
+
+/// The `pinyin` fold (SPEC §3 stretch): homophones, romanized pinyin and initials of keywords of
+/// three or more Chinese characters, with the guards that keep honest text out.
+@Suite struct PinyinEvasionTests {
+    static let words = ["加微信", "兼职刷单", "代开发票", "套现", "返利", "红包", "日赚三百"]
+    let matcher = KeywordMatcher(lists: [KeywordList(name: "w", entries: PinyinEvasionTests.words, folds: FoldOptions.all.union(.pinyin))])
+    let plain = KeywordMatcher(lists: [KeywordList(name: "w", entries: PinyinEvasionTests.words)])
+
+    func found(_ text: String) -> [String] { matcher.scan(text)[0].map { Self.words[$0.entry] } }
+
+    @Test(arguments: [
+        // homophones: at least half of the characters kept
+        ("加威信", ["加微信"]), ("加薇信", ["加微信"]), ("家微信", ["加微信"]), ("兼职刷蛋", ["兼职刷单"]),
+        ("监制刷单", ["兼职刷单"]), ("带开发票", ["代开发票"]), ("加 威-信", ["加微信"]), ("加加威威信信", ["加微信"]),
+        ("兼職刷蛋", ["兼职刷单"]),
+        // romanized pinyin, spaced or not, with tone marks or not, any case
+        ("jiaweixin", ["加微信"]), ("jia wei xin", ["加微信"]), ("Jia-Wei-Xin 联系", ["加微信"]),
+        ("jiā wēi xìn", ["加微信"]), ("JIANZHI SHUADAN", ["兼职刷单"]), ("dai kai fa piao", ["代开发票"]),
+        // initials, from four characters
+        ("找我 jzsd", ["兼职刷单"]), ("dkfp请私聊", ["代开发票"]),
+        // the exact keyword is reported once
+        ("加微信", ["加微信"]), ("兼职刷单", ["兼职刷单"]),
+    ])
+    func pinyinEvasionIsCaught(text: String, expected: [String]) {
+        #expect(found(text) == expected, "\(text)")
+    }
+
+    @Test(arguments: [
+        "佳伟欣",  // sounds like 加微信 but keeps none of its characters
+        "加味新",  // one of three kept: not enough
+        "家味新",
+        "jiaweixinxi",  // romanized keyword inside a longer word: boundary
+        "xjzsdx",  // initials inside a word
+        "jwx",  // no initials for three-character keywords
+        "tao xian",  // two-character keywords get no pinyin
+        "套线",  // nor homophones
+        "hongbao",
+    ])
+    func honestTextIsLeftAlone(text: String) {
+        #expect(found(text).isEmpty, "\(text): \(found(text))")
+    }
+
+    @Test func spansAndListsWithoutPinyin() {
+        #expect(matcher.scan("请加威信吧")[0].map(\.span) == [1..<4])
+        #expect(matcher.scan("ok jia wei xin!")[0].map(\.span) == [3..<14])
+        #expect(matcher.scan("jzsd")[0].map(\.span) == [0..<4])
+        // Without the fold nothing changes.
+        #expect(plain.scan("加威信 jiaweixin jzsd")[0].isEmpty)
+        #expect(found("加微信, 加威信") == ["加微信", "加微信"])
+    }
+}

@@ -45,9 +45,11 @@ public enum Vocabulary {
         "official_account": 8...12, "wework": 10...15, "third_party": 6...18, "api": 6...18,
     ]
 
-    /// The folds of SPEC §3 a list can switch with `fold: [...]`, plus the boundary rule.
+    /// The folds of SPEC §3 a list can switch with `fold: [...]`, plus the boundary rule, the
+    /// `pinyin` stretch (off unless listed) and `all` (every fold but `pinyin`).
     public static let folds: [String] = [
         "width", "case", "diacritics", "traditional", "digits", "letters", "invisible", "noise", "repeats", "boundary",
+        "pinyin", "all",
     ]
 }
 

@@ -3,7 +3,8 @@ extension KeywordMatcher {
     /// prefilter's question. Exact for lists folded without `repeats` and `boundary` (what the
     /// prefilter uses); for other lists it may differ from `scan`, so it is internal.
     func listsPresent(in text: String) -> [Bool] {
-        var present = [Bool](repeating: false, count: lists.count)
+        // Sized for the hidden `pinyin` lists too; their hits are not reported here.
+        var present = [Bool](repeating: false, count: lists.count + derived.count)
         withExtendedLifetime(self) {
             let scanned: Void? = text.utf8.withContiguousStorageIfAvailable { buffer in
                 for group in groups { presence(buffer, group, into: &present) }
@@ -15,7 +16,7 @@ extension KeywordMatcher {
                 }
             }
         }
-        return present
+        return Array(present.prefix(lists.count))
     }
 
     private func presence(_ b: UnsafeBufferPointer<UInt8>, _ g: Group, into present: inout [Bool]) {

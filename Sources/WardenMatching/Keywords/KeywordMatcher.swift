@@ -9,6 +9,8 @@
 public final class KeywordMatcher: Sendable {
     public let lists: [KeywordList]
     let groups: [Group]
+    /// The hidden lists of the `pinyin` fold, after `lists` in the groups' numbering.
+    let derived: [Derived]
 
     /// One automaton and its tables. A class, so that a scan takes one reference to it rather
     /// than copying (and retaining) every table per text: shared objects retained per event
@@ -56,13 +58,17 @@ public final class KeywordMatcher: Sendable {
 
     public init(lists: [KeywordList]) {
         self.lists = lists
+        let hidden = Self.pinyinLists(lists)
+        derived = hidden.derived
+        let all = lists + hidden.lists
         var byFolds: [FoldOptions: [Int]] = [:]
         var order: [FoldOptions] = []
-        for (i, list) in lists.enumerated() {
-            if byFolds[list.folds] == nil { order.append(list.folds) }
-            byFolds[list.folds, default: []].append(i)
+        for (i, list) in all.enumerated() {
+            let folds = list.folds.subtracting(.pinyin)
+            if byFolds[folds] == nil { order.append(folds) }
+            byFolds[folds, default: []].append(i)
         }
-        groups = order.map { Self.build(folds: $0, lists: lists, members: byFolds[$0]!) }
+        groups = order.map { Self.build(folds: $0, lists: all, members: byFolds[$0]!) }
     }
 
     private static func build(folds: FoldOptions, lists: [KeywordList], members: [Int]) -> Group {
@@ -184,8 +190,7 @@ public final class KeywordMatcher: Sendable {
                 }
             }
         }
-        var hits = [[KeywordHit]](repeating: [], count: lists.count)
-        for hit in flat { hits[hit.list].append(hit) }
+        var hits = collect(flat, text: text)
         applyAllowLists(&hits)
         return hits
     }

@@ -19,6 +19,14 @@ public struct FoldOptions: OptionSet, Sendable, Hashable {
     /// ASCII keywords do not match inside ASCII words.
     public static let boundary = FoldOptions(rawValue: 1 << 9)
 
+    /// Keywords of three or more Chinese characters also match homophones (`加威信` for
+    /// `加微信`), romanized pinyin (`jia wei xin`, tones or not) and, from four characters,
+    /// initials (`jzsd` for `兼职刷单`). Not part of `all`: a list asks for it.
+    public static let pinyin = FoldOptions(rawValue: 1 << 10)
+    /// Internal: Chinese characters fold to a token per toneless syllable (the homophone lists
+    /// `pinyin` derives).
+    static let syllables = FoldOptions(rawValue: 1 << 11)
+
     public static let all: FoldOptions = [
         .width, .caseFold, .diacritics, .traditional, .digits, .letters, .invisible, .noise, .repeats, .boundary,
     ]
@@ -27,9 +35,9 @@ public struct FoldOptions: OptionSet, Sendable, Hashable {
     public static let byName: [String: FoldOptions] = [
         "width": .width, "case": .caseFold, "diacritics": .diacritics, "traditional": .traditional,
         "digits": .digits, "letters": .letters, "invisible": .invisible, "noise": .noise, "repeats": .repeats,
-        "boundary": .boundary,
+        "boundary": .boundary, "pinyin": .pinyin, "all": .all,
     ]
 
-    /// Every fold except the boundary rule changes the text itself.
-    public var textFolds: FoldOptions { subtracting(.boundary) }
+    /// Every fold except the boundary rule and `pinyin` (which adds lists) changes the text itself.
+    public var textFolds: FoldOptions { subtracting([.boundary, .pinyin]) }
 }

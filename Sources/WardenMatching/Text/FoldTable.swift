@@ -39,7 +39,8 @@ public final class FoldTable: Sendable {
                 entries[Int(v)] = Self.drop
                 continue
             }
-            let folded = Self.fold(s, options, traditional)
+            var folded = Self.fold(s, options, traditional)
+            if options.contains(.syllables) { folded = folded.map { Pinyin.token($0) ?? $0 } }
             switch folded.count {
             case 0: entries[Int(v)] = Self.drop
             case 1: entries[Int(v)] = folded[0]

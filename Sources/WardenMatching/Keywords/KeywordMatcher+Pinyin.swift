@@ -1,0 +1,102 @@
+/// The `pinyin` fold: for a list that asks for it, the matcher adds hidden lists whose hits
+/// count as hits of that list's keywords, for keywords of three or more Chinese characters:
+///
+/// - homophones: the keyword with every character folded to its toneless syllable, so
+///   `加威信` and `家微信` match `加微信`; a hit stands only when at least half of its characters
+///   are the keyword's own (after the list's other folds), so an unrelated phrase that merely
+///   sounds the same (`佳伟欣` for `加微信`) does not count;
+/// - romanized pinyin: `jiaweixin`, which the list's folds also match as `Jia Wei Xin` or
+///   `jiā wēi xìn`; always with the ASCII boundary rule, so it does not match inside a word;
+/// - initials, from four characters: `jzsd` for `兼职刷单`, also on ASCII boundaries.
+///
+/// Readings come from Unihan's kMandarin (`PinyinTable`), the first reading of each character.
+extension KeywordMatcher {
+    struct Derived: Sendable {
+        enum Kind: Sendable { case homophones, romanized, initials }
+        let kind: Kind
+        /// The list whose keywords these are.
+        let owner: Int
+        /// Per entry of the hidden list: the owner's entry.
+        let entryOf: [Int]
+        /// Homophones: the owner's folds (without `pinyin`), and per hidden entry its units.
+        let normalizer: Normalizer
+        let units: [[UInt32]]
+
+        /// Whether a homophone hit keeps at least half of the keyword's characters.
+        func keeps(_ hit: KeywordHit, in scalars: [Unicode.Scalar]) -> Bool {
+            guard kind == .homophones else { return true }
+            guard hit.span.upperBound <= scalars.count else { return false }
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[hit.span])
+            let found = normalizer.units(String(view))
+            let keyword = units[hit.entry]
+            guard found.count == keyword.count else { return false }
+            let same = zip(found, keyword).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
+            return same * 2 >= keyword.count
+        }
+    }
+
+    /// The hidden lists for every list folded with `pinyin`, to be appended after `lists`.
+    static func pinyinLists(_ lists: [KeywordList]) -> (lists: [KeywordList], derived: [Derived]) {
+        var hidden: [KeywordList] = []
+        var derived: [Derived] = []
+        for (index, list) in lists.enumerated() where list.folds.contains(.pinyin) {
+            let base = list.folds.subtracting(.pinyin)
+            let normalizer = Normalizer(options: base)
+            let bySyllable = Normalizer(options: base.union(.syllables))
+            var homophones: [(entry: String, owner: Int, units: [UInt32])] = []
+            var romanized: [(String, Int)] = []
+            var initials: [(String, Int)] = []
+            for (e, entry) in list.entries.enumerated() {
+                let units = normalizer.units(entry)
+                let readings = units.compactMap { Pinyin.syllableOf[$0].map { Pinyin.syllables[$0] } }
+                guard units.count >= 3, readings.count == units.count else { continue }
+                // Repeat collapse over syllables could shrink 是时事 to one unit: keep three.
+                if bySyllable.units(entry).count >= 3 { homophones.append((entry, e, units)) }
+                let spelled = readings.joined()
+                for variant in Set([spelled.replacingOccurrences(of: "ü", with: "u"), spelled.replacingOccurrences(of: "ü", with: "v")]) {
+                    romanized.append((variant, e))
+                }
+                if units.count >= 4 { initials.append((String(readings.compactMap(\.first)), e)) }
+            }
+            let name = list.name
+            if !homophones.isEmpty {
+                hidden.append(KeywordList(name: name + " (homophones)", entries: homophones.map(\.entry), folds: base.union(.syllables)))
+                derived.append(Derived(kind: .homophones, owner: index, entryOf: homophones.map(\.owner), normalizer: normalizer, units: homophones.map(\.units)))
+            }
+            for (kind, words, suffix) in [(Derived.Kind.romanized, romanized, "pinyin"), (.initials, initials, "initials")] where !words.isEmpty {
+                hidden.append(KeywordList(name: name + " (\(suffix))", entries: words.map(\.0), folds: base.union(.boundary)))
+                derived.append(Derived(kind: kind, owner: index, entryOf: words.map(\.1), normalizer: normalizer, units: []))
+            }
+        }
+        return (hidden, derived)
+    }
+
+    /// Moves the hidden lists' hits (`flat`, internal list indices) to their owners, guarded.
+    func collect(_ flat: [KeywordHit], text: String) -> [[KeywordHit]] {
+        var hits = [[KeywordHit]](repeating: [], count: lists.count)
+        var moved = Set<Int>()
+        var scalars: [Unicode.Scalar]? = nil
+        for hit in flat {
+            if hit.list < lists.count {
+                hits[hit.list].append(hit)
+                continue
+            }
+            let d = derived[hit.list - lists.count]
+            if d.kind == .homophones {
+                if scalars == nil { scalars = Array(text.unicodeScalars) }
+                guard d.keeps(hit, in: scalars!) else { continue }
+            }
+            hits[d.owner].append(KeywordHit(list: d.owner, entry: d.entryOf[hit.entry], span: hit.span))
+            moved.insert(d.owner)
+        }
+        // In order of where hits end, longest first, each (entry, span) once.
+        for list in moved {
+            var seen = Set<[Int]>()
+            hits[list] = hits[list]
+                .sorted { ($0.span.upperBound, -$0.span.lowerBound, $0.entry) < ($1.span.upperBound, -$1.span.lowerBound, $1.entry) }
+                .filter { seen.insert([$0.entry, $0.span.lowerBound, $0.span.upperBound]).inserted }
+        }
+        return hits
+    }
+}

@@ -11,6 +11,8 @@ public final class KeywordMatcher: Sendable {
     let groups: [Group]
     /// The hidden lists of the `pinyin` fold, after `lists` in the groups' numbering.
     let derived: [Derived]
+    /// An empty hit list per list.
+    let noHits: [[KeywordHit]]
 
     /// One automaton and its tables. A class, so that a scan takes one reference to it rather
     /// than copying (and retaining) every table per text: shared objects retained per event
@@ -58,6 +60,7 @@ public final class KeywordMatcher: Sendable {
 
     public init(lists: [KeywordList]) {
         self.lists = lists
+        noHits = [[KeywordHit]](repeating: [], count: lists.count)
         let hidden = Self.pinyinLists(lists)
         derived = hidden.derived
         let all = lists + hidden.lists
@@ -190,6 +193,8 @@ public final class KeywordMatcher: Sendable {
                 }
             }
         }
+        // Most texts have no hit: answer with one shared empty result, not a new allocation.
+        if flat.isEmpty { return noHits }
         var hits = collect(flat, text: text)
         applyAllowLists(&hits)
         return hits

@@ -84,6 +84,7 @@ if ProcessInfo.processInfo.environment["WARDEN_FUZZ"] != nil {
         ("FuzzEvents", ["WardenEngine"]),
         ("FuzzCSV", ["WardenEngine", "WardenAudit"]),
         ("FuzzMatcher", ["WardenMatching"]),
+        ("FuzzRegex", ["WardenMatching"]),
     ]
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"))
     for (name, dependencies) in targets {

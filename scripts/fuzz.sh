@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzRules FuzzEvents FuzzCSV FuzzMatcher)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzRules FuzzEvents FuzzCSV FuzzMatcher FuzzRegex)
 export WARDEN_FUZZ=1
 # FUZZ_NO_BUILD=1 skips the build (when several runs share one build directory at once).
 if [ -z "${FUZZ_NO_BUILD:-}" ]; then
@@ -24,6 +24,8 @@ seed() {
     FuzzEvents) split -l 1 samples/events.jsonl "$dir/event-" ;;
     FuzzCSV) printf 'id,type,ts,account,to,text,code\nm1,send,2026-03-01T10:00:00Z,u1,"[""a"",""b""]","兼职刷单, 加V",AB12\n' > "$dir/basic.csv" ;;
     FuzzMatcher) printf '刷单\n加微信\nvx\n\n兼職刷單 加 微-信 ｖｘ①③⑧\n' > "$dir/basic.txt" ;;
+    FuzzRegex) grep -v '^#' ../shared/data/bench/regexes.txt 2>/dev/null | split -l 8 - "$dir/set-" || true
+      for f in "$dir"/set-*; do printf '\n加微信13812345678 010-1234567 3.5%% ¥20 一二三四五六七八 http://t.cn/ab\n' >> "$f"; done ;;
   esac
 }
 for t in "${targets[@]}"; do

@@ -13,7 +13,7 @@ public func fuzzMatcher(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(parts[1])
     guard !words.isEmpty else { return 0 }
     let scalars = Array(text.unicodeScalars)
-    for folds in [FoldOptions.all, [], [.caseFold, .width]] as [FoldOptions] {
+    for folds in [FoldOptions.all, [], [.caseFold, .width], FoldOptions.all.union(.pinyin)] as [FoldOptions] {
         let matcher = KeywordMatcher(lists: [KeywordList(name: "w", entries: Array(words), folds: folds)])
         for hit in matcher.scan(text).joined() {
             precondition(hit.span.lowerBound >= 0 && hit.span.upperBound <= scalars.count && !hit.span.isEmpty, "hit outside the text")

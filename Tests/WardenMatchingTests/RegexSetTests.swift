@@ -71,6 +71,20 @@ import Testing
     }
 }
 
+extension RegexSetTests {
+    /// PCRE2's caseless matching treats ſ like s, K (Kelvin) like k and ς like σ; the caseless
+    /// prefilter must not skip a pattern on such a text.
+    @Test func caselessPrefilterKeepsUnicodeCaseEquivalents() throws {
+        let set = try RegexSet(patterns: [("sex", "i"), ("kk", "i"), ("σοφία", "i"), ("sex", "")])
+        for text in ["ſex", "SEX", "\u{212A}K", "ΣΟΦΊΑ", "ςοφία"] {
+            var copy = text
+            let brute: [Int] = copy.withUTF8 { buffer in set.regexes.indices.filter { (try? set.regexes[$0].firstMatch(inUTF8: buffer)) != nil } }
+            #expect(!brute.isEmpty, "\(text)")
+            #expect(set.matching(text).matches == brute, "\(text)")
+        }
+    }
+}
+
 @Suite struct ByteAutomatonTests {
     /// Presence of each literal set, against `String.contains` on random texts over a small
     /// alphabet (so that literals overlap, nest and share prefixes), Chinese and ASCII mixed.

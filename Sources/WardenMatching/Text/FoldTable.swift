@@ -148,6 +148,8 @@ public final class FoldTable: Sendable {
                 let lower = c.properties.lowercaseMapping.unicodeScalars
                 guard lower.count == 1 else { return nil }
                 c = lower.first!
+            } else if c.value >= 0x80, let other = caseFoldedThroughUpper(c) {
+                c = other
             }
         }
         if options.contains(.diacritics), c.value >= 0xC0, let stripped = withoutMarks[c.value] {
@@ -157,6 +159,18 @@ public final class FoldTable: Sendable {
         if options.contains(.invisible), Normalizer.isInvisible(c) { return drop }
         if options.contains(.noise), Normalizer.isNoise(c) { return drop }
         return c.value
+    }
+
+    /// Lower-case letters that have no upper case of their own to come back from: `ſ` (long s),
+    /// `ς` (final sigma), `µ` (micro sign), `ı` fold to the lower case of their upper case (`s`,
+    /// `σ`, `μ`, `i`), as Unicode case folding and PCRE2's caseless matching treat them alike.
+    static func caseFoldedThroughUpper(_ c: Unicode.Scalar) -> Unicode.Scalar? {
+        guard c.properties.changesWhenUppercased else { return nil }
+        let upper = c.properties.uppercaseMapping.unicodeScalars
+        guard upper.count == 1, let u = upper.first else { return nil }
+        let lower = u.properties.lowercaseMapping.unicodeScalars
+        guard lower.count == 1, let l = lower.first, l != c else { return nil }
+        return l
     }
 
     static func foldMany(_ s: Unicode.Scalar, _ options: FoldOptions, _ traditional: [UInt32: UInt32]) -> [UInt32] {
@@ -188,6 +202,7 @@ public final class FoldTable: Sendable {
             scalars = scalars.flatMap { c -> [Unicode.Scalar] in
                 if c.value >= 0x41 && c.value <= 0x5A { return [Unicode.Scalar(c.value + 0x20)!] }
                 if c.value >= 0x80, c.properties.changesWhenLowercased { return Array(c.properties.lowercaseMapping.unicodeScalars) }
+                if c.value >= 0x80, let other = caseFoldedThroughUpper(c) { return [other] }
                 return [c]
             }
         }

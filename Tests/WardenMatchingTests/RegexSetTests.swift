@@ -85,6 +85,30 @@ extension RegexSetTests {
     }
 }
 
+extension RegexSetTests {
+    /// Syntax the literal analysis must not misread as literals (verbs, named groups, control,
+    /// hex and octal escapes, back references, quoting, POSIX classes, loose braces): each
+    /// pattern must still be run on a text it matches. The first came from FuzzRegex.
+    @Test(arguments: [
+        ("(*:日赚|日入)[^\\n]{0,4}[0-9]+", ["工资123"]),
+        ("(*ACCEPT)abc", ["x"]),
+        ("a(?<n>x)b", ["axb"]), ("a(?'n'x)b", ["axb"]), ("(?P<name>ab)cd", ["abcd"]),
+        ("\\cAB", ["\u{1}B"]), ("\\x41B", ["AB"]), ("\\101B", ["AB"]), ("(a)\\1b", ["aab"]),
+        ("\\Qa|b\\E", ["a|b"]), ("[[:alpha:]]]", ["x]"]), ("[\\c]]z", ["\u{1D}z"]), ("[\\x5d]z", ["]z"]),
+        ("x{ 2 }y", ["xxy", "x{ 2 }y"]), ("a{,2}b", ["b", "a{,2}b"]), ("(?=[(])\\(x", ["(x"]),
+        ("(?<=[)])x", [")x"]), ("q\\Ku", ["qu"]),
+    ])
+    func unusualSyntaxStillRuns(pattern: String, texts: [String]) throws {
+        guard (try? CompiledRegex(pattern)) != nil else { return }  // not PCRE2 syntax here
+        let set = try RegexSet(patterns: [(pattern, "")])
+        for text in texts {
+            var copy = text
+            let brute = copy.withUTF8 { (try? set.regexes[0].firstMatch(inUTF8: $0)) != nil }
+            #expect(set.matching(text).matches == (brute ? [0] : []), "\(pattern) on \(text.debugDescription)")
+        }
+    }
+}
+
 @Suite struct ByteAutomatonTests {
     /// Presence of each literal set, against `String.contains` on random texts over a small
     /// alphabet (so that literals overlap, nest and share prefixes), Chinese and ASCII mixed.

@@ -198,7 +198,14 @@ struct RegexFactorParser {
         case "+": minimum = 1; maximum = nil; i += 1
         case "?": minimum = 0; maximum = 1; i += 1
         case "{":
-            guard let (m, n, next) = braces(from: i) else { return atom }
+            guard let (m, n, next) = braces(from: i) else {
+                // `{` that is not a quantifier here is literal; one that PCRE2 might still read
+                // as one (`{ 2 }`, a number too large for us) makes the pattern always run.
+                var j = i + 1
+                while j < s.count, s[j] == " " || s[j] == "," || ("0"..."9").contains(s[j]) { j += 1 }
+                if j < s.count, s[j] == "}" { return bail() }
+                return atom
+            }
             minimum = m
             maximum = n
             i = next
@@ -212,7 +219,7 @@ struct RegexFactorParser {
         return Info.repeated(atom, minimum: minimum, maximum: maximum)
     }
 
-    /// `{m}`, `{m,}`, `{m,n}`; nil when it is not a quantifier (PCRE then reads `{` literally).
+    /// `{m}`, `{m,}`, `{m,n}`, `{,n}`; nil when it is not a quantifier.
     func braces(from start: Int) -> (Int, Int?, Int)? {
         var j = start + 1
         func number() -> Int? {
@@ -220,13 +227,14 @@ struct RegexFactorParser {
             while j < s.count, ("0"..."9").contains(s[j]) { j += 1 }
             return j > from ? Int(String(String.UnicodeScalarView(s[from..<j]))) : nil
         }
-        guard let m = number() else { return nil }
-        if j < s.count, s[j] == "}" { return (m, m, j + 1) }
+        let lower = number()
+        if let m = lower, j < s.count, s[j] == "}" { return (m, m, j + 1) }
         guard j < s.count, s[j] == "," else { return nil }
         j += 1
         let n = number()
-        guard j < s.count, s[j] == "}" else { return nil }
-        return (m, n, j + 1)
+        guard j < s.count, s[j] == "}", lower != nil || n != nil else { return nil }
+        return (lower ?? 0, n, j + 1)  // {,n}: PCRE2 10.43 reads it as {0,n}; older ones as text
+
     }
 
     mutating func parseAtom() -> Info {
@@ -234,17 +242,28 @@ struct RegexFactorParser {
         switch c {
         case "(":
             i += 1
+            if i < s.count, s[i] == "*" {
+                // Verbs — (*MARK:…), (*ACCEPT), (*SKIP) … — can end or reshape a match.
+                return bail()
+            }
             if i < s.count, s[i] == "?" {
-                // (?:…) groups; lookarounds and anything else: skip the group as zero-width or bail.
-                if i + 1 < s.count, s[i + 1] == ":" {
+                // (?:…) and named groups are groups; lookarounds are zero-width; anything else
+                // (inline options, atomic groups, conditionals, recursion, comments): bail.
+                let next = i + 1 < s.count ? s[i + 1] : "\0"
+                let afterNext = i + 2 < s.count ? s[i + 2] : "\0"
+                if next == ":" {
                     i += 2
-                } else if i + 1 < s.count, s[i + 1] == "=" || s[i + 1] == "!" || s[i + 1] == "<" {
+                } else if next == "=" || next == "!" || (next == "<" && (afterNext == "=" || afterNext == "!")) {
                     skipGroup()
                     return .empty
+                } else if next == "<" || next == "'" || (next == "P" && afterNext == "<") {
+                    // (?<name>…), (?'name'…), (?P<name>…)
+                    let close: Unicode.Scalar = next == "'" ? "'" : ">"
+                    i += next == "P" ? 3 : 2
+                    while i < s.count, s[i] != close { i += 1 }
+                    i += 1
                 } else {
-                    failed = true
-                    i = s.count
-                    return .any
+                    return bail()
                 }
             }
             let inner = parseAlternation() ?? .any
@@ -270,10 +289,19 @@ struct RegexFactorParser {
         }
     }
 
+    /// Gives up on the whole pattern: it always runs.
+    mutating func bail() -> Info {
+        failed = true
+        i = s.count
+        return .any
+    }
+
+    /// Skips a group (a lookaround) to its closing parenthesis, escapes and classes included.
     mutating func skipGroup() {
         var depth = 0
         while i < s.count {
             if s[i] == "\\" { i += 2; continue }
+            if s[i] == "[" { skipClass(); continue }
             if s[i] == "(" { depth += 1 }
             if s[i] == ")" {
                 depth -= 1
@@ -281,6 +309,30 @@ struct RegexFactorParser {
             }
             i += 1
         }
+    }
+
+    /// Skips a character class from its `[` to its closing `]`.
+    mutating func skipClass() {
+        i += 1
+        if i < s.count, s[i] == "^" { i += 1 }
+        var first = true
+        while i < s.count, s[i] != "]" || first {
+            first = false
+            if s[i] == "\\" {
+                let e = i + 1 < s.count ? s[i + 1] : "\0"
+                if e == "Q" { _ = bail(); return }
+                i += e == "c" ? 3 : 2
+                continue
+            }
+            if s[i] == "[", i + 1 < s.count, s[i + 1] == ":" {
+                i += 2
+                while i + 1 < s.count, !(s[i] == ":" && s[i + 1] == "]") { i += 1 }
+                i += 2
+                continue
+            }
+            i += 1
+        }
+        i += 1
     }
 
     mutating func parseEscape() -> Info {
@@ -292,13 +344,43 @@ struct RegexFactorParser {
         case "n": return Info(exact: ["\n"])
         case "t": return Info(exact: ["\t"])
         case "r": return Info(exact: ["\r"])
-        case "b", "B", "A", "z", "Z", "G": return .empty
-        case "d", "D", "w", "W", "s", "S", "h", "H", "v", "V", "p", "P", "X", "R", "N", "x", "u", "0"..."9", "Q", "E", "k", "g", "c", "e", "f", "a":
-            // Classes, properties, code points, back references, quoting: not analysed.
-            if c == "p" || c == "P" || c == "x" || c == "N" { skipBracedArgument() }
+        case "b", "B", "A", "z", "Z", "G", "E": return .empty
+        case "Q":
+            // Quoted text: its `|` and `(` are literal; not analysed.
+            return bail()
+        case "0"..."9":
+            // Back references and octal escapes: skip their digits.
+            while i < s.count, ("0"..."9").contains(s[i]) { i += 1 }
+            return .any
+        case "c":
+            i += 1  // the control character's letter
+            return .any
+        case "x":
+            if i < s.count, s[i] == "{" {
+                skipBracedArgument()
+            } else {
+                var n = 0
+                while n < 2, i < s.count, s[i].properties.isASCIIHexDigit { i += 1; n += 1 }
+            }
+            return .any
+        case "g", "k":
+            // \g1, \g-1, \g{…}, \g<…>, \g'…', \k<…>, \k'…', \k{…}
+            if i < s.count, let close: Unicode.Scalar = ["{": "}", "<": ">", "'": "'"][s[i]] {
+                while i < s.count, s[i] != close { i += 1 }
+                i += 1
+            } else {
+                if i < s.count, s[i] == "-" || s[i] == "+" { i += 1 }
+                while i < s.count, ("0"..."9").contains(s[i]) { i += 1 }
+            }
+            return .any
+        case "p", "P", "N", "o":
+            skipBracedArgument()
+            return .any
+        case "d", "D", "w", "W", "s", "S", "h", "H", "v", "V", "X", "R", "C", "K", "e", "f", "a", "u", "l", "L", "U":
+            // Classes, single code units, match-start resets, other escapes: not analysed.
             return .any
         default:
-            if c.properties.isAlphabetic || ("0"..."9").contains(c) { return .any }
+            if c.properties.isAlphabetic { return .any }
             return Info(exact: [String(c)])
         }
     }
@@ -314,58 +396,47 @@ struct RegexFactorParser {
 
     /// A character class: its members when it has few; anything otherwise.
     mutating func parseClass() -> Info {
-        i += 1
-        var negated = false
-        if i < s.count, s[i] == "^" {
-            negated = true
-            i += 1
+        let open = i
+        skipClass()
+        let close = i - 1
+        guard !failed, close > open, close < s.count, s[close] == "]" else { return bail() }
+        var j = open + 1
+        var tooMany = false
+        if s[j] == "^" {
+            tooMany = true  // a negated class matches almost anything
+            j += 1
         }
         var members: Set<String> = []
-        var tooMany = false
-        var first = true
-        while i < s.count, s[i] != "]" || first {
-            first = false
-            var lower = s[i]
-            if lower == "[", i + 1 < s.count, s[i + 1] == ":" { tooMany = true }  // POSIX class
-            if lower == "\\" {
-                guard i + 1 < s.count else { failed = true; return .any }
-                let e = s[i + 1]
-                i += 2
-                switch e {
-                case "n": lower = "\n"
-                case "t": lower = "\t"
-                case "r": lower = "\r"
-                default:
-                    if e.properties.isAlphabetic || ("0"..."9").contains(e) {
-                        tooMany = true
-                        if e == "p" || e == "P" || e == "x" { skipBracedArgument() }
-                        continue
-                    }
-                    lower = e
-                }
-            } else {
-                i += 1
+        /// The member at `j` (an escape of punctuation counts as that punctuation); nil for
+        /// classes, properties, code points and POSIX names, which are not analysed.
+        func member() -> Unicode.Scalar? {
+            let c = s[j]
+            if c == "[", j + 1 < close, s[j + 1] == ":" { return nil }
+            guard c == "\\" else {
+                j += 1
+                return c
             }
-            if i + 1 < s.count, s[i] == "-", s[i + 1] != "]" {
-                var upper = s[i + 1]
-                i += 2
-                if upper == "\\", i < s.count {
-                    upper = s[i]
-                    i += 1
-                    if upper.properties.isAlphabetic { tooMany = true; continue }
-                }
-                if upper.value < lower.value || upper.value - lower.value > 64 {
-                    tooMany = true
-                } else {
-                    for v in lower.value...upper.value { if let u = Unicode.Scalar(v) { members.insert(String(u)) } }
-                }
+            guard j + 1 < close else { return nil }
+            let e = s[j + 1]
+            j += 2
+            switch e {
+            case "n": return "\n"
+            case "t": return "\t"
+            case "r": return "\r"
+            default: return e.properties.isAlphabetic || ("0"..."9").contains(e) ? nil : e
+            }
+        }
+        while j < close, !tooMany {
+            guard let lower = member() else { tooMany = true; break }
+            if j + 1 < close, s[j] == "-" {
+                j += 1
+                guard let upper = member(), upper.value >= lower.value, upper.value - lower.value <= 64 else { tooMany = true; break }
+                for v in lower.value...upper.value { if let u = Unicode.Scalar(v) { members.insert(String(u)) } }
             } else {
                 members.insert(String(lower))
             }
         }
-        guard i < s.count else { failed = true; return .any }
-        i += 1
-        if negated || tooMany || members.count > 64 { return .any }
+        if tooMany || members.isEmpty || members.count > 64 { return .any }
         return Info(exact: members)
     }
 }

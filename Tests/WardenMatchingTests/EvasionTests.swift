@@ -110,6 +110,8 @@ import Testing
         // romanized pinyin, spaced or not, with tone marks or not, any case
         ("jiaweixin", ["加微信"]), ("jia wei xin", ["加微信"]), ("Jia-Wei-Xin 联系", ["加微信"]),
         ("jiā wēi xìn", ["加微信"]), ("JIANZHI SHUADAN", ["兼职刷单"]), ("dai kai fa piao", ["代开发票"]),
+        // pinyin mixed with the keyword's own characters
+        ("兼职shuadan", ["兼职刷单"]), ("jianzhi刷单", ["兼职刷单"]), ("加 wei 信", ["加微信"]), ("代开 fa piao", ["代开发票"]),
         // initials, from four characters
         ("找我 jzsd", ["兼职刷单"]), ("dkfp请私聊", ["代开发票"]),
         // the exact keyword is reported once
@@ -126,6 +128,8 @@ import Testing
         "jiaweixinxi",  // romanized keyword inside a longer word: boundary
         "xjzsdx",  // initials inside a word
         "jwx",  // no initials for three-character keywords
+        "监制shuadan",  // a mix keeps the keyword's own characters
+        "xjianzhi刷单",  // pinyin inside a word
         "tao xian",  // two-character keywords get no pinyin
         "套线",  // nor homophones
         "hongbao",

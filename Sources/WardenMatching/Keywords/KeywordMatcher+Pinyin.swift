@@ -6,7 +6,9 @@
 ///   are the keyword's own (after the list's other folds), so an unrelated phrase that merely
 ///   sounds the same (`佳伟欣` for `加微信`) does not count;
 /// - romanized pinyin: `jiaweixin`, which the list's folds also match as `Jia Wei Xin` or
-///   `jiā wēi xìn`; always with the ASCII boundary rule, so it does not match inside a word;
+///   `jiā wēi xìn`, and (up to six characters) pinyin mixed with the keyword's own characters:
+///   `兼职shuadan`, `jia微xin`; always with the ASCII boundary rule, so it does not match
+///   inside a word;
 /// - initials, from four characters: `jzsd` for `兼职刷单`, also on ASCII boundaries.
 ///
 /// Readings come from Unihan's kMandarin (`PinyinTable`), the first reading of each character.
@@ -36,6 +38,9 @@ extension KeywordMatcher {
         }
     }
 
+    /// Keywords up to this many characters also match every mix of pinyin and characters.
+    static let maxMixed = 6
+
     /// The hidden lists for every list folded with `pinyin`, to be appended after `lists`.
     static func pinyinLists(_ lists: [KeywordList]) -> (lists: [KeywordList], derived: [Derived]) {
         var hidden: [KeywordList] = []
@@ -53,9 +58,26 @@ extension KeywordMatcher {
                 guard units.count >= 3, readings.count == units.count else { continue }
                 // Repeat collapse over syllables could shrink 是时事 to one unit: keep three.
                 if bySyllable.units(entry).count >= 3 { homophones.append((entry, e, units)) }
-                let spelled = readings.joined()
-                for variant in Set([spelled.replacingOccurrences(of: "ü", with: "u"), spelled.replacingOccurrences(of: "ü", with: "v")]) {
-                    romanized.append((variant, e))
+                // All in pinyin, and (up to six characters) every mix of pinyin and the keyword's
+                // own characters: 兼职shuadan, jianzhi刷单.
+                var spellings = [readings.joined()]
+                if units.count <= maxMixed {
+                    for mask in 1..<(1 << units.count) - 1 {
+                        var mixed = ""
+                        for (k, unit) in units.enumerated() {
+                            if mask & (1 << k) != 0 { mixed += readings[k] } else { mixed.unicodeScalars.append(Unicode.Scalar(unit)!) }
+                        }
+                        spellings.append(mixed)
+                    }
+                }
+                for spelled in spellings {
+                    guard spelled.unicodeScalars.contains("ü") else {
+                        romanized.append((spelled, e))
+                        continue
+                    }
+                    for letter: Unicode.Scalar in ["u", "v"] {
+                        romanized.append((String(String.UnicodeScalarView(spelled.unicodeScalars.map { $0 == "ü" ? letter : $0 })), e))
+                    }
                 }
                 if units.count >= 4 { initials.append((String(readings.compactMap(\.first)), e)) }
             }

@@ -21,13 +21,29 @@ public final class FoldTable: Sendable {
         let key = options.textFolds
         return cache.withLock { tables in
             if let t = tables[key] { return t }
-            let t = FoldTable(building: key)
+            let t: FoldTable
+            if key.contains(.syllables) {
+                // The same folds, then characters to their syllables: derived, not rebuilt.
+                let without = key.subtracting(.syllables)
+                let base = tables[without] ?? FoldTable(building: without)
+                tables[without] = base
+                t = FoldTable(syllablesOf: base)
+            } else {
+                t = FoldTable(building: key)
+            }
             tables[key] = t
             return t
         }
     }
 
     private static let cache = LockedBox<[FoldOptions: FoldTable]>([:])
+
+    private init(syllablesOf base: FoldTable) {
+        options = base.options.union(.syllables)
+        func token(_ v: UInt32) -> UInt32 { v == Self.drop ? v : Pinyin.token(v) ?? v }
+        entries = base.entries.map { Self.isMulti($0) ? $0 : token($0) }
+        multi = base.multi.map { $0.map(token) }
+    }
 
     private init(building options: FoldOptions) {
         self.options = options
@@ -39,8 +55,7 @@ public final class FoldTable: Sendable {
                 entries[Int(v)] = Self.drop
                 continue
             }
-            var folded = Self.fold(s, options, traditional)
-            if options.contains(.syllables) { folded = folded.map { Pinyin.token($0) ?? $0 } }
+            let folded = Self.fold(s, options, traditional)
             switch folded.count {
             case 0: entries[Int(v)] = Self.drop
             case 1: entries[Int(v)] = folded[0]

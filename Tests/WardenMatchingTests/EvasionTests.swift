@@ -138,6 +138,28 @@ import Testing
         #expect(found(text).isEmpty, "\(text): \(found(text))")
     }
 
+    /// A lexicon whose pinyin/character mixes would pass 100,000 entries gets none (building
+    /// millions took seconds and GiBs), but keeps pinyin, homophones and initials.
+    @Test func largeListsGetNoMixes() {
+        // 1,700 six-character keywords: 62 mixes each would be 105,400.
+        let chars = Array("的是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可也你")
+        var words = ["兼职刷单刷单"]
+        outer: for a in chars {
+            for b in chars where b != a {
+                for c in chars where c != b {
+                    words.append(String([a, b, c]) + "加微信")
+                    if words.count == 1_700 { break outer }
+                }
+            }
+        }
+        let big = KeywordMatcher(lists: [KeywordList(name: "big", entries: words, folds: FoldOptions.all.union(.pinyin))])
+        let small = KeywordMatcher(lists: [KeywordList(name: "small", entries: [words[0]], folds: FoldOptions.all.union(.pinyin))])
+        #expect(small.scan("兼职shuadan刷单")[0].count == 1)
+        #expect(big.scan("兼职shuadan刷单")[0].isEmpty)
+        #expect(big.scan("jianzhishuadanshuadan")[0].map(\.entry) == [0])
+        #expect(big.scan("兼职刷蛋刷单")[0].map(\.entry) == [0])
+    }
+
     @Test func spansAndListsWithoutPinyin() {
         #expect(matcher.scan("请加威信吧")[0].map(\.span) == [1..<4])
         #expect(matcher.scan("ok jia wei xin!")[0].map(\.span) == [3..<14])

@@ -38,8 +38,11 @@ extension KeywordMatcher {
         }
     }
 
-    /// Keywords up to this many characters also match every mix of pinyin and characters.
+    /// Keywords up to this many characters also match every mix of pinyin and characters…
     static let maxMixed = 6
+    /// …unless the mixes of a list would pass this many entries (a 64k-word lexicon would get
+    /// millions): then that list gets pinyin, homophones and initials, but no mixes.
+    static let maxMixedEntries = 100_000
 
     /// The hidden lists for every list folded with `pinyin`, to be appended after `lists`.
     static func pinyinLists(_ lists: [KeywordList]) -> (lists: [KeywordList], derived: [Derived]) {
@@ -48,6 +51,12 @@ extension KeywordMatcher {
         for (index, list) in lists.enumerated() where list.folds.contains(.pinyin) {
             let base = list.folds.subtracting(.pinyin)
             let normalizer = Normalizer(options: base)
+            var mixes = 0
+            for entry in list.entries {
+                let n = normalizer.units(entry).count
+                if n >= 3, n <= maxMixed { mixes += (1 << n) - 2 }
+            }
+            let mixing = mixes <= maxMixedEntries
             let bySyllable = Normalizer(options: base.union(.syllables))
             var homophones: [(entry: String, owner: Int, units: [UInt32])] = []
             var romanized: [(String, Int)] = []
@@ -61,7 +70,7 @@ extension KeywordMatcher {
                 // All in pinyin, and (up to six characters) every mix of pinyin and the keyword's
                 // own characters: 兼职shuadan, jianzhi刷单.
                 var spellings = [readings.joined()]
-                if units.count <= maxMixed {
+                if mixing, units.count <= maxMixed {
                     for mask in 1..<(1 << units.count) - 1 {
                         var mixed = ""
                         for (k, unit) in units.enumerated() {

@@ -4,11 +4,13 @@
 /// Why not Aho-Corasick: with 10^5 keywords nearly every CJK character is in some keyword, so
 /// the automaton is always deep in the trie and every character costs a probe of a transition
 /// table of several MiB, plus failure-link probes on a miss: cache misses at every character.
-/// Here a unit is checked first against its class flags (does any keyword end with it?) and
-/// then a bit set of the keywords' last two units; only the positions that pass (about 2% of
-/// Chinese review text with a 5k-word list, 12% with 64k words) walk the trie backwards over
-/// the last units, which the scan keeps in a ring. The walk finds every keyword that ends at
-/// the unit, the same hits Aho-Corasick reports there.
+/// Here a unit is checked first against its class flags (does any keyword end with it?), then
+/// against bit filters (`BitFilter`) of the keywords' last two units and, for the trie's deeper
+/// levels, of the two-unit keywords and of the keywords' last three units. Only the positions
+/// that pass walk the trie backwards over the last units, which the scan keeps in a ring: in
+/// Chinese review text about 12% of characters pass the pair filter with a 64k-word list, but
+/// only 1.3% pass the second step (0.4% with 5k words). The walk finds every keyword that ends
+/// at the unit, the same hits Aho-Corasick reports there.
 ///
 /// Layout: the first step of a walk is a dense array by class; later steps go through one
 /// open-addressing hash keyed by (node, class). Each node is the end of at most one keyword
@@ -26,9 +28,12 @@ struct ReverseTrie: Sendable {
     let keys: FixedArray<UInt64>
     let values: FixedArray<Int32>
     let mask: Int
-    /// The last-two-units filter: bit `pairHash(previous, last)` is set for every keyword.
-    let pairs: FixedArray<UInt64>
-    let pairShift: UInt64
+    /// The last two units of every keyword of two or more units.
+    let pairs: BitFilter
+    /// Keywords of exactly two units.
+    let pairKeywords: BitFilter
+    /// The last three units of every keyword of three or more units.
+    let triples: BitFilter
     let longest: Int
     let nodeCount: Int
 
@@ -43,6 +48,8 @@ struct ReverseTrie: Sendable {
         var terminal: [Int32] = [-1]
         var flags = [UInt8](repeating: 0, count: max(classCount, 1))
         var pairSet = Set<UInt64>()
+        var pairKeywordSet = Set<UInt64>()
+        var tripleSet = Set<UInt64>()
         for (id, pattern) in patterns.enumerated() where !pattern.isEmpty {
             var node: Int32 = 0
             for c in pattern.reversed() {
@@ -62,7 +69,13 @@ struct ReverseTrie: Sendable {
                 flags[last] |= Self.isKeyword
             } else {
                 flags[last] |= Self.endsLonger
-                pairSet.insert(Self.pairKey(pattern[pattern.count - 2], pattern[pattern.count - 1]))
+                let n = pattern.count
+                pairSet.insert(BitFilter.key(pattern[n - 2], pattern[n - 1]))
+                if n == 2 {
+                    pairKeywordSet.insert(BitFilter.key(pattern[0], pattern[1]))
+                } else {
+                    tripleSet.insert(BitFilter.key(pattern[n - 3], pattern[n - 2], pattern[n - 1]))
+                }
             }
         }
         var rootChild = [Int32](repeating: -1, count: max(classCount, 1))
@@ -83,15 +96,6 @@ struct ReverseTrie: Sendable {
                 values[slot] = child
             }
         }
-        // About 16 bits per pair: a false pass on roughly one random pair in 16.
-        var bits = 9
-        while 1 << bits < pairSet.count * 16, bits < 24 { bits += 1 }
-        var pairs = [UInt64](repeating: 0, count: (1 << bits) / 64)
-        let shift = UInt64(64 - bits)
-        for key in pairSet {
-            let h = Int((key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-            pairs[h >> 6] |= 1 << UInt64(h & 63)
-        }
         self.patternLength = FixedArray(patterns.map { Int32($0.count) })
         self.rootChild = FixedArray(rootChild)
         self.classFlags = FixedArray(flags)
@@ -99,15 +103,11 @@ struct ReverseTrie: Sendable {
         self.keys = FixedArray(keys)
         self.values = FixedArray(values)
         self.mask = mask
-        self.pairs = FixedArray(pairs)
-        self.pairShift = shift
+        self.pairs = BitFilter(pairSet)
+        self.pairKeywords = BitFilter(pairKeywordSet)
+        self.triples = BitFilter(tripleSet)
         self.longest = patterns.map(\.count).max() ?? 0
         self.nodeCount = children.count
-    }
-
-    @inline(__always)
-    static func pairKey(_ previous: UInt32, _ last: UInt32) -> UInt64 {
-        UInt64(previous) << 32 | UInt64(last)
     }
 
     @inline(__always)
@@ -124,16 +124,10 @@ struct ReverseTrie: Sendable {
         let keys: UnsafeMutablePointer<UInt64>
         let values: UnsafeMutablePointer<Int32>
         let mask: Int
-        let pairs: UnsafeMutablePointer<UInt64>
-        let pairShift: UInt64
+        let pairs: BitFilter.Reader
+        let pairKeywords: BitFilter.Reader
+        let triples: BitFilter.Reader
         let longest: Int
-
-        /// Whether some keyword of two or more units may end with `previous`, `last`.
-        @inline(__always)
-        func mayEnd(_ previous: UInt32, _ last: UInt32) -> Bool {
-            let h = Int(truncatingIfNeeded: (ReverseTrie.pairKey(previous, last) &* 0x9E37_79B9_7F4A_7C15) >> pairShift)
-            return pairs[h >> 6] & (1 << UInt64(h & 63)) != 0
-        }
 
         /// The child of `node` for class `c`, or -1.
         @inline(__always)
@@ -160,8 +154,21 @@ struct ReverseTrie: Sendable {
                 found[0] = terminal[Int(node)]
                 count = 1
             }
-            guard flags & ReverseTrie.endsLonger != 0, unit >= 2, mayEnd(ring[(unit - 1) & ringMask], c) else { return count }
-            var depth = 1
+            guard flags & ReverseTrie.endsLonger != 0, unit >= 2 else { return count }
+            let previous = ring[(unit - 1) & ringMask]
+            guard pairs.mayContain(BitFilter.key(previous, c)) else { return count }
+            // Probe the trie only for a two-unit keyword here or a longer one's last three units.
+            let isPair = pairKeywords.mayContain(BitFilter.key(previous, c))
+            let longer = unit >= 3 && triples.mayContain(BitFilter.key(ring[(unit - 2) & ringMask], previous, c))
+            guard isPair || longer else { return count }
+            node = child(node, previous)
+            if node < 0 { return count }
+            if terminal[Int(node)] >= 0 {
+                found[count] = terminal[Int(node)]
+                count += 1
+            }
+            guard longer else { return count }
+            var depth = 2
             while depth < longest, unit - depth >= 1 {
                 node = child(node, ring[(unit - depth) & ringMask])
                 if node < 0 { break }
@@ -180,6 +187,7 @@ struct ReverseTrie: Sendable {
     var reader: Reader {
         Reader(
             rootChild: rootChild.pointer, classFlags: classFlags.pointer, terminal: terminal.pointer, keys: keys.pointer,
-            values: values.pointer, mask: mask, pairs: pairs.pointer, pairShift: pairShift, longest: longest)
+            values: values.pointer, mask: mask, pairs: pairs.reader, pairKeywords: pairKeywords.reader, triples: triples.reader,
+            longest: longest)
     }
 }

@@ -126,7 +126,11 @@ extension RegexSetTests {
                 let text = (0..<Int.random(in: 0...30, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
                 var present = [Bool](repeating: false, count: sets.count)
                 var copy = text
-                copy.withUTF8 { buffer in present.withUnsafeMutableBufferPointer { automaton.markPresent(buffer, $0) } }
+                var newly = [Int32](repeating: -1, count: sets.count)
+                let n = copy.withUTF8 { buffer in
+                    present.withUnsafeMutableBufferPointer { p in newly.withUnsafeMutableBufferPointer { automaton.markPresent(buffer, p, newly: $0.baseAddress!) } }
+                }
+                #expect(Set(newly.prefix(n)) == Set(present.indices.filter { present[$0] }.map(Int32.init)) && n == present.filter { $0 }.count)
                 let naive = sets.map { set in set.contains { text.utf8.count >= $0.utf8.count && Array(text.utf8).firstRange(of: Array($0.utf8)) != nil } }
                 #expect(present == naive, "round \(round): \(sets) in \(text)")
             }

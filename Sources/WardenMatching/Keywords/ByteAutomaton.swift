@@ -121,8 +121,9 @@ struct ByteAutomaton: Sendable {
         precondition(newIndex[0] == 0)
     }
 
-    /// Marks `present[k]` for every set k with a literal in `bytes`.
-    func markPresent(_ bytes: UnsafeBufferPointer<UInt8>, _ present: UnsafeMutableBufferPointer<Bool>) {
+    /// Marks `present[k]` for every set k with a literal in `bytes` (`present` starts all false)
+    /// and lists each such k once in `newly`, which has room for every set; returns how many.
+    func markPresent(_ bytes: UnsafeBufferPointer<UInt8>, _ present: UnsafeMutableBufferPointer<Bool>, newly: UnsafeMutablePointer<Int32>) -> Int {
         let table = self.table.pointer
         let byteClass = self.byteClass.pointer
         let outputStart = self.outputStart.pointer
@@ -130,12 +131,21 @@ struct ByteAutomaton: Sendable {
         let first = firstOutputState
         let reciprocal = self.reciprocal
         var state: Int32 = 0
+        var found = 0
         for byte in bytes {
             state = table[Int(state &+ byteClass[Int(byte)])]
             if state >= first {
                 let k = Int(truncatingIfNeeded: (UInt64(UInt32(bitPattern: state &- first)) &* reciprocal) >> 32)
-                for o in Int(outputStart[k])..<Int(outputStart[k + 1]) { present[Int(outputSet[o])] = true }
+                for o in Int(outputStart[k])..<Int(outputStart[k + 1]) {
+                    let set = Int(outputSet[o])
+                    if !present[set] {
+                        present[set] = true
+                        newly[found] = Int32(set)
+                        found += 1
+                    }
+                }
             }
         }
+        return found
     }
 }

@@ -11,8 +11,10 @@ public final class RegexPrefilter: Sendable {
     /// The other lists (and, when the byte automaton would be too large, all of them).
     let matcher: KeywordMatcher
     let matcherLists: [Int]
-    /// Per pattern: the keyword lists that must all be present (none: always a candidate).
-    let requiredLists: [[Int]]
+    /// Per list: its pattern; per pattern: how many lists it needs (all must be present; none:
+    /// always a candidate).
+    let listPattern: FixedArray<Int32>
+    let requiredCount: FixedArray<UInt8>
     /// Patterns with no literal requirement.
     public let unguarded: [Int]
 
@@ -45,7 +47,8 @@ public final class RegexPrefilter: Sendable {
         let exactSet = Set(exact)
         matcherLists = lists.indices.filter { !exactSet.contains($0) }
         matcher = KeywordMatcher(lists: matcherLists.map { lists[$0] })
-        requiredLists = required
+        listPattern = FixedArray(required.indices.flatMap { p in required[p].map { _ in Int32(p) } })
+        requiredCount = FixedArray(required.map { UInt8($0.count) })
         self.unguarded = unguarded
     }
 
@@ -57,22 +60,36 @@ public final class RegexPrefilter: Sendable {
         return out
     }
 
-    /// Calls `body` with each pattern that can match `utf8`, in order, without allocating.
+    /// Calls `body` with each pattern that can match `utf8`, in order, without allocating: the
+    /// scan lists the sets it found, each adds one to its pattern's count, and a pattern whose
+    /// count reaches the number of sets it needs is a candidate.
     func forEachCandidate(in utf8: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
-        withUnsafeTemporaryAllocation(of: Bool.self, capacity: max(lists.count, 1)) { present in
-            present.initialize(repeating: false)
-            if let bytes {
-                withUnsafeTemporaryAllocation(of: Bool.self, capacity: max(byteLists.count, 1)) { local in
-                    local.initialize(repeating: false)
-                    bytes.markPresent(utf8, local)
-                    for k in 0..<byteLists.count where local[k] { present[byteLists[k]] = true }
+        withExtendedLifetime(self) {
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: max(byteLists.count, 1)) { seen in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(lists.count, 1)) { found in
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { have in
+                        let found = found.baseAddress!
+                        var n = 0
+                        if let bytes {
+                            seen.initialize(repeating: false)
+                            n = bytes.markPresent(utf8, seen, newly: found)
+                            for j in 0..<n { found[j] = Int32(byteLists[Int(found[j])]) }
+                        }
+                        if !matcherLists.isEmpty {
+                            let text = String(decoding: utf8, as: UTF8.self)
+                            for (k, hit) in matcher.listsPresent(in: text).enumerated() where hit {
+                                found[n] = Int32(matcherLists[k])
+                                n += 1
+                            }
+                        }
+                        have.initialize(repeating: 0)
+                        let listPattern = self.listPattern.pointer
+                        for j in 0..<n { have[Int(listPattern[Int(found[j])])] &+= 1 }
+                        let required = requiredCount.pointer
+                        for p in 0..<count where have[p] == required[p] { body(p) }
+                    }
                 }
             }
-            if !matcherLists.isEmpty {
-                let text = String(decoding: utf8, as: UTF8.self)
-                for (k, hit) in matcher.listsPresent(in: text).enumerated() where hit { present[matcherLists[k]] = true }
-            }
-            for p in 0..<count where requiredLists[p].allSatisfy({ present[$0] }) { body(p) }
         }
     }
 }

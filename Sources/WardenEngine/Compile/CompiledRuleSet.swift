@@ -1,7 +1,8 @@
 import WardenMatching
 
-/// A rule set ready to evaluate: every name resolved, every list in one keyword automaton,
-/// every pattern JIT-compiled, rules in dependency order. Immutable and shared across threads.
+/// A rule set ready to evaluate: every name resolved, every list in one keyword index per fold
+/// set, every pattern JIT-compiled, rules in dependency order. Immutable and shared across
+/// threads.
 public struct CompiledRuleSet: Sendable {
     public struct Info: Sendable, Equatable {
         public var name: String

@@ -14,9 +14,9 @@ public final class KeywordMatcher: Sendable {
     /// An empty hit list per list.
     let noHits: [[KeywordHit]]
 
-    /// One automaton and its tables. A class, so that a scan takes one reference to it rather
-    /// than copying (and retaining) every table per text: shared objects retained per event
-    /// make the cores fight over their reference counts.
+    /// One keyword index (`ReverseTrie`) and its tables. A class, so that a scan takes one
+    /// reference to it rather than copying (and retaining) every table per text: shared objects
+    /// retained per event make the cores fight over their reference counts.
     final class Group: Sendable {
         let folds: FoldOptions
         let table: FoldTable
@@ -210,7 +210,7 @@ public final class KeywordMatcher: Sendable {
         }
     }
 
-    /// One pass over the UTF-8 of a text: decode, fold, classify, step the automaton, report.
+    /// One pass over the UTF-8 of a text: decode, fold, classify, look up the keywords ending here, report.
     private func scan(_ b: UnsafeBufferPointer<UInt8>, _ g: Group, into hits: inout [KeywordHit]) {
         let trie = g.trie
         let reader = trie.reader

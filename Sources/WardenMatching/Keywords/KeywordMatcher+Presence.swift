@@ -23,7 +23,6 @@ extension KeywordMatcher {
         precondition(!g.folds.contains(.repeats) && !g.folds.contains(.boundary))
         let trie = g.trie
         let reader = trie.reader
-        let entries = g.entries.pointer
         let ownerStart = g.ownerStart.pointer
         let ownerList = g.ownerList.pointer
         let ringMask = g.ringSize - 1
@@ -31,33 +30,14 @@ extension KeywordMatcher {
             let ring = buffer.baseAddress!
             let found = UnsafeMutableRawPointer(ring + g.ringSize).assumingMemoryBound(to: Int32.self)
             var unit = 0
-            var i = 0
-            let n = b.count
-            while i < n {
-                let v = Self.nextScalar(b, &i)
-                var e = Self.code(of: v, entries, g)
-                if e == Self.drop { continue }
-                var k = 0
-                var end = 1
-                var multi: [UInt32] = []
-                if e & Self.multiFlag != 0 {
-                    multi = g.multi[Int(e & ~Self.multiFlag)]
-                    end = multi.count
-                    if end == 0 { continue }
-                    e = multi[0]
-                }
-                while true {
-                    let c = e & Self.classMask
-                    unit &+= 1
-                    ring[unit & ringMask] = c
-                    let count = reader.keywordsEnding(at: unit, class: c, ring: ring, ringMask: ringMask, into: found)
-                    for f in 0..<count {
-                        let pattern = Int(found[f])
-                        for w in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) { present[Int(ownerList[w])] = true }
-                    }
-                    k += 1
-                    if k >= end { break }
-                    e = multi[k]
+            Self.forEachUnit(b, g) { e, _, _, _ in
+                let c = e & Self.classMask
+                unit &+= 1
+                ring[unit & ringMask] = c
+                let count = reader.keywordsEnding(at: unit, class: c, ring: ring, ringMask: ringMask, into: found)
+                for f in 0..<count {
+                    let pattern = Int(found[f])
+                    for w in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) { present[Int(ownerList[w])] = true }
                 }
             }
         }

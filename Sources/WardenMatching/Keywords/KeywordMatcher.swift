@@ -214,7 +214,6 @@ public final class KeywordMatcher: Sendable {
     private func scan(_ b: UnsafeBufferPointer<UInt8>, _ g: Group, into hits: inout [KeywordHit]) {
         let trie = g.trie
         let reader = trie.reader
-        let entries = g.entries.pointer
         let patternLength = trie.patternLength.pointer
         let ownerStart = g.ownerStart.pointer
         let ownerList = g.ownerList.pointer
@@ -230,7 +229,6 @@ public final class KeywordMatcher: Sendable {
             let found = ring.baseAddress! + 3 * g.ringSize
             var unit = 0
             var lastClass: UInt32 = .max
-            var scalarIndex: Int32 = 0
             // Hits from `pendingFrom` on end at the current unit; a repeat of it moves their end,
             // so their end-side boundary is checked only once the unit is complete.
             var pendingFrom = hits.count
@@ -245,68 +243,68 @@ public final class KeywordMatcher: Sendable {
                 }
                 hits.removeSubrange(kept..<hits.count)
             }
-            var i = 0
-            let n = b.count
-            while i < n {
-                let start = i
-                let v = Self.nextScalar(b, &i)
-                let here = scalarIndex
-                scalarIndex += 1
-                var e = Self.code(of: v, entries, g)
-                if e == Self.drop { continue }
-                // Usually one folded scalar; a few fold to several (ﬁ → f i): the rare path.
-                var k = 0
-                var end = 1
-                var multi: [UInt32] = []
-                if e & Self.multiFlag != 0 {
-                    multi = g.multi[Int(e & ~Self.multiFlag)]
-                    end = multi.count
-                    if end == 0 { continue }
-                    e = multi[0]
+            Self.forEachUnit(b, g) { e, start, end, here in
+                let c = e & Self.classMask
+                if repeats, c == lastClass, e & Self.digitFlag == 0 {
+                    for p in pendingFrom..<hits.count { hits[p].span = hits[p].span.lowerBound..<Int(here) + 1 }
+                    unitEndByte = end
+                    return
                 }
-                while true {
-                    let c = e & Self.classMask
-                    if repeats, c == lastClass, e & Self.digitFlag == 0 {
-                        for p in pendingFrom..<hits.count { hits[p].span = hits[p].span.lowerBound..<Int(here) + 1 }
-                        unitEndByte = i
-                    } else {
-                        // Hits of the previous unit are final now (most units have none).
-                        if hits.count > pendingFrom {
-                            settle()
-                            pendingEndCheck.removeAll(keepingCapacity: true)
-                        }
-                        lastClass = c
-                        unit &+= 1
-                        ringScalar[unit & ringMask] = here
-                        ringByte[unit & ringMask] = Int32(start)
-                        unitEndByte = i
-                        pendingFrom = hits.count
-                        ringClass[unit & ringMask] = c
-                        // Longest first, as Aho-Corasick's output chain reported them.
-                        var f = reader.keywordsEnding(at: unit, class: c, ring: ringClass, ringMask: ringMask, into: found)
-                        while f > 0 {
-                            f -= 1
-                            let pattern = Int(found[f])
-                            let first = (unit &- Int(patternLength[pattern]) &+ 1) & ringMask
-                            var checkEnd = false
-                            if boundary {
-                                let edges = wordEdges[pattern]
-                                if edges & 1 != 0, Self.wordBefore(b, Int(ringByte[first])) { continue }
-                                checkEnd = edges & 2 != 0
-                            }
-                            let spanStart = Int(ringScalar[first])
-                            for w in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) {
-                                hits.append(KeywordHit(list: Int(ownerList[w]), entry: Int(ownerEntry[w]), span: spanStart..<Int(here) + 1))
-                                pendingEndCheck.append(checkEnd)
-                            }
-                        }
+                // Hits of the previous unit are final now (most units have none).
+                if hits.count > pendingFrom {
+                    settle()
+                    pendingEndCheck.removeAll(keepingCapacity: true)
+                }
+                lastClass = c
+                unit &+= 1
+                ringScalar[unit & ringMask] = here
+                ringByte[unit & ringMask] = Int32(start)
+                unitEndByte = end
+                pendingFrom = hits.count
+                ringClass[unit & ringMask] = c
+                // Longest first, as Aho-Corasick's output chain reported them.
+                var f = reader.keywordsEnding(at: unit, class: c, ring: ringClass, ringMask: ringMask, into: found)
+                while f > 0 {
+                    f -= 1
+                    let pattern = Int(found[f])
+                    let first = (unit &- Int(patternLength[pattern]) &+ 1) & ringMask
+                    var checkEnd = false
+                    if boundary {
+                        let edges = wordEdges[pattern]
+                        if edges & 1 != 0, Self.wordBefore(b, Int(ringByte[first])) { continue }
+                        checkEnd = edges & 2 != 0
                     }
-                    k += 1
-                    if k >= end { break }
-                    e = multi[k]
+                    let spanStart = Int(ringScalar[first])
+                    for w in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) {
+                        hits.append(KeywordHit(list: Int(ownerList[w]), entry: Int(ownerEntry[w]), span: spanStart..<Int(here) + 1))
+                        pendingEndCheck.append(checkEnd)
+                    }
                 }
             }
             settle()
+        }
+    }
+
+    /// Decodes, folds and classifies `b`, calling `body(code, start, end, scalar)` for each
+    /// folded unit: its class code (class, digit flag), the byte range of the scalar it came
+    /// from and that scalar's index. Usually one unit a scalar; a few fold to several (ﬁ → f i),
+    /// dropped ones to none.
+    @inline(__always)
+    static func forEachUnit(_ b: UnsafeBufferPointer<UInt8>, _ g: Group, _ body: (UInt32, Int, Int, Int32) -> Void) {
+        let entries = g.entries.pointer
+        var i = 0
+        var scalar: Int32 = -1
+        while i < b.count {
+            let start = i
+            let v = nextScalar(b, &i)
+            scalar += 1
+            let e = code(of: v, entries, g)
+            if e == drop { continue }
+            if e & multiFlag == 0 {
+                body(e, start, i, scalar)
+            } else {
+                for unit in g.multi[Int(e & ~multiFlag)] { body(unit, start, i, scalar) }
+            }
         }
     }
 

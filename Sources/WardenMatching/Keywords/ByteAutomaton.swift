@@ -25,7 +25,6 @@ struct ByteAutomaton: Sendable {
     /// completes are `outputSet[outputStart[k]..<outputStart[k + 1]]`.
     let outputStart: FixedArray<Int32>
     let outputSet: FixedArray<Int32>
-    let setCount: Int
 
     /// Most table entries built by default (16 MiB); past it `init` returns nil and the caller
     /// keeps its sparse matcher.
@@ -33,7 +32,6 @@ struct ByteAutomaton: Sendable {
 
     /// `sets[k]` are the literals of set k (non-empty UTF-8 strings).
     init?(sets: [[String]], maxEntries: Int = Self.maxEntries) {
-        setCount = sets.count
         var children: [[UInt8: Int32]] = [[:]]
         var own: [[Int32]] = [[]]
         var used = [Bool](repeating: false, count: 256)

@@ -51,18 +51,16 @@ extension KeywordMatcher {
         for (index, list) in lists.enumerated() where list.folds.contains(.pinyin) {
             let base = list.folds.subtracting(.pinyin)
             let normalizer = Normalizer(options: base)
+            let unitsOf = list.entries.map(normalizer.units)
             var mixes = 0
-            for entry in list.entries {
-                let n = normalizer.units(entry).count
-                if n >= 3, n <= maxMixed { mixes += (1 << n) - 2 }
-            }
+            for n in unitsOf.map(\.count) where n >= 3 && n <= maxMixed { mixes += (1 << n) - 2 }
             let mixing = mixes <= maxMixedEntries
             let bySyllable = Normalizer(options: base.union(.syllables))
             var homophones: [(entry: String, owner: Int, units: [UInt32])] = []
             var romanized: [(String, Int)] = []
             var initials: [(String, Int)] = []
             for (e, entry) in list.entries.enumerated() {
-                let units = normalizer.units(entry)
+                let units = unitsOf[e]
                 let readings = units.compactMap { Pinyin.syllableOf[$0].map { Pinyin.syllables[$0] } }
                 guard units.count >= 3, readings.count == units.count else { continue }
                 // Repeat collapse over syllables could shrink 是时事 to one unit: keep three.

@@ -35,7 +35,6 @@ struct ReverseTrie: Sendable {
     /// The last three units of every keyword of three or more units.
     let triples: BitFilter
     let longest: Int
-    let nodeCount: Int
 
     static let endsLonger: UInt8 = 1
     static let isKeyword: UInt8 = 2
@@ -107,7 +106,6 @@ struct ReverseTrie: Sendable {
         self.pairKeywords = BitFilter(pairKeywordSet)
         self.triples = BitFilter(tripleSet)
         self.longest = patterns.map(\.count).max() ?? 0
-        self.nodeCount = children.count
     }
 
     @inline(__always)
@@ -156,9 +154,10 @@ struct ReverseTrie: Sendable {
             }
             guard flags & ReverseTrie.endsLonger != 0, unit >= 2 else { return count }
             let previous = ring[(unit - 1) & ringMask]
-            guard pairs.mayContain(BitFilter.key(previous, c)) else { return count }
+            let pair = BitFilter.key(previous, c)
+            guard pairs.mayContain(pair) else { return count }
             // Probe the trie only for a two-unit keyword here or a longer one's last three units.
-            let isPair = pairKeywords.mayContain(BitFilter.key(previous, c))
+            let isPair = pairKeywords.mayContain(pair)
             let longer = unit >= 3 && triples.mayContain(BitFilter.key(ring[(unit - 2) & ringMask], previous, c))
             guard isPair || longer else { return count }
             node = child(node, previous)

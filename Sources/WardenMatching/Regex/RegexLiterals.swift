@@ -9,11 +9,6 @@
 /// anything", which only weakens the prefilter, never breaks it: the answer errs towards
 /// running the regex.
 enum RegexLiterals {
-    /// The best single literal set for `pattern`, or nil when the regex must always run.
-    static func required(_ pattern: String, flags: String = "") -> Set<String>? {
-        requirements(pattern, flags: flags).first
-    }
-
     /// Sets of literals, best first, such that every match contains one string of each set;
     /// empty when the regex must always run.
     static func requirements(_ pattern: String, flags: String = "") -> [Set<String>] {

@@ -25,10 +25,4 @@ enum Pinyin {
     static func token(_ v: UInt32) -> UInt32? {
         syllableOf[v].map { tokenBase + UInt32($0) }
     }
-
-    /// The syllable of a token, or nil when `v` is not one.
-    static func syllable(ofToken v: UInt32) -> String? {
-        guard v >= tokenBase, v < tokenBase + UInt32(syllables.count) else { return nil }
-        return syllables[Int(v - tokenBase)]
-    }
 }

@@ -6,15 +6,10 @@ import WardenMatching
 /// the keyword (checked against the normalizer, the matcher's reference).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMatcher(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let input = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    let parts = input.split(separator: "\n\n", maxSplits: 1, omittingEmptySubsequences: false)
-    guard parts.count == 2 else { return 0 }
-    let words = parts[0].split(separator: "\n").map(String.init).filter { !$0.isEmpty }.prefix(64)
-    let text = String(parts[1])
-    guard !words.isEmpty else { return 0 }
+    guard let (words, text) = linesAndText(data, size, limit: 64), !words.isEmpty else { return 0 }
     let scalars = Array(text.unicodeScalars)
     for folds in [FoldOptions.all, [], [.caseFold, .width], FoldOptions.all.union(.pinyin)] as [FoldOptions] {
-        let matcher = KeywordMatcher(lists: [KeywordList(name: "w", entries: Array(words), folds: folds)])
+        let matcher = KeywordMatcher(lists: [KeywordList(name: "w", entries: words, folds: folds)])
         for hit in matcher.scan(text).joined() {
             precondition(hit.span.lowerBound >= 0 && hit.span.upperBound <= scalars.count && !hit.span.isEmpty, "hit outside the text")
         }

@@ -7,11 +7,8 @@ import WardenMatching
 /// without the `i` flag (the caseless prefilter folds case; the exact one is a byte automaton).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRegex(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let input = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    let parts = input.split(separator: "\n\n", maxSplits: 1, omittingEmptySubsequences: false)
-    guard parts.count == 2 else { return 0 }
-    let lines = parts[0].split(separator: "\n").map(String.init).filter { !$0.isEmpty }.prefix(16)
-    var text = String(parts[1])
+    guard let (lines, input) = linesAndText(data, size, limit: 16) else { return 0 }
+    var text = input
     for flags in ["", "i"] {
         let patterns = lines.filter { (try? CompiledRegex($0, flags: flags)) != nil }
         guard !patterns.isEmpty, let set = try? RegexSet(patterns: patterns.map { ($0, flags) }) else { continue }

@@ -30,9 +30,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "WardenLanguage", swiftSettings: strictSettings),
         .target(name: "WardenMatching", dependencies: ["CPCRE2"], swiftSettings: strictSettings),
+        .target(name: "WardenModels", dependencies: ["WardenMatching"], swiftSettings: strictSettings),
         .target(
             name: "WardenEngine",
-            dependencies: ["WardenLanguage", "WardenMatching"],
+            dependencies: ["WardenLanguage", "WardenMatching", "WardenModels"],
             swiftSettings: strictSettings
         ),
         .target(name: "WardenAudit", dependencies: ["WardenEngine", "CZlib"], swiftSettings: strictSettings),
@@ -60,6 +61,7 @@ let package = Package(
                 "WardenRedis",
                 "WardenLanguage",
                 "WardenMatching",
+                "WardenModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -67,6 +69,7 @@ let package = Package(
         ),
         .testTarget(name: "WardenLanguageTests", dependencies: ["WardenLanguage"], swiftSettings: strictSettings),
         .testTarget(name: "WardenMatchingTests", dependencies: ["WardenMatching"], exclude: ["Fixtures"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenModelsTests", dependencies: ["WardenModels"], swiftSettings: strictSettings),
         .testTarget(name: "WardenEngineTests", dependencies: ["WardenEngine"], swiftSettings: strictSettings),
         .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite"], swiftSettings: strictSettings),
         .target(name: "WardenTestSupport", dependencies: ["WardenRedis"], path: "Tests/Support", swiftSettings: strictSettings),

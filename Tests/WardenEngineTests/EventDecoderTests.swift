@@ -1,5 +1,6 @@
 import Testing
 @testable import WardenEngine
+import WardenMatching
 
 @Suite struct EventDecoderTests {
     let decoder = EventDecoder()

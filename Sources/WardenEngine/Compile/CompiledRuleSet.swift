@@ -1,4 +1,5 @@
 import WardenMatching
+import WardenModels
 
 /// A rule set ready to evaluate: every name resolved, every list in one keyword index per fold
 /// set, every pattern JIT-compiled, rules in dependency order. Immutable and shared across
@@ -68,6 +69,10 @@ public struct CompiledRuleSet: Sendable {
     let regexPrefilters: [RegexPrefilter?]
     /// Fields the keyword matcher reads.
     let scannedFields: [Field]
+    /// The rule set's models, in declaration order.
+    public let models: [(name: String, model: TextModel)]
+    /// The (model, field) pairs the rules classify (`ModelSlot`), scored ahead in audits.
+    let classifiedSlots: [Int]
 }
 
 /// A penalty clause, compiled.

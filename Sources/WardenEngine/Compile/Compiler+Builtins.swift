@@ -1,5 +1,6 @@
 import WardenLanguage
 import WardenMatching
+import WardenModels
 
 /// The built-in functions of SPEC §2.
 extension Compiler {
@@ -107,6 +108,21 @@ extension Compiler {
                 let scalars = c.unicodeScalars
                 let alphanumeric = scalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
                 return .bool(alphanumeric && lengths.contains(scalars.count))
+            }
+        case "classify":
+            guard let name = positional[0].nameValue, let index = modelIndex[name] else { return { _ in .null } }
+            let model = models[index].model
+            if let field = positional[1].nameValue.flatMap(Field.init(name:)), field != .to {
+                let slot = ModelSlot.slot(model: index, field: field)
+                classifiedSlots.insert(slot)
+                return { ctx in ctx.classify(model, name: name, slot: slot, field: field) }
+            }
+            let text = expression(positional[1])
+            return { ctx in
+                guard let s = text(ctx).string else { return .null }
+                let score = model.probability(s)
+                ctx.evidence.append(EvaluationContext.modelEvidence(model, name: name, field: nil, text: s, score: score))
+                return .number(score)
             }
         case "subnet":
             let address = expression(positional[0])

@@ -1,6 +1,7 @@
 import Foundation
 import WardenLanguage
 import WardenMatching
+import WardenModels
 
 extension Compiler {
     /// Entries in one list file (the largest shipped lexicon has 64k; a million leaves room
@@ -76,26 +77,38 @@ extension Compiler {
         return index
     }
 
-    /// Lines of a list file: one entry per line, blank lines and lines starting with `#` skipped.
-    func readListFile(_ path: Located<String>) -> [(number: Int, text: String)]? {
+    /// A `file(…)` path of the rule set, resolved: relative to the declaring file and never
+    /// outside the rule set's directory. Reports and returns nil otherwise.
+    func resolve(_ path: Located<String>, kind: String) -> String? {
         let declaringDirectory = (path.range.file.path as NSString).deletingLastPathComponent
         if path.value.hasPrefix("/") {
-            error("list-file", "list file paths are relative to the rules file; '\(path.value)' is absolute", path.range)
+            error("\(kind)-file", "\(kind) file paths are relative to the rules file; '\(path.value)' is absolute", path.range)
             return nil
         }
         let joined = ((declaringDirectory.isEmpty ? "." : declaringDirectory) as NSString).appendingPathComponent(path.value)
         let resolved = URL(fileURLWithPath: joined).standardizedFileURL.resolvingSymlinksInPath().path
         let rootResolved = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
         guard resolved.hasPrefix(rootResolved.hasSuffix("/") ? rootResolved : rootResolved + "/") else {
-            error("list-file", "list file '\(path.value)' is outside the rule set's directory", path.range)
+            error("\(kind)-file", "\(kind) file '\(path.value)' is outside the rule set's directory", path.range)
             return nil
         }
+        return resolved
+    }
+
+    /// The bytes of a rule set file, or nil with an error ("does not exist", "cannot read").
+    func contents(_ path: Located<String>, kind: String) -> [UInt8]? {
+        guard let resolved = resolve(path, kind: kind) else { return nil }
         guard let data = FileManager.default.contents(atPath: resolved) else {
             let exists = FileManager.default.fileExists(atPath: resolved)
-            error("list-file", exists ? "cannot read list file '\(path.value)'" : "list file '\(path.value)' does not exist", path.range)
+            error("\(kind)-file", exists ? "cannot read \(kind) file '\(path.value)'" : "\(kind) file '\(path.value)' does not exist", path.range)
             return nil
         }
-        let bytes = [UInt8](data)
+        return [UInt8](data)
+    }
+
+    /// Lines of a list file: one entry per line, blank lines and lines starting with `#` skipped.
+    func readListFile(_ path: Located<String>) -> [(number: Int, text: String)]? {
+        guard let bytes = contents(path, kind: "list") else { return nil }
         if let bad = UTF8Validation.firstInvalidByte(bytes) {
             error("encoding", "list file '\(path.value)' has invalid UTF-8 at byte \(bad)", path.range)
             return nil
@@ -121,6 +134,23 @@ extension Compiler {
             }
         }
         return lines
+    }
+
+    /// Loads every `model NAME = file(…)`; a missing, corrupt or wrong-version file is an
+    /// error at the path. The rule set digest takes each model's header and checksum.
+    func compileModels() {
+        for decl in syntax.models {
+            guard let bytes = contents(decl.path, kind: "model") else { continue }
+            do throws(ModelFile.Failure) {
+                let model = try TextModel(bytes: bytes)
+                modelIndex[decl.name.value] = models.count
+                models.append((decl.name.value, model))
+                digest.update("model \(decl.name.value) \(decl.path.value) \(model.checksum)")
+                digest.update([0])
+            } catch {
+                self.error("model-file", "model file '\(decl.path.value)': \(error.description)", decl.path.range)
+            }
+        }
     }
 
     func compilePatterns() {

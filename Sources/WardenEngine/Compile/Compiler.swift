@@ -1,6 +1,7 @@
 import Foundation
 import WardenLanguage
 import WardenMatching
+import WardenModels
 
 /// Turns checked syntax into a `CompiledRuleSet`: loads list files, compiles patterns, resolves
 /// every name, and orders rules so that `fired(R)` is known before it is read.
@@ -35,6 +36,11 @@ public final class Compiler {
     var fieldPatterns: [Int: [(pattern: String, flags: String)]] = [:]
     /// Fields whose text the keyword matcher scans (to scan them ahead, in parallel, in audits).
     var scannedFields: Set<Field> = []
+    /// Models by declaration order, and their index by name.
+    var models: [(name: String, model: TextModel)] = []
+    var modelIndex: [String: Int] = [:]
+    /// (model, field) slots read by `classify(MODEL, FIELD)`.
+    var classifiedSlots: Set<Int> = []
 
     init(syntax: RuleSetSyntax, root: String) {
         self.syntax = syntax
@@ -63,6 +69,7 @@ public final class Compiler {
             // Still load lists and compile patterns: their errors are independent of the rules'.
             compiler.compileLists()
             compiler.compilePatterns()
+            compiler.compileModels()
         } else {
             ruleSet = compiler.run()
         }
@@ -91,6 +98,7 @@ public final class Compiler {
         }
         compileLists()
         compilePatterns()
+        compileModels()
         for (i, rule) in syntax.rules.enumerated() { ruleIndex[rule.name.value] = i }
         var rules: [CompiledRuleSet.Rule] = []
         var ruleDependencies: [Set<Int>] = []
@@ -116,7 +124,7 @@ public final class Compiler {
             info: info, rules: ordered, decide: decide, matcher: KeywordMatcher(lists: keywordLists), listNames: listNames,
             counters: counters, tests: compileTests(),
             regexPrefilters: (0..<TextSlot.count).map { slot in fieldPatterns[slot].map { RegexPrefilter(patterns: $0) } },
-            scannedFields: scannedFields.sorted { $0.rawValue < $1.rawValue })
+            scannedFields: scannedFields.sorted { $0.rawValue < $1.rawValue }, models: models, classifiedSlots: classifiedSlots.sorted())
     }
 
     /// A pseudo rule index in `dependencies`: the expression reads a counter. It travels with

@@ -118,6 +118,26 @@ extension Decision {
                     w.raw(",\"id\":")
                     w.string(p.id)
                 }
+                if let model = ev.model {
+                    w.raw(",\"model\":")
+                    w.string(model)
+                }
+                if let score = ev.score {
+                    w.raw(",\"score\":")
+                    w.number((score * 10_000).rounded() / 10_000)
+                }
+                if let features = ev.features {
+                    w.raw(",\"features\":[")
+                    for (k, f) in features.enumerated() {
+                        if k > 0 { w.raw(",") }
+                        w.raw("{\"text\":")
+                        w.string(f.text)
+                        w.raw(",\"span\":[\(f.span.lowerBound),\(f.span.upperBound)],\"weight\":")
+                        w.number(f.weight)
+                        w.raw("}")
+                    }
+                    w.raw("]")
+                }
                 w.raw("}")
             }
             w.raw("]}")

@@ -11,10 +11,12 @@ extension EngineState {
             event: event, matcher: ruleSet.matcher, now: time, ruleCount: ruleSet.rules.count, counters: ruleSet.counters)
         ctx.ledger = ledger
         ctx.regexPrefilters = ruleSet.regexPrefilters
+        if !ruleSet.models.isEmpty { ctx.modelScores = Array(repeating: nil, count: ModelSlot.count(models: ruleSet.models.count)) }
         if let prepared {
             ctx.scans = prepared.scans
             ctx.regexCandidates = prepared.candidates
             ctx.normalizedTexts = prepared.normalized
+            if !prepared.modelScores.isEmpty { ctx.modelScores = prepared.modelScores }
         }
         var fired: [Decision.FiredRule] = []
         var shadow: [Decision.FiredRule] = []
@@ -70,7 +72,7 @@ extension EngineState {
             }
             guard holds else { continue }
             ctx.fired[rule.index] = true
-            let record = Decision.FiredRule(rule: rule.name, score: score, tags: rule.tags, evidence: ctx.evidence)
+            let record = Decision.FiredRule(rule: rule.name, score: score, tags: rule.tags, evidence: ctx.evidence.map { $0.completed() })
             guard enforces(rule, account: event.account) else {
                 shadow.append(record)
                 continue

@@ -1,4 +1,5 @@
 import WardenMatching
+import WardenModels
 
 /// The state of one event's evaluation: the event, cached keyword scans, which rules fired,
 /// and the evidence gathered by the rule being evaluated.
@@ -32,6 +33,9 @@ final class EvaluationContext {
     var normalizedTexts: [String?] = Array(repeating: nil, count: Field.allCases.count)
     var fingerprints: [String?] = Array(repeating: nil, count: Field.allCases.count)
     static let folder = Normalizer(options: FoldOptions.all.textFolds)
+    /// Model scores per (model, field) slot (`ModelSlot`), computed on first use; sized by the
+    /// evaluation for the rule set's models.
+    var modelScores: [Double?] = []
     /// PCRE2 match data shared by every `matches` of this event (one allocation, not one per pattern).
     lazy var matchScratch: MatchScratch? = try? MatchScratch()
 
@@ -82,6 +86,29 @@ final class EvaluationContext {
     static func fingerprint(_ folded: String) -> String {
         let hex = String(FNV1a.hash(folded.utf8), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// A model's calibrated score of a field, computed once per event whatever the number of
+    /// rules that ask, with the evidence that explains it.
+    func classify(_ model: TextModel, name: String, slot: Int, field: Field) -> Value {
+        guard case .string(let text) = field.value(of: event, now: now) else { return .null }
+        let score: Double
+        if let cached = modelScores[slot] {
+            score = cached
+        } else {
+            score = model.probability(text)
+            modelScores[slot] = score
+        }
+        evidence.append(Self.modelEvidence(model, name: name, field: field.name, text: text, score: score))
+        return .number(score)
+    }
+
+    static func modelEvidence(_ model: TextModel, name: String, field: String?, text: String, score: Double) -> Evidence {
+        var e = Evidence(kind: .model, field: field)
+        e.model = name
+        e.score = score
+        e.explainer = (model, text)
+        return e
     }
 
     /// Whether pattern `index` of a text slot's prefilter can match this event (scanned once).

@@ -1,7 +1,9 @@
-/// Why a rule fired: a keyword hit, a regex match, a value that crossed a limit.
+import WardenModels
+
+/// Why a rule fired: a keyword hit, a regex match, a value that crossed a limit, a model's score.
 public struct Evidence: Sendable, Equatable {
     public enum Kind: String, Sendable {
-        case keyword, regex, count, penalty
+        case keyword, regex, count, penalty, model
     }
     public var kind: Kind
     /// The event field the text came from, when it came from one.
@@ -21,6 +23,13 @@ public struct Evidence: Sendable, Equatable {
     public var window: String?
     /// A penalty in force: its record.
     public var penalty: PenaltyRecord?
+    /// A model: its name, its calibrated score, and the phrases that pushed the score up.
+    public var model: String?
+    public var score: Double?
+    public var features: [ModelFeature]?
+    /// What `completed()` needs to find the features: they cost more than the score, so they
+    /// are found only for rules that fire.
+    var explainer: (model: TextModel, text: String)?
 
     public init(kind: Kind, field: String? = nil, list: String? = nil, entry: String? = nil, pattern: String? = nil,
                 span: Range<Int>? = nil, excerpt: String? = nil) {
@@ -36,12 +45,24 @@ public struct Evidence: Sendable, Equatable {
     public static func == (a: Evidence, b: Evidence) -> Bool {
         a.kind == b.kind && a.field == b.field && a.list == b.list && a.entry == b.entry && a.pattern == b.pattern
             && a.span == b.span && a.excerpt == b.excerpt && a.value == b.value && a.limit == b.limit
-            && a.window == b.window && a.penalty == b.penalty
+            && a.window == b.window && a.penalty == b.penalty && a.model == b.model && a.score == b.score && a.features == b.features
             && (a.key?.map { $0.0 + "=" + $0.1 } ?? []) == (b.key?.map { $0.0 + "=" + $0.1 } ?? [])
     }
 }
 
 extension Evidence {
+    /// How many phrases a model's evidence names.
+    static let modelFeatures = 5
+
+    /// The evidence with a model's features found (unchanged for other kinds).
+    func completed() -> Evidence {
+        guard let explainer, features == nil else { return self }
+        var e = self
+        e.features = explainer.model.explain(explainer.text, limit: Self.modelFeatures)
+        e.explainer = nil
+        return e
+    }
+
     /// The text around a span: up to `context` scalars each side.
     static func excerpt(_ scalars: [Unicode.Scalar], _ span: Range<Int>, context: Int = 6) -> String {
         let lower = max(0, span.lowerBound - context)

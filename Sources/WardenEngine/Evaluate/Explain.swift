@@ -1,3 +1,5 @@
+import Foundation
+
 /// A rule's condition as a tree of its parts, each compiled on its own, so an explain trace can
 /// show the value every part saw. `and`, `or` and `not` have children; anything else is a leaf.
 struct ExplainNode: Sendable {
@@ -67,7 +69,7 @@ extension ExplainNode {
     func trace(_ ctx: EvaluationContext, depth: Int, into lines: inout [ExplainTrace.Line]) {
         let before = ctx.evidence.count
         let value = eval(ctx)
-        let evidence = ctx.evidence[before...].map(Self.describe)
+        let evidence = ctx.evidence[before...].map { Self.describe($0.completed()) }
         ctx.evidence.removeSubrange(before...)
         let holds: Bool? = if case .bool(let b) = value { b } else { nil }
         lines.append(ExplainTrace.Line(depth: depth, text: text, value: value.display, holds: holds, evidence: kind == .leaf ? evidence : []))
@@ -85,6 +87,12 @@ extension ExplainNode {
             return "counter \(e.window ?? "") [\(key)] = \(e.value.map { Value.number($0).display } ?? "null") against \(e.limit.map { Value.number($0).display } ?? "?")"
         case .penalty:
             return "penalty \(e.penalty?.action ?? "") on \(e.penalty?.target ?? "")"
+        case .model:
+            let phrases = (e.features ?? []).map { f in
+                "\"\(f.text)\" [\(f.span.lowerBound),\(f.span.upperBound)) \(f.weight >= 0 ? "+" : "")\(String(format: "%.2f", f.weight))"
+            }
+            return "model \(e.model ?? "") on \(e.field ?? "text"): score \(String(format: "%.4f", e.score ?? 0))"
+                + (phrases.isEmpty ? "" : "; pushed up by " + phrases.joined(separator: ", "))
         }
     }
 }

@@ -38,3 +38,11 @@ enum TextSlot {
     static func field(_ slot: Int) -> Field { Field(rawValue: slot % Field.allCases.count)! }
     static func isNormalized(_ slot: Int) -> Bool { slot >= Field.allCases.count }
 }
+
+/// A (model, field) pair: indexes the per-event cache of model scores.
+enum ModelSlot {
+    static func slot(model: Int, field: Field) -> Int { model * Field.allCases.count + field.rawValue }
+    static func count(models: Int) -> Int { models * Field.allCases.count }
+    static func model(_ slot: Int) -> Int { slot / Field.allCases.count }
+    static func field(_ slot: Int) -> Field { Field(rawValue: slot % Field.allCases.count)! }
+}

@@ -1,4 +1,5 @@
 import WardenMatching
+import WardenModels
 
 /// An event with its text work done: keyword scans and regex prefilter results for every field
 /// the rules read. Preparing needs no engine state, so an audit prepares events on every core
@@ -8,6 +9,8 @@ public struct PreparedEvent: Sendable {
     let scans: [[[KeywordHit]]?]
     let candidates: [[Bool]?]
     let normalized: [String?]
+    /// Model scores per `ModelSlot`, for the (model, field) pairs the rules classify.
+    let modelScores: [Double?]
 }
 
 extension Engine {
@@ -31,7 +34,13 @@ extension Engine {
             }
             candidates[slot] = prefilter.candidates(in: text)
         }
-        return PreparedEvent(event: event, scans: scans, candidates: candidates, normalized: normalized)
+        var modelScores = [Double?](repeating: nil, count: ModelSlot.count(models: ruleSet.models.count))
+        for slot in ruleSet.classifiedSlots {
+            if case .string(let text) = ModelSlot.field(slot).value(of: event, now: 0) {
+                modelScores[slot] = ruleSet.models[ModelSlot.model(slot)].model.probability(text)
+            }
+        }
+        return PreparedEvent(event: event, scans: scans, candidates: candidates, normalized: normalized, modelScores: modelScores)
     }
 
     /// Decides a prepared event; the same as `check(prepared.event, …)`, minus the text work.

@@ -1,4 +1,5 @@
 import Synchronization
+import WardenMatching
 
 /// The state of every counter of a rule set, keyed by the counters' key values.
 ///

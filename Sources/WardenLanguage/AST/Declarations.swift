@@ -47,6 +47,13 @@ public struct PatternDecl: Sendable {
     public var regexRange: SourceRange
 }
 
+/// `model NAME = file("path")`: a text classifier trained by `warden train`.
+public struct ModelDecl: Sendable {
+    public var name: Located<String>
+    public var path: Located<String>
+    public var range: SourceRange
+}
+
 /// `let NAME = expr`.
 public struct LetDecl: Sendable {
     public var name: Located<String>
@@ -120,6 +127,7 @@ public struct RuleSetSyntax: Sendable {
     public var header: RuleSetHeader?
     public var lists: [ListDecl] = []
     public var patterns: [PatternDecl] = []
+    public var models: [ModelDecl] = []
     public var lets: [LetDecl] = []
     public var rules: [RuleDecl] = []
     public var decide: DecideDecl?

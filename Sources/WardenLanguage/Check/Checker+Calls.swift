@@ -129,6 +129,22 @@ extension Checker {
                 }
             }
             return .bool
+        case "classify":
+            allowLabels([], "(MODEL, TEXT)")
+            guard arity(2, "(MODEL, TEXT)") else { return .number }
+            if let model = positional[0].nameValue, case .model? = symbols[model] {
+                used.insert(model)
+            } else if let field = positional[0].nameValue, Vocabulary.fields[field] != nil {
+                error("type-mismatch", "classify's first argument is a model, not the field '\(field)'", positional[0].range,
+                      hint: "write classify(MODEL, \(field))")
+            } else {
+                let declared = syntax.models.map(\.name.value)
+                error("unknown-name",
+                      positional[0].nameValue.map { "unknown model '\($0)'" } ?? "classify(…) takes the name of a model", positional[0].range,
+                      hint: nameHint(positional[0], kinds: .models) ?? (declared.isEmpty ? "declare one: model NAME = file(\"NAME.model\")" : "models are \(declared.joined(separator: ", "))"))
+            }
+            expect(positional[1], .string, context, what: "classify")
+            return .number
         case "subnet":
             allowLabels([], "(ADDRESS, PREFIX_BITS)")
             if arity(2, "(ADDRESS, PREFIX_BITS)") {

@@ -6,6 +6,7 @@ extension Checker {
         static let patterns = SymbolKinds(rawValue: 2)
         static let values = SymbolKinds(rawValue: 4)
         static let rules = SymbolKinds(rawValue: 8)
+        static let models = SymbolKinds(rawValue: 16)
     }
 
     /// Checks that `e` has type `type` (or `any`), reporting otherwise.
@@ -23,7 +24,7 @@ extension Checker {
         for (n, symbol) in symbols {
             switch symbol {
             case .list where kinds.contains(.lists), .pattern where kinds.contains(.patterns),
-                .letValue where kinds.contains(.values), .rule where kinds.contains(.rules):
+                .letValue where kinds.contains(.values), .rule where kinds.contains(.rules), .model where kinds.contains(.models):
                 candidates.append(n)
             default: break
             }
@@ -116,6 +117,10 @@ extension Checker {
         case .pattern?:
             used.insert(name)
             return .pattern
+        case .model?:
+            used.insert(name)
+            error("type-mismatch", "'\(name)' is a model; write classify(\(name), text) for its score", e.range)
+            return .none
         case .letValue(let decl)?:
             used.insert(name)
             if let owner { references[owner, default: []].append((name, e.range)) }
@@ -144,7 +149,7 @@ extension Checker {
                 error("type-mismatch", "cannot compare a \(a.rawValue) with a \(b.rawValue)", e.range)
             } else if !(op == .equal || op == .notEqual), ![.number, .duration, .string, .any].contains(a) {
                 error("type-mismatch", "'\(op.rawValue)' orders numbers, durations or strings, not a \(a.rawValue)", e.range)
-            } else if [.wordList, .cidrList, .pattern].contains(a) {
+            } else if [.wordList, .cidrList, .pattern, .model].contains(a) {
                 error("type-mismatch", "cannot compare a \(a.rawValue) with '\(op.rawValue)'", e.range)
             }
             if case .string = l.kind, case .string = r.kind {

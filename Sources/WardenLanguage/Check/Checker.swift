@@ -8,6 +8,7 @@ public struct Checker {
     enum Symbol {
         case list(ListDecl)
         case pattern(PatternDecl)
+        case model(ModelDecl)
         case letValue(LetDecl)
         case rule(RuleDecl)
     }
@@ -82,6 +83,7 @@ public struct Checker {
         }
         for l in syntax.lists { add(l.name, .list(l), kind: "list") }
         for p in syntax.patterns { add(p.name, .pattern(p), kind: "pattern") }
+        for m in syntax.models { add(m.name, .model(m), kind: "model") }
         for l in syntax.lets { add(l.name, .letValue(l), kind: "let") }
         for r in syntax.rules { add(r.name, .rule(r), kind: "rule") }
     }
@@ -90,6 +92,7 @@ public struct Checker {
         switch symbol {
         case .list(let l): l.name.range
         case .pattern(let p): p.name.range
+        case .model(let m): m.name.range
         case .letValue(let l): l.name.range
         case .rule(let r): r.name.range
         }
@@ -309,6 +312,9 @@ public struct Checker {
         }
         for pattern in syntax.patterns where !used.contains(pattern.name.value) {
             diagnostics.append(.warning("unused", "pattern '\(pattern.name.value)' is never used", at: pattern.name.range))
+        }
+        for model in syntax.models where !used.contains(model.name.value) {
+            diagnostics.append(.warning("unused", "model '\(model.name.value)' is never used", at: model.name.range))
         }
         for decl in syntax.lets where !used.contains(decl.name.value) {
             diagnostics.append(.warning("unused", "'\(decl.name.value)' is never used", at: decl.name.range))

@@ -35,7 +35,7 @@ public enum Vocabulary {
 
     public static let builtins: [String] = [
         "count", "distinct", "sum", "near", "hits", "len", "fingerprint", "normalize", "fired", "at_least",
-        "active", "matches_format", "subnet",
+        "active", "matches_format", "subnet", "classify",
     ]
 
     public static let calendarPeriods: [String: Int] = ["minute": 60, "hour": 3600, "day": 86_400, "week": 604_800]
@@ -60,6 +60,7 @@ public enum ValueType: String, Sendable, Equatable {
     case wordList = "word list"
     case cidrList = "address list"
     case pattern
+    case model
     /// `attrs.NAME`, whose type is known only per event.
     case any
     /// A name that is not a value (`forever`, a rule name); only valid in special positions.

@@ -10,7 +10,7 @@ public struct Parser {
     var depth = 0
     public private(set) var diagnostics: [Diagnostic] = []
 
-    static let declarationKeywords: Set<String> = ["ruleset", "list", "pattern", "let", "rule", "decide", "test"]
+    static let declarationKeywords: Set<String> = ["ruleset", "list", "pattern", "model", "let", "rule", "decide", "test"]
     static let clauseKeywords: Set<String> = ["on", "when", "score", "penalty", "tags", "mode", "rollout"]
 
     public init(file: SourceFile) {
@@ -136,7 +136,7 @@ public struct Parser {
 
     mutating func parseDeclaration(into syntax: inout RuleSetSyntax) throws(Diagnostic) {
         guard current.kind == .identifier, Self.declarationKeywords.contains(current.text) else {
-            var d = unexpected(expected: "a declaration (ruleset, list, pattern, let, rule, decide or test)")
+            var d = unexpected(expected: "a declaration (ruleset, list, pattern, model, let, rule, decide or test)")
             if current.kind == .identifier {
                 d.hint = Suggestion.hint(for: current.text, in: Self.declarationKeywords)
             }
@@ -153,6 +153,11 @@ public struct Parser {
             }
         case "list": syntax.lists.append(try parseList(keyword))
         case "pattern": syntax.patterns.append(try parsePattern())
+        case "model":
+            let name = try expectName("the model's name")
+            try expect(.assign, "'='")
+            try expectKeyword("file")
+            syntax.models.append(ModelDecl(name: name, path: try parseFileArgument(), range: range(from: keyword)))
         case "let":
             let name = try expectName("a name")
             try expect(.assign, "'='")

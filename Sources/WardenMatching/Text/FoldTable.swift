@@ -76,9 +76,9 @@ public final class FoldTable: Sendable {
         return v
     }
 
-    func multiple(_ entry: UInt32) -> [UInt32] { multi[Int(entry & ~Self.multiFlag)] }
+    public func multiple(_ entry: UInt32) -> [UInt32] { multi[Int(entry & ~Self.multiFlag)] }
 
-    static func isMulti(_ entry: UInt32) -> Bool { entry != drop && entry & multiFlag != 0 }
+    public static func isMulti(_ entry: UInt32) -> Bool { entry != drop && entry & multiFlag != 0 }
 
     // MARK: building
 

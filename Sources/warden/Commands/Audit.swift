@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import WardenAudit
 import WardenEngine
 
@@ -136,25 +137,29 @@ enum StateFiles {
     }
 }
 
-/// A one-line progress display on a terminal: percent, rate, ETA.
-final class ProgressLine {
+/// A one-line progress display on a terminal: percent, rate, ETA. Callable from any thread.
+final class ProgressLine: Sendable {
     let started = Date()
-    var last = Date.distantPast
+    private let last = Mutex(Date.distantPast)
 
-    func update(done: Int, total: Int?, events: Int) {
+    func update(done: Int, total: Int?, events: Int, unit: String = "events") {
         let now = Date()
-        guard now.timeIntervalSince(last) > 0.25 else { return }
-        last = now
+        let due = last.withLock { last in
+            guard now.timeIntervalSince(last) > 0.25 else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
         let elapsed = now.timeIntervalSince(started)
         let rate = Double(events) / max(elapsed, 1e-3)
-        var text = "\u{1B}[2K\r\(events) events, \(Int(rate)) events/s"
+        var text = "\u{1B}[2K\r\(events) \(unit), \(Int(rate)) \(unit)/s"
         if let total, total > 0 {
             let fraction = min(1, Double(done) / Double(total))
             let width = 30
             let filled = Int(fraction * Double(width))
             let eta = fraction > 0 ? elapsed / fraction - elapsed : 0
             text = "\u{1B}[2K\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                + String(format: "] %3.0f%%  %d events  %d/s  ETA %.0fs", fraction * 100, events, Int(rate), eta)
+                + String(format: "] %3.0f%%  %d %@  %d/s  ETA %.0fs", fraction * 100, events, unit as NSString, Int(rate), eta)
         }
         FileHandle.standardError.write(Data(text.utf8))
     }

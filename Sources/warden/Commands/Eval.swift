@@ -1,40 +1,97 @@
 import ArgumentParser
 import Foundation
 import WardenEngine
+import WardenModels
 
-/// `warden eval`: precision, recall and false-positive rate on labelled messages.
+/// `warden eval`: precision, recall and false-positive rate of the rule set on labelled messages.
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure detection quality on labelled messages.",
         discussion: """
-            Labelled files are TSV: LABEL<TAB>TEXT per line (IND, FRD, DIV, SPM for harmful \
-            categories, NRM for benign; '#' lines are comments). --benign files hold one benign \
-            message per line. Each message is checked as a send from its own account.
+            Labelled files are CSV with a header or JSONL (with --text, --label and --positive or \
+            --negative, as 'warden train' reads them), or TSV: LABEL<TAB>TEXT per line (IND, FRD, \
+            DIV, SPM for harmful categories, NRM for benign; '#' lines are comments). --benign files \
+            hold one benign message per line. Each message is checked as a send from its own \
+            account. A message is flagged when the verdict is not allow; the tables also give the \
+            figures at each verdict, and at thresholds of every model of the rule set.
             """)
 
     @OptionGroup var ruleSet: RuleSetOptions
 
-    @Argument(help: "Labelled TSV files.")
-    var labelled: [String] = []
-
-    @Option(help: "Files of benign messages, one per line (repeatable).")
-    var benign: [String] = []
+    @OptionGroup var data: LabelledDataOptions
 
     @Flag(help: "List every miss and every false positive.")
     var verbose = false
 
+    var isTSV: Bool { !data.files.isEmpty && data.files.allSatisfy { $0.hasSuffix(".tsv") } }
+
+    func validate() throws {
+        if data.files.contains(where: { $0.hasSuffix(".tsv") }), !isTSV {
+            throw ValidationError("give either TSV files or CSV/JSONL files, not both")
+        }
+        if !isTSV { try data.validate() }
+    }
+
     func run() throws {
         let engine = Engine(ruleSet: try ruleSet.load())
+        if isTSV { return try runTSV(engine) }
+        let loaded = try data.load(requireBothClasses: false)
+        let examples = loaded.examples
+        var verdicts: [Verdict] = []
+        verdicts.reserveCapacity(examples.count)
+        for (n, example) in examples.enumerated() {
+            verdicts.append(engine.check(Self.event(n, example.text), now: 0).verdict)
+        }
+        let positive = examples.map(\.positive)
+        let labels = examples.map(\.label)
+        let levels: [Verdict] = [.challenge, .review, .block]
+        let byVerdict = ThresholdReport(
+            scores: verdicts.map { Double(Verdict.allCases.firstIndex(of: $0)!) }, positive: positive, labels: labels,
+            thresholds: levels.map { Double(Verdict.allCases.firstIndex(of: $0)!) }, names: levels.map { $0.rawValue + "+" })
+        Output.line("\nthe rule set (flagged: a verdict of challenge or above)")
+        Output.line(byVerdict.text)
+        for (name, model) in engine.ruleSet.models {
+            let scores = examples.map { model.probability($0.text) }
+            Output.line("\nmodel \(name) alone: classify(\(name), text)")
+            Output.line(ThresholdReport(scores: scores, positive: positive, labels: labels).text)
+        }
+        let shown = verbose ? Int.max : 10
+        let misses = examples.indices.filter { examples[$0].positive && verdicts[$0] == .allow }
+        let falsePositives = examples.indices.filter { !examples[$0].positive && verdicts[$0] != .allow }
+        if !misses.isEmpty {
+            Output.line("\nmissed (\(misses.count)):")
+            for i in misses.prefix(shown) { Output.line("  \(examples[i].label)  \(Self.oneLine(examples[i].text))") }
+        }
+        if !falsePositives.isEmpty {
+            Output.line("\nfalse positives (\(falsePositives.count)):")
+            for i in falsePositives.prefix(shown) {
+                let fired = engine.check(Self.event(i, examples[i].text), now: 0).fired.map(\.rule).joined(separator: ",")
+                Output.line("  \(examples[i].label) \(verdicts[i].rawValue) \(fired)  \(Self.oneLine(examples[i].text))")
+            }
+        }
+    }
+
+    /// A message as a send from an account of its own, so that counters never link two.
+    static func event(_ n: Int, _ text: String) -> Event {
+        var event = Event(id: "q\(n)", type: .send, account: "eval-\(n)", ts: 1_767_225_600 + Double(n))
+        event.text = text
+        event.to = ["someone"]
+        return event
+    }
+
+    static func oneLine(_ text: String) -> String {
+        text.replacingOccurrences(of: "\n", with: "⏎")
+    }
+
+    /// The TSV catalogue format: categories, with precision per category from the rules' tags.
+    func runTSV(_ engine: Engine) throws {
         var report = QualityReport()
         var n = 0
         func check(_ label: String, _ text: String) {
             n += 1
-            var event = Event(id: "q\(n)", type: .send, account: "eval-\(n)", ts: 1_767_225_600 + Double(n))
-            event.text = text
-            event.to = ["someone"]
-            report.add(label: label, text: text, decision: engine.check(event, now: 0))
+            report.add(label: label, text: text, decision: engine.check(Self.event(n, text), now: 0))
         }
-        for path in labelled {
+        for path in data.files {
             for (number, line) in try lines(path).enumerated() where !line.isEmpty && !line.hasPrefix("#") {
                 let parts = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
                 guard parts.count == 2 else {
@@ -46,7 +103,7 @@ struct Eval: ParsableCommand {
         }
         // Benign files are deduplicated together (the review files repeat their lines).
         var seen = Set<String>()
-        for path in benign {
+        for path in data.benign {
             for line in try lines(path) where !line.isEmpty && seen.insert(line).inserted { check(QualityReport.benign, line) }
         }
         Output.line(report.table)

@@ -23,14 +23,28 @@ public struct SHA256 {
     public init() {}
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            buffer.append(byte)
-            length &+= 1
-            if buffer.count == 64 {
-                compress(buffer)
-                buffer.removeAll(keepingCapacity: true)
+        // Whole blocks go straight from contiguous input to `compress`; only the tail is buffered.
+        let handled: Void? = bytes.withContiguousStorageIfAvailable { input in
+            var i = 0
+            while i < input.count {
+                if buffer.isEmpty, input.count - i >= 64 {
+                    compress(UnsafeBufferPointer(rebasing: input[i..<(i + 64)]))
+                    i += 64
+                    length &+= 64
+                    continue
+                }
+                let n = min(64 - buffer.count, input.count - i)
+                buffer.append(contentsOf: input[i..<(i + n)])
+                i += n
+                length &+= UInt64(n)
+                if buffer.count == 64 {
+                    buffer.withUnsafeBufferPointer { compress($0) }
+                    buffer.removeAll(keepingCapacity: true)
+                }
             }
         }
+        guard handled == nil else { return }
+        update(Array(bytes))
     }
 
     public mutating func update(_ text: String) { update(text.utf8) }
@@ -40,7 +54,7 @@ public struct SHA256 {
         update([0x80])
         while buffer.count != 56 { update([0]) }
         for shift in stride(from: 56, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        compress(buffer)
+        buffer.withUnsafeBufferPointer { compress($0) }
         buffer.removeAll()
         return state.flatMap { word in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
     }
@@ -55,8 +69,11 @@ public struct SHA256 {
         finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
-    private mutating func compress(_ block: [UInt8]) {
-        var w = [UInt32](repeating: 0, count: 64)
+    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in compress(block, schedule: w) }
+    }
+
+    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>, schedule w: UnsafeMutableBufferPointer<UInt32>) {
         for t in 0..<16 {
             w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16 | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
         }

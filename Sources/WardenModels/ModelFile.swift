@@ -20,7 +20,8 @@ public enum ModelFile {
         case notAModel
         case version(Int)
         case header(String)
-        case truncated(actual: Int, expected: Int)
+        /// `expected` is nil when the file ends inside its header.
+        case truncated(actual: Int, expected: Int?)
         case checksum
 
         public var description: String {
@@ -28,7 +29,8 @@ public enum ModelFile {
             case .notAModel: "not a Warden model (it does not start with '\(ModelFile.magic)\(ModelHeader.currentFormat)'); train one with 'warden train'"
             case .version(let v): "model format version \(v); this Warden reads version \(ModelHeader.currentFormat) (retrain it with 'warden train')"
             case .header(let why): "the model's header is not valid: \(why)"
-            case .truncated(let actual, let expected): "the model is truncated: \(actual) bytes where its header needs \(expected)"
+            case .truncated(let actual, let expected?): "the model is truncated: \(actual) bytes where its header needs \(expected)"
+            case .truncated(let actual, nil): "the model is truncated: \(actual) bytes, ending inside its header"
             case .checksum: "the model is corrupt: its checksum does not match its contents"
             }
         }
@@ -57,8 +59,10 @@ public enum ModelFile {
         else { throw .notAModel }
         guard let version = Int(String(decoding: bytes[magicBytes.count..<firstBreak], as: UTF8.self)) else { throw .notAModel }
         guard version == ModelHeader.currentFormat else { throw .version(version) }
-        guard let headerEnd = bytes[(firstBreak + 1)...].prefix(1 << 20).firstIndex(of: 0x0A) else {
-            throw .header("no end of header line")
+        let headerLimit = 1 << 20
+        guard let headerEnd = bytes[(firstBreak + 1)...].prefix(headerLimit).firstIndex(of: 0x0A) else {
+            if bytes.count - firstBreak - 1 < headerLimit { throw .truncated(actual: bytes.count, expected: nil) }
+            throw .header("a header line of over \(headerLimit) bytes")
         }
         let header: ModelHeader
         do {

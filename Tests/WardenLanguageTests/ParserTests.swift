@@ -13,6 +13,7 @@ import Testing
         switch e.kind {
         case .name(let n): n
         case .integer(let i): String(i)
+        case .decimal(let d): String(d)
         case .string(let s): "\"\(s)\""
         case .bool(let b): String(b)
         case .duration(let d): "\(d)s"
@@ -146,5 +147,15 @@ import Testing
     @Test func deepNestingIsALimitNotACrash() {
         let (_, diagnostics) = parse("let x = " + String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000))
         #expect(diagnostics.first?.id == "limit")
+    }
+
+    @Test func modelDeclarations() {
+        let (syntax, diagnostics) = parse("model spam = file(\"models/spam.model\")\nrule r { on send when classify(spam, text) >= 0.9 }\n")
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        #expect(syntax.models.map(\.name.value) == ["spam"])
+        #expect(syntax.models.first?.path.value == "models/spam.model")
+        #expect(syntax.rules.first.flatMap { $0.when.map(shape) } == "(classify(spam, text) >= 0.9)")
+        let (_, bad) = parse("model spam = \"spam.model\"\n")
+        #expect(bad.map(\.message) == ["expected 'file', found string \"spam.model\""])
     }
 }

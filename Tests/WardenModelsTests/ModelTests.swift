@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import Testing
 import WardenModels
+import WardenModelTestSupport
 
 @Suite struct TrainingTests {
     @Test func sameDataGivesTheSameBytes() {

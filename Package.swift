@@ -72,10 +72,10 @@ let package = Package(
         .target(name: "WardenModelTestSupport", dependencies: ["WardenModels"], path: "Tests/ModelSupport", swiftSettings: strictSettings),
         .testTarget(name: "WardenModelsTests", dependencies: ["WardenModels", "WardenModelTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "WardenEngineTests", dependencies: ["WardenEngine", "WardenModels", "WardenModelTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite", "WardenModels"], swiftSettings: strictSettings),
         .target(name: "WardenTestSupport", dependencies: ["WardenRedis"], path: "Tests/Support", swiftSettings: strictSettings),
         .testTarget(name: "WardenRedisTests", dependencies: ["WardenRedis", "WardenTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "WardenCLITests", dependencies: ["warden", "WardenServer", "WardenTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenCLITests", dependencies: ["warden", "WardenServer", "WardenTestSupport", "WardenModelTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
     ]
 )
 

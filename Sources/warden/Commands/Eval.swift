@@ -23,7 +23,8 @@ struct Eval: ParsableCommand {
     @Flag(help: "List every miss and every false positive.")
     var verbose = false
 
-    var isTSV: Bool { !data.files.isEmpty && data.files.allSatisfy { $0.hasSuffix(".tsv") } }
+    /// TSV catalogues, or only --benign files: the category report.
+    var isTSV: Bool { data.files.allSatisfy { $0.hasSuffix(".tsv") } }
 
     func validate() throws {
         if data.files.contains(where: { $0.hasSuffix(".tsv") }), !isTSV {

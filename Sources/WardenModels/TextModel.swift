@@ -32,13 +32,8 @@ public final class TextModel: Sendable {
     /// The uncalibrated score: bias plus the weights of the text's n-grams, scaled by one over
     /// the square root of their number (so long texts do not win on length alone).
     public func margin(_ text: String) -> Double {
-        weights.withUnsafeBufferPointer { w in
-            var sum: Float = 0
-            let n = hasher.forEachFeature(text) { bucket, negative in
-                sum += negative ? -w[bucket] : w[bucket]
-            }
-            return Double(bias) + (n == 0 ? 0 : Double(sum) / Double(n).squareRoot())
-        }
+        let (sum, n) = weights.withUnsafeBufferPointer { hasher.sum(text, $0) }
+        return Double(bias) + (n == 0 ? 0 : Double(sum) / Double(n).squareRoot())
     }
 
     /// The calibrated probability in [0, 1].

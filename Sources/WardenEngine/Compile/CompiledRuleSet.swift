@@ -59,6 +59,8 @@ public struct CompiledRuleSet: Sendable {
     public internal(set) var rules: [Rule]
     var decide: [(verdict: Verdict, condition: Eval, text: String)]
     let matcher: KeywordMatcher
+    /// Every word list of the rule set in one matcher (what a `check` scans a text with).
+    public var keywordMatcher: KeywordMatcher { matcher }
     /// Names of the word lists in the matcher, for evidence (hidden literal lists have nil).
     let listNames: [String?]
     /// Every distinct counter of the rule set.

@@ -13,7 +13,8 @@ public final class FoldTable: Sendable {
     static let size = 0x20000
 
     public let options: FoldOptions
-    let entries: [UInt32]
+    /// The folded form of every scalar below `directSize` (for scanners with a loop of their own).
+    public let entries: [UInt32]
     let multi: [[UInt32]]
 
     /// The table for a fold set; built on first use and shared.
@@ -67,6 +68,9 @@ public final class FoldTable: Sendable {
         self.entries = entries
         self.multi = multi
     }
+
+    /// The scalars below which `entries` answers directly (above, only `fold` knows).
+    public static var directSize: Int { size }
 
     /// The folded scalars of `v` (empty when dropped).
     @inline(__always)

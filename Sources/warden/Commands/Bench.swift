@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WardenEngine
 import WardenMatching
+import WardenModels
 
 /// `warden bench`: throughput of `check` on sample events and of keyword matching on a corpus.
 ///
@@ -36,11 +37,15 @@ struct Bench: ParsableCommand {
     @Option(help: "A file of regexes, one per line ('#' comments), tried on every line of --corpus.")
     var regexes: String?
 
+    @Option(help: "A model (warden train): classify every line of --corpus, beside a scan of the same lines with the rule set's word lists.")
+    var model: String?
+
     func run() throws {
         try benchCheck()
         if threads > 1 { try benchParallel() }
         if let words, let corpus { try benchKeywords(words: words, corpus: corpus) }
         if let regexes, let corpus { try benchRegexes(regexes, corpus: corpus) }
+        if let model, let corpus { try benchModel(model, corpus: corpus) }
         if counterKeys > 0 {
             benchCounter("count", "count(by: account, within: 1d) > 1000")
             benchCounter("distinct", "distinct(to, by: account, within: 1d) > 50")
@@ -192,5 +197,67 @@ struct Bench: ParsableCommand {
         let mib = Double(c.count) / 1_048_576
         Output.line(String(format: "keywords: %d words built in %.2f s; %.1f MiB in %.3f s = %.1f MiB/s (%@; best of 3); %d lines with a match, %d matches",
                            entries.count, buildTime, mib, best, mib / best, exact ? "exact" : "all folds", matchingLines, matches))
+    }
+
+    /// `classify` per message and per 100 characters, the model's load time, the cost of its
+    /// evidence, and the keyword scan of the same lines with the rule set's lists for scale.
+    func benchModel(_ path: String, corpus: String) throws {
+        guard let c = FileManager.default.contents(atPath: corpus) else {
+            Output.error("warden: cannot read '\(corpus)'")
+            throw ExitCode(2)
+        }
+        let loadStart = Date()
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            Output.error("warden: cannot read '\(path)'")
+            throw ExitCode(2)
+        }
+        let textModel: TextModel
+        do {
+            textModel = try TextModel(bytes: [UInt8](bytes))
+        } catch {
+            Output.error("warden: \(path): \(error)")
+            throw ExitCode(2)
+        }
+        let loadTime = Date().timeIntervalSince(loadStart)
+        let lines = String(decoding: c, as: UTF8.self).split(separator: "\n").map(String.init)
+        let characters = lines.reduce(0) { $0 + $1.unicodeScalars.count }
+        let mib = Double(c.count) / 1_048_576
+        func best(_ body: () -> Void) -> Double {
+            var best = Double.infinity
+            for _ in 0..<3 {
+                let t0 = Date()
+                body()
+                best = min(best, Date().timeIntervalSince(t0))
+            }
+            return best
+        }
+        var flagged = 0
+        let classify = best {
+            flagged = 0
+            for line in lines where textModel.probability(line) >= 0.5 { flagged += 1 }
+        }
+        let matcher = try ruleSet.load().keywordMatcher
+        var hits = 0
+        let scan = best {
+            hits = 0
+            for line in lines { hits += matcher.scan(line).reduce(0) { $0 + $1.count } }
+        }
+        let sample = lines.prefix(10_000)
+        let t0 = Date()
+        var phrases = 0
+        for line in sample { phrases += textModel.explain(line).count }
+        let explain = Date().timeIntervalSince(t0)
+        let per100 = { (seconds: Double) in seconds * 1e6 / (Double(characters) / 100) }
+        Output.line(String(
+            format: "model: %@, 2^%d weights, %.1f MiB, loaded and verified in %.1f ms",
+            path as NSString, textModel.header.features.bits, Double(textModel.size) / 1_048_576, loadTime * 1000))
+        Output.line(String(
+            format: "model: classify %d lines (%.1f characters on average): %.2f µs per message, %.2f µs per 100 characters, %.1f MiB/s (best of 3; %d scored >= 0.5)",
+            lines.count, Double(characters) / Double(max(1, lines.count)), classify * 1e6 / Double(max(1, lines.count)), per100(classify), mib / classify, flagged))
+        Output.line(String(
+            format: "model: keyword scan of the same lines with the rule set's %d lists: %.2f µs per 100 characters, %.1f MiB/s (%d hits)",
+            matcher.lists.count, per100(scan), mib / scan, hits))
+        Output.line(String(
+            format: "model: evidence (the phrases behind a score), first %d lines: %.2f µs per message", sample.count, explain * 1e6 / Double(max(1, sample.count))))
     }
 }

@@ -30,7 +30,7 @@ struct Eval: ParsableCommand {
         if data.files.contains(where: { $0.hasSuffix(".tsv") }), !isTSV {
             throw ValidationError("give either TSV files or CSV/JSONL files, not both")
         }
-        if !isTSV { try data.validate() }
+        if !isTSV { try data.check() }
     }
 
     func run() throws {

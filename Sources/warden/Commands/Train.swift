@@ -22,8 +22,8 @@ struct Train: ParsableCommand {
     @Option(help: "Where to write the model.")
     var out: String
 
-    @Option(help: "log2 of the number of hashed features (8–22; 20 is a 4 MiB model).")
-    var bits: Int = 20
+    @Option(help: "log2 of the number of hashed features (8–22; 18 is a 1 MiB model).")
+    var bits: Int = 18
 
     @Option(help: "The longest character n-gram (1–5).")
     var maxNgram: Int = 3
@@ -49,7 +49,7 @@ struct Train: ParsableCommand {
         guard epochs >= 1, folds >= 2, learningRate > 0, l2 >= 0 else {
             throw ValidationError("--epochs is at least 1, --folds at least 2, --learning-rate above 0, --l2 not negative")
         }
-        try data.validate()
+        try data.check()
     }
 
     func run() throws {

@@ -31,7 +31,9 @@ struct LabelledDataOptions: ParsableArguments {
         var skipped: Int
     }
 
-    func validate() throws {
+    /// Called by the commands (not `validate()`, which argument-parser would run for every
+    /// command that includes these options, TSV evaluations too).
+    func check() throws {
         if files.isEmpty, benign.isEmpty { throw ValidationError("give labelled files (and --benign files)") }
         if !files.isEmpty, positive.isEmpty, negative.isEmpty {
             throw ValidationError("say which labels are positive (--positive V) or which are negative (--negative V)")

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import WardenModelTestSupport
 import WardenTestSupport
 
 #if canImport(FoundationNetworking)
@@ -16,9 +17,11 @@ import FoundationNetworking
         let port: Int
         let rules: URL
 
-        init(token: String?, state: String? = nil, extra: [String] = []) throws {
+        /// `setup` may add files to the copy of the default rules before the server starts.
+        init(token: String?, state: String? = nil, extra: [String] = [], setup: (URL) throws -> Void = { _ in }) throws {
             rules = FileManager.default.temporaryDirectory.appendingPathComponent("warden-serve-\(UUID().uuidString)")
             try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("rules"), to: rules)
+            try setup(rules)
             process.executableURL = CLITests.binary
             process.arguments = [
                 "serve", "--port", "0", "--rules", rules.path, "--body-limit", "65536",
@@ -139,6 +142,34 @@ import FoundationNetworking
         #expect(metrics.contains("\nwarden_counter_keys_refused 0\n"))
         #expect(metrics.contains("\nwarden_counter_keys "))
         #expect(metrics.contains("warden_request_seconds_bucket{le=\"+Inf\"}"))
+    }
+
+    /// A model beside the default rules: its evidence over HTTP, a retrained file taken by a
+    /// reload, a truncated one refused while the model in use keeps serving.
+    @Test func aRetrainedModelIsTakenByAReload() async throws {
+        let model = { (dir: URL) in dir.appendingPathComponent("spam.model") }
+        let server = try Server(token: "t") { dir in
+            try Data(Synthetic.modelBytes()).write(to: model(dir))
+            try """
+                model spam = file("spam.model")
+                rule spam_model { on send when classify(spam, text) >= 0.5 score 50 tags "spam" }
+
+                """.write(to: dir.appendingPathComponent("80-models.rules"), atomically: true, encoding: .utf8)
+        }
+        var g = Synthetic(seed: 21)
+        let text = g.positive()
+        let (status, before) = try await server.request("POST", "/v1/check", body: Self.send("s1", text: text))
+        #expect(status == 200 && before.contains(#""evidence":[{"kind":"model","field":"text","model":"spam","score":"#), "\(before)")
+        try Data(Synthetic.modelBytes(flipped: true)).write(to: model(server.rules))
+        let (reloadStatus, reloaded) = try await server.request("POST", "/v1/rules/reload", token: "t")
+        #expect(reloadStatus == 200 && reloaded.contains(#""accepted":true"#))
+        let (_, after) = try await server.request("POST", "/v1/check", body: Self.send("s2", text: text))
+        #expect(!after.contains(#""rule":"spam_model""#), "\(after)")
+        try Data(Synthetic.modelBytes().prefix(2000)).write(to: model(server.rules))
+        let (refusedStatus, refused) = try await server.request("POST", "/v1/rules/reload", token: "t")
+        #expect(refusedStatus == 422 && refused.contains("the model is truncated"), "\(refused)")
+        let (_, still) = try await server.request("POST", "/v1/check", body: Self.send("s3", text: text))
+        #expect(!still.contains(#""rule":"spam_model""#))
     }
 
     /// Drive the server with concurrent requests, kill -9 it mid-load, restart it on the same

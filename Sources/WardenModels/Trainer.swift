@@ -3,20 +3,6 @@ import Foundation
 import Synchronization
 import WardenMatching
 
-/// One labelled message for training.
-public struct TrainingExample: Sendable {
-    public var text: String
-    public var positive: Bool
-    /// The label as the data wrote it (`benign` for `--benign` lines), for per-label figures.
-    public var label: String
-
-    public init(text: String, positive: Bool, label: String) {
-        self.text = text
-        self.positive = positive
-        self.label = label
-    }
-}
-
 /// Trains a `TextModel`: logistic regression over the hashed n-grams, fitted by AdaGrad over
 /// shuffled passes, then Platt-calibrated on k-fold held-out margins.
 ///
@@ -149,76 +135,4 @@ public struct Trainer: Sendable {
         }
         return (weights, bias)
     }
-}
-
-/// Every example's features in one flat array: bucket in the low bits, sign in the top bit.
-struct EncodedExamples: Sendable {
-    static let signBit: UInt32 = 1 << 31
-    static let bucketMask: UInt32 = ~signBit
-    var features: [UInt32] = []
-    var offsets: [Int] = [0]
-    /// One over the square root of the example's n-gram count (the model's length scaling).
-    var scales: [Float] = []
-    var targets: [Bool] = []
-
-    init(_ examples: [TrainingExample], hasher: FeatureHasher) {
-        for e in examples {
-            let n = hasher.forEachFeature(e.text) { bucket, negative in
-                features.append(UInt32(bucket) | (negative ? Self.signBit : 0))
-            }
-            offsets.append(features.count)
-            scales.append(n == 0 ? 0 : 1 / Float(n).squareRoot())
-            targets.append(e.positive)
-        }
-    }
-
-    /// The margin of example `i` under a fitted model, summed as `TextModel.margin` sums it.
-    func margin(_ i: Int, weights: [Float], bias: Float) -> Double {
-        var sum: Float = 0
-        for k in offsets[i]..<offsets[i + 1] {
-            let f = features[k]
-            let w = weights[Int(f & Self.bucketMask)]
-            sum += f & Self.signBit != 0 ? -w : w
-        }
-        let n = offsets[i + 1] - offsets[i]
-        return Double(bias) + (n == 0 ? 0 : Double(sum) / Double(n).squareRoot())
-    }
-}
-
-/// A small, fast, seeded generator (Vigna's SplitMix64): the same seed gives the same shuffles
-/// on every machine, unlike the system generator.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Fisher–Yates.
-    mutating func shuffle(_ items: inout [Int]) {
-        guard items.count > 1 else { return }
-        for i in stride(from: items.count - 1, to: 0, by: -1) {
-            let j = Int(next() % UInt64(i + 1))
-            items.swapAt(i, j)
-        }
-    }
-}
-
-/// One result slot per parallel task, written once each.
-final class ParallelResults<Value: Sendable>: Sendable {
-    private let values: Mutex<[Value?]>
-    init(count: Int) { values = Mutex(Array(repeating: nil, count: count)) }
-    func set(_ i: Int, _ value: Value) { values.withLock { $0[i] = value } }
-    func value(_ i: Int) -> Value { values.withLock { $0[i]! } }
-}
-
-/// A thread-safe count of finished steps, for progress.
-final class Counter: Sendable {
-    private let count = Mutex(0)
-    func increment() -> Int { count.withLock { $0 += 1; return $0 } }
 }

@@ -7,7 +7,7 @@ struct Warden: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden",
         abstract: "Risk-control rules for invite codes and the messages that carry them.",
-        subcommands: [Check.self, Audit.self, DryRun.self, Serve.self, Lint.self, Test.self, Eval.self, Train.self, Bench.self]
+        subcommands: [Check.self, Audit.self, DryRun.self, Serve.self, Lint.self, Test.self, Eval.self, Train.self, Mine.self, Bench.self]
     )
 
     static func main() async {

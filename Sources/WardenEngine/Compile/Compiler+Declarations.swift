@@ -11,7 +11,7 @@ extension Compiler {
     public static let maxListEntryLength = 256
 
     func compileLists() {
-        var pendingExcept: [(list: Int, other: String)] = []
+        var pendingExcept: [(list: Int, other: String, label: String)] = []
         for decl in syntax.lists {
             let name = decl.name.value
             switch decl.source {
@@ -45,20 +45,20 @@ extension Compiler {
                 cidrLists[name] = ranges
             }
         }
-        for (list, other) in pendingExcept {
-            keywordLists[list].except = wordListIndex[other]
+        for (list, other, label) in pendingExcept {
+            if label == "except" { keywordLists[list].except = wordListIndex[other] } else { keywordLists[list].warnedBy = wordListIndex[other] }
         }
     }
 
-    private func addWordList(_ decl: ListDecl, entries: [String], pendingExcept: inout [(list: Int, other: String)]) {
+    private func addWordList(_ decl: ListDecl, entries: [String], pendingExcept: inout [(list: Int, other: String, label: String)]) {
         var folds = FoldOptions.all
         for option in decl.options {
             if option.label == "fold", case .list(let items) = option.value.kind {
                 folds = []
                 for case .string(let name) in items.map(\.kind) { folds.insert(FoldOptions.byName[name] ?? []) }
             }
-            if option.label == "except", let other = option.value.nameValue {
-                pendingExcept.append((keywordLists.count, other))
+            if let label = option.label, label == "except" || label == "warned_by", let other = option.value.nameValue {
+                pendingExcept.append((keywordLists.count, other, label))
             }
         }
         wordListIndex[decl.name.value] = keywordLists.count

@@ -101,16 +101,17 @@ public struct Checker {
     mutating func checkList(_ list: ListDecl) {
         for option in list.options {
             switch option.label {
-            case "except":
+            case "except", "warned_by":
+                let label = option.label!
                 guard let name = option.value.nameValue, case .list(let other)? = symbols[name] else {
-                    error("type-mismatch", "'except:' takes the name of another word list", option.value.range, hint: nameHint(option.value, kinds: .lists))
+                    error("type-mismatch", "'\(label):' takes the name of another word list", option.value.range, hint: nameHint(option.value, kinds: .lists))
                     continue
                 }
                 used.insert(name)
                 if other.isCIDR || list.isCIDR {
-                    error("type-mismatch", "'except:' works on word lists, not address lists", option.value.range)
+                    error("type-mismatch", "'\(label):' works on word lists, not address lists", option.value.range)
                 }
-                if name == list.name.value { error("type-mismatch", "a list cannot be its own exception", option.value.range) }
+                if name == list.name.value { error("type-mismatch", "a list cannot be its own \(label == "except" ? "exception" : "warning")", option.value.range) }
             case "fold":
                 guard case .list(let items) = option.value.kind else {
                     error("type-mismatch", "'fold:' takes a list of fold names such as [\"case\", \"width\"]", option.value.range)
@@ -124,7 +125,7 @@ public struct Checker {
                 }
             default:
                 let where_ = option.labelRange ?? option.value.range
-                error("unknown-option", "unknown list option '\(option.label ?? option.value.range.text)'", where_, hint: "list options are except: and fold:")
+                error("unknown-option", "unknown list option '\(option.label ?? option.value.range.text)'", where_, hint: "list options are except:, warned_by: and fold:")
             }
         }
         if case .words(let items) = list.source {

@@ -196,19 +196,49 @@ public final class KeywordMatcher: Sendable {
         // Most texts have no hit: answer with one shared empty result, not a new allocation.
         if flat.isEmpty { return noHits }
         var hits = collect(flat, text: text)
-        applyAllowLists(&hits)
+        applyAllowLists(&hits, text: text)
         return hits
     }
 
-    private func applyAllowLists(_ hits: inout [[KeywordHit]]) {
+    private func applyAllowLists(_ hits: inout [[KeywordHit]], text: String) {
+        var clauses: [Int]?
         for (i, list) in lists.enumerated() {
-            guard let other = list.except, !hits[i].isEmpty, !hits[other].isEmpty else { continue }
-            let covers = hits[other]
-            hits[i].removeAll { hit in
-                covers.contains { $0.span.lowerBound <= hit.span.lowerBound && $0.span.upperBound >= hit.span.upperBound }
+            if let other = list.except, !hits[i].isEmpty, !hits[other].isEmpty {
+                let covers = hits[other]
+                hits[i].removeAll { hit in
+                    covers.contains { $0.span.lowerBound <= hit.span.lowerBound && $0.span.upperBound >= hit.span.upperBound }
+                }
+            }
+            if let warner = list.warnedBy, !hits[i].isEmpty, !hits[warner].isEmpty {
+                let ends = clauses ?? Self.clauseEnds(text)
+                clauses = ends
+                func clause(_ offset: Int) -> Int {
+                    var low = 0
+                    var high = ends.count
+                    while low < high {
+                        let mid = (low + high) / 2
+                        if ends[mid] < offset { low = mid + 1 } else { high = mid }
+                    }
+                    return low
+                }
+                let warned = Set(hits[warner].map { clause($0.span.lowerBound) })
+                hits[i].removeAll { warned.contains(clause($0.span.lowerBound)) }
             }
         }
     }
+
+    /// Offsets (Unicode scalars) of the characters that end a clause: sentence and clause
+    /// punctuation (，。！？；、 and their ASCII and full-width forms, …) and line breaks; not colons,
+    /// which introduce what they warn of (提醒：谨防刷单).
+    static func clauseEnds(_ text: String) -> [Int] {
+        var ends: [Int] = []
+        for (offset, scalar) in text.unicodeScalars.enumerated() where clausePunctuation.contains(scalar.value) {
+            ends.append(offset)
+        }
+        return ends
+    }
+
+    static let clausePunctuation: Set<UInt32> = Set("，,。．.！!？?；;、…\n\r｡︒﹐﹒﹔﹖﹗".unicodeScalars.map(\.value))
 
     /// One pass over the UTF-8 of a text: decode, fold, classify, look up the keywords ending here, report.
     private func scan(_ b: UnsafeBufferPointer<UInt8>, _ g: Group, into hits: inout [KeywordHit]) {

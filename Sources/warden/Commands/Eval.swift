@@ -23,6 +23,9 @@ struct Eval: ParsableCommand {
     @Flag(help: "List every miss and every false positive.")
     var verbose = false
 
+    @Option(help: "How many misses and false hits to show: the misses a rule came closest to catching, the false hits with the highest scores.")
+    var misses: Int = 10
+
     /// TSV catalogues, or only --benign files: the category report.
     var isTSV: Bool { data.files.allSatisfy { $0.hasSuffix(".tsv") } }
 
@@ -38,38 +41,31 @@ struct Eval: ParsableCommand {
         if isTSV { return try runTSV(engine) }
         let loaded = try data.load(requireBothClasses: false)
         let examples = loaded.examples
-        var verdicts: [Verdict] = []
-        verdicts.reserveCapacity(examples.count)
+        var outcomes: [EvalDetails.Outcome] = []
+        outcomes.reserveCapacity(examples.count)
         for (n, example) in examples.enumerated() {
-            verdicts.append(engine.check(Self.event(n, example.text), now: 0).verdict)
+            let d = engine.check(Self.event(n, example.text), now: 0)
+            outcomes.append(EvalDetails.Outcome(
+                label: example.label, positive: example.positive, text: example.text, verdict: d.verdict, score: d.score,
+                tags: Set(d.fired.flatMap(\.tags))))
         }
         let positive = examples.map(\.positive)
         let labels = examples.map(\.label)
         let levels: [Verdict] = [.challenge, .review, .block]
         let byVerdict = ThresholdReport(
-            scores: verdicts.map { Double(Verdict.allCases.firstIndex(of: $0)!) }, positive: positive, labels: labels,
+            scores: outcomes.map { Double(Verdict.allCases.firstIndex(of: $0.verdict)!) }, positive: positive, labels: labels,
             thresholds: levels.map { Double(Verdict.allCases.firstIndex(of: $0)!) }, names: levels.map { $0.rawValue + "+" })
         Output.line("\nthe rule set (flagged: a verdict of challenge or above)")
         Output.line(byVerdict.text)
+        Output.line("")
+        Output.line(EvalDetails.categoryTable(outcomes))
         for (name, model) in engine.ruleSet.models {
             let scores = examples.map { model.probability($0.text) }
             Output.line("\nmodel \(name) alone: classify(\(name), text)")
             Output.line(ThresholdReport(scores: scores, positive: positive, labels: labels).text)
         }
-        let shown = verbose ? Int.max : 10
-        let misses = examples.indices.filter { examples[$0].positive && verdicts[$0] == .allow }
-        let falsePositives = examples.indices.filter { !examples[$0].positive && verdicts[$0] != .allow }
-        if !misses.isEmpty {
-            Output.line("\nmissed (\(misses.count)):")
-            for i in misses.prefix(shown) { Output.line("  \(examples[i].label)  \(Self.oneLine(examples[i].text))") }
-        }
-        if !falsePositives.isEmpty {
-            Output.line("\nfalse positives (\(falsePositives.count)):")
-            for i in falsePositives.prefix(shown) {
-                let fired = engine.check(Self.event(i, examples[i].text), now: 0).fired.map(\.rule).joined(separator: ",")
-                Output.line("  \(examples[i].label) \(verdicts[i].rawValue) \(fired)  \(Self.oneLine(examples[i].text))")
-            }
-        }
+        Output.line("")
+        Output.line(EvalDetails.instructive(outcomes, engine: engine, count: verbose ? Int.max : misses, event: Self.event))
     }
 
     /// A message as a send from an account of its own, so that counters never link two.

@@ -33,13 +33,18 @@ public struct QualityReport: Sendable {
     ]
     public static let benign = "NRM"
 
+    /// The category of a tag: `fraud.authority` belongs to `fraud`'s.
+    public static func category(ofTag tag: String) -> String? {
+        categoryOfTag[tag] ?? tag.split(separator: ".").first.flatMap { categoryOfTag[String($0)] }
+    }
+
     public init() {}
 
     public mutating func add(label: String, text: String, decision: Decision) {
         var row = rows[label] ?? Row(label: label)
         row.total += 1
         let flagged = decision.verdict != .allow
-        let categories = Set(decision.fired.flatMap(\.tags).compactMap { Self.categoryOfTag[$0] })
+        let categories = Set(decision.fired.flatMap(\.tags).compactMap { Self.category(ofTag: $0) })
         if flagged {
             row.flagged += 1
             if categories.contains(label) { row.matchedCategory += 1 }

@@ -7,10 +7,10 @@ import WardenMatching
 /// the way it was counted) of `minLength…maxLength` units that occur in at least `minSupport`
 /// positive messages. Each is scored by its log-odds ratio between the classes with an
 /// informative Dirichlet prior, divided by its standard deviation (Monroe, Colaresi & Quinn 2008,
-/// "Fightin' Words", eq. 16–22), counting messages rather than occurrences. A phrase is dropped
-/// when a phrase one unit longer occurs in nearly as many positives (it says the same, more
-/// precisely), and, walking from the best score down, when it contains or is contained in a
-/// phrase already taken.
+/// "Fightin' Words", eq. 16–22), counting messages rather than occurrences. Walking from the best
+/// score down, a phrase gives way to its longest extension found in nearly as many positives and
+/// at least as precise (the maximal phrase), and is skipped when it contains, is contained in or
+/// overlaps a phrase already taken.
 public struct PhraseMiner: Sendable {
     public struct Options: Sendable {
         public var minLength = 2
@@ -100,22 +100,36 @@ public struct PhraseMiner: Sendable {
             let w = where_[Int(id)]
             return folded[Int(firstExample[Int(id)])].units[Int(w.start)..<(Int(w.start) + Int(w.length))]
         }
-        // A phrase one unit longer with nearly the same positives absorbs the shorter one.
-        var absorbed = Set<Int32>()
+        // The phrases one unit longer of each candidate (its extensions on either side).
+        var extensions: [Int32: [Int32]] = [:]
         for (_, id) in candidates where Int(where_[Int(id)].length) > options.minLength {
             let u = units(id)
             for part in [u.dropLast(), u.dropFirst()] {
-                if let shorter = candidates[Self.hash(part)], Double(positiveCount[Int(id)]) >= options.absorb * Double(positiveCount[Int(shorter)]) {
-                    absorbed.insert(shorter)
-                }
+                if let shorter = candidates[Self.hash(part)] { extensions[shorter, default: []].append(id) }
             }
+        }
+        func precision(_ id: Int32) -> Double {
+            Double(positiveCount[Int(id)]) / Double(positiveCount[Int(id)] + negativeCount[Int(id)])
+        }
+        /// The phrase and the longer ones that say the same, shortest first: each an extension
+        /// found in nearly as many positives and at least as precise.
+        func chain(_ id: Int32) -> [Int32] {
+            var out = [id]
+            while let next = extensions[out.last!]?
+                .filter({ Double(positiveCount[Int($0)]) >= options.absorb * Double(positiveCount[Int(out.last!)]) && precision($0) >= precision(out.last!) })
+                .max(by: { positiveCount[Int($0)] != positiveCount[Int($1)] ? positiveCount[Int($0)] < positiveCount[Int($1)] : $0 > $1 }),
+                out.count < 16
+            {
+                out.append(next)
+            }
+            return out
         }
         // Fightin' Words z-scores, documents as counts.
         let nPositive = Double(positives.count)
         let nNegative = Double(negatives.count)
         let a0 = options.priorStrength
         var scored: [(id: Int32, z: Double, delta: Double)] = []
-        for (_, id) in candidates where !absorbed.contains(id) {
+        for (_, id) in candidates {
             let yp = Double(positiveCount[Int(id)])
             let yn = Double(negativeCount[Int(id)])
             let aw = a0 * (yp + yn) / (nPositive + nNegative)
@@ -132,22 +146,31 @@ public struct PhraseMiner: Sendable {
         var taken: [[UInt32]] = []
         var phrases: [Phrase] = []
         for s in scored {
-            let (yp, yn) = (Double(positiveCount[Int(s.id)]), Double(negativeCount[Int(s.id)]))
-            if yp / (yp + yn) < options.minPrecision { continue }
-            let u = Array(units(s.id))
-            if taken.contains(where: { Self.contains($0, u) || Self.contains(u, $0) }) { continue }
-            taken.append(u)
-            let example = Int(firstExample[Int(s.id)])
-            let w = where_[Int(s.id)]
+            if precision(s.id) < options.minPrecision { continue }
+            // The longest form that is inside, around or overlapping no phrase already taken
+            // (兼职刷单 after 本公司代开发票 is new; 代开发票兼职 only straddles the two).
+            func free(_ id: Int32) -> Bool {
+                let u = Array(units(id))
+                return !taken.contains(where: { Self.contains($0, u) || Self.contains(u, $0) || Self.overlaps($0, u) })
+            }
+            guard let id = chain(s.id).reversed().first(where: free) else { continue }
+            taken.append(Array(units(id)))
+            let example = Int(firstExample[Int(id)])
+            let w = where_[Int(id)]
             let range = Int(w.start)..<(Int(w.start) + Int(w.length))
             let span = folded[example].originalSpan(range)
+            let yp = Double(positiveCount[Int(id)])
+            let yn = Double(negativeCount[Int(id)])
+            let aw = a0 * (yp + yn) / (nPositive + nNegative)
+            let delta = log((yp + aw) / (nPositive + a0 - yp - aw)) - log((yn + aw) / (nNegative + a0 - yn - aw))
             phrases.append(Phrase(
-                folded: folded[example].string(range), text: Self.substring(examples[example].text, span), z: s.z, logOdds: s.delta, positives: Int(positiveCount[Int(s.id)]),
-                negatives: Int(negativeCount[Int(s.id)]), example: example, span: span))
+                folded: folded[example].string(range), text: Self.substring(examples[example].text, span),
+                z: delta / (1 / (yp + aw) + 1 / (yn + aw)).squareRoot(), logOdds: delta, positives: Int(yp),
+                negatives: Int(yn), example: example, span: span))
             if phrases.count == options.top { break }
         }
         progress?(total, total)
-        return phrases
+        return phrases.sorted { $0.z != $1.z ? $0.z > $1.z : $0.folded < $1.folded }
     }
 
     /// Every n-gram of the units, with its hash, start and length.
@@ -181,6 +204,19 @@ public struct PhraseMiner: Sendable {
         var s = String.UnicodeScalarView()
         s.append(contentsOf: Array(text.unicodeScalars)[span])
         return String(s)
+    }
+
+    /// Whether the end of one is the start of the other: by two units, or by one when both are
+    /// three units or longer (Chinese words share single characters all the time; phrases that
+    /// straddle a longer phrase and its context do too).
+    static func overlaps(_ a: [UInt32], _ b: [UInt32]) -> Bool {
+        let shortest = a.count >= 3 && b.count >= 3 ? 1 : 2
+        for (x, y) in [(a, b), (b, a)] {
+            let longest = min(x.count, y.count) - 1
+            guard longest >= shortest else { continue }
+            for k in shortest...longest where x.suffix(k).elementsEqual(y.prefix(k)) { return true }
+        }
+        return false
     }
 
     static func contains(_ a: [UInt32], _ b: [UInt32]) -> Bool {

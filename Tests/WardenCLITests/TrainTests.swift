@@ -124,4 +124,53 @@ import WardenModelTestSupport
         #expect(files[0] == files[1])
         #expect(String(decoding: files[0].prefix(4000), as: UTF8.self).contains("\"trained\":\"2026-01-01\""))
     }
+
+    @Test func mineRanksPhrasesAndWritesADraftListThatLints() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = try syntheticCSV(in: dir)
+        let table = try cli.run(["mine", csv, "--text", "content", "--label", "label", "--positive", "spam", "--top", "5"])
+        #expect(table.status == 0, "\(table.stderr)")
+        let rows = table.stdout.split(separator: "\n").filter { $0.hasPrefix("   ") }
+        #expect(rows.count == 5, "\(table.stdout)")
+        // Every phrase of the synthetic spam vocabulary is planted in positives only.
+        #expect(rows.contains { row in Synthetic.spamPhrases.contains { row.contains($0) } }, "\(table.stdout)")
+        #expect(table.stdout.contains("⟦"))
+        let list = try cli.run(["mine", csv, "--text", "content", "--label", "label", "--positive", "spam", "--top", "5", "--format", "list"])
+        #expect(list.status == 0)
+        let lines = list.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("read ") && !$0.hasPrefix("examples: ") }
+        #expect(lines.filter { $0.hasPrefix("# z ") }.count == 5)
+        #expect(lines.filter { !$0.hasPrefix("#") }.count == 5)
+        let rules = dir.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try lines.joined(separator: "\n").write(to: rules.appendingPathComponent("draft.txt"), atomically: true, encoding: .utf8)
+        try "ruleset r\nlist draft = file(\"draft.txt\")\nrule d { on send when text contains any draft }\n"
+            .write(to: rules.appendingPathComponent("a.rules"), atomically: true, encoding: .utf8)
+        #expect(try cli.run(["lint", "--rules", rules.path]).stdout == "0 errors, 0 warnings\n")
+        let missing = try cli.run(["mine", csv, "--text", "content", "--label", "nope", "--positive", "spam"])
+        #expect(missing.status == 2 && missing.stderr.contains("no column 'nope'"))
+    }
+
+    @Test func evalGivesPrecisionPerCategoryAndTheClosestMisses() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Written for this test: two fraud scripts, one that no rule catches, and two honest notices.
+        let csv = dir.appendingPathComponent("fraud.csv").path
+        try """
+            label,content
+            authority,"您好，我是市公安局的民警，您涉嫌一起洗钱案件，请把资金转入安全账户配合调查"
+            acquaintance,"我是你领导，明天来我办公室，先帮我转一下五千给财务"
+            acquaintance,"在吗？有点事想请你帮个忙，方便的时候回我"
+            normal,"【某某银行】您的信用卡本期账单已出，请按时还款"
+            normal,"您的快递已放在小区门口的快递柜，取件码 2468"
+            """.write(toFile: csv, atomically: true, encoding: .utf8)
+        let r = try cli.run(["eval", "--rules", "rules", csv, "--text", "content", "--label", "label", "--negative", "normal", "--misses", "3"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("precision per category"))
+        #expect(r.stdout.contains("  fraud.authority "), "\(r.stdout)")
+        #expect(r.stdout.contains("  fraud.acquaintance "))
+        #expect(r.stdout.contains("missed (1), the closest calls first:"))
+        #expect(r.stdout.contains("  acquaintance  在吗？有点事想请你帮个忙"))
+        #expect(r.stdout.contains("false hits (0)"))
+    }
 }

@@ -34,6 +34,21 @@ import Testing
         #expect(matcher.scan("微信红包封面, 还有红包")[1].map(\.span) == [10..<12])
     }
 
+    @Test func aWarningCancelsTheHitsOfItsOwnClauseOnly() {
+        let matcher = KeywordMatcher(lists: [
+            KeywordList(name: "warnings", entries: ["谨防", "都是骗子"]),
+            KeywordList(name: "fraud", entries: ["刷单", "转账"], warnedBy: 0),
+        ])
+        #expect(matcher.scan("提醒：谨防刷单")[1].isEmpty)  // a colon does not end the clause
+        #expect(matcher.scan("要你转账的都是骗子")[1].isEmpty)
+        // Another clause, after a full stop or a comma, keeps its hits.
+        #expect(matcher.scan("谨防受骗。兼职刷单")[1].map(\.span) == [7..<9])
+        #expect(matcher.scan("谨防受骗，兼职刷单")[1].map(\.span) == [7..<9])
+        #expect(matcher.scan("兼职刷单\n谨防受骗")[1].map(\.span) == [2..<4])
+        // Without a warning nothing changes.
+        #expect(matcher.scan("兼职刷单，先转账")[1].count == 2)
+    }
+
     @Test func asciiBoundary() {
         let on = KeywordMatcher(lists: [KeywordList(name: "w", entries: ["sex"])])
         #expect(on.scan("essex county")[0].isEmpty)

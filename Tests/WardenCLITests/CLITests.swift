@@ -226,7 +226,7 @@ import Testing
         #expect(lines.first == "event m-1002 (send from u_fraud at 2026-11-26T01:01:00Z)")
         #expect(lines.contains("  count 1d [account=u_fraud] = 1"))
         #expect(lines.contains("rule fraud_text \"诈骗信息: fraud phrases\" — FIRED, score 80"))
-        #expect(lines.contains("          hit fraud_words: 刷单 at [2,4) in text: \"兼职刷单日赚300,\""))
+        #expect(lines.contains("        hit fraud_words: 刷单 at [2,4) in text: \"兼职刷单日赚300,\""))
         #expect(lines.contains("rule inducement \"诱导分享: delete the message\" — not fired"))
         #expect(lines.contains("score: 180 = fraud_text 80 + div_contact 50 + diversion 50"))
         #expect(lines.contains("decide: ✓ block when score >= 100"))

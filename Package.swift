@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite", "WardenModels"], swiftSettings: strictSettings),
         .target(name: "WardenTestSupport", dependencies: ["WardenRedis"], path: "Tests/Support", swiftSettings: strictSettings),
         .testTarget(name: "WardenRedisTests", dependencies: ["WardenRedis", "WardenTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "WardenCLITests", dependencies: ["warden", "WardenServer", "WardenTestSupport", "WardenModelTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenCLITests", dependencies: ["warden", "WardenServer", "WardenMatching", "WardenTestSupport", "WardenModelTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
     ]
 )
 

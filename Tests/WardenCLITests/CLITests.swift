@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WardenMatching
 
 /// End-to-end tests of the built `warden` binary (`swift build` first; `make test` does).
 @Suite struct CLITests {
@@ -268,5 +269,20 @@ import Testing
         #expect(r.stdout.contains("bad lines: 1"))
         #expect(r.stdout.contains("\(file):2:2: not valid JSON"))
         #expect(try cli.run(["audit", "--rules", "rules", "/nonexistent.jsonl"]).status == 2)
+    }
+}
+
+/// The decisions on the 10k sample log, byte for byte: a refactoring of the engine must not
+/// change them (a rule change does, on purpose: then the digest changes in the same commit).
+/// `Benchmarks/golden.sh` checks a 10^6-event log the same way.
+@Suite struct GoldenTests {
+    let cli = CLITests()
+
+    @Test func decisionsOnTheSampleLogAreUnchanged() throws {
+        let r = try cli.run(["check", "--rules", "rules", "samples/events-10k.jsonl"])
+        #expect(r.status == 0, "\(r.stderr)")
+        var digest = SHA256()
+        digest.update(Array(r.stdout.utf8))
+        #expect(digest.hexDigest() == "b5d57f700b07cb30f2f24f222a3f6ab14f554d248fe808d5e56bc270a17231c7")
     }
 }

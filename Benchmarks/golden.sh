@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Golden digests: `warden check` with the default rules must decide exactly as before a change to
+# the engine (a change to the rules changes them on purpose: update the digests in the same commit).
+#
+#   bash Benchmarks/golden.sh          # compare; exit 1 on a difference
+#
+# The 10^6-event log comes from scripts/make-samples.py (seed 1); only its output's digest is kept.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product warden >/dev/null
+bin=.build/release/warden
+mkdir -p bench-data
+[ -f bench-data/events-1m.jsonl ] || python3 scripts/make-samples.py --events 1000000 --seed 1 > bench-data/events-1m.jsonl
+status=0
+check() {
+  local name=$1 file=$2 expected=$3
+  local start=$(date +%s.%N)
+  local got=$("$bin" check --rules rules "$file" | sha256sum | cut -d' ' -f1)
+  local end=$(date +%s.%N)
+  if [ "$got" = "$expected" ]; then
+    printf '%s: same decisions (%.1f s)\n' "$name" "$(echo "$end - $start" | bc -l)"
+  else
+    printf '%s: DIFFERENT decisions: %s, expected %s\n' "$name" "$got" "$expected"
+    status=1
+  fi
+}
+check "samples/events-10k.jsonl" samples/events-10k.jsonl b5d57f700b07cb30f2f24f222a3f6ab14f554d248fe808d5e56bc270a17231c7
+check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl facd54ea43c4e718b0e5867b9d5d2c717de71237b4c49782a8bd0451d2fad9bd
+exit $status

@@ -1,7 +1,13 @@
 extension Decision {
     /// One line of JSON, keys in the order of SPEC §4.
     public var json: String {
-        var w = JSONWriter()
+        var w = JSONWriter(capacity: 512)
+        write(to: &w)
+        return w.output
+    }
+
+    /// Appends the decision's JSON to a writer (one reused for a stream of decisions).
+    public func write(to w: inout JSONWriter) {
         w.raw("{\"id\":")
         w.string(id)
         w.raw(",\"type\":")
@@ -30,7 +36,10 @@ extension Decision {
                 w.raw(",\"until\":")
                 w.string(Timestamp.format(until))
             }
-            if let offense = p.offense { w.raw(",\"offense\":\(offense)") }
+            if let offense = p.offense {
+                w.raw(",\"offense\":")
+                w.integer(offense)
+            }
             if let id = p.id {
                 w.raw(",\"id\":")
                 w.string(id)
@@ -55,7 +64,6 @@ extension Decision {
             w.strings(warnings)
         }
         w.raw("}")
-        return w.output
     }
 
     static func write(_ rules: [FiredRule], to w: inout JSONWriter) {
@@ -82,7 +90,13 @@ extension Decision {
                     w.raw(":")
                     w.string(value)
                 }
-                if let span = ev.span { w.raw(",\"span\":[\(span.lowerBound),\(span.upperBound)]") }
+                if let span = ev.span {
+                    w.raw(",\"span\":[")
+                    w.integer(span.lowerBound)
+                    w.raw(",")
+                    w.integer(span.upperBound)
+                    w.raw("]")
+                }
                 if let excerpt = ev.excerpt {
                     w.raw(",\"excerpt\":")
                     w.string(excerpt)

@@ -1,8 +1,18 @@
-/// Writes compact JSON with keys in the order given (decisions read best in a fixed order).
+/// Writes compact JSON with keys in the order given (decisions read best in a fixed order), as
+/// UTF-8 bytes: strings are copied in runs between the characters that need escaping, numbers
+/// are written digit by digit, and nothing is allocated but the buffer's growth.
 public struct JSONWriter {
-    public private(set) var output = ""
+    public private(set) var bytes: [UInt8] = []
 
-    public init() {}
+    public init(capacity: Int = 256) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// The JSON written so far.
+    public var output: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Starts over, keeping the buffer's capacity (a writer reused for every decision).
+    public mutating func reset() { bytes.removeAll(keepingCapacity: true) }
 
     public static func quote(_ s: String) -> String {
         var w = JSONWriter()
@@ -10,71 +20,124 @@ public struct JSONWriter {
         return w.output
     }
 
-    public mutating func raw(_ s: String) { output += s }
+    public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
     public mutating func string(_ s: String) {
-        output += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output += "\""
+        var s = s
+        s.withUTF8 { string(utf8: $0) }
     }
+
+    /// A string from its UTF-8 bytes (valid UTF-8: Swift strings and validated event lines).
+    public mutating func string(utf8 input: UnsafeBufferPointer<UInt8>) {
+        bytes.append(0x22)
+        var runStart = 0
+        var i = 0
+        let n = input.count
+        while i < n {
+            let b = input[i]
+            let escape: Bool
+            if b >= 0x20 && b != 0x22 && b != 0x5C {
+                // U+2028 and U+2029 (E2 80 A8/A9) break JavaScript parsers of JSON lines.
+                escape = b == 0xE2 && i + 2 < n && input[i + 1] == 0x80 && (input[i + 2] == 0xA8 || input[i + 2] == 0xA9)
+            } else {
+                escape = true
+            }
+            if !escape {
+                i += 1
+                continue
+            }
+            if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<i])) }
+            switch b {
+            case 0x22: raw("\\\"")
+            case 0x5C: raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0xE2:
+                raw(input[i + 2] == 0xA8 ? "\\u2028" : "\\u2029")
+                i += 2
+            default:
+                raw("\\u00")
+                bytes.append(Self.hex[Int(b >> 4)])
+                bytes.append(Self.hex[Int(b & 0xF)])
+            }
+            i += 1
+            runStart = i
+        }
+        if runStart < n { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<n])) }
+        bytes.append(0x22)
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// `["a","b"]`.
     public mutating func strings(_ items: [String]) {
-        output += "["
+        bytes.append(0x5B)
         for (k, item) in items.enumerated() {
-            if k > 0 { output += "," }
+            if k > 0 { bytes.append(0x2C) }
             string(item)
         }
-        output += "]"
+        bytes.append(0x5D)
+    }
+
+    public mutating func integer(_ n: Int) {
+        if n < 0 {
+            bytes.append(0x2D)
+            if n == .min {
+                raw(String(n).dropFirst().description)
+                return
+            }
+            integer(-n)
+            return
+        }
+        if n < 10 {
+            bytes.append(0x30 + UInt8(n))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { d in
+            var count = 0
+            var v = n
+            while v > 0 {
+                d[19 - count] = 0x30 + UInt8(v % 10)
+                v /= 10
+                count += 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: d[(20 - count)...]))
+        }
     }
 
     public mutating func number(_ d: Double) {
         if d.isFinite, d == d.rounded(), abs(d) < 1e15 {
-            output += String(Int64(d))
+            integer(Int(d))
         } else if d.isFinite {
-            output += String(d)
+            raw(String(d))
         } else {
-            output += "null"
+            raw("null")
         }
     }
 
     public mutating func value(_ v: JSONValue) {
         switch v {
-        case .null: output += "null"
-        case .bool(let b): output += b ? "true" : "false"
+        case .null: raw("null")
+        case .bool(let b): b ? raw("true") : raw("false")
         case .number(let d): number(d)
         case .string(let s): string(s)
         case .array(let items):
-            output += "["
+            bytes.append(0x5B)
             for (k, item) in items.enumerated() {
-                if k > 0 { output += "," }
+                if k > 0 { bytes.append(0x2C) }
                 value(item)
             }
-            output += "]"
+            bytes.append(0x5D)
         case .object(let pairs):
-            output += "{"
+            bytes.append(0x7B)
             for (k, pair) in pairs.enumerated() {
-                if k > 0 { output += "," }
+                if k > 0 { bytes.append(0x2C) }
                 string(pair.0)
-                output += ":"
+                bytes.append(0x3A)
                 value(pair.1)
             }
-            output += "}"
+            bytes.append(0x7D)
         }
     }
 }

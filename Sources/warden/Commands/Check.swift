@@ -29,6 +29,7 @@ struct Check: ParsableCommand {
         if let stateIn { try StateFiles.restore(engine, from: stateIn) }
         let decoder = EventDecoder(strict: strict)
         var out = BufferedOutput()
+        var writer = JSONWriter(capacity: 1024)
         var bad = 0
         var unknownKeys = 0
         let source: String
@@ -58,7 +59,9 @@ struct Check: ParsableCommand {
                     let (_, trace) = engine.explain(decoded.event, now: Date().timeIntervalSince1970)
                     out.line(trace.text + "\n")
                 } else {
-                    out.line(engine.check(decoded.event, now: Date().timeIntervalSince1970).json)
+                    writer.reset()
+                    engine.check(decoded.event, now: Date().timeIntervalSince1970).write(to: &writer)
+                    out.line(bytes: writer.bytes)
                 }
             } catch {
                 bad += 1

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// Writing to stdout and stderr without Glibc's globals (not concurrency-safe under Swift 6).
 enum Output {
@@ -16,7 +17,9 @@ enum Output {
 
 /// Buffered stdout for streams of decisions: one write per 64 KiB instead of one per line.
 struct BufferedOutput {
-    private var buffer = Data()
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 17) }
 
     mutating func line(_ text: String) {
         buffer.append(contentsOf: text.utf8)
@@ -24,9 +27,23 @@ struct BufferedOutput {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// A line from bytes already encoded (a decision's JSON).
+    mutating func line(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(buffer)
+        buffer.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WardenEngine
 import WardenMatching
@@ -67,5 +68,68 @@ import WardenMatching
         #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+}
+
+/// The fast decoder accepts only what the full decoder accepts, and builds the same event.
+@Suite struct FastDecoderTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let crafted: [String] = [
+        #"{"id":"a","type":"send","account":"u","to":["x","y"],"text":"hi","ts":1767225600}"#,
+        #" { "id" : "a" , "type" : "send" , "account" : "u" , "to" : [ "x" ] , "text" : "h\"i\n\u4e2d\ud83d\ude00" } "#,
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","extra":{"deep":[1,2,{"k":null}]},"more":true}"#,
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","attrs":{"n":1.5,"s":"v","b":false,"z":null}}"#,
+        #"{"id":"a","type":"issue","account":"u","code":"AB12CD34","ttl":"72h","tier":"personal","ip":"2001:db8::1","ts":"2026-11-26T09:30:00+08:00"}"#,
+        #"{"id":"a","type":"redeem","account":"u","code":"C","inviter":null,"channel":"wework","device":"d1"}"#,
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","id":"b"}"#,
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","x":1,"x":2}"#,
+        #"{"id":"a","type":"send","account":"u","to":"x","text":"hi"}"#,
+        #"{"id":"a","type":"send","account":"u","text":"hi"}"#,
+        #"{"id":"","type":"send","account":"u","to":["x"],"text":"hi"}"#,
+        #"{"id":"a","type":"spam","account":"u","to":["x"],"text":"hi"}"#,
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","tier":"gold"}"#,
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","ip":"300.1.1.1"}"#,
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","ts":-1}"#,
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","ts":"yesterday"}"#,
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","attrs":{"o":{}}}"#,
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi"} trailing"#,
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi",}"#,
+        #"{"\u0069d":"a","type":"send","account":"u","to":["x"],"text":"hi"}"#,
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","n":01}"#,
+        #"[1,2]"#,
+        #"{}"#,
+        String(repeating: "[", count: 70),
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","deep":"# + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "}",
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","deep":"# + String(repeating: "[", count: 64) + String(repeating: "]", count: 64) + "}",
+    ]
+
+    func outcome(_ result: () throws(EventError) -> EventDecoder.Decoded) -> String {
+        do {
+            let d = try result()
+            return "ok \(d.event) \(d.unknownKeys)"
+        } catch {
+            return "error \(error.description)"
+        }
+    }
+
+    @Test func sameEventsAndSameErrorsAsTheFullDecoder() throws {
+        let samples = try String(contentsOf: Self.root.appendingPathComponent("samples/events-10k.jsonl"), encoding: .utf8)
+            .split(separator: "\n").prefix(3000).map(String.init)
+        for decoder in [EventDecoder(), EventDecoder(strict: true), EventDecoder(requireTimestamp: true)] {
+            var fastCount = 0
+            for line in Self.crafted + samples {
+                let bytes = Array(line.utf8)
+                let full = outcome { () throws(EventError) in try decoder.decode(line: line, file: "f", line: 1) }
+                let viaBytes = outcome { () throws(EventError) in try decoder.decode(bytes: bytes, file: "f", line: 1) }
+                #expect(full == viaBytes, "\(line)")
+                if let fast = bytes.withUnsafeBufferPointer({ decoder.decodeFast($0) }) {
+                    fastCount += 1
+                    #expect(full == "ok \(fast.event) \(fast.unknownKeys)", "\(line)")
+                }
+            }
+            // The fast path is the common path, not a corner.
+            #expect(fastCount >= 3000, "\(fastCount)")
+        }
     }
 }

@@ -1,5 +1,5 @@
 /// One event of SPEC §1: a send, an issue or a redeem.
-public struct Event: Sendable {
+public struct Event: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case send, issue, redeem
     }

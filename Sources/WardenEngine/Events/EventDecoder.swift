@@ -25,6 +25,7 @@ public struct EventDecoder: Sendable {
     /// size or the offset of the bad byte, before any parsing.
     public func decode(bytes: some Collection<UInt8>, file: String? = nil, line: Int? = nil) throws(EventError) -> Decoded {
         try check(bytes: bytes, file: file, line: line)
+        if let fast = bytes.withContiguousStorageIfAvailable({ decodeFast($0) }), let decoded = fast { return decoded }
         return try decode(line: String(decoding: bytes, as: UTF8.self), file: file, line: line)
     }
 
@@ -133,23 +134,7 @@ public struct EventDecoder: Sendable {
         event.ttl = try ttl(fields["ttl"])
         switch fields["attrs"] {
         case nil, .null?: break
-        case .object(let attrs)?:
-            if attrs.count > limits.maxAttributes {
-                throw EventError(key: "attrs", message: "\(attrs.count) attributes; the limit is \(limits.maxAttributes)")
-            }
-            for (name, v) in attrs {
-                switch v {
-                case .string(let s):
-                    if s.utf8.count > limits.maxStringBytes {
-                        throw EventError(key: "attrs.\(name)", message: "\(s.utf8.count) bytes; the limit is \(limits.maxStringBytes)")
-                    }
-                    event.attrs[name] = .string(s)
-                case .number(let n): event.attrs[name] = .number(n)
-                case .bool(let b): event.attrs[name] = .bool(b)
-                case .null: break
-                default: throw EventError(key: "attrs.\(name)", message: "attrs hold strings, numbers and booleans, not \(v.typeName)")
-                }
-            }
+        case .object(let attrs)?: event.attrs = try decodeAttributes(attrs)
         case let other?: throw EventError(key: "attrs", message: "expected an object, found \(other.typeName)")
         }
         if type == .send, event.to == nil {
@@ -162,6 +147,28 @@ public struct EventDecoder: Sendable {
             throw EventError(key: "code", message: "missing required key (an \(type.rawValue) carries the invite code)")
         }
         return Decoded(event: event, unknownKeys: unknown)
+    }
+
+    /// `attrs`: strings, numbers and booleans (null drops the key), within the limits.
+    func decodeAttributes(_ attrs: [(String, JSONValue)]) throws(EventError) -> [String: Event.Attribute] {
+        if attrs.count > limits.maxAttributes {
+            throw EventError(key: "attrs", message: "\(attrs.count) attributes; the limit is \(limits.maxAttributes)")
+        }
+        var out: [String: Event.Attribute] = [:]
+        for (name, v) in attrs {
+            switch v {
+            case .string(let s):
+                if s.utf8.count > limits.maxStringBytes {
+                    throw EventError(key: "attrs.\(name)", message: "\(s.utf8.count) bytes; the limit is \(limits.maxStringBytes)")
+                }
+                out[name] = .string(s)
+            case .number(let n): out[name] = .number(n)
+            case .bool(let b): out[name] = .bool(b)
+            case .null: break
+            default: throw EventError(key: "attrs.\(name)", message: "attrs hold strings, numbers and booleans, not \(v.typeName)")
+            }
+        }
+        return out
     }
 
     func timestamp(_ value: JSONValue?) throws(EventError) -> Double? {

@@ -163,6 +163,13 @@ public struct JSONParser {
 
     mutating func string() throws(Failure) -> String {
         let start = i
+        // Most strings have no escape: one scan, one copy.
+        var j = i + 1
+        while j < b.count, b[j] != UInt8(ascii: "\""), b[j] != UInt8(ascii: "\\"), b[j] >= 0x20 { j += 1 }
+        if j < b.count, b[j] == UInt8(ascii: "\"") {
+            i = j + 1
+            return String(decoding: UnsafeBufferPointer(rebasing: b[(start + 1)..<j]), as: UTF8.self)
+        }
         i += 1
         var out: [UInt8] = []
         var runStart = i

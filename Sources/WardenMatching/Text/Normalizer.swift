@@ -19,26 +19,56 @@ public struct Normalizer: Sendable {
         return out
     }
 
-    /// The folded text alone, without the offset map (for `normalize` and `fingerprint`).
+    /// The folded text alone, without the offset map (for `normalize` and `fingerprint`): the
+    /// UTF-8 decoded by hand, each scalar's fold read from the table, the result written as UTF-8.
     public func foldedString(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        var last: UInt32 = .max
         let repeats = options.contains(.repeats)
-        for scalar in text.unicodeScalars {
-            let e = table.fold(scalar.value)
-            if e == FoldTable.drop { continue }
-            if FoldTable.isMulti(e) {
-                for unit in table.multiple(e) where !(repeats && unit == last && !(unit >= 0x30 && unit <= 0x39)) {
-                    out.append(Unicode.Scalar(unit) ?? "\u{FFFD}")
-                    last = unit
-                }
-                continue
-            }
-            if repeats, e == last, !(e >= 0x30 && e <= 0x39) { continue }
-            out.append(Unicode.Scalar(e) ?? "\u{FFFD}")
-            last = e
+        var out: [UInt8] = []
+        var last: UInt32 = .max
+        @inline(__always) func emit(_ unit: UInt32) {
+            if repeats, unit == last, !(unit >= 0x30 && unit <= 0x39) { return }
+            Self.appendUTF8(Unicode.Scalar(unit) ?? "\u{FFFD}", to: &out)
+            last = unit
         }
-        return String(out)
+        let direct = UInt32(FoldTable.directSize)
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { p in
+            out.reserveCapacity(p.count)
+            table.entries.withUnsafeBufferPointer { entries in
+                var i = 0
+                while i < p.count {
+                    let b0 = UInt32(p[i])
+                    let v: UInt32
+                    if b0 < 0x80 {
+                        v = b0
+                        i += 1
+                    } else if b0 < 0xE0 {
+                        v = (b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F)
+                        i += 2
+                    } else if b0 < 0xF0 {
+                        v = (b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
+                        i += 3
+                    } else {
+                        v = (b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6 | UInt32(p[i + 3] & 0x3F)
+                        i += 4
+                    }
+                    let e = v < direct ? entries[Int(v)] : table.fold(v)
+                    if e == FoldTable.drop { continue }
+                    if FoldTable.isMulti(e) {
+                        for unit in table.multiple(e) { emit(unit) }
+                    } else {
+                        emit(e)
+                    }
+                }
+            }
+        }
+        if done == nil {
+            for scalar in text.unicodeScalars {
+                let e = table.fold(scalar.value)
+                if e == FoldTable.drop { continue }
+                for unit in FoldTable.isMulti(e) ? table.multiple(e) : [e] { emit(unit) }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether the folded `keyword` occurs in the folded `text` (with the ASCII boundary rule

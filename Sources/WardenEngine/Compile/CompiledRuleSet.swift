@@ -25,6 +25,8 @@ public struct CompiledRuleSet: Sendable {
         public let description: String?
         public let tags: [String]
         let on: Set<Event.Kind>
+        /// `on` as bits of `Event.Kind.bit`.
+        let onMask: UInt8
         let when: Eval
         let score: Eval?
         let penalties: [PenaltySpec]
@@ -41,6 +43,7 @@ public struct CompiledRuleSet: Sendable {
             score: Eval?, penalties: [PenaltySpec], explain: ExplainNode?, shadow: Bool, rollout: Int?, readsCounters: Bool = false
         ) {
             self.readsCounters = readsCounters
+            self.onMask = Event.Kind.mask(on)
             self.name = name
             self.index = index
             self.description = description

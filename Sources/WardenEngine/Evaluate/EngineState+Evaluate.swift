@@ -37,7 +37,7 @@ extension EngineState {
             trace!.eventSummary = "\(event.id) (\(event.type.rawValue) from \(event.account) at \(Timestamp.format(time)))"
             trace!.inForce = enforced.map { "\($0.action) on \($0.targetKind) \($0.target) (\($0.id))" }
             for (i, spec) in ruleSet.counters.enumerated() where spec.on.contains(event.type) {
-                let key = zip(spec.keyNames, ctx.counterKeys[i]).map { "\($0)=\($1)" }.joined(separator: ", ")
+                let key = zip(spec.keyNames, ctx.counterKeyParts(i)).map { "\($0)=\($1)" }.joined(separator: ", ")
                 trace!.counters.append("\(spec.kind.rawValue) \(spec.window.label) [\(key)] = \(ctx.counterValues[i].display)")
             }
             trace!.skipped = ruleSet.rules.filter { !$0.on.contains(event.type) }.map(\.name)
@@ -54,7 +54,8 @@ extension EngineState {
             }
             ctx.warnings.append("rules reading counters were skipped (on_state_error \(ruleSet.info.onStateError))")
         }
-        for rule in ruleSet.rules where rule.on.contains(event.type) {
+        let kindBit = event.type.bit
+        for rule in ruleSet.rules where rule.onMask & kindBit != 0 {
             if ctx.stateUnavailable, rule.readsCounters { continue }
             ctx.evidence = []
             ctx.ruleName = rule.name
@@ -124,21 +125,32 @@ extension EngineState {
 
     func updateCounters(_ ctx: EvaluationContext, specs: [CounterSpec], commit: Bool) {
         var pending: [Pending] = []
-        for (i, spec) in specs.enumerated() where spec.on.contains(ctx.event.type) {
-            // Key parts: a list value (such as `to`) counts the event under each element. Most
-            // keys have no list part and make exactly one key, without the cross product.
+        let kindBit = ctx.event.type.bit
+        for (i, spec) in specs.enumerated() where spec.onMask & kindBit != 0 {
+            // The common key: one expression with one value (by: account), no arrays.
+            if backend == nil, spec.keys.count == 1, let single = Self.keyText(spec.keys[0](ctx)) {
+                let (counts, amount, hashes) = Self.measure(spec, ctx)
+                let key = CounterKey(single)
+                let v = counts
+                    ? counters.observe(i, key: key, amount: amount, hashes: hashes, at: ctx.now, commit: commit)
+                    : counters.peek(i, key: key, at: ctx.now)
+                ctx.counterValues[i] = .number(v)
+                ctx.counterKeys[i] = single
+                continue
+            }
+            // Key parts: a list value (such as `to`) counts the event under each element.
             var parts: [String] = []
             var lists: [(index: Int, items: [String])] = []
             var isNull = false
             for key in spec.keys {
-                switch key(ctx) {
-                case .string(let s): parts.append(s)
-                case .number(let n): parts.append(Value.number(n).display)
-                case .bool(let b): parts.append(String(b))
-                case .strings(let items) where !items.isEmpty:
+                let value = key(ctx)
+                if let text = Self.keyText(value) {
+                    parts.append(text)
+                } else if case .strings(let items) = value, !items.isEmpty {
                     lists.append((parts.count, items))
                     parts.append("")
-                default: isNull = true
+                } else {
+                    isNull = true
                 }
             }
             var keys = [parts]
@@ -146,41 +158,57 @@ extension EngineState {
                 keys = keys.flatMap { prefix in list.items.map { item in var k = prefix; k[list.index] = item; return k } }
             }
             guard !isNull else { continue }
-            let counts = spec.filter.map { $0(ctx).isTrue } ?? true
-            var amount = 1.0
-            var hashes: [UInt64] = []
-            switch spec.kind {
-            case .count: break
-            case .sum: amount = spec.field.flatMap { $0(ctx).number } ?? 0
-            case .distinct:
-                switch spec.field?(ctx) {
-                case .string(let s)?: hashes = [FNV1a.mixed(s.utf8)]
-                case .number(let n)?: hashes = [FNV1a.mixed(Value.number(n).display.utf8)]
-                case .bool(let b)?: hashes = [FNV1a.mixed(String(b).utf8)]
-                case .strings(let items)?: hashes = items.map { FNV1a.mixed($0.utf8) }
-                default: hashes = []
-                }
-            }
+            let (counts, amount, hashes) = Self.measure(spec, ctx)
             if backend != nil {
                 for parts in keys { pending.append(Pending(counter: i, parts: parts, counts: counts, amount: amount, hashes: hashes)) }
                 continue
             }
             var best = -Double.infinity
-            var bestKey: [String] = []
+            var bestKey = ""
             for parts in keys {
-                let key = parts.joined(separator: "\u{1F}")
+                let text = parts.count == 1 ? parts[0] : parts.joined(separator: "\u{1F}")
+                let key = CounterKey(text)
                 let v = counts
                     ? counters.observe(i, key: key, amount: amount, hashes: hashes, at: ctx.now, commit: commit)
                     : counters.peek(i, key: key, at: ctx.now)
                 if v > best {
                     best = v
-                    bestKey = parts
+                    bestKey = text
                 }
             }
             ctx.counterValues[i] = .number(best)
             ctx.counterKeys[i] = bestKey
         }
         if let backend, !pending.isEmpty { applyRemote(backend, pending, ctx: ctx, commit: commit) }
+    }
+
+    /// A key value as text: a string, a number as displayed, a boolean; nil for null or a list.
+    @inline(__always)
+    static func keyText(_ value: Value) -> String? {
+        switch value {
+        case .string(let s): s
+        case .number(let n): Value.number(n).display
+        case .bool(let b): String(b)
+        default: nil
+        }
+    }
+
+    /// Whether the event counts (its `where:`), and what it adds: an amount, or the values'
+    /// hashes of a `distinct`.
+    static func measure(_ spec: CounterSpec, _ ctx: EvaluationContext) -> (counts: Bool, amount: Double, hashes: [UInt64]) {
+        let counts = spec.filter.map { $0(ctx).isTrue } ?? true
+        switch spec.kind {
+        case .count: return (counts, 1, [])
+        case .sum: return (counts, spec.field.flatMap { $0(ctx).number } ?? 0, [])
+        case .distinct:
+            switch spec.field?(ctx) {
+            case .string(let s)?: return (counts, 1, [FNV1a.mixed(s.utf8)])
+            case .number(let n)?: return (counts, 1, [FNV1a.mixed(Value.number(n).display.utf8)])
+            case .bool(let b)?: return (counts, 1, [FNV1a.mixed(String(b).utf8)])
+            case .strings(let items)?: return (counts, 1, items.map { FNV1a.mixed($0.utf8) })
+            default: return (counts, 1, [])
+            }
+        }
     }
 
     /// One counter key's update, waiting for the backend's round trip.
@@ -214,7 +242,7 @@ extension EngineState {
             ctx.warnings.append("counter state unavailable: \(error.message)")
             for p in pending {
                 ctx.counterValues[p.counter] = .number(0)
-                ctx.counterKeys[p.counter] = p.parts
+                ctx.counterKeys[p.counter] = p.parts.joined(separator: "\u{1F}")
             }
             return
         }
@@ -222,7 +250,7 @@ extension EngineState {
         for (p, v) in zip(pending, values) where v > best[p.counter, default: -.infinity] {
             best[p.counter] = v
             ctx.counterValues[p.counter] = .number(v)
-            ctx.counterKeys[p.counter] = p.parts
+            ctx.counterKeys[p.counter] = p.parts.joined(separator: "\u{1F}")
         }
     }
 

@@ -22,9 +22,10 @@ final class EvaluationContext {
     var score: Double = 0
     /// The rule being evaluated, for warnings.
     var ruleName = ""
-    /// Each counter's value for this event (null when its key is null), and its key values.
+    /// Each counter's value for this event (null when its key is null), and its key: the key
+    /// values joined by U+001F, as the store keeps them.
     var counterValues: [Value]
-    var counterKeys: [[String]]
+    var counterKeys: [String]
     var counterSpecs: [CounterSpec]
     var ledger: (any PenaltyLedger)?
     var regexPrefilters: [RegexPrefilter?] = []
@@ -42,7 +43,7 @@ final class EvaluationContext {
     init(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec] = []) {
         self.counterSpecs = counters
         self.counterValues = Array(repeating: .null, count: counters.count)
-        self.counterKeys = Array(repeating: [], count: counters.count)
+        self.counterKeys = Array(repeating: "", count: counters.count)
         self.event = event
         self.matcher = matcher
         self.now = now
@@ -125,12 +126,17 @@ final class EvaluationContext {
         var e = Evidence(kind: .count)
         e.value = counterValues[i].number
         e.limit = limit
-        e.key = Array(zip(counterSpecs[i].keyNames, counterKeys[i]))
+        e.key = Array(zip(counterSpecs[i].keyNames, counterKeyParts(i)))
         switch counterSpecs[i].window {
         case .rolling: e.window = "within " + counterSpecs[i].window.label
         case .calendar(let period, _): e.window = "per " + period
         }
         return e
+    }
+
+    /// The key values of counter `i` for this event.
+    func counterKeyParts(_ i: Int) -> [String] {
+        counterKeys[i].split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
     }
 
     func scalars(of field: Field) -> [Unicode.Scalar] {

@@ -50,6 +50,8 @@ final class CounterSpec: Sendable {
     let field: Eval?
     let filter: Eval?
     let on: Set<Event.Kind>
+    /// `on` as bits of `Event.Kind.bit`.
+    let onMask: UInt8
 
     init(
         kind: Kind, window: Window, identity: String, keyNames: [String], keys: [Eval], field: Eval?, filter: Eval?,
@@ -58,6 +60,7 @@ final class CounterSpec: Sendable {
         self.kind = kind
         self.window = window
         self.identity = identity
+        self.onMask = Event.Kind.mask(on)
         self.keyNames = keyNames
         self.keys = keys
         self.field = field

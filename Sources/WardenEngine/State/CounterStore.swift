@@ -56,13 +56,13 @@ final class CounterStore: Sendable {
         Int32((lateness / Double(specs[i].window.step)).rounded(.up))
     }
 
-    func shard(_ i: Int, _ key: String) -> CounterShard {
-        shards[Int((FNV1a.mixed(key.utf8) &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15) % UInt64(Self.shardCount))]
+    func shard(_ i: Int, _ key: CounterKey) -> CounterShard {
+        shards[Int(((key.hash >> 32) &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15) % UInt64(Self.shardCount))]
     }
 
     /// Counts an event (with `amount` for count/sum or `hashes` for distinct) under `key` at
     /// time `t`, and returns the counter's value for it. With `commit` false nothing changes.
-    func observe(_ i: Int, key: String, amount: Double, hashes: [UInt64], at t: Double, commit: Bool) -> Double {
+    func observe(_ i: Int, key: CounterKey, amount: Double, hashes: [UInt64], at t: Double, commit: Bool) -> Double {
         let spec = specs[i]
         let step = step(i, t)
         let windowStart = step &- Int32(spec.window.span - 1)
@@ -118,7 +118,7 @@ final class CounterStore: Sendable {
     }
 
     /// The value without counting anything (an event that does not pass `where:`).
-    func peek(_ i: Int, key: String, at t: Double) -> Double {
+    func peek(_ i: Int, key: CounterKey, at t: Double) -> Double {
         let windowStart = step(i, t) &- Int32(specs[i].window.span - 1)
         return shard(i, key).state.withLock { s in
             if specs[i].kind == .distinct { return s.distinct[i][key]?.value(from: windowStart) ?? 0 }
@@ -133,18 +133,20 @@ final class CounterStore: Sendable {
         var distinct: [(String, DistinctSeries)] = []
         for shard in shards {
             shard.state.withLock { s in
-                series += s.series[i].map { ($0.key, $0.value) }
-                distinct += s.distinct[i].map { ($0.key, $0.value) }
+                series += s.series[i].map { ($0.key.text, $0.value) }
+                distinct += s.distinct[i].map { ($0.key.text, $0.value) }
             }
         }
         return (series.sorted { $0.0 < $1.0 }, distinct.sorted { $0.0 < $1.0 })
     }
 
-    func put(_ i: Int, key: String, series: WindowSeries) {
+    func put(_ i: Int, key text: String, series: WindowSeries) {
+        let key = CounterKey(text)
         if shard(i, key).state.withLock({ $0.series[i].updateValue(series, forKey: key) }) == nil { keys[i].value.add(1, ordering: .relaxed) }
     }
 
-    func put(_ i: Int, key: String, distinct: DistinctSeries) {
+    func put(_ i: Int, key text: String, distinct: DistinctSeries) {
+        let key = CounterKey(text)
         if shard(i, key).state.withLock({ $0.distinct[i].updateValue(distinct, forKey: key) }) == nil { keys[i].value.add(1, ordering: .relaxed) }
     }
 
@@ -172,8 +174,8 @@ final class CounterStore: Sendable {
 /// One shard of a counter store: per counter, the keys that hash here.
 final class CounterShard: Sendable {
     struct State {
-        var series: [[String: WindowSeries]]
-        var distinct: [[String: DistinctSeries]]
+        var series: [[CounterKey: WindowSeries]]
+        var distinct: [[CounterKey: DistinctSeries]]
     }
 
     let state: Mutex<State>

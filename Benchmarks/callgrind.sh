@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Instructions per event of `warden check` (valgrind --tool=callgrind: exact on this noisy VM).
 #
-#   bash Benchmarks/callgrind.sh [EVENTS] [RULES]     # default: 2000 events of the 10k sample, rules/
+#   bash Benchmarks/callgrind.sh [EVENTS] [RULES] [FILE]   # default: 2000 events of the 10k sample, rules/
 #
 # Counts a run over EVENTS events and a run over none, and prints their difference per event and
 # the functions it goes to. Built without debug info (valgrind 3.19 cannot read Swift's DWARF) in
@@ -14,7 +14,8 @@ command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq
 swift build -c release --product warden -Xswiftc -gnone --scratch-path .build-cg >/dev/null
 mkdir -p bench-data
 strip --strip-debug -o bench-data/warden-cg .build-cg/release/warden
-head -"$n" samples/events-10k.jsonl > bench-data/cg-events.jsonl
+head -"$n" "${3:-samples/events-10k.jsonl}" > bench-data/cg-events.jsonl
+n=$(wc -l < bench-data/cg-events.jsonl)
 : > bench-data/cg-none.jsonl
 for f in events none; do
   valgrind --tool=callgrind --callgrind-out-file=bench-data/cg.$f.out bench-data/warden-cg check --rules "$rules" bench-data/cg-$f.jsonl > /dev/null 2> bench-data/cg.$f.err

@@ -98,6 +98,8 @@ final class EngineState: Sendable {
     /// Per counter: the identity's hash, naming its state in a backend.
     let backendNames: [String]
     private let gates: [Gate]
+    /// Evaluation contexts to reuse from event to event.
+    let contexts = ContextPool()
 
     init(counters: CounterStore, ledger: any PenaltyLedger, backend: (any CounterBackend)? = nil) {
         self.counters = counters

@@ -7,8 +7,8 @@ extension EngineState {
     ) -> Decision {
         let tracing = trace != nil
         let time = event.ts ?? now
-        let ctx = EvaluationContext(
-            event: event, matcher: ruleSet.matcher, now: time, ruleCount: ruleSet.rules.count, counters: ruleSet.counters)
+        let ctx = contexts.take(event: event, matcher: ruleSet.matcher, now: time, ruleCount: ruleSet.rules.count, counters: ruleSet.counters)
+        defer { contexts.give(ctx) }
         ctx.ledger = ledger
         ctx.regexPrefilters = ruleSet.regexPrefilters
         if !ruleSet.models.isEmpty { ctx.modelScores = Array(repeating: nil, count: ModelSlot.count(models: ruleSet.models.count)) }

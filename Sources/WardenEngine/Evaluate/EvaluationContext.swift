@@ -4,12 +4,13 @@ import WardenModels
 /// The state of one event's evaluation: the event, cached keyword scans, which rules fired,
 /// and the evidence gathered by the rule being evaluated.
 ///
-/// One per event, used by one thread; never shared.
-final class EvaluationContext {
-    let event: Event
-    let matcher: KeywordMatcher
+/// Used by one evaluation at a time: an engine keeps a few in a pool (`ContextPool`) and
+/// `reset`s one for each event, so the arrays below are allocated once, not once per event.
+final class EvaluationContext: @unchecked Sendable {
+    private(set) var event: Event
+    private(set) var matcher: KeywordMatcher
     /// Event time in seconds (the event's `ts`, or the checker's clock).
-    let now: Double
+    private(set) var now: Double
     /// Keyword hits per text field slot, scanned on first use.
     var scans: [[[KeywordHit]]?]
     private var originals: [[Unicode.Scalar]?]
@@ -50,6 +51,38 @@ final class EvaluationContext {
         self.scans = Array(repeating: nil, count: Field.allCases.count)
         self.originals = Array(repeating: nil, count: Field.allCases.count)
         self.fired = Array(repeating: false, count: ruleCount)
+    }
+
+    /// Makes the context ready for another event, keeping every array's storage.
+    func reset(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec]) {
+        self.event = event
+        self.matcher = matcher
+        self.now = now
+        Self.refill(&scans, with: nil, count: Field.allCases.count)
+        Self.refill(&originals, with: nil, count: Field.allCases.count)
+        Self.refill(&fired, with: false, count: ruleCount)
+        evidence.removeAll(keepingCapacity: true)
+        warnings.removeAll(keepingCapacity: true)
+        stateUnavailable = false
+        score = 0
+        ruleName = ""
+        Self.refill(&counterValues, with: .null, count: counters.count)
+        Self.refill(&counterKeys, with: "", count: counters.count)
+        counterSpecs = counters
+        ledger = nil
+        regexPrefilters = []
+        Self.refill(&regexCandidates, with: nil, count: TextSlot.count)
+        Self.refill(&normalizedTexts, with: nil, count: Field.allCases.count)
+        Self.refill(&fingerprints, with: nil, count: Field.allCases.count)
+        modelScores.removeAll(keepingCapacity: true)
+    }
+
+    private static func refill<T>(_ array: inout [T], with value: T, count: Int) {
+        if array.count == count {
+            for i in array.indices { array[i] = value }
+        } else {
+            array = Array(repeating: value, count: count)
+        }
     }
 
     /// All list hits in a field, scanned once per event whatever the number of rules that ask.

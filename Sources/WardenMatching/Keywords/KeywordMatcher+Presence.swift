@@ -3,18 +3,16 @@ extension KeywordMatcher {
     /// prefilter's question. Exact for lists folded without `repeats` and `boundary` (what the
     /// prefilter uses); for other lists it may differ from `scan`, so it is internal.
     func listsPresent(in text: String) -> [Bool] {
+        var copy = text
+        return copy.withUTF8 { listsPresent(inUTF8: $0) }
+    }
+
+    /// The same over the text's UTF-8 (valid UTF-8).
+    func listsPresent(inUTF8 buffer: UnsafeBufferPointer<UInt8>) -> [Bool] {
         // Sized for the hidden `pinyin` lists too; their hits are not reported here.
         var present = [Bool](repeating: false, count: lists.count + derived.count)
         withExtendedLifetime(self) {
-            let scanned: Void? = text.utf8.withContiguousStorageIfAvailable { buffer in
-                for group in groups { presence(buffer, group, into: &present) }
-            }
-            if scanned == nil {
-                let bytes = Array(text.utf8)
-                bytes.withUnsafeBufferPointer { buffer in
-                    for group in groups { presence(buffer, group, into: &present) }
-                }
-            }
+            for group in groups { presence(buffer, group, into: &present) }
         }
         return Array(present.prefix(lists.count))
     }

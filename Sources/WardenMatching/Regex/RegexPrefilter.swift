@@ -76,8 +76,7 @@ public final class RegexPrefilter: Sendable {
                             for j in 0..<n { found[j] = Int32(byteLists[Int(found[j])]) }
                         }
                         if !matcherLists.isEmpty {
-                            let text = String(decoding: utf8, as: UTF8.self)
-                            for (k, hit) in matcher.listsPresent(in: text).enumerated() where hit {
+                            for (k, hit) in matcher.listsPresent(inUTF8: utf8).enumerated() where hit {
                                 found[n] = Int32(matcherLists[k])
                                 n += 1
                             }

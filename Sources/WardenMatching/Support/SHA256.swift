@@ -100,8 +100,19 @@ public struct SHA256 {
 /// FNV-1a, 64 bits: a stable, fast hash for fingerprints and rollout buckets.
 public enum FNV1a {
     public static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        if let h = bytes.withContiguousStorageIfAvailable({ hash(buffer: $0) }) { return h }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return h
+    }
+
+    @inline(__always)
+    static func hash(buffer: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in buffer {
             h ^= UInt64(b)
             h = h &* 0x100_0000_01b3
         }

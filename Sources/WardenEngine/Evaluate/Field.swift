@@ -3,11 +3,15 @@ enum Field: Int, CaseIterable, Sendable {
     case id, type, ts, account, tier, channel, ip, device, to, text, code, ttl, inviter, message
 
     init?(name: String) {
-        guard let f = Field.allCases.first(where: { "\($0)" == name }) else { return nil }
+        guard let f = Field.allCases.first(where: { $0.name == name }) else { return nil }
         self = f
     }
 
-    var name: String { "\(self)" }
+    /// The field's name in the language (a table: string interpolation of an enum goes through
+    /// reflection, which showed in profiles).
+    var name: String { Self.names[rawValue] }
+
+    private static let names = ["id", "type", "ts", "account", "tier", "channel", "ip", "device", "to", "text", "code", "ttl", "inviter", "message"]
 
     func value(of e: Event, now: Double) -> Value {
         func s(_ v: String?) -> Value { v.map(Value.string) ?? .null }

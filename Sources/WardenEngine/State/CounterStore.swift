@@ -13,6 +13,8 @@ import WardenMatching
 final class CounterStore: Sendable {
     static let epoch = 1_577_836_800.0  // 2020-01-01T00:00:00Z
     static let shardCount = 64
+    /// Keys a counter holds before sweeps visit its shards.
+    static let sweepThreshold = 4096
 
     let specs: [CounterSpec]
     let clock: CalendarClock
@@ -104,7 +106,11 @@ final class CounterStore: Sendable {
     private func sweepIfDue(_ i: Int, newest step: Int32) {
         let span = Int32(specs[i].window.span)
         let last = swept[i].value
-        guard last == .min || step &- last >= span, swept[i].exchange(expected: last, desired: step) else { return }
+        guard last == .min || step &- last >= span else { return }
+        // A counter with few keys is not worth visiting 64 locked shards for: stale keys are
+        // bounded by the threshold, and they go at the first sweep past it.
+        guard keys[i].value.load(ordering: .relaxed) >= Self.sweepThreshold else { return }
+        guard swept[i].exchange(expected: last, desired: step) else { return }
         let keepFrom = step &- lateSteps(i) &- span &+ 1
         for shard in shards {
             let dropped = shard.state.withLock { s in

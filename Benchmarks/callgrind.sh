@@ -5,7 +5,7 @@
 #
 # Counts a run over EVENTS events and a run over none, and prints their difference per event and
 # the functions it goes to. Built without debug info (valgrind 3.19 cannot read Swift's DWARF) in
-# .build-cg/.
+# .build-cg/. Swift's hashing is made deterministic for the runs, so counts repeat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-2000}
@@ -18,6 +18,6 @@ head -"$n" "${3:-samples/events-10k.jsonl}" > bench-data/cg-events.jsonl
 n=$(wc -l < bench-data/cg-events.jsonl)
 : > bench-data/cg-none.jsonl
 for f in events none; do
-  valgrind --tool=callgrind --callgrind-out-file=bench-data/cg.$f.out bench-data/warden-cg check --rules "$rules" bench-data/cg-$f.jsonl > /dev/null 2> bench-data/cg.$f.err
+  SWIFT_DETERMINISTIC_HASHING=1 valgrind --tool=callgrind --callgrind-out-file=bench-data/cg.$f.out bench-data/warden-cg check --rules "$rules" bench-data/cg-$f.jsonl > /dev/null 2> bench-data/cg.$f.err
 done
 python3 Benchmarks/callgrind/diff.py bench-data/cg.events.out bench-data/cg.none.out "$n" "${TOP:-25}"

@@ -82,6 +82,12 @@ import Testing
         #expect(!far.fired("near_"))
     }
 
+    @Test func fingerprintsAreSixteenHexDigitsOfFNV1a() {
+        // FNV-1a 64 of "a" and of "" (the offset basis), from the algorithm's published test vectors.
+        #expect(EvaluationContext.fingerprint("a") == "af63dc4c8601ec8c")
+        #expect(EvaluationContext.fingerprint("") == "cbf29ce484222325")
+    }
+
     @Test func listFieldsAreScannedElementByElement() throws {
         let e = try engine("rule r { on send when to contains \"刷单\" }")
         #expect(!e.check(send("x", to: ["兼刷", "单"]), now: 0).fired("r"))

@@ -103,4 +103,17 @@ import Testing
         #expect(AddressRange("nonsense") == nil)
         #expect(AddressRange("0.0.0.0/0")!.contains(IPAddress("8.8.8.8")!))
     }
+
+    @Test func addressesAreParsedToTheirBits() {
+        let v4 = IPAddress("1.2.3.254")!
+        #expect(v4.high == 0 && v4.low == 0xFFFF_0102_03FE)
+        #expect(v4.isIPv4)
+        let v6 = IPAddress("2001:db8::ff")!
+        #expect(v6.high == 0x2001_0DB8_0000_0000 && v6.low == 0xFF)
+        #expect(!v6.isIPv4)
+        for bad in ["1.2.3", "1.2.3.256", "1.2.3.4.5", "", "::g", "1.2.3.4 "] { #expect(IPAddress(bad) == nil, "\(bad)") }
+        #expect(v4.network(prefix: 24) == "1.2.3.0/24")
+        #expect(v6.network(prefix: 32) == "2001:db8::/32")
+        #expect(v4.network(prefix: 33) == nil)
+    }
 }

@@ -128,7 +128,7 @@ extension Compiler {
             let address = expression(positional[0])
             guard case .integer(let bits) = positional[1].kind else { return { _ in .null } }
             return { ctx in
-                guard let text = address(ctx).string, let ip = IPAddress(text), let net = ip.network(prefix: bits) else { return .null }
+                guard let text = address(ctx).string, let ip = ctx.address(text), let net = ip.network(prefix: bits) else { return .null }
                 return .string(net)
             }
         default:

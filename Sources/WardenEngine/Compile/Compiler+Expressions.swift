@@ -280,7 +280,7 @@ extension Compiler {
         let s = expression(subject)
         if let name = list.nameValue, let ranges = cidrLists[name] {
             return { ctx in
-                guard let text = s(ctx).string, let address = IPAddress(text) else { return .bool(false) }
+                guard let text = s(ctx).string, let address = ctx.address(text) else { return .bool(false) }
                 return .bool(ranges.contains { $0.contains(address) })
             }
         }

@@ -100,6 +100,17 @@ final class EvaluationContext: @unchecked Sendable {
         return TextSlot.isNormalized(slot) ? normalized(field) : field.value(of: event, now: now).string
     }
 
+    /// An address parsed from text, remembering the last one: an event's `ip` is asked for by
+    /// several rules (`in` a network list, `subnet`), and parsing it is not free.
+    func address(_ text: String) -> IPAddress? {
+        if text == lastAddress.text { return lastAddress.address }
+        let parsed = IPAddress(text)
+        lastAddress = (text, parsed)
+        return parsed
+    }
+
+    private var lastAddress: (text: String, address: IPAddress?) = ("", nil)
+
     func normalized(_ field: Field) -> String? {
         if let cached = normalizedTexts[field.rawValue] { return cached }
         guard case .string(let text) = field.value(of: event, now: now) else { return nil }
@@ -118,8 +129,12 @@ final class EvaluationContext: @unchecked Sendable {
 
     /// 16 hex digits of FNV-1a over the folded text's UTF-8.
     static func fingerprint(_ folded: String) -> String {
-        let hex = String(FNV1a.hash(folded.utf8), radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        let hash = FNV1a.hash(folded.utf8)
+        return String(unsafeUninitializedCapacity: 16) { out in
+            let digits: StaticString = "0123456789abcdef"
+            for i in 0..<16 { out[i] = digits.utf8Start[Int(hash >> UInt64(60 - 4 * i) & 0xF)] }
+            return 16
+        }
     }
 
     /// A model's calibrated score of a field, computed once per event whatever the number of

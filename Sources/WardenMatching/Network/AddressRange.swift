@@ -6,24 +6,26 @@ public struct IPAddress: Sendable, Hashable, Comparable {
     public var low: UInt64
 
     public init?(_ text: String) {
-        var v6 = in6_addr()
-        var v4 = in_addr()
-        if text.contains(":") {
+        if text.utf8.contains(UInt8(ascii: ":")) {
+            var v6 = in6_addr()
             guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
-            let bytes = withUnsafeBytes(of: &v6) { Array($0) }
-            self.init(bytes: bytes)
+            self.init(bytes: v6)
         } else {
+            var v4 = in_addr()
             guard inet_pton(AF_INET, text, &v4) == 1 else { return nil }
-            let bytes = withUnsafeBytes(of: &v4) { Array($0) }
-            self.init(bytes: [UInt8](repeating: 0, count: 10) + [0xFF, 0xFF] + bytes)
+            // s_addr holds the four bytes in network order.
+            self.init(high: 0, low: 0xFFFF_0000_0000 | UInt64(UInt32(bigEndian: v4.s_addr)))
         }
     }
 
-    init(bytes: [UInt8]) {
+    /// From an IPv6 address's 16 bytes in network order.
+    init(bytes: in6_addr) {
         var h: UInt64 = 0
         var l: UInt64 = 0
-        for i in 0..<8 { h = h << 8 | UInt64(bytes[i]) }
-        for i in 8..<16 { l = l << 8 | UInt64(bytes[i]) }
+        withUnsafeBytes(of: bytes) { raw in
+            for i in 0..<8 { h = h << 8 | UInt64(raw[i]) }
+            for i in 8..<16 { l = l << 8 | UInt64(raw[i]) }
+        }
         high = h
         low = l
     }

@@ -165,6 +165,22 @@ import Testing
         #expect(d.warnings.count == 1)
     }
 
+    /// The cheap part of a condition runs first: a regex that a field comparison makes moot is
+    /// not run (its match limit would warn if it were), and a rule that holds keeps its
+    /// evidence in source order, as if the parts had run as written.
+    @Test func cheapPartsRunFirstAndEvidenceKeepsSourceOrder() throws {
+        let e = try engine("""
+            rule slow { on send when text matches /(a+)+$/ and account == "nobody" }
+            rule both { on send when text matches /红包/ and text contains "分享" and account == "u1" }
+            """)
+        let moot = e.check(send(String(repeating: "a", count: 5000) + "!"), now: 0)
+        #expect(moot.warnings.isEmpty)
+        #expect(!moot.fired("slow"))
+        let d = e.check(send("分享就领红包"), now: 0)
+        let both = try #require(d.fired.first { $0.rule == "both" })
+        #expect(both.evidence.map(\.kind) == [.regex, .keyword])
+    }
+
     @Test func listFilesLoadAndMayNotLeaveTheRuleSet() throws {
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("warden-lists-\(UUID().uuidString)")

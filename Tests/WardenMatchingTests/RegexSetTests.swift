@@ -11,6 +11,8 @@ import Testing
         ("安全(?:账户|帐户)", ["安全账户", "安全帐户"]),
         ("[xX]{3}", ["xxx", "xxX", "xXx", "xXX", "Xxx", "XxX", "XXx", "XXX"]),
         ("a\\.b", ["a.b"]),
+        ("[\\x{200B}-\\x{200D}\\x{FEFF}]", ["\u{200B}", "\u{200C}", "\u{200D}", "\u{FEFF}"]),
+        ("[\\x41\\x42]c", ["Ac", "Bc"]),
         ("ABC", ["abc"]),  // with the i flag, below
     ])
     func requiredLiterals(pattern: String, expected: [String]) {

@@ -27,11 +27,14 @@ public struct CompiledRuleSet: Sendable {
         let on: Set<Event.Kind>
         /// `on` as bits of `Event.Kind.bit`.
         let onMask: UInt8
+        /// The condition in source order, with evidence.
         let when: Eval
+        /// The same answer, parts cheapest first; nil when that is the source order.
+        let test: Eval?
         let score: Eval?
         let penalties: [PenaltySpec]
         /// The condition split into parts, for explain traces.
-        let explain: ExplainNode?
+        let explain: ConditionNode?
         public let shadow: Bool
         /// Percentage of accounts it enforces for; nil means all.
         public let rollout: Int?
@@ -39,8 +42,8 @@ public struct CompiledRuleSet: Sendable {
         let readsCounters: Bool
 
         init(
-            name: String, index: Int, description: String?, tags: [String], on: Set<Event.Kind>, when: @escaping Eval,
-            score: Eval?, penalties: [PenaltySpec], explain: ExplainNode?, shadow: Bool, rollout: Int?, readsCounters: Bool = false
+            name: String, index: Int, description: String?, tags: [String], on: Set<Event.Kind>, condition: ConditionNode?,
+            score: Eval?, penalties: [PenaltySpec], shadow: Bool, rollout: Int?, readsCounters: Bool = false
         ) {
             self.readsCounters = readsCounters
             self.onMask = Event.Kind.mask(on)
@@ -49,10 +52,12 @@ public struct CompiledRuleSet: Sendable {
             self.description = description
             self.tags = tags
             self.on = on
-            self.when = when
+            let never: Eval = { _ in .bool(false) }
+            self.when = condition?.eval ?? never
+            if let condition, condition.reordered { self.test = condition.test } else { self.test = nil }
             self.score = score
             self.penalties = penalties
-            self.explain = explain
+            self.explain = condition
             self.shadow = shadow
             self.rollout = rollout
         }

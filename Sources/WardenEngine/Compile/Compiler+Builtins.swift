@@ -32,9 +32,10 @@ extension Compiler {
             if case .bool(true)? = labeled("ordered")?.kind { ordered = true }
             let inOrder = ordered
             return { ctx in
-                guard let (hits, field, text) = scan(ctx) else { return .bool(false) }
-                for x in hits[a] {
-                    for y in hits[b] {
+                guard let scanned = scan(ctx) else { return .bool(false) }
+                let field = scanned.field
+                for x in scanned.hits[a] {
+                    for y in scanned.hits[b] {
                         // Characters between the two hits (0 when they touch or overlap); with
                         // `ordered`, the entry of A must end before the entry of B starts.
                         let gap: Int
@@ -45,6 +46,7 @@ extension Compiler {
                             gap = max(0, y.span.lowerBound - x.span.upperBound, x.span.lowerBound - y.span.upperBound)
                         }
                         guard gap <= within else { continue }
+                        let text = scanned.text(ctx)
                         ctx.evidence.append(Evidence(kind: .keyword, field: field?.name, list: names.0, entry: entries.0[x.entry], pattern: nil, span: x.span, excerpt: Evidence.excerpt(text, x.span)))
                         ctx.evidence.append(Evidence(kind: .keyword, field: field?.name, list: names.1, entry: entries.1[y.entry], pattern: nil, span: y.span, excerpt: Evidence.excerpt(text, y.span)))
                         return .bool(true)
@@ -56,8 +58,9 @@ extension Compiler {
             let scan = textHits(positional[0])
             guard let list = wordList(positional[1]) else { return { _ in .number(0) } }
             return { ctx in
-                guard let (hits, _, _) = scan(ctx) else { return .number(0) }
-                return .number(Double(Set(hits[list].map(\.entry)).count))
+                guard let found = scan(ctx)?.hits[list] else { return .number(0) }
+                if found.count <= 1 { return .number(Double(found.count)) }
+                return .number(Double(Set(found.map(\.entry)).count))
             }
         case "len":
             let f = expression(positional[0])

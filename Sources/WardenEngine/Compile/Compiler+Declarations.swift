@@ -176,35 +176,35 @@ extension Compiler {
 
     func compileRule(_ rule: RuleDecl) -> CompiledRuleSet.Rule {
         currentOn = Set(rule.on.compactMap { Event.Kind(rawValue: $0.value) })
-        let when: Eval = rule.when.map { expression($0) } ?? { @Sendable _ in .bool(false) }
+        let condition = rule.when.map(conditionNode)
         let score = rule.score.map { expression($0) }
         let penalties = rule.penalties.map(penalty)
         return CompiledRuleSet.Rule(
             name: rule.name.value, index: ruleIndex[rule.name.value]!, description: rule.description, tags: rule.tags,
-            on: Set(rule.on.compactMap { Event.Kind(rawValue: $0.value) }), when: when, score: score,
-            penalties: penalties, explain: rule.when.map(explainNode), shadow: rule.mode?.value == "shadow", rollout: rule.rollout?.value,
+            on: Set(rule.on.compactMap { Event.Kind(rawValue: $0.value) }), condition: condition, score: score,
+            penalties: penalties, shadow: rule.mode?.value == "shadow", rollout: rule.rollout?.value,
             readsCounters: dependencies.contains(Self.readsCounters))
     }
 
-    /// The condition's parts, each compiled separately (shared counters and lists stay shared).
-    func explainNode(_ e: Expr) -> ExplainNode {
+    /// The condition as a tree of its `and`, `or` and `not` parts over leaves compiled once.
+    func conditionNode(_ e: Expr) -> ConditionNode {
         let text = Checker.canonical(e.range.text)
         switch e.kind {
         case .binary(.and, let l, let r):
-            return ExplainNode(kind: .and, text: text, eval: expression(e), children: flatten(.and, l) + flatten(.and, r))
+            return .junction(.and, text: text, flatten(.and, l) + flatten(.and, r))
         case .binary(.or, let l, let r):
-            return ExplainNode(kind: .or, text: text, eval: expression(e), children: flatten(.or, l) + flatten(.or, r))
+            return .junction(.or, text: text, flatten(.or, l) + flatten(.or, r))
         case .unary(.not, let x):
-            return ExplainNode(kind: .not, text: text, eval: expression(e), children: [explainNode(x)])
+            return .not(text: text, conditionNode(x))
         default:
-            return ExplainNode(kind: .leaf, text: text, eval: expression(e), children: [])
+            return .leaf(text: text, eval: expression(e), cost: cost(e))
         }
     }
 
     /// `a and b and c` as three children rather than a nested pair.
-    private func flatten(_ op: BinaryOperator, _ e: Expr) -> [ExplainNode] {
+    private func flatten(_ op: BinaryOperator, _ e: Expr) -> [ConditionNode] {
         if case .binary(let o, let l, let r) = e.kind, o == op { return flatten(op, l) + flatten(op, r) }
-        return [explainNode(e)]
+        return [conditionNode(e)]
     }
 
     func penalty(_ e: Expr) -> PenaltySpec {

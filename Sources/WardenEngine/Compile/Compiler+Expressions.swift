@@ -136,18 +136,18 @@ extension Compiler {
     }
 
     /// Keyword hits of all lists in a text: the cached scan for a field, a fresh scan otherwise.
-    func textHits(_ subject: Expr) -> @Sendable (EvaluationContext) -> (hits: [[KeywordHit]], field: Field?, text: [Unicode.Scalar])? {
+    func textHits(_ subject: Expr) -> @Sendable (EvaluationContext) -> TextScan? {
         if let name = subject.nameValue, let field = Field(name: name), field != .to {
             scannedFields.insert(field)
             return { ctx in
                 guard let hits = ctx.hits(in: field) else { return nil }
-                return (hits, field, ctx.scalars(of: field))
+                return TextScan(hits: hits, field: field, scalars: nil)
             }
         }
         let f = expression(subject)
         return { ctx in
             switch f(ctx) {
-            case .string(let s): return (ctx.matcher.scan(s), nil, Array(s.unicodeScalars))
+            case .string(let s): return TextScan(hits: ctx.matcher.scan(s), field: nil, scalars: Array(s.unicodeScalars))
             case .strings(let items):
                 // A list field: each element is scanned on its own, so no hit spans two elements;
                 // spans are given as if the elements were joined by line breaks.
@@ -163,7 +163,7 @@ extension Compiler {
                     }
                     scalars += item.unicodeScalars
                 }
-                return (merged, nil, scalars)
+                return TextScan(hits: merged, field: nil, scalars: scalars)
             default: return nil
             }
         }
@@ -191,14 +191,16 @@ extension Compiler {
         let entries = keywordLists[list].entries
         let listName = listNames[list]
         return { ctx in
-            guard let (hits, field, text) = scan(ctx) else { return .bool(false) }
-            let found = hits[list]
+            guard let scanned = scan(ctx) else { return .bool(false) }
+            let found = scanned.hits[list]
+            let field = scanned.field
             let result: Bool
             switch quantifier {
             case .one, .any: result = !found.isEmpty
             case .all: result = entryCount > 0 && Set(found.map(\.entry)).count == entryCount
             }
             if result {
+                let text = scanned.text(ctx)
                 for hit in found.prefix(8) {
                     ctx.evidence.append(Evidence(
                         kind: .keyword, field: field?.name, list: listName, entry: entries[hit.entry], pattern: nil,

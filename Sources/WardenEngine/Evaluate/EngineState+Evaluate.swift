@@ -57,9 +57,9 @@ extension EngineState {
         let kindBit = event.type.bit
         for rule in ruleSet.rules where rule.onMask & kindBit != 0 {
             if ctx.stateUnavailable, rule.readsCounters { continue }
-            ctx.evidence = []
+            ctx.evidence.removeAll(keepingCapacity: true)
             ctx.ruleName = rule.name
-            let holds = rule.when(ctx).isTrue
+            let holds = Self.holds(rule, ctx)
             var score = 0.0
             if holds { score = rule.score.flatMap { $0(ctx).number } ?? 0 }
             if tracing {
@@ -108,6 +108,18 @@ extension EngineState {
         return Decision(
             id: event.id, type: event.type, verdict: max(verdict, raise), score: total, fired: fired,
             penalties: penalties, shadow: shadow, ruleset: ruleSet.info, warnings: ctx.warnings, stateUnavailable: ctx.stateUnavailable)
+    }
+
+    /// Whether a rule's condition holds, with its evidence in `ctx` when it does. The cheap-first
+    /// test decides most rules; one that holds is evaluated again in source order, which is what
+    /// defines its evidence (and the warnings of its patterns, which are taken from that run).
+    static func holds(_ rule: CompiledRuleSet.Rule, _ ctx: EvaluationContext) -> Bool {
+        guard let test = rule.test else { return rule.when(ctx).isTrue }
+        let warnings = ctx.warnings.count
+        guard test(ctx).isTrue else { return false }
+        ctx.evidence.removeAll(keepingCapacity: true)
+        ctx.warnings.removeSubrange(warnings...)
+        return rule.when(ctx).isTrue
     }
 
     /// SPEC §2: generation disabled blocks `issue`; sending restricted blocks `send`; a revoked

@@ -1,15 +1,5 @@
 import Foundation
 
-/// A rule's condition as a tree of its parts, each compiled on its own, so an explain trace can
-/// show the value every part saw. `and`, `or` and `not` have children; anything else is a leaf.
-struct ExplainNode: Sendable {
-    enum Kind: Sendable { case and, or, not, leaf }
-    var kind: Kind
-    var text: String
-    var eval: Eval
-    var children: [ExplainNode]
-}
-
 /// The readable trace of one event's evaluation (`warden check --explain`).
 public struct ExplainTrace: Sendable {
     public struct Line: Sendable {
@@ -64,7 +54,7 @@ public struct ExplainTrace: Sendable {
     }
 }
 
-extension ExplainNode {
+extension ConditionNode {
     /// Evaluates every part on the event's context and records what it saw.
     func trace(_ ctx: EvaluationContext, depth: Int, into lines: inout [ExplainTrace.Line]) {
         let before = ctx.evidence.count

@@ -413,6 +413,7 @@ struct RegexFactorParser {
             }
             guard j + 1 < close else { return nil }
             let e = s[j + 1]
+            if e == "x" { return codePoint() }
             j += 2
             switch e {
             case "n": return "\n"
@@ -420,6 +421,22 @@ struct RegexFactorParser {
             case "r": return "\r"
             default: return e.properties.isAlphabetic || ("0"..."9").contains(e) ? nil : e
             }
+        }
+        /// `\xHH` or `\x{H…}` at `j`, as PCRE2 reads them in UTF mode.
+        func codePoint() -> Unicode.Scalar? {
+            var k = j + 2
+            var digits = ""
+            if k < close, s[k] == "{" {
+                k += 1
+                while k < close, s[k] != "}" { digits.unicodeScalars.append(s[k]); k += 1 }
+                guard k < close else { return nil }
+                k += 1
+            } else {
+                while k < close, digits.unicodeScalars.count < 2, s[k].properties.isASCIIHexDigit { digits.unicodeScalars.append(s[k]); k += 1 }
+            }
+            guard !digits.isEmpty, digits.count <= 6, let v = UInt32(digits, radix: 16), let u = Unicode.Scalar(v) else { return nil }
+            j = k
+            return u
         }
         while j < close, !tooMany {
             guard let lower = member() else { tooMany = true; break }

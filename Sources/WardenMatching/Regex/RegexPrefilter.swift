@@ -18,6 +18,11 @@ public final class RegexPrefilter: Sendable {
     /// Patterns with no literal requirement.
     public let unguarded: [Int]
 
+    /// Whether the prefilter can rule `pattern` out for a text (it requires literals).
+    public static func canRuleOut(_ pattern: String, flags: String) -> Bool {
+        !RegexLiterals.requirements(pattern, flags: flags).isEmpty
+    }
+
     public convenience init(patterns: [(pattern: String, flags: String)]) {
         self.init(patterns: patterns, byteAutomatonLimit: ByteAutomaton.maxEntries)
     }

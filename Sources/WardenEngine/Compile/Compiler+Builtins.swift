@@ -46,6 +46,7 @@ extension Compiler {
                             gap = max(0, y.span.lowerBound - x.span.upperBound, x.span.lowerBound - y.span.upperBound)
                         }
                         guard gap <= within else { continue }
+                        guard ctx.collectsEvidence else { return .bool(true) }
                         let text = scanned.text(ctx)
                         ctx.evidence.append(Evidence(kind: .keyword, field: field?.name, list: names.0, entry: entries.0[x.entry], pattern: nil, span: x.span, excerpt: Evidence.excerpt(text, x.span)))
                         ctx.evidence.append(Evidence(kind: .keyword, field: field?.name, list: names.1, entry: entries.1[y.entry], pattern: nil, span: y.span, excerpt: Evidence.excerpt(text, y.span)))
@@ -124,7 +125,7 @@ extension Compiler {
             return { ctx in
                 guard let s = text(ctx).string else { return .null }
                 let score = model.probability(s)
-                ctx.evidence.append(EvaluationContext.modelEvidence(model, name: name, field: nil, text: s, score: score))
+                if ctx.collectsEvidence { ctx.evidence.append(EvaluationContext.modelEvidence(model, name: name, field: nil, text: s, score: score)) }
                 return .number(score)
             }
         case "subnet":

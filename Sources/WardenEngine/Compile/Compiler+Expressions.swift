@@ -79,7 +79,7 @@ extension Compiler {
                 return { ctx in
                     let (x, y) = (a(ctx), b(ctx))
                     let result = Self.compare(op, x, y)
-                    if result { ctx.evidence.append(ctx.counterEvidence(counter, limit: y.number)) }
+                    if result, ctx.collectsEvidence { ctx.evidence.append(ctx.counterEvidence(counter, limit: y.number)) }
                     return .bool(result)
                 }
             }
@@ -199,7 +199,7 @@ extension Compiler {
             case .one, .any: result = !found.isEmpty
             case .all: result = entryCount > 0 && Set(found.map(\.entry)).count == entryCount
             }
-            if result {
+            if result, ctx.collectsEvidence {
                 let text = scanned.text(ctx)
                 for hit in found.prefix(8) {
                     ctx.evidence.append(Evidence(
@@ -261,6 +261,7 @@ extension Compiler {
             guard let text = (prefilterText.flatMap { ctx.text($0) }) ?? s(ctx).string else { return .bool(false) }
             do throws(RegexError) {
                 guard let span = try regex.firstMatch(in: text, scratch: ctx.matchScratch) else { return .bool(false) }
+                guard ctx.collectsEvidence else { return .bool(true) }
                 ctx.evidence.append(Evidence(
                     kind: .regex, field: field?.name, list: nil, entry: nil, pattern: label, span: span,
                     excerpt: Evidence.excerpt(Array(text.unicodeScalars), span)))

@@ -116,8 +116,10 @@ extension EngineState {
     static func holds(_ rule: CompiledRuleSet.Rule, _ ctx: EvaluationContext) -> Bool {
         guard let test = rule.test else { return rule.when(ctx).isTrue }
         let warnings = ctx.warnings.count
-        guard test(ctx).isTrue else { return false }
-        ctx.evidence.removeAll(keepingCapacity: true)
+        ctx.collectsEvidence = false
+        let passes = test(ctx).isTrue
+        ctx.collectsEvidence = true
+        guard passes else { return false }
         ctx.warnings.removeSubrange(warnings...)
         return rule.when(ctx).isTrue
     }

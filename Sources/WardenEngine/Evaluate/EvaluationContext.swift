@@ -16,6 +16,9 @@ final class EvaluationContext: @unchecked Sendable {
     private var originals: [[Unicode.Scalar]?]
     var fired: [Bool]
     var evidence: [Evidence] = []
+    /// False while a rule's cheap-first test runs: only the answer counts, and evidence comes
+    /// from the evaluation in source order that follows a test that holds.
+    var collectsEvidence = true
     var warnings: [String] = []
     /// The counter backend failed for this event: counter values are not real.
     var stateUnavailable = false
@@ -64,6 +67,7 @@ final class EvaluationContext: @unchecked Sendable {
         evidence.removeAll(keepingCapacity: true)
         warnings.removeAll(keepingCapacity: true)
         stateUnavailable = false
+        collectsEvidence = true
         score = 0
         ruleName = ""
         Self.refill(&counterValues, with: .null, count: counters.count)
@@ -148,7 +152,7 @@ final class EvaluationContext: @unchecked Sendable {
             score = model.probability(text)
             modelScores[slot] = score
         }
-        evidence.append(Self.modelEvidence(model, name: name, field: field.name, text: text, score: score))
+        if collectsEvidence { evidence.append(Self.modelEvidence(model, name: name, field: field.name, text: text, score: score)) }
         return .number(score)
     }
 

@@ -67,8 +67,18 @@ extension Evidence {
     static func excerpt(_ scalars: [Unicode.Scalar], _ span: Range<Int>, context: Int = 6) -> String {
         let lower = max(0, span.lowerBound - context)
         let upper = min(scalars.count, span.upperBound + context)
-        var s = String.UnicodeScalarView()
-        s.append(contentsOf: scalars[lower..<upper])
-        return String(s)
+        guard lower < upper else { return "" }
+        // Encoded by hand: appending to a String.UnicodeScalarView costs hundreds of
+        // instructions a scalar.
+        return String(unsafeUninitializedCapacity: (upper - lower) * 4) { out in
+            var n = 0
+            for scalar in scalars[lower..<upper] {
+                UTF8.encode(scalar) { byte in
+                    out[n] = byte
+                    n += 1
+                }
+            }
+            return n
+        }
     }
 }

@@ -83,12 +83,21 @@ extension Decision {
                 if e > 0 { w.raw(",") }
                 w.raw("{\"kind\":")
                 w.string(ev.kind.rawValue)
-                for (key, value) in [("field", ev.field), ("list", ev.list), ("entry", ev.entry), ("pattern", ev.pattern)] {
-                    guard let value else { continue }
-                    w.raw(",")
-                    w.string(key)
-                    w.raw(":")
-                    w.string(value)
+                if let field = ev.field {
+                    w.raw(",\"field\":")
+                    w.string(field)
+                }
+                if let list = ev.list {
+                    w.raw(",\"list\":")
+                    w.string(list)
+                }
+                if let entry = ev.entry {
+                    w.raw(",\"entry\":")
+                    w.string(entry)
+                }
+                if let pattern = ev.pattern {
+                    w.raw(",\"pattern\":")
+                    w.string(pattern)
                 }
                 if let span = ev.span {
                     w.raw(",\"span\":[")
@@ -111,7 +120,14 @@ extension Decision {
                 }
                 if let key = ev.key {
                     w.raw(",\"key\":")
-                    w.value(.object(key.map { ($0.0, JSONValue.string($0.1)) }))
+                    w.raw("{")
+                    for (k, (name, value)) in key.enumerated() {
+                        if k > 0 { w.raw(",") }
+                        w.string(name)
+                        w.raw(":")
+                        w.string(value)
+                    }
+                    w.raw("}")
                 }
                 if let window = ev.window {
                     w.raw(",\"window\":")
@@ -146,7 +162,11 @@ extension Decision {
                         if k > 0 { w.raw(",") }
                         w.raw("{\"text\":")
                         w.string(f.text)
-                        w.raw(",\"span\":[\(f.span.lowerBound),\(f.span.upperBound)],\"weight\":")
+                        w.raw(",\"span\":[")
+                        w.integer(f.span.lowerBound)
+                        w.raw(",")
+                        w.integer(f.span.upperBound)
+                        w.raw("],\"weight\":")
                         w.number(f.weight)
                         w.raw("}")
                     }

@@ -20,7 +20,12 @@ public struct JSONWriter {
         return w.output
     }
 
-    public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    /// JSON text written as is: punctuation and keys (literals), numbers already formatted.
+    public mutating func raw(_ s: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    public mutating func rawText(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
     public mutating func string(_ s: String) {
         var s = s
@@ -84,7 +89,7 @@ public struct JSONWriter {
         if n < 0 {
             bytes.append(0x2D)
             if n == .min {
-                raw(String(n).dropFirst().description)
+                rawText(String(n).dropFirst().description)
                 return
             }
             integer(-n)
@@ -110,7 +115,7 @@ public struct JSONWriter {
         if d.isFinite, d == d.rounded(), abs(d) < 1e15 {
             integer(Int(d))
         } else if d.isFinite {
-            raw(String(d))
+            rawText(String(d))
         } else {
             raw("null")
         }

@@ -15,6 +15,16 @@ import Testing
         #expect(Normalizer(options: FoldOptions.all.textFolds).fold("1100元元").string == "1100元")
         #expect(Normalizer(options: []).fold("ＡＢ c").string == "ＡＢ c")
     }
+
+    /// The folded text alone is the offset-mapped fold's text, including folds that grow the
+    /// text past any first guess of its size (㍻ is 3 bytes, 平成 6; ﷺ is one scalar, 18 after).
+    @Test func foldedStringAgreesWithFold() {
+        let normalizer = Normalizer(options: FoldOptions.all.textFolds)
+        for text in ["", "ＡＢ\u{200B}c 加加微-信", "1100元元", String(repeating: "㍻x", count: 300), String(repeating: "\u{FDFA}", count: 50), "e\u{301}🌟ﬁ"] {
+            #expect(normalizer.foldedString(text) == normalizer.fold(text).string)
+        }
+        #expect(normalizer.foldedString(String(repeating: "㍻", count: 2)).utf8.count > 6)
+    }
 }
 
 @Suite struct KeywordMatcherTests {

@@ -20,55 +20,96 @@ public struct Normalizer: Sendable {
     }
 
     /// The folded text alone, without the offset map (for `normalize` and `fingerprint`): the
-    /// UTF-8 decoded by hand, each scalar's fold read from the table, the result written as UTF-8.
+    /// UTF-8 decoded by hand, each scalar's fold read from the table, the result's UTF-8 written
+    /// straight into the string's storage (sized by a first pass when a guess is too small).
     public func foldedString(_ text: String) -> String {
-        let repeats = options.contains(.repeats)
-        var out: [UInt8] = []
-        var last: UInt32 = .max
-        @inline(__always) func emit(_ unit: UInt32) {
-            if repeats, unit == last, !(unit >= 0x30 && unit <= 0x39) { return }
-            Self.appendUTF8(Unicode.Scalar(unit) ?? "\u{FFFD}", to: &out)
-            last = unit
+        var text = text
+        return text.withUTF8 { p in
+            let guess = p.count + p.count / 4 + 16
+            if let s = foldedString(p, capacity: guess) { return s }
+            var exact = 0
+            forEachFoldedUnit(p) { exact += Self.utf8Length($0) }
+            return foldedString(p, capacity: exact) ?? ""
         }
+    }
+
+    /// The folded UTF-8 of `p` in a string of `capacity` bytes; nil when it does not fit.
+    private func foldedString(_ p: UnsafeBufferPointer<UInt8>, capacity: Int) -> String? {
+        var fits = true
+        let s = String(unsafeUninitializedCapacity: max(capacity, 1)) { out in
+            var n = 0
+            forEachFoldedUnit(p) { v in
+                let length = Self.utf8Length(v)
+                guard fits, n + length <= out.count else {
+                    fits = false
+                    return
+                }
+                switch length {
+                case 1:
+                    out[n] = UInt8(v)
+                case 2:
+                    out[n] = UInt8(0xC0 | (v >> 6))
+                    out[n + 1] = UInt8(0x80 | (v & 0x3F))
+                case 3:
+                    out[n] = UInt8(0xE0 | (v >> 12))
+                    out[n + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
+                    out[n + 2] = UInt8(0x80 | (v & 0x3F))
+                default:
+                    out[n] = UInt8(0xF0 | (v >> 18))
+                    out[n + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
+                    out[n + 2] = UInt8(0x80 | ((v >> 6) & 0x3F))
+                    out[n + 3] = UInt8(0x80 | (v & 0x3F))
+                }
+                n += length
+            }
+            return fits ? n : 0
+        }
+        return fits ? s : nil
+    }
+
+    @inline(__always)
+    private static func utf8Length(_ v: UInt32) -> Int { v < 0x80 ? 1 : v < 0x800 ? 2 : v < 0x10000 ? 3 : 4 }
+
+    /// Calls `body` with each folded scalar of valid UTF-8 `p`, repeats collapsed when the
+    /// options say so (digits never collapse).
+    @inline(__always)
+    private func forEachFoldedUnit(_ p: UnsafeBufferPointer<UInt8>, _ body: (UInt32) -> Void) {
+        let repeats = options.contains(.repeats)
+        var last: UInt32 = .max
         let direct = UInt32(FoldTable.directSize)
-        let done: Void? = text.utf8.withContiguousStorageIfAvailable { p in
-            out.reserveCapacity(p.count)
-            table.entries.withUnsafeBufferPointer { entries in
-                var i = 0
-                while i < p.count {
-                    let b0 = UInt32(p[i])
-                    let v: UInt32
-                    if b0 < 0x80 {
-                        v = b0
-                        i += 1
-                    } else if b0 < 0xE0 {
-                        v = (b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F)
-                        i += 2
-                    } else if b0 < 0xF0 {
-                        v = (b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
-                        i += 3
-                    } else {
-                        v = (b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6 | UInt32(p[i + 3] & 0x3F)
-                        i += 4
-                    }
-                    let e = v < direct ? entries[Int(v)] : table.fold(v)
-                    if e == FoldTable.drop { continue }
-                    if FoldTable.isMulti(e) {
-                        for unit in table.multiple(e) { emit(unit) }
-                    } else {
-                        emit(e)
-                    }
+        table.entries.withUnsafeBufferPointer { entries in
+            @inline(__always) func emit(_ unit: UInt32) {
+                if repeats, unit == last, !(unit >= 0x30 && unit <= 0x39) { return }
+                // Units come from the table or valid UTF-8: scalars, never surrogates.
+                body(Unicode.Scalar(unit) == nil ? 0xFFFD : unit)
+                last = unit
+            }
+            var i = 0
+            while i < p.count {
+                let b0 = UInt32(p[i])
+                let v: UInt32
+                if b0 < 0x80 {
+                    v = b0
+                    i += 1
+                } else if b0 < 0xE0 {
+                    v = (b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F)
+                    i += 2
+                } else if b0 < 0xF0 {
+                    v = (b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
+                    i += 3
+                } else {
+                    v = (b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6 | UInt32(p[i + 3] & 0x3F)
+                    i += 4
+                }
+                let e = v < direct ? entries[Int(v)] : table.fold(v)
+                if e == FoldTable.drop { continue }
+                if FoldTable.isMulti(e) {
+                    for unit in table.multiple(e) { emit(unit) }
+                } else {
+                    emit(e)
                 }
             }
         }
-        if done == nil {
-            for scalar in text.unicodeScalars {
-                let e = table.fold(scalar.value)
-                if e == FoldTable.drop { continue }
-                for unit in FoldTable.isMulti(e) ? table.multiple(e) : [e] { emit(unit) }
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether the folded `keyword` occurs in the folded `text` (with the ASCII boundary rule

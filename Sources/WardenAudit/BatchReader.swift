@@ -1,0 +1,131 @@
+import Foundation
+import WardenEngine
+
+/// The audit's first two stages: reads logs in batches of lines (JSONL, or CSV records that
+/// may span lines) and decodes and prepares each batch's events on every core.
+///
+/// It runs ahead of the evaluation on a thread of its own (`Prefetcher`), so reading, parsing,
+/// folding and scanning overlap with the one-at-a-time stateful evaluation.
+final class BatchReader {
+    /// What the reader hands over: a prepared batch, or the end of a file with its byte count.
+    enum Item {
+        case batch(Batch)
+        case endOfFile(bytes: Int)
+    }
+
+    struct Batch {
+        var path: String
+        var lineNumbers: [Int]
+        /// Per line: the prepared event for every engine and the count of unknown keys, or why
+        /// the line is not an event.
+        var results: [Result<([PreparedEvent], Int), EventError>]
+        /// Bytes of the current file read so far.
+        var bytesRead: Int
+    }
+
+    let engines: [Engine]
+    let strict: Bool
+    let batchSize: Int
+    private var sources: ArraySlice<LineSource>
+    private var decoder: EventDecoder
+    private var csv: CSVEvents?
+    private var firstLine = true
+
+    init(sources: [LineSource], engines: [Engine], strict: Bool, batchSize: Int) {
+        self.sources = sources[...]
+        self.engines = engines
+        self.strict = strict
+        self.batchSize = batchSize
+        self.decoder = EventDecoder(strict: strict, requireTimestamp: true)
+    }
+
+    /// The next batch, or the end of a file; nil when every file is read.
+    func next() throws -> Item? {
+        guard let source = sources.first else { return nil }
+        let lines = try readLines(source)
+        if lines.isEmpty {
+            sources.removeFirst()
+            decoder = EventDecoder(strict: strict, requireTimestamp: true)
+            csv = nil
+            firstLine = true
+            return .endOfFile(bytes: source.bytesRead)
+        }
+        return .batch(Batch(path: source.path, lineNumbers: lines.map(\.line), results: prepare(lines, path: source.path), bytesRead: source.bytesRead))
+    }
+
+    /// Up to `batchSize` records with their line numbers (CSV records may span lines inside quotes).
+    private func readLines(_ source: LineSource) throws -> [(line: Int, text: String, error: EventError?)] {
+        var batch: [(line: Int, text: String, error: EventError?)] = []
+        while batch.count < batchSize, let raw = try source.nextLine() {
+            let number = source.lineNumber
+            if let skipped = source.skippedBytes {
+                batch.append((number, "", decoder.oversized(skipped)))
+                continue
+            }
+            do throws(EventError) {
+                try decoder.check(bytes: raw)
+            } catch {
+                batch.append((number, "", error))
+                continue
+            }
+            var text = String(decoding: raw, as: UTF8.self)
+            if firstLine {
+                firstLine = false
+                if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+                if !text.hasPrefix("{"), text.contains(",") {
+                    csv = CSVEvents(header: text)
+                    continue
+                }
+            }
+            if csv != nil {
+                // Quote parity is kept line by line: rescanning the record would be
+                // quadratic in a record whose quote never closes.
+                var open = CSVEvents.isOpen(raw)
+                while open, text.utf8.count <= decoder.limits.maxEventBytes, let more = try source.nextLine() {
+                    open = open != CSVEvents.isOpen(more)
+                    do throws(EventError) {
+                        try decoder.check(bytes: more)
+                    } catch {
+                        batch.append((source.lineNumber, "", error))
+                        break
+                    }
+                    text += "\n" + String(decoding: more, as: UTF8.self)
+                }
+                // An unclosed quote swallows lines until the record is too long.
+                if text.utf8.count > decoder.limits.maxEventBytes {
+                    let message = "CSV record of \(text.utf8.count) bytes (an unclosed quote?); the limit is \(decoder.limits.maxEventBytes)"
+                    batch.append((number, "", EventError(message: message)))
+                    continue
+                }
+            }
+            if text.allSatisfy({ $0.isWhitespace }) { continue }
+            batch.append((number, text, nil))
+        }
+        return batch
+    }
+
+    /// Decodes and prepares a batch on every core.
+    private func prepare(_ lines: [(line: Int, text: String, error: EventError?)], path: String) -> [Result<([PreparedEvent], Int), EventError>] {
+        let engines = self.engines
+        let format = csv
+        let decoder = self.decoder
+        return ParallelSlots<Result<([PreparedEvent], Int), EventError>>(count: lines.count) { k in
+            let (number, text, failure) = lines[k]
+            do throws(EventError) {
+                if let failure { throw failure }
+                let decoded: EventDecoder.Decoded
+                if let format {
+                    decoded = try decoder.decode(try format.object(text))
+                } else {
+                    decoded = try decoder.decode(line: text)
+                }
+                return .success((engines.map { $0.prepare(decoded.event) }, decoded.unknownKeys.count))
+            } catch {
+                var e = error
+                e.file = path
+                e.line = number
+                return .failure(e)
+            }
+        }.values
+    }
+}

@@ -13,7 +13,17 @@ struct ReorderBuffer {
         var line: Int
     }
 
-    private var heap: [Item] = []
+    /// A binary heap of keys; the items stay put in `slots` (moving them in the heap copied
+    /// every field of the event at each step).
+    private struct Key {
+        var ts: Double
+        var seq: Int
+        var slot: Int
+    }
+
+    private var heap: [Key] = []
+    private var slots: [Item?] = []
+    private var freeSlots: [Int] = []
     let lateness: Double
     /// The newest event time seen.
     private(set) var newest = -Double.infinity
@@ -29,7 +39,15 @@ struct ReorderBuffer {
 
     mutating func push(_ item: Item) {
         newest = max(newest, item.ts)
-        heap.append(item)
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            slots[slot] = item
+        } else {
+            slot = slots.count
+            slots.append(item)
+        }
+        heap.append(Key(ts: item.ts, seq: item.seq, slot: slot))
         var i = heap.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
@@ -58,8 +76,10 @@ struct ReorderBuffer {
             }
         }
         released = max(released, first.ts)
-        return first
+        let item = slots[first.slot].take()
+        freeSlots.append(first.slot)
+        return item
     }
 
-    private func less(_ a: Item, _ b: Item) -> Bool { (a.ts, a.seq) < (b.ts, b.seq) }
+    private func less(_ a: Key, _ b: Key) -> Bool { (a.ts, a.seq) < (b.ts, b.seq) }
 }

@@ -9,12 +9,16 @@ final class ContextPool: Sendable {
     /// Contexts kept beyond this are let go (a burst of concurrency does not pin memory).
     static let capacity = 16
 
-    func take(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec]) -> EvaluationContext {
-        if let ctx = free.withLock({ $0.popLast() }) {
-            ctx.reset(event: event, matcher: matcher, now: now, ruleCount: ruleCount, counters: counters)
-            return ctx
+    func take(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec], prepared: PreparedEvent?) -> EvaluationContext {
+        let ctx: EvaluationContext
+        if let reused = free.withLock({ $0.popLast() }) {
+            reused.reset(event: event, matcher: matcher, now: now, ruleCount: ruleCount, counters: counters, prepared: prepared)
+            ctx = reused
+        } else {
+            ctx = EvaluationContext(event: event, matcher: matcher, now: now, ruleCount: ruleCount, counters: counters)
+            if let prepared { ctx.adopt(prepared) }
         }
-        return EvaluationContext(event: event, matcher: matcher, now: now, ruleCount: ruleCount, counters: counters)
+        return ctx
     }
 
     func give(_ ctx: EvaluationContext) {

@@ -7,17 +7,13 @@ extension EngineState {
     ) -> Decision {
         let tracing = trace != nil
         let time = event.ts ?? now
-        let ctx = contexts.take(event: event, matcher: ruleSet.matcher, now: time, ruleCount: ruleSet.rules.count, counters: ruleSet.counters)
+        let ctx = contexts.take(
+            event: event, matcher: ruleSet.matcher, now: time, ruleCount: ruleSet.rules.count, counters: ruleSet.counters, prepared: prepared)
         defer { contexts.give(ctx) }
         ctx.ledger = ledger
         ctx.regexPrefilters = ruleSet.regexPrefilters
         if !ruleSet.models.isEmpty { ctx.modelScores = Array(repeating: nil, count: ModelSlot.count(models: ruleSet.models.count)) }
-        if let prepared {
-            ctx.scans = prepared.scans
-            ctx.regexCandidates = prepared.candidates
-            ctx.normalizedTexts = prepared.normalized
-            if !prepared.modelScores.isEmpty { ctx.modelScores = prepared.modelScores }
-        }
+        if let prepared, !prepared.modelScores.isEmpty { ctx.modelScores = prepared.modelScores }
         var fired: [Decision.FiredRule] = []
         var shadow: [Decision.FiredRule] = []
         var penalties: [Decision.Penalty] = []

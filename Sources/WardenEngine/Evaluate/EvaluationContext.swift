@@ -57,11 +57,18 @@ final class EvaluationContext: @unchecked Sendable {
     }
 
     /// Makes the context ready for another event, keeping every array's storage.
-    func reset(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec]) {
+    func reset(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec], prepared: PreparedEvent? = nil) {
         self.event = event
         self.matcher = matcher
         self.now = now
-        Self.refill(&scans, with: nil, count: Field.allCases.count)
+        if let prepared {
+            adopt(prepared)
+        } else {
+            // Refilling an array still shared with a prepared event would copy it first.
+            Self.refill(&scans, with: nil, count: Field.allCases.count)
+            Self.refill(&regexCandidates, with: nil, count: TextSlot.count)
+            Self.refill(&normalizedTexts, with: nil, count: Field.allCases.count)
+        }
         Self.refill(&originals, with: nil, count: Field.allCases.count)
         Self.refill(&fired, with: false, count: ruleCount)
         evidence.removeAll(keepingCapacity: true)
@@ -75,10 +82,15 @@ final class EvaluationContext: @unchecked Sendable {
         counterSpecs = counters
         ledger = nil
         regexPrefilters = []
-        Self.refill(&regexCandidates, with: nil, count: TextSlot.count)
-        Self.refill(&normalizedTexts, with: nil, count: Field.allCases.count)
         Self.refill(&fingerprints, with: nil, count: Field.allCases.count)
         modelScores.removeAll(keepingCapacity: true)
+    }
+
+    /// Takes a prepared event's text work as this event's caches (shared, not copied).
+    func adopt(_ prepared: PreparedEvent) {
+        scans = prepared.scans
+        regexCandidates = prepared.candidates
+        normalizedTexts = prepared.normalized
     }
 
     private static func refill<T>(_ array: inout [T], with value: T, count: Int) {

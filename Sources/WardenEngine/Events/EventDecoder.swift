@@ -45,6 +45,8 @@ public struct EventDecoder: Sendable {
     /// Decodes one line of JSON; `file` and `line` only label errors.
     public func decode(line text: String, file: String? = nil, line: Int? = nil) throws(EventError) -> Decoded {
         if text.utf8.count > limits.maxEventBytes { throw oversized(text.utf8.count, file: file, line: line) }
+        var copy = text
+        if let fast = copy.withUTF8({ decodeFast($0) }) { return fast }
         let value: JSONValue
         do throws(JSONParser.Failure) {
             value = try JSONParser.parse(text)

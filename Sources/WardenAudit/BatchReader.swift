@@ -53,19 +53,33 @@ final class BatchReader {
         return .batch(Batch(path: source.path, lineNumbers: lines.map(\.line), results: prepare(lines, path: source.path), bytesRead: source.bytesRead))
     }
 
+    /// One record as read: a JSON line's bytes (checked and decoded on every core), a record
+    /// as text (the first line, CSV), or why it is not one.
+    enum Record {
+        case bytes([UInt8])
+        case text(String)
+        case failed(EventError)
+    }
+
     /// Up to `batchSize` records with their line numbers (CSV records may span lines inside quotes).
-    private func readLines(_ source: LineSource) throws -> [(line: Int, text: String, error: EventError?)] {
-        var batch: [(line: Int, text: String, error: EventError?)] = []
+    private func readLines(_ source: LineSource) throws -> [(line: Int, record: Record)] {
+        var batch: [(line: Int, record: Record)] = []
         while batch.count < batchSize, let raw = try source.nextLine() {
             let number = source.lineNumber
             if let skipped = source.skippedBytes {
-                batch.append((number, "", decoder.oversized(skipped)))
+                batch.append((number, .failed(decoder.oversized(skipped))))
+                continue
+            }
+            // A JSON line after the first: its bytes go to the decoder as they are (it checks
+            // the size and the UTF-8 itself, in parallel).
+            if !firstLine, csv == nil, Self.firstNonSpace(raw) == UInt8(ascii: "{") {
+                batch.append((number, .bytes(Array(raw))))
                 continue
             }
             do throws(EventError) {
                 try decoder.check(bytes: raw)
             } catch {
-                batch.append((number, "", error))
+                batch.append((number, .failed(error)))
                 continue
             }
             var text = String(decoding: raw, as: UTF8.self)
@@ -86,7 +100,7 @@ final class BatchReader {
                     do throws(EventError) {
                         try decoder.check(bytes: more)
                     } catch {
-                        batch.append((source.lineNumber, "", error))
+                        batch.append((source.lineNumber, .failed(error)))
                         break
                     }
                     text += "\n" + String(decoding: more, as: UTF8.self)
@@ -94,30 +108,39 @@ final class BatchReader {
                 // An unclosed quote swallows lines until the record is too long.
                 if text.utf8.count > decoder.limits.maxEventBytes {
                     let message = "CSV record of \(text.utf8.count) bytes (an unclosed quote?); the limit is \(decoder.limits.maxEventBytes)"
-                    batch.append((number, "", EventError(message: message)))
+                    batch.append((number, .failed(EventError(message: message))))
                     continue
                 }
             }
             if text.allSatisfy({ $0.isWhitespace }) { continue }
-            batch.append((number, text, nil))
+            batch.append((number, .text(text)))
         }
         return batch
     }
 
+    /// The first byte that is not ASCII white space, if any.
+    static func firstNonSpace(_ bytes: ArraySlice<UInt8>) -> UInt8? {
+        bytes.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }
+    }
+
     /// Decodes and prepares a batch on every core.
-    private func prepare(_ lines: [(line: Int, text: String, error: EventError?)], path: String) -> [Result<([PreparedEvent], Int), EventError>] {
+    private func prepare(_ lines: [(line: Int, record: Record)], path: String) -> [Result<([PreparedEvent], Int), EventError>] {
         let engines = self.engines
         let format = csv
         let decoder = self.decoder
         return ParallelSlots<Result<([PreparedEvent], Int), EventError>>(count: lines.count) { k in
-            let (number, text, failure) = lines[k]
+            let (number, record) = lines[k]
             do throws(EventError) {
-                if let failure { throw failure }
                 let decoded: EventDecoder.Decoded
-                if let format {
-                    decoded = try decoder.decode(try format.object(text))
-                } else {
-                    decoded = try decoder.decode(line: text)
+                switch record {
+                case .failed(let failure): throw failure
+                case .bytes(let bytes): decoded = try decoder.decode(bytes: bytes)
+                case .text(let text):
+                    if let format {
+                        decoded = try decoder.decode(try format.object(text))
+                    } else {
+                        decoded = try decoder.decode(line: text)
+                    }
                 }
                 return .success((engines.map { $0.prepare(decoded.event) }, decoded.unknownKeys.count))
             } catch {

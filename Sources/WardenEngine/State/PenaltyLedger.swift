@@ -58,6 +58,15 @@ public final class MemoryLedger: PenaltyLedger, Sendable {
         return book.withLock { $0.inForce(action: action, targetKind: targetKind, target: target, at: t) }
     }
 
+    /// Every query under one lock.
+    public func inForce(_ queries: [PenaltyQuery], at t: Double) -> [PenaltyRecord?] {
+        book.withLock { b in
+            queries.map { q in
+                PenaltyRecord.lasting.contains(q.action) ? b.inForce(action: q.action, targetKind: q.targetKind, target: q.target, at: t) : nil
+            }
+        }
+    }
+
     public func offenses(action: String, targetKind: String, target: String) -> Int {
         book.withLock { $0.offenses(action: action, targetKind: targetKind, target: target) }
     }
@@ -127,15 +136,23 @@ public final class MemoryLedger: PenaltyLedger, Sendable {
         var byID: [String: Int] = [:]
         /// Per action and target: record indices, oldest first (in-force checks and offense
         /// counts stay proportional to that target's history of that action).
-        var byAction: [String: [Int]] = [:]
+        var byAction: [ActionKey: [Int]] = [:]
         var nextNumber = 1
 
         static func targetKey(_ kind: String, _ target: String) -> String { kind + "\u{1F}" + target }
-        static func actionKey(_ action: String, _ kind: String, _ target: String) -> String {
-            action + "\u{1F}" + kind + "\u{1F}" + target
+        /// The three strings as they are: hashing them costs less than joining them per lookup.
+        struct ActionKey: Hashable {
+            var action: String
+            var kind: String
+            var target: String
+        }
+
+        static func actionKey(_ action: String, _ kind: String, _ target: String) -> ActionKey {
+            ActionKey(action: action, kind: kind, target: target)
         }
 
         func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord? {
+            if storage.isEmpty { return nil }
             for i in (byAction[Self.actionKey(action, targetKind, target)] ?? []).reversed() where storage[i].inForce(at: t) {
                 return storage[i]
             }

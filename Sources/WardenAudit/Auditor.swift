@@ -55,10 +55,13 @@ public final class Auditor {
         let totalBytes = sources.allSatisfy { $0.size != nil } ? sources.reduce(0) { $0 + ($1.size ?? 0) } : nil
         var doneBytes = 0
 
-        func emit(_ item: ReorderBuffer.Item) throws {
+        // Events decided, freed on the reader's thread (see `Prefetcher.discard`).
+        var spent: [ReorderBuffer.Item] = []
+        func emit(_ item: consuming ReorderBuffer.Item) throws {
             let decisions = zip(engines, item.prepared).map { engine, prepared in engine.check(prepared, now: item.ts) }
             summary.add(decisions[0], ts: item.ts, account: item.event.account, code: item.event.code)
             try onFinding(Finding(decisions: decisions, event: item.event, file: item.file, line: item.line))
+            spent.append(item)
         }
 
         let reader = BatchReader(sources: sources, engines: engines, strict: options.strict, batchSize: batchSize)
@@ -96,6 +99,9 @@ public final class Auditor {
                 }
             }
             onProgress?(doneBytes + batch.bytesRead, totalBytes, summary.events)
+            prefetcher.discard([batch, spent])
+            spent = []
+            spent.reserveCapacity(batchSize)
         }
         while let item = buffer.pop(draining: true) { try emit(item) }
         summary.seconds = Date().timeIntervalSince(started)

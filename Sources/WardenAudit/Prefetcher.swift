@@ -13,6 +13,8 @@ final class Prefetcher<Item>: @unchecked Sendable {
     private var cancelled = false
     private var failure: (any Error)?
     private let depth: Int
+    /// What the consumer is done with, freed on the producer's thread (see `discard`).
+    private var garbage: [Any] = []
 
     /// Starts `produce` at once; it is called until it returns nil or throws.
     init(depth: Int, produce: @escaping () throws -> Item?) {
@@ -28,7 +30,10 @@ final class Prefetcher<Item>: @unchecked Sendable {
             condition.lock()
             while items.count >= depth && !cancelled { condition.wait() }
             let stop = cancelled
+            var spent: [Any] = []
+            swap(&spent, &garbage)
             condition.unlock()
+            spent.removeAll()  // the frees happen here, on this thread
             if stop { return }
             let item: Item?
             do {
@@ -69,6 +74,14 @@ final class Prefetcher<Item>: @unchecked Sendable {
         }
         if let failure { throw failure }
         return nil
+    }
+
+    /// Hands over values the consumer is done with, to be freed on the producer's thread: an
+    /// audit's evaluation is the serial stage, and freeing a batch's events is not free.
+    func discard(_ values: [Any]) {
+        condition.lock()
+        garbage.append(contentsOf: values)
+        condition.unlock()
     }
 
     /// Stops the producer after its current item (the consumer gave up).

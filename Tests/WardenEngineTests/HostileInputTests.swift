@@ -66,6 +66,25 @@ import WardenMatching
         #expect(UTF8Validation.firstInvalidByte(Array("ok 刷单 🎁".utf8)) == nil)
     }
 
+    /// The validator against Swift's own on random byte strings made mostly of pieces of UTF-8
+    /// (ASCII runs for the eight-byte path, CJK for the three-byte one, and every kind of bad
+    /// byte): the same verdict, and the bytes before a reported offset are valid.
+    @Test func validatorAgreesWithSwiftsOnRandomBytes() {
+        var rng = SplitMix(seed: 16)
+        let pieces: [[UInt8]] = [
+            Array("abcdefghij".utf8), Array("刷单".utf8), Array("é".utf8), Array("🎁".utf8), Array("\u{FFFF}".utf8),
+            [0x80], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE4, 0xB8], [0xFF], [0xEE, 0x80, 0x80],
+        ]
+        for _ in 0..<5_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(rng.next() % 12) { bytes += pieces[Int(rng.next() % UInt64(pieces.count))] }
+            if rng.next() % 2 == 0, !bytes.isEmpty { bytes.removeLast() }  // cut a sequence short
+            let offset = UTF8Validation.firstInvalidByte(bytes)
+            #expect((offset == nil) == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
+            if let offset { #expect(String(validating: bytes[..<offset], as: UTF8.self) != nil, "\(bytes)") }
+        }
+    }
+
     @Test func catastrophicBacktrackingComesBackFlaggedAndFast() throws {
         let (ruleSet, diagnostics) = Compiler.compile(source: "ruleset t\nrule slow { on send when text matches /(a+)+$/ }\nrule other { on send when text contains \"a\" }")
         #expect(diagnostics.map(\.id) == ["backtracking"])

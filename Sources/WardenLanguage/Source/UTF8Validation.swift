@@ -13,12 +13,21 @@ public enum UTF8Validation {
     }
 
     static func firstInvalidByte(in b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = b.baseAddress else { return nil }
         var i = 0
         let n = b.count
         while i < n {
-            let c = b[i]
+            // ASCII runs, eight bytes at a time.
+            while i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            guard i < n else { break }
+            let c = base[i]
             if c < 0x80 {
                 i += 1
+                continue
+            }
+            // The common three-byte form without bounds of its own (E1–EC, EE–EF: CJK among them).
+            if c >= 0xE1, c != 0xED, i + 2 < n, base[i + 1] & 0xC0 == 0x80, base[i + 2] & 0xC0 == 0x80, c <= 0xEF {
+                i += 3
                 continue
             }
             let length: Int

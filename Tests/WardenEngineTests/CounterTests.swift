@@ -107,6 +107,18 @@ import Testing
         #expect(!d.fired("quota"))
     }
 
+    /// A counter's identity comes from its tree: two spellings of one counter share its state.
+    @Test func spellingsOfOneCounterShareIt() throws {
+        let e = try engine("""
+            rule a { on send when count(by: account, within: 1h) > 2 }
+            rule b { on send when count( by:account,within:60m ) > 2 }
+            """)
+        for k in 0..<2 { _ = e.check(send("u", at: 1_767_225_600 + Double(k)), now: 0) }
+        let d = e.check(send("u", at: 1_767_225_610), now: 0)
+        #expect(d.fired("a") && d.fired("b"))
+        #expect(e.ruleSet.counters.count == 1)
+    }
+
     @Test func quietKeysAreDropped() throws {
         let e = try engine("rule c { on send when count(by: account, within: 1h) > 100 }")
         let n = CounterStore.sweepThreshold + 100

@@ -154,11 +154,13 @@ extension Compiler {
         }
         let byExpr = labeled("by")
         let keyExprs: [Expr] = if case .list(let items)? = byExpr?.kind { items } else { byExpr.map { [$0] } ?? [] }
-        let keyNames = keyExprs.map { Checker.canonical($0.range.text) }
+        // Printed from the tree, not taken from the source: `by:account` and `by: account` are
+        // one counter, and reformatting a rule keeps its state.
+        let keyNames = keyExprs.map(\.canonical)
         let whereExpr = labeled("where")
         let identity = [
-            name, positional.first.map { Checker.canonical($0.range.text) } ?? "", keyNames.joined(separator: ","),
-            window.label, whereExpr.map { Checker.canonical($0.range.text) } ?? "",
+            name, positional.first?.canonical ?? "", keyNames.joined(separator: ","),
+            window.label, whereExpr?.canonical ?? "",
             currentOn.map(\.rawValue).sorted().joined(separator: ","),
         ].joined(separator: "|")
         if let existing = counterIndex[identity] { return existing }

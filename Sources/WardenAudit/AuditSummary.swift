@@ -27,7 +27,7 @@ public struct AuditSummary: Sendable {
         verdicts[d.verdict, default: 0] += 1
         for f in d.fired { ruleHits[f.rule, default: 0] += 1 }
         for f in d.shadow { shadowHits[f.rule, default: 0] += 1 }
-        for p in d.penalties { penalties[p.action, default: 0] += 1 }
+        for p in d.penalties { penalties[p.action.rawValue, default: 0] += 1 }
         if d.verdict != .allow {
             accounts[account, default: 0] += 1
             if let code { codes[code, default: 0] += 1 }

@@ -32,8 +32,8 @@ public struct DryRunReport {
         for f in old.fired + old.shadow { hits[f.rule, default: (0, 0)].baseline += 1 }
         for f in new.fired + new.shadow { hits[f.rule, default: (0, 0)].current += 1 }
         transitions[old.verdict, default: [:]][new.verdict, default: 0] += 1
-        let oldTargets = Set(old.penalties.compactMap { $0.targetKey == "account" ? $0.targetValue : nil })
-        let newTargets = Set(new.penalties.compactMap { $0.targetKey == "account" ? $0.targetValue : nil })
+        let oldTargets = Set(old.penalties.compactMap { $0.targetKey == .account ? $0.targetValue : nil })
+        let newTargets = Set(new.penalties.compactMap { $0.targetKey == .account ? $0.targetValue : nil })
         for a in newTargets.subtracting(oldTargets) { newlyPenalized[a, default: 0] += 1 }
         for a in oldTargets.subtracting(newTargets) { freed[a, default: 0] += 1 }
         if old.verdict != new.verdict {

@@ -9,9 +9,9 @@ public enum PenaltyOutbox {
         decision.penalties.compactMap { p in
             guard let id = p.id else { return nil }
             var pairs: [(String, JSONValue)] = [
-                ("id", .string(id)), ("action", .string(p.action)),
+                ("id", .string(id)), ("action", .string(p.action.rawValue)),
             ]
-            if let key = p.targetKey, let value = p.targetValue { pairs.append(("target", .object([(key, .string(value))]))) }
+            if let key = p.targetKey, let value = p.targetValue { pairs.append(("target", .object([(key.rawValue, .string(value))]))) }
             let end: String
             if p.forever {
                 end = "forever"

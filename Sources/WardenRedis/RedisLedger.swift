@@ -27,9 +27,9 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
     /// Ledger operations that failed because Redis did not answer.
     public var failures: Int { failureCount.load(ordering: .relaxed) }
 
-    func actionList(_ action: String, _ kind: String, _ target: String) -> String { "\(prefix):a:{\(kind)|\(target)}:\(action)" }
-    func targetList(_ kind: String, _ target: String) -> String { "\(prefix):t:{\(kind)|\(target)}" }
-    func recordKey(_ r: PenaltyRecord) -> String { "\(prefix):p:{\(r.targetKind)|\(r.target)}:\(r.id)" }
+    func actionList(_ action: PenaltyAction, _ kind: TargetKind, _ target: String) -> String { "\(prefix):a:{\(kind.rawValue)|\(target)}:\(action.rawValue)" }
+    func targetList(_ kind: TargetKind, _ target: String) -> String { "\(prefix):t:{\(kind.rawValue)|\(target)}" }
+    func recordKey(_ r: PenaltyRecord) -> String { "\(prefix):p:{\(r.targetKind.rawValue)|\(r.target)}:\(r.id)" }
     func idKey(_ id: String) -> String { "\(prefix):id:\(id)" }
 
     /// The records whose ids a list holds, oldest first: one script, one round trip.
@@ -49,13 +49,13 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
         }
     }
 
-    public func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord? {
+    public func inForce(action: PenaltyAction, targetKind: TargetKind, target: String, at t: Double) -> PenaltyRecord? {
         inForce([PenaltyQuery(action: action, targetKind: targetKind, target: target)], at: t)[0]
     }
 
     /// Every question in one pipeline (one round trip per event, not one per target).
     public func inForce(_ queries: [PenaltyQuery], at t: Double) -> [PenaltyRecord?] {
-        let asked = queries.filter { PenaltyRecord.lasting.contains($0.action) }
+        let asked = queries.filter { $0.action.isLasting }
         guard !asked.isEmpty else { return queries.map { _ in nil } }
         let replies: [RedisValue]
         do throws(RedisError) {
@@ -71,7 +71,7 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
         return queries.map { answers[$0] }
     }
 
-    public func offenses(action: String, targetKind: String, target: String) -> Int {
+    public func offenses(action: PenaltyAction, targetKind: TargetKind, target: String) -> Int {
         records(inList: actionList(action, targetKind, target)).filter { $0.lifted == nil }.count
     }
 
@@ -133,7 +133,7 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
         return r
     }
 
-    public func records(targetKind: String, target: String) -> [PenaltyRecord] { records(inList: targetList(targetKind, target)) }
+    public func records(targetKind: TargetKind, target: String) -> [PenaltyRecord] { records(inList: targetList(targetKind, target)) }
 
     /// Every record: the keys span every target's slot, so they are read one by one (in one
     /// pipeline), not by a script.
@@ -149,8 +149,8 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
 
     /// Holds a Redis lock on the target while `body` runs (waiting up to a second for another
     /// server's turn; after that, it goes ahead rather than stall the request).
-    public func exclusive<R>(action: String, targetKind: String, target: String, _ body: () -> R) -> R {
-        let lock = "\(prefix):lock:{\(targetKind)|\(target)}:\(action)"
+    public func exclusive<R>(action: PenaltyAction, targetKind: TargetKind, target: String, _ body: () -> R) -> R {
+        let lock = "\(prefix):lock:{\(targetKind.rawValue)|\(target)}:\(action.rawValue)"
         let token = UUID().uuidString
         var held = false
         for attempt in 0..<200 {
@@ -182,7 +182,7 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
 
     static func encode(_ r: PenaltyRecord) -> String {
         var pairs: [(String, JSONValue)] = [
-            ("id", .string(r.id)), ("action", .string(r.action)), ("kind", .string(r.targetKind)), ("target", .string(r.target)),
+            ("id", .string(r.id)), ("action", .string(r.action.rawValue)), ("kind", .string(r.targetKind.rawValue)), ("target", .string(r.target)),
             ("start", .number(r.start)), ("forever", .bool(r.forever)), ("offense", .number(Double(r.offense))),
             ("rule", .string(r.rule)), ("event", .string(r.event)),
         ]
@@ -197,7 +197,8 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
         guard let v = try? JSONParser.parse(text),
             case .string(let id)? = v["id"], case .string(let action)? = v["action"], case .string(let kind)? = v["kind"],
             case .string(let target)? = v["target"], case .number(let start)? = v["start"], case .number(let offense)? = v["offense"],
-            case .string(let rule)? = v["rule"], case .string(let event)? = v["event"]
+            case .string(let rule)? = v["rule"], case .string(let event)? = v["event"],
+            let action = PenaltyAction(rawValue: action), let kind = TargetKind(rawValue: kind)
         else { return nil }
         var r = PenaltyRecord(
             id: id, action: action, targetKind: kind, target: target, start: start, until: nil, forever: v["forever"] == .bool(true),

@@ -33,9 +33,12 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
               attempts INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'pending');
             """)
         let rows = try db.run("SELECT id, action, target_kind, target, start, until, forever, offense, rule, event, lifted_at, lift_reason FROM penalties ORDER BY seq")
-        memory.load(rows.map { r in
-            PenaltyRecord(
-                id: r[0] ?? "", action: r[1] ?? "", targetKind: r[2] ?? "", target: r[3] ?? "", start: Double(r[4] ?? "") ?? 0,
+        memory.load(try rows.map { r throws(SQLiteError) in
+            guard let action = r[1].flatMap(PenaltyAction.init(rawValue:)), let kind = r[2].flatMap(TargetKind.init(rawValue:)) else {
+                throw SQLiteError(path: path, code: 0, message: "penalty \(r[0] ?? "?"): unknown action '\(r[1] ?? "")' or target kind '\(r[2] ?? "")'")
+            }
+            return PenaltyRecord(
+                id: r[0] ?? "", action: action, targetKind: kind, target: r[3] ?? "", start: Double(r[4] ?? "") ?? 0,
                 until: r[5].flatMap(Double.init), forever: r[6] == "1", offense: Int(r[7] ?? "") ?? 1, rule: r[8] ?? "",
                 event: r[9] ?? "",
                 lifted: r[10].flatMap(Double.init).map { PenaltyRecord.Lift(at: $0, reason: r[11] ?? "") })
@@ -49,11 +52,11 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
     // committed to the file first and becomes visible to reads after, so no answer can cite a
     // penalty that a crash could still lose.
 
-    public func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord? {
+    public func inForce(action: PenaltyAction, targetKind: TargetKind, target: String, at t: Double) -> PenaltyRecord? {
         memory.inForce(action: action, targetKind: targetKind, target: target, at: t)
     }
 
-    public func offenses(action: String, targetKind: String, target: String) -> Int {
+    public func offenses(action: PenaltyAction, targetKind: TargetKind, target: String) -> Int {
         memory.offenses(action: action, targetKind: targetKind, target: target)
     }
 
@@ -64,7 +67,7 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
             write(r, "recorded") { () throws(SQLiteError) in
                 try db.run(
                     "INSERT INTO penalties (id, action, target_kind, target, start, until, forever, offense, rule, event) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    [.text(r.id), .text(r.action), .text(r.targetKind), .text(r.target), .real(r.start), r.until.map { .real($0) } ?? .null,
+                    [.text(r.id), .text(r.action.rawValue), .text(r.targetKind.rawValue), .text(r.target), .real(r.start), r.until.map { .real($0) } ?? .null,
                      .integer(r.forever ? 1 : 0), .integer(r.offense), .text(r.rule), .text(r.event)])
             }
             memory.insert(r)
@@ -95,7 +98,7 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         }
     }
 
-    public func records(targetKind: String, target: String) -> [PenaltyRecord] {
+    public func records(targetKind: TargetKind, target: String) -> [PenaltyRecord] {
         memory.records(targetKind: targetKind, target: target)
     }
 

@@ -45,7 +45,7 @@ public final class Metrics: Sendable {
         counts.withLock { c in
             c.decisions[d.verdict.rawValue, default: 0] += 1
             for f in d.fired { c.ruleHits[f.rule, default: 0] += 1 }
-            for p in d.penalties { c.penalties[p.action, default: 0] += 1 }
+            for p in d.penalties { c.penalties[p.action.rawValue, default: 0] += 1 }
             if d.stateUnavailable { c.stateErrors += 1 }
         }
     }

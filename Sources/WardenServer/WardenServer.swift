@@ -84,7 +84,7 @@ public struct WardenServer: Sendable {
         }
         if !stateDown.exchange(true) {
             logger.error("counter state unreachable; on_state_error decides", metadata: [
-                "error": .string(decision.warnings.first ?? ""), "policy": .string(decision.ruleset.onStateError),
+                "error": .string(decision.warnings.first ?? ""), "policy": .string(decision.ruleset.onStateError.rawValue),
             ])
         }
     }
@@ -133,11 +133,11 @@ public struct WardenServer: Sendable {
 
     func penalties(_ request: Request) -> Response {
         let query = request.uri.queryParameters
-        let target: (String, String)
+        let target: (TargetKind, String)
         if let account = query["account"] {
-            target = ("account", String(account))
+            target = (.account, String(account))
         } else if let code = query["code"] {
-            target = ("code", String(code))
+            target = (.code, String(code))
         } else {
             return Self.badRequest("give ?account=… or ?code=…")
         }

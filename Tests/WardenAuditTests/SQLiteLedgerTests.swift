@@ -9,22 +9,22 @@ import WardenSQLite
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         do {
             let ledger = try SQLiteLedger(path: path)
-            let a = ledger.record(PenaltyRecord(id: "", action: "restrict_send", targetKind: "account", target: "u1", start: 100, until: 200,
+            let a = ledger.record(PenaltyRecord(id: "", action: .restrictSend, targetKind: .account, target: "u1", start: 100, until: 200,
                                                 forever: false, offense: 1, rule: "r", event: "e1", lifted: nil))
             ledger.extend(id: a.id, until: 500, forever: false)
-            let b = ledger.record(PenaltyRecord(id: "", action: "revoke_code", targetKind: "code", target: "C1", start: 100, until: nil,
+            let b = ledger.record(PenaltyRecord(id: "", action: .revokeCode, targetKind: .code, target: "C1", start: 100, until: nil,
                                                 forever: true, offense: 1, rule: "r", event: "e2", lifted: nil))
             _ = ledger.lift(id: b.id, reason: "appeal", at: 120)
             try ledger.saveSnapshot("{\"x\":1}", at: 1)
         }
         let reopened = try SQLiteLedger(path: path)
         #expect(reopened.count == 2)
-        #expect(reopened.inForce(action: "restrict_send", targetKind: "account", target: "u1", at: 400)?.until == 500)
-        #expect(reopened.inForce(action: "revoke_code", targetKind: "code", target: "C1", at: 150) == nil)
-        #expect(reopened.records(targetKind: "code", target: "C1").first?.lifted?.reason == "appeal")
+        #expect(reopened.inForce(action: .restrictSend, targetKind: .account, target: "u1", at: 400)?.until == 500)
+        #expect(reopened.inForce(action: .revokeCode, targetKind: .code, target: "C1", at: 150) == nil)
+        #expect(reopened.records(targetKind: .code, target: "C1").first?.lifted?.reason == "appeal")
         #expect(reopened.loadSnapshot() == "{\"x\":1}")
         // New ids continue after the stored ones.
-        let c = reopened.record(PenaltyRecord(id: "", action: "warn", targetKind: "account", target: "u2", start: 1, until: nil,
+        let c = reopened.record(PenaltyRecord(id: "", action: .warn, targetKind: .account, target: "u2", start: 1, until: nil,
                                               forever: false, offense: 1, rule: "r", event: "e3", lifted: nil))
         #expect(c.id == "p-3")
     }

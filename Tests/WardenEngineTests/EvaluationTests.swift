@@ -125,7 +125,7 @@ import Testing
         #expect(d.verdict == .review)
         #expect(d.score == 70)
         #expect(d.shadow.map(\.rule) == ["trial"])
-        #expect(d.penalties.map(\.action) == ["revoke_code", "delete_content", "restrict_send"])
+        #expect(d.penalties.map(\.action.rawValue) == ["revoke_code", "delete_content", "restrict_send"])
         #expect(d.penalties.map(\.until) == [nil, nil, 1_767_312_000])
         #expect(d.penalties[2].targetValue == "u1")
         #expect(e.check(send("hold", account: "u2", code: nil), now: 0).verdict == .review)

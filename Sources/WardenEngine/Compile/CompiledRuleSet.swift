@@ -13,7 +13,7 @@ public struct CompiledRuleSet: Sendable {
         public var digest: String
         /// `open` (rules reading counters are skipped), `closed` (at least review) or `block`,
         /// when the shared counter state cannot be reached.
-        public var onStateError: String = "open"
+        public var onStateError: StateErrorPolicy = .open
     }
 
     /// A compiled rule. A class, so the evaluation loop takes one reference per rule rather
@@ -94,7 +94,7 @@ struct PenaltySpec: Sendable {
         /// Steps in seconds; nil is forever.
         case escalate([Int?])
     }
-    var action: String
+    var action: PenaltyAction
     var target: Field?
     var duration: Duration
 }

@@ -12,10 +12,9 @@ extension Compiler {
             let index = counter(name, positional, labeled, e)
             return { ctx in ctx.counterValues[index] }
         case "active":
-            guard let action = positional[0].nameValue, let kind = Vocabulary.actions[action]?.targets.first else {
+            guard let action = positional[0].nameValue.flatMap(PenaltyAction.init(rawValue:)), let targetKind = action.targetKind else {
                 return { _ in .bool(false) }
             }
-            let targetKind = kind == "inviter" ? "account" : kind
             let target = expression(positional[1])
             return { ctx in
                 guard let value = target(ctx).string else { return .bool(false) }

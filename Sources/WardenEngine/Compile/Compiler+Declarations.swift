@@ -221,15 +221,17 @@ extension Compiler {
 
     func penalty(_ e: Expr) -> PenaltySpec {
         switch e.kind {
-        case .name(let action):
-            return PenaltySpec(action: action, target: nil, duration: .none)
-        case .call(let action, _, let arguments):
+        case .name(let name):
+            return PenaltySpec(action: PenaltyAction(rawValue: name) ?? .review, target: nil, duration: .none)
+        case .call(let name, _, let arguments):
+            // The checker accepted the name, so it is an action.
+            let action = PenaltyAction(rawValue: name) ?? .review
             let target = arguments.first?.value.nameValue.flatMap(Field.init(name:))
             var duration = PenaltySpec.Duration.none
             if arguments.count == 2 { duration = penaltyDuration(arguments[1].value) }
             return PenaltySpec(action: action, target: target, duration: duration)
         default:
-            return PenaltySpec(action: "review", target: nil, duration: .none)
+            return PenaltySpec(action: .review, target: nil, duration: .none)
         }
     }
 

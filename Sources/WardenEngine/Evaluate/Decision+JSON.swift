@@ -22,10 +22,10 @@ extension Decision {
         for (k, p) in penalties.enumerated() {
             if k > 0 { w.raw(",") }
             w.raw("{\"action\":")
-            w.string(p.action)
+            w.string(p.action.rawValue)
             if let key = p.targetKey, let value = p.targetValue {
                 w.raw(",\"target\":{")
-                w.string(key)
+                w.string(key.rawValue)
                 w.raw(":")
                 w.string(value)
                 w.raw("}")
@@ -135,9 +135,9 @@ extension Decision {
                 }
                 if let p = ev.penalty {
                     w.raw(",\"action\":")
-                    w.string(p.action)
+                    w.string(p.action.rawValue)
                     w.raw(",\"target\":{")
-                    w.string(p.targetKind)
+                    w.string(p.targetKind.rawValue)
                     w.raw(":")
                     w.string(p.target)
                     w.raw("}")

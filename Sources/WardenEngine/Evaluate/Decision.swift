@@ -1,11 +1,3 @@
-/// The verdict scale; an action or an enforced penalty can only raise it.
-public enum Verdict: String, Sendable, Comparable, CaseIterable {
-    case allow, challenge, review, block
-
-    var rank: Int { Verdict.allCases.firstIndex(of: self)! }
-    public static func < (a: Verdict, b: Verdict) -> Bool { a.rank < b.rank }
-}
-
 /// What Warden answers for one event (SPEC §4).
 public struct Decision: Sendable {
     public struct FiredRule: Sendable {
@@ -16,9 +8,9 @@ public struct Decision: Sendable {
     }
 
     public struct Penalty: Sendable, Equatable {
-        public var action: String
-        /// `account`, `code` or `message`, with the value; nil for review, challenge, reject.
-        public var targetKey: String?
+        public var action: PenaltyAction
+        /// What the penalty lands on, with the value; nil for review, challenge, reject.
+        public var targetKey: TargetKind?
         public var targetValue: String?
         /// End of the penalty in seconds; nil when it does not last or lasts forever.
         public var until: Double?

@@ -66,7 +66,7 @@ public final class Engine: Sendable {
     public var penalties: [PenaltyRecord] { state.ledger.all }
 
     /// Penalties on a target (`account` or `code`) in force at `t`.
-    public func penalties(targetKind: String, target: String, inForceAt t: Double) -> [PenaltyRecord] {
+    public func penalties(targetKind: TargetKind, target: String, inForceAt t: Double) -> [PenaltyRecord] {
         state.ledger.records(targetKind: targetKind, target: target).filter { $0.inForce(at: t) }
     }
 
@@ -110,8 +110,8 @@ final class EngineState: Sendable {
     }
 
     /// Runs `body` holding the lock stripe of one penalty target.
-    func withGate<R>(action: String, kind: String, target: String, _ body: () -> R) -> R {
-        let h = FNV1a.mixed(action.utf8) &+ FNV1a.mixed(kind.utf8) &* 31 &+ FNV1a.mixed(target.utf8)
+    func withGate<R>(action: PenaltyAction, kind: TargetKind, target: String, _ body: () -> R) -> R {
+        let h = FNV1a.mixed(target.utf8) &+ UInt64(action.hashValue & 0xFFFF) &* 31 &+ UInt64(kind.hashValue & 0xFF)
         return gates[Int(h % UInt64(Self.gateCount))].lock.withLock { _ in body() }
     }
 

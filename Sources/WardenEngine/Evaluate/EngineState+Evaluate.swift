@@ -44,11 +44,11 @@ extension EngineState {
             // SPEC: the rule set's on_state_error says what a decision without counters does.
             // Rules that read counters cannot be evaluated truthfully, whatever the policy.
             switch ruleSet.info.onStateError {
-            case "block": raise = .block
-            case "closed": raise = max(raise, .review)
-            default: break
+            case .block: raise = .block
+            case .closed: raise = max(raise, .review)
+            case .open: break
             }
-            ctx.warnings.append("rules reading counters were skipped (on_state_error \(ruleSet.info.onStateError))")
+            ctx.warnings.append("rules reading counters were skipped (on_state_error \(ruleSet.info.onStateError.rawValue))")
         }
         let kindBit = event.type.bit
         for rule in ruleSet.rules where rule.onMask & kindBit != 0 {
@@ -77,12 +77,7 @@ extension EngineState {
             fired.append(record)
             total += score
             for spec in rule.penalties {
-                switch spec.action {
-                case "review": raise = max(raise, .review)
-                case "challenge": raise = max(raise, .challenge)
-                case "reject": raise = max(raise, .block)
-                default: break
-                }
+                if let v = spec.action.verdict { raise = max(raise, v) }
                 if let p = apply(spec, rule: rule.name, ctx: ctx, commit: commit, already: penalties) { penalties.append(p) }
             }
         }
@@ -125,11 +120,11 @@ extension EngineState {
     func penaltiesInForce(_ event: Event, at t: Double) -> [PenaltyRecord] {
         var checks: [PenaltyQuery] = []
         switch event.type {
-        case .issue: checks.append(PenaltyQuery(action: "disable_generation", targetKind: "account", target: event.account))
-        case .send: checks.append(PenaltyQuery(action: "restrict_send", targetKind: "account", target: event.account))
+        case .issue: checks.append(PenaltyQuery(action: .disableGeneration, targetKind: .account, target: event.account))
+        case .send: checks.append(PenaltyQuery(action: .restrictSend, targetKind: .account, target: event.account))
         case .redeem: break
         }
-        if event.type != .issue, let code = event.code { checks.append(PenaltyQuery(action: "revoke_code", targetKind: "code", target: code)) }
+        if event.type != .issue, let code = event.code { checks.append(PenaltyQuery(action: .revokeCode, targetKind: .code, target: code)) }
         return ledger.inForce(checks, at: t).compactMap { $0 }
     }
 
@@ -274,9 +269,8 @@ extension EngineState {
     /// Records a penalty (or extends the one in force) and describes it for the decision.
     func apply(_ spec: PenaltySpec, rule: String, ctx: EvaluationContext, commit: Bool, already: [Decision.Penalty]) -> Decision.Penalty? {
         var p = Decision.Penalty(action: spec.action, targetKey: nil, targetValue: nil, until: nil, forever: false, rule: rule)
-        guard let target = spec.target else { return p }  // review, challenge, reject: verdict only
-        guard case .string(let value) = target.value(of: ctx.event, now: ctx.now) else { return nil }
-        let kind = target == .inviter ? "account" : target.name
+        guard spec.target != nil, let kind = spec.action.targetKind else { return p }  // review, challenge, reject: verdict only
+        guard case .string(let value) = spec.target!.value(of: ctx.event, now: ctx.now) else { return nil }
         p.targetKey = kind
         p.targetValue = value
         if already.contains(where: { $0.action == p.action && $0.targetKey == kind && $0.targetValue == value }) { return nil }
@@ -289,11 +283,11 @@ extension EngineState {
 
     /// The ledger half of `apply`, under the target's gate.
     private func record(
-        _ spec: PenaltySpec, _ penalty: Decision.Penalty, rule: String, kind: String, value: String, ctx: EvaluationContext, commit: Bool
+        _ spec: PenaltySpec, _ penalty: Decision.Penalty, rule: String, kind: TargetKind, value: String, ctx: EvaluationContext, commit: Bool
     ) -> Decision.Penalty {
         var p = penalty
         let t = ctx.now
-        if PenaltyRecord.lasting.contains(spec.action), let current = ledger.inForce(action: spec.action, targetKind: kind, target: value, at: t) {
+        if spec.action.isLasting, let current = ledger.inForce(action: spec.action, targetKind: kind, target: value, at: t) {
             // No new offense while in force; the end only moves out.
             let (until, forever) = Self.end(spec.duration, offense: current.offense, from: t, action: spec.action)
             if commit { ledger.extend(id: current.id, until: until, forever: forever) }
@@ -316,9 +310,9 @@ extension EngineState {
     }
 
     /// The end of the `offense`-th penalty: escalate picks step n (the last one repeats).
-    static func end(_ duration: PenaltySpec.Duration, offense: Int, from t: Double, action: String) -> (Double?, Bool) {
+    static func end(_ duration: PenaltySpec.Duration, offense: Int, from t: Double, action: PenaltyAction) -> (Double?, Bool) {
         switch duration {
-        case .none: return (nil, action == "revoke_code")
+        case .none: return (nil, action == .revokeCode)
         case .fixed(let seconds): return (t + Double(seconds), false)
         case .forever: return (nil, true)
         case .escalate(let steps):

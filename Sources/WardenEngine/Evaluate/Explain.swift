@@ -76,7 +76,7 @@ extension ConditionNode {
             let key = (e.key ?? []).map { "\($0.0)=\($0.1)" }.joined(separator: ", ")
             return "counter \(e.window ?? "") [\(key)] = \(e.value.map { Value.number($0).display } ?? "null") against \(e.limit.map { Value.number($0).display } ?? "?")"
         case .penalty:
-            return "penalty \(e.penalty?.action ?? "") on \(e.penalty?.target ?? "")"
+            return "penalty \(e.penalty?.action.rawValue ?? "") on \(e.penalty?.target ?? "")"
         case .model:
             let phrases = (e.features ?? []).map { f in
                 "\"\(f.text)\" [\(f.span.lowerBound),\(f.span.upperBound)) \(f.weight >= 0 ? "+" : "")\(String(format: "%.2f", f.weight))"

@@ -1,21 +1,7 @@
 /// One event of SPEC §1: a send, an issue or a redeem.
 public struct Event: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
-        case send, issue, redeem
-
-        /// The kind's bit in a mask of kinds (`onMask`): a test in the per-event loops that
-        /// does not hash.
-        @inline(__always)
-        var bit: UInt8 {
-            switch self {
-            case .send: 1
-            case .issue: 2
-            case .redeem: 4
-            }
-        }
-
-        static func mask(_ kinds: Set<Kind>) -> UInt8 { kinds.reduce(0) { $0 | $1.bit } }
-    }
+    /// The event's type (`send`, `issue`, `redeem`), declared once in the language module.
+    public typealias Kind = EventType
 
     /// A value under `attrs`.
     public enum Attribute: Sendable, Equatable {

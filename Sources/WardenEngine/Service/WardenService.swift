@@ -70,7 +70,7 @@ public final class WardenService: Sendable {
         return events.map { engine.check($0, now: clock(), commit: !dryRun) }
     }
 
-    public func penalties(targetKind: String, target: String) -> [PenaltyRecord] {
+    public func penalties(targetKind: TargetKind, target: String) -> [PenaltyRecord] {
         engine.penalties(targetKind: targetKind, target: target, inForceAt: clock())
     }
 

@@ -26,7 +26,7 @@ extension EngineState {
         }
         let records: [JSONValue] = ledger.all.map { r in
             var pairs: [(String, JSONValue)] = [
-                ("id", .string(r.id)), ("action", .string(r.action)), ("target_kind", .string(r.targetKind)),
+                ("id", .string(r.id)), ("action", .string(r.action.rawValue)), ("target_kind", .string(r.targetKind.rawValue)),
                 ("target", .string(r.target)), ("start", .number(r.start)), ("forever", .bool(r.forever)),
                 ("offense", .number(Double(r.offense))), ("rule", .string(r.rule)), ("event", .string(r.event)),
             ]
@@ -103,6 +103,8 @@ extension EngineState {
                 case .number(let start)? = r["start"], case .number(let offense)? = r["offense"],
                 case .string(let rule)? = r["rule"], case .string(let event)? = r["event"]
             else { throw SnapshotError(message: "a penalty record is missing a field") }
+            guard let action = PenaltyAction(rawValue: action) else { throw SnapshotError(message: "penalty \(id): unknown action '\(action)'") }
+            guard let kind = TargetKind(rawValue: kind) else { throw SnapshotError(message: "penalty \(id): unknown target kind '\(kind)'") }
             var record = PenaltyRecord(
                 id: id, action: action, targetKind: kind, target: target, start: start, until: nil,
                 forever: r["forever"] == .bool(true), offense: Int(offense), rule: rule, event: event, lifted: nil)

@@ -4,9 +4,9 @@ import Synchronization
 /// or shared (Redis) ledger can replace the in-memory one without touching it.
 public protocol PenaltyLedger: AnyObject, Sendable {
     /// Penalties of `action` on `target` that are in force at `t`, newest first.
-    func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord?
+    func inForce(action: PenaltyAction, targetKind: TargetKind, target: String, at t: Double) -> PenaltyRecord?
     /// How many penalties of `action` were recorded on `target` and not lifted.
-    func offenses(action: String, targetKind: String, target: String) -> Int
+    func offenses(action: PenaltyAction, targetKind: TargetKind, target: String) -> Int
     /// Adds a new record; the ledger assigns its id.
     @discardableResult func record(_ penalty: PenaltyRecord) -> PenaltyRecord
     /// Moves a record's end out (never in).
@@ -14,12 +14,12 @@ public protocol PenaltyLedger: AnyObject, Sendable {
     /// Marks a record lifted; returns it, or nil when there is no such id.
     func lift(id: String, reason: String, at t: Double) -> PenaltyRecord?
     /// Every record on a target, lifted ones included, oldest first.
-    func records(targetKind: String, target: String) -> [PenaltyRecord]
+    func records(targetKind: TargetKind, target: String) -> [PenaltyRecord]
     /// Every record, oldest first.
     var all: [PenaltyRecord] { get }
     /// Runs `body` (read what is in force, then record or extend) while no other process can
     /// do the same for this action and target; the engine's own threads are already excluded.
-    func exclusive<R>(action: String, targetKind: String, target: String, _ body: () -> R) -> R
+    func exclusive<R>(action: PenaltyAction, targetKind: TargetKind, target: String, _ body: () -> R) -> R
     /// `inForce` for several targets at once (an event checks its account and its code): a
     /// remote ledger answers them in one round trip.
     func inForce(_ queries: [PenaltyQuery], at t: Double) -> [PenaltyRecord?]
@@ -27,11 +27,11 @@ public protocol PenaltyLedger: AnyObject, Sendable {
 
 /// One "what is in force" question: an action on a target.
 public struct PenaltyQuery: Sendable, Hashable {
-    public var action: String
-    public var targetKind: String
+    public var action: PenaltyAction
+    public var targetKind: TargetKind
     public var target: String
 
-    public init(action: String, targetKind: String, target: String) {
+    public init(action: PenaltyAction, targetKind: TargetKind, target: String) {
         self.action = action
         self.targetKind = targetKind
         self.target = target
@@ -40,7 +40,7 @@ public struct PenaltyQuery: Sendable, Hashable {
 
 extension PenaltyLedger {
     /// A ledger only this process writes needs nothing more than the engine's lock stripe.
-    public func exclusive<R>(action: String, targetKind: String, target: String, _ body: () -> R) -> R { body() }
+    public func exclusive<R>(action: PenaltyAction, targetKind: TargetKind, target: String, _ body: () -> R) -> R { body() }
 
     public func inForce(_ queries: [PenaltyQuery], at t: Double) -> [PenaltyRecord?] {
         queries.map { inForce(action: $0.action, targetKind: $0.targetKind, target: $0.target, at: t) }
@@ -53,8 +53,8 @@ public final class MemoryLedger: PenaltyLedger, Sendable {
 
     public init() {}
 
-    public func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord? {
-        guard PenaltyRecord.lasting.contains(action) else { return nil }
+    public func inForce(action: PenaltyAction, targetKind: TargetKind, target: String, at t: Double) -> PenaltyRecord? {
+        guard action.isLasting else { return nil }
         return book.withLock { $0.inForce(action: action, targetKind: targetKind, target: target, at: t) }
     }
 
@@ -62,12 +62,12 @@ public final class MemoryLedger: PenaltyLedger, Sendable {
     public func inForce(_ queries: [PenaltyQuery], at t: Double) -> [PenaltyRecord?] {
         book.withLock { b in
             queries.map { q in
-                PenaltyRecord.lasting.contains(q.action) ? b.inForce(action: q.action, targetKind: q.targetKind, target: q.target, at: t) : nil
+                q.action.isLasting ? b.inForce(action: q.action, targetKind: q.targetKind, target: q.target, at: t) : nil
             }
         }
     }
 
-    public func offenses(action: String, targetKind: String, target: String) -> Int {
+    public func offenses(action: PenaltyAction, targetKind: TargetKind, target: String) -> Int {
         book.withLock { $0.offenses(action: action, targetKind: targetKind, target: target) }
     }
 
@@ -94,7 +94,7 @@ public final class MemoryLedger: PenaltyLedger, Sendable {
         }
     }
 
-    public func records(targetKind: String, target: String) -> [PenaltyRecord] {
+    public func records(targetKind: TargetKind, target: String) -> [PenaltyRecord] {
         book.withLock { b in b.byTarget[Book.targetKey(targetKind, target)].map { $0.map { b.storage[$0] } } ?? [] }
     }
 
@@ -132,26 +132,31 @@ public final class MemoryLedger: PenaltyLedger, Sendable {
     /// The records and their indexes.
     private struct Book {
         var storage: [PenaltyRecord] = []
-        var byTarget: [String: [Int]] = [:]
+        var byTarget: [TargetKey: [Int]] = [:]
         var byID: [String: Int] = [:]
         /// Per action and target: record indices, oldest first (in-force checks and offense
         /// counts stay proportional to that target's history of that action).
         var byAction: [ActionKey: [Int]] = [:]
         var nextNumber = 1
 
-        static func targetKey(_ kind: String, _ target: String) -> String { kind + "\u{1F}" + target }
-        /// The three strings as they are: hashing them costs less than joining them per lookup.
-        struct ActionKey: Hashable {
-            var action: String
-            var kind: String
+        struct TargetKey: Hashable {
+            var kind: TargetKind
             var target: String
         }
 
-        static func actionKey(_ action: String, _ kind: String, _ target: String) -> ActionKey {
+        static func targetKey(_ kind: TargetKind, _ target: String) -> TargetKey { TargetKey(kind: kind, target: target) }
+        /// The action, kind and target as they are: hashing them costs less than joining them.
+        struct ActionKey: Hashable {
+            var action: PenaltyAction
+            var kind: TargetKind
+            var target: String
+        }
+
+        static func actionKey(_ action: PenaltyAction, _ kind: TargetKind, _ target: String) -> ActionKey {
             ActionKey(action: action, kind: kind, target: target)
         }
 
-        func inForce(action: String, targetKind: String, target: String, at t: Double) -> PenaltyRecord? {
+        func inForce(action: PenaltyAction, targetKind: TargetKind, target: String, at t: Double) -> PenaltyRecord? {
             if storage.isEmpty { return nil }
             for i in (byAction[Self.actionKey(action, targetKind, target)] ?? []).reversed() where storage[i].inForce(at: t) {
                 return storage[i]
@@ -159,7 +164,7 @@ public final class MemoryLedger: PenaltyLedger, Sendable {
             return nil
         }
 
-        func offenses(action: String, targetKind: String, target: String) -> Int {
+        func offenses(action: PenaltyAction, targetKind: TargetKind, target: String) -> Int {
             (byAction[Self.actionKey(action, targetKind, target)] ?? []).reduce(0) { $0 + (storage[$1].lifted == nil ? 1 : 0) }
         }
 

@@ -2,7 +2,7 @@ extension PenaltyRecord {
     /// The record as JSON, as the HTTP API and the outbox show it.
     public var jsonValue: JSONValue {
         var pairs: [(String, JSONValue)] = [
-            ("id", .string(id)), ("action", .string(action)), ("target", .object([(targetKind, .string(target))])),
+            ("id", .string(id)), ("action", .string(action.rawValue)), ("target", .object([(targetKind.rawValue, .string(target))])),
             ("start", .string(Timestamp.format(start))),
         ]
         if forever { pairs.append(("until", .string("forever"))) } else if let u = until { pairs.append(("until", .string(Timestamp.format(u)))) }

@@ -1,9 +1,8 @@
 /// One penalty in the ledger. Lifting is recorded here; records are never erased.
 public struct PenaltyRecord: Sendable, Equatable {
     public var id: String
-    public var action: String
-    /// `account`, `code` or `message`.
-    public var targetKind: String
+    public var action: PenaltyAction
+    public var targetKind: TargetKind
     public var target: String
     public var start: Double
     /// When it ends; nil for `forever` and for actions that do not last (delete_content, warn).
@@ -25,7 +24,7 @@ public struct PenaltyRecord: Sendable, Equatable {
     }
 
     public init(
-        id: String, action: String, targetKind: String, target: String, start: Double, until: Double?, forever: Bool,
+        id: String, action: PenaltyAction, targetKind: TargetKind, target: String, start: Double, until: Double?, forever: Bool,
         offense: Int, rule: String, event: String, lifted: Lift?
     ) {
         self.id = id
@@ -43,11 +42,8 @@ public struct PenaltyRecord: Sendable, Equatable {
 
     /// True while it blocks: a lasting action, not lifted, not yet ended at `t`.
     public func inForce(at t: Double) -> Bool {
-        guard lifted == nil, PenaltyRecord.lasting.contains(action), t >= start else { return false }
+        guard lifted == nil, action.isLasting, t >= start else { return false }
         if forever { return true }
         return until.map { t < $0 } ?? false
     }
-
-    /// Actions that stay in force over time; the others are one-off instructions.
-    public static let lasting: Set<String> = ["disable_generation", "restrict_send", "revoke_code"]
 }

@@ -76,7 +76,7 @@ public struct TestRunner {
         case .verdict(let v): return d.verdict.rawValue == v
         case .fired(let r): return d.fired(r) || d.shadow.contains { $0.rule == r }
         case .notFired(let r): return !(d.fired(r) || d.shadow.contains { $0.rule == r })
-        case .penalty(let a): return d.penalties.contains { $0.action == a }
+        case .penalty(let a): return d.penalties.contains { $0.action.rawValue == a }
         case .noPenalty: return d.penalties.isEmpty
         case .score(let op, let n): return Compiler.compare(op, .number(d.score), .number(n))
         }
@@ -96,7 +96,7 @@ public struct TestRunner {
     static func describe(_ d: Decision, at t: Double) -> String {
         let fired = d.fired.map(\.rule) + d.shadow.map { "\($0.rule) (shadow)" }
         let penalties = d.penalties.map { p in
-            p.action + (p.targetValue.map { "(\($0))" } ?? "") + (p.offense.map { " offense \($0)" } ?? "")
+            p.action.rawValue + (p.targetValue.map { "(\($0))" } ?? "") + (p.offense.map { " offense \($0)" } ?? "")
         }
         return "\(d.verdict.rawValue), score \(Value.number(d.score).display) at \(Timestamp.format(t)); fired: "
             + (fired.isEmpty ? "none" : fired.joined(separator: ", "))

@@ -107,7 +107,7 @@ extension Checker {
         case "active":
             allowLabels([], "(ACTION, TARGET)")
             guard arity(2, "(ACTION, TARGET)") else { return .bool }
-            let lasting = ["disable_generation", "restrict_send", "revoke_code"]
+            let lasting = PenaltyAction.allCases.filter(\.isLasting).map(\.rawValue)
             guard let action = positional[0].nameValue, lasting.contains(action) else {
                 error("unknown-name", "active(…) takes a lasting penalty action (\(lasting.joined(separator: ", ")))", positional[0].range,
                       hint: positional[0].nameValue.flatMap { Suggestion.hint(for: $0, in: lasting) })

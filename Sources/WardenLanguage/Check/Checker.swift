@@ -40,10 +40,10 @@ public struct Checker {
         if syntax.header == nil, let file = syntax.files.first {
             diagnostics.append(.warning("missing-ruleset", "no 'ruleset NAME' declaration; the rule set is unnamed", at: SourceRange(file: file, bytes: 0..<0)))
         }
-        if let policy = syntax.header?.onStateError, !["open", "closed", "block"].contains(policy.value) {
+        if let policy = syntax.header?.onStateError, StateErrorPolicy(rawValue: policy.value) == nil {
             diagnostics.append(.error(
                 "unknown-name", "on_state_error is open, closed or block, not '\(policy.value)'", at: policy.range,
-                hint: Suggestion.hint(for: policy.value, in: ["open", "closed", "block"])))
+                hint: Suggestion.hint(for: policy.value, in: Vocabulary.stateErrorPolicies)))
         }
         if let tz = syntax.header?.timezone, TimeZone(identifier: tz.value) == nil {
             diagnostics.append(.error("unknown-timezone", "unknown time zone '\(tz.value)'", at: tz.range, hint: "use an IANA name such as \"Asia/Shanghai\" or \"UTC\""))

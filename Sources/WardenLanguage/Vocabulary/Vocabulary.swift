@@ -1,7 +1,8 @@
 /// The fixed names of the language: event fields, event types, verdicts, penalty actions, folds.
 public enum Vocabulary {
-    public static let eventTypes: [String] = ["send", "issue", "redeem"]
-    public static let verdicts: [String] = ["allow", "challenge", "review", "block"]
+    public static let eventTypes: [String] = EventType.allCases.map(\.rawValue)
+    public static let verdicts: [String] = Verdict.allCases.map(\.rawValue)
+    public static let stateErrorPolicies: [String] = StateErrorPolicy.allCases.map(\.rawValue)
 
     /// Event fields readable in expressions and their types.
     public static let fields: [String: ValueType] = [
@@ -16,22 +17,8 @@ public enum Vocabulary {
         "inviter", "attrs",
     ]
 
-    /// Penalty actions: the target field each takes (nil: no target), and whether it takes a duration.
-    public struct Action: Sendable {
-        public var targets: [String]
-        public var takesDuration: Bool
-    }
-
-    public static let actions: [String: Action] = [
-        "disable_generation": Action(targets: ["account", "inviter"], takesDuration: true),
-        "restrict_send": Action(targets: ["account", "inviter"], takesDuration: true),
-        "revoke_code": Action(targets: ["code"], takesDuration: false),
-        "delete_content": Action(targets: ["message"], takesDuration: false),
-        "warn": Action(targets: ["account", "inviter"], takesDuration: false),
-        "review": Action(targets: [], takesDuration: false),
-        "challenge": Action(targets: [], takesDuration: false),
-        "reject": Action(targets: [], takesDuration: false),
-    ]
+    /// Penalty actions by name.
+    public static let actions: [String: PenaltyAction] = Dictionary(uniqueKeysWithValues: PenaltyAction.allCases.map { ($0.rawValue, $0) })
 
     public static let builtins: [String] = [
         "count", "distinct", "sum", "near", "hits", "len", "fingerprint", "normalize", "fired", "at_least",

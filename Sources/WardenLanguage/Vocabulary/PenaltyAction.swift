@@ -1,0 +1,55 @@
+/// The penalty actions of SPEC §2, with what each takes and what it does to the verdict.
+public enum PenaltyAction: String, Sendable, CaseIterable {
+    case disableGeneration = "disable_generation"
+    case restrictSend = "restrict_send"
+    case revokeCode = "revoke_code"
+    case deleteContent = "delete_content"
+    case warn, review, challenge, reject
+
+    /// The event fields a rule may aim it at (empty: it takes no target).
+    public var targets: [String] {
+        switch self {
+        case .disableGeneration, .restrictSend, .warn: ["account", "inviter"]
+        case .revokeCode: ["code"]
+        case .deleteContent: ["message"]
+        case .review, .challenge, .reject: []
+        }
+    }
+
+    /// The kind of target it lands on; nil for the verdict-only actions.
+    public var targetKind: TargetKind? {
+        switch self {
+        case .disableGeneration, .restrictSend, .warn: .account
+        case .revokeCode: .code
+        case .deleteContent: .message
+        case .review, .challenge, .reject: nil
+        }
+    }
+
+    /// Whether `for DURATION` (or `escalate`) applies.
+    public var takesDuration: Bool {
+        switch self {
+        case .disableGeneration, .restrictSend: true
+        default: false
+        }
+    }
+
+    /// Whether it stays in force over time (and so blocks later events); the others are
+    /// one-off instructions.
+    public var isLasting: Bool {
+        switch self {
+        case .disableGeneration, .restrictSend, .revokeCode: true
+        default: false
+        }
+    }
+
+    /// The verdict the action itself raises the decision to (beside the decide block's).
+    public var verdict: Verdict? {
+        switch self {
+        case .review: .review
+        case .challenge: .challenge
+        case .reject: .block
+        default: nil
+        }
+    }
+}

@@ -94,7 +94,8 @@ final class EngineState: Sendable {
 
     let counters: CounterStore
     let ledger: any PenaltyLedger
-    let backend: (any CounterBackend)?
+    /// Where counters are counted: `counters`, or a shared store.
+    let backend: any CounterBackend
     /// Per counter: the identity's hash, naming its state in a backend.
     let backendNames: [String]
     private let gates: [Gate]
@@ -104,7 +105,7 @@ final class EngineState: Sendable {
     init(counters: CounterStore, ledger: any PenaltyLedger, backend: (any CounterBackend)? = nil) {
         self.counters = counters
         self.ledger = ledger
-        self.backend = backend
+        self.backend = backend ?? counters
         backendNames = counters.specs.map { String(FNV1a.hash($0.identity.utf8), radix: 16) }
         gates = (0..<Self.gateCount).map { _ in Gate() }
     }

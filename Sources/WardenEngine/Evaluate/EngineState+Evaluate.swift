@@ -128,19 +128,17 @@ extension EngineState {
         return ledger.inForce(checks, at: t).compactMap { $0 }
     }
 
+    /// Works out every counter update of the event (one operation per counter key; a list
+    /// value such as `to` gives one key per element) and hands them to the counter backend in
+    /// one call: the in-memory store or a shared one, the same path either way. A counter reads
+    /// the largest value over its keys.
     func updateCounters(_ ctx: EvaluationContext, specs: [CounterSpec], commit: Bool) {
-        var pending: [Pending] = []
+        ctx.counterOperations.removeAll(keepingCapacity: true)
         let kindBit = ctx.event.type.bit
         for (i, spec) in specs.enumerated() where spec.onMask & kindBit != 0 {
             // The common key: one expression with one value (by: account), no arrays.
-            if backend == nil, spec.keys.count == 1, let single = Self.keyText(spec.keys[0](ctx)) {
-                let (counts, amount, hashes) = Self.measure(spec, ctx)
-                let key = CounterKey(single)
-                let v = counts
-                    ? counters.observe(i, key: key, amount: amount, hashes: hashes, at: ctx.now, commit: commit)
-                    : counters.peek(i, key: key, at: ctx.now)
-                ctx.counterValues[i] = .number(v)
-                ctx.counterKeys[i] = single
+            if spec.keys.count == 1, let single = Self.keyText(spec.keys[0](ctx)) {
+                ctx.counterOperations.append(operation(i, spec, key: single, ctx: ctx, commit: commit))
                 continue
             }
             // Key parts: a list value (such as `to`) counts the event under each element.
@@ -158,33 +156,58 @@ extension EngineState {
                     isNull = true
                 }
             }
+            guard !isNull else { continue }
             var keys = [parts]
             for list in lists {
                 keys = keys.flatMap { prefix in list.items.map { item in var k = prefix; k[list.index] = item; return k } }
             }
-            guard !isNull else { continue }
-            let (counts, amount, hashes) = Self.measure(spec, ctx)
-            if backend != nil {
-                for parts in keys { pending.append(Pending(counter: i, parts: parts, counts: counts, amount: amount, hashes: hashes)) }
-                continue
-            }
-            var best = -Double.infinity
-            var bestKey = ""
+            let first = ctx.counterOperations.count
             for parts in keys {
                 let text = parts.count == 1 ? parts[0] : parts.joined(separator: "\u{1F}")
-                let key = CounterKey(text)
-                let v = counts
-                    ? counters.observe(i, key: key, amount: amount, hashes: hashes, at: ctx.now, commit: commit)
-                    : counters.peek(i, key: key, at: ctx.now)
-                if v > best {
-                    best = v
-                    bestKey = text
+                if ctx.counterOperations.count == first {
+                    ctx.counterOperations.append(operation(i, spec, key: text, ctx: ctx, commit: commit))
+                } else {
+                    // Same counter, same event: only the key differs.
+                    var op = ctx.counterOperations[first]
+                    op.key = text
+                    ctx.counterOperations.append(op)
                 }
             }
-            ctx.counterValues[i] = .number(best)
-            ctx.counterKeys[i] = bestKey
         }
-        if let backend, !pending.isEmpty { applyRemote(backend, pending, ctx: ctx, commit: commit) }
+        guard !ctx.counterOperations.isEmpty else { return }
+        do throws(CounterStateError) {
+            try backend.apply(ctx.counterOperations, into: &ctx.counterResults)
+        } catch {
+            ctx.stateUnavailable = true
+            ctx.warnings.append("counter state unavailable: \(error.message)")
+            for op in ctx.counterOperations {
+                ctx.counterValues[op.index] = .number(0)
+                ctx.counterKeys[op.index] = op.key
+            }
+            return
+        }
+        var last = -1
+        for (op, v) in zip(ctx.counterOperations, ctx.counterResults) {
+            // Operations of one counter are adjacent; the first largest value wins.
+            if op.index != last || v > (ctx.counterValues[op.index].number ?? -.infinity) {
+                ctx.counterValues[op.index] = .number(v)
+                ctx.counterKeys[op.index] = op.key
+            }
+            last = op.index
+        }
+    }
+
+    /// Counter `i`'s operation for this event under `key`: what the event adds (`measure`) and
+    /// the steps of its window, worked out here so every backend agrees on them.
+    private func operation(_ i: Int, _ spec: CounterSpec, key: String, ctx: EvaluationContext, commit: Bool) -> CounterOperation {
+        let (counts, amount, hashes) = Self.measure(spec, ctx)
+        let step = counters.step(i, ctx.now)
+        let span = Int32(spec.window.span)
+        let late = counters.lateSteps(i)
+        return CounterOperation(
+            index: i, kind: spec.kind == .distinct ? .distinct : .series, counter: backendNames[i], key: key, step: step,
+            windowStart: step &- (span - 1), keepSteps: late + span - 1, amount: amount, hashes: hashes, counts: counts,
+            commit: commit, ttlMilliseconds: Int(late + span + 1) * spec.window.step * 1000)
     }
 
     /// A key value as text: a string, a number as displayed, a boolean; nil for null or a list.
@@ -213,49 +236,6 @@ extension EngineState {
             case .strings(let items)?: return (counts, 1, items.map { FNV1a.mixed($0.utf8) })
             default: return (counts, 1, [])
             }
-        }
-    }
-
-    /// One counter key's update, waiting for the backend's round trip.
-    struct Pending {
-        var counter: Int
-        var parts: [String]
-        var counts: Bool
-        var amount: Double
-        var hashes: [UInt64]
-    }
-
-    /// Every counter update of the event in one backend call. When the backend fails, the
-    /// counters read 0 (the counter rules stay quiet) and the decision carries a warning.
-    func applyRemote(_ backend: any CounterBackend, _ pending: [Pending], ctx: EvaluationContext, commit: Bool) {
-        let operations = pending.map { p -> CounterOperation in
-            let spec = counters.specs[p.counter]
-            let step = counters.step(p.counter, ctx.now)
-            let span = Int32(spec.window.span)
-            let late = counters.lateSteps(p.counter)
-            return CounterOperation(
-                kind: spec.kind == .distinct ? .distinct : .series, counter: backendNames[p.counter],
-                key: p.parts.joined(separator: "\u{1F}"), step: step, windowStart: step &- (span - 1), keepSteps: late + span - 1,
-                amount: p.amount, hashes: p.hashes, counts: p.counts, commit: commit,
-                ttlMilliseconds: Int(late + span + 1) * spec.window.step * 1000)
-        }
-        let values: [Double]
-        do throws(CounterStateError) {
-            values = try backend.apply(operations)
-        } catch {
-            ctx.stateUnavailable = true
-            ctx.warnings.append("counter state unavailable: \(error.message)")
-            for p in pending {
-                ctx.counterValues[p.counter] = .number(0)
-                ctx.counterKeys[p.counter] = p.parts.joined(separator: "\u{1F}")
-            }
-            return
-        }
-        var best: [Int: Double] = [:]
-        for (p, v) in zip(pending, values) where v > best[p.counter, default: -.infinity] {
-            best[p.counter] = v
-            ctx.counterValues[p.counter] = .number(v)
-            ctx.counterKeys[p.counter] = p.parts.joined(separator: "\u{1F}")
         }
     }
 

@@ -31,6 +31,9 @@ final class EvaluationContext: @unchecked Sendable {
     var counterValues: [Value]
     var counterKeys: [String]
     var counterSpecs: [CounterSpec]
+    /// The event's counter operations and their values, buffers kept from event to event.
+    var counterOperations: [CounterOperation] = []
+    var counterResults: [Double] = []
     var ledger: (any PenaltyLedger)?
     var regexPrefilters: [RegexPrefilter?] = []
     var regexCandidates: [[Bool]?] = Array(repeating: nil, count: TextSlot.count)

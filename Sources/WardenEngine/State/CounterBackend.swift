@@ -1,10 +1,19 @@
-/// Counter state kept outside the process (Redis), shared by every engine that points at it.
+/// Where counter state lives: the engine's in-memory store, or a store shared by every engine
+/// that points at it (Redis). The engine talks to both through this one interface.
 ///
 /// The engine works out steps and windows itself, so a backend only stores buckets and sums
 /// them: one `apply` call carries every counter update of one event (one round trip).
 public protocol CounterBackend: Sendable {
     /// Counts (where `commit`) and reads every operation, in order; one value per operation.
     func apply(_ operations: [CounterOperation]) throws(CounterStateError) -> [Double]
+    /// `apply`, with the values written into a buffer the caller reuses from event to event.
+    func apply(_ operations: [CounterOperation], into values: inout [Double]) throws(CounterStateError)
+}
+
+extension CounterBackend {
+    public func apply(_ operations: [CounterOperation], into values: inout [Double]) throws(CounterStateError) {
+        values = try apply(operations)
+    }
 }
 
 /// One counter update (or read) for one key.
@@ -16,9 +25,12 @@ public struct CounterOperation: Sendable, Equatable {
         case distinct
     }
 
+    /// The counter's position in the rule set (the in-memory store's slot).
+    public var index: Int
     public var kind: Kind
-    /// The counter's identity (its definition), so changed counters never share state.
+    /// The counter's identity (a hash of its definition), so changed counters never share state.
     public var counter: String
+    /// The key values, joined by U+001F.
     public var key: String
     /// The event's step; steps count from 2020-01-01 in the counter's step length.
     public var step: Int32

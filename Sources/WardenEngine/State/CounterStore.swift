@@ -62,14 +62,15 @@ final class CounterStore: Sendable {
         shards[Int(((key.hash >> 32) &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15) % UInt64(Self.shardCount))]
     }
 
-    /// Counts an event (with `amount` for count/sum or `hashes` for distinct) under `key` at
-    /// time `t`, and returns the counter's value for it. With `commit` false nothing changes.
-    func observe(_ i: Int, key: CounterKey, amount: Double, hashes: [UInt64], at t: Double, commit: Bool) -> Double {
+    /// Counts an event (with `amount` for count/sum or `hashes` for distinct) under `key` in
+    /// `step`, and returns the counter's value for it (from `windowStart` on). With `commit`
+    /// false nothing changes.
+    func observe(
+        _ i: Int, key: CounterKey, amount: Double, hashes: [UInt64], step: Int32, windowStart: Int32, keepSteps: Int32, commit: Bool
+    ) -> Double {
         let spec = specs[i]
-        let step = step(i, t)
-        let windowStart = step &- Int32(spec.window.span - 1)
         let newestStep = commit ? newest[i].raise(to: step) : max(newest[i].value, step)
-        let keepFrom = newestStep &- lateSteps(i) &- Int32(spec.window.span - 1)
+        let keepFrom = newestStep &- keepSteps
         let value = shard(i, key).state.withLock { s in
             let stored = spec.kind == .distinct ? s.distinct[i][key] != nil : s.series[i][key] != nil
             let keep = commit && (stored || admit(i))
@@ -124,9 +125,8 @@ final class CounterStore: Sendable {
     }
 
     /// The value without counting anything (an event that does not pass `where:`).
-    func peek(_ i: Int, key: CounterKey, at t: Double) -> Double {
-        let windowStart = step(i, t) &- Int32(specs[i].window.span - 1)
-        return shard(i, key).state.withLock { s in
+    func peek(_ i: Int, key: CounterKey, windowStart: Int32) -> Double {
+        shard(i, key).state.withLock { s in
             if specs[i].kind == .distinct { return s.distinct[i][key]?.value(from: windowStart) ?? 0 }
             return s.series[i][key]?.value(from: windowStart) ?? 0
         }
@@ -173,6 +173,29 @@ final class CounterStore: Sendable {
     var keyCount: Int {
         shards.reduce(0) { total, shard in
             total + shard.state.withLock { s in s.series.reduce(0) { $0 + $1.count } + s.distinct.reduce(0) { $0 + $1.count } }
+        }
+    }
+}
+
+extension CounterStore: CounterBackend {
+    /// The in-memory store as a backend: it never fails. Its lateness bound is the counter's
+    /// newest step over all keys (Redis keeps one per key).
+    func apply(_ operations: [CounterOperation]) throws(CounterStateError) -> [Double] {
+        var values: [Double] = []
+        apply(operations, into: &values)
+        return values
+    }
+
+    func apply(_ operations: [CounterOperation], into values: inout [Double]) {
+        values.removeAll(keepingCapacity: true)
+        for op in operations {
+            let key = CounterKey(op.key)
+            values.append(
+                op.counts
+                    ? observe(
+                        op.index, key: key, amount: op.amount, hashes: op.hashes, step: op.step, windowStart: op.windowStart,
+                        keepSteps: op.keepSteps, commit: op.commit)
+                    : peek(op.index, key: key, windowStart: op.windowStart))
         }
     }
 }

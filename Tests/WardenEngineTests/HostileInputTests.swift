@@ -60,6 +60,16 @@ import WardenMatching
         #expect(throws: EventError(file: "f.jsonl", line: 3, message: "invalid UTF-8 at byte \(at - 1)")) {
             try decoder.decode(bytes: bytes, file: "f.jsonl", line: 3)
         }
+        // Wherever the bad byte is (a value, an unknown key, attrs, between tokens), the line is
+        // refused with its offset, never decoded with the byte repaired.
+        for extra in [",\"x\u{FF}\":1", ",\"attrs\":{\"k\":\"\u{FF}\"}", " \u{FF}"] {
+            var line = Array(sendJSON(extra: extra).utf8)
+            let marker = line.firstIndex(of: 0xC3)!  // U+00FF is C3 BF: make it one bare byte
+            line.replaceSubrange(marker...(marker + 1), with: [0xFF])
+            #expect(throws: EventError(file: "f.jsonl", line: 3, message: "invalid UTF-8 at byte \(marker)"), "\(extra)") {
+                try decoder.decode(bytes: line, file: "f.jsonl", line: 3)
+            }
+        }
         for (bad, offset) in [([0xC0, 0x80], 0), ([0x61, 0xED, 0xA0, 0x80], 1), ([0xF4, 0x90, 0x80, 0x80], 0), ([0x61, 0xE4, 0xB8], 1)] as [([UInt8], Int)] {
             #expect(UTF8Validation.firstInvalidByte(bad) == offset, "\(bad)")
         }

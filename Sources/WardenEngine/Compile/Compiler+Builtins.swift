@@ -127,6 +127,8 @@ extension Compiler {
                 if ctx.collectsEvidence { ctx.evidence.append(EvaluationContext.modelEvidence(model, name: name, field: nil, text: s, score: score)) }
                 return .number(score)
             }
+        case _ where Vocabulary.inviteBuiltins[name] != nil:
+            return inviteCall(name, positional, labeled)
         case "subnet":
             let address = expression(positional[0])
             guard case .integer(let bits) = positional[1].kind else { return { _ in .null } }

@@ -83,6 +83,14 @@ extension Compiler {
                     return .bool(result)
                 }
             }
+            if let evidence = inviteEvidenceCall(l) {
+                return { ctx in
+                    let (x, y) = (a(ctx), b(ctx))
+                    let result = Self.compare(op, x, y)
+                    if result, ctx.collectsEvidence, let e = evidence(ctx, x, y.number) { ctx.evidence.append(e) }
+                    return .bool(result)
+                }
+            }
             return { ctx in .bool(Self.compare(op, a(ctx), b(ctx))) }
         case .add, .subtract, .multiply, .divide:
             return { ctx in

@@ -156,6 +156,22 @@ extension Decision {
                     w.raw(",\"score\":")
                     w.number((score * 10_000).rounded() / 10_000)
                 }
+                if let builtin = ev.builtin {
+                    w.raw(",\"builtin\":")
+                    w.string(builtin)
+                }
+                if let account = ev.account {
+                    w.raw(",\"account\":")
+                    w.string(account)
+                }
+                if let path = ev.path {
+                    w.raw(",\"path\":")
+                    Self.write(path, to: &w)
+                }
+                if let redeemers = ev.redeemers {
+                    w.raw(",\"redeemers\":")
+                    Self.write(redeemers, to: &w)
+                }
                 if let features = ev.features {
                     w.raw(",\"features\":[")
                     for (k, f) in features.enumerated() {
@@ -175,6 +191,34 @@ extension Decision {
                 w.raw("}")
             }
             w.raw("]}")
+        }
+        w.raw("]")
+    }
+
+    /// Invite steps as `[{"account":…,"at":…,"device":…,"network":…,"code":…}]`, absent parts left out.
+    static func write(_ steps: [InviteStep], to w: inout JSONWriter) {
+        w.raw("[")
+        for (k, step) in steps.enumerated() {
+            if k > 0 { w.raw(",") }
+            w.raw("{\"account\":")
+            w.string(step.account)
+            if let t = step.joined {
+                w.raw(",\"at\":")
+                w.string(Timestamp.format(t))
+            }
+            if let d = step.device {
+                w.raw(",\"device\":")
+                w.string(d)
+            }
+            if let n = step.network {
+                w.raw(",\"network\":")
+                w.string(n)
+            }
+            if let c = step.code {
+                w.raw(",\"code\":")
+                w.string(c)
+            }
+            w.raw("}")
         }
         w.raw("]")
     }

@@ -33,16 +33,24 @@ public final class Engine: Sendable {
     ///   (their events count as the first of their key) and `counterKeysRefused` goes up.
     /// - Parameter counterBackend: where counters live when not in this process (Redis); the
     ///   in-memory store is used when nil.
+    /// - Parameter inviteRetention: how long the invite graph keeps an account it has not
+    ///   seen since (and its edges), in seconds of event time.
     public init(
         ruleSet: CompiledRuleSet, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000,
-        counterBackend: (any CounterBackend)? = nil
+        counterBackend: (any CounterBackend)? = nil, inviteRetention: Double = Engine.defaultInviteRetention
     ) {
         self.ruleSet = ruleSet
         let clock = CalendarClock(identifier: ruleSet.info.timezone)
         state = EngineState(
             counters: CounterStore(specs: ruleSet.counters, clock: clock, lateness: lateness, maxKeys: maxCounterKeys), ledger: ledger ?? MemoryLedger(),
-            backend: counterBackend)
+            backend: counterBackend, invites: InviteGraph(retention: inviteRetention, lateness: lateness))
     }
+
+    /// 90 days: a farm's trees grow over days, and enterprise codes live 180 days.
+    public static let defaultInviteRetention = 90.0 * 86_400
+
+    /// Edges the invite graph holds.
+    public var inviteEdges: Int { state.invites.edgeCount }
 
     /// The ledger this engine records penalties in.
     public var ledger: any PenaltyLedger { state.ledger }
@@ -98,14 +106,16 @@ final class EngineState: Sendable {
     let backend: any CounterBackend
     /// Per counter: the identity's hash, naming its state in a backend.
     let backendNames: [String]
+    let invites: InviteGraph
     private let gates: [Gate]
     /// Evaluation contexts to reuse from event to event.
     let contexts = ContextPool()
 
-    init(counters: CounterStore, ledger: any PenaltyLedger, backend: (any CounterBackend)? = nil) {
+    init(counters: CounterStore, ledger: any PenaltyLedger, backend: (any CounterBackend)? = nil, invites: InviteGraph) {
         self.counters = counters
         self.ledger = ledger
         self.backend = backend ?? counters
+        self.invites = invites
         backendNames = counters.specs.map { String(FNV1a.hash($0.identity.utf8), radix: 16) }
         gates = (0..<Self.gateCount).map { _ in Gate() }
     }

@@ -11,6 +11,11 @@ extension EngineState {
             event: event, matcher: ruleSet.matcher, now: time, ruleCount: ruleSet.rules.count, counters: ruleSet.counters, prepared: prepared)
         defer { contexts.give(ctx) }
         ctx.ledger = ledger
+        if event.type != .send {
+            let network = event.ip.flatMap { ctx.address($0) }.flatMap { $0.network(prefix: $0.isIPv4 ? 24 : 64) }
+            ctx.invites = invites
+            ctx.inviteChange = invites.change(for: event, at: time, network: network)
+        }
         ctx.regexPrefilters = ruleSet.regexPrefilters
         if !ruleSet.models.isEmpty { ctx.modelScores = Array(repeating: nil, count: ModelSlot.count(models: ruleSet.models.count)) }
         if let prepared, !prepared.modelScores.isEmpty { ctx.modelScores = prepared.modelScores }
@@ -35,6 +40,12 @@ extension EngineState {
             for (i, spec) in ruleSet.counters.enumerated() where spec.on.contains(event.type) {
                 let key = zip(spec.keyNames, ctx.counterKeyParts(i)).map { "\($0)=\($1)" }.joined(separator: ", ")
                 trace!.counters.append("\(spec.kind.rawValue) \(spec.window.label) [\(key)] = \(ctx.counterValues[i].display)")
+            }
+            if event.type == .redeem, let change = ctx.inviteChange {
+                let path = invites.read(change) { $0.path(to: event.account) }
+                trace!.invitePath = path.map { step in
+                    step.account + (step.joined.map { " (\(Timestamp.format($0))" + (step.device.map { ", \($0)" } ?? "") + ")" } ?? "")
+                }.joined(separator: " → ") + (change.redemption?.owner == nil ? " (the code's issue event has not been seen)" : "")
             }
             trace!.skipped = ruleSet.rules.filter { !$0.on.contains(event.type) }.map(\.name)
         }
@@ -91,6 +102,7 @@ extension EngineState {
                 break
             }
         }
+        if commit, let change = ctx.inviteChange { invites.apply(change) }
         if tracing {
             let parts = fired.filter { $0.score != 0 }.map { "\($0.rule) \(Value.number($0.score).display)" }
             trace!.scoreSum = "\(Value.number(total).display)" + (parts.isEmpty ? "" : " = " + parts.joined(separator: " + "))

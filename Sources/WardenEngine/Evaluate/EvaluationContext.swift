@@ -35,6 +35,9 @@ final class EvaluationContext: @unchecked Sendable {
     var counterOperations: [CounterOperation] = []
     var counterResults: [Double] = []
     var ledger: (any PenaltyLedger)?
+    /// The invite graph and this event's change to it (its redemption's edge, its issue).
+    var invites: InviteGraph?
+    var inviteChange: InviteChange?
     var regexPrefilters: [RegexPrefilter?] = []
     var regexCandidates: [[Bool]?] = Array(repeating: nil, count: TextSlot.count)
     /// Folded texts and fingerprints per field, computed on first use.
@@ -84,6 +87,8 @@ final class EvaluationContext: @unchecked Sendable {
         Self.refill(&counterKeys, with: "", count: counters.count)
         counterSpecs = counters
         ledger = nil
+        invites = nil
+        inviteChange = nil
         regexPrefilters = []
         Self.refill(&fingerprints, with: nil, count: Field.allCases.count)
         modelScores.removeAll(keepingCapacity: true)

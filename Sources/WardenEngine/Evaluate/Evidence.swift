@@ -3,7 +3,7 @@ import WardenModels
 /// Why a rule fired: a keyword hit, a regex match, a value that crossed a limit, a model's score.
 public struct Evidence: Sendable, Equatable {
     public enum Kind: String, Sendable {
-        case keyword, regex, count, penalty, model
+        case keyword, regex, count, penalty, model, invite
     }
     public var kind: Kind
     /// The event field the text came from, when it came from one.
@@ -27,6 +27,12 @@ public struct Evidence: Sendable, Equatable {
     public var model: String?
     public var score: Double?
     public var features: [ModelFeature]?
+    /// The invite graph: the built-in, the account it was asked about, the path from its tree's
+    /// root to it, and (for redeemer counts) the redeemers it counted.
+    public var builtin: String?
+    public var account: String?
+    public var path: [InviteStep]?
+    public var redeemers: [InviteStep]?
     /// What `completed()` needs to find the features: they cost more than the score, so they
     /// are found only for rules that fire.
     var explainer: (model: TextModel, text: String)?
@@ -46,6 +52,7 @@ public struct Evidence: Sendable, Equatable {
         a.kind == b.kind && a.field == b.field && a.list == b.list && a.entry == b.entry && a.pattern == b.pattern
             && a.span == b.span && a.excerpt == b.excerpt && a.value == b.value && a.limit == b.limit
             && a.window == b.window && a.penalty == b.penalty && a.model == b.model && a.score == b.score && a.features == b.features
+            && a.builtin == b.builtin && a.account == b.account && a.path == b.path && a.redeemers == b.redeemers
             && (a.key?.map { $0.0 + "=" + $0.1 } ?? []) == (b.key?.map { $0.0 + "=" + $0.1 } ?? [])
     }
 }

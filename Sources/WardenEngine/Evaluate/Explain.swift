@@ -22,6 +22,8 @@ public struct ExplainTrace: Sendable {
     public var eventSummary = ""
     public var inForce: [String] = []
     public var counters: [String] = []
+    /// A redemption's place in the invite graph: root → … → the redeemer, with times and devices.
+    public var invitePath: String?
     public var rules: [RuleTrace] = []
     public var skipped: [String] = []
     public var decideLines: [(text: String, holds: Bool)] = []
@@ -36,6 +38,7 @@ public struct ExplainTrace: Sendable {
             out.append("counters:")
             out += counters.map { "  " + $0 }
         }
+        if let invitePath { out.append("invite path: " + invitePath) }
         for rule in rules {
             let state = rule.fired ? (rule.enforced ? "FIRED, score \(Value.number(rule.score).display)" : "fired in shadow, score \(Value.number(rule.score).display)") : "not fired"
             out.append("rule \(rule.name)" + (rule.description.map { " \"\($0)\"" } ?? "") + " — \(state)")
@@ -77,6 +80,18 @@ extension ConditionNode {
             return "counter \(e.window ?? "") [\(key)] = \(e.value.map { Value.number($0).display } ?? "null") against \(e.limit.map { Value.number($0).display } ?? "?")"
         case .penalty:
             return "penalty \(e.penalty?.action.rawValue ?? "") on \(e.penalty?.target ?? "")"
+        case .invite:
+            let path = (e.path ?? []).map { step in
+                step.account + (step.joined.map { " " + Timestamp.format($0) } ?? "") + (step.device.map { " on \($0)" } ?? "")
+            }
+            var text = "\(e.builtin ?? "invite")(\(e.account ?? "")) = \(e.value.map { Value.number($0).display } ?? "true")"
+            if let limit = e.limit { text += " against \(Value.number(limit).display)" }
+            if let window = e.window { text += " within \(window)" }
+            if !path.isEmpty { text += "; path " + path.joined(separator: " → ") }
+            if let redeemers = e.redeemers, !redeemers.isEmpty {
+                text += "; redeemers " + redeemers.map { r in r.account + (r.device.map { " on \($0)" } ?? "") }.joined(separator: ", ")
+            }
+            return text
         case .model:
             let phrases = (e.features ?? []).map { f in
                 "\"\(f.text)\" [\(f.span.lowerBound),\(f.span.upperBound)) \(f.weight >= 0 ? "+" : "")\(String(format: "%.2f", f.weight))"

@@ -145,6 +145,8 @@ extension Checker {
             }
             expect(positional[1], .string, context, what: "classify")
             return .number
+        case _ where Vocabulary.inviteBuiltins[name] != nil:
+            return typeOfInviteCall(name, Vocabulary.inviteBuiltins[name]!, positional, labeled, e, context)
         case "subnet":
             allowLabels([], "(ADDRESS, PREFIX_BITS)")
             if arity(2, "(ADDRESS, PREFIX_BITS)") {
@@ -198,5 +200,33 @@ extension Checker {
         if let condition = labeled["where"]?.value {
             expect(condition, .bool, context, what: "'where:'")
         }
+    }
+
+    /// The invite graph's built-ins: one account (or code) argument, and a window where the
+    /// built-in counts in one.
+    mutating func typeOfInviteCall(
+        _ name: String, _ signature: Vocabulary.InviteBuiltin, _ positional: [Expr], _ labeled: [String: Argument], _ e: Expr,
+        _ context: Context
+    ) -> ValueType {
+        let shape = "(\(signature.argument)\(signature.window == .none ? "" : signature.window == .optional ? " [, within: DURATION]" : ", within: DURATION"))"
+        for (label, arg) in labeled where !(label == "within" && signature.window != .none) {
+            error("arguments", "\(name) has no '\(label):' argument; it takes \(shape)", arg.labelRange ?? arg.value.range)
+        }
+        if case .decide = context {
+            error("context", "the invite graph is not available in decide lines", e.range)
+        }
+        if positional.count == 1 {
+            expect(positional[0], .string, context, what: name)
+        } else {
+            error("arguments", "\(name) takes \(shape)", e.range)
+        }
+        if let within = labeled["within"]?.value {
+            if case .duration(let seconds) = within.kind, seconds > 0 {} else {
+                error("type-mismatch", "'within:' takes a duration such as 1d", within.range)
+            }
+        } else if signature.window == .required {
+            error("arguments", "\(name) needs a window: 'within: DURATION'", e.range)
+        }
+        return signature.type
     }
 }

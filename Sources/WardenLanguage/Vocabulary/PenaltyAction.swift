@@ -4,12 +4,14 @@ public enum PenaltyAction: String, Sendable, CaseIterable {
     case restrictSend = "restrict_send"
     case revokeCode = "revoke_code"
     case deleteContent = "delete_content"
+    /// Withhold the invite reward an account earned (pay it after review).
+    case holdReward = "hold_reward"
     case warn, review, challenge, reject
 
     /// The event fields a rule may aim it at (empty: it takes no target).
     public var targets: [String] {
         switch self {
-        case .disableGeneration, .restrictSend, .warn: ["account", "inviter"]
+        case .disableGeneration, .restrictSend, .warn, .holdReward: ["account", "inviter"]
         case .revokeCode: ["code"]
         case .deleteContent: ["message"]
         case .review, .challenge, .reject: []
@@ -19,7 +21,7 @@ public enum PenaltyAction: String, Sendable, CaseIterable {
     /// The kind of target it lands on; nil for the verdict-only actions.
     public var targetKind: TargetKind? {
         switch self {
-        case .disableGeneration, .restrictSend, .warn: .account
+        case .disableGeneration, .restrictSend, .warn, .holdReward: .account
         case .revokeCode: .code
         case .deleteContent: .message
         case .review, .challenge, .reject: nil

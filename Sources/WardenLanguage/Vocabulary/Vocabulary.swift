@@ -23,6 +23,30 @@ public enum Vocabulary {
     public static let builtins: [String] = [
         "count", "distinct", "sum", "near", "hits", "len", "fingerprint", "normalize", "fired", "at_least",
         "active", "matches_format", "subnet", "classify",
+    ] + inviteBuiltins.keys.sorted()
+
+    /// A built-in that reads the invite graph: what it returns, what its one argument is, and
+    /// whether it takes `within:`.
+    public struct InviteBuiltin: Sendable {
+        public enum Window: Sendable { case none, optional, required }
+        public var type: ValueType
+        public var argument: String
+        public var window: Window
+    }
+
+    public static let inviteBuiltins: [String: InviteBuiltin] = [
+        "inviter_of": InviteBuiltin(type: .string, argument: "ACCOUNT", window: .none),
+        "invite_depth": InviteBuiltin(type: .number, argument: "ACCOUNT", window: .none),
+        "descendants": InviteBuiltin(type: .number, argument: "ACCOUNT", window: .optional),
+        "redeemers": InviteBuiltin(type: .number, argument: "ACCOUNT", window: .required),
+        "redeemer_devices": InviteBuiltin(type: .number, argument: "ACCOUNT", window: .required),
+        "redeemer_networks": InviteBuiltin(type: .number, argument: "ACCOUNT", window: .required),
+        "same_device_as_inviter": InviteBuiltin(type: .bool, argument: "ACCOUNT", window: .none),
+        "same_network_as_inviter": InviteBuiltin(type: .bool, argument: "ACCOUNT", window: .none),
+        "siblings_on_device": InviteBuiltin(type: .number, argument: "ACCOUNT", window: .none),
+        "siblings_on_network": InviteBuiltin(type: .number, argument: "ACCOUNT", window: .none),
+        "issue_delay": InviteBuiltin(type: .duration, argument: "ACCOUNT", window: .none),
+        "code_max_uses": InviteBuiltin(type: .number, argument: "CODE", window: .none),
     ]
 
     public static let calendarPeriods: [String: Int] = ["minute": 60, "hour": 3600, "day": 86_400, "week": 604_800]

@@ -1,0 +1,82 @@
+import WardenLanguage
+
+/// The invite graph's built-ins (`Vocabulary.inviteBuiltins`; docs/language.md, Invite graph).
+/// Each reads the graph as the event sees it: the stored edges and the event's own.
+extension Compiler {
+    func inviteCall(_ name: String, _ positional: [Expr], _ labeled: (String) -> Expr?) -> Eval {
+        guard let first = positional.first else { return { _ in .null } }
+        let argument = expression(first)
+        var window: Double?
+        if case .duration(let seconds)? = labeled("within")?.kind { window = Double(seconds) }
+        let query = Self.inviteQuery(name, window: window)
+        let isBool = Vocabulary.inviteBuiltins[name]?.type == .bool
+        return { ctx in
+            guard let graph = ctx.invites, let subject = argument(ctx).string else { return isBool ? .bool(false) : .null }
+            let value = graph.read(ctx.inviteChange) { view in query(view, subject, ctx.now) }
+            if isBool, value.isTrue, ctx.collectsEvidence {
+                ctx.evidence.append(ctx.inviteEvidence(name, subject, value: nil, limit: nil, window: nil))
+            }
+            return value
+        }
+    }
+
+    /// The question a built-in asks of the graph.
+    static func inviteQuery(_ name: String, window: Double?) -> @Sendable (InviteView, String, Double) -> Value {
+        switch name {
+        case "inviter_of": return { view, a, _ in view.inviter(of: a).map(Value.string) ?? .null }
+        case "invite_depth": return { view, a, _ in .number(Double(view.depth(of: a))) }
+        case "descendants": return { view, a, now in .number(Double(view.descendants(of: a, within: window, now: now))) }
+        case "redeemers": return { view, a, now in .number(Double(view.redeemers(of: a, within: window ?? 0, now: now).count)) }
+        case "redeemer_devices":
+            return { view, a, now in .number(Double(Set(view.redeemers(of: a, within: window ?? 0, now: now).compactMap(\.device)).count)) }
+        case "redeemer_networks":
+            return { view, a, now in .number(Double(Set(view.redeemers(of: a, within: window ?? 0, now: now).compactMap(\.network)).count)) }
+        case "same_device_as_inviter": return { view, a, _ in .bool(view.sharesWithInviter(a, device: true)) }
+        case "same_network_as_inviter": return { view, a, _ in .bool(view.sharesWithInviter(a, device: false)) }
+        case "siblings_on_device": return { view, a, _ in .number(Double(view.siblingsSharing(a, device: true))) }
+        case "siblings_on_network": return { view, a, _ in .number(Double(view.siblingsSharing(a, device: false))) }
+        case "issue_delay": return { view, a, _ in view.issueDelay(of: a).map(Value.number) ?? .null }
+        case "code_max_uses": return { view, c, _ in view.maxUses(of: c).map { .number(Double($0)) } ?? .null }
+        default: return { _, _, _ in .null }
+        }
+    }
+
+    /// For a comparison whose left side is an invite built-in counting something: the evidence
+    /// to add when the comparison holds.
+    func inviteEvidenceCall(_ e: Expr) -> (@Sendable (EvaluationContext, Value, Double?) -> Evidence?)? {
+        guard case .call(let name, _, let arguments) = e.kind, let signature = Vocabulary.inviteBuiltins[name], signature.type != .bool,
+            name != "code_max_uses", let first = arguments.first(where: { $0.label == nil })?.value
+        else { return nil }
+        let argument = expression(first)
+        var found: (text: String, seconds: Double)?
+        if let w = arguments.first(where: { $0.label == "within" })?.value, case .duration(let seconds) = w.kind {
+            found = (w.range.text, Double(seconds))
+        }
+        let window = found
+        return { ctx, value, limit in
+            guard let subject = argument(ctx).string else { return nil }
+            return ctx.inviteEvidence(name, subject, value: value.number, limit: limit, window: window)
+        }
+    }
+}
+
+extension EvaluationContext {
+    /// Evidence of an invite built-in: the path to the account asked about and, for redeemer
+    /// counts, the redeemers counted (at most 20).
+    func inviteEvidence(_ name: String, _ account: String, value: Double?, limit: Double?, window: (text: String, seconds: Double)?) -> Evidence {
+        var e = Evidence(kind: .invite)
+        e.builtin = name
+        e.account = account
+        e.value = value
+        e.limit = limit
+        e.window = window?.text
+        guard let graph = invites else { return e }
+        graph.read(inviteChange) { view in
+            e.path = view.path(to: account)
+            if ["redeemers", "redeemer_devices", "redeemer_networks"].contains(name), let window {
+                e.redeemers = Array(view.redeemers(of: account, within: window.seconds, now: now).suffix(20))
+            }
+        }
+        return e
+    }
+}

@@ -1,0 +1,104 @@
+import Synchronization
+
+/// Who invited whom: one edge per redemption, from the code's owner to the redeemer.
+///
+/// The owner is the redeem event's `inviter`, or else the account whose `issue` event carried
+/// the code; a redemption whose code has not been issued yet waits for that issue event. An
+/// account is bound to its first inviter (later redemptions do not move it), never to itself,
+/// and never below one of its own descendants (no cycles).
+///
+/// Each edge keeps its time and both ends' device and network (the redeemer's at redemption,
+/// the owner's at issue). Every ancestor (up to `maxDepth` levels) keeps the join times of its
+/// descendants, sorted, so a subtree's size and speed in a window is a binary search.
+///
+/// Memory is bounded by `retention`: about every eighth of it in event time, accounts not seen
+/// since `retention` (plus lateness) ago are forgotten with their edges, and join times that old
+/// are dropped.
+///
+/// Evaluation never changes the graph: an event's own edge is an `InviteChange` the queries
+/// take into account, applied after the decision when the evaluation commits. So a dry run and
+/// a committed run read the same values.
+final class InviteGraph: Sendable {
+    static let maxDepth = 64
+
+    let retention: Double
+    let lateness: Double
+    let store = Mutex(InviteStore())
+
+    init(retention: Double, lateness: Double) {
+        self.retention = retention
+        self.lateness = lateness
+    }
+
+    /// What `event` would change: a new edge (or a wait for the code's issue) for a redeem, a
+    /// first issue and a code's owner for an issue; nil for a send.
+    func change(for event: Event, at t: Double, network: String?) -> InviteChange? {
+        switch event.type {
+        case .send:
+            return nil
+        case .issue:
+            guard let code = event.code else { return nil }
+            var maxUses: Int?
+            if case .number(let n)? = event.attrs["max_uses"], n >= 0, n < 1e9 { maxUses = Int(n) }
+            return .issue(InviteChange.Issue(account: event.account, code: code, at: t, device: event.device, network: network, maxUses: maxUses))
+        case .redeem:
+            guard let code = event.code else { return nil }
+            let redemption = InviteChange.Redemption(
+                redeemer: event.account, owner: nil, code: code, at: t, device: event.device, network: network,
+                ownerDevice: nil, ownerNetwork: nil)
+            return store.withLock { s in .redeem(s.resolve(redemption, inviter: event.inviter)) }
+        }
+    }
+
+    /// Makes a change part of the graph (a committed evaluation).
+    func apply(_ change: InviteChange) {
+        store.withLock { s in
+            s.apply(change)
+            if s.newest - s.lastSweep >= retention / 8 {
+                s.forget(before: s.newest - retention - lateness)
+                s.lastSweep = s.newest
+            }
+        }
+    }
+
+    /// Reads the graph with `change` taken into account.
+    func read<R>(_ change: InviteChange?, _ body: (InviteView) -> R) -> R {
+        store.withLock { s in body(InviteView(store: s, change: change)) }
+    }
+
+    /// Edges held (accounts with an inviter), for the figures of `bench` and tests.
+    var edgeCount: Int { store.withLock { s in s.nodes.reduce(0) { $0 + ($1.parent >= 0 ? 1 : 0) } } }
+}
+
+/// What one event does to the invite graph.
+enum InviteChange: Sendable {
+    struct Issue: Sendable {
+        var account: String
+        var code: String
+        var at: Double
+        var device: String?
+        var network: String?
+        var maxUses: Int?
+    }
+
+    struct Redemption: Sendable {
+        var redeemer: String
+        /// nil while the code's issue event has not been seen.
+        var owner: String?
+        var code: String
+        var at: Double
+        var device: String?
+        var network: String?
+        var ownerDevice: String?
+        var ownerNetwork: String?
+        /// False when the redeemer is already bound, is the owner, or is above the owner.
+        var binds = false
+    }
+
+    case issue(Issue)
+    case redeem(Redemption)
+
+    var redemption: Redemption? {
+        if case .redeem(let r) = self { r } else { nil }
+    }
+}

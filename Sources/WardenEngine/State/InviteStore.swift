@@ -1,0 +1,174 @@
+/// The invite graph's data, behind `InviteGraph`'s lock.
+struct InviteStore {
+    struct Node {
+        var name: String
+        var parent: Int32 = -1
+        /// When the edge to the parent was made.
+        var joined = 0.0
+        var code: String?
+        /// The redeemer's device and network at redemption, and the owner's at issue.
+        var device: String?
+        var network: String?
+        var ownerDevice: String?
+        var ownerNetwork: String?
+        /// The account's first `issue` event.
+        var firstIssue: Double?
+        var children: [Int32] = []
+        /// Join times of every descendant within `InviteGraph.maxDepth` levels, sorted.
+        var descendantJoins: [Double] = []
+        var lastSeen = -Double.infinity
+    }
+
+    struct Code {
+        var owner: Int32
+        var issued: Double
+        var device: String?
+        var network: String?
+        var maxUses: Int?
+    }
+
+    var ids: [String: Int32] = [:]
+    var nodes: [Node] = []
+    var codes: [String: Code] = [:]
+    /// Redemptions of codes whose issue event has not come yet, by code.
+    var waiting: [String: [InviteChange.Redemption]] = [:]
+    var newest = -Double.infinity
+    var lastSweep = -Double.infinity
+
+    func index(_ name: String) -> Int32? { ids[name] }
+
+    mutating func node(_ name: String) -> Int32 {
+        if let i = ids[name] { return i }
+        let i = Int32(nodes.count)
+        nodes.append(Node(name: name))
+        ids[name] = i
+        return i
+    }
+
+    /// Whether `ancestor` is `i` or above it.
+    func isAncestor(_ ancestor: Int32, of i: Int32) -> Bool {
+        var x = i
+        for _ in 0...InviteGraph.maxDepth {
+            if x == ancestor { return true }
+            x = nodes[Int(x)].parent
+            if x < 0 { return false }
+        }
+        return false
+    }
+
+    /// Fills in a redemption's owner (from `inviter` or the code's issue) and whether it binds.
+    func resolve(_ redemption: InviteChange.Redemption, inviter: String?) -> InviteChange.Redemption {
+        var r = redemption
+        let code = codes[r.code]
+        r.owner = inviter ?? code.map { nodes[Int($0.owner)].name }
+        guard let owner = r.owner, owner != r.redeemer else { return r }
+        if let code, nodes[Int(code.owner)].name == owner {
+            r.ownerDevice = code.device
+            r.ownerNetwork = code.network
+        } else if let o = ids[owner] {
+            r.ownerDevice = nodes[Int(o)].device
+            r.ownerNetwork = nodes[Int(o)].network
+        }
+        if let me = ids[r.redeemer] {
+            if nodes[Int(me)].parent >= 0 { return r }
+            if let o = ids[owner], isAncestor(me, of: o) { return r }
+        }
+        r.binds = true
+        return r
+    }
+
+    mutating func apply(_ change: InviteChange) {
+        switch change {
+        case .issue(let issue):
+            newest = max(newest, issue.at)
+            let me = node(issue.account)
+            nodes[Int(me)].lastSeen = max(nodes[Int(me)].lastSeen, issue.at)
+            nodes[Int(me)].firstIssue = min(nodes[Int(me)].firstIssue ?? .infinity, issue.at)
+            if nodes[Int(me)].device == nil { nodes[Int(me)].device = issue.device }
+            if nodes[Int(me)].network == nil { nodes[Int(me)].network = issue.network }
+            guard codes[issue.code] == nil else { return }
+            codes[issue.code] = Code(owner: me, issued: issue.at, device: issue.device, network: issue.network, maxUses: issue.maxUses)
+            // Redemptions that came before this issue event bind now.
+            for r in waiting.removeValue(forKey: issue.code) ?? [] {
+                apply(.redeem(resolve(r, inviter: nil)))
+            }
+        case .redeem(let r):
+            newest = max(newest, r.at)
+            let me = node(r.redeemer)
+            nodes[Int(me)].lastSeen = max(nodes[Int(me)].lastSeen, r.at)
+            guard let owner = r.owner else {
+                waiting[r.code, default: []].append(r)
+                return
+            }
+            // Re-checked under the lock: another event may have bound the account meanwhile.
+            let checked = resolve(r, inviter: owner)
+            guard checked.binds else { return }
+            let o = node(owner)
+            nodes[Int(o)].lastSeen = max(nodes[Int(o)].lastSeen, r.at)
+            nodes[Int(me)].parent = o
+            nodes[Int(me)].joined = r.at
+            nodes[Int(me)].code = r.code
+            nodes[Int(me)].device = r.device ?? nodes[Int(me)].device
+            nodes[Int(me)].network = r.network ?? nodes[Int(me)].network
+            nodes[Int(me)].ownerDevice = checked.ownerDevice
+            nodes[Int(me)].ownerNetwork = checked.ownerNetwork
+            nodes[Int(o)].children.append(me)
+            var x = o
+            for _ in 0..<InviteGraph.maxDepth where x >= 0 {
+                Self.insertSorted(r.at, into: &nodes[Int(x)].descendantJoins)
+                x = nodes[Int(x)].parent
+            }
+        }
+    }
+
+    static func insertSorted(_ t: Double, into times: inout [Double]) {
+        if let last = times.last, t < last {
+            times.insert(t, at: lowerBound(times, t))
+        } else {
+            times.append(t)
+        }
+    }
+
+    /// The first index whose time is `>= t`.
+    static func lowerBound(_ times: [Double], _ t: Double) -> Int {
+        var lo = 0
+        var hi = times.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if times[mid] < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Forgets accounts not seen since `horizon` (their edges go with them) and join times and
+    /// codes older than it, then renumbers what is left.
+    mutating func forget(before horizon: Double) {
+        var keep = [Int32](repeating: -1, count: nodes.count)
+        var kept: [Node] = []
+        kept.reserveCapacity(nodes.count)
+        for (i, n) in nodes.enumerated() where n.lastSeen >= horizon {
+            keep[i] = Int32(kept.count)
+            kept.append(n)
+        }
+        guard kept.count < nodes.count || nodes.contains(where: { ($0.descendantJoins.first ?? .infinity) < horizon }) else { return }
+        for i in kept.indices {
+            let p = kept[i].parent
+            kept[i].parent = p >= 0 ? keep[Int(p)] : -1
+            kept[i].children = kept[i].children.compactMap { c in keep[Int(c)] >= 0 ? keep[Int(c)] : nil }
+            let cut = Self.lowerBound(kept[i].descendantJoins, horizon)
+            if cut > 0 { kept[i].descendantJoins.removeFirst(cut) }
+        }
+        nodes = kept
+        ids = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1.name, Int32($0)) })
+        codes = codes.compactMapValues { c in
+            guard c.issued >= horizon, keep[Int(c.owner)] >= 0 else { return nil }
+            var c = c
+            c.owner = keep[Int(c.owner)]
+            return c
+        }
+        waiting = waiting.compactMapValues { list in
+            let recent = list.filter { $0.at >= horizon }
+            return recent.isEmpty ? nil : recent
+        }
+    }
+}

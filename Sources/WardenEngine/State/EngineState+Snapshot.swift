@@ -37,7 +37,7 @@ extension EngineState {
         var w = JSONWriter()
         w.value(.object([
             ("format", .string(Self.format)), ("ruleset", .string(digest)), ("counters", .array(counterItems)),
-            ("penalties", .array(records)),
+            ("penalties", .array(records)), ("invites", invites.store.withLock { $0.json }),
         ]))
         return w.output
     }
@@ -52,6 +52,8 @@ extension EngineState {
             throw SnapshotError(message: "not valid JSON at column \(error.column): \(error.message)")
         }
         guard root["format"] == .string(Self.format) else { throw SnapshotError(message: "not a \(Self.format) snapshot") }
+        // Snapshots from before the invite graph have none: it starts empty.
+        let graph = try root["invites"].map { v throws(SnapshotError) in try InviteStore.load(v) } ?? InviteStore()
         var dropped = 0
         let index = Dictionary(counters.specs.enumerated().map { ($1.identity, $0) }, uniquingKeysWith: { a, _ in a })
         guard case .array(let items)? = root["counters"], case .array(let records)? = root["penalties"] else {
@@ -116,6 +118,7 @@ extension EngineState {
         }
         // A durable ledger keeps its own records; only an in-memory one is restored from here.
         if let memory = ledger as? MemoryLedger { memory.load(restored) }
+        invites.store.withLock { $0 = graph }
         counters.recomputeNewest()
         return dropped
     }

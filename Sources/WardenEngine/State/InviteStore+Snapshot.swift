@@ -1,0 +1,96 @@
+/// The invite graph in a state snapshot: accounts with their edge, codes with their owner, and
+/// redemptions still waiting for their code's issue event. Children and descendants' join times
+/// are rebuilt from the edges on restore.
+extension InviteStore {
+    var json: JSONValue {
+        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        func time(_ t: Double?) -> JSONValue { t.map(JSONValue.number) ?? .null }
+        let accounts: [JSONValue] = nodes.map { n in
+            .object([
+                ("account", .string(n.name)), ("inviter", n.parent >= 0 ? .string(nodes[Int(n.parent)].name) : .null),
+                ("joined", n.parent >= 0 ? .number(n.joined) : .null), ("code", text(n.code)), ("device", text(n.device)),
+                ("network", text(n.network)), ("owner_device", text(n.ownerDevice)), ("owner_network", text(n.ownerNetwork)),
+                ("first_issue", time(n.firstIssue)), ("last_seen", .number(n.lastSeen)),
+            ])
+        }
+        let codeItems: [JSONValue] = codes.sorted { $0.key < $1.key }.map { code, c in
+            .object([
+                ("code", .string(code)), ("owner", .string(nodes[Int(c.owner)].name)), ("issued", .number(c.issued)),
+                ("device", text(c.device)), ("network", text(c.network)), ("max_uses", c.maxUses.map { .number(Double($0)) } ?? .null),
+            ])
+        }
+        let waitingItems: [JSONValue] = waiting.sorted { $0.key < $1.key }.flatMap { _, list in
+            list.map { r in
+                JSONValue.object([
+                    ("code", .string(r.code)), ("redeemer", .string(r.redeemer)), ("at", .number(r.at)),
+                    ("device", text(r.device)), ("network", text(r.network)),
+                ])
+            }
+        }
+        return .object([
+            ("accounts", .array(accounts)), ("codes", .array(codeItems)), ("waiting", .array(waitingItems)),
+            ("newest", newest.isFinite ? .number(newest) : .null),
+        ])
+    }
+
+    static func load(_ value: JSONValue) throws(SnapshotError) -> InviteStore {
+        func text(_ v: JSONValue?) -> String? { if case .string(let s)? = v { s } else { nil } }
+        func number(_ v: JSONValue?) -> Double? { if case .number(let n)? = v { n } else { nil } }
+        var s = InviteStore()
+        guard case .array(let accounts)? = value["accounts"], case .array(let codes)? = value["codes"] else {
+            throw SnapshotError(message: "the invite graph needs 'accounts' and 'codes' arrays")
+        }
+        for a in accounts {
+            guard let name = text(a["account"]) else { throw SnapshotError(message: "an invite account needs 'account'") }
+            let i = s.node(name)
+            s.nodes[Int(i)].code = text(a["code"])
+            s.nodes[Int(i)].device = text(a["device"])
+            s.nodes[Int(i)].network = text(a["network"])
+            s.nodes[Int(i)].ownerDevice = text(a["owner_device"])
+            s.nodes[Int(i)].ownerNetwork = text(a["owner_network"])
+            s.nodes[Int(i)].firstIssue = number(a["first_issue"])
+            s.nodes[Int(i)].lastSeen = number(a["last_seen"]) ?? -.infinity
+        }
+        for a in accounts {
+            guard let name = text(a["account"]), let inviter = text(a["inviter"]) else { continue }
+            guard let joined = number(a["joined"]) else { throw SnapshotError(message: "invite account \(name): an inviter needs 'joined'") }
+            let me = s.node(name)
+            let o = s.node(inviter)
+            guard s.nodes[Int(me)].parent < 0, !s.isAncestor(me, of: o) else {
+                throw SnapshotError(message: "invite account \(name): a second inviter or a cycle")
+            }
+            s.nodes[Int(me)].parent = o
+            s.nodes[Int(me)].joined = joined
+            s.nodes[Int(o)].children.append(me)
+        }
+        for i in s.nodes.indices where s.nodes[i].parent >= 0 {
+            var x = s.nodes[i].parent
+            for _ in 0..<InviteGraph.maxDepth where x >= 0 {
+                s.nodes[Int(x)].descendantJoins.append(s.nodes[i].joined)
+                x = s.nodes[Int(x)].parent
+            }
+        }
+        for i in s.nodes.indices { s.nodes[i].descendantJoins.sort() }
+        for c in codes {
+            guard let code = text(c["code"]), let owner = text(c["owner"]), let issued = number(c["issued"]) else {
+                throw SnapshotError(message: "an invite code needs 'code', 'owner' and 'issued'")
+            }
+            s.codes[code] = Code(
+                owner: s.node(owner), issued: issued, device: text(c["device"]), network: text(c["network"]),
+                maxUses: number(c["max_uses"]).map { Int($0) })
+        }
+        if case .array(let waiting)? = value["waiting"] {
+            for w in waiting {
+                guard let code = text(w["code"]), let redeemer = text(w["redeemer"]), let at = number(w["at"]) else {
+                    throw SnapshotError(message: "a waiting redemption needs 'code', 'redeemer' and 'at'")
+                }
+                s.waiting[code, default: []].append(InviteChange.Redemption(
+                    redeemer: redeemer, owner: nil, code: code, at: at, device: text(w["device"]), network: text(w["network"]),
+                    ownerDevice: nil, ownerNetwork: nil))
+            }
+        }
+        s.newest = number(value["newest"]) ?? -.infinity
+        s.lastSweep = s.newest
+        return s
+    }
+}

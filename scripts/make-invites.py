@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""A generated invite log: honest invite trees beside reward farms (羊毛党), with labels.
+
+    python3 scripts/make-invites.py --seed 1 --out bench-data/invites.jsonl --labels bench-data/invites.labels
+
+Three days of `issue` and `redeem` events (sorted by time):
+
+- honest trees: a root issues a code; invitees redeem it hours to days later on their own phones
+  and home or office networks; some issue codes of their own (hours to days after redeeming,
+  a few within minutes) and invite further; a few redeem on a family member's phone at home;
+- popular honest inviters: 50-150 invitees each over the three days, on their own phones;
+- chains: alt accounts invite each other minutes apart, from a farmer's three phones and a
+  handful of rotating mobile networks;
+- stars: one code redeemed by dozens of accounts from two phones over one to three days, spread
+  so that no phone passes three redemptions in an hour.
+
+The labels file has one line per redeem event: `id<TAB>class<TAB>group<TAB>n`, where class is
+honest, chain or star, group names the farm (or tree) and n counts the farm's redemptions from 1.
+Codes carry no `max_uses` except a few honest single-use codes redeemed once.
+"""
+import argparse
+import json
+import random
+
+T0 = 1_796_054_400  # 2026-12-01T00:00:00Z
+DAYS = 3
+HORIZON = DAYS * 86_400
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--trees", type=int, default=3000)
+    ap.add_argument("--popular", type=int, default=20)
+    ap.add_argument("--chains", type=int, default=40)
+    ap.add_argument("--stars", type=int, default=30)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--labels", required=True)
+    args = ap.parse_args()
+    r = random.Random(args.seed)
+    events = []
+    labels = {}
+    counter = [0]
+
+    def eid():
+        counter[0] += 1
+        return f"v{counter[0]:08d}"
+
+    def emit(t, **fields):
+        e = {"id": eid(), "ts": int(T0 + t)}
+        e.update(fields)
+        events.append(e)
+        return e["id"]
+
+    def code():
+        return "".join(r.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(10))
+
+    # Networks: home /24s are many; offices are shared by dozens of accounts.
+    def home_ip():
+        return f"10.{r.randrange(0, 200)}.{r.randrange(0, 256)}.{r.randrange(1, 255)}"
+
+    offices = [f"172.16.{k}" for k in range(60)]
+
+    def office_ip():
+        return f"{r.choice(offices)}.{r.randrange(1, 255)}"
+
+    person = [0]
+
+    def new_person():
+        person[0] += 1
+        p = f"u{person[0]}"
+        return {"account": p, "device": f"ph-{p}", "home": home_ip(), "office": office_ip() if r.random() < 0.3 else None}
+
+    def where(p):
+        return p["office"] if p["office"] and r.random() < 0.5 else p["home"]
+
+    # Honest trees.
+    def grow(owner, t_issue, depth, tree, fanout_mean):
+        c = code()
+        single = r.random() < 0.05
+        fields = {"type": "issue", "account": owner["account"], "code": c, "device": owner["device"], "ip": where(owner)}
+        if single:
+            fields["attrs"] = {"max_uses": 1}
+        emit(t_issue, **fields)
+        kids = 1 if single else min(12, int(r.expovariate(1 / fanout_mean)))
+        for _ in range(kids):
+            t = t_issue + r.lognormvariate(9.5, 1.3)  # median ~3.7 h after the issue
+            if t >= HORIZON:
+                continue
+            kid = new_person()
+            family = r.random() < 0.015
+            device = owner["device"] if family else kid["device"]
+            ip = owner["home"] if family else where(kid)
+            rid = emit(t, type="redeem", account=kid["account"], code=c, device=device, ip=ip)
+            labels[rid] = ("honest", tree, 0)
+            if depth < 6 and r.random() < 0.35:
+                delay = r.lognormvariate(10.5, 1.5) if r.random() > 0.03 else r.uniform(120, 1800)
+                if t + delay < HORIZON:
+                    grow(kid, t + delay, depth + 1, tree, fanout_mean * 0.8)
+
+    for k in range(args.trees):
+        root = new_person()
+        grow(root, r.uniform(0, HORIZON * 0.8), 0, f"tree{k}", 1.6)
+
+    for k in range(args.popular):
+        star = new_person()
+        c = code()
+        t0 = r.uniform(0, HORIZON * 0.3)
+        emit(t0, type="issue", account=star["account"], code=c, device=star["device"], ip=where(star))
+        n = r.randint(50, 150)
+        for _ in range(n):
+            t = r.uniform(t0 + 60, HORIZON)
+            fan = new_person()
+            rid = emit(t, type="redeem", account=fan["account"], code=c, device=fan["device"], ip=where(fan))
+            labels[rid] = ("honest", f"popular{k}", 0)
+
+    # Farms: a farmer's phones and a few mobile networks it rotates through.
+    def mobile_ip(nets):
+        return f"{r.choice(nets)}.{r.randrange(1, 255)}"
+
+    for k in range(args.chains):
+        phones = [f"fp-c{k}-{i}" for i in range(3)]
+        nets = [f"100.{64 + r.randrange(0, 60)}.{r.randrange(0, 256)}" for _ in range(4)]
+        t = r.uniform(0, HORIZON * 0.9)
+        length = r.randint(8, 20)
+        owner = f"c{k}a0"
+        emit(t, type="issue", account=owner, code=(c := code()), device=phones[0], ip=mobile_ip(nets))
+        for i in range(1, length + 1):
+            t += r.uniform(120, 900)
+            acct = f"c{k}a{i}"
+            rid = emit(t, type="redeem", account=acct, code=c, device=phones[i % 3], ip=mobile_ip(nets))
+            labels[rid] = ("chain", f"chain{k}", i)
+            t += r.uniform(30, 600)
+            c = code()
+            emit(t, type="issue", account=acct, code=c, device=phones[i % 3], ip=mobile_ip(nets))
+        if t > HORIZON:
+            pass
+
+    for k in range(args.stars):
+        phones = [f"fp-s{k}-{i}" for i in range(2)]
+        nets = [f"100.{64 + r.randrange(0, 60)}.{r.randrange(0, 256)}" for _ in range(6)]
+        owner = f"s{k}o"
+        t0 = r.uniform(0, HORIZON * 0.5)
+        c = code()
+        emit(t0, type="issue", account=owner, code=c, device=phones[0], ip=mobile_ip(nets))
+        n = r.randint(24, 60)
+        span = r.uniform(86_400, HORIZON - t0)
+        times = sorted(r.uniform(t0 + 300, t0 + span) for _ in range(n))
+        for i, t in enumerate(times, 1):
+            rid = emit(t, type="redeem", account=f"s{k}r{i}", code=c, device=phones[i % 2], ip=mobile_ip(nets))
+            labels[rid] = ("star", f"star{k}", i)
+
+    events.sort(key=lambda e: (e["ts"], e["id"]))
+    with open(args.out, "w") as f:
+        for e in events:
+            f.write(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n")
+    with open(args.labels, "w") as f:
+        for e in events:
+            if e["id"] in labels:
+                cls, group, n = labels[e["id"]]
+                f.write(f"{e['id']}\t{cls}\t{group}\t{n}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -24,6 +24,6 @@ check() {
     status=1
   fi
 }
-check "samples/events-10k.jsonl" samples/events-10k.jsonl b5d57f700b07cb30f2f24f222a3f6ab14f554d248fe808d5e56bc270a17231c7
-check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl facd54ea43c4e718b0e5867b9d5d2c717de71237b4c49782a8bd0451d2fad9bd
+check "samples/events-10k.jsonl" samples/events-10k.jsonl 9b4914f337b959c90e9bf227a951d9faf0eac3ebc911140d671547b38a6102b0
+check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl f908348db8a671b4a9ef370c694fcfced107520be5314c8769298a19272b27f7
 exit $status

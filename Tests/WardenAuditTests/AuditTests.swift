@@ -74,6 +74,56 @@ import WardenEngine
         #expect(summary.verdicts[.block, default: 0] > 0)
     }
 
+    /// Invite chains and stars beside honest redemptions: the audit's invite graph (built in
+    /// event-time order after the reorder) decides as `check` does, evidence included.
+    @Test func theInviteGraphDecidesTheSameInAuditAndCheck() throws {
+        let rules = """
+            ruleset t
+            rule chain { on redeem when invite_depth(account) >= 2 and issue_delay(inviter_of(account)) < 30m penalty hold_reward(account), review }
+            rule star { on redeem when redeemers(inviter_of(account), within: 1d) >= 4 and redeemer_devices(inviter_of(account), within: 1d) <= 2 penalty revoke_code(code) }
+            rule phone { on redeem when same_device_as_inviter(account) or siblings_on_device(account) >= 2 score 50 }
+            decide { review when score >= 50 }
+            """
+        var rng = Xorshift(11)
+        var t = 1_767_225_600
+        var lines: [String] = []
+        var codes: [String] = []
+        for i in 0..<1500 {
+            t += 1 + Int(rng.next() % 30)
+            let device = "d\(rng.next() % 40)"
+            if codes.isEmpty || rng.next() % 3 == 0 {
+                let account = "a\(rng.next() % 300)"
+                let code = "K\(i)"
+                codes.append(code)
+                lines.append(#"{"id":"e\#(i)","type":"issue","ts":\#(t),"account":"\#(account)","code":"\#(code)","device":"\#(device)"}"#)
+            } else {
+                let code = codes[Int(rng.next() % UInt64(min(codes.count, 12))) + max(0, codes.count - 12)]
+                // Codes ending in 0 are farmed from two phones.
+                let phone = code.hasSuffix("0") ? "s\(rng.next() % 2)" : device
+                lines.append(#"{"id":"e\#(i)","type":"redeem","ts":\#(t),"account":"a\#(rng.next() % 300)","code":"\#(code)","device":"\#(phone)"}"#)
+            }
+        }
+        let ruleSet = try #require(Compiler.compile(source: rules).ruleSet)
+        let e = Engine(ruleSet: ruleSet)
+        var expected: [String: String] = [:]
+        for line in lines {
+            let event = try EventDecoder().decode(line: line).event
+            expected[event.id] = e.check(event, now: 0).json
+        }
+        #expect(e.inviteEdges > 100)
+        var shuffled: [String] = []
+        for start in stride(from: 0, to: lines.count, by: 8) {
+            shuffled += lines[start..<min(start + 8, lines.count)].reversed()
+        }
+        var decisions: [String: String] = [:]
+        let summary = try Auditor(engine: Engine(ruleSet: ruleSet), options: Auditor.Options())
+            .run(paths: [try write(shuffled, "invites.jsonl")], onFinding: { decisions[$0.decision.id] = $0.decision.json })
+        #expect(summary.late == 0)
+        #expect(decisions == expected)
+        let fired = Set(expected.values.flatMap { json in ["chain", "star", "phone"].filter { json.contains(#""rule":"\#($0)""#) } })
+        #expect(fired == ["chain", "star", "phone"])
+    }
+
     @Test func badAndLateLinesAreReportedAndNothingElseIsLost() throws {
         var lines = events(200, seed: 4)
         lines.insert("not json", at: 10)

@@ -8,8 +8,9 @@ import Synchronization
 /// and never below one of its own descendants (no cycles).
 ///
 /// Each edge keeps its time and both ends' device and network (the redeemer's at redemption,
-/// the owner's at issue). Every ancestor (up to `maxDepth` levels) keeps the join times of its
-/// descendants, sorted, so a subtree's size and speed in a window is a binary search.
+/// the owner's at issue). Every ancestor up to `descendantLevels` levels above an account keeps
+/// its join time (whole seconds), sorted, so a subtree's size and speed in a window is a binary
+/// search, and an edge costs at most that many four-byte entries however deep the tree.
 ///
 /// Memory is bounded by `retention`: about every eighth of it in event time, accounts not seen
 /// since `retention` (plus lateness) ago are forgotten with their edges, and join times that old
@@ -19,7 +20,14 @@ import Synchronization
 /// take into account, applied after the decision when the evaluation commits. So a dry run and
 /// a committed run read the same values.
 final class InviteGraph: Sendable {
+    /// How far up paths and depths are followed.
     static let maxDepth = 64
+    /// How many levels below an account `descendants` counts.
+    static let descendantLevels = 8
+    static let epoch = 1_577_836_800.0  // 2020-01-01T00:00:00Z, as the counters'
+
+    /// An instant as whole seconds from `epoch`.
+    static func second(_ t: Double) -> Int32 { Int32(clamping: Int((t - epoch).rounded(.down))) }
 
     let retention: Double
     let lateness: Double

@@ -65,8 +65,8 @@ extension InviteStore {
         }
         for i in s.nodes.indices where s.nodes[i].parent >= 0 {
             var x = s.nodes[i].parent
-            for _ in 0..<InviteGraph.maxDepth where x >= 0 {
-                s.nodes[Int(x)].descendantJoins.append(s.nodes[i].joined)
+            for _ in 0..<InviteGraph.descendantLevels where x >= 0 {
+                s.nodes[Int(x)].descendantJoins.append(InviteGraph.second(s.nodes[i].joined))
                 x = s.nodes[Int(x)].parent
             }
         }

@@ -14,8 +14,9 @@ struct InviteStore {
         /// The account's first `issue` event.
         var firstIssue: Double?
         var children: [Int32] = []
-        /// Join times of every descendant within `InviteGraph.maxDepth` levels, sorted.
-        var descendantJoins: [Double] = []
+        /// Join times (`InviteGraph.second`) of every descendant within
+        /// `InviteGraph.descendantLevels` levels, sorted.
+        var descendantJoins: [Int32] = []
         var lastSeen = -Double.infinity
     }
 
@@ -114,14 +115,15 @@ struct InviteStore {
             nodes[Int(me)].ownerNetwork = checked.ownerNetwork
             nodes[Int(o)].children.append(me)
             var x = o
-            for _ in 0..<InviteGraph.maxDepth where x >= 0 {
-                Self.insertSorted(r.at, into: &nodes[Int(x)].descendantJoins)
+            let second = InviteGraph.second(r.at)
+            for _ in 0..<InviteGraph.descendantLevels where x >= 0 {
+                Self.insertSorted(second, into: &nodes[Int(x)].descendantJoins)
                 x = nodes[Int(x)].parent
             }
         }
     }
 
-    static func insertSorted(_ t: Double, into times: inout [Double]) {
+    static func insertSorted(_ t: Int32, into times: inout [Int32]) {
         if let last = times.last, t < last {
             times.insert(t, at: lowerBound(times, t))
         } else {
@@ -130,7 +132,7 @@ struct InviteStore {
     }
 
     /// The first index whose time is `>= t`.
-    static func lowerBound(_ times: [Double], _ t: Double) -> Int {
+    static func lowerBound(_ times: [Int32], _ t: Int32) -> Int {
         var lo = 0
         var hi = times.count
         while lo < hi {
@@ -150,12 +152,13 @@ struct InviteStore {
             keep[i] = Int32(kept.count)
             kept.append(n)
         }
-        guard kept.count < nodes.count || nodes.contains(where: { ($0.descendantJoins.first ?? .infinity) < horizon }) else { return }
+        let cutoff = InviteGraph.second(horizon)
+        guard kept.count < nodes.count || nodes.contains(where: { ($0.descendantJoins.first ?? .max) < cutoff }) else { return }
         for i in kept.indices {
             let p = kept[i].parent
             kept[i].parent = p >= 0 ? keep[Int(p)] : -1
             kept[i].children = kept[i].children.compactMap { c in keep[Int(c)] >= 0 ? keep[Int(c)] : nil }
-            let cut = Self.lowerBound(kept[i].descendantJoins, horizon)
+            let cut = Self.lowerBound(kept[i].descendantJoins, cutoff)
             if cut > 0 { kept[i].descendantJoins.removeFirst(cut) }
         }
         nodes = kept

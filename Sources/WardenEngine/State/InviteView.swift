@@ -41,26 +41,29 @@ struct InviteView {
     /// Levels above the account in its tree (0 for a root or an unknown account).
     func depth(of account: String) -> Int { path(to: account).count - 1 }
 
-    /// Accounts below `account` (at most `InviteGraph.maxDepth` levels down) that joined in
-    /// `(now - window, now]`; every one held when `window` is nil.
+    /// Accounts below `account` (at most `InviteGraph.descendantLevels` levels down) that joined
+    /// in `(now - window, now]`, to the second; every one held when `window` is nil.
     func descendants(of account: String, within window: Double?, now: Double) -> Int {
         var n = 0
         if let i = store.index(account) {
             let times = store.nodes[Int(i)].descendantJoins
             if let window {
-                n = InviteStore.lowerBound(times, now.nextUp) - InviteStore.lowerBound(times, (now - window).nextUp)
+                let end = InviteGraph.second(now)
+                let start = InviteGraph.second(now - window)
+                n = InviteStore.lowerBound(times, end &+ 1) - InviteStore.lowerBound(times, start &+ 1)
             } else {
                 n = times.count
             }
         }
-        if let e = edge, inWindow(e.at, window, now), let owner = e.owner, isAtOrAbove(account, owner) { n += 1 }
+        if let e = edge, inWindow(e.at, window, now), let owner = e.owner, isAtOrAbove(account, owner, levels: InviteGraph.descendantLevels) { n += 1 }
         return n
     }
 
-    /// Whether `ancestor` is `account` or one of its inviters (the event's edge included).
-    private func isAtOrAbove(_ ancestor: String, _ account: String) -> Bool {
+    /// Whether `ancestor` is `account` or one of its first `levels - 1` inviters (the event's
+    /// edge included).
+    private func isAtOrAbove(_ ancestor: String, _ account: String, levels: Int) -> Bool {
         var name: String? = account
-        for _ in 0...InviteGraph.maxDepth {
+        for _ in 0..<levels {
             guard let n = name else { return false }
             if n == ancestor { return true }
             name = inviter(of: n)
@@ -68,9 +71,11 @@ struct InviteView {
         return false
     }
 
+    /// Whether `t` falls in `(now - window, now]`, to the second (as `descendants` counts).
     private func inWindow(_ t: Double, _ window: Double?, _ now: Double) -> Bool {
         guard let window else { return true }
-        return t <= now && t > now - window
+        let s = InviteGraph.second(t)
+        return s <= InviteGraph.second(now) && s > InviteGraph.second(now - window)
     }
 
     /// The accounts `owner` invited in the window, with their devices and networks.

@@ -34,6 +34,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Counter keys to create for the counter benchmark (0 skips it).")
     var counterKeys: Int = 0
 
+    @Option(help: "Invite edges to create for the invite-graph benchmark (0 skips it).")
+    var inviteEdges: Int = 0
+
     @Option(help: "A file of regexes, one per line ('#' comments), tried on every line of --corpus.")
     var regexes: String?
 
@@ -46,6 +49,7 @@ struct Bench: ParsableCommand {
         if let words, let corpus { try benchKeywords(words: words, corpus: corpus) }
         if let regexes, let corpus { try benchRegexes(regexes, corpus: corpus) }
         if let model, let corpus { try benchModel(model, corpus: corpus) }
+        if inviteEdges > 0 { benchInvites() }
         if counterKeys > 0 {
             benchCounter("count", "count(by: account, within: 1d) > 1000")
             benchCounter("distinct", "distinct(to, by: account, within: 1d) > 50")
@@ -69,6 +73,39 @@ struct Bench: ParsableCommand {
         let bytes = Double(Self.residentBytes() - before) / Double(counterKeys)
         Output.line(String(format: "counters: %@ at 1d, %d keys: %.0f updates/s through Engine.check; %.0f bytes resident per key (%d keys held)",
                            name, counterKeys, Double(counterKeys) / elapsed, bytes, engine.counterKeyCount))
+    }
+
+    /// A random invite tree of `inviteEdges` redemptions through `Engine.check` (each account
+    /// issues a code; the next account redeems any earlier code) under one rule reading the
+    /// graph; the growth of the resident set gives the bytes held per edge (an upper bound: it
+    /// includes allocator slack, and the codes' owners).
+    func benchInvites() {
+        let rule = "rule r { on redeem when redeemers(inviter_of(account), within: 1d) >= 20 and invite_depth(account) > 3 }"
+        guard let ruleSet = Compiler.compile(source: "ruleset bench\n" + rule).ruleSet else { return }
+        let engine = Engine(ruleSet: ruleSet)
+        let before = Self.residentBytes()
+        let start = Date()
+        var rng = SystemRandomNumberGenerator()
+        let t0 = 1_767_225_600.0
+        let step = 3 * 86_400 / Double(inviteEdges)
+        for i in 0..<inviteEdges {
+            let t = t0 + Double(i) * step
+            var issue = Event(id: "i\(i)", type: .issue, account: "account\(i)", ts: t)
+            issue.code = "CODE\(i)"
+            issue.device = "phone\(i)"
+            issue.ip = "10.\(i % 200).\(i / 200 % 256).\(i % 250 + 1)"
+            _ = engine.check(issue, now: 0)
+            var redeem = Event(id: "r\(i)", type: .redeem, account: "account\(i + 1)", ts: t + step / 2)
+            redeem.code = "CODE\(Int.random(in: 0...i, using: &rng))"
+            redeem.device = "phone\(i + 1)"
+            redeem.ip = "10.\((i + 1) % 200).\((i + 1) / 200 % 256).\((i + 1) % 250 + 1)"
+            _ = engine.check(redeem, now: 0)
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        let edges = engine.inviteEdges
+        let bytes = Double(Self.residentBytes() - before) / Double(max(edges, 1))
+        Output.line(String(format: "invites: %d edges (and as many codes) in %.1f s, %.0f issue+redeem pairs/s through Engine.check; %.0f bytes resident per edge",
+                           edges, elapsed, Double(inviteEdges) / elapsed, bytes))
     }
 
     func sampleEvents() throws -> [Event] {

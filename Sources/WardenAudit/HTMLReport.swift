@@ -6,7 +6,8 @@ import WardenEngine
 public enum HTMLReport {
     static let colors: [Verdict: String] = [.allow: "#9bb8d3", .challenge: "#e3c567", .review: "#e8945a", .block: "#c8553d"]
 
-    public static func audit(_ s: AuditSummary, _ data: ReportData) -> String {
+    /// - Parameter trees: the invite graph's largest and fastest-growing trees (`Engine.inviteTrees`).
+    public static func audit(_ s: AuditSummary, _ data: ReportData, trees: (largest: [InviteTree], fastest: [InviteTree])? = nil) -> String {
         var body = "<h1>Warden audit</h1>"
         body += "<p class=meta>\(s.events) events from \(s.files.map(escape).joined(separator: ", ")) · \(String(format: "%.2f", s.seconds)) s · rule set \(escape(s.ruleset))</p>"
         body += "<div class=cards>" + Verdict.allCases.map { v in
@@ -18,6 +19,7 @@ public enum HTMLReport {
         body += "<h2>Top accounts (decisions other than allow)</h2>" + bars(AuditSummary.top(s.accounts, 15), color: "#e8945a")
         body += "<h2>Penalties</h2>" + table(["action", "count"], AuditSummary.top(s.penalties, 50).map { [$0.0, String($0.1)] })
         body += "<h2>Rules</h2>" + table(["rule", "hits"], AuditSummary.top(s.ruleHits, 1000).map { [$0.0, String($0.1)] })
+        if let trees { body += InviteTreeSVG.section(largest: trees.largest, fastest: trees.fastest, flagged: data.flaggedRedeemers) }
         if !s.badExamples.isEmpty { body += "<h2>Bad lines</h2><pre>" + s.badExamples.map(escape).joined(separator: "\n") + "</pre>" }
         body += "<h2>Findings (first \(data.examples.count))</h2>" + table(
             ["time", "id", "account", "decision", "rules", "text"],
@@ -36,7 +38,7 @@ public enum HTMLReport {
         table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e2e2e2;padding:4px 8px;text-align:left;vertical-align:top}
         th{cursor:pointer;background:#f0f0f0;user-select:none}th:after{content:" \\2195";color:#aaa}
         td.n{text-align:right;font-variant-numeric:tabular-nums}svg text{font:12px system-ui,sans-serif}
-        pre{background:#f6f6f6;padding:8px;overflow:auto}
+        pre{background:#f6f6f6;padding:8px;overflow:auto}.scroll{overflow-x:auto;border:1px solid #eee;margin-bottom:12px}h3{font-size:15px}
         </style></head><body>\(body)
         <script>
         document.querySelectorAll('table').forEach(function(t){t.querySelectorAll('th').forEach(function(th,i){th.onclick=function(){

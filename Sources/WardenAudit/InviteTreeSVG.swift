@@ -1,0 +1,64 @@
+import Foundation
+import WardenEngine
+
+/// An invite tree drawn as SVG: the root on top, each level a row, leaves spread left to right
+/// and each inviter centred over its invitees. Edges into a redemption the audit flagged are
+/// red; hovering a node shows the account, when it joined and its device.
+enum InviteTreeSVG {
+    static let column = 16.0
+    static let row = 56.0
+
+    static func draw(_ tree: InviteTree, flagged: Set<String>) -> String {
+        let members = tree.members
+        guard !members.isEmpty else { return "" }
+        var children = [[Int]](repeating: [], count: members.count)
+        for (i, m) in members.enumerated() where m.parent >= 0 { children[m.parent].append(i) }
+        // Leaves take the next column; an inviter sits over the middle of its invitees.
+        var x = [Double](repeating: 0, count: members.count)
+        var next = 0.0
+        func place(_ i: Int) {
+            if children[i].isEmpty {
+                x[i] = next
+                next += 1
+                return
+            }
+            for c in children[i] { place(c) }
+            x[i] = (x[children[i].first!] + x[children[i].last!]) / 2
+        }
+        place(0)
+        let depth = members.map(\.depth).max() ?? 0
+        let width = max(320, (next + 1) * column + 40)
+        let height = Double(depth + 1) * row + 30
+        func px(_ i: Int) -> Double { 20 + x[i] * column + column / 2 }
+        func py(_ i: Int) -> Double { 20 + Double(members[i].depth) * row }
+        var edges = ""
+        var nodes = ""
+        for (i, m) in members.enumerated() {
+            let red = flagged.contains(m.account)
+            if m.parent >= 0 {
+                edges += "<line x1='\(f(px(m.parent)))' y1='\(f(py(m.parent)))' x2='\(f(px(i)))' y2='\(f(py(i)))' stroke='\(red ? "#c8553d" : "#9aa5b1")' stroke-width='\(red ? 2.5 : 1)'/>"
+            }
+            let when = m.joined.map { Timestamp.format($0) } ?? "?"
+            let title = "\(m.account) · \(m.parent < 0 ? "root, first issue" : "joined") \(when)" + (m.device.map { " · \($0)" } ?? "") + (red ? " · flagged" : "")
+            nodes += "<circle cx='\(f(px(i)))' cy='\(f(py(i)))' r='\(i == 0 ? 7 : 5)' fill='\(red ? "#c8553d" : i == 0 ? "#2f4858" : "#5b8db8")'><title>\(HTMLReport.escape(title))</title></circle>"
+        }
+        let label = "<text x='\(f(px(0) + 10))' y='\(f(py(0) + 4))'>\(HTMLReport.escape(members[0].account))</text>"
+        return "<svg class=tree width='\(f(width))' height='\(f(height))' viewBox='0 0 \(f(width)) \(f(height))' role=img>" + edges + nodes + label + "</svg>"
+    }
+
+    /// The report section: the largest trees and the fastest-growing ones.
+    static func section(largest: [InviteTree], fastest: [InviteTree], flagged: Set<String>) -> String {
+        guard !largest.isEmpty else { return "" }
+        func caption(_ t: InviteTree) -> String {
+            let marked = t.members.filter { flagged.contains($0.account) }.count
+            let shown = t.members.count < t.size ? ", first \(t.members.count) drawn" : ""
+            return "<p class=meta>root <b>\(HTMLReport.escape(t.members[0].account))</b>: \(t.size) accounts\(shown), up to \(t.peakPerHour) joined within an hour, \(marked) flagged redemptions (red)</p>"
+        }
+        var html = "<h2>Invite trees</h2><p class=meta>Who invited whom, from the redemptions (root on top). Red edges lead to redemptions the rules flagged.</p>"
+        html += "<h3>Largest</h3>" + largest.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged) + "</div>" }.joined()
+        html += "<h3>Fastest-growing</h3>" + fastest.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged) + "</div>" }.joined()
+        return html
+    }
+
+    static func f(_ v: Double) -> String { String(format: "%.1f", v) }
+}

@@ -6,8 +6,8 @@ import WardenEngine
 public enum HTMLReport {
     static let colors: [Verdict: String] = [.allow: "#9bb8d3", .challenge: "#e3c567", .review: "#e8945a", .block: "#c8553d"]
 
-    /// - Parameter trees: the invite graph's largest and fastest-growing trees (`Engine.inviteTrees`).
-    public static func audit(_ s: AuditSummary, _ data: ReportData, trees: (largest: [InviteTree], fastest: [InviteTree])? = nil) -> String {
+    /// - Parameter trees: the invite graph's trees to draw (`Engine.inviteTrees`).
+    public static func audit(_ s: AuditSummary, _ data: ReportData, trees: InviteForest? = nil) -> String {
         var body = "<h1>Warden audit</h1>"
         body += "<p class=meta>\(s.events) events from \(s.files.map(escape).joined(separator: ", ")) · \(String(format: "%.2f", s.seconds)) s · rule set \(escape(s.ruleset))</p>"
         body += "<div class=cards>" + Verdict.allCases.map { v in
@@ -19,7 +19,9 @@ public enum HTMLReport {
         body += "<h2>Top accounts (decisions other than allow)</h2>" + bars(AuditSummary.top(s.accounts, 15), color: "#e8945a")
         body += "<h2>Penalties</h2>" + table(["action", "count"], AuditSummary.top(s.penalties, 50).map { [$0.0, String($0.1)] })
         body += "<h2>Rules</h2>" + table(["rule", "hits"], AuditSummary.top(s.ruleHits, 1000).map { [$0.0, String($0.1)] })
-        if let trees { body += InviteTreeSVG.section(largest: trees.largest, fastest: trees.fastest, flagged: data.flaggedRedeemers) }
+        if let trees {
+            body += InviteTreeSVG.section(largest: trees.largest, fastest: trees.fastest, flagged: data.flaggedRedeemers, mostFlagged: trees.mostFlagged)
+        }
         if !s.badExamples.isEmpty { body += "<h2>Bad lines</h2><pre>" + s.badExamples.map(escape).joined(separator: "\n") + "</pre>" }
         body += "<h2>Findings (first \(data.examples.count))</h2>" + table(
             ["time", "id", "account", "decision", "rules", "text"],

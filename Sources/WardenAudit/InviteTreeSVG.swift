@@ -6,31 +6,54 @@ import WardenEngine
 /// red; hovering a node shows the account, when it joined and its device.
 enum InviteTreeSVG {
     static let column = 16.0
-    static let row = 56.0
+    static let row = 36.0
+    static let pack = 40
 
     static func draw(_ tree: InviteTree, flagged: Set<String>) -> String {
         let members = tree.members
         guard !members.isEmpty else { return "" }
         var children = [[Int]](repeating: [], count: members.count)
         for (i, m) in members.enumerated() where m.parent >= 0 { children[m.parent].append(i) }
-        // Leaves take the next column; an inviter sits over the middle of its invitees.
+        // Leaves take the next column; an inviter sits over the middle of its invitees. A crowd
+        // of leaves under one inviter (a star) is packed in rows of `pack`, so the drawing stays
+        // about as wide as the page.
         var x = [Double](repeating: 0, count: members.count)
+        var drop = [Double](repeating: 0, count: members.count)
         var next = 0.0
+        var extraRows = [Int: Int]()  // depth -> packed rows below it
         func place(_ i: Int) {
             if children[i].isEmpty {
                 x[i] = next
                 next += 1
                 return
             }
-            for c in children[i] { place(c) }
-            x[i] = (x[children[i].first!] + x[children[i].last!]) / 2
+            let leaves = children[i].filter { children[$0].isEmpty }
+            let inner = children[i].filter { !children[$0].isEmpty }
+            let first = next
+            for c in inner { place(c) }
+            if leaves.count > pack {
+                let start = next
+                for (k, c) in leaves.enumerated() {
+                    x[c] = start + Double(k % pack)
+                    drop[c] = Double(k / pack) * 14
+                }
+                next = start + Double(pack)
+                let d = members[i].depth + 1
+                extraRows[d] = max(extraRows[d] ?? 0, (leaves.count - 1) / pack)
+            } else {
+                for c in leaves { place(c) }
+            }
+            x[i] = (first + next - 1) / 2
         }
         place(0)
         let depth = members.map(\.depth).max() ?? 0
+        // Each level starts below the packed rows of the levels above it.
+        var top = [Double](repeating: 20, count: depth + 1)
+        for d in stride(from: 1, through: depth, by: 1) { top[d] = top[d - 1] + row + Double(extraRows[d - 1] ?? 0) * 14 }
         let width = max(320, (next + 1) * column + 40)
-        let height = Double(depth + 1) * row + 30
+        let height = top[depth] + Double(extraRows[depth] ?? 0) * 14 + 30
         func px(_ i: Int) -> Double { 20 + x[i] * column + column / 2 }
-        func py(_ i: Int) -> Double { 20 + Double(members[i].depth) * row }
+        func py(_ i: Int) -> Double { top[members[i].depth] + drop[i] }
         var edges = ""
         var nodes = ""
         for (i, m) in members.enumerated() {
@@ -46,17 +69,22 @@ enum InviteTreeSVG {
         return "<svg class=tree width='\(f(width))' height='\(f(height))' viewBox='0 0 \(f(width)) \(f(height))' role=img>" + edges + nodes + label + "</svg>"
     }
 
-    /// The report section: the largest trees and the fastest-growing ones.
-    static func section(largest: [InviteTree], fastest: [InviteTree], flagged: Set<String>) -> String {
+    /// The report section: the largest trees, the fastest-growing ones and those with the most
+    /// flagged redemptions.
+    static func section(largest: [InviteTree], fastest: [InviteTree], flagged: Set<String>, mostFlagged: [InviteTree] = []) -> String {
         guard !largest.isEmpty else { return "" }
         func caption(_ t: InviteTree) -> String {
             let marked = t.members.filter { flagged.contains($0.account) }.count
             let shown = t.members.count < t.size ? ", first \(t.members.count) drawn" : ""
-            return "<p class=meta>root <b>\(HTMLReport.escape(t.members[0].account))</b>: \(t.size) accounts\(shown), up to \(t.peakPerHour) joined within an hour, \(marked) flagged redemptions (red)</p>"
+            let rate = t.perHour.map { String(format: ", %.1f joined per hour over its life", $0) } ?? ""
+            return "<p class=meta>root <b>\(HTMLReport.escape(t.members[0].account))</b>: \(t.size) accounts\(shown), depth \(t.members.map(\.depth).max() ?? 0)\(rate), up to \(t.peakPerHour) within one hour, \(marked) flagged redemptions (red)</p>"
         }
-        var html = "<h2>Invite trees</h2><p class=meta>Who invited whom, from the redemptions (root on top). Red edges lead to redemptions the rules flagged.</p>"
+        var html = "<h2 id=invite-trees>Invite trees</h2><p class=meta>Who invited whom, from the redemptions (root on top). Red edges lead to redemptions the rules flagged.</p>"
         html += "<h3>Largest</h3>" + largest.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged) + "</div>" }.joined()
-        html += "<h3>Fastest-growing</h3>" + fastest.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged) + "</div>" }.joined()
+        html += "<h3>Fastest-growing (10 accounts or more)</h3>" + fastest.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged) + "</div>" }.joined()
+        if !mostFlagged.isEmpty {
+            html += "<h3>Most flagged redemptions</h3>" + mostFlagged.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged) + "</div>" }.joined()
+        }
         return html
     }
 

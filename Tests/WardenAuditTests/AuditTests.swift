@@ -116,10 +116,21 @@ import WardenEngine
             shuffled += lines[start..<min(start + 8, lines.count)].reversed()
         }
         var decisions: [String: String] = [:]
-        let summary = try Auditor(engine: Engine(ruleSet: ruleSet), options: Auditor.Options())
-            .run(paths: [try write(shuffled, "invites.jsonl")], onFinding: { decisions[$0.decision.id] = $0.decision.json })
+        var report = ReportData()
+        let audited = Engine(ruleSet: ruleSet)
+        let summary = try Auditor(engine: audited, options: Auditor.Options())
+            .run(paths: [try write(shuffled, "invites.jsonl")], onFinding: {
+                decisions[$0.decision.id] = $0.decision.json
+                report.add($0)
+            })
         #expect(summary.late == 0)
         #expect(decisions == expected)
+        // The report draws the trees, with the flagged redemptions' edges in red.
+        let trees = audited.inviteTrees(flagged: report.flaggedRedeemers)
+        #expect(!trees.largest.isEmpty && !trees.mostFlagged.isEmpty)
+        #expect(trees.largest.first!.size >= trees.largest.last!.size)
+        let html = HTMLReport.audit(summary, report, trees: trees)
+        #expect(html.contains("<h2 id=invite-trees>") && html.contains("<svg class=tree") && html.contains("stroke='#c8553d'"))
         let fired = Set(expected.values.flatMap { json in ["chain", "star", "phone"].filter { json.contains(#""rule":"\#($0)""#) } })
         #expect(fired == ["chain", "star", "phone"])
     }

@@ -16,13 +16,26 @@ public struct InviteTree: Sendable {
     public var size: Int
     /// The most accounts that joined the tree within one hour.
     public var peakPerHour: Int
+    /// Accounts that joined per hour between its first and last join (trees of 10 or more).
+    public var perHour: Double?
+    /// Accounts of the whole tree in the `flagged` set it was drawn with.
+    public var flagged: Int
+}
+
+/// The trees a report shows.
+public struct InviteForest: Sendable {
+    public var largest: [InviteTree]
+    /// By `perHour`.
+    public var fastest: [InviteTree]
+    public var mostFlagged: [InviteTree]
 }
 
 extension InviteStore {
     /// The largest trees and the fastest-growing ones (most joins within an hour), at most
     /// `limit` of each and `maxMembers` accounts drawn per tree.
-    func trees(limit: Int, maxMembers: Int) -> (largest: [InviteTree], fastest: [InviteTree]) {
-        var summaries: [(root: Int32, size: Int, peak: Int)] = []
+    func trees(limit: Int, maxMembers: Int, flagged: Set<String>) -> InviteForest {
+        typealias Summary = (root: Int32, size: Int, peak: Int, rate: Double?, flagged: Int)
+        var summaries: [Summary] = []
         for (i, n) in nodes.enumerated() where n.parent < 0 && !n.children.isEmpty {
             var times: [Double] = []
             var queue = [Int32(i)]
@@ -35,15 +48,20 @@ extension InviteStore {
                 k += 1
             }
             times.sort()
+            let marked = queue.reduce(0) { $0 + (flagged.contains(nodes[Int($1)].name) ? 1 : 0) }
+            var rate: Double?
+            if queue.count >= 10, let first = times.first, let last = times.last {
+                rate = Double(times.count - 1) / max((last - first) / 3600, 1.0 / 60)
+            }
             var peak = 0
             var start = 0
             for end in times.indices {
                 while times[end] - times[start] >= 3600 { start += 1 }
                 peak = max(peak, end - start + 1)
             }
-            summaries.append((Int32(i), queue.count, peak))
+            summaries.append((Int32(i), queue.count, peak, rate, marked))
         }
-        func tree(_ s: (root: Int32, size: Int, peak: Int)) -> InviteTree {
+        func tree(_ s: Summary) -> InviteTree {
             var members: [InviteTree.Member] = []
             var queue: [(Int32, Int, Int)] = [(s.root, -1, 0)]
             var k = 0
@@ -56,17 +74,21 @@ extension InviteStore {
                 for c in n.children { queue.append((c, me, depth + 1)) }
                 k += 1
             }
-            return InviteTree(members: members, size: s.size, peakPerHour: s.peak)
+            return InviteTree(members: members, size: s.size, peakPerHour: s.peak, perHour: s.rate, flagged: s.flagged)
         }
-        let largest = summaries.sorted { ($0.size, $0.peak, nodes[Int($1.root)].name) > ($1.size, $1.peak, nodes[Int($0.root)].name) }
-        let fastest = summaries.sorted { ($0.peak, $0.size, nodes[Int($1.root)].name) > ($1.peak, $1.size, nodes[Int($0.root)].name) }
-        return (largest.prefix(limit).map(tree), fastest.prefix(limit).map(tree))
+        func name(_ s: Summary) -> String { nodes[Int(s.root)].name }
+        let largest = summaries.sorted { ($0.size, name($1)) > ($1.size, name($0)) }
+        let fastest = summaries.filter { $0.rate != nil }.sorted { ($0.rate!, name($1)) > ($1.rate!, name($0)) }
+        let mostFlagged = summaries.filter { $0.flagged > 0 }.sorted { ($0.flagged, name($1)) > ($1.flagged, name($0)) }
+        return InviteForest(
+            largest: largest.prefix(limit).map(tree), fastest: fastest.prefix(limit).map(tree), mostFlagged: mostFlagged.prefix(limit).map(tree))
     }
 }
 
 extension Engine {
-    /// The invite graph's largest and fastest-growing trees, for the audit report.
-    public func inviteTrees(limit: Int = 3, maxMembers: Int = 120) -> (largest: [InviteTree], fastest: [InviteTree]) {
-        state.invites.store.withLock { $0.trees(limit: limit, maxMembers: maxMembers) }
+    /// The invite graph's largest, fastest-growing and most flagged trees (by the accounts in
+    /// `flagged`), for the audit report.
+    public func inviteTrees(limit: Int = 3, maxMembers: Int = 400, flagged: Set<String> = []) -> InviteForest {
+        state.invites.store.withLock { $0.trees(limit: limit, maxMembers: maxMembers, flagged: flagged) }
     }
 }

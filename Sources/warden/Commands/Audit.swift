@@ -74,7 +74,7 @@ struct Audit: ParsableCommand {
         try outbox?.close()
         if let stateOut { try StateFiles.save(engine, to: stateOut) }
         if let report {
-            try Data(HTMLReport.audit(summary, reportData, trees: engine.inviteTrees()).utf8).write(to: URL(fileURLWithPath: report))
+            try Data(HTMLReport.audit(summary, reportData, trees: engine.inviteTrees(flagged: reportData.flaggedRedeemers)).utf8).write(to: URL(fileURLWithPath: report))
         }
         Output.line(summary.text)
         if summary.badLines > 0 { throw ExitCode(2) }

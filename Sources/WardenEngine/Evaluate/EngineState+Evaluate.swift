@@ -14,6 +14,7 @@ extension EngineState {
         if event.type != .send {
             let network = event.ip.flatMap { ctx.address($0) }.flatMap { $0.network(prefix: $0.isIPv4 ? 24 : 64) }
             ctx.invites = invites
+            if let problem = invites.sync() { ctx.warnings.append("invite graph state unavailable: \(problem)") }
             ctx.inviteChange = invites.change(for: event, at: time, network: network)
         }
         ctx.regexPrefilters = ruleSet.regexPrefilters
@@ -102,7 +103,9 @@ extension EngineState {
                 break
             }
         }
-        if commit, let change = ctx.inviteChange { invites.apply(change) }
+        if commit, let change = ctx.inviteChange, let problem = invites.commit(change) {
+            ctx.warnings.append("invite graph change not shared: \(problem)")
+        }
         if tracing {
             let parts = fired.filter { $0.score != 0 }.map { "\($0.rule) \(Value.number($0.score).display)" }
             trace!.scoreSum = "\(Value.number(total).display)" + (parts.isEmpty ? "" : " = " + parts.joined(separator: " + "))

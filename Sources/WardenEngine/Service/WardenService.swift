@@ -31,6 +31,7 @@ public final class WardenService: Sendable {
     let lateness: Double
     let maxCounterKeys: Int
     let counterBackend: (any CounterBackend)?
+    let inviteLog: (any InviteLog)?
     /// A durable ledger shared across reloads; nil for a fresh in-memory one per engine.
     let durableLedger: (any PenaltyLedger)?
     /// The clock for events without `ts` (seconds since 1970); the wall clock by default.
@@ -38,7 +39,8 @@ public final class WardenService: Sendable {
 
     public init(
         rulesAt path: String, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000,
-        counterBackend: (any CounterBackend)? = nil, clock: @escaping @Sendable () -> Double = WardenService.wallClock
+        counterBackend: (any CounterBackend)? = nil, inviteLog: (any InviteLog)? = nil,
+        clock: @escaping @Sendable () -> Double = WardenService.wallClock
     ) throws(RuleSetError) {
         let (ruleSet, diagnostics) = Compiler.compile(path: path)
         guard let ruleSet else { throw RuleSetError(diagnostics: diagnostics) }
@@ -46,9 +48,12 @@ public final class WardenService: Sendable {
         self.lateness = lateness
         self.maxCounterKeys = maxCounterKeys
         self.counterBackend = counterBackend
+        self.inviteLog = inviteLog
         self.clock = clock
         self.durableLedger = ledger
-        current = Mutex(Engine(ruleSet: ruleSet, lateness: lateness, ledger: ledger, maxCounterKeys: maxCounterKeys, counterBackend: counterBackend))
+        current = Mutex(Engine(
+            ruleSet: ruleSet, lateness: lateness, ledger: ledger, maxCounterKeys: maxCounterKeys, counterBackend: counterBackend,
+            inviteLog: inviteLog))
     }
 
     public static let wallClock: @Sendable () -> Double = {
@@ -87,7 +92,8 @@ public final class WardenService: Sendable {
             return Reload(accepted: false, digest: engine.ruleSet.info.digest, countersReset: [], countersKept: 0, diagnostics: diagnostics)
         }
         let next = Engine(
-            ruleSet: ruleSet, lateness: lateness, ledger: durableLedger, maxCounterKeys: maxCounterKeys, counterBackend: counterBackend)
+            ruleSet: ruleSet, lateness: lateness, ledger: durableLedger, maxCounterKeys: maxCounterKeys, counterBackend: counterBackend,
+            inviteLog: inviteLog)
         let reset = current.withLock { engine -> [String] in
             let reset = engine.migrate(to: next)
             engine = next

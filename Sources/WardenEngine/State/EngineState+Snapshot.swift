@@ -37,7 +37,7 @@ extension EngineState {
         var w = JSONWriter()
         w.value(.object([
             ("format", .string(Self.format)), ("ruleset", .string(digest)), ("counters", .array(counterItems)),
-            ("penalties", .array(records)), ("invites", invites.store.withLock { $0.json }),
+            ("penalties", .array(records)), ("invites", { _ = invites.sync(); return invites.store.withLock { $0.json } }()),
         ]))
         return w.output
     }
@@ -119,6 +119,7 @@ extension EngineState {
         // A durable ledger keeps its own records; only an in-memory one is restored from here.
         if let memory = ledger as? MemoryLedger { memory.load(restored) }
         invites.store.withLock { $0 = graph }
+        invites.rewind()
         counters.recomputeNewest()
         return dropped
     }

@@ -32,10 +32,56 @@ final class InviteGraph: Sendable {
     let retention: Double
     let lateness: Double
     let store = Mutex(InviteStore())
+    /// The shared log, when engines share the graph (Redis), and how far this one has read it.
+    let log: (any InviteLog)?
+    private let cursor = Mutex<String?>(nil)
 
-    init(retention: Double, lateness: Double) {
+    init(retention: Double, lateness: Double, log: (any InviteLog)? = nil) {
         self.retention = retention
         self.lateness = lateness
+        self.log = log
+    }
+
+    /// Applies what the shared log gained since the last read; a message when it cannot be read
+    /// (the graph then answers from what this engine already has).
+    func sync() -> String? {
+        guard let log else { return nil }
+        return cursor.withLock { (cursor: inout String?) -> String? in
+            do throws(CounterStateError) {
+                let (entries, next) = try log.read(after: cursor)
+                if !entries.isEmpty {
+                    store.withLock { s in
+                        for entry in entries {
+                            if let change = InviteChange(encoded: entry) { record(change, in: &s) }
+                        }
+                    }
+                }
+                cursor = next ?? cursor
+                return nil
+            } catch {
+                return error.message
+            }
+        }
+    }
+
+    /// After a restore: read the shared log from its start again (applying twice changes nothing).
+    func rewind() { cursor.withLock { $0 = nil } }
+
+    /// Makes a committed evaluation's change part of the graph: appended to the shared log (every
+    /// engine, this one included, applies it from there), or applied here without one. A
+    /// message when the append fails (the change is then applied here only).
+    func commit(_ change: InviteChange) -> String? {
+        guard let log else {
+            apply(change)
+            return nil
+        }
+        do throws(CounterStateError) {
+            try log.append(change.encoded)
+            return nil
+        } catch {
+            apply(change)
+            return error.message
+        }
     }
 
     /// What `event` would change: a new edge (or a wait for the code's issue) for a redeem, a
@@ -58,14 +104,16 @@ final class InviteGraph: Sendable {
         }
     }
 
-    /// Makes a change part of the graph (a committed evaluation).
+    /// Makes a change part of this engine's graph.
     func apply(_ change: InviteChange) {
-        store.withLock { s in
-            s.apply(change)
-            if s.newest - s.lastSweep >= retention / 8 {
-                s.forget(before: s.newest - retention - lateness)
-                s.lastSweep = s.newest
-            }
+        store.withLock { s in record(change, in: &s) }
+    }
+
+    private func record(_ change: InviteChange, in s: inout InviteStore) {
+        s.apply(change)
+        if s.newest - s.lastSweep >= retention / 8 {
+            s.forget(before: s.newest - retention - lateness)
+            s.lastSweep = s.newest
         }
     }
 
@@ -75,7 +123,10 @@ final class InviteGraph: Sendable {
     }
 
     /// Edges held (accounts with an inviter), for the figures of `bench` and tests.
-    var edgeCount: Int { store.withLock { s in s.nodes.reduce(0) { $0 + ($1.parent >= 0 ? 1 : 0) } } }
+    var edgeCount: Int {
+        _ = sync()
+        return store.withLock { s in s.nodes.reduce(0) { $0 + ($1.parent >= 0 ? 1 : 0) } }
+    }
 }
 
 /// What one event does to the invite graph.

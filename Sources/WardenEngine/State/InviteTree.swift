@@ -89,6 +89,7 @@ extension Engine {
     /// The invite graph's largest, fastest-growing and most flagged trees (by the accounts in
     /// `flagged`), for the audit report.
     public func inviteTrees(limit: Int = 3, maxMembers: Int = 400, flagged: Set<String> = []) -> InviteForest {
-        state.invites.store.withLock { $0.trees(limit: limit, maxMembers: maxMembers, flagged: flagged) }
+        _ = state.invites.sync()
+        return state.invites.store.withLock { $0.trees(limit: limit, maxMembers: maxMembers, flagged: flagged) }
     }
 }

@@ -69,12 +69,12 @@ struct Serve: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        // Redis: counters and penalties shared with every server on the same Redis.
-        var shared: (ledger: RedisLedger, counters: RedisCounters)?
+        // Redis: counters, penalties and the invite graph shared with every server on the same Redis.
+        var shared: (ledger: RedisLedger, counters: RedisCounters, invites: RedisInviteLog)?
         if state.hasPrefix("redis://") {
             do {
                 let pool = try RedisPool(url: state, timeout: redisTimeout)
-                shared = (RedisLedger(pool: pool), RedisCounters(pool: pool))
+                shared = (RedisLedger(pool: pool), RedisCounters(pool: pool), RedisInviteLog(pool: pool))
             } catch {
                 Output.error("warden: --state: \(error.message)")
                 throw ExitCode(2)
@@ -86,7 +86,8 @@ struct Serve: AsyncParsableCommand {
         let service: WardenService
         do {
             service = try WardenService(
-                rulesAt: ruleSet.rules, ledger: ledger ?? shared?.ledger, maxCounterKeys: maxCounterKeys, counterBackend: shared?.counters)
+                rulesAt: ruleSet.rules, ledger: ledger ?? shared?.ledger, maxCounterKeys: maxCounterKeys, counterBackend: shared?.counters,
+                inviteLog: shared?.invites)
         } catch {
             Output.error(error.description)
             throw ExitCode(1)

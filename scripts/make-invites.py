@@ -34,10 +34,20 @@ def main():
     ap.add_argument("--popular", type=int, default=20)
     ap.add_argument("--chains", type=int, default=40)
     ap.add_argument("--stars", type=int, default=30)
+    ap.add_argument("--variant", choices=["base", "hard"], default="base",
+                    help="hard: farms with more phones and slower steps, honest users with more family phones and fast issuers")
     ap.add_argument("--out", required=True)
     ap.add_argument("--labels", required=True)
     args = ap.parse_args()
     r = random.Random(args.seed)
+    hard = args.variant == "hard"
+    family_rate = 0.04 if hard else 0.015
+    fast_issuers = 0.10 if hard else 0.03
+    chain_phones = 5 if hard else 3
+    chain_step = (300, 1800) if hard else (120, 900)
+    chain_issue = (60, 2400) if hard else (30, 600)
+    star_phones = 3 if hard else 2
+    star_fresh = 0.3 if hard else 0.0
     events = []
     labels = {}
     counter = [0]
@@ -88,13 +98,13 @@ def main():
             if t >= HORIZON:
                 continue
             kid = new_person()
-            family = r.random() < 0.015
+            family = r.random() < family_rate
             device = owner["device"] if family else kid["device"]
             ip = owner["home"] if family else where(kid)
             rid = emit(t, type="redeem", account=kid["account"], code=c, device=device, ip=ip)
             labels[rid] = ("honest", tree, 0)
             if depth < 6 and r.random() < 0.35:
-                delay = r.lognormvariate(10.5, 1.5) if r.random() > 0.03 else r.uniform(120, 1800)
+                delay = r.lognormvariate(10.5, 1.5) if r.random() > fast_issuers else r.uniform(120, 1800)
                 if t + delay < HORIZON:
                     grow(kid, t + delay, depth + 1, tree, fanout_mean * 0.8)
 
@@ -119,25 +129,26 @@ def main():
         return f"{r.choice(nets)}.{r.randrange(1, 255)}"
 
     for k in range(args.chains):
-        phones = [f"fp-c{k}-{i}" for i in range(3)]
+        phones = [f"fp-c{k}-{i}" for i in range(chain_phones)]
         nets = [f"100.{64 + r.randrange(0, 60)}.{r.randrange(0, 256)}" for _ in range(4)]
         t = r.uniform(0, HORIZON * 0.9)
         length = r.randint(8, 20)
         owner = f"c{k}a0"
         emit(t, type="issue", account=owner, code=(c := code()), device=phones[0], ip=mobile_ip(nets))
         for i in range(1, length + 1):
-            t += r.uniform(120, 900)
+            t += r.uniform(*chain_step)
             acct = f"c{k}a{i}"
-            rid = emit(t, type="redeem", account=acct, code=c, device=phones[i % 3], ip=mobile_ip(nets))
+            phone = phones[i % len(phones)]
+            rid = emit(t, type="redeem", account=acct, code=c, device=phone, ip=mobile_ip(nets))
             labels[rid] = ("chain", f"chain{k}", i)
-            t += r.uniform(30, 600)
+            t += r.uniform(*chain_issue)
             c = code()
-            emit(t, type="issue", account=acct, code=c, device=phones[i % 3], ip=mobile_ip(nets))
+            emit(t, type="issue", account=acct, code=c, device=phone, ip=mobile_ip(nets))
         if t > HORIZON:
             pass
 
     for k in range(args.stars):
-        phones = [f"fp-s{k}-{i}" for i in range(2)]
+        phones = [f"fp-s{k}-{i}" for i in range(star_phones)]
         nets = [f"100.{64 + r.randrange(0, 60)}.{r.randrange(0, 256)}" for _ in range(6)]
         owner = f"s{k}o"
         t0 = r.uniform(0, HORIZON * 0.5)
@@ -147,7 +158,8 @@ def main():
         span = r.uniform(86_400, HORIZON - t0)
         times = sorted(r.uniform(t0 + 300, t0 + span) for _ in range(n))
         for i, t in enumerate(times, 1):
-            rid = emit(t, type="redeem", account=f"s{k}r{i}", code=c, device=phones[i % 2], ip=mobile_ip(nets))
+            device = f"fresh-s{k}-{i}" if r.random() < star_fresh else phones[i % len(phones)]
+            rid = emit(t, type="redeem", account=f"s{k}r{i}", code=c, device=device, ip=mobile_ip(nets))
             labels[rid] = ("star", f"star{k}", i)
 
     events.sort(key=lambda e: (e["ts"], e["id"]))

@@ -24,6 +24,6 @@ check() {
     status=1
   fi
 }
-check "samples/events-10k.jsonl" samples/events-10k.jsonl 9b4914f337b959c90e9bf227a951d9faf0eac3ebc911140d671547b38a6102b0
-check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl f908348db8a671b4a9ef370c694fcfced107520be5314c8769298a19272b27f7
+check "samples/events-10k.jsonl" samples/events-10k.jsonl ea1a88e80c6e058e26903e9bca33a3d47281933344cc77741f4716d333dfe859
+check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl 34bb73b5abfdfa67b8ed2117f36db362df80325e1125f65836f4fc403dacdba4
 exit $status

@@ -283,6 +283,6 @@ import WardenMatching
         #expect(r.status == 0, "\(r.stderr)")
         var digest = SHA256()
         digest.update(Array(r.stdout.utf8))
-        #expect(digest.hexDigest() == "9b4914f337b959c90e9bf227a951d9faf0eac3ebc911140d671547b38a6102b0")
+        #expect(digest.hexDigest() == "ea1a88e80c6e058e26903e9bca33a3d47281933344cc77741f4716d333dfe859")
     }
 }

@@ -159,6 +159,17 @@ import WardenEngine
         #expect(values(e.check(redeem("late", "R1", at: 2 * 86_400 + 20), now: 0))["by_root"] == nil)
     }
 
+    @Test func theRuleSetSetsTheRetention() throws {
+        let ruleSet = try #require(Compiler.compile(source: "ruleset t invite_retention 1d\n" + Self.probes).ruleSet)
+        let e = Engine(ruleSet: ruleSet, lateness: 0)
+        _ = buildTree(e)
+        _ = e.check(issue("n", "N1", at: 2 * 86_400), now: 0)
+        #expect(e.inviteEdges == 0)
+        let (none, diagnostics) = Compiler.compile(source: "ruleset t invite_retention 30m\n" + Self.probes)
+        #expect(none == nil)
+        #expect(diagnostics.contains { $0.message == "invite_retention is at least 1h" })
+    }
+
     @Test func aSnapshotCarriesTheGraph() throws {
         let e = try engine()
         _ = buildTree(e)

@@ -14,6 +14,8 @@ public struct CompiledRuleSet: Sendable {
         /// `open` (rules reading counters are skipped), `closed` (at least review) or `block`,
         /// when the shared counter state cannot be reached.
         public var onStateError: StateErrorPolicy = .open
+        /// `invite_retention` in seconds, when the rule set gives one.
+        public var inviteRetention: Double?
     }
 
     /// A compiled rule. A class, so the evaluation loop takes one reference per rule rather

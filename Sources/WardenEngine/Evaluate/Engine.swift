@@ -34,19 +34,21 @@ public final class Engine: Sendable {
     /// - Parameter counterBackend: where counters live when not in this process (Redis); the
     ///   in-memory store is used when nil.
     /// - Parameter inviteRetention: how long the invite graph keeps an account it has not
-    ///   seen since (and its edges), in seconds of event time.
+    ///   seen since (and its edges), in seconds of event time; by default the rule set's
+    ///   `invite_retention`, or `defaultInviteRetention`.
     /// - Parameter inviteLog: a log of invite-graph changes shared with other engines (Redis);
     ///   nil keeps the graph in this engine only.
     public init(
         ruleSet: CompiledRuleSet, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000,
-        counterBackend: (any CounterBackend)? = nil, inviteRetention: Double = Engine.defaultInviteRetention,
+        counterBackend: (any CounterBackend)? = nil, inviteRetention: Double? = nil,
         inviteLog: (any InviteLog)? = nil
     ) {
         self.ruleSet = ruleSet
         let clock = CalendarClock(identifier: ruleSet.info.timezone)
         state = EngineState(
             counters: CounterStore(specs: ruleSet.counters, clock: clock, lateness: lateness, maxKeys: maxCounterKeys), ledger: ledger ?? MemoryLedger(),
-            backend: counterBackend, invites: InviteGraph(retention: inviteRetention, lateness: lateness, log: inviteLog))
+            backend: counterBackend, invites: InviteGraph(
+                retention: inviteRetention ?? ruleSet.info.inviteRetention ?? Engine.defaultInviteRetention, lateness: lateness, log: inviteLog))
     }
 
     /// 90 days: a farm's trees grow over days, and enterprise codes live 180 days.

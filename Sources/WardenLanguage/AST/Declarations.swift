@@ -8,13 +8,15 @@ public struct Located<Value: Sendable>: Sendable {
     }
 }
 
-/// `ruleset NAME [version "V"] [timezone "Z"] [on_state_error open|closed|block]`.
+/// `ruleset NAME [version "V"] [timezone "Z"] [on_state_error open|closed|block] [invite_retention D]`.
 public struct RuleSetHeader: Sendable {
     public var name: Located<String>
     public var version: Located<String>?
     public var timezone: Located<String>?
     /// What a decision does when shared counter state (Redis) cannot be reached.
     public var onStateError: Located<String>?
+    /// How long the invite graph keeps an account it has not seen since, in seconds.
+    public var inviteRetention: Located<Int>?
 }
 
 /// `list NAME [(options)] = source`.

@@ -45,6 +45,9 @@ public struct Checker {
                 "unknown-name", "on_state_error is open, closed or block, not '\(policy.value)'", at: policy.range,
                 hint: Suggestion.hint(for: policy.value, in: Vocabulary.stateErrorPolicies)))
         }
+        if let retention = syntax.header?.inviteRetention, retention.value < 3600 {
+            diagnostics.append(.error("type-mismatch", "invite_retention is at least 1h", at: retention.range))
+        }
         if let tz = syntax.header?.timezone, TimeZone(identifier: tz.value) == nil {
             diagnostics.append(.error("unknown-timezone", "unknown time zone '\(tz.value)'", at: tz.range, hint: "use an IANA name such as \"Asia/Shanghai\" or \"UTC\""))
         }

@@ -183,6 +183,10 @@ public struct Parser {
                 header.timezone = try expectString("a time zone such as \"Asia/Shanghai\"")
             } else if skipKeyword("on_state_error") {
                 header.onStateError = try expectName("open, closed or block")
+            } else if skipKeyword("invite_retention") {
+                guard current.kind == .duration else { throw unexpected(expected: "a duration such as 90d") }
+                let t = advance()
+                header.inviteRetention = Located(t.integer, range(t))
             } else {
                 return header
             }

@@ -45,4 +45,33 @@ import WardenSQLite
         event.text = "hello"
         #expect(engine.check(event, now: 0).fired.map(\.rule) == ["penalty_in_force"])
     }
+
+    /// As `serve --state sqlite:…` does: the engine's snapshot saved in the file at shutdown and
+    /// restored at start carries the invite graph, so a restarted server reads the same tree.
+    @Test func theInviteGraphSurvivesARestartThroughTheFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-ledger-\(UUID().uuidString).db").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let rules = "ruleset t\nrule deep { on redeem when invite_depth(account) >= 2 and same_device_as_inviter(account) }"
+        let ruleSet = try #require(Compiler.compile(source: rules).ruleSet)
+        func event(_ type: Event.Kind, _ account: String, _ code: String, _ t: Double) -> Event {
+            var e = Event(id: "\(type)-\(account)", type: type, account: account, ts: 1_767_225_600 + t)
+            e.code = code
+            e.device = "phone"
+            return e
+        }
+        let probe = event(.redeem, "c", "B1", 300)
+        let expected: String
+        do {
+            let ledger = try SQLiteLedger(path: path)
+            let engine = Engine(ruleSet: ruleSet, ledger: ledger)
+            for e in [event(.issue, "a", "A1", 0), event(.redeem, "b", "A1", 60), event(.issue, "b", "B1", 120)] { _ = engine.check(e, now: 0) }
+            expected = engine.check(probe, now: 0, commit: false).json
+            try ledger.saveSnapshot(engine.snapshot(), at: 1)
+        }
+        #expect(expected.contains(#""rule":"deep""#))
+        let ledger = try SQLiteLedger(path: path)
+        let engine = Engine(ruleSet: ruleSet, ledger: ledger)
+        try engine.restore(snapshot: try #require(ledger.loadSnapshot()))
+        #expect(engine.check(probe, now: 0, commit: false).json == expected)
+    }
 }

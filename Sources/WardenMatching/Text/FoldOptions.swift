@@ -26,16 +26,20 @@ public struct FoldOptions: OptionSet, Sendable, Hashable {
     /// Internal: Chinese characters fold to a token per toneless syllable (the homophone lists
     /// `pinyin` derives).
     static let syllables = FoldOptions(rawValue: 1 << 11)
+    /// Variant and look-alike forms of Chinese characters that `traditional` does not cover:
+    /// Japanese shinjitai (`単` for `单`), Unihan's variants, katakana and radicals that look like
+    /// an ideograph (`ロ` for `口`). Only characters outside common simplified Chinese change.
+    public static let variants = FoldOptions(rawValue: 1 << 12)
 
     public static let all: FoldOptions = [
-        .width, .caseFold, .diacritics, .traditional, .digits, .letters, .invisible, .noise, .repeats, .boundary,
+        .width, .caseFold, .diacritics, .traditional, .digits, .letters, .invisible, .noise, .repeats, .boundary, .variants,
     ]
 
     /// The language's names for the folds, as written in `fold: [...]`.
     public static let byName: [String: FoldOptions] = [
         "width": .width, "case": .caseFold, "diacritics": .diacritics, "traditional": .traditional,
         "digits": .digits, "letters": .letters, "invisible": .invisible, "noise": .noise, "repeats": .repeats,
-        "boundary": .boundary, "pinyin": .pinyin, "all": .all,
+        "boundary": .boundary, "pinyin": .pinyin, "variants": .variants, "all": .all,
     ]
 
     /// Every fold except the boundary rule and `pinyin` (which adds lists) changes the text itself.

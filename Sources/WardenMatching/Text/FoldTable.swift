@@ -50,7 +50,11 @@ public final class FoldTable: Sendable {
         self.options = options
         var entries = [UInt32](repeating: 0, count: Self.size)
         var multi: [[UInt32]] = []
-        let traditional = options.contains(.traditional) ? Self.traditionalMap : [:]
+        var traditional = options.contains(.traditional) ? Self.traditionalMap : [:]
+        if options.contains(.variants) {
+            // A variant folds to its common character, then through the traditional fold.
+            for (v, c) in Self.variantMap where traditional[v] == nil { traditional[v] = traditional[c] ?? c }
+        }
         for v in 0..<UInt32(Self.size) {
             guard let s = Unicode.Scalar(v) else {
                 entries[Int(v)] = Self.drop
@@ -89,6 +93,17 @@ public final class FoldTable: Sendable {
     static let traditionalMap: [UInt32: UInt32] = {
         var map: [UInt32: UInt32] = [:]
         let scalars = Array(TraditionalTable.pairs.unicodeScalars)
+        var i = 0
+        while i + 1 < scalars.count {
+            map[scalars[i].value] = scalars[i + 1].value
+            i += 2
+        }
+        return map
+    }()
+
+    static let variantMap: [UInt32: UInt32] = {
+        var map: [UInt32: UInt32] = [:]
+        let scalars = Array(VariantTable.pairs.unicodeScalars)
         var i = 0
         while i + 1 < scalars.count {
             map[scalars[i].value] = scalars[i + 1].value
@@ -149,7 +164,7 @@ public final class FoldTable: Sendable {
             guard k.count == 1 else { return nil }
             c = k[0]
         }
-        if options.contains(.traditional), let t = traditional[c.value], let u = Unicode.Scalar(t) { c = u }
+        if let t = traditional[c.value], let u = Unicode.Scalar(t) { c = u }
         if options.contains(.digits) {
             if let d = chineseDigits[c.value] {
                 c = Unicode.Scalar(d)!
@@ -200,7 +215,7 @@ public final class FoldTable: Sendable {
         if options.contains(.width), !isASCII, !isCJK, let k = compatibility[v] {
             scalars = k
         }
-        if options.contains(.traditional) {
+        if !traditional.isEmpty {
             scalars = scalars.map { traditional[$0.value].flatMap(Unicode.Scalar.init) ?? $0 }
         }
         if options.contains(.digits) {

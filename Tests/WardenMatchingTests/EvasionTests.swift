@@ -43,9 +43,31 @@ import Testing
         "13888",  // digits are words for the boundary rule, and never collapse: 1388 is not in 13888
         "红色的包",  // a character between
         "现套",  // order matters
+        "ⓠⓠⓐ8k2",  // boundary: styled letters are letters, so qq sits inside a word
+        "qq\u{200B}abc",  // boundary: an invisible character does not end the word
     ])
     func honestTextIsLeftAlone(text: String) {
         #expect(found(text).isEmpty, "\(text): \(found(text))")
+    }
+
+    @Test(arguments: [
+        ("ⓠⓠ号", ["qq"]), ("加ⓥⓧ", ["vx"]), ("qq.abc", ["qq"]), ("「qq」", ["qq"]),
+        // variants: Japanese shinjitai, katakana and radicals that look like ideographs
+        ("兼职刷単", ["兼职刷单"]), ("兼職刷単", ["兼职刷单"]), ("加ロ微信", []),
+    ])
+    func styledNeighboursAndVariants(text: String, expected: [String]) {
+        #expect(found(text) == expected, "\(text)")
+    }
+
+    @Test func variantsFoldLookAlikesButNeverCommonCharacters() {
+        let n = Normalizer(options: FoldOptions.all.textFolds)
+        #expect(n.foldedString("ロ令ﾛ令") == "口令口令")  // katakana ロ, and half-width ﾛ through the width fold
+        #expect(n.foldedString("単") == "单")
+        #expect(n.foldedString("⻅") == "见")  // a CJK radical form
+        // Characters of common simplified Chinese are left to the other folds, look-alike or not.
+        let without = Normalizer(options: FoldOptions.all.textFolds.subtracting(.variants))
+        #expect(n.foldedString("徽章乾坤于是微信") == without.foldedString("徽章乾坤于是微信"))
+        #expect(without.foldedString("単ロ") == "単ロ")
     }
 
     @Test func spansCoverTheOriginalCharacters() {

@@ -32,8 +32,8 @@ import Testing
                     let lower = units[p].1
                     let upper = units[p + kw.count - 1].2
                     if list.folds.contains(.boundary) {
-                        if KeywordMatcher.isWord(kw.first!), lower > 0, KeywordMatcher.isWordScalar(folded.original[lower - 1].value) { continue }
-                        if KeywordMatcher.isWord(kw.last!), upper < folded.original.count, KeywordMatcher.isWordScalar(folded.original[upper].value) { continue }
+                        if KeywordMatcher.isWord(kw.first!), wordBeside(folded.original, lower - 1, step: -1, normalizer) { continue }
+                        if KeywordMatcher.isWord(kw.last!), wordBeside(folded.original, upper, step: 1, normalizer) { continue }
                     }
                     found.append(Found(list: l, entry: e, lower: lower, upper: upper))
                 }
@@ -50,9 +50,28 @@ import Testing
         return out.sorted()
     }
 
+    /// The boundary rule as the folds see the text: from `index` outwards, invisible characters
+    /// are passed over, and a character counts as a word character when it folds to an ASCII
+    /// letter or digit (its last folded unit looking left, its first looking right).
+    static func wordBeside(_ original: [Unicode.Scalar], _ index: Int, step: Int, _ normalizer: Normalizer) -> Bool {
+        var k = index
+        while k >= 0, k < original.count {
+            let s = original[k]
+            if KeywordMatcher.isWordScalar(s.value) { return true }
+            let units = normalizer.units(String(s))
+            if units.isEmpty {
+                guard s.value >= 0x80, Normalizer.isInvisible(s) else { return false }
+                k += step
+                continue
+            }
+            return KeywordMatcher.isWord(step < 0 ? units.last! : units.first!)
+        }
+        return false
+    }
+
     static let alphabet: [String] = [
         "a", "b", "A", "s", "e", "x", "1", "2", "0", "加", "微", "信", "刷", "单", "單", "兼", "職", "职", "红", "包",
-        "ａ", "Ａ", "１", "①", "一", " ", "-", "🌟", "，", "\u{200B}", "а", "ﬁ", "i", "é", "𝐀",
+        "ａ", "Ａ", "１", "①", "一", " ", "-", "🌟", "，", "\u{200B}", "а", "ﬁ", "i", "é", "𝐀", "ⓐ", "ロ", "単",
     ]
 
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])

@@ -265,7 +265,7 @@ public final class KeywordMatcher: Sendable {
             var pendingEndCheck: [Bool] = []
             var unitEndByte = 0
             func settle() {
-                guard pendingEndCheck.contains(true), Self.wordAt(b, unitEndByte) else { return }
+                guard pendingEndCheck.contains(true), Self.wordAt(b, unitEndByte, g.table) else { return }
                 var kept = pendingFrom
                 for p in pendingFrom..<hits.count where !pendingEndCheck[p - pendingFrom] {
                     hits[kept] = hits[p]
@@ -301,7 +301,7 @@ public final class KeywordMatcher: Sendable {
                     var checkEnd = false
                     if boundary {
                         let edges = wordEdges[pattern]
-                        if edges & 1 != 0, Self.wordBefore(b, Int(ringByte[first])) { continue }
+                        if edges & 1 != 0, Self.wordBefore(b, Int(ringByte[first]), g.table) { continue }
                         checkEnd = edges & 2 != 0
                     }
                     let spanStart = Int(ringScalar[first])
@@ -368,17 +368,54 @@ public final class KeywordMatcher: Sendable {
         return 0xFFFD
     }
 
-    /// An ASCII letter or digit (full-width forms included) ends just before byte `offset`.
-    static func wordBefore(_ b: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Bool {
-        guard offset > 0 else { return false }
-        var k = offset - 1
-        while k > 0, b[k] & 0xC0 == 0x80 { k -= 1 }
-        return isWordScalar(decode(b, k))
+    /// A letter or digit ends just before byte `offset`, as the folds see the text: invisible
+    /// characters in between are passed over, and a styled letter (`ⓐ`, `𝐚`, full-width `ａ`)
+    /// counts as the ASCII letter it folds to, so `ⓠⓠⓐ8k2` does not hold the word `qq`.
+    static func wordBefore(_ b: UnsafeBufferPointer<UInt8>, _ offset: Int, _ table: FoldTable) -> Bool {
+        var k = offset
+        while k > 0 {
+            k -= 1
+            while k > 0, b[k] & 0xC0 == 0x80 { k -= 1 }
+            switch wordKind(decode(b, k), table, last: true) {
+            case .word: return true
+            case .invisible: continue
+            case .other: return false
+            }
+        }
+        return false
     }
 
-    /// An ASCII letter or digit (full-width forms included) starts at byte `offset`.
-    static func wordAt(_ b: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Bool {
-        offset < b.count && isWordScalar(decode(b, offset))
+    /// A letter or digit starts at byte `offset`, as `wordBefore` sees them.
+    static func wordAt(_ b: UnsafeBufferPointer<UInt8>, _ offset: Int, _ table: FoldTable) -> Bool {
+        var k = offset
+        while k < b.count {
+            let v = decode(b, k)
+            switch wordKind(v, table, last: false) {
+            case .word: return true
+            case .other: return false
+            case .invisible:
+                k += v < 0x80 ? 1 : v < 0x800 ? 2 : v < 0x10000 ? 3 : 4
+            }
+        }
+        return false
+    }
+
+    enum WordKind { case word, invisible, other }
+
+    /// Whether scalar `v` is, once folded, an ASCII letter or digit (of a multi-scalar fold, its
+    /// first or `last` unit), a character the folds drop as invisible, or anything else.
+    static func wordKind(_ v: UInt32, _ table: FoldTable, last: Bool) -> WordKind {
+        if isWordScalar(v) { return .word }
+        if v < 0x80 { return .other }
+        let f = table.fold(v)
+        if f == FoldTable.drop {
+            return Unicode.Scalar(v).map(Normalizer.isInvisible) == true ? .invisible : .other
+        }
+        if FoldTable.isMulti(f) {
+            let units = table.multiple(f)
+            return (last ? units.last : units.first).map(isWord) == true ? .word : .other
+        }
+        return isWord(f) ? .word : .other
     }
 
     static func decode(_ b: UnsafeBufferPointer<UInt8>, _ k: Int) -> UInt32 {

@@ -70,6 +70,22 @@ import Testing
         #expect(without.foldedString("単ロ") == "単ロ")
     }
 
+    /// A keyword's own repeats must be in the text: under the repeats fold 拼多多 is stored as
+    /// 拼多, and without this guard any 拼多 (拼多少) would be one.
+    @Test func aKeywordsOwnRepeatsAreRequired() {
+        let m = KeywordMatcher(lists: [KeywordList(name: "w", entries: ["拼多多", "哈哈哈", "加微信"])])
+        func hits(_ text: String) -> [Int] { m.scan(text)[0].map(\.entry) }
+        #expect(hits("拼多多砍一刀") == [0])
+        #expect(hits("拼拼多多多多") == [0])
+        #expect(hits("拼多，多") == [0])  // noise between the repeats
+        #expect(hits("拼多少，多少多") == [])
+        #expect(hits("拼多少") == [])
+        #expect(hits("哈哈") == [])
+        #expect(hits("哈哈哈哈") == [1])
+        #expect(hits("加加微微信信") == [2])  // repeats the keyword does not have still collapse
+        #expect(m.scan("拼多多")[0].first?.span == 0..<3)
+    }
+
     @Test func spansCoverTheOriginalCharacters() {
         #expect(spans("请加🌟微🌟信吧") == [1..<6])
         #expect(spans("兼職刷單!") == [0..<4])

@@ -16,19 +16,37 @@ import Testing
         var perList: [[Found]] = []
         for (l, list) in lists.enumerated() {
             let normalizer = Normalizer(options: list.folds)
-            let folded = normalizer.fold(text)
-            // Units of the folded text with their original spans.
-            var units: [(UInt32, Int, Int)] = []
+            // The text folded without collapsing repeats, then collapsed here, so each unit
+            // knows how often it repeated; a keyword's own repeats must be there (拼多多 needs 多多).
+            let plain = Normalizer(options: list.folds.subtracting(.repeats))
+            let folded = plain.fold(text)
+            // Units of the folded text with their original spans and run lengths.
+            var units: [(UInt32, Int, Int, Int)] = []
             var j = 0
             for scalar in String(decoding: folded.bytes, as: UTF8.self).unicodeScalars {
-                units.append((scalar.value, Int(folded.start[j]), Int(folded.end[j])))
+                let v = scalar.value
+                if list.folds.contains(.repeats), let last = units.last, last.0 == v, !(v >= 0x30 && v <= 0x39) {
+                    units[units.count - 1] = (v, last.1, Int(folded.end[j]), last.3 + 1)
+                } else {
+                    units.append((v, Int(folded.start[j]), Int(folded.end[j]), 1))
+                }
                 j += String(scalar).utf8.count
             }
             var found: [Found] = []
             for (e, entry) in list.entries.enumerated() {
                 let kw = normalizer.units(entry)
                 guard !kw.isEmpty, kw.count <= units.count else { continue }
+                var need = [Int](repeating: 1, count: kw.count)
+                if list.folds.contains(.repeats) {
+                    var k = -1
+                    var last: UInt32?
+                    for u in plain.units(entry) {
+                        if u == last, !(u >= 0x30 && u <= 0x39) { need[k] += 1 } else { k += 1 }
+                        last = u
+                    }
+                }
                 for p in 0...(units.count - kw.count) where units[p..<(p + kw.count)].map(\.0) == kw {
+                    if (0..<kw.count).contains(where: { units[p + $0].3 < need[$0] }) { continue }
                     let lower = units[p].1
                     let upper = units[p + kw.count - 1].2
                     if list.folds.contains(.boundary) {

@@ -32,12 +32,17 @@ public final class KeywordMatcher: Sendable {
         let ownerEntry: FixedArray<Int32>
         /// Per pattern: bit 0, an ASCII letter or digit first; bit 1, last (the boundary rule).
         let wordEdges: FixedArray<UInt8>
+        /// Per owner (as `ownerList`): -1, or where in `runs` the keyword's own run lengths start,
+        /// one per pattern unit. Under the `repeats` fold `拼多多` is stored as `拼多`, so a hit
+        /// must show a run of at least two `多` to be one (`拼多少` is not).
+        let ownerRuns: FixedArray<Int32>
+        let runs: FixedArray<UInt8>
         let ringSize: Int
 
         init(
             folds: FoldOptions, table: FoldTable, entries: FixedArray<UInt32>, multi: [[UInt32]], highClass: [UInt32: UInt32],
             trie: ReverseTrie, ownerStart: FixedArray<Int32>, ownerList: FixedArray<Int32>, ownerEntry: FixedArray<Int32>,
-            wordEdges: FixedArray<UInt8>, ringSize: Int
+            wordEdges: FixedArray<UInt8>, ownerRuns: FixedArray<Int32>, runs: FixedArray<UInt8>, ringSize: Int
         ) {
             self.folds = folds
             self.table = table
@@ -49,6 +54,8 @@ public final class KeywordMatcher: Sendable {
             self.ownerList = ownerList
             self.ownerEntry = ownerEntry
             self.wordEdges = wordEdges
+            self.ownerRuns = ownerRuns
+            self.runs = runs
             self.ringSize = ringSize
         }
     }
@@ -80,12 +87,14 @@ public final class KeywordMatcher: Sendable {
         var classOf: [UInt32: UInt32] = [:]
         var patternIndex: [[UInt32]: Int] = [:]
         var patterns: [[UInt32]] = []
-        var owners: [[(list: Int32, entry: Int32)]] = []
+        var owners: [[(list: Int32, entry: Int32, runs: [UInt8]?)]] = []
         var edges: [(Bool, Bool)] = []
+        let uncollapsed = folds.contains(.repeats) ? Normalizer(options: folds.subtracting(.repeats)) : nil
         for listIndex in members {
             for (entryIndex, entry) in lists[listIndex].entries.enumerated() {
                 let units = normalizer.units(entry)
                 if units.isEmpty { continue }
+                let runs = uncollapsed.flatMap { Self.runLengths(of: $0.units(entry), collapsedTo: units.count) }
                 let classes = units.map { u -> UInt32 in
                     if let c = classOf[u] { return c }
                     let c = UInt32(classOf.count + 1)
@@ -93,11 +102,11 @@ public final class KeywordMatcher: Sendable {
                     return c
                 }
                 if let p = patternIndex[classes] {
-                    owners[p].append((Int32(listIndex), Int32(entryIndex)))
+                    owners[p].append((Int32(listIndex), Int32(entryIndex), runs))
                 } else {
                     patternIndex[classes] = patterns.count
                     patterns.append(classes)
-                    owners.append([(Int32(listIndex), Int32(entryIndex))])
+                    owners.append([(Int32(listIndex), Int32(entryIndex), runs)])
                     edges.append((isWord(units.first!), isWord(units.last!)))
                 }
             }
@@ -124,10 +133,18 @@ public final class KeywordMatcher: Sendable {
         var ownerStart: [Int32] = [0]
         var ownerList: [Int32] = []
         var ownerEntry: [Int32] = []
+        var ownerRuns: [Int32] = []
+        var runData: [UInt8] = []
         for list in owners {
             for owner in list {
                 ownerList.append(owner.list)
                 ownerEntry.append(owner.entry)
+                if let runs = owner.runs {
+                    ownerRuns.append(Int32(runData.count))
+                    runData += runs + [0]  // 0 ends each keyword's runs
+                } else {
+                    ownerRuns.append(-1)
+                }
             }
             ownerStart.append(Int32(ownerList.count))
         }
@@ -135,7 +152,25 @@ public final class KeywordMatcher: Sendable {
             folds: folds, table: table, entries: FixedArray(entries), multi: multi, highClass: high,
             trie: ReverseTrie(patterns: patterns, classCount: classOf.count + 1),
             ownerStart: FixedArray(ownerStart), ownerList: FixedArray(ownerList), ownerEntry: FixedArray(ownerEntry),
-            wordEdges: FixedArray(edges.map { ($0.0 ? 1 : 0) | ($0.1 ? 2 : 0) }), ringSize: ring)
+            wordEdges: FixedArray(edges.map { ($0.0 ? 1 : 0) | ($0.1 ? 2 : 0) }), ownerRuns: FixedArray(ownerRuns),
+            runs: FixedArray(runData), ringSize: ring)
+    }
+
+    /// The run length of each unit of a keyword once its repeats collapse (`拼多多` → 1, 2), or nil
+    /// when every run is one (the common case, checked for nothing). Digits never collapse.
+    static func runLengths(of units: [UInt32], collapsedTo count: Int) -> [UInt8]? {
+        var runs: [UInt8] = []
+        var last: UInt32?
+        for u in units {
+            if u == last, !(u >= 0x30 && u <= 0x39) {
+                runs[runs.count - 1] = runs[runs.count - 1] &+ (runs[runs.count - 1] < 255 ? 1 : 0)
+            } else {
+                runs.append(1)
+            }
+            last = u
+        }
+        guard runs.count == count, runs.contains(where: { $0 > 1 }) else { return nil }
+        return runs
     }
 
     /// What every group of one fold set starts from, built once per fold set: per scalar below
@@ -249,25 +284,44 @@ public final class KeywordMatcher: Sendable {
         let ownerList = g.ownerList.pointer
         let ownerEntry = g.ownerEntry.pointer
         let wordEdges = g.wordEdges.pointer
+        let ownerRuns = g.ownerRuns.pointer
+        let runs = g.runs.pointer
         let repeats = g.folds.contains(.repeats)
         let boundary = g.folds.contains(.boundary)
         let ringMask = g.ringSize - 1
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 3 * g.ringSize + trie.longest + 1) { ring in
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * g.ringSize + trie.longest + 1) { ring in
             let ringScalar = ring.baseAddress!
             let ringByte = ring.baseAddress! + g.ringSize
             let ringClass = UnsafeMutableRawPointer(ring.baseAddress! + 2 * g.ringSize).assumingMemoryBound(to: UInt32.self)
-            let found = ring.baseAddress! + 3 * g.ringSize
+            // How many times each unit repeated (the repeats fold collapses them into one unit).
+            let ringRun = ring.baseAddress! + 3 * g.ringSize
+            let found = ring.baseAddress! + 4 * g.ringSize
             var unit = 0
             var lastClass: UInt32 = .max
             // Hits from `pendingFrom` on end at the current unit; a repeat of it moves their end,
             // so their end-side boundary is checked only once the unit is complete.
             var pendingFrom = hits.count
             var pendingEndCheck: [Bool] = []
+            // Per pending hit: its owner's run lengths in `runs`, or -1.
+            var pendingRuns: [Int32] = []
             var unitEndByte = 0
+            /// Whether the units ending at `unit` repeat at least as often as the keyword's own.
+            func runsHold(_ start: Int32) -> Bool {
+                var k = 0
+                while runs[Int(start) + k] != 0 {
+                    k += 1
+                }
+                for j in 0..<k where Int32(runs[Int(start) + j]) > ringRun[(unit &- k &+ 1 &+ j) & ringMask] { return false }
+                return true
+            }
             func settle() {
-                guard pendingEndCheck.contains(true), Self.wordAt(b, unitEndByte, g.table) else { return }
+                let wordAfter = pendingEndCheck.contains(true) && Self.wordAt(b, unitEndByte, g.table)
+                guard wordAfter || pendingRuns.contains(where: { $0 >= 0 }) else { return }
                 var kept = pendingFrom
-                for p in pendingFrom..<hits.count where !pendingEndCheck[p - pendingFrom] {
+                for p in pendingFrom..<hits.count {
+                    let i = p - pendingFrom
+                    if wordAfter, pendingEndCheck[i] { continue }
+                    if pendingRuns[i] >= 0, !runsHold(pendingRuns[i]) { continue }
                     hits[kept] = hits[p]
                     kept += 1
                 }
@@ -277,6 +331,7 @@ public final class KeywordMatcher: Sendable {
                 let c = e & Self.classMask
                 if repeats, c == lastClass, e & Self.digitFlag == 0 {
                     for p in pendingFrom..<hits.count { hits[p].span = hits[p].span.lowerBound..<Int(here) + 1 }
+                    ringRun[unit & ringMask] &+= 1
                     unitEndByte = end
                     return
                 }
@@ -284,9 +339,11 @@ public final class KeywordMatcher: Sendable {
                 if hits.count > pendingFrom {
                     settle()
                     pendingEndCheck.removeAll(keepingCapacity: true)
+                    pendingRuns.removeAll(keepingCapacity: true)
                 }
                 lastClass = c
                 unit &+= 1
+                ringRun[unit & ringMask] = 1
                 ringScalar[unit & ringMask] = here
                 ringByte[unit & ringMask] = Int32(start)
                 unitEndByte = end
@@ -308,6 +365,7 @@ public final class KeywordMatcher: Sendable {
                     for w in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) {
                         hits.append(KeywordHit(list: Int(ownerList[w]), entry: Int(ownerEntry[w]), span: spanStart..<Int(here) + 1))
                         pendingEndCheck.append(checkEnd)
+                        pendingRuns.append(ownerRuns[w])
                     }
                 }
             }

@@ -86,6 +86,21 @@ import Testing
         #expect(m.scan("拼多多")[0].first?.span == 0..<3)
     }
 
+    /// Right-to-left overrides: the stored text holds the keyword backwards and the reader sees
+    /// it forwards, so matching goes by what is shown; spans point into the stored text.
+    @Test func rightToLeftOverridesMatchWhatIsShown() {
+        #expect(found("\u{202E}利返\u{202C}") == ["返利"])
+        #expect(spans("\u{202E}利返\u{202C}") == [1..<3])
+        #expect(found("加\u{202E}信微\u{202C}") == ["加微信"])
+        #expect(found("\u{202E}信微加") == ["加微信"])  // to the end of the text
+        #expect(found("\u{2067}包红\u{2069}来领") == ["红包"])  // an isolate
+        #expect(found("\u{202B}现套\u{202C}") == ["套现"])  // an embedding
+        // What is shown backwards is not a hit, and text outside the override stays as it is.
+        #expect(found("\u{202E}返利\u{202C}") == [])
+        #expect(found("红包\u{202E}abc\u{202C}") == ["红包"])
+        #expect(found("\u{202E}利返\nqq\u{202C}") == ["返利", "qq"])  // an override ends at the line
+    }
+
     @Test func spansCoverTheOriginalCharacters() {
         #expect(spans("请加🌟微🌟信吧") == [1..<6])
         #expect(spans("兼職刷單!") == [0..<4])

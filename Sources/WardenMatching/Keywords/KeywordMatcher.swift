@@ -215,18 +215,31 @@ public final class KeywordMatcher: Sendable {
     }
 
     /// Every hit of every list in `text`, grouped by list index, in order of position.
-    public func scan(_ text: String) -> [[KeywordHit]] {
+    public func scan(_ text: String) -> [[KeywordHit]] { scan(text, displayOrder: true) }
+
+    /// `displayOrder`: rescan a text with right-to-left overrides in the order it is shown.
+    private func scan(_ text: String, displayOrder: Bool) -> [[KeywordHit]] {
         var flat: [KeywordHit] = []
+        var reversed = false
         withExtendedLifetime(self) {
             let scanned: Void? = text.utf8.withContiguousStorageIfAvailable { buffer in
-                for group in groups { scan(buffer, group, into: &flat) }
+                for group in groups { reversed = scan(buffer, group, into: &flat) || reversed }
             }
             if scanned == nil {
                 let bytes = Array(text.utf8)
                 bytes.withUnsafeBufferPointer { buffer in
-                    for group in groups { scan(buffer, group, into: &flat) }
+                    for group in groups { reversed = scan(buffer, group, into: &flat) || reversed }
                 }
             }
+        }
+        // Right-to-left overrides: the reader sees the text in display order, so that is the
+        // order it is matched in (spans still point into the text as stored).
+        if reversed, displayOrder, let display = BidiDisplay(text) {
+            var hits = scan(display.text, displayOrder: false)
+            for l in hits.indices {
+                for h in hits[l].indices { hits[l][h].span = display.original(hits[l][h].span) }
+            }
+            return hits
         }
         // Most texts have no hit: answer with one shared empty result, not a new allocation.
         if flat.isEmpty { return noHits }
@@ -276,7 +289,9 @@ public final class KeywordMatcher: Sendable {
     static let clausePunctuation: Set<UInt32> = Set("，,。．.！!？?；;、…\n\r｡︒﹐﹒﹔﹖﹗".unicodeScalars.map(\.value))
 
     /// One pass over the UTF-8 of a text: decode, fold, classify, look up the keywords ending here, report.
-    private func scan(_ b: UnsafeBufferPointer<UInt8>, _ g: Group, into hits: inout [KeywordHit]) {
+    /// Returns whether the text holds a right-to-left override, embedding or isolate that the
+    /// group's folds drop (the display order then differs from the stored one).
+    private func scan(_ b: UnsafeBufferPointer<UInt8>, _ g: Group, into hits: inout [KeywordHit]) -> Bool {
         let trie = g.trie
         let reader = trie.reader
         let patternLength = trie.patternLength.pointer
@@ -289,7 +304,7 @@ public final class KeywordMatcher: Sendable {
         let repeats = g.folds.contains(.repeats)
         let boundary = g.folds.contains(.boundary)
         let ringMask = g.ringSize - 1
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * g.ringSize + trie.longest + 1) { ring in
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 4 * g.ringSize + trie.longest + 1) { ring -> Bool in
             let ringScalar = ring.baseAddress!
             let ringByte = ring.baseAddress! + g.ringSize
             let ringClass = UnsafeMutableRawPointer(ring.baseAddress! + 2 * g.ringSize).assumingMemoryBound(to: UInt32.self)
@@ -327,7 +342,7 @@ public final class KeywordMatcher: Sendable {
                 }
                 hits.removeSubrange(kept..<hits.count)
             }
-            Self.forEachUnit(b, g) { e, start, end, here in
+            let reversed = Self.forEachUnit(b, g) { e, start, end, here in
                 let c = e & Self.classMask
                 if repeats, c == lastClass, e & Self.digitFlag == 0 {
                     for p in pendingFrom..<hits.count { hits[p].span = hits[p].span.lowerBound..<Int(here) + 1 }
@@ -370,6 +385,7 @@ public final class KeywordMatcher: Sendable {
                 }
             }
             settle()
+            return reversed
         }
     }
 
@@ -377,23 +393,29 @@ public final class KeywordMatcher: Sendable {
     /// folded unit: its class code (class, digit flag), the byte range of the scalar it came
     /// from and that scalar's index. Usually one unit a scalar; a few fold to several (ﬁ → f i),
     /// dropped ones to none.
-    @inline(__always)
-    static func forEachUnit(_ b: UnsafeBufferPointer<UInt8>, _ g: Group, _ body: (UInt32, Int, Int, Int32) -> Void) {
+    /// Returns whether a dropped scalar was a right-to-left override, embedding or isolate.
+    @inline(__always) @discardableResult
+    static func forEachUnit(_ b: UnsafeBufferPointer<UInt8>, _ g: Group, _ body: (UInt32, Int, Int, Int32) -> Void) -> Bool {
         let entries = g.entries.pointer
         var i = 0
         var scalar: Int32 = -1
+        var reversed = false
         while i < b.count {
             let start = i
             let v = nextScalar(b, &i)
             scalar += 1
             let e = code(of: v, entries, g)
-            if e == drop { continue }
+            if e == drop {
+                if v == 0x202E || v == 0x202B || v == 0x2067 { reversed = true }
+                continue
+            }
             if e & multiFlag == 0 {
                 body(e, start, i, scalar)
             } else {
                 for unit in g.multi[Int(e & ~multiFlag)] { body(unit, start, i, scalar) }
             }
         }
+        return reversed
     }
 
     /// The class code of a scalar: one table read below U+20000, the fold and a lookup above.

@@ -24,6 +24,6 @@ check() {
     status=1
   fi
 }
-check "samples/events-10k.jsonl" samples/events-10k.jsonl ea1a88e80c6e058e26903e9bca33a3d47281933344cc77741f4716d333dfe859
-check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl 34bb73b5abfdfa67b8ed2117f36db362df80325e1125f65836f4fc403dacdba4
+check "samples/events-10k.jsonl" samples/events-10k.jsonl 398c955a4fbb39c1b6c00baaa58b003b6db6d31276b0b1567a67d1d652cd7718
+check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl 7aaa35b21d3da49407ce762a08371dc522385a73617c8119fa49e9c5e89e7130
 exit $status

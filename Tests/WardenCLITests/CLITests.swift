@@ -283,6 +283,6 @@ import WardenMatching
         #expect(r.status == 0, "\(r.stderr)")
         var digest = SHA256()
         digest.update(Array(r.stdout.utf8))
-        #expect(digest.hexDigest() == "ea1a88e80c6e058e26903e9bca33a3d47281933344cc77741f4716d333dfe859")
+        #expect(digest.hexDigest() == "398c955a4fbb39c1b6c00baaa58b003b6db6d31276b0b1567a67d1d652cd7718")
     }
 }

@@ -22,6 +22,24 @@ import Testing
         return e
     }
 
+    /// A reviewer sees which folds made a keyword hit.
+    @Test func keywordEvidenceSaysWhichFoldsMadeTheHit() throws {
+        let e = try engine("""
+            list w(fold: ["all", "pinyin"]) = ["兼职刷单", "加微信", "返利"]
+            rule r { on send when text contains any w }
+            """)
+        func via(_ text: String) -> [String]? { e.check(send(text), now: 0).fired.first?.evidence.first?.via }
+        #expect(via("兼職刷単") == ["traditional", "variants"])
+        #expect(via("加 微 信") == ["noise"])
+        #expect(via("加威信") == ["pinyin"])
+        #expect(via("\u{202E}利返\u{202C}") == ["bidi"])
+        #expect(via("返利") == nil)
+        let d = e.check(send("兼職刷単"), now: 0)
+        #expect(d.json.contains(#""via":["traditional","variants"]"#), "\(d.json)")
+        let (_, trace) = e.explain(send("加 微 信"), now: 0)
+        #expect(trace.text.contains("via noise"), "\(trace.text)")
+    }
+
     @Test func containsAnyAllAndLiteralWithEvidence() throws {
         let e = try engine("""
             list w = ["刷单", "兼职"]

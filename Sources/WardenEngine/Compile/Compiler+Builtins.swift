@@ -27,6 +27,7 @@ extension Compiler {
             else { return { _ in .bool(false) } }
             let names = (listNames[a], listNames[b])
             let entries = (keywordLists[a].entries, keywordLists[b].entries)
+            let folds = (keywordLists[a].folds, keywordLists[b].folds)
             var ordered = false
             if case .bool(true)? = labeled("ordered")?.kind { ordered = true }
             let inOrder = ordered
@@ -47,8 +48,8 @@ extension Compiler {
                         guard gap <= within else { continue }
                         guard ctx.collectsEvidence else { return .bool(true) }
                         let text = scanned.text(ctx)
-                        ctx.evidence.append(Evidence(kind: .keyword, field: field?.name, list: names.0, entry: entries.0[x.entry], pattern: nil, span: x.span, excerpt: Evidence.excerpt(text, x.span)))
-                        ctx.evidence.append(Evidence(kind: .keyword, field: field?.name, list: names.1, entry: entries.1[y.entry], pattern: nil, span: y.span, excerpt: Evidence.excerpt(text, y.span)))
+                        ctx.evidence.append(Evidence.keyword(field: field?.name, list: names.0, entry: entries.0[x.entry], span: x.span, text: text, folds: folds.0))
+                        ctx.evidence.append(Evidence.keyword(field: field?.name, list: names.1, entry: entries.1[y.entry], span: y.span, text: text, folds: folds.1))
                         return .bool(true)
                     }
                 }

@@ -198,6 +198,7 @@ extension Compiler {
         let entryCount = keywordLists[list].entries.count
         let entries = keywordLists[list].entries
         let listName = listNames[list]
+        let folds = keywordLists[list].folds
         return { ctx in
             guard let scanned = scan(ctx) else { return .bool(false) }
             let found = scanned.hits[list]
@@ -210,9 +211,8 @@ extension Compiler {
             if result, ctx.collectsEvidence {
                 let text = scanned.text(ctx)
                 for hit in found.prefix(8) {
-                    ctx.evidence.append(Evidence(
-                        kind: .keyword, field: field?.name, list: listName, entry: entries[hit.entry], pattern: nil,
-                        span: hit.span, excerpt: Evidence.excerpt(text, hit.span)))
+                    ctx.evidence.append(Evidence.keyword(
+                        field: field?.name, list: listName, entry: entries[hit.entry], span: hit.span, text: text, folds: folds))
                 }
             }
             return .bool(result)

@@ -110,6 +110,14 @@ extension Decision {
                     w.raw(",\"excerpt\":")
                     w.string(excerpt)
                 }
+                if let via = ev.via {
+                    w.raw(",\"via\":[")
+                    for (k, fold) in via.enumerated() {
+                        if k > 0 { w.raw(",") }
+                        w.string(fold)
+                    }
+                    w.raw("]")
+                }
                 if let value = ev.value {
                     w.raw(",\"value\":")
                     w.number(value)

@@ -1,3 +1,4 @@
+import WardenMatching
 import WardenModels
 
 /// Why a rule fired: a keyword hit, a regex match, a value that crossed a limit, a model's score.
@@ -36,6 +37,11 @@ public struct Evidence: Sendable, Equatable {
     /// What `completed()` needs to find the features: they cost more than the score, so they
     /// are found only for rules that fire.
     var explainer: (model: TextModel, text: String)?
+    /// A keyword hit: the folds that made it (`FoldAttribution`), such as `["traditional"]` for
+    /// 兼職刷單; absent when the text is the keyword as written.
+    public var via: [String]?
+    /// What `completed()` needs to find `via`: the hit's characters and the list's folds.
+    var foldContext: (text: String, folds: FoldOptions)?
 
     public init(kind: Kind, field: String? = nil, list: String? = nil, entry: String? = nil, pattern: String? = nil,
                 span: Range<Int>? = nil, excerpt: String? = nil) {
@@ -52,7 +58,7 @@ public struct Evidence: Sendable, Equatable {
         a.kind == b.kind && a.field == b.field && a.list == b.list && a.entry == b.entry && a.pattern == b.pattern
             && a.span == b.span && a.excerpt == b.excerpt && a.value == b.value && a.limit == b.limit
             && a.window == b.window && a.penalty == b.penalty && a.model == b.model && a.score == b.score && a.features == b.features
-            && a.builtin == b.builtin && a.account == b.account && a.path == b.path && a.redeemers == b.redeemers
+            && a.builtin == b.builtin && a.account == b.account && a.path == b.path && a.redeemers == b.redeemers && a.via == b.via
             && (a.key?.map { $0.0 + "=" + $0.1 } ?? []) == (b.key?.map { $0.0 + "=" + $0.1 } ?? [])
     }
 }
@@ -63,10 +69,28 @@ extension Evidence {
 
     /// The evidence with a model's features found (unchanged for other kinds).
     func completed() -> Evidence {
+        if let context = foldContext, let entry {
+            var e = self
+            let via = FoldAttribution.via(text: context.text, entry: entry, folds: context.folds)
+            e.via = via.isEmpty ? nil : via
+            e.foldContext = nil
+            return e
+        }
         guard let explainer, features == nil else { return self }
         var e = self
         e.features = explainer.model.explain(explainer.text, limit: Self.modelFeatures)
         e.explainer = nil
+        return e
+    }
+
+    /// A keyword hit's evidence, with what `completed()` needs to say which folds made it.
+    static func keyword(
+        field: String?, list: String?, entry: String, span: Range<Int>, text: [Unicode.Scalar], folds: FoldOptions
+    ) -> Evidence {
+        var e = Evidence(kind: .keyword, field: field, list: list, entry: entry, pattern: nil, span: span, excerpt: excerpt(text, span))
+        var view = String.UnicodeScalarView()
+        if span.lowerBound >= 0, span.upperBound <= text.count { view.append(contentsOf: text[span]) }
+        e.foldContext = (String(view), folds)
         return e
     }
 

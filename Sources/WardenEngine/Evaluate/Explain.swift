@@ -73,6 +73,7 @@ extension ConditionNode {
         switch e.kind {
         case .keyword:
             return "hit \(e.list.map { $0 + ": " } ?? "")\(e.entry ?? "") at \(e.span.map { "[\($0.lowerBound),\($0.upperBound))" } ?? "?") in \(e.field ?? "text"): \"\(e.excerpt ?? "")\""
+                + (e.via.map { " via " + $0.joined(separator: ", ") } ?? "")
         case .regex:
             return "match of \(e.pattern ?? "") at \(e.span.map { "[\($0.lowerBound),\($0.upperBound))" } ?? "?"): \"\(e.excerpt ?? "")\""
         case .count:

@@ -50,11 +50,7 @@ public final class FoldTable: Sendable {
         self.options = options
         var entries = [UInt32](repeating: 0, count: Self.size)
         var multi: [[UInt32]] = []
-        var traditional = options.contains(.traditional) ? Self.traditionalMap : [:]
-        if options.contains(.variants) {
-            // A variant folds to its common character, then through the traditional fold.
-            for (v, c) in Self.variantMap where traditional[v] == nil { traditional[v] = traditional[c] ?? c }
-        }
+        let traditional = Self.characterMap(options)
         for v in 0..<UInt32(Self.size) {
             guard let s = Unicode.Scalar(v) else {
                 entries[Int(v)] = Self.drop
@@ -98,6 +94,24 @@ public final class FoldTable: Sendable {
             map[scalars[i].value] = scalars[i + 1].value
             i += 2
         }
+        return map
+    }()
+
+    /// The character-to-character folds of `options` in one map: traditional → simplified,
+    /// and with `variants`, each variant to its common character and on through the first.
+    static func characterMap(_ options: FoldOptions) -> [UInt32: UInt32] {
+        switch (options.contains(.traditional), options.contains(.variants)) {
+        case (true, true): return withVariants
+        case (true, false): return traditionalMap
+        case (false, true): return variantMap
+        case (false, false): return [:]
+        }
+    }
+
+    private static let withVariants: [UInt32: UInt32] = {
+        var map = traditionalMap
+        // A variant folds to its common character, then through the traditional fold.
+        for (v, c) in variantMap where map[v] == nil { map[v] = map[c] ?? c }
         return map
     }()
 

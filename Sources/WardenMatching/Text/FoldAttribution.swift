@@ -1,0 +1,54 @@
+/// Which folds made a keyword hit: for a reviewer who must see why `力口微信` or `兼職刷単`
+/// matched `加微信` or `兼职刷单`.
+///
+/// A fold made the hit when, with every other fold of the list kept and that one taken away, the
+/// hit's text no longer folds to the keyword. A hit that the text folds cannot explain at all came
+/// through the `pinyin` fold's derived lists; one whose characters fold to it only in reverse
+/// was shown right to left (`bidi`, part of `invisible`). Computed scalar by scalar, without fold tables, so it
+/// costs microseconds and only for the evidence of rules that fire.
+public enum FoldAttribution {
+    /// The folds, in the language's names and in `FoldOptions.byName` order of declaration.
+    static let named: [(String, FoldOptions)] = [
+        ("width", .width), ("case", .caseFold), ("diacritics", .diacritics), ("traditional", .traditional),
+        ("variants", .variants), ("digits", .digits), ("letters", .letters), ("invisible", .invisible),
+        ("noise", .noise), ("repeats", .repeats),
+    ]
+
+    /// The folds of `folds` without which `text` (the hit's original characters) would not fold to
+    /// `entry`; empty when the text is the keyword as written.
+    public static func via(text: String, entry: String, folds: FoldOptions) -> [String] {
+        let all = folds.textFolds.subtracting(.syllables)
+        let target = units(entry, all)
+        guard units(text, all) == target else {
+            // Shown right to left (an override in or around it): try the order the reader sees.
+            if all.contains(.invisible) {
+                var reversed = String.UnicodeScalarView()
+                reversed.append(contentsOf: text.unicodeScalars.reversed())
+                for shown in [BidiDisplay(text)?.text, String(reversed)].compactMap({ $0 }) where units(shown, all) == target {
+                    return ["bidi"] + via(text: shown, entry: entry, folds: folds)
+                }
+            }
+            return folds.contains(.pinyin) ? ["pinyin"] : []
+        }
+        if Array(text.unicodeScalars.map(\.value)) == Array(entry.unicodeScalars.map(\.value)) { return [] }
+        var used: [String] = []
+        for (name, fold) in named where all.contains(fold) {
+            let without = all.subtracting(fold)
+            if units(text, without) != units(entry, without) { used.append(name) }
+        }
+        return used
+    }
+
+    /// The folded scalars of a short text under `options`, repeats collapsed as the normalizer does.
+    static func units(_ text: String, _ options: FoldOptions) -> [UInt32] {
+        let map = FoldTable.characterMap(options)
+        var out: [UInt32] = []
+        for s in text.unicodeScalars {
+            for u in FoldTable.fold(s, options, map) {
+                if options.contains(.repeats), u == out.last, !(u >= 0x30 && u <= 0x39) { continue }
+                out.append(u)
+            }
+        }
+        return out
+    }
+}

@@ -423,7 +423,9 @@ public final class KeywordMatcher: Sendable {
     static func code(of v: UInt32, _ entries: UnsafeMutablePointer<UInt32>, _ g: Group) -> UInt32 {
         if v < UInt32(FoldTable.size) { return entries[Int(v)] }
         let f = g.table.fold(v)
-        return f == FoldTable.drop ? drop : (g.highClass[f] ?? 0)
+        if f == FoldTable.drop { return drop }
+        // A rare ideograph of planes 2–3 may fold to a common one (a variant or traditional form).
+        return f < UInt32(FoldTable.size) ? entries[Int(f)] : (g.highClass[f] ?? 0)
     }
 
     /// Decodes the scalar at `i` (valid UTF-8: the text came from a Swift string) and moves `i` past it.

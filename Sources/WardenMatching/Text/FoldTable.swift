@@ -15,6 +15,8 @@ public final class FoldTable: Sendable {
     public let options: FoldOptions
     /// The folded form of every scalar below `directSize` (for scanners with a loop of their own).
     public let entries: [UInt32]
+    /// The character folds of scalars from `size` up (rare ideographs of planes 2 and 3).
+    let high: [UInt32: UInt32]
     let multi: [[UInt32]]
 
     /// The table for a fold set; built on first use and shared.
@@ -44,6 +46,7 @@ public final class FoldTable: Sendable {
         func token(_ v: UInt32) -> UInt32 { v == Self.drop ? v : Pinyin.token(v) ?? v }
         entries = base.entries.map { Self.isMulti($0) ? $0 : token($0) }
         multi = base.multi.map { $0.map(token) }
+        high = base.high.mapValues(token)
     }
 
     private init(building options: FoldOptions) {
@@ -67,6 +70,7 @@ public final class FoldTable: Sendable {
         }
         self.entries = entries
         self.multi = multi
+        high = traditional.filter { $0.key >= UInt32(Self.size) }
     }
 
     /// The scalars below which `entries` answers directly (above, only `fold` knows).
@@ -77,6 +81,8 @@ public final class FoldTable: Sendable {
     public func fold(_ v: UInt32) -> UInt32 {
         if v < Self.size { return entries[Int(v)] }
         if options.contains(.invisible), (0xE0000...0xE01EF).contains(v) { return Self.drop }
+        // Ideographs of the supplementary planes: the traditional and variant forms there.
+        if let t = high[v] { return t }
         return v
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WardenEngine
 import WardenLanguage
+import WardenMatching
 
 /// `warden lint`: parse, check and compile the rule set; report every problem.
 struct Lint: ParsableCommand {
@@ -16,8 +17,13 @@ struct Lint: ParsableCommand {
     @Option(help: "text or json.")
     var format: Format = .text
 
+    @Flag(help: """
+        Self-test the word lists: rewrite every entry through the inverse of each fold its list         applies (traditional, variants, width, case, letter styles, digits, diacritics, invisible         characters, noise, repeats, pinyin) and report the rewrites the list does not catch. Exits 1         when there is one.
+        """)
+    var perturb = false
+
     func run() throws {
-        let (_, diagnostics) = Compiler.compile(path: ruleSet.rules)
+        let (compiled, diagnostics) = Compiler.compile(path: ruleSet.rules)
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
         switch format {
@@ -30,6 +36,36 @@ struct Lint: ParsableCommand {
             Output.line(Self.json(diagnostics))
         }
         if errors > 0 { throw ExitCode(1) }
+        if perturb, let compiled {
+            let start = Date()
+            let reports = Perturbation.check(compiled.keywordMatcher)
+            Output.line(Self.perturbSummary(reports, seconds: Date().timeIntervalSince(start)))
+            if reports.contains(where: { !$0.misses.isEmpty }) { throw ExitCode(1) }
+        }
+    }
+
+    /// One line per list, its misses (an example each, at most 10 shown per list), and a total.
+    static func perturbSummary(_ reports: [Perturbation.ListReport], seconds: Double) -> String {
+        var lines: [String] = []
+        for r in reports where r.variants > 0 {
+            let share = String(format: "%.2f", 100 * Double(r.caught) / Double(r.variants))
+            var line = "perturb \(r.list): \(r.entries) entries, \(r.variants) variants, \(share)% caught"
+            if !r.misses.isEmpty {
+                line += "; \(r.misses.count) entr\(r.misses.count == 1 ? "y" : "ies") missed ("
+                    + r.missesByFold.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+            }
+            lines.append(line)
+            for miss in r.misses.prefix(10) {
+                lines.append("  \(miss.entry) as \(JSONWriter.quote(miss.variant.text)) (\(miss.variant.fold))")
+            }
+        }
+        let variants = reports.reduce(0) { $0 + $1.variants }
+        let caught = reports.reduce(0) { $0 + $1.caught }
+        let missed = reports.reduce(0) { $0 + $1.misses.count }
+        lines.append(String(
+            format: "perturb: %d lists, %d variants, %.2f%% caught, %d entries with a miss (%.1f s)",
+            reports.filter { $0.variants > 0 }.count, variants, variants == 0 ? 100 : 100 * Double(caught) / Double(variants), missed, seconds))
+        return lines.joined(separator: "\n")
     }
 
     static func json(_ diagnostics: [Diagnostic]) -> String {

@@ -22,26 +22,69 @@ public struct Evidence: Sendable, Equatable {
     public var limit: Double?
     public var key: [(String, String)]?
     public var window: String?
-    /// A penalty in force: its record.
-    public var penalty: PenaltyRecord?
-    /// A model: its name, its calibrated score, and the phrases that pushed the score up.
-    public var model: String?
-    public var score: Double?
-    public var features: [ModelFeature]?
-    /// The invite graph: the built-in, the account it was asked about, the path from its tree's
-    /// root to it, and (for redeemer counts) the redeemers it counted.
-    public var builtin: String?
-    public var account: String?
-    public var path: [InviteStep]?
-    public var redeemers: [InviteStep]?
-    /// What `completed()` needs to find the features: they cost more than the score, so they
-    /// are found only for rules that fire.
-    var explainer: (model: TextModel, text: String)?
     /// A keyword hit: the folds that made it (`FoldAttribution`), such as `["traditional"]` for
     /// 兼職刷單; absent when the text is the keyword as written.
     public var via: [String]?
+    /// The fields few kinds use, in one box shared between copies (an evidence value is copied
+    /// and freed several times per rule that fires; keeping it small keeps that cheap).
+    private var extra: EvidenceExtra?
+
+    private mutating func writable() -> EvidenceExtra {
+        if extra == nil {
+            extra = EvidenceExtra()
+        } else if !isKnownUniquelyReferenced(&extra!) {
+            extra = extra!.copy()
+        }
+        return extra!
+    }
+
+    /// A penalty in force: its record.
+    public var penalty: PenaltyRecord? {
+        get { extra?.penalty }
+        set { writable().penalty = newValue }
+    }
+    /// A model: its name, its calibrated score, and the phrases that pushed the score up.
+    public var model: String? {
+        get { extra?.model }
+        set { writable().model = newValue }
+    }
+    public var score: Double? {
+        get { extra?.score }
+        set { writable().score = newValue }
+    }
+    public var features: [ModelFeature]? {
+        get { extra?.features }
+        set { writable().features = newValue }
+    }
+    /// The invite graph: the built-in, the account it was asked about, the path from its tree's
+    /// root to it, and (for redeemer counts) the redeemers it counted.
+    public var builtin: String? {
+        get { extra?.builtin }
+        set { writable().builtin = newValue }
+    }
+    public var account: String? {
+        get { extra?.account }
+        set { writable().account = newValue }
+    }
+    public var path: [InviteStep]? {
+        get { extra?.path }
+        set { writable().path = newValue }
+    }
+    public var redeemers: [InviteStep]? {
+        get { extra?.redeemers }
+        set { writable().redeemers = newValue }
+    }
+    /// What `completed()` needs to find the features: they cost more than the score, so they
+    /// are found only for rules that fire.
+    var explainer: (model: TextModel, text: String)? {
+        get { extra?.explainer }
+        set { writable().explainer = newValue }
+    }
     /// What `completed()` needs to find `via`: the hit's characters and the list's folds.
-    var foldContext: (text: String, folds: FoldOptions)?
+    var foldContext: (text: String, folds: FoldOptions)? {
+        get { extra?.foldContext }
+        set { writable().foldContext = newValue }
+    }
 
     public init(kind: Kind, field: String? = nil, list: String? = nil, entry: String? = nil, pattern: String? = nil,
                 span: Range<Int>? = nil, excerpt: String? = nil) {
@@ -111,5 +154,37 @@ extension Evidence {
             }
             return n
         }
+    }
+}
+
+/// The rarely set fields of an `Evidence`, copied on write.
+///
+/// `@unchecked Sendable`: an instance is mutated only while its one owner holds the only
+/// reference (`isKnownUniquelyReferenced`); shared instances are copied before any change.
+final class EvidenceExtra: @unchecked Sendable {
+    var penalty: PenaltyRecord?
+    var model: String?
+    var score: Double?
+    var features: [ModelFeature]?
+    var builtin: String?
+    var account: String?
+    var path: [InviteStep]?
+    var redeemers: [InviteStep]?
+    var explainer: (model: TextModel, text: String)?
+    var foldContext: (text: String, folds: FoldOptions)?
+
+    func copy() -> EvidenceExtra {
+        let c = EvidenceExtra()
+        c.penalty = penalty
+        c.model = model
+        c.score = score
+        c.features = features
+        c.builtin = builtin
+        c.account = account
+        c.path = path
+        c.redeemers = redeemers
+        c.explainer = explainer
+        c.foldContext = foldContext
+        return c
     }
 }

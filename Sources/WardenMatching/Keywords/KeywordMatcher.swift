@@ -406,7 +406,8 @@ public final class KeywordMatcher: Sendable {
             scalar += 1
             let e = code(of: v, entries, g)
             if e == drop {
-                if v == 0x202E || v == 0x202B || v == 0x2067 { reversed = true }
+                // One comparison for the usual dropped characters (spaces, ASCII punctuation).
+                if v >= 0x202B, v == 0x202E || v == 0x202B || v == 0x2067 { reversed = true }
                 continue
             }
             if e & multiFlag == 0 {

@@ -17,6 +17,8 @@ public enum FoldAttribution {
     /// The folds of `folds` without which `text` (the hit's original characters) would not fold to
     /// `entry`; empty when the text is the keyword as written.
     public static func via(text: String, entry: String, folds: FoldOptions) -> [String] {
+        // Most hits are the keyword as written: nothing to attribute, nothing to fold.
+        if text == entry { return [] }
         let all = folds.textFolds.subtracting(.syllables)
         let target = units(entry, all)
         guard units(text, all) == target else {
@@ -30,7 +32,6 @@ public enum FoldAttribution {
             }
             return folds.contains(.pinyin) ? ["pinyin"] : []
         }
-        if Array(text.unicodeScalars.map(\.value)) == Array(entry.unicodeScalars.map(\.value)) { return [] }
         var used: [String] = []
         for (name, fold) in named where all.contains(fold) {
             let without = all.subtracting(fold)

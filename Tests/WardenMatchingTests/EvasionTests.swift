@@ -101,6 +101,15 @@ import Testing
         #expect(found("\u{202E}利返\nqq\u{202C}") == ["返利", "qq"])  // an override ends at the line
     }
 
+    /// Attribution reads the hit's text: a hostile run of one character must not make it slow.
+    @Test func attributionOfALongRunIsBoundedAndRight() {
+        #expect(FoldAttribution.via(text: String(repeating: "红", count: 60_000) + "包", entry: "红包", folds: .all) == ["repeats"])
+        #expect(FoldAttribution.via(text: "紅包", entry: "红包", folds: .all) == ["traditional"])
+        #expect(FoldAttribution.via(text: "红包", entry: "红包", folds: .all) == [])
+        let mixed = String(repeating: "加微信", count: 200)  // long, and no run to cut: not attributed
+        #expect(FoldAttribution.via(text: mixed, entry: "加微信", folds: .all) == [])
+    }
+
     @Test func spansCoverTheOriginalCharacters() {
         #expect(spans("请加🌟微🌟信吧") == [1..<6])
         #expect(spans("兼職刷單!") == [0..<4])

@@ -16,9 +16,13 @@ public enum FoldAttribution {
 
     /// The folds of `folds` without which `text` (the hit's original characters) would not fold to
     /// `entry`; empty when the text is the keyword as written.
-    public static func via(text: String, entry: String, folds: FoldOptions) -> [String] {
+    public static func via(text original: String, entry: String, folds: FoldOptions) -> [String] {
         // Most hits are the keyword as written: nothing to attribute, nothing to fold.
-        if text == entry { return [] }
+        if original == entry { return [] }
+        // A hit's text is short, unless a run of one character stretches it (a repeat, or a
+        // hostile 60,000-character line): two of a run attribute `repeats` as well as all of it.
+        let text = original.unicodeScalars.count > maxScalars ? shortened(original) : original
+        guard text.unicodeScalars.count <= maxScalars else { return [] }
         let all = folds.textFolds.subtracting(.syllables)
         let target = units(entry, all)
         guard units(text, all) == target else {
@@ -38,6 +42,22 @@ public enum FoldAttribution {
             if units(text, without) != units(entry, without) { used.append(name) }
         }
         return used
+    }
+
+    /// Hits longer than this (after runs are cut to two) are not attributed.
+    static let maxScalars = 256
+
+    /// The text with every run of one scalar cut to two.
+    static func shortened(_ text: String) -> String {
+        var view = String.UnicodeScalarView()
+        var last: Unicode.Scalar?
+        var run = 0
+        for s in text.unicodeScalars {
+            run = s == last ? run + 1 : 1
+            last = s
+            if run <= 2 { view.append(s) }
+        }
+        return String(view)
     }
 
     /// The folded scalars of a short text under `options`, repeats collapsed as the normalizer does.

@@ -164,6 +164,19 @@ import Testing
 
     func found(_ text: String) -> [String] { matcher.scan(text)[0].map { Self.words[$0.entry] } }
 
+    /// Keywords are spelled from their characters as written: 零 (a digit under `digits`) still
+    /// reads ling, and a doubled character is read twice.
+    @Test func spelledAsWritten() {
+        let words = ["零风险", "加扣扣", "妈妈帮忙"]
+        let m = KeywordMatcher(lists: [KeywordList(name: "w", entries: words, folds: FoldOptions.all.union(.pinyin))])
+        func hits(_ text: String) -> [String] { m.scan(text)[0].map { words[$0.entry] } }
+        #expect(hits("ling feng xian") == ["零风险"])
+        #expect(hits("jia kou kou") == ["加扣扣"])
+        #expect(hits("jiakou") == [])  // one kou is not the keyword
+        #expect(hits("mama bangmang") == ["妈妈帮忙"])
+        #expect(hits("零风险") == ["零风险"] && hits("0风险") == ["零风险"])
+    }
+
     @Test(arguments: [
         // homophones: at least half of the characters kept
         ("加威信", ["加微信"]), ("加薇信", ["加微信"]), ("家微信", ["加微信"]), ("兼职刷蛋", ["兼职刷单"]),

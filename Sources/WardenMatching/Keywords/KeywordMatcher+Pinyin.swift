@@ -56,22 +56,28 @@ extension KeywordMatcher {
             for n in unitsOf.map(\.count) where n >= 3 && n <= maxMixed { mixes += (1 << n) - 2 }
             let mixing = mixes <= maxMixedEntries
             let bySyllable = Normalizer(options: base.union(.syllables))
+            let spelling = Normalizer(options: base.subtracting([.repeats, .digits]))
             var homophones: [(entry: String, owner: Int, units: [UInt32])] = []
             var romanized: [(String, Int)] = []
             var initials: [(String, Int)] = []
             for (e, entry) in list.entries.enumerated() {
                 let units = unitsOf[e]
-                let readings = units.compactMap { Pinyin.syllableOf[$0].map { Pinyin.syllables[$0] } }
-                guard units.count >= 3, readings.count == units.count else { continue }
                 // Repeat collapse over syllables could shrink 是时事 to one unit: keep three.
-                if bySyllable.units(entry).count >= 3 { homophones.append((entry, e, units)) }
+                if units.count >= 3, units.allSatisfy({ Pinyin.syllableOf[$0] != nil }), bySyllable.units(entry).count >= 3 {
+                    homophones.append((entry, e, units))
+                }
+                // Spelled from the characters as written: 零 is ling (the digits fold would make it
+                // 0, which has no reading) and 扣扣 is koukou (repeats would leave one kou).
+                let letters = spelling.units(entry)
+                let readings = letters.compactMap { Pinyin.syllableOf[$0].map { Pinyin.syllables[$0] } }
+                guard letters.count >= 3, readings.count == letters.count else { continue }
                 // All in pinyin, and (up to six characters) every mix of pinyin and the keyword's
                 // own characters: 兼职shuadan, jianzhi刷单.
                 var spellings = [readings.joined()]
-                if mixing, units.count <= maxMixed {
-                    for mask in 1..<(1 << units.count) - 1 {
+                if mixing, letters.count <= maxMixed {
+                    for mask in 1..<(1 << letters.count) - 1 {
                         var mixed = ""
-                        for (k, unit) in units.enumerated() {
+                        for (k, unit) in letters.enumerated() {
                             if mask & (1 << k) != 0 { mixed += readings[k] } else { mixed.unicodeScalars.append(Unicode.Scalar(unit)!) }
                         }
                         spellings.append(mixed)
@@ -86,7 +92,7 @@ extension KeywordMatcher {
                         romanized.append((String(String.UnicodeScalarView(spelled.unicodeScalars.map { $0 == "ü" ? letter : $0 })), e))
                     }
                 }
-                if units.count >= 4 { initials.append((String(readings.compactMap(\.first)), e)) }
+                if letters.count >= 4 { initials.append((String(readings.compactMap(\.first)), e)) }
             }
             let name = list.name
             if !homophones.isEmpty {

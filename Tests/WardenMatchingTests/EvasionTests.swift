@@ -164,6 +164,25 @@ import Testing
 
     func found(_ text: String) -> [String] { matcher.scan(text)[0].map { Self.words[$0.entry] } }
 
+    /// Two-character keywords in pinyin (not as homophones), with the ASCII boundary rule and
+    /// never where the spelling is an English word; styled letters fold before the mix is read.
+    @Test func twoCharacterKeywordsInPinyin() {
+        let words = ["赌博", "套现", "返利", "巴黎"]
+        let m = KeywordMatcher(lists: [KeywordList(name: "w", entries: words, folds: FoldOptions.all.union(.pinyin))])
+        func hits(_ text: String) -> [String] { m.scan(text)[0].map { words[$0.entry] } }
+        #expect(hits("dubo网站") == ["赌博"])
+        #expect(hits("可以taoxian吗") == ["套现"])
+        #expect(hits("代理fanli活动") == ["返利"])
+        #expect(hits("𝐭𝐚𝐨现") == ["套现"])
+        #expect(hits("套xian") == ["套现"])
+        #expect(hits("饭粒") == [])  // no homophones for two characters
+        #expect(hits("dubois taoxians") == [])  // inside longer words
+        #expect(hits("a trip to bali") == [])  // bali is an English word: 巴黎 is not spelled so
+        #expect(hits("巴黎") == ["巴黎"])
+        // In the suite's own list too (issue 18 turned two-character pinyin on).
+        #expect(found("tao xian") == ["套现"] && found("hongbao") == ["红包"])
+    }
+
     /// Keywords are spelled from their characters as written: 零 (a digit under `digits`) still
     /// reads ling, and a doubled character is read twice.
     @Test func spelledAsWritten() {
@@ -205,9 +224,8 @@ import Testing
         "jwx",  // no initials for three-character keywords
         "监制shuadan",  // a mix keeps the keyword's own characters
         "xjianzhi刷单",  // pinyin inside a word
-        "tao xian",  // two-character keywords get no pinyin
-        "套线",  // nor homophones
-        "hongbao",
+        "套线",  // two-character keywords get no homophones
+        "xtaoxian",  // and their pinyin keeps the boundary rule
     ])
     func honestTextIsLeftAlone(text: String) {
         #expect(found(text).isEmpty, "\(text): \(found(text))")

@@ -1,5 +1,6 @@
 /// The `pinyin` fold: for a list that asks for it, the matcher adds hidden lists whose hits
-/// count as hits of that list's keywords, for keywords of three or more Chinese characters:
+/// count as hits of that list's keywords (homophones from three Chinese characters, romanized
+/// pinyin from two, initials from four):
 ///
 /// - homophones: the keyword with every character folded to its toneless syllable, so
 ///   `加威信` and `家微信` match `加微信`; a hit stands only when at least half of its characters
@@ -8,7 +9,8 @@
 /// - romanized pinyin: `jiaweixin`, which the list's folds also match as `Jia Wei Xin` or
 ///   `jiā wēi xìn`, and (up to six characters) pinyin mixed with the keyword's own characters:
 ///   `兼职shuadan`, `jia微xin`; always with the ASCII boundary rule, so it does not match
-///   inside a word;
+///   inside a word; a two-character keyword is not spelled where its spelling is an English
+///   word (`PinyinGuard`: `taoxian` and `fanli` are spellings, `bali` is not);
 /// - initials, from four characters: `jzsd` for `兼职刷单`, also on ASCII boundaries.
 ///
 /// Readings come from Unihan's kMandarin (`PinyinTable`), the first reading of each character.
@@ -70,10 +72,11 @@ extension KeywordMatcher {
                 // 0, which has no reading) and 扣扣 is koukou (repeats would leave one kou).
                 let letters = spelling.units(entry)
                 let readings = letters.compactMap { Pinyin.syllableOf[$0].map { Pinyin.syllables[$0] } }
-                guard letters.count >= 3, readings.count == letters.count else { continue }
+                guard letters.count >= 2, readings.count == letters.count else { continue }
                 // All in pinyin, and (up to six characters) every mix of pinyin and the keyword's
                 // own characters: 兼职shuadan, jianzhi刷单.
-                var spellings = [readings.joined()]
+                // Two characters: never where the spelling is an English word (`PinyinGuard`).
+                var spellings = letters.count == 2 && PinyinGuard.words.contains(readings.joined()) ? [] : [readings.joined()]
                 if mixing, letters.count <= maxMixed {
                     for mask in 1..<(1 << letters.count) - 1 {
                         var mixed = ""

@@ -56,8 +56,12 @@ public enum Perturbation {
                 FoldTable.fold(s, digits, [:]).allSatisfy { (0x30...0x39).contains($0) } ? [s] : [s, s]
             })
         }
-        if folds.contains(.pinyin), scalars.count >= 3, scalars.allSatisfy({ Pinyin.syllableOf[$0.value] != nil }) {
-            out.append(Variant(fold: "pinyin", text: scalars.map { Pinyin.syllables[Pinyin.syllableOf[$0.value]!] }.joined(separator: " ")))
+        if folds.contains(.pinyin), scalars.count >= 2, scalars.allSatisfy({ Pinyin.syllableOf[$0.value] != nil }) {
+            let syllables = scalars.map { Pinyin.syllables[Pinyin.syllableOf[$0.value]!] }
+            // Two characters spelled as an English word are left alone on purpose (`PinyinGuard`).
+            if scalars.count > 2 || !PinyinGuard.words.contains(syllables.joined()) {
+                out.append(Variant(fold: "pinyin", text: syllables.joined(separator: " ")))
+            }
         }
         return out
     }

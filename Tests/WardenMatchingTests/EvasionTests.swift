@@ -183,6 +183,16 @@ import Testing
         #expect(found("tao xian") == ["套现"] && found("hongbao") == ["红包"])
     }
 
+    /// Initials mixed with the keyword's characters: a run of two or more initials, at least one
+    /// character kept.
+    @Test func initialsMixedWithCharacters() {
+        #expect(found("加wx") == ["加微信"])
+        #expect(found("兼职sd") == ["兼职刷单"] && found("jz刷单") == ["兼职刷单"] && found("兼zs单") == ["兼职刷单"])
+        #expect(found("加w信").isEmpty)  // one initial alone
+        #expect(found("加wxy").isEmpty)  // boundary
+        #expect(found("jwx").isEmpty)  // all initials: only from four characters
+    }
+
     /// Keywords are spelled from their characters as written: 零 (a digit under `digits`) still
     /// reads ling, and a doubled character is read twice.
     @Test func spelledAsWritten() {

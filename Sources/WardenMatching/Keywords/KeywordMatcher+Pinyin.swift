@@ -11,7 +11,8 @@
 ///   `兼职shuadan`, `jia微xin`; always with the ASCII boundary rule, so it does not match
 ///   inside a word; a two-character keyword is not spelled where its spelling is an English
 ///   word (`PinyinGuard`: `taoxian` and `fanli` are spellings, `bali` is not);
-/// - initials, from four characters: `jzsd` for `兼职刷单`, also on ASCII boundaries.
+/// - initials, from four characters: `jzsd` for `兼职刷单`, and from three mixed with the
+///   keyword's characters (`加wx` for `加微信`, `兼职sd`), also on ASCII boundaries.
 ///
 /// Readings come from Unihan's kMandarin (`PinyinTable`), the first reading of each character.
 extension KeywordMatcher {
@@ -95,7 +96,21 @@ extension KeywordMatcher {
                         romanized.append((String(String.UnicodeScalarView(spelled.unicodeScalars.map { $0 == "ü" ? letter : $0 })), e))
                     }
                 }
-                if letters.count >= 4 { initials.append((String(readings.compactMap(\.first)), e)) }
+                let firsts = readings.compactMap(\.first)
+                if letters.count >= 4 { initials.append((String(firsts), e)) }
+                // Initials mixed with the keyword's characters (`加wx` for 加微信): a run of two or
+                // more initials, at least one character kept, up to six characters.
+                if letters.count >= 3, letters.count <= maxMixed {
+                    for i in 0..<(letters.count - 1) {
+                        for j in (i + 2)...letters.count where j - i < letters.count {
+                            var mixed = String.UnicodeScalarView()
+                            for (k, unit) in letters.enumerated() {
+                                if k >= i, k < j { mixed.append(contentsOf: String(firsts[k]).unicodeScalars) } else { mixed.append(Unicode.Scalar(unit)!) }
+                            }
+                            initials.append((String(mixed), e))
+                        }
+                    }
+                }
             }
             let name = list.name
             if !homophones.isEmpty {

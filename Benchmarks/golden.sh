@@ -24,6 +24,6 @@ check() {
     status=1
   fi
 }
-check "samples/events-10k.jsonl" samples/events-10k.jsonl 398c955a4fbb39c1b6c00baaa58b003b6db6d31276b0b1567a67d1d652cd7718
-check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl 7aaa35b21d3da49407ce762a08371dc522385a73617c8119fa49e9c5e89e7130
+check "samples/events-10k.jsonl" samples/events-10k.jsonl a4e6d4457cc862da418dfa169bf5e4d5871c4781247014fd670af3046d268df0
+check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl 032b8f3214248030d871eccf685dd75f88c99a7bb3ed3175d2ae27441eaf1a4b
 exit $status

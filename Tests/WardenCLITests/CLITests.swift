@@ -283,6 +283,6 @@ import WardenMatching
         #expect(r.status == 0, "\(r.stderr)")
         var digest = SHA256()
         digest.update(Array(r.stdout.utf8))
-        #expect(digest.hexDigest() == "398c955a4fbb39c1b6c00baaa58b003b6db6d31276b0b1567a67d1d652cd7718")
+        #expect(digest.hexDigest() == "a4e6d4457cc862da418dfa169bf5e4d5871c4781247014fd670af3046d268df0")
     }
 }

@@ -101,6 +101,20 @@ import Testing
         #expect(found("\u{202E}利返\nqq\u{202C}") == ["返利", "qq"])  // an override ends at the line
     }
 
+    /// Split characters (拆字), for a list that asks: components side by side, in a keyword.
+    @Test func splitCharacters() {
+        let words = ["加微信", "好评返现", "法院传票"]
+        let m = KeywordMatcher(lists: [KeywordList(name: "w", entries: words, folds: FoldOptions.all.union(.split))])
+        func hits(_ text: String) -> [String] { m.scan(text)[0].map { words[$0.entry] } }
+        #expect(hits("力口微信") == ["加微信"])
+        #expect(hits("女子评返现") == ["好评返现"])
+        #expect(hits("氵去院传票") == ["法院传票"] && hits("水去院传票") == ["法院传票"])
+        #expect(hits("力 口 微 信") == ["加微信"])  // with the list's noise fold
+        #expect(hits("女子的评价").isEmpty && hits("力口").isEmpty)  // components alone are not keywords
+        #expect(KeywordMatcher(lists: [KeywordList(name: "w", entries: words)]).scan("力口微信")[0].isEmpty)  // off unless asked
+        #expect(FoldAttribution.via(text: "力口微信", entry: "加微信", folds: FoldOptions.all.union(.split)) == ["split"])
+    }
+
     /// Attribution reads the hit's text: a hostile run of one character must not make it slow.
     @Test func attributionOfALongRunIsBoundedAndRight() {
         #expect(FoldAttribution.via(text: String(repeating: "红", count: 60_000) + "包", entry: "红包", folds: .all) == ["repeats"])

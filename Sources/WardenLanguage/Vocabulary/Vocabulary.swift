@@ -60,7 +60,7 @@ public enum Vocabulary {
     /// `pinyin` stretch (off unless listed) and `all` (every fold but `pinyin`).
     public static let folds: [String] = [
         "width", "case", "diacritics", "traditional", "digits", "letters", "invisible", "noise", "repeats", "boundary",
-        "pinyin", "variants", "all",
+        "pinyin", "variants", "split", "all",
     ]
 }
 

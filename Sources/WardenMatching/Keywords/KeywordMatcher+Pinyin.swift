@@ -17,7 +17,7 @@
 /// Readings come from Unihan's kMandarin (`PinyinTable`), the first reading of each character.
 extension KeywordMatcher {
     struct Derived: Sendable {
-        enum Kind: Sendable { case homophones, romanized, initials }
+        enum Kind: Sendable { case homophones, romanized, initials, split }
         let kind: Kind
         /// The list whose keywords these are.
         let owner: Int
@@ -51,8 +51,15 @@ extension KeywordMatcher {
     static func pinyinLists(_ lists: [KeywordList]) -> (lists: [KeywordList], derived: [Derived]) {
         var hidden: [KeywordList] = []
         var derived: [Derived] = []
+        for (index, list) in lists.enumerated() where list.folds.contains(.split) {
+            let base = list.folds.subtracting([.pinyin, .split])
+            let words = SplitForms.entries(list.entries, normalizer: Normalizer(options: base.subtracting([.repeats, .digits])))
+            guard !words.isEmpty else { continue }
+            hidden.append(KeywordList(name: list.name + " (split)", entries: words.map(\.0), folds: base))
+            derived.append(Derived(kind: .split, owner: index, entryOf: words.map(\.1), normalizer: Normalizer(options: base), units: []))
+        }
         for (index, list) in lists.enumerated() where list.folds.contains(.pinyin) {
-            let base = list.folds.subtracting(.pinyin)
+            let base = list.folds.subtracting([.pinyin, .split])
             let normalizer = Normalizer(options: base)
             let unitsOf = list.entries.map(normalizer.units)
             var mixes = 0

@@ -74,7 +74,7 @@ public final class KeywordMatcher: Sendable {
         var byFolds: [FoldOptions: [Int]] = [:]
         var order: [FoldOptions] = []
         for (i, list) in all.enumerated() {
-            let folds = list.folds.subtracting(.pinyin)
+            let folds = list.folds.subtracting([.pinyin, .split])
             if byFolds[folds] == nil { order.append(folds) }
             byFolds[folds, default: []].append(i)
         }

@@ -56,6 +56,11 @@ public enum Perturbation {
                 FoldTable.fold(s, digits, [:]).allSatisfy { (0x30...0x39).contains($0) } ? [s] : [s, s]
             })
         }
+        if folds.contains(.split), scalars.count >= 2, let k = scalars.firstIndex(where: { SplitForms.parts[$0.value] != nil }),
+            let (a, b) = SplitForms.parts[scalars[k].value]?.first, let sa = Unicode.Scalar(a), let sb = Unicode.Scalar(b)
+        {
+            add("split", Array(scalars[..<k]) + [sa, sb] + Array(scalars[(k + 1)...]))
+        }
         if folds.contains(.pinyin), scalars.count >= 2, scalars.allSatisfy({ Pinyin.syllableOf[$0.value] != nil }) {
             let syllables = scalars.map { Pinyin.syllables[Pinyin.syllableOf[$0.value]!] }
             // Two characters spelled as an English word are left alone on purpose (`PinyinGuard`).

@@ -34,6 +34,10 @@ public enum FoldAttribution {
                     return ["bidi"] + via(text: shown, entry: entry, folds: folds)
                 }
             }
+            if folds.contains(.split) {
+                let joined = SplitForms.join(text)
+                if joined != text, units(joined, all) == target { return ["split"] + via(text: joined, entry: entry, folds: folds) }
+            }
             return folds.contains(.pinyin) ? ["pinyin"] : []
         }
         var used: [String] = []

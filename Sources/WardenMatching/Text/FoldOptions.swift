@@ -30,6 +30,10 @@ public struct FoldOptions: OptionSet, Sendable, Hashable {
     /// Japanese shinjitai (`単` for `单`), Unihan's variants, katakana and radicals that look like
     /// an ideograph (`ロ` for `口`). Only characters outside common simplified Chinese change.
     public static let variants = FoldOptions(rawValue: 1 << 12)
+    /// Split characters (拆字): a keyword character that has a two-component decomposition also
+    /// matches its components written side by side (`力口微信` for `加微信`). Like `pinyin`, it
+    /// adds lists rather than changing the text; not part of `all`.
+    public static let split = FoldOptions(rawValue: 1 << 13)
 
     public static let all: FoldOptions = [
         .width, .caseFold, .diacritics, .traditional, .digits, .letters, .invisible, .noise, .repeats, .boundary, .variants,
@@ -39,9 +43,9 @@ public struct FoldOptions: OptionSet, Sendable, Hashable {
     public static let byName: [String: FoldOptions] = [
         "width": .width, "case": .caseFold, "diacritics": .diacritics, "traditional": .traditional,
         "digits": .digits, "letters": .letters, "invisible": .invisible, "noise": .noise, "repeats": .repeats,
-        "boundary": .boundary, "pinyin": .pinyin, "variants": .variants, "all": .all,
+        "boundary": .boundary, "pinyin": .pinyin, "variants": .variants, "split": .split, "all": .all,
     ]
 
     /// Every fold except the boundary rule and `pinyin` (which adds lists) changes the text itself.
-    public var textFolds: FoldOptions { subtracting([.boundary, .pinyin]) }
+    public var textFolds: FoldOptions { subtracting([.boundary, .pinyin, .split]) }
 }

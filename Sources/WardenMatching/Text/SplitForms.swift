@@ -1,0 +1,80 @@
+/// Split characters (拆字) for the `split` fold: each ideograph's two-component decompositions
+/// (`SplitTable`, from 漢語拆字字典), and the keyword spellings they give.
+enum SplitForms {
+    /// Per ideograph: its decompositions, two scalars each.
+    static let parts: [UInt32: [(UInt32, UInt32)]] = {
+        var map: [UInt32: [(UInt32, UInt32)]] = [:]
+        let scalars = Array(SplitTable.triples.unicodeScalars)
+        var i = 0
+        while i + 2 < scalars.count {
+            map[scalars[i].value, default: []].append((scalars[i + 1].value, scalars[i + 2].value))
+            i += 3
+        }
+        return map
+    }()
+
+    /// Components side by side → the ideograph (the first one the table gives for the pair).
+    static let joined: [UInt64: UInt32] = {
+        var map: [UInt64: UInt32] = [:]
+        for (c, list) in parts.sorted(by: { $0.key < $1.key }) {
+            for (a, b) in list where map[UInt64(a) << 32 | UInt64(b)] == nil { map[UInt64(a) << 32 | UInt64(b)] = c }
+        }
+        return map
+    }()
+
+    /// Spellings per keyword with a split character, at most this many per keyword.
+    static let maxPerEntry = 24
+
+    /// Spellings of each entry with one of its characters split (in each of its decompositions),
+    /// then two (their first decompositions), up to `maxPerEntry`, with the entry's index; keywords
+    /// of at least two characters, the characters as written (`units` of `normalizer`).
+    static func entries(_ entries: [String], normalizer: Normalizer) -> [(String, Int)] {
+        var out: [(String, Int)] = []
+        func spelled(_ letters: [UInt32], _ splits: [(Int, (UInt32, UInt32))]) -> String {
+            var view = String.UnicodeScalarView()
+            for (k, u) in letters.enumerated() {
+                if let split = splits.first(where: { $0.0 == k }) {
+                    view.append(contentsOf: [split.1.0, split.1.1].compactMap(Unicode.Scalar.init))
+                } else if let s = Unicode.Scalar(u) {
+                    view.append(s)
+                }
+            }
+            return String(view)
+        }
+        for (e, entry) in entries.enumerated() {
+            let letters = normalizer.units(entry)
+            guard letters.count >= 2 else { continue }
+            var found: [String] = []
+            for (k, u) in letters.enumerated() {
+                for pair in parts[u] ?? [] { found.append(spelled(letters, [(k, pair)])) }
+            }
+            outer: for i in letters.indices {
+                guard let a = parts[letters[i]]?.first else { continue }
+                for j in (i + 1)..<letters.count {
+                    guard found.count < maxPerEntry else { break outer }
+                    guard let b = parts[letters[j]]?.first else { continue }
+                    found.append(spelled(letters, [(i, a), (j, b)]))
+                }
+            }
+            out += found.prefix(maxPerEntry).map { ($0, e) }
+        }
+        return out
+    }
+
+    /// The text with components side by side joined back into their ideograph.
+    static func join(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var view = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            if i + 1 < scalars.count, let c = joined[UInt64(scalars[i].value) << 32 | UInt64(scalars[i + 1].value)], let s = Unicode.Scalar(c) {
+                view.append(s)
+                i += 2
+            } else {
+                view.append(scalars[i])
+                i += 1
+            }
+        }
+        return String(view)
+    }
+}

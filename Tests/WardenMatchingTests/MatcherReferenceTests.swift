@@ -127,6 +127,102 @@ import Testing
     }
 }
 
+/// Lists with `pinyin` against two properties the reference can state without rebuilding the
+/// derived lists: the pinyin fold only adds hits (every hit of the same list without it stays),
+/// and every hit it adds spells its keyword, character by character, as the character itself,
+/// a character of the same reading, its reading, or its initial (checked by a small search over
+/// the hit's folded text, independent of how the matcher builds its lists).
+@Suite struct PinyinReferenceTests {
+    static let chinese = ["加", "微", "信", "刷", "单", "兼", "职", "红", "包", "套", "现", "返", "利", "家", "威"]
+
+    /// The keyword's characters, after the list's other folds, and their readings.
+    static func spells(_ hit: [UInt32], _ keyword: [UInt32]) -> Bool {
+        func reading(_ u: UInt32) -> [UInt32]? { Pinyin.syllableOf[u].map { Array(Pinyin.syllables[$0].unicodeScalars.map(\.value)) } }
+        var memo: [Int: Bool] = [:]
+        func from(_ i: Int, _ j: Int) -> Bool {
+            if j == keyword.count {
+                // Done, but for repeats of the last unit.
+                return i == hit.count || (hit[i] == hit[i - 1] && !(hit[i] >= 0x30 && hit[i] <= 0x39) && from(i + 1, j))
+            }
+            let key = i * 1000 + j
+            if let m = memo[key] { return m }
+            var ok = false
+            let k = keyword[j]
+            // A doubled character may have collapsed into the one before it (the repeats fold).
+            if j > 0, keyword[j - 1] == k { ok = from(i, j + 1) }
+            if !ok, i >= hit.count {
+                memo[key] = false
+                return false
+            }
+            if !ok, hit[i] == k { ok = from(i + 1, j + 1) }
+            // A repeat in the text (the repeats fold collapses it).
+            if !ok, i > 0, hit[i] == hit[i - 1], !(hit[i] >= 0x30 && hit[i] <= 0x39) { ok = from(i + 1, j) }
+            if !ok, let r = reading(k) {
+                if let h = reading(hit[i]), h == r { ok = from(i + 1, j + 1) }
+                // The reading, with ü also as u or v; or the initial.
+                for variant in [r, r.map { $0 == 0xFC ? 0x75 : $0 }, r.map { $0 == 0xFC ? 0x76 : $0 }] where !ok {
+                    if i + variant.count <= hit.count, Array(hit[i..<(i + variant.count)]) == variant { ok = from(i + variant.count, j + 1) }
+                }
+                if !ok, hit[i] == r[0] { ok = from(i + 1, j + 1) }
+            }
+            memo[key] = ok
+            return ok
+        }
+        return from(0, 0)
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5, 6])
+    func pinyinOnlyAddsHitsThatSpellTheirKeyword(seed: UInt64) {
+        var rng = Xorshift(seed)
+        var added = 0
+        for _ in 0..<40 {
+            let entries = (0..<Int(rng.next() % 6 + 1)).map { _ in
+                (0..<Int(rng.next() % 4 + 2)).map { _ in Self.chinese[Int(rng.next() % UInt64(Self.chinese.count))] }.joined()
+            }
+            // Without noise and repeats, so that the check below reads the hit exactly as written
+            // (with them, spellings run together and collapse: `x` + `xian` is `xian`).
+            let folds = FoldOptions.all.subtracting([.noise, .repeats])
+            let with = KeywordMatcher(lists: [KeywordList(name: "p", entries: entries, folds: folds.union(.pinyin))])
+            let without = KeywordMatcher(lists: [KeywordList(name: "p", entries: entries, folds: folds)])
+            let plain = Normalizer(options: folds)
+            for _ in 0..<20 {
+                // Entries written with some characters in pinyin, as initials or as homophones.
+                var text = ""
+                for _ in 0..<Int(rng.next() % 6 + 1) {
+                    let entry = entries[Int(rng.next() % UInt64(entries.count))]
+                    for c in entry.unicodeScalars {
+                        let syllable = Pinyin.syllableOf[c.value].map { Pinyin.syllables[$0] } ?? String(c)
+                        switch rng.next() % 5 {
+                        case 0: text += syllable
+                        case 1: text += String(syllable.first!)
+                        case 2: text += syllable.uppercased()
+                        default: text.unicodeScalars.append(c)
+                        }
+                    }
+                    if rng.next() % 3 == 0 { text += Self.chinese[Int(rng.next() % UInt64(Self.chinese.count))] }
+                    if rng.next() % 4 == 0 { text += "，" }
+                }
+                let got = with.scan(text)[0]
+                let base = without.scan(text)[0]
+                for hit in base {
+                    #expect(got.contains(hit), "\(text.debugDescription): plain hit \(hit) lost with pinyin, entries \(entries)")
+                }
+                let scalars = Array(text.unicodeScalars)
+                for hit in got where !base.contains(hit) {
+                    added += 1
+                    var view = String.UnicodeScalarView()
+                    view.append(contentsOf: scalars[hit.span])
+                    let found = Normalizer(options: folds.subtracting(.repeats)).units(String(view))
+                    let keyword = Normalizer(options: folds.subtracting(.repeats)).units(entries[hit.entry])
+                    #expect(Self.spells(found, keyword), "\(text.debugDescription): \(String(view)) is not a spelling of \(entries[hit.entry])")
+                }
+            }
+        }
+        // The texts are made to hold pinyin spellings: the property is not checked on nothing.
+        #expect(added > 100, "\(added) hits added by pinyin")
+    }
+}
+
 struct Xorshift: RandomNumberGenerator {
     var state: UInt64
     init(_ seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }

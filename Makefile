@@ -5,7 +5,7 @@
 SWIFT ?= swift
 WARDEN = .build/debug/warden
 
-.PHONY: deps test-deps build demo test lint bench clean
+.PHONY: deps test-deps build demo test lint bench invites clean
 
 deps:
 	@if ! pkg-config --exists libpcre2-8 zlib sqlite3 hiredis 2>/dev/null; then \
@@ -35,6 +35,15 @@ test: test-deps
 
 lint: build
 	$(WARDEN) lint --rules rules
+
+# A generated 3-day invite log (honest trees, farm chains and stars): the audit with its report
+# (invite trees included, bench-data/invites-report.html) and the rules' detection figures.
+invites: build
+	mkdir -p bench-data
+	python3 scripts/make-invites.py --seed 2 --out bench-data/invites.jsonl --labels bench-data/invites.labels
+	$(WARDEN) audit --rules rules bench-data/invites.jsonl --report bench-data/invites-report.html
+	$(WARDEN) check --rules rules bench-data/invites.jsonl > bench-data/invites-decisions.jsonl
+	python3 scripts/eval-invites.py bench-data/invites-decisions.jsonl bench-data/invites.labels
 
 bench: deps
 	bash Benchmarks/run.sh

@@ -38,8 +38,17 @@ struct InviteView {
         return steps.reversed()
     }
 
-    /// Levels above the account in its tree (0 for a root or an unknown account).
-    func depth(of account: String) -> Int { path(to: account).count - 1 }
+    /// Levels above the account in its tree (0 for a root or an unknown account), followed up to
+    /// `InviteGraph.maxDepth` as `path` does, without building the path.
+    func depth(of account: String) -> Int {
+        var depth = 0
+        var name = account
+        while depth < InviteGraph.maxDepth, let up = inviter(of: name), up != account {
+            depth += 1
+            name = up
+        }
+        return depth
+    }
 
     /// Accounts below `account` (at most `InviteGraph.descendantLevels` levels down) that joined
     /// in `(now - window, now]`, to the second; every one held when `window` is nil.

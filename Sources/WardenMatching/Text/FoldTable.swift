@@ -92,16 +92,19 @@ public final class FoldTable: Sendable {
 
     // MARK: building
 
-    static let traditionalMap: [UInt32: UInt32] = {
+    static let traditionalMap = pairMap(TraditionalTable.pairs)
+
+    /// A generated table's pairs of scalars (from, to) as a map.
+    static func pairMap(_ pairs: String) -> [UInt32: UInt32] {
         var map: [UInt32: UInt32] = [:]
-        let scalars = Array(TraditionalTable.pairs.unicodeScalars)
+        let scalars = Array(pairs.unicodeScalars)
         var i = 0
         while i + 1 < scalars.count {
             map[scalars[i].value] = scalars[i + 1].value
             i += 2
         }
         return map
-    }()
+    }
 
     /// The character-to-character folds of `options` in one map: traditional → simplified,
     /// and with `variants`, each variant to its common character and on through the first.
@@ -121,16 +124,7 @@ public final class FoldTable: Sendable {
         return map
     }()
 
-    static let variantMap: [UInt32: UInt32] = {
-        var map: [UInt32: UInt32] = [:]
-        let scalars = Array(VariantTable.pairs.unicodeScalars)
-        var i = 0
-        while i + 1 < scalars.count {
-            map[scalars[i].value] = scalars[i + 1].value
-            i += 2
-        }
-        return map
-    }()
+    static let variantMap = pairMap(VariantTable.pairs)
 
     /// NFKC of every scalar in the table's range that it changes, computed once per process and
     /// shared by every fold set (it is the expensive part of building a table).

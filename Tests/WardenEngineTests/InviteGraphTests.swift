@@ -170,6 +170,30 @@ import WardenEngine
         #expect(diagnostics.contains { $0.message == "invite_retention is at least 1h" })
     }
 
+    /// A snapshot whose penalties or invite graph are damaged is refused whole, with the reason.
+    @Test func damagedSnapshotsAreRefusedWithTheReason() throws {
+        let e = try engine()
+        func reason(_ text: String) -> String? {
+            do {
+                try e.restore(snapshot: text)
+                return nil
+            } catch {
+                return error.message
+            }
+        }
+        let head = #"{"format":"warden-state/1","ruleset":"x","counters":[],"#
+        let penalty = #"{"id":"p-1","action":"ban","target_kind":"account","target":"u","start":1,"forever":false,"offense":1,"rule":"r","event":"e"}"#
+        #expect(reason(head + #""penalties":[\#(penalty)]}"#) == "penalty p-1: unknown action 'ban'")
+        #expect(reason(head + #""penalties":[],"invites":{"accounts":[{"inviter":"a"}],"codes":[]}}"#) == "an invite account needs 'account'")
+        #expect(reason(head + #""penalties":[],"invites":{"accounts":[{"account":"b","inviter":"a"}],"codes":[]}}"#)
+            == "invite account b: an inviter needs 'joined'")
+        let cycle = #"[{"account":"a","inviter":"b","joined":1},{"account":"b","inviter":"a","joined":2}]"#
+        #expect(reason(head + #""penalties":[],"invites":{"accounts":\#(cycle),"codes":[]}}"#) == "invite account b: a second inviter or a cycle")
+        #expect(reason(head + #""penalties":[],"invites":{"accounts":[]}}"#) == "the invite graph needs 'accounts' and 'codes' arrays")
+        // A snapshot from before the graph has none, and restores.
+        #expect(reason(head + #""penalties":[]}"#) == nil)
+    }
+
     @Test func aSnapshotCarriesTheGraph() throws {
         let e = try engine()
         _ = buildTree(e)

@@ -124,6 +124,28 @@ import Testing
         #expect(FoldAttribution.via(text: mixed, entry: "加微信", folds: .all) == [])
     }
 
+    /// Attribution's shortcut for ASCII letters and digits and common ideographs gives what the
+    /// full fold gives, for every such scalar, under every fold set attribution tries.
+    @Test func attributionShortcutFoldsAsTheFullFoldDoes() {
+        let all = FoldOptions.all.textFolds.subtracting(.syllables)
+        let sets = [all, []] + FoldAttribution.named.map { all.subtracting($0.1) }
+        let scalars = Array(UInt32(0)..<0x80) + Array(UInt32(0x3400)...0x4DBF) + Array(UInt32(0x4E00)...0x9FFF)
+        var shortcuts = 0
+        for options in sets {
+            let map = FoldTable.characterMap(options)
+            for v in scalars {
+                guard let quick = FoldAttribution.quickFold(v, options, map) else { continue }
+                shortcuts += 1
+                let full = FoldTable.fold(Unicode.Scalar(v)!, options, map)
+                if full != [quick] {
+                    Issue.record("U+\(String(v, radix: 16)) under \(options): \(quick) against \(full)")
+                    return
+                }
+            }
+        }
+        #expect(shortcuts > 20_000 * sets.count)  // the shortcut is taken for nearly all of them
+    }
+
     @Test func spansCoverTheOriginalCharacters() {
         #expect(spans("请加🌟微🌟信吧") == [1..<6])
         #expect(spans("兼職刷單!") == [0..<4])

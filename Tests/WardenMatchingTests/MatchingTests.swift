@@ -18,6 +18,11 @@ import Testing
 
     /// The folded text alone is the offset-mapped fold's text, including folds that grow the
     /// text past any first guess of its size (㍻ is 3 bytes, 平成 6; ﷺ is one scalar, 18 after).
+    @Test(arguments: ["", "abc", "加微信", "é ß ñ", "👍🏽🇨🇳", "a\u{0}b\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}\u{10FFFF}", "兼職刷單 VX:abc123 🌟"])
+    func scalarArrayDecodesEveryWidth(_ text: String) {
+        #expect(text.scalarArray == Array(text.unicodeScalars))
+    }
+
     @Test func foldedStringAgreesWithFold() {
         let normalizer = Normalizer(options: FoldOptions.all.textFolds)
         for text in ["", "ＡＢ\u{200B}c 加加微-信", "1100元元", String(repeating: "㍻x", count: 300), String(repeating: "\u{FDFA}", count: 50), "e\u{301}🌟ﬁ"] {

@@ -155,7 +155,7 @@ extension Compiler {
         let f = expression(subject)
         return { ctx in
             switch f(ctx) {
-            case .string(let s): return TextScan(hits: ctx.matcher.scan(s), field: nil, scalars: Array(s.unicodeScalars))
+            case .string(let s): return TextScan(hits: ctx.matcher.scan(s), field: nil, scalars: s.scalarArray)
             case .strings(let items):
                 // A list field: each element is scanned on its own, so no hit spans two elements;
                 // spans are given as if the elements were joined by line breaks.

@@ -213,7 +213,7 @@ final class EvaluationContext: @unchecked Sendable {
 
     func scalars(of field: Field) -> [Unicode.Scalar] {
         if let cached = originals[field.rawValue] { return cached }
-        let s: [Unicode.Scalar] = if case .string(let text) = field.value(of: event, now: now) { Array(text.unicodeScalars) } else { [] }
+        let s: [Unicode.Scalar] = if case .string(let text) = field.value(of: event, now: now) { text.scalarArray } else { [] }
         originals[field.rawValue] = s
         return s
     }

@@ -144,7 +144,7 @@ extension KeywordMatcher {
             }
             let d = derived[hit.list - lists.count]
             if d.kind == .homophones {
-                if scalars == nil { scalars = Array(text.unicodeScalars) }
+                if scalars == nil { scalars = text.scalarArray }
                 guard d.keeps(hit, in: scalars!) else { continue }
             }
             hits[d.owner].append(KeywordHit(list: d.owner, entry: d.entryOf[hit.entry], span: hit.span))

@@ -32,7 +32,7 @@ extension KeywordMatcher {
                 let c = e & Self.classMask
                 unit &+= 1
                 ring[unit & ringMask] = c
-                let count = reader.keywordsEnding(at: unit, class: c, ring: ring, ringMask: ringMask, into: found)
+                let count = reader.keywordsEnding(at: unit, class: c, flags: Self.endFlags(e), ring: ring, ringMask: ringMask, into: found)
                 for f in 0..<count {
                     let pattern = Int(found[f])
                     for w in Int(ownerStart[pattern])..<Int(ownerStart[pattern + 1]) { present[Int(ownerList[w])] = true }

@@ -20,7 +20,7 @@ public final class KeywordMatcher: Sendable {
     final class Group: Sendable {
         let folds: FoldOptions
         let table: FoldTable
-        /// Per scalar below U+20000: class | digit flag, `drop`, or multi flag | index.
+        /// Per scalar below U+20000: class | end flags | digit flag, `drop`, or multi flag | index.
         let entries: FixedArray<UInt32>
         let multi: [[UInt32]]
         /// Classes of folded scalars above U+1FFFF.
@@ -63,7 +63,15 @@ public final class KeywordMatcher: Sendable {
     static let drop: UInt32 = 0xFFFF_FFFF
     static let digitFlag: UInt32 = 1 << 30
     static let multiFlag: UInt32 = 1 << 31
-    static let classMask: UInt32 = (1 << 30) - 1
+    /// Bits 28–29 of a code: the class's `ReverseTrie` flags (does a keyword end with it, is it
+    /// one), packed into the entry so that the scan learns them from the read it makes anyway;
+    /// most units end no keyword and are done with after that one read.
+    static let endShift: UInt32 = 28
+    static let classMask: UInt32 = (1 << 28) - 1
+
+    /// The end flags of a code, as `ReverseTrie.classFlags` has them.
+    @inline(__always)
+    static func endFlags(_ e: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: (e >> endShift) & 3) }
 
     public init(lists: [KeywordList]) {
         self.lists = lists
@@ -111,8 +119,15 @@ public final class KeywordMatcher: Sendable {
                 }
             }
         }
+        precondition(classOf.count < Int(classMask), "too many distinct keyword characters")
+        // Per class: the trie's flags, shifted into place (see `endShift`).
+        var ends = [UInt32](repeating: 0, count: classOf.count + 1)
+        for pattern in patterns {
+            ends[Int(pattern[pattern.count - 1])] |= UInt32(pattern.count == 1 ? ReverseTrie.isKeyword : ReverseTrie.endsLonger) << endShift
+        }
+        func tagged(_ c: UInt32) -> UInt32 { c | ends[Int(c)] }
         func code(_ folded: UInt32) -> UInt32 {
-            (classOf[folded] ?? 0) | (folded >= 0x30 && folded <= 0x39 ? digitFlag : 0)
+            tagged(classOf[folded] ?? 0) | (folded >= 0x30 && folded <= 0x39 ? digitFlag : 0)
         }
         // Start from the fold set's skeleton (drops, multi-scalar folds, digit flags) and add
         // the classes of the keywords' scalars to the entries of every scalar folding to them.
@@ -120,13 +135,13 @@ public final class KeywordMatcher: Sendable {
         var entries = skeleton.codes
         entries.withUnsafeMutableBufferPointer { e in
             for (u, c) in classOf {
-                if u < FoldTable.size, table.entries[Int(u)] == u { e[Int(u)] |= c }
-                for source in skeleton.sources[u] ?? [] { e[Int(source)] |= c }
+                if u < FoldTable.size, table.entries[Int(u)] == u { e[Int(u)] |= tagged(c) }
+                for source in skeleton.sources[u] ?? [] { e[Int(source)] |= tagged(c) }
             }
         }
         let multi = table.multi.map { $0.map(code) }
         var high: [UInt32: UInt32] = [:]
-        for (scalar, c) in classOf where scalar >= FoldTable.size { high[scalar] = c }
+        for (scalar, c) in classOf where scalar >= FoldTable.size { high[scalar] = tagged(c) }
         let longest = patterns.map(\.count).max() ?? 1
         var ring = 1
         while ring < longest + 1 { ring <<= 1 }
@@ -316,6 +331,7 @@ public final class KeywordMatcher: Sendable {
             // Hits from `pendingFrom` on end at the current unit; a repeat of it moves their end,
             // so their end-side boundary is checked only once the unit is complete.
             var pendingFrom = hits.count
+            var pending = false  // hits.count > pendingFrom, kept apart so most units read no array
             var pendingEndCheck: [Bool] = []
             // Per pending hit: its owner's run lengths in `runs`, or -1.
             var pendingRuns: [Int32] = []
@@ -345,16 +361,18 @@ public final class KeywordMatcher: Sendable {
             let reversed = Self.forEachUnit(b, g) { e, start, end, here in
                 let c = e & Self.classMask
                 if repeats, c == lastClass, e & Self.digitFlag == 0 {
-                    for p in pendingFrom..<hits.count { hits[p].span = hits[p].span.lowerBound..<Int(here) + 1 }
+                    if pending { for p in pendingFrom..<hits.count { hits[p].span = hits[p].span.lowerBound..<Int(here) + 1 } }
                     ringRun[unit & ringMask] &+= 1
                     unitEndByte = end
                     return
                 }
                 // Hits of the previous unit are final now (most units have none).
-                if hits.count > pendingFrom {
+                if pending {
                     settle()
                     pendingEndCheck.removeAll(keepingCapacity: true)
                     pendingRuns.removeAll(keepingCapacity: true)
+                    pending = false
+                    pendingFrom = hits.count
                 }
                 lastClass = c
                 unit &+= 1
@@ -362,10 +380,9 @@ public final class KeywordMatcher: Sendable {
                 ringScalar[unit & ringMask] = here
                 ringByte[unit & ringMask] = Int32(start)
                 unitEndByte = end
-                pendingFrom = hits.count
                 ringClass[unit & ringMask] = c
                 // Longest first, as Aho-Corasick's output chain reported them.
-                var f = reader.keywordsEnding(at: unit, class: c, ring: ringClass, ringMask: ringMask, into: found)
+                var f = reader.keywordsEnding(at: unit, class: c, flags: Self.endFlags(e), ring: ringClass, ringMask: ringMask, into: found)
                 while f > 0 {
                     f -= 1
                     let pattern = Int(found[f])
@@ -381,6 +398,7 @@ public final class KeywordMatcher: Sendable {
                         hits.append(KeywordHit(list: Int(ownerList[w]), entry: Int(ownerEntry[w]), span: spanStart..<Int(here) + 1))
                         pendingEndCheck.append(checkEnd)
                         pendingRuns.append(ownerRuns[w])
+                        pending = true
                     }
                 }
             }
@@ -403,7 +421,7 @@ public final class KeywordMatcher: Sendable {
         while i < b.count {
             let start = i
             let v = nextScalar(b, &i)
-            scalar += 1
+            scalar &+= 1
             let e = code(of: v, entries, g)
             if e == drop {
                 // One comparison for the usual dropped characters (spaces, ASCII punctuation).
@@ -435,17 +453,17 @@ public final class KeywordMatcher: Sendable {
         let n = b.count
         let lead = b[i]
         if lead < 0x80 {
-            i += 1
+            i &+= 1
             return UInt32(lead)
-        } else if lead < 0xE0, i + 1 < n {
-            defer { i += 2 }
-            return (UInt32(lead & 0x1F) << 6) | UInt32(b[i + 1] & 0x3F)
-        } else if lead < 0xF0, i + 2 < n {
-            defer { i += 3 }
-            return (UInt32(lead & 0x0F) << 12) | (UInt32(b[i + 1] & 0x3F) << 6) | UInt32(b[i + 2] & 0x3F)
-        } else if i + 3 < n {
-            defer { i += 4 }
-            return (UInt32(lead & 0x07) << 18) | (UInt32(b[i + 1] & 0x3F) << 12) | (UInt32(b[i + 2] & 0x3F) << 6) | UInt32(b[i + 3] & 0x3F)
+        } else if lead < 0xE0, i &+ 1 < n {
+            defer { i &+= 2 }
+            return (UInt32(lead & 0x1F) << 6) | UInt32(b[i &+ 1] & 0x3F)
+        } else if lead < 0xF0, i &+ 2 < n {
+            defer { i &+= 3 }
+            return (UInt32(lead & 0x0F) << 12) | (UInt32(b[i &+ 1] & 0x3F) << 6) | UInt32(b[i &+ 2] & 0x3F)
+        } else if i &+ 3 < n {
+            defer { i &+= 4 }
+            return (UInt32(lead & 0x07) << 18) | (UInt32(b[i &+ 1] & 0x3F) << 12) | (UInt32(b[i &+ 2] & 0x3F) << 6) | UInt32(b[i &+ 3] & 0x3F)
         }
         i = n
         return 0xFFFD

@@ -142,9 +142,13 @@ struct ReverseTrie: Sendable {
 
         /// Writes the keywords ending at `unit` into `found`, shortest first, and returns how
         /// many. `ring[u & ringMask]` is the class of unit `u`; units before 1 do not exist.
+        /// `flags` are `classFlags[c]`, which the matcher keeps in its fold entries.
         @inline(__always)
-        func keywordsEnding(at unit: Int, class c: UInt32, ring: UnsafeMutablePointer<UInt32>, ringMask: Int, into found: UnsafeMutablePointer<Int32>) -> Int {
-            let flags = classFlags[Int(c)]
+        func keywordsEnding(
+            at unit: Int, class c: UInt32, flags: UInt8, ring: UnsafeMutablePointer<UInt32>, ringMask: Int,
+            into found: UnsafeMutablePointer<Int32>
+        ) -> Int {
+            assert(flags == classFlags[Int(c)])
             if flags == 0 { return 0 }
             var count = 0
             var node = rootChild[Int(c)]

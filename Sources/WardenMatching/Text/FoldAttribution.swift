@@ -67,13 +67,40 @@ public enum FoldAttribution {
     /// The folded scalars of a short text under `options`, repeats collapsed as the normalizer does.
     static func units(_ text: String, _ options: FoldOptions) -> [UInt32] {
         let map = FoldTable.characterMap(options)
+        let repeats = options.contains(.repeats)
         var out: [UInt32] = []
+        out.reserveCapacity(text.utf8.count)
+        func append(_ u: UInt32) {
+            if repeats, u == out.last, !(u >= 0x30 && u <= 0x39) { return }
+            out.append(u)
+        }
         for s in text.unicodeScalars {
-            for u in FoldTable.fold(s, options, map) {
-                if options.contains(.repeats), u == out.last, !(u >= 0x30 && u <= 0x39) { continue }
-                out.append(u)
+            if let u = quickFold(s.value, options, map) {
+                append(u)
+            } else {
+                for u in FoldTable.fold(s, options, map) { append(u) }
             }
         }
         return out
+    }
+
+    /// What `FoldTable.fold` gives for an ASCII letter or digit or a common ideograph, without
+    /// the Unicode property lookups it makes (the hits a reviewer sees are mostly these); nil
+    /// for anything else. An ideograph folds only through the character map and the digits.
+    @inline(__always)
+    static func quickFold(_ v: UInt32, _ options: FoldOptions, _ map: [UInt32: UInt32]) -> UInt32? {
+        if v < 0x80 {
+            guard KeywordMatcher.isWord(v) else { return nil }
+            return options.contains(.caseFold) && v >= 0x41 && v <= 0x5A ? v + 0x20 : v
+        }
+        guard isCommonIdeograph(v) else { return nil }
+        let c = map.isEmpty ? v : map[v] ?? v
+        guard isCommonIdeograph(c) else { return nil }
+        return options.contains(.digits) ? FoldTable.chineseDigits[c] ?? c : c
+    }
+
+    @inline(__always)
+    static func isCommonIdeograph(_ v: UInt32) -> Bool {
+        (v >= 0x4E00 && v <= 0x9FFF) || (v >= 0x3400 && v <= 0x4DBF)
     }
 }

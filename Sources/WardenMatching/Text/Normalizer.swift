@@ -143,7 +143,7 @@ public struct Normalizer: Sendable {
     /// The folded text with its map back to the original.
     public func fold(_ text: String) -> FoldedText {
         var out = FoldedText()
-        out.original = Array(text.unicodeScalars)
+        out.original = text.scalarArray
         var lastBytes = 0..<0
         forEachUnit(text) { unit, index, repeated in
             if repeated {

@@ -24,6 +24,6 @@ check() {
     status=1
   fi
 }
-check "samples/events-10k.jsonl" samples/events-10k.jsonl a4e6d4457cc862da418dfa169bf5e4d5871c4781247014fd670af3046d268df0
-check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl 032b8f3214248030d871eccf685dd75f88c99a7bb3ed3175d2ae27441eaf1a4b
+check "samples/events-10k.jsonl" samples/events-10k.jsonl 8321836ee12ed6d537e52169b63d0c69cc511d5a7a4ef66296872e3d60b4b395
+check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl 972cfdeba8b24329a360bc3b98b6f5203257dc969d775c8f08f0c6540f03e093
 exit $status

@@ -22,7 +22,7 @@ import argparse
 import json
 import random
 
-T0 = 1_796_054_400  # 2026-12-01T00:00:00Z
+T0 = 1_793_491_200  # 2026-11-01T00:00:00Z: in the past, as a log is
 DAYS = 3
 HORIZON = DAYS * 86_400
 

@@ -13,7 +13,9 @@ The same seed and size always give the same file.
 """
 import argparse, json, random, sys, os
 
-START = 1796054400  # 2026-12-01T00:00:00+08:00 (2026-11-30T16:00:00Z)
+# Logs end at 2026-11-01T00:00:00+08:00 (2026-10-31T16:00:00Z) and start as many days before as
+# they are long: a log holds the past (events ahead of the clock are refused).
+END = 1793462400
 DAY = 86400
 
 FRAUD = [
@@ -73,6 +75,7 @@ def main():
     reviews = sorted(set(reviews))
     total = args.events
     days = max(1, total // 20000)  # about 20k events a day: counters see realistic daily volumes
+    start = END - days * DAY
     events = []
     seq = [0]
 
@@ -83,7 +86,7 @@ def main():
         events.append(e)
 
     def when():
-        return START + r.randrange(days * DAY)
+        return start + r.randrange(days * DAY)
 
     # Fixed shares of the traffic, the rest is honest.
     shares = {"bot": 0.12, "fanout": 0.006, "burst": 0.004, "fraud": 0.01, "inducement": 0.01,

@@ -128,6 +128,9 @@ final class BatchReader {
         let engines = self.engines
         let format = csv
         let decoder = self.decoder
+        // A log holds the past: an event ahead of the wall clock by more than `max_future` is a
+        // forged or broken line, refused like a malformed one.
+        let now = Date().timeIntervalSince1970
         return ParallelSlots<Result<([PreparedEvent], Int), EventError>>(count: lines.count) { k in
             let (number, record) = lines[k]
             do throws(EventError) {
@@ -142,6 +145,7 @@ final class BatchReader {
                         decoded = try decoder.decode(line: text)
                     }
                 }
+                if let refused = engines.first?.futureError(decoded.event, now: now) { throw refused }
                 return .success((engines.map { $0.prepare(decoded.event) }, decoded.unknownKeys.count))
             } catch {
                 var e = error

@@ -12,8 +12,8 @@ import WardenEngine
 /// record offense n+1" runs under a short Redis lock per target (`exclusive`), so two servers
 /// never record two offenses for one. Penalties are kept (no expiry): they are the audit trail.
 ///
-/// Ledger calls cannot fail in the `PenaltyLedger` interface: when Redis is unreachable a read
-/// answers "nothing in force" (fail open) and a write is counted in `failures`.
+/// When Redis is unreachable a read answers "nothing in force" (fail open) and a write throws
+/// (the engine leaves the penalty out of its answer); both are counted in `failures`.
 public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
     let pool: RedisPool
     let prefix: String
@@ -75,7 +75,7 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
         records(inList: actionList(action, targetKind, target)).filter { $0.lifted == nil }.count
     }
 
-    @discardableResult public func record(_ penalty: PenaltyRecord) -> PenaltyRecord {
+    @discardableResult public func record(_ penalty: PenaltyRecord) throws(LedgerError) -> PenaltyRecord {
         var r = penalty
         do throws(RedisError) {
             guard let n = try pool.pipeline([["INCR", "\(prefix):seq"]])[0].int else { throw RedisError("INCR did not answer a number") }
@@ -91,6 +91,7 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
             ])
         } catch {
             failureCount.add(1, ordering: .relaxed)
+            throw LedgerError("redis: \(error)")
         }
         return r
     }
@@ -105,15 +106,16 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
         }
     }
 
-    private func store(_ r: PenaltyRecord, _ change: String) {
+    private func store(_ r: PenaltyRecord, _ change: String) throws(LedgerError) {
         do throws(RedisError) {
             try transaction([["SET", recordKey(r), Self.encode(r)], outboxPush(r, change)])
         } catch {
             failureCount.add(1, ordering: .relaxed)
+            throw LedgerError("redis: \(error)")
         }
     }
 
-    public func extend(id: String, until: Double?, forever: Bool) {
+    public func extend(id: String, until: Double?, forever: Bool) throws(LedgerError) {
         guard var r = load(id) else { return }
         if forever {
             r.forever = true
@@ -121,14 +123,14 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
         } else if let until, !r.forever, until > (r.until ?? -.infinity) {
             r.until = until
         }
-        store(r, "extended")
+        try store(r, "extended")
     }
 
-    public func lift(id: String, reason: String, at t: Double) -> PenaltyRecord? {
+    public func lift(id: String, reason: String, at t: Double) throws(LedgerError) -> PenaltyRecord? {
         guard var r = load(id) else { return nil }
         if r.lifted == nil {
             r.lifted = PenaltyRecord.Lift(at: t, reason: reason)
-            store(r, "lifted")
+            try store(r, "lifted")
         }
         return r
     }

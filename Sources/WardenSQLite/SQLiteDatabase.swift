@@ -16,7 +16,9 @@ final class SQLiteDatabase {
             handle = nil
             throw SQLiteError(path: path, code: rc, message: message)
         }
-        sqlite3_busy_timeout(handle, 5000)
+        // A write waits at most a second for a lock another connection holds, then fails (and the
+        // engine answers without the penalty) rather than stall every request behind it.
+        sqlite3_busy_timeout(handle, 1000)
     }
 
     deinit { sqlite3_close(handle) }

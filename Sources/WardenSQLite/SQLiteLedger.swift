@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import WardenEngine
 
@@ -10,6 +11,8 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
     private let lock = Mutex(())
     private let db: SQLiteDatabase
     private let memory = MemoryLedger()
+    /// `PATH.lock`, held (`flock`) while the ledger is open: one server per file.
+    private let lockFile: Int32
 
     /// How far a commit goes before the call returns. In WAL mode, `normal` skips the fsync of
     /// each commit: the change is in the operating system, so it survives the process being
@@ -19,6 +22,8 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
     }
 
     public init(path: String, sync: Sync = .full) throws(SQLiteError) {
+        guard !path.isEmpty else { throw SQLiteError(path: path, code: 0, message: "the state file needs a path (sqlite:PATH)") }
+        lockFile = try Self.lock(path)
         db = try SQLiteDatabase(path: path)
         try db.execute("""
             PRAGMA journal_mode=WAL;
@@ -45,6 +50,29 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         })
     }
 
+    deinit { close(lockFile) }
+
+    /// Takes `PATH.lock` for this process, or says who holds it. Two servers on one file would
+    /// each number penalties from the same last id and each lose the other's, so the second
+    /// refuses to start. The lock goes with the process, also on `kill -9`. (A separate file:
+    /// closing any descriptor of the database itself would drop SQLite's own locks.)
+    private static func lock(_ path: String) throws(SQLiteError) -> Int32 {
+        let lockPath = path + ".lock"
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SQLiteError(path: path, code: 0, message: "cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let n = read(fd, &buffer, buffer.count)
+            close(fd)
+            let holder = n > 0 ? String(decoding: buffer[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+            throw SQLiteError(path: path, code: 0, message: "in use by another warden (process \(holder) holds \(lockPath)); one server per state file")
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = pwrite(fd, pid, pid.count, 0)
+        return fd
+    }
+
     /// The number of penalty records in the file.
     public var count: Int { memory.all.count }
 
@@ -61,10 +89,10 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
     }
 
     @discardableResult
-    public func record(_ penalty: PenaltyRecord) -> PenaltyRecord {
-        lock.withLock { _ in
+    public func record(_ penalty: PenaltyRecord) throws(LedgerError) -> PenaltyRecord {
+        try lock.withLock { _ throws(LedgerError) in
             let r = memory.assignID(penalty)
-            write(r, "recorded") { () throws(SQLiteError) in
+            try write(r, "recorded") { () throws(SQLiteError) in
                 try db.run(
                     "INSERT INTO penalties (id, action, target_kind, target, start, until, forever, offense, rule, event) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     [.text(r.id), .text(r.action.rawValue), .text(r.targetKind.rawValue), .text(r.target), .real(r.start), r.until.map { .real($0) } ?? .null,
@@ -75,10 +103,10 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         }
     }
 
-    public func extend(id: String, until: Double?, forever: Bool) {
-        lock.withLock { _ in
+    public func extend(id: String, until: Double?, forever: Bool) throws(LedgerError) {
+        try lock.withLock { _ throws(LedgerError) in
             guard let r = memory.extended(id: id, until: until, forever: forever) else { return }
-            write(r, "extended") { () throws(SQLiteError) in
+            try write(r, "extended") { () throws(SQLiteError) in
                 try db.run("UPDATE penalties SET until = ?, forever = ? WHERE id = ?",
                            [r.until.map { .real($0) } ?? .null, .integer(r.forever ? 1 : 0), .text(id)])
             }
@@ -86,10 +114,10 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         }
     }
 
-    public func lift(id: String, reason: String, at t: Double) -> PenaltyRecord? {
-        lock.withLock { _ in
+    public func lift(id: String, reason: String, at t: Double) throws(LedgerError) -> PenaltyRecord? {
+        try lock.withLock { _ throws(LedgerError) in
             guard let r = memory.lifted(id: id, reason: reason, at: t) else { return nil }
-            write(r, "lifted") { () throws(SQLiteError) in
+            try write(r, "lifted") { () throws(SQLiteError) in
                 try db.run("UPDATE penalties SET lifted_at = ?, lift_reason = ? WHERE id = ? AND lifted_at IS NULL",
                            [.real(r.lifted?.at ?? t), .text(r.lifted?.reason ?? reason), .text(id)])
             }
@@ -104,8 +132,9 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
 
     public var all: [PenaltyRecord] { memory.all }
 
-    /// The change and its outbox message in one transaction (one commit, one fsync).
-    private func write(_ r: PenaltyRecord, _ change: String, _ statement: () throws(SQLiteError) -> Void) {
+    /// The change and its outbox message in one transaction (one commit, one fsync). A failed
+    /// commit is rolled back, counted and thrown: the in-memory copy is left as it was.
+    private func write(_ r: PenaltyRecord, _ change: String, _ statement: () throws(SQLiteError) -> Void) throws(LedgerError) {
         do throws(SQLiteError) {
             try db.execute("BEGIN IMMEDIATE")
             try statement()
@@ -115,6 +144,7 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         } catch {
             try? db.execute("ROLLBACK")
             failureCount.add(1, ordering: .relaxed)
+            throw LedgerError("\(error)")
         }
     }
 

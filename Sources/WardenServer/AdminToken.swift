@@ -2,15 +2,22 @@
 public struct AdminToken: Sendable {
     let bytes: [UInt8]
 
+    /// Nil for no token. A token that is empty or all white space is refused by the caller
+    /// (`isUsable`), never taken as "no token".
     public init?(_ token: String?) {
         guard let token, !token.isEmpty else { return nil }
         bytes = Array(token.utf8)
     }
 
-    /// True when `header` is `Bearer <token>`.
+    /// Whether `token` can serve as a token: not empty, not only white space.
+    public static func isUsable(_ token: String) -> Bool {
+        token.unicodeScalars.contains { !$0.properties.isWhitespace }
+    }
+
+    /// True when `header` is `Bearer <token>` (the scheme in any case, RFC 9110 §11.1).
     func accepts(authorization header: String?) -> Bool {
-        guard let header, header.hasPrefix("Bearer ") else { return false }
-        let given = Array(header.dropFirst(7).utf8)
+        guard let header, header.utf8.count > 7, header.prefix(7).lowercased() == "bearer " else { return false }
+        let given = Array(header.utf8.dropFirst(7))
         var difference = UInt8(given.count == bytes.count ? 0 : 1)
         for i in 0..<bytes.count { difference |= bytes[i] ^ (i < given.count ? given[i] : 0) }
         return difference == 0

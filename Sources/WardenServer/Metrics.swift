@@ -18,6 +18,8 @@ public final class Metrics: Sendable {
         var penalties: [String: Int] = [:]
         /// Decisions taken without the counter state (the backend failed; counters read 0).
         var stateErrors = 0
+        /// Penalty writes (records, extensions, lifts) the ledger did not store.
+        var ledgerErrors = 0
     }
 
     private let counts = Mutex(Counts())
@@ -47,7 +49,12 @@ public final class Metrics: Sendable {
             for f in d.fired { c.ruleHits[f.rule, default: 0] += 1 }
             for p in d.penalties { c.penalties[p.action.rawValue, default: 0] += 1 }
             if d.stateUnavailable { c.stateErrors += 1 }
+            if d.ledgerFailed { c.ledgerErrors += 1 }
         }
+    }
+
+    func ledgerFailure() {
+        counts.withLock { $0.ledgerErrors += 1 }
     }
 
     func reload(accepted: Bool) {
@@ -78,6 +85,9 @@ public final class Metrics: Sendable {
         out.append("# HELP warden_state_errors_total Decisions taken without the shared counter state (Redis failed; counters read 0).")
         out.append("# TYPE warden_state_errors_total counter")
         out.append("warden_state_errors_total \(c.stateErrors)")
+        out.append("# HELP warden_ledger_failures_total Penalty writes the ledger did not store (the answer left the penalty out; on_state_error decided).")
+        out.append("# TYPE warden_ledger_failures_total counter")
+        out.append("warden_ledger_failures_total \(c.ledgerErrors)")
         if let counters {
             let (keys, refused) = counters()
             out.append("# HELP warden_counter_keys Counter keys held, all counters together.")

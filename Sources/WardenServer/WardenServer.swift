@@ -25,6 +25,7 @@ public struct WardenServer: Sendable {
     let metrics: Metrics
     let logger: Logger
     private let stateDown = StateFlag()
+    private let ledgerDown = StateFlag()
 
     public init(service: WardenService, configuration: Configuration, logger: Logger, outbox: (@Sendable () -> [String: Int])? = nil) {
         self.service = service
@@ -75,9 +76,18 @@ public struct WardenServer: Sendable {
         return response
     }
 
-    /// Logs when the shared counter state goes away and when it comes back (once each, not
-    /// per request).
+    /// Logs when the shared counter state or the penalty ledger fails and when it works again
+    /// (once each per outage, not per request).
     func noteState(_ decision: Decision) {
+        if decision.ledgerFailed {
+            if !ledgerDown.exchange(true) {
+                logger.error("penalty ledger write failed; answers leave the penalty out, on_state_error decides", metadata: [
+                    "error": .string(decision.warnings.first ?? ""), "policy": .string(decision.ruleset.onStateError.rawValue),
+                ])
+            }
+        } else if decision.penalties.contains(where: { $0.id != nil }), ledgerDown.exchange(false) {
+            logger.notice("penalty ledger writes work again")
+        }
         guard decision.stateUnavailable else {
             if stateDown.exchange(false) { logger.notice("counter state reachable again") }
             return
@@ -98,7 +108,14 @@ public struct WardenServer: Sendable {
             return Self.badRequest("invalid UTF-8 at byte \(bad)")
         }
         let text = String(buffer: body)
-        let dryRun = request.uri.queryParameters["dry_run"].map { $0 == "true" || $0 == "1" } ?? false
+        // Only the four spellings: anything else (`TRUE`, `yes`, a bare `?dry_run`) is a mistake
+        // that must not commit real penalties.
+        let dryRun: Bool
+        switch request.uri.queryParameters["dry_run"].map(String.init) {
+        case nil, "false", "0": dryRun = false
+        case "true", "1": dryRun = true
+        case let other?: return Self.badRequest("dry_run is true, false, 1 or 0, not '\(other)'", key: "dry_run")
+        }
         let value: JSONValue
         do throws(JSONParser.Failure) {
             value = try JSONParser.parse(text)
@@ -110,7 +127,9 @@ public struct WardenServer: Sendable {
             var events: [Event] = []
             for (index, item) in items.enumerated() {
                 do throws(EventError) {
-                    events.append(try decoder.decode(item).event)
+                    let event = try decoder.decode(item).event
+                    if let refused = service.futureError(event) { throw refused }
+                    events.append(event)
                 } catch {
                     return Self.badRequest(error.message, key: error.key, index: index)
                 }
@@ -122,6 +141,7 @@ public struct WardenServer: Sendable {
         }
         do throws(EventError) {
             let event = try decoder.decode(value).event
+            if let refused = service.futureError(event) { throw refused }
             let decision = service.check(event, dryRun: dryRun)
             if !dryRun { metrics.decision(decision) }
             noteState(decision)
@@ -160,10 +180,25 @@ public struct WardenServer: Sendable {
             reason = r
         }
         guard !reason.isEmpty else { return Self.badRequest("a lift needs a reason: {\"reason\": \"…\"}", key: "reason") }
-        guard let record = service.lift(id: id, reason: reason) else {
+        // A reason is one line of text: a line break or an escape sequence in it would forge
+        // lines of the log it is written to.
+        if reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+            return Self.badRequest("a reason is one line of text without control characters", key: "reason")
+        }
+        let lifted: PenaltyRecord?
+        do throws(LedgerError) {
+            lifted = try service.lift(id: id, reason: reason)
+        } catch {
+            metrics.ledgerFailure()
+            logger.error("penalty lift not stored", metadata: ["id": .string(id), "error": .string(error.message)])
+            return Self.json(.serviceUnavailable, .object([("error", .string("the lift was not stored: \(error.message)"))]))
+        }
+        guard let record = lifted else {
             return Self.json(.notFound, .object([("error", .string("no penalty \(id)"))]))
         }
-        logger.info("penalty lifted", metadata: ["id": .string(id), "reason": .string(reason)])
+        // A second lift changes nothing: the log says so, with the reason that is stored.
+        let stored = record.lifted?.reason ?? reason
+        logger.info(stored == reason ? "penalty lifted" : "penalty already lifted", metadata: ["id": .string(id), "reason": .string(stored)])
         return Self.json(.ok, Self.record(record))
     }
 

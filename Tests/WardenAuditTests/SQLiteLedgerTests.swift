@@ -6,15 +6,15 @@ import WardenSQLite
 @Suite struct SQLiteLedgerTests {
     @Test func recordsExtensionsAndLiftsSurviveReopening() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-ledger-\(UUID().uuidString).db").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         do {
             let ledger = try SQLiteLedger(path: path)
-            let a = ledger.record(PenaltyRecord(id: "", action: .restrictSend, targetKind: .account, target: "u1", start: 100, until: 200,
+            let a = try ledger.record(PenaltyRecord(id: "", action: .restrictSend, targetKind: .account, target: "u1", start: 100, until: 200,
                                                 forever: false, offense: 1, rule: "r", event: "e1", lifted: nil))
-            ledger.extend(id: a.id, until: 500, forever: false)
-            let b = ledger.record(PenaltyRecord(id: "", action: .revokeCode, targetKind: .code, target: "C1", start: 100, until: nil,
+            try ledger.extend(id: a.id, until: 500, forever: false)
+            let b = try ledger.record(PenaltyRecord(id: "", action: .revokeCode, targetKind: .code, target: "C1", start: 100, until: nil,
                                                 forever: true, offense: 1, rule: "r", event: "e2", lifted: nil))
-            _ = ledger.lift(id: b.id, reason: "appeal", at: 120)
+            _ = try ledger.lift(id: b.id, reason: "appeal", at: 120)
             try ledger.saveSnapshot("{\"x\":1}", at: 1)
         }
         let reopened = try SQLiteLedger(path: path)
@@ -24,14 +24,14 @@ import WardenSQLite
         #expect(reopened.records(targetKind: .code, target: "C1").first?.lifted?.reason == "appeal")
         #expect(reopened.loadSnapshot() == "{\"x\":1}")
         // New ids continue after the stored ones.
-        let c = reopened.record(PenaltyRecord(id: "", action: .warn, targetKind: .account, target: "u2", start: 1, until: nil,
+        let c = try reopened.record(PenaltyRecord(id: "", action: .warn, targetKind: .account, target: "u2", start: 1, until: nil,
                                               forever: false, offense: 1, rule: "r", event: "e3", lifted: nil))
         #expect(c.id == "p-3")
     }
 
     @Test func anEngineOnADurableLedgerEnforcesAfterRestart() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-ledger-\(UUID().uuidString).db").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let rules = "ruleset t\nrule f { on send when text contains \"刷单\" penalty revoke_code(code) }"
         var event = Event(id: "m", type: .send, account: "a", ts: 1_767_225_600)
         event.text = "刷单"
@@ -50,7 +50,7 @@ import WardenSQLite
     /// restored at start carries the invite graph, so a restarted server reads the same tree.
     @Test func theInviteGraphSurvivesARestartThroughTheFile() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-ledger-\(UUID().uuidString).db").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let rules = "ruleset t\nrule deep { on redeem when invite_depth(account) >= 2 and same_device_as_inviter(account) }"
         let ruleSet = try #require(Compiler.compile(source: rules).ruleSet)
         func event(_ type: Event.Kind, _ account: String, _ code: String, _ t: Double) -> Event {

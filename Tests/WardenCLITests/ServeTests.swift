@@ -18,15 +18,24 @@ import FoundationNetworking
         let rules: URL
 
         /// `setup` may add files to the copy of the default rules before the server starts.
-        init(token: String?, state: String? = nil, extra: [String] = [], setup: (URL) throws -> Void = { _ in }) throws {
+        /// `fileLimitKiB` starts it under `ulimit -f` (SIGXFSZ ignored): a disk that fills up.
+        init(
+            token: String?, state: String? = nil, extra: [String] = [], fileLimitKiB: Int? = nil, setup: (URL) throws -> Void = { _ in }
+        ) throws {
             rules = FileManager.default.temporaryDirectory.appendingPathComponent("warden-serve-\(UUID().uuidString)")
             try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("rules"), to: rules)
             try setup(rules)
-            process.executableURL = CLITests.binary
-            process.arguments = [
+            let arguments = [
                 "serve", "--port", "0", "--rules", rules.path, "--body-limit", "65536",
                 "--state", state ?? "sqlite:\(rules.path)/state.db",
             ] + extra
+            if let fileLimitKiB {
+                process.executableURL = URL(fileURLWithPath: "/bin/bash")
+                process.arguments = ["-c", "ulimit -f \(fileLimitKiB); trap '' XFSZ; exec \"$0\" \"$@\"", CLITests.binary.path] + arguments
+            } else {
+                process.executableURL = CLITests.binary
+                process.arguments = arguments
+            }
             var env = ProcessInfo.processInfo.environment
             env["WARDEN_ADMIN_TOKEN"] = token
             process.environment = env
@@ -65,12 +74,15 @@ import FoundationNetworking
             process.waitUntilExit()
         }
 
-        func request(_ method: String, _ path: String, body: String? = nil, bytes: [UInt8]? = nil, token: String? = nil) async throws -> (Int, String) {
+        func request(
+            _ method: String, _ path: String, body: String? = nil, bytes: [UInt8]? = nil, token: String? = nil, authorization: String? = nil
+        ) async throws -> (Int, String) {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             request.httpMethod = method
             if let body { request.httpBody = Data(body.utf8) }
             if let bytes { request.httpBody = Data(bytes) }
             if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+            if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
             let (data, response) = try await URLSession.shared.data(for: request)
             return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
         }

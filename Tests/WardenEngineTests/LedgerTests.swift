@@ -44,13 +44,13 @@ import Testing
         let e = try engine("rule spam { on send when text contains \"spam\" penalty restrict_send(account, escalate(1d, 7d)) }")
         let id = try #require(e.check(send("spam", at: t0), now: 0).penalties.first?.id)
         #expect(e.check(send("hi", at: t0 + 10), now: 0).verdict == .block)
-        let lifted = e.lift(id: id, reason: "appeal accepted", at: t0 + 20)
+        let lifted = try e.lift(id: id, reason: "appeal accepted", at: t0 + 20)
         #expect(lifted?.lifted?.reason == "appeal accepted")
         #expect(e.check(send("hi", at: t0 + 30), now: 0).verdict == .allow)
         #expect(e.penalties.count == 1)  // recorded, not erased
         // A lifted penalty does not count as an offense.
         #expect(e.check(send("spam", at: t0 + 40), now: 0).penalties.first?.offense == 1)
-        #expect(e.lift(id: "p-999", reason: "x", at: t0) == nil)
+        #expect(try e.lift(id: "p-999", reason: "x", at: t0) == nil)
     }
 
     @Test func revokedCodesBlockSendsAndRedeemsAndDisabledGenerationBlocksIssues() throws {

@@ -38,7 +38,7 @@ import WardenTestSupport
         #expect(records.count == 1)
         #expect(records.first?.offense == 1)
         #expect(engines[1].penalties(targetKind: .account, target: "hot", inForceAt: 1_767_225_600).count == 1)
-        let lifted = engines[1].lift(id: try #require(records.first?.id), reason: "appeal", at: 1_767_225_700)
+        let lifted = try engines[1].lift(id: try #require(records.first?.id), reason: "appeal", at: 1_767_225_700)
         #expect(lifted?.lifted?.reason == "appeal")
         #expect(engines[0].penalties(targetKind: .account, target: "hot", inForceAt: 1_767_225_800).isEmpty)
     }

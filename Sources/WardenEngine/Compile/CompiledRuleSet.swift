@@ -16,7 +16,12 @@ public struct CompiledRuleSet: Sendable {
         public var onStateError: StateErrorPolicy = .open
         /// `invite_retention` in seconds, when the rule set gives one.
         public var inviteRetention: Double?
+        /// `max_future` in seconds: how far an event's `ts` may be ahead of the clock.
+        public var maxFuture: Double = CompiledRuleSet.defaultMaxFuture
     }
+
+    /// 5 minutes: client clocks drift by seconds; an event further ahead is refused.
+    public static let defaultMaxFuture = 300.0
 
     /// A compiled rule. A class, so the evaluation loop takes one reference per rule rather
     /// than copying (and retaining) every closure and array of it for every event.

@@ -118,7 +118,8 @@ public final class Compiler {
             name: header?.name.value ?? "unnamed", version: header?.version?.value,
             timezone: header?.timezone?.value ?? "UTC", digest: "sha256:" + digest.hexDigest(),
             onStateError: header?.onStateError.flatMap { StateErrorPolicy(rawValue: $0.value) } ?? .open,
-            inviteRetention: header?.inviteRetention.map { Double($0.value) })
+            inviteRetention: header?.inviteRetention.map { Double($0.value) },
+            maxFuture: header?.maxFuture.map { Double($0.value) } ?? CompiledRuleSet.defaultMaxFuture)
         // Rules keep their declaration index: fired(R) reads the context's flags by it.
         let ordered = order.map { rules[$0] }
         return CompiledRuleSet(

@@ -33,6 +33,9 @@ public struct Decision: Sendable {
     public var warnings: [String]
     /// The shared counter state could not be reached; `on_state_error` decided (a warning says so).
     public var stateUnavailable = false
+    /// A penalty of this event was not stored (the ledger's write failed) and is not in the
+    /// answer; `on_state_error` decided the verdict (a warning says so).
+    public var ledgerFailed = false
 
     public func fired(_ rule: String) -> Bool { fired.contains { $0.rule == rule } }
 }

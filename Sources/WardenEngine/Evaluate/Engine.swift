@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 import WardenMatching
 
@@ -38,17 +39,27 @@ public final class Engine: Sendable {
     ///   `invite_retention`, or `defaultInviteRetention`.
     /// - Parameter inviteLog: a log of invite-graph changes shared with other engines (Redis);
     ///   nil keeps the graph in this engine only.
+    /// - Parameter clock: the wall clock (seconds since 1970), which bounds event time.
     public init(
         ruleSet: CompiledRuleSet, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000,
         counterBackend: (any CounterBackend)? = nil, inviteRetention: Double? = nil,
-        inviteLog: (any InviteLog)? = nil
+        inviteLog: (any InviteLog)? = nil, clock: @escaping @Sendable () -> Double = Engine.wallClock
     ) {
         self.ruleSet = ruleSet
-        let clock = CalendarClock(identifier: ruleSet.info.timezone)
+        let calendar = CalendarClock(identifier: ruleSet.info.timezone)
         state = EngineState(
-            counters: CounterStore(specs: ruleSet.counters, clock: clock, lateness: lateness, maxKeys: maxCounterKeys), ledger: ledger ?? MemoryLedger(),
+            counters: CounterStore(
+                specs: ruleSet.counters, clock: calendar, lateness: lateness, future: ruleSet.info.maxFuture, maxKeys: maxCounterKeys), ledger: ledger ?? MemoryLedger(),
             backend: counterBackend, invites: InviteGraph(
-                retention: inviteRetention ?? ruleSet.info.inviteRetention ?? Engine.defaultInviteRetention, lateness: lateness, log: inviteLog))
+                retention: inviteRetention ?? ruleSet.info.inviteRetention ?? Engine.defaultInviteRetention, lateness: lateness, log: inviteLog),
+            clock: clock)
+    }
+
+    /// Seconds since 1970 (`CLOCK_REALTIME`).
+    public static let wallClock: @Sendable () -> Double = {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     /// 90 days: a farm's trees grow over days, and enterprise codes live 180 days.
@@ -60,7 +71,25 @@ public final class Engine: Sendable {
     /// The ledger this engine records penalties in.
     public var ledger: any PenaltyLedger { state.ledger }
 
-    /// Decides one event. `now` is used when the event has no `ts`. With `commit` false (a dry
+    /// Why an event is refused for its time: its `ts` is further ahead of `now` (the clock)
+    /// than the rule set's `max_future`; nil when it is not. Front ends (check, audit, serve)
+    /// refuse such an event with this error before checking it: one event from the future
+    /// must not move the counters', the invite graph's or the ledger's notion of time.
+    public func futureError(_ event: Event, now: Double) -> EventError? {
+        guard let ts = event.ts, ts > now + ruleSet.info.maxFuture else { return nil }
+        let ahead = ts - now
+        let amount = ahead >= 86_400 ? "\(Int(ahead / 86_400)) days" : ahead >= 3600 ? "\(Int(ahead / 3600)) h" : "\(Int(ahead)) s"
+        return EventError(
+            key: "ts",
+            message: "\(Timestamp.format(ts)) is \(amount) ahead of the clock (\(Timestamp.format(now))); the limit is "
+                + "\(Timestamp.formatDuration(Int(ruleSet.info.maxFuture))) (the rule set's max_future)")
+    }
+
+    /// Decides one event. `now` is the time of an event without `ts` (a replay passes the
+    /// event's own time). Whatever the caller passes, no event is evaluated later than the wall
+    /// clock plus `max_future` (it is evaluated at that bound, with a warning; front ends refuse
+    /// it first, see `futureError`), and its penalties start no later than the wall clock, so
+    /// the penalty in an answer is the one in force and listed. With `commit` false (a dry
     /// run) counters and the ledger are left as they were.
     public func check(_ event: Event, now: Double, commit: Bool = true) -> Decision {
         var trace: ExplainTrace?
@@ -83,9 +112,10 @@ public final class Engine: Sendable {
         state.ledger.records(targetKind: targetKind, target: target).filter { $0.inForce(at: t) }
     }
 
-    /// Lifts a penalty (an appeal); the record stays, marked lifted.
-    public func lift(id: String, reason: String, at t: Double) -> PenaltyRecord? {
-        state.ledger.lift(id: id, reason: reason, at: t)
+    /// Lifts a penalty (an appeal); the record stays, marked lifted. Throws when the ledger
+    /// could not store the lift (the penalty is then still in force).
+    public func lift(id: String, reason: String, at t: Double) throws(LedgerError) -> PenaltyRecord? {
+        try state.ledger.lift(id: id, reason: reason, at: t)
     }
 
     /// Counter keys held right now, all counters together.
@@ -115,8 +145,14 @@ final class EngineState: Sendable {
     private let gates: [Gate]
     /// Evaluation contexts to reuse from event to event.
     let contexts = ContextPool()
+    /// The wall clock, which bounds event time (see `Engine.check`).
+    let clock: @Sendable () -> Double
 
-    init(counters: CounterStore, ledger: any PenaltyLedger, backend: (any CounterBackend)? = nil, invites: InviteGraph) {
+    init(
+        counters: CounterStore, ledger: any PenaltyLedger, backend: (any CounterBackend)? = nil, invites: InviteGraph,
+        clock: @escaping @Sendable () -> Double
+    ) {
+        self.clock = clock
         self.counters = counters
         self.ledger = ledger
         self.backend = backend ?? counters

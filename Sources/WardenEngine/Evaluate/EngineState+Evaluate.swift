@@ -6,10 +6,19 @@ extension EngineState {
         trace: inout ExplainTrace?
     ) -> Decision {
         let tracing = trace != nil
-        let time = event.ts ?? now
+        // No event moves time past the clock by more than the rule set allows (the counters'
+        // lateness, the invite graph's retention and the ledger all read it).
+        let wall = clock()
+        let bound = wall + ruleSet.info.maxFuture
+        let time = min(event.ts ?? now, bound)
         let ctx = contexts.take(
             event: event, matcher: ruleSet.matcher, now: time, ruleCount: ruleSet.rules.count, counters: ruleSet.counters, prepared: prepared)
         defer { contexts.give(ctx) }
+        if let ts = event.ts, ts > bound {
+            ctx.warnings.append("ts \(Timestamp.format(ts)) is ahead of the clock by more than max_future; evaluated at \(Timestamp.format(bound))")
+        }
+        // Penalties start, and are enforced, at the clock: an answer's penalty is in force now.
+        ctx.penaltyTime = min(time, wall)
         ctx.ledger = ledger
         if event.type != .send {
             let network = event.ip.flatMap { ctx.address($0) }.flatMap { $0.network(prefix: $0.isIPv4 ? 24 : 64) }
@@ -25,7 +34,7 @@ extension EngineState {
         var penalties: [Decision.Penalty] = []
         var raise = Verdict.allow
 
-        let enforced = penaltiesInForce(event, at: time)
+        let enforced = penaltiesInForce(event, at: ctx.penaltyTime)
         if !enforced.isEmpty {
             raise = .block
             fired.append(Decision.FiredRule(rule: "penalty_in_force", score: 0, tags: [], evidence: enforced.map { record in
@@ -103,6 +112,17 @@ extension EngineState {
                 break
             }
         }
+        if let failure = ctx.ledgerFailure {
+            // SPEC: on_state_error decides what an event whose penalty could not be stored gets.
+            switch ruleSet.info.onStateError {
+            case .block: raise = .block
+            case .closed: raise = max(raise, .review)
+            case .open: break
+            }
+            ctx.warnings.insert(
+                "penalty ledger write failed: \(failure); the penalty is not in this answer (on_state_error \(ruleSet.info.onStateError.rawValue))",
+                at: 0)
+        }
         if commit, let change = ctx.inviteChange, let problem = invites.commit(change) {
             ctx.warnings.append("invite graph change not shared: \(problem)")
         }
@@ -113,7 +133,8 @@ extension EngineState {
         }
         return Decision(
             id: event.id, type: event.type, verdict: max(verdict, raise), score: total, fired: fired,
-            penalties: penalties, shadow: shadow, ruleset: ruleSet.info, warnings: ctx.warnings, stateUnavailable: ctx.stateUnavailable)
+            penalties: penalties, shadow: shadow, ruleset: ruleSet.info, warnings: ctx.warnings, stateUnavailable: ctx.stateUnavailable,
+            ledgerFailed: ctx.ledgerFailure != nil)
     }
 
     /// Whether a rule's condition holds, with its evidence in `ctx` when it does. The cheap-first
@@ -276,16 +297,25 @@ extension EngineState {
         }
     }
 
-    /// The ledger half of `apply`, under the target's gate.
+    /// The ledger half of `apply`, under the target's gate. A write the ledger did not store
+    /// leaves the answer as the ledger stands (no new penalty; an extension not made), with
+    /// `ctx.ledgerFailure` set for the verdict and the operator.
     private func record(
         _ spec: PenaltySpec, _ penalty: Decision.Penalty, rule: String, kind: TargetKind, value: String, ctx: EvaluationContext, commit: Bool
-    ) -> Decision.Penalty {
+    ) -> Decision.Penalty? {
         var p = penalty
-        let t = ctx.now
+        let t = ctx.penaltyTime
         if spec.action.isLasting, let current = ledger.inForce(action: spec.action, targetKind: kind, target: value, at: t) {
             // No new offense while in force; the end only moves out.
-            let (until, forever) = Self.end(spec.duration, offense: current.offense, from: t, action: spec.action)
-            if commit { ledger.extend(id: current.id, until: until, forever: forever) }
+            var (until, forever) = Self.end(spec.duration, offense: current.offense, from: t, action: spec.action)
+            if commit {
+                do throws(LedgerError) {
+                    try ledger.extend(id: current.id, until: until, forever: forever)
+                } catch {
+                    ctx.ledgerFailure = error.message
+                    (until, forever) = (current.until, current.forever)
+                }
+            }
             p.forever = current.forever || forever
             p.until = p.forever ? nil : max(current.until ?? 0, until ?? 0)
             p.id = current.id
@@ -300,7 +330,14 @@ extension EngineState {
         let record = PenaltyRecord(
             id: "", action: spec.action, targetKind: kind, target: value, start: t, until: until, forever: forever,
             offense: offense, rule: rule, event: ctx.event.id, lifted: nil)
-        if commit { p.id = ledger.record(record).id }
+        if commit {
+            do throws(LedgerError) {
+                p.id = try ledger.record(record).id
+            } catch {
+                ctx.ledgerFailure = error.message
+                return nil
+            }
+        }
         return p
     }
 

@@ -22,6 +22,11 @@ final class EvaluationContext: @unchecked Sendable {
     var warnings: [String] = []
     /// The counter backend failed for this event: counter values are not real.
     var stateUnavailable = false
+    /// When the event's penalties start and which are in force: its time, or the clock when
+    /// the event is ahead of it.
+    var penaltyTime = 0.0
+    /// Why a penalty of this event was not stored, if one was not.
+    var ledgerFailure: String?
     /// The enforced score, readable in `decide`.
     var score: Double = 0
     /// The rule being evaluated, for warnings.
@@ -80,6 +85,7 @@ final class EvaluationContext: @unchecked Sendable {
         evidence.removeAll(keepingCapacity: true)
         warnings.removeAll(keepingCapacity: true)
         stateUnavailable = false
+        ledgerFailure = nil
         collectsEvidence = true
         score = 0
         ruleName = ""

@@ -53,17 +53,18 @@ public final class WardenService: Sendable {
         self.durableLedger = ledger
         current = Mutex(Engine(
             ruleSet: ruleSet, lateness: lateness, ledger: ledger, maxCounterKeys: maxCounterKeys, counterBackend: counterBackend,
-            inviteLog: inviteLog))
+            inviteLog: inviteLog, clock: clock))
     }
 
-    public static let wallClock: @Sendable () -> Double = {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    public static let wallClock: @Sendable () -> Double = Engine.wallClock
 
     /// The engine serving now. Requests take it once, so a reload never changes it under them.
     public var engine: Engine { current.withLock { $0 } }
+
+    /// Why the event is refused for its time (its `ts` too far ahead of the clock), or nil.
+    public func futureError(_ event: Event) -> EventError? {
+        engine.futureError(event, now: clock())
+    }
 
     public func check(_ event: Event, dryRun: Bool = false) -> Decision {
         engine.check(event, now: clock(), commit: !dryRun)
@@ -79,8 +80,8 @@ public final class WardenService: Sendable {
         engine.penalties(targetKind: targetKind, target: target, inForceAt: clock())
     }
 
-    public func lift(id: String, reason: String) -> PenaltyRecord? {
-        engine.lift(id: id, reason: reason, at: clock())
+    public func lift(id: String, reason: String) throws(LedgerError) -> PenaltyRecord? {
+        try engine.lift(id: id, reason: reason, at: clock())
     }
 
     /// Compiles the rule set again (off the request path) and swaps it in if it has no errors;
@@ -93,7 +94,7 @@ public final class WardenService: Sendable {
         }
         let next = Engine(
             ruleSet: ruleSet, lateness: lateness, ledger: durableLedger, maxCounterKeys: maxCounterKeys, counterBackend: counterBackend,
-            inviteLog: inviteLog)
+            inviteLog: inviteLog, clock: clock)
         let reset = current.withLock { engine -> [String] in
             let reset = engine.migrate(to: next)
             engine = next

@@ -7,9 +7,11 @@ import WardenMatching
 /// accounts update their counters in parallel while two events of one key still count exactly
 /// (an update and the value it returns happen under the key's shard lock).
 ///
-/// Steps count from 2020-01-01 so that one-second steps fit in 32 bits for decades. A key whose
-/// newest step has left every window an acceptable (not too late) event could have is dropped
-/// by a sweep, which runs about once per window length of event time.
+/// Steps count from 2020-01-01 so that one-second steps fit in 32 bits for decades. An event is
+/// late, and lands in its own step, relative to its own key's newest step (as in Redis): no
+/// event of one key can make another key's events too late. A key whose newest step has left
+/// every window an acceptable (not too late) event could have is dropped by a sweep, which runs
+/// about once per window length of event time.
 final class CounterStore: Sendable {
     static let epoch = 1_577_836_800.0  // 2020-01-01T00:00:00Z
     static let shardCount = 64
@@ -20,6 +22,9 @@ final class CounterStore: Sendable {
     let clock: CalendarClock
     /// Events up to this many seconds older than the newest one still land in their own step.
     let lateness: Double
+    /// How far (seconds) an event may be ahead of the clock (`max_future`): the sweep keeps
+    /// that much more, since the newest step it measures from may be that far ahead.
+    let future: Double
     let shards: [CounterShard]
     /// Per counter: the newest step any event reached (the lateness bound is relative to it).
     private let newest: [NewestStep]
@@ -32,8 +37,9 @@ final class CounterStore: Sendable {
     private let keys: [Atomic<Int>.Box]
     let refusedKeys = Atomic<Int>.Box()
 
-    init(specs: [CounterSpec], clock: CalendarClock, lateness: Double = 600, maxKeys: Int = 10_000_000) {
+    init(specs: [CounterSpec], clock: CalendarClock, lateness: Double = 600, future: Double = 300, maxKeys: Int = 10_000_000) {
         self.specs = specs
+        self.future = future
         self.maxKeys = maxKeys
         keys = specs.map { _ in Atomic<Int>.Box() }
         self.clock = clock
@@ -70,10 +76,10 @@ final class CounterStore: Sendable {
     ) -> Double {
         let spec = specs[i]
         let newestStep = commit ? newest[i].raise(to: step) : max(newest[i].value, step)
-        let keepFrom = newestStep &- keepSteps
         let value = shard(i, key).state.withLock { s in
-            let stored = spec.kind == .distinct ? s.distinct[i][key] != nil : s.series[i][key] != nil
-            let keep = commit && (stored || admit(i))
+            let stored = spec.kind == .distinct ? s.distinct[i][key]?.newestStep : s.series[i][key]?.newestStep
+            let keepFrom = max(stored ?? step, step) &- keepSteps
+            let keep = commit && (stored != nil || admit(i))
             if spec.kind == .distinct {
                 if keep {
                     return s.distinct[i][key, default: DistinctSeries()].add(hashes, at: step, windowStart: windowStart, keepFrom: keepFrom)
@@ -112,7 +118,8 @@ final class CounterStore: Sendable {
         // bounded by the threshold, and they go at the first sweep past it.
         guard keys[i].value.load(ordering: .relaxed) >= Self.sweepThreshold else { return }
         guard swept[i].exchange(expected: last, desired: step) else { return }
-        let keepFrom = step &- lateSteps(i) &- span &+ 1
+        let ahead = Int32((future / Double(specs[i].window.step)).rounded(.up))
+        let keepFrom = step &- ahead &- lateSteps(i) &- span &+ 1
         for shard in shards {
             let dropped = shard.state.withLock { s in
                 let before = s.distinct[i].count + s.series[i].count

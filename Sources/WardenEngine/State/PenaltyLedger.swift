@@ -7,12 +7,15 @@ public protocol PenaltyLedger: AnyObject, Sendable {
     func inForce(action: PenaltyAction, targetKind: TargetKind, target: String, at t: Double) -> PenaltyRecord?
     /// How many penalties of `action` were recorded on `target` and not lifted.
     func offenses(action: PenaltyAction, targetKind: TargetKind, target: String) -> Int
-    /// Adds a new record; the ledger assigns its id.
-    @discardableResult func record(_ penalty: PenaltyRecord) -> PenaltyRecord
-    /// Moves a record's end out (never in).
-    func extend(id: String, until: Double?, forever: Bool)
-    /// Marks a record lifted; returns it, or nil when there is no such id.
-    func lift(id: String, reason: String, at t: Double) -> PenaltyRecord?
+    /// Adds a new record; the ledger assigns its id. Throws when the record is not stored (a
+    /// failed commit): the engine then leaves the penalty out of its answer, since an answer
+    /// must never carry a penalty that a restart would not know.
+    @discardableResult func record(_ penalty: PenaltyRecord) throws(LedgerError) -> PenaltyRecord
+    /// Moves a record's end out (never in). Throws when the change is not stored.
+    func extend(id: String, until: Double?, forever: Bool) throws(LedgerError)
+    /// Marks a record lifted; returns it, or nil when there is no such id. Throws when the
+    /// change is not stored.
+    func lift(id: String, reason: String, at t: Double) throws(LedgerError) -> PenaltyRecord?
     /// Every record on a target, lifted ones included, oldest first.
     func records(targetKind: TargetKind, target: String) -> [PenaltyRecord]
     /// Every record, oldest first.
@@ -23,6 +26,14 @@ public protocol PenaltyLedger: AnyObject, Sendable {
     /// `inForce` for several targets at once (an event checks its account and its code): a
     /// remote ledger answers them in one round trip.
     func inForce(_ queries: [PenaltyQuery], at t: Double) -> [PenaltyRecord?]
+}
+
+/// A ledger write that was not stored: the disk is full, another process holds the database's
+/// write lock, the shared store is unreachable.
+public struct LedgerError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }
 
 /// One "what is in force" question: an action on a target.

@@ -8,7 +8,7 @@ public struct Located<Value: Sendable>: Sendable {
     }
 }
 
-/// `ruleset NAME [version "V"] [timezone "Z"] [on_state_error open|closed|block] [invite_retention D]`.
+/// `ruleset NAME [version "V"] [timezone "Z"] [on_state_error open|closed|block] [invite_retention D] [max_future D]`.
 public struct RuleSetHeader: Sendable {
     public var name: Located<String>
     public var version: Located<String>?
@@ -17,6 +17,8 @@ public struct RuleSetHeader: Sendable {
     public var onStateError: Located<String>?
     /// How long the invite graph keeps an account it has not seen since, in seconds.
     public var inviteRetention: Located<Int>?
+    /// How far (seconds) an event's `ts` may be ahead of the clock.
+    public var maxFuture: Located<Int>?
 }
 
 /// `list NAME [(options)] = source`.

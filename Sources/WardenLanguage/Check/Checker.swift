@@ -45,6 +45,9 @@ public struct Checker {
                 "unknown-name", "on_state_error is open, closed or block, not '\(policy.value)'", at: policy.range,
                 hint: Suggestion.hint(for: policy.value, in: Vocabulary.stateErrorPolicies)))
         }
+        if let future = syntax.header?.maxFuture, future.value > 3600 {
+            diagnostics.append(.error("type-mismatch", "max_future is at most 1h (counters keep late events for 10m; a clock further off is a broken client)", at: future.range))
+        }
         if let retention = syntax.header?.inviteRetention, retention.value < 3600 {
             diagnostics.append(.error("type-mismatch", "invite_retention is at least 1h", at: retention.range))
         }

@@ -187,6 +187,10 @@ public struct Parser {
                 guard current.kind == .duration else { throw unexpected(expected: "a duration such as 90d") }
                 let t = advance()
                 header.inviteRetention = Located(t.integer, range(t))
+            } else if skipKeyword("max_future") {
+                guard current.kind == .duration else { throw unexpected(expected: "a duration such as 5m") }
+                let t = advance()
+                header.maxFuture = Located(t.integer, range(t))
             } else {
                 return header
             }

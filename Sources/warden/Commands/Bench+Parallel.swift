@@ -41,9 +41,9 @@ extension Bench {
                         event.code = event.code.map { $0 + "#\(thread)" }
                     }
                     if serialize {
-                        gate.withLock { _ in _ = engine.check(event, now: 0) }
+                        gate.withLock { _ in _ = engine.check(event, now: event.ts ?? 0) }
                     } else {
-                        _ = engine.check(event, now: 0)
+                        _ = engine.check(event, now: event.ts ?? 0)
                     }
                     count += 1
                 }

@@ -67,7 +67,7 @@ struct Bench: ParsableCommand {
             var event = Event(id: "e", type: .send, account: "account\(i)", ts: 1_767_225_600 + Double(i) * (3600 / Double(counterKeys)))
             event.to = ["r\(i % 97)"]
             event.text = "hi"
-            _ = engine.check(event, now: 0)
+            _ = engine.check(event, now: event.ts ?? 0)
         }
         let elapsed = Date().timeIntervalSince(start)
         let bytes = Double(Self.residentBytes() - before) / Double(counterKeys)
@@ -94,12 +94,12 @@ struct Bench: ParsableCommand {
             issue.code = "CODE\(i)"
             issue.device = "phone\(i)"
             issue.ip = "10.\(i % 200).\(i / 200 % 256).\(i % 250 + 1)"
-            _ = engine.check(issue, now: 0)
+            _ = engine.check(issue, now: issue.ts ?? 0)
             var redeem = Event(id: "r\(i)", type: .redeem, account: "account\(i + 1)", ts: t + step / 2)
             redeem.code = "CODE\(Int.random(in: 0...i, using: &rng))"
             redeem.device = "phone\(i + 1)"
             redeem.ip = "10.\((i + 1) % 200).\((i + 1) / 200 % 256).\((i + 1) % 250 + 1)"
-            _ = engine.check(redeem, now: 0)
+            _ = engine.check(redeem, now: redeem.ts ?? 0)
         }
         let elapsed = Date().timeIntervalSince(start)
         let edges = engine.inviteEdges
@@ -136,7 +136,7 @@ struct Bench: ParsableCommand {
                 event.id += "-\(pass)"
                 event.ts = (event.ts ?? first) + Double(pass) * 86_400
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                let decision = engine.check(event, now: 0)
+                let decision = engine.check(event, now: event.ts ?? 0)
                 let t1 = DispatchTime.now().uptimeNanoseconds
                 fired += decision.fired.count
                 latencies.append(Double(t1 - t0) / 1000)

@@ -55,12 +55,17 @@ struct Check: ParsableCommand {
             do throws(EventError) {
                 let decoded = try decoder.decode(bytes: line.last == 0x0D ? line.dropLast() : line[...], file: source, line: number)
                 unknownKeys += decoded.unknownKeys.count
+                let now = Date().timeIntervalSince1970
+                if var refused = engine.futureError(decoded.event, now: now) {
+                    (refused.file, refused.line) = (source, number)
+                    throw refused
+                }
                 if explain {
-                    let (_, trace) = engine.explain(decoded.event, now: Date().timeIntervalSince1970)
+                    let (_, trace) = engine.explain(decoded.event, now: now)
                     out.line(trace.text + "\n")
                 } else {
                     writer.reset()
-                    engine.check(decoded.event, now: Date().timeIntervalSince1970).write(to: &writer)
+                    engine.check(decoded.event, now: now).write(to: &writer)
                     out.line(bytes: writer.bytes)
                 }
             } catch {

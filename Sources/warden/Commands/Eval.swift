@@ -44,7 +44,7 @@ struct Eval: ParsableCommand {
         var outcomes: [EvalDetails.Outcome] = []
         outcomes.reserveCapacity(examples.count)
         for (n, example) in examples.enumerated() {
-            let d = engine.check(Self.event(n, example.text), now: 0)
+            let d = engine.check(Self.event(n, example.text), now: Self.event(n, "").ts ?? 0)
             outcomes.append(EvalDetails.Outcome(
                 label: example.label, positive: example.positive, text: example.text, verdict: d.verdict, score: d.score,
                 tags: Set(d.fired.flatMap(\.tags))))
@@ -86,7 +86,7 @@ struct Eval: ParsableCommand {
         var n = 0
         func check(_ label: String, _ text: String) {
             n += 1
-            report.add(label: label, text: text, decision: engine.check(Self.event(n, text), now: 0))
+            report.add(label: label, text: text, decision: engine.check(Self.event(n, text), now: Self.event(n, "").ts ?? 0))
         }
         for path in data.files {
             for (number, line) in try lines(path).enumerated() where !line.isEmpty && !line.hasPrefix("#") {

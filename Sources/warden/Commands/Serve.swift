@@ -55,7 +55,47 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("penalty-webhook"), help: "Deliver every penalty and lift to this URL (needs sqlite state).")
     var penaltyWebhook: String?
 
+    /// Options that would crash, spin or quietly do something else are refused up front.
+    func checkOptions() throws {
+        func refuse(_ message: String) throws -> Never {
+            Output.error("warden: \(message)")
+            throw ExitCode(2)
+        }
+        if !(0...65_535).contains(port) { try refuse("--port takes 0 to 65535, not \(port)") }
+        if !(idleTimeout.isFinite && idleTimeout > 0 && idleTimeout <= 3600) { try refuse("--idle-timeout takes seconds in (0, 3600], not \(idleTimeout)") }
+        if !(snapshotEvery.isFinite && snapshotEvery >= 1 && snapshotEvery <= 86_400) {
+            try refuse("--snapshot-every takes seconds in [1, 86400], not \(snapshotEvery)")
+        }
+        if !(redisTimeout.isFinite && redisTimeout > 0 && redisTimeout <= 60) { try refuse("--redis-timeout takes seconds in (0, 60], not \(redisTimeout)") }
+        if bodyLimit < 1 { try refuse("--body-limit takes a positive number of bytes") }
+        if maxCounterKeys < 1 { try refuse("--max-counter-keys takes a positive number") }
+        if state.hasPrefix("sqlite:"), state.count == 7 { try refuse("--state sqlite: needs a path (sqlite:PATH)") }
+    }
+
+    /// The admin token: from --admin-token-file if given (which must hold one), else from
+    /// WARDEN_ADMIN_TOKEN. An empty or blank token is an error, never "admin routes off".
+    func adminToken() throws -> String? {
+        // An empty variable is an unset one; a file must hold a token.
+        var token = ProcessInfo.processInfo.environment["WARDEN_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        var origin = "WARDEN_ADMIN_TOKEN"
+        if let adminTokenFile {
+            guard let data = FileManager.default.contents(atPath: adminTokenFile) else {
+                Output.error("warden: cannot read '\(adminTokenFile)'")
+                throw ExitCode(2)
+            }
+            token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            origin = adminTokenFile
+        }
+        if let token, !AdminToken.isUsable(token) {
+            Output.error("warden: the admin token in \(origin) is empty or blank")
+            throw ExitCode(2)
+        }
+        return token
+    }
+
     func run() async throws {
+        try checkOptions()
+        let token = try adminToken()
         var ledger: SQLiteLedger?
         if state.hasPrefix("sqlite:") {
             do {
@@ -100,14 +140,6 @@ struct Serve: AsyncParsableCommand {
         configuration.port = port
         configuration.bodyLimit = bodyLimit
         configuration.idleTimeout = idleTimeout
-        var token = ProcessInfo.processInfo.environment["WARDEN_ADMIN_TOKEN"]
-        if let adminTokenFile {
-            guard let data = FileManager.default.contents(atPath: adminTokenFile) else {
-                Output.error("warden: cannot read '\(adminTokenFile)'")
-                throw ExitCode(2)
-            }
-            token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
         configuration.adminToken = AdminToken(token)
         var logger = Logger(label: "warden")
         logger.logLevel = .info

@@ -71,7 +71,7 @@ enum EvalDetails {
     static func instructive(_ outcomes: [Outcome], engine: Engine, count: Int, event: (Int, String) -> Event) -> String {
         var out: [String] = []
         let misses = outcomes.indices.filter { outcomes[$0].positive && outcomes[$0].verdict == .allow }
-        let ranked = misses.map { i -> (Int, [Near]) in (i, nearest(engine.explain(event(i, outcomes[i].text), now: 0, commit: false).1)) }
+        let ranked = misses.map { i -> (Int, [Near]) in (i, nearest(engine.explain(event(i, outcomes[i].text), now: event(i, "").ts ?? 0, commit: false).1)) }
             .sorted { a, b in
                 let (ca, cb) = (a.1.first?.closeness ?? 0, b.1.first?.closeness ?? 0)
                 return ca != cb ? ca > cb : a.0 < b.0
@@ -86,7 +86,7 @@ enum EvalDetails {
             .sorted { outcomes[$0].score != outcomes[$1].score ? outcomes[$0].score > outcomes[$1].score : $0 < $1 }
         out.append("\nfalse hits (\(falseHits.count)), the highest scores first:")
         for i in falseHits.prefix(count) {
-            let decision = engine.check(event(i, outcomes[i].text), now: 0, commit: false)
+            let decision = engine.check(event(i, outcomes[i].text), now: event(i, "").ts ?? 0, commit: false)
             out.append("  \(outcomes[i].label) \(decision.verdict.rawValue) \(Value.number(decision.score).display)  \(oneLine(outcomes[i].text, limit: 160))")
             for f in decision.fired {
                 let evidence = f.evidence.prefix(3).map { e in e.entry ?? e.pattern ?? e.model.map { "\($0) \(String(format: "%.2f", e.score ?? 0))" } ?? e.kind.rawValue }

@@ -1,0 +1,142 @@
+import Foundation
+import Glibc
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Issue 19: what a hostile test of `warden serve` found, each reproduced.
+@Suite(.serialized) struct HostileServeTests {
+    typealias Server = ServeTests.Server
+
+    static func send(_ id: String, account: String = "u1", text: String = "你好", code: String? = nil, ts: String = "2026-03-01T10:00:00Z") -> String {
+        ServeTests.send(id, account: account, text: text, code: code, ts: ts)
+    }
+
+    /// Runs `warden` with `arguments` and gives up after `seconds` (a server that should have
+    /// refused to start would otherwise run forever).
+    static func runBriefly(_ arguments: [String], environment: [String: String] = [:], seconds: Double = 20) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            return (-1, "still running after \(seconds) s")
+        }
+        return (process.terminationStatus, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
+    /// One event from the year 9999 is refused (400, key `ts`) and the next burst still trips.
+    @Test func aFutureEventIsRefusedAndBurstsStillTrip() async throws {
+        let server = try Server(token: nil, state: "memory")
+        let (status, body) = try await server.request("POST", "/v1/check", body: Self.send("z", account: "attacker", ts: "9999-01-01T00:00:00Z"))
+        #expect(status == 400 && body.contains(#""key":"ts""#) && body.contains("ahead of the clock"))
+        let (batchStatus, _) = try await server.request(
+            "POST", "/v1/check", body: #"{"events":[\#(Self.send("ok")),\#(Self.send("z2", ts: "9999-01-01T00:00:00Z"))]}"#)
+        #expect(batchStatus == 400)
+        let formatter = ISO8601DateFormatter()
+        let start = Date().addingTimeInterval(-3600)
+        let events = (0..<40).map { Self.send("b\($0)", account: "bot", text: "hi", ts: formatter.string(from: start.addingTimeInterval(Double($0)))) }
+        let (_, decisions) = try await server.request("POST", "/v1/check", body: #"{"events":[\#(events.joined(separator: ","))]}"#)
+        #expect(decisions.components(separatedBy: #""rule":"burst""#).count - 1 >= 10)
+    }
+
+    @Test func dryRunTakesOnlyFourSpellings() async throws {
+        let server = try Server(token: nil, state: "memory")
+        for (k, value) in ["TRUE", "True", "yes", "on", "", "2"].enumerated() {
+            let (status, body) = try await server.request(
+                "POST", "/v1/check?dry_run=\(value)", body: Self.send("d\(k)", account: "a\(k)", text: "兼职刷单日赚300", code: "DRY\(k)"))
+            #expect(status == 400 && body.contains(#""key":"dry_run""#), "dry_run=\(value)")
+            #expect(try await server.request("GET", "/v1/penalties?code=DRY\(k)").1 == #"{"penalties":[]}"#)
+        }
+        let (bare, _) = try await server.request("POST", "/v1/check?dry_run", body: Self.send("db", text: "兼职刷单日赚300", code: "DRYB"))
+        #expect(bare == 400)
+        for value in ["true", "1"] {
+            let (status, _) = try await server.request("POST", "/v1/check?dry_run=\(value)", body: Self.send("t\(value)", text: "兼职刷单日赚300", code: "T\(value)"))
+            #expect(status == 200)
+            #expect(try await server.request("GET", "/v1/penalties?code=T\(value)").1 == #"{"penalties":[]}"#)
+        }
+        let (committed, _) = try await server.request("POST", "/v1/check?dry_run=0", body: Self.send("f0", text: "兼职刷单日赚300", code: "F0"))
+        #expect(committed == 200)
+        #expect(try await server.request("GET", "/v1/penalties?code=F0").1.contains("revoke_code"))
+    }
+
+    @Test func theBearerSchemeIsCaseInsensitiveAndLiftReasonsAreOneLine() async throws {
+        let server = try Server(token: "s3cret", state: "memory")
+        _ = try await server.request("POST", "/v1/check", body: Self.send("m1", text: "兼职刷单日赚300", code: "CODE1"))
+        let forged = #"{"reason":"ok\n2026-11-30T00:00:00Z critical: admin token leaked"}"#
+        let (forgedStatus, _) = try await server.request("POST", "/v1/penalties/p-1/lift", body: forged, authorization: "bearer s3cret")
+        #expect(forgedStatus == 400)
+        let escape = #"{"reason":"\u001b[2Kcleared"}"#
+        #expect(try await server.request("POST", "/v1/penalties/p-1/lift", body: escape, authorization: "BEARER s3cret").0 == 400)
+        #expect(try await server.request("POST", "/v1/penalties/p-1/lift", body: #"{"reason":"appeal"}"#, authorization: "bearer s3cret").0 == 200)
+        #expect(try await server.request("POST", "/v1/rules/reload", authorization: "bearers3cret").0 == 401)
+        #expect(try await server.request("GET", "/metrics").1.contains("\nwarden_ledger_failures_total 0\n"))
+    }
+
+    /// Options that crashed, spun or did something else quietly now stop the start with exit 2.
+    @Test func badOptionsAreRefused() throws {
+        let base = ["serve", "--rules", "rules", "--state", "memory"]
+        for extra in [
+            ["--idle-timeout", "1e300"], ["--idle-timeout", "nan"], ["--snapshot-every", "0"], ["--snapshot-every", "1e300"],
+            ["--port", "70000"], ["--port=-1"], ["--state", "sqlite:"],
+        ] {
+            let (status, stderr) = try Self.runBriefly(base + extra)
+            #expect(status == 2, "\(extra): \(stderr)")
+            #expect(stderr.contains("warden: "), "\(extra)")
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("warden-token-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "  \n".write(toFile: file, atomically: true, encoding: .utf8)
+        let (status, stderr) = try Self.runBriefly(base + ["--admin-token-file", file], environment: ["WARDEN_ADMIN_TOKEN": "fromenv"])
+        #expect(status == 2 && stderr.contains("empty or blank"))
+        let (blank, _) = try Self.runBriefly(base, environment: ["WARDEN_ADMIN_TOKEN": "   "])
+        #expect(blank == 2)
+    }
+
+    @Test func aSecondServerOnOneStateFileRefusesToStart() async throws {
+        let first = try Server(token: nil)
+        let (status, stderr) = try Self.runBriefly(["serve", "--port", "0", "--rules", first.rules.path, "--state", "sqlite:\(first.rules.path)/state.db"])
+        #expect(status == 2)
+        #expect(stderr.contains("in use by another warden"))
+        #expect(try await first.request("GET", "/healthz").0 == 200)
+    }
+
+    /// The disk fills up (`ulimit -f`): answers stop carrying penalties the file did not take,
+    /// the failures are counted, and after `kill -9` every answered penalty is still there.
+    @Test func aFullDiskLosesNoAnsweredPenalty() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-full-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let state = "sqlite:\(dir.path)/state.db"
+        let server = try Server(token: nil, state: state, fileLimitKiB: 256)
+        var answered: [String] = []
+        var refused = 0
+        for k in 0..<150 {
+            let code = "FULL\(k)"
+            let (status, body) = try await server.request("POST", "/v1/check", body: Self.send("f\(k)", account: "f\(k)", text: "兼职刷单日赚300", code: code))
+            #expect(status == 200)
+            if body.contains(#""action":"revoke_code""#) { answered.append(code) }
+            if body.contains("penalty ledger write failed") { refused += 1 }
+        }
+        #expect(!answered.isEmpty && refused > 0, "answered \(answered.count), refused \(refused)")
+        let metrics = try await server.request("GET", "/metrics").1
+        #expect(metrics.contains("\nwarden_ledger_failures_total \(refused)\n"))
+        server.crash()
+        let restarted = try Server(token: nil, state: state)
+        var missing: [String] = []
+        for code in answered where !(try await restarted.request("GET", "/v1/penalties?code=\(code)").1.contains("revoke_code")) {
+            missing.append(code)
+        }
+        #expect(missing.isEmpty, "answered but lost: \(missing)")
+    }
+}

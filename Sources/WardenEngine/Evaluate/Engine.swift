@@ -40,19 +40,34 @@ public final class Engine: Sendable {
     /// - Parameter inviteLog: a log of invite-graph changes shared with other engines (Redis);
     ///   nil keeps the graph in this engine only.
     /// - Parameter clock: the wall clock (seconds since 1970), which bounds event time.
+    /// - Parameter previous: the engine this one replaces (a reload): its state is shared, not
+    ///   copied — the counter tables of counters whose definition is unchanged, the invite graph
+    ///   and the ledger (unless `ledger` is given) — so both engines count into the same state
+    ///   while requests move from one to the other, and building this one costs no more memory
+    ///   than the new rule set's tables.
     public init(
         ruleSet: CompiledRuleSet, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000,
         counterBackend: (any CounterBackend)? = nil, inviteRetention: Double? = nil,
-        inviteLog: (any InviteLog)? = nil, clock: @escaping @Sendable () -> Double = Engine.wallClock
+        inviteLog: (any InviteLog)? = nil, clock: @escaping @Sendable () -> Double = Engine.wallClock, replacing previous: Engine? = nil
     ) {
         self.ruleSet = ruleSet
         let calendar = CalendarClock(identifier: ruleSet.info.timezone)
+        let retention = inviteRetention ?? ruleSet.info.inviteRetention ?? Engine.defaultInviteRetention
+        var invites = InviteGraph(retention: retention, lateness: lateness, log: inviteLog)
+        if let old = previous?.state.invites {
+            if old.retention == retention, old.lateness == lateness, (old.log == nil) == (inviteLog == nil) {
+                invites = old
+            } else if inviteLog == nil {
+                // A changed retention: the graph is copied (updates to the old one during the
+                // hand-over are not). With a shared log the new graph reads the log instead.
+                invites.store.withLock { $0 = old.store.withLock { $0 } }
+            }
+        }
         state = EngineState(
             counters: CounterStore(
-                specs: ruleSet.counters, clock: calendar, lateness: lateness, future: ruleSet.info.maxFuture, maxKeys: maxCounterKeys), ledger: ledger ?? MemoryLedger(),
-            backend: counterBackend, invites: InviteGraph(
-                retention: inviteRetention ?? ruleSet.info.inviteRetention ?? Engine.defaultInviteRetention, lateness: lateness, log: inviteLog),
-            clock: clock)
+                specs: ruleSet.counters, clock: calendar, lateness: lateness, future: ruleSet.info.maxFuture, maxKeys: maxCounterKeys,
+                adopting: previous?.state.counters),
+            ledger: ledger ?? previous?.state.ledger ?? MemoryLedger(), backend: counterBackend, invites: invites, clock: clock)
     }
 
     /// Seconds since 1970 (`CLOCK_REALTIME`).

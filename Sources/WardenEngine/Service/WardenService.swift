@@ -84,22 +84,29 @@ public final class WardenService: Sendable {
         try engine.lift(id: id, reason: reason, at: clock())
     }
 
-    /// Compiles the rule set again (off the request path) and swaps it in if it has no errors;
-    /// counters whose definition did not change and the whole ledger carry over. Requests that
-    /// took the old engine finish on it; their counter updates after the hand-over are lost.
+    /// Compiles the rule set again and swaps it in if it has no errors, all off the request
+    /// path: the new engine shares the old one's state (the tables of counters whose definition
+    /// did not change, the invite graph, the ledger) instead of copying it, so requests that
+    /// took the old engine and those on the new one count into the same state, nothing is lost
+    /// during the hand-over, and the lock is held only for the swap.
+    /// Reloads are serialized: two at once would each replace the engine they started from.
     public func reload() -> Reload {
+        reloading.withLock { _ in reloadNow() }
+    }
+
+    private let reloading = Mutex(())
+
+    private func reloadNow() -> Reload {
         let (ruleSet, diagnostics) = Compiler.compile(path: path)
         guard let ruleSet else {
             return Reload(accepted: false, digest: engine.ruleSet.info.digest, countersReset: [], countersKept: 0, diagnostics: diagnostics)
         }
+        let previous = engine
         let next = Engine(
             ruleSet: ruleSet, lateness: lateness, ledger: durableLedger, maxCounterKeys: maxCounterKeys, counterBackend: counterBackend,
-            inviteLog: inviteLog, clock: clock)
-        let reset = current.withLock { engine -> [String] in
-            let reset = engine.migrate(to: next)
-            engine = next
-            return reset
-        }
+            inviteLog: inviteLog, clock: clock, replacing: previous)
+        let reset = next.countersReset(comparedTo: previous)
+        current.withLock { $0 = next }
         return Reload(
             accepted: true, digest: ruleSet.info.digest, countersReset: reset,
             countersKept: ruleSet.counters.count - reset.count, diagnostics: diagnostics)

@@ -11,7 +11,11 @@ final class CalendarClock: @unchecked Sendable {
     private var cachedHour = Int.min
     private var cachedOffset = 0
 
+    /// The time zone's name, as the rule set gives it.
+    let identifier: String
+
     init(identifier: String) {
+        self.identifier = identifier
         zone = TimeZone(identifier: identifier) ?? TimeZone(secondsFromGMT: 0)!
     }
 

@@ -25,28 +25,41 @@ final class CounterStore: Sendable {
     /// How far (seconds) an event may be ahead of the clock (`max_future`): the sweep keeps
     /// that much more, since the newest step it measures from may be that far ahead.
     let future: Double
-    let shards: [CounterShard]
-    /// Per counter: the newest step any event reached (the lateness bound is relative to it).
-    private let newest: [NewestStep]
-    /// Per counter: the newest step at the last sweep.
-    private let swept: [NewestStep]
+    /// Per counter, its keys and their state. A table outlives a rule set: a reload hands the
+    /// tables of unchanged counters to the next store (`adopting`), so both engines count into
+    /// the same state during the hand-over and nothing is copied.
+    let tables: [CounterTable]
     /// Keys one counter may hold. A new key past the limit is not stored: its event counts as
     /// the first of its key (the counter fails open) and `refused` goes up. The limit is
     /// checked without a global lock, so the count may pass it by a few keys.
     let maxKeys: Int
-    private let keys: [Atomic<Int>.Box]
     let refusedKeys = Atomic<Int>.Box()
 
-    init(specs: [CounterSpec], clock: CalendarClock, lateness: Double = 600, future: Double = 300, maxKeys: Int = 10_000_000) {
+    /// `adopting`: the store of the rule set this one replaces; its tables of counters with the
+    /// same identity (and, for calendar windows, the same time zone) are shared, not copied.
+    init(
+        specs: [CounterSpec], clock: CalendarClock, lateness: Double = 600, future: Double = 300, maxKeys: Int = 10_000_000,
+        adopting previous: CounterStore? = nil
+    ) {
         self.specs = specs
         self.future = future
         self.maxKeys = maxKeys
-        keys = specs.map { _ in Atomic<Int>.Box() }
         self.clock = clock
         self.lateness = lateness
-        shards = (0..<Self.shardCount).map { _ in CounterShard(counters: specs.count) }
-        newest = specs.map { _ in NewestStep() }
-        swept = specs.map { _ in NewestStep() }
+        var old: [String: CounterTable] = [:]
+        if let previous, previous.lateness == lateness {
+            for (spec, table) in zip(previous.specs, previous.tables) {
+                if case .calendar = spec.window, previous.clock.identifier != clock.identifier { continue }
+                old[spec.identity] = table
+            }
+        }
+        tables = specs.map { old[$0.identity] ?? CounterTable() }
+    }
+
+    /// The identities of counters that start empty (new, or changed) next to `previous`.
+    func fresh(comparedTo previous: CounterStore) -> [String] {
+        let kept = Set(previous.tables.map(ObjectIdentifier.init))
+        return zip(specs, tables).filter { !kept.contains(ObjectIdentifier($0.1)) }.map(\.0.identity)
     }
 
     /// The step of instant `t` for counter `i`.
@@ -64,10 +77,6 @@ final class CounterStore: Sendable {
         Int32((lateness / Double(specs[i].window.step)).rounded(.up))
     }
 
-    func shard(_ i: Int, _ key: CounterKey) -> CounterShard {
-        shards[Int(((key.hash >> 32) &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15) % UInt64(Self.shardCount))]
-    }
-
     /// Counts an event (with `amount` for count/sum or `hashes` for distinct) under `key` in
     /// `step`, and returns the counter's value for it (from `windowStart` on). With `commit`
     /// false nothing changes.
@@ -75,35 +84,36 @@ final class CounterStore: Sendable {
         _ i: Int, key: CounterKey, amount: Double, hashes: [UInt64], step: Int32, windowStart: Int32, keepSteps: Int32, commit: Bool
     ) -> Double {
         let spec = specs[i]
-        let newestStep = commit ? newest[i].raise(to: step) : max(newest[i].value, step)
-        let value = shard(i, key).state.withLock { s in
-            let stored = spec.kind == .distinct ? s.distinct[i][key]?.newestStep : s.series[i][key]?.newestStep
+        let table = tables[i]
+        let newestStep = commit ? table.newest.raise(to: step) : max(table.newest.value, step)
+        let value = table.shard(key).state.withLock { s in
+            let stored = spec.kind == .distinct ? s.distinct[key]?.newestStep : s.series[key]?.newestStep
             let keepFrom = max(stored ?? step, step) &- keepSteps
-            let keep = commit && (stored != nil || admit(i))
+            let keep = commit && (stored != nil || admit(table))
             if spec.kind == .distinct {
                 if keep {
-                    return s.distinct[i][key, default: DistinctSeries()].add(hashes, at: step, windowStart: windowStart, keepFrom: keepFrom)
+                    return s.distinct[key, default: DistinctSeries()].add(hashes, at: step, windowStart: windowStart, keepFrom: keepFrom)
                 }
-                var copy = s.distinct[i][key] ?? DistinctSeries()
+                var copy = s.distinct[key] ?? DistinctSeries()
                 return copy.add(hashes, at: step, windowStart: windowStart, keepFrom: keepFrom)
             }
             if keep {
-                return s.series[i][key, default: WindowSeries()].add(amount, at: step, windowStart: windowStart, keepFrom: keepFrom)
+                return s.series[key, default: WindowSeries()].add(amount, at: step, windowStart: windowStart, keepFrom: keepFrom)
             }
-            var copy = s.series[i][key] ?? WindowSeries()
+            var copy = s.series[key] ?? WindowSeries()
             return copy.add(amount, at: step, windowStart: windowStart, keepFrom: keepFrom)
         }
         if commit { sweepIfDue(i, newest: newestStep) }
         return value
     }
 
-    /// Takes a slot for a new key of counter `i`, or counts a refusal when the counter is full.
-    private func admit(_ i: Int) -> Bool {
-        if keys[i].value.load(ordering: .relaxed) >= maxKeys {
+    /// Takes a slot for a new key of a table, or counts a refusal when the counter is full.
+    private func admit(_ table: CounterTable) -> Bool {
+        if table.keys.load(ordering: .relaxed) >= maxKeys {
             refusedKeys.value.add(1, ordering: .relaxed)
             return false
         }
-        keys[i].value.add(1, ordering: .relaxed)
+        table.keys.add(1, ordering: .relaxed)
         return true
     }
 
@@ -111,31 +121,32 @@ final class CounterStore: Sendable {
     /// keys of counter `i` whose newest step no acceptable event's window can reach, shard by
     /// shard.
     private func sweepIfDue(_ i: Int, newest step: Int32) {
+        let table = tables[i]
         let span = Int32(specs[i].window.span)
-        let last = swept[i].value
+        let last = table.swept.value
         guard last == .min || step &- last >= span else { return }
         // A counter with few keys is not worth visiting 64 locked shards for: stale keys are
         // bounded by the threshold, and they go at the first sweep past it.
-        guard keys[i].value.load(ordering: .relaxed) >= Self.sweepThreshold else { return }
-        guard swept[i].exchange(expected: last, desired: step) else { return }
+        guard table.keys.load(ordering: .relaxed) >= Self.sweepThreshold else { return }
+        guard table.swept.exchange(expected: last, desired: step) else { return }
         let ahead = Int32((future / Double(specs[i].window.step)).rounded(.up))
         let keepFrom = step &- ahead &- lateSteps(i) &- span &+ 1
-        for shard in shards {
+        for shard in table.shards {
             let dropped = shard.state.withLock { s in
-                let before = s.distinct[i].count + s.series[i].count
-                if !s.distinct[i].isEmpty { s.distinct[i] = s.distinct[i].filter { $0.value.newestStep >= keepFrom } }
-                if !s.series[i].isEmpty { s.series[i] = s.series[i].filter { $0.value.newestStep >= keepFrom } }
-                return before - s.distinct[i].count - s.series[i].count
+                let before = s.distinct.count + s.series.count
+                if !s.distinct.isEmpty { s.distinct = s.distinct.filter { $0.value.newestStep >= keepFrom } }
+                if !s.series.isEmpty { s.series = s.series.filter { $0.value.newestStep >= keepFrom } }
+                return before - s.distinct.count - s.series.count
             }
-            keys[i].value.subtract(dropped, ordering: .relaxed)
+            table.keys.subtract(dropped, ordering: .relaxed)
         }
     }
 
     /// The value without counting anything (an event that does not pass `where:`).
     func peek(_ i: Int, key: CounterKey, windowStart: Int32) -> Double {
-        shard(i, key).state.withLock { s in
-            if specs[i].kind == .distinct { return s.distinct[i][key]?.value(from: windowStart) ?? 0 }
-            return s.series[i][key]?.value(from: windowStart) ?? 0
+        tables[i].shard(key).state.withLock { s in
+            if specs[i].kind == .distinct { return s.distinct[key]?.value(from: windowStart) ?? 0 }
+            return s.series[key]?.value(from: windowStart) ?? 0
         }
     }
 
@@ -144,10 +155,10 @@ final class CounterStore: Sendable {
     func entries(_ i: Int) -> (series: [(String, WindowSeries)], distinct: [(String, DistinctSeries)]) {
         var series: [(String, WindowSeries)] = []
         var distinct: [(String, DistinctSeries)] = []
-        for shard in shards {
+        for shard in tables[i].shards {
             shard.state.withLock { s in
-                series += s.series[i].map { ($0.key.text, $0.value) }
-                distinct += s.distinct[i].map { ($0.key.text, $0.value) }
+                series += s.series.map { ($0.key.text, $0.value) }
+                distinct += s.distinct.map { ($0.key.text, $0.value) }
             }
         }
         return (series.sorted { $0.0 < $1.0 }, distinct.sorted { $0.0 < $1.0 })
@@ -155,31 +166,31 @@ final class CounterStore: Sendable {
 
     func put(_ i: Int, key text: String, series: WindowSeries) {
         let key = CounterKey(text)
-        if shard(i, key).state.withLock({ $0.series[i].updateValue(series, forKey: key) }) == nil { keys[i].value.add(1, ordering: .relaxed) }
+        if tables[i].shard(key).state.withLock({ $0.series.updateValue(series, forKey: key) }) == nil { tables[i].keys.add(1, ordering: .relaxed) }
     }
 
     func put(_ i: Int, key text: String, distinct: DistinctSeries) {
         let key = CounterKey(text)
-        if shard(i, key).state.withLock({ $0.distinct[i].updateValue(distinct, forKey: key) }) == nil { keys[i].value.add(1, ordering: .relaxed) }
+        if tables[i].shard(key).state.withLock({ $0.distinct.updateValue(distinct, forKey: key) }) == nil { tables[i].keys.add(1, ordering: .relaxed) }
     }
 
     /// After a restore: the newest step of each counter, from its keys.
     func recomputeNewest() {
-        for i in specs.indices {
+        for table in tables {
             var step = Int32.min
-            for shard in shards {
+            for shard in table.shards {
                 shard.state.withLock { s in
-                    step = max(step, s.series[i].values.map(\.newestStep).max() ?? .min, s.distinct[i].values.map(\.newestStep).max() ?? .min)
+                    step = max(step, s.series.values.map(\.newestStep).max() ?? .min, s.distinct.values.map(\.newestStep).max() ?? .min)
                 }
             }
-            newest[i].reset(to: step)
+            table.newest.reset(to: step)
         }
     }
 
     /// Number of keys held, all counters together.
     var keyCount: Int {
-        shards.reduce(0) { total, shard in
-            total + shard.state.withLock { s in s.series.reduce(0) { $0 + $1.count } + s.distinct.reduce(0) { $0 + $1.count } }
+        tables.reduce(0) { total, table in
+            total + table.shards.reduce(0) { n, shard in n + shard.state.withLock { $0.series.count + $0.distinct.count } }
         }
     }
 }
@@ -207,18 +218,34 @@ extension CounterStore: CounterBackend {
     }
 }
 
-/// One shard of a counter store: per counter, the keys that hash here.
+/// One lock's share of a counter's keys (a class: a `Mutex` cannot sit in an array).
 final class CounterShard: Sendable {
-    struct State {
-        var series: [[CounterKey: WindowSeries]]
-        var distinct: [[CounterKey: DistinctSeries]]
+    let state = Mutex(CounterTable.Shard())
+}
+
+/// One counter's keys and their state, in shards each behind its own lock, so events of
+/// different accounts update it in parallel while two events of one key still count exactly
+/// (an update and the value it returns happen under the key's shard lock).
+final class CounterTable: Sendable {
+    struct Shard {
+        var series: [CounterKey: WindowSeries] = [:]
+        var distinct: [CounterKey: DistinctSeries] = [:]
     }
 
-    let state: Mutex<State>
+    let shards: [CounterShard]
+    /// Keys held (for the per-counter limit and the sweep threshold).
+    let keys = Atomic<Int>(0)
+    /// The newest step any event reached (the sweep measures from it).
+    let newest = NewestStep()
+    /// The newest step at the last sweep.
+    let swept = NewestStep()
 
-    init(counters: Int) {
-        state = Mutex(State(
-            series: Array(repeating: [:], count: counters), distinct: Array(repeating: [:], count: counters)))
+    init() {
+        shards = (0..<CounterStore.shardCount).map { _ in CounterShard() }
+    }
+
+    func shard(_ key: CounterKey) -> CounterShard {
+        shards[Int((key.hash >> 32) % UInt64(CounterStore.shardCount))]
     }
 }
 

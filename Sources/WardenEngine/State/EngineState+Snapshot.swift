@@ -131,15 +131,10 @@ public struct SnapshotError: Error, Sendable, CustomStringConvertible {
 }
 
 extension Engine {
-    /// Copies this engine's counters (those whose definition `next` still has) and its ledger
-    /// into `next`; returns the identities of the counters of `next` that start empty. Each
-    /// shard is copied under its lock; updates that land on this engine after their shard was
-    /// copied are not carried over.
-    func migrate(to next: Engine) -> [String] {
-        let text = state.snapshot(digest: ruleSet.info.digest)
-        _ = try? next.restore(snapshot: text)
-        let kept = Set(state.counters.specs.map(\.identity))
-        return next.ruleSet.counters.map(\.identity).filter { !kept.contains($0) }
+    /// The identities of the counters of this engine that start empty next to `previous`, the
+    /// engine it replaced (`init(replacing:)`): new or changed definitions.
+    func countersReset(comparedTo previous: Engine) -> [String] {
+        state.counters.fresh(comparedTo: previous.state.counters)
     }
 
     /// The counters and the ledger as a JSON document.

@@ -13,6 +13,11 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
     private let memory = MemoryLedger()
     /// `PATH.lock`, held (`flock`) while the ledger is open: one server per file.
     private let lockFile: Int32
+    /// Whether changes also go to the outbox table (only when something delivers it: without a
+    /// webhook the table would only grow).
+    private let outboxEnabled: Bool
+    /// Delivered messages kept for inspection; older delivered ones are deleted.
+    static let deliveredKept = 10_000
 
     /// How far a commit goes before the call returns. In WAL mode, `normal` skips the fsync of
     /// each commit: the change is in the operating system, so it survives the process being
@@ -21,7 +26,8 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         case full, normal
     }
 
-    public init(path: String, sync: Sync = .full) throws(SQLiteError) {
+    public init(path: String, sync: Sync = .full, outbox: Bool = true) throws(SQLiteError) {
+        outboxEnabled = outbox
         guard !path.isEmpty else { throw SQLiteError(path: path, code: 0, message: "the state file needs a path (sqlite:PATH)") }
         lockFile = try Self.lock(path)
         db = try SQLiteDatabase(path: path)
@@ -138,8 +144,10 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         do throws(SQLiteError) {
             try db.execute("BEGIN IMMEDIATE")
             try statement()
-            let message = r.outboxMessage(change)
-            try db.run("INSERT OR IGNORE INTO outbox (key, body) VALUES (?, ?)", [.text(message.key), .text(message.body)])
+            if outboxEnabled {
+                let message = r.outboxMessage(change)
+                try db.run("INSERT OR IGNORE INTO outbox (key, body) VALUES (?, ?)", [.text(message.key), .text(message.body)])
+            }
             try db.execute("COMMIT")
         } catch {
             try? db.execute("ROLLBACK")
@@ -164,6 +172,9 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         lock.withLock { _ in
             if delivered {
                 _ = try? db.run("UPDATE outbox SET state = 'delivered', attempts = attempts + 1 WHERE seq = ?", [.integer(seq)])
+                if seq % 1000 == 0 {
+                    _ = try? db.run("DELETE FROM outbox WHERE state = 'delivered' AND seq <= ?", [.integer(seq - Self.deliveredKept)])
+                }
             } else {
                 _ = try? db.run(
                     "UPDATE outbox SET attempts = attempts + 1, state = CASE WHEN attempts + 1 >= ? THEN 'dead' ELSE 'pending' END WHERE seq = ?",
@@ -192,6 +203,20 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         let result: Result<Void, SQLiteError> = lock.withLock { _ in
             do throws(SQLiteError) {
                 try db.run("INSERT OR REPLACE INTO snapshots (id, taken, body) VALUES (1, ?, ?)", [.real(t), .text(body)])
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+    }
+
+    /// Folds the write-ahead log into the database file and empties it (at a clean shutdown,
+    /// so the file alone holds everything and the log does not linger at its largest size).
+    public func checkpoint() throws(SQLiteError) {
+        let result: Result<Void, SQLiteError> = lock.withLock { _ in
+            do throws(SQLiteError) {
+                try db.run("PRAGMA wal_checkpoint(TRUNCATE)")
                 return .success(())
             } catch {
                 return .failure(error)

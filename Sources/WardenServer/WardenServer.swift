@@ -17,6 +17,10 @@ public struct WardenServer: Sendable {
         /// closed, so slow or stalled clients cannot hold connections forever.
         public var idleTimeout: Double = 30
         public var adminToken: AdminToken?
+        /// When set, the read routes (`GET /v1/penalties`, `/v1/rules`, `/metrics`) need it (or
+        /// the admin token) too: penalties name accounts and codes. Off by default, which is
+        /// why the default bind is loopback.
+        public var readToken: AdminToken?
         public init() {}
     }
 
@@ -38,14 +42,14 @@ public struct WardenServer: Sendable {
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
         router.post("/v1/check") { request, _ in await self.timed("check") { try await self.check(request) } }
-        router.get("/v1/penalties") { request, _ in await self.timed("penalties") { self.penalties(request) } }
+        router.get("/v1/penalties") { request, _ in await self.timed("penalties") { self.readable(request) ?? self.penalties(request) } }
         router.post("/v1/penalties/:id/lift") { request, context in
             await self.timed("lift") { try await self.lift(request, id: context.parameters.get("id") ?? "") }
         }
-        router.get("/v1/rules") { _, _ in await self.timed("rules") { self.rules() } }
+        router.get("/v1/rules") { request, _ in await self.timed("rules") { self.readable(request) ?? self.rules() } }
         router.post("/v1/rules/reload") { request, _ in await self.timed("reload") { self.reload(request) } }
         router.get("/healthz") { _, _ in await self.timed("healthz") { Self.text(.ok, "ok\n") } }
-        router.get("/metrics") { _, _ in Self.text(.ok, self.metrics.text, type: "text/plain; version=0.0.4") }
+        router.get("/metrics") { request, _ in self.readable(request) ?? Self.text(.ok, self.metrics.text, type: "text/plain; version=0.0.4") }
         // Headers are small in this API: bounded sizes keep a hostile client's header flood cheap.
         let http = HTTP1Channel.Configuration(
             idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)),
@@ -56,6 +60,15 @@ public struct WardenServer: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "warden"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+
+    /// Nil when a read route may answer: no read token is configured, or the request carries it
+    /// or the admin token; otherwise the 401 to send.
+    func readable(_ request: Request) -> Response? {
+        guard let read = configuration.readToken else { return nil }
+        let header = request.headers[.authorization]
+        if read.accepts(authorization: header) || configuration.adminToken?.accepts(authorization: header) == true { return nil }
+        return Self.json(.unauthorized, .object([("error", .string("read token required: Authorization: Bearer <token>"))]))
     }
 
     /// Runs a handler, turns errors into JSON answers, and records the request in the metrics.

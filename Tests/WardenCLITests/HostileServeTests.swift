@@ -83,6 +83,37 @@ import FoundationNetworking
         #expect(try await server.request("GET", "/metrics").1.contains("\nwarden_ledger_failures_total 0\n"))
     }
 
+    @Test func aReadTokenGuardsTheReadRoutes() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("warden-read-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "r3ad\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let server = try Server(token: "s3cret", state: "memory", extra: ["--read-token-file", file])
+        for path in ["/v1/penalties?account=u1", "/v1/rules", "/metrics"] {
+            #expect(try await server.request("GET", path).0 == 401, "\(path)")
+            #expect(try await server.request("GET", path, token: "r3ad").0 == 200, "\(path)")
+            #expect(try await server.request("GET", path, token: "s3cret").0 == 200, "\(path)")
+        }
+        #expect(try await server.request("GET", "/healthz").0 == 200)
+        #expect(try await server.request("POST", "/v1/check", body: Self.send("m1")).0 == 200)
+    }
+
+    /// Without a webhook nothing fills the outbox; a clean stop leaves the write-ahead log empty.
+    @Test func noOutboxWithoutAWebhookAndACheckpointAtStop() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-wal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let server = try Server(token: nil, state: "sqlite:\(dir.path)/state.db")
+        for k in 0..<20 {
+            _ = try await server.request("POST", "/v1/check", body: Self.send("o\(k)", account: "o\(k)", text: "兼职刷单日赚300", code: "OUT\(k)"))
+        }
+        let metrics = try await server.request("GET", "/metrics").1
+        #expect(metrics.contains(#"warden_outbox_messages{state="pending"} 0"#))
+        #expect(metrics.contains(#"warden_penalties_total{action="revoke_code"} 20"#))
+        server.stop()
+        let wal = (try? FileManager.default.attributesOfItem(atPath: "\(dir.path)/state.db-wal")[.size] as? NSNumber)?.intValue ?? 0
+        #expect(wal == 0)
+    }
+
     /// Options that crashed, spun or did something else quietly now stop the start with exit 2.
     @Test func badOptionsAreRefused() throws {
         let base = ["serve", "--rules", "rules", "--state", "memory"]

@@ -164,4 +164,23 @@ import WardenMatching
         #expect(engine.counterKeyCount == 10)
         #expect(engine.counterKeysRefused == 10)
     }
+
+    /// Issue 19: a full store is a state error, not a silent fail-open: the decision says so,
+    /// `on_state_error` decides, and a bound in bytes works like the one in keys.
+    @Test func aFullCounterStoreIsAStateError() throws {
+        let (ruleSet, _) = Compiler.compile(
+            source: "ruleset t on_state_error closed\nrule r { on send when count(by: account, within: 1h) > 1 }\ndecide { block when score >= 100 }")
+        let engine = Engine(ruleSet: try #require(ruleSet), maxCounterBytes: 5 * 300)
+        var decisions: [Decision] = []
+        for k in 0..<8 {
+            var e = Event(id: "m\(k)", type: .send, account: "a\(k)", ts: 1_767_225_600 + Double(k))
+            e.text = "hi"
+            e.to = ["r"]
+            decisions.append(engine.check(e, now: 0))
+        }
+        #expect(decisions.map(\.stateUnavailable) == [false, false, false, false, false, true, true, true])
+        #expect(decisions[5].verdict == .review)
+        #expect(decisions[5].warnings.first?.contains("the counter store is full") == true)
+        #expect(engine.counterKeyCount == 5)
+    }
 }

@@ -75,3 +75,57 @@ import WardenEngine
         #expect(back.countersKept == 0 && back.countersReset == ["count||account|1d||send"])
     }
 }
+
+/// Issue 19, "also found": rule files and list files a hostile or careless change could bring.
+@Suite struct RuleFileLimitTests {
+    func directory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-files-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func aRulesFileLinkingOutsideIsRefusedUnread() throws {
+        let dir = try directory()
+        let outside = try directory()
+        defer { for d in [dir, outside] { try? FileManager.default.removeItem(at: d) } }
+        try "ruleset t\n".write(to: dir.appendingPathComponent("a.rules"), atomically: true, encoding: .utf8)
+        try "secret-line: root:x:0:0\n".write(to: outside.appendingPathComponent("passwd"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("b.rules"), withDestinationURL: outside.appendingPathComponent("passwd"))
+        let (ruleSet, diagnostics) = Compiler.compile(path: dir.path)
+        #expect(ruleSet == nil)
+        #expect(diagnostics.contains { $0.message.contains("links outside the rule set's directory") })
+        #expect(!diagnostics.contains { $0.message.contains("secret-line") || ($0.range?.text.contains("secret") ?? false) })
+    }
+
+    @Test func aHugeListFileIsRefusedBeforeItIsRead() throws {
+        let dir = try directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "ruleset t\nlist w = file(\"big.txt\")\nrule r { on send when text contains any w }\n"
+            .write(to: dir.appendingPathComponent("a.rules"), atomically: true, encoding: .utf8)
+        let big = dir.appendingPathComponent("big.txt")
+        FileManager.default.createFile(atPath: big.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: big)
+        try handle.truncate(atOffset: 40 << 20)  // sparse: 40 MiB on paper
+        try handle.close()
+        let started = Date()
+        let (ruleSet, diagnostics) = Compiler.compile(path: dir.path)
+        #expect(ruleSet == nil)
+        #expect(diagnostics.contains { $0.message == "list file 'big.txt' has 41943040 bytes; the limit is 33554432" })
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+
+    @Test func droppingTheDecideBlockIsWarnedAndNotReloaded() throws {
+        let dir = try directory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("main.rules")
+        let withDecide = "ruleset t\nrule r { on send when text contains \"刷单\" score 100 }\ndecide { block when score >= 100 }\n"
+        try withDecide.write(to: file, atomically: true, encoding: .utf8)
+        let service = try WardenService(rulesAt: dir.path)
+        let without = "ruleset t\nrule r { on send when text contains \"刷单\" score 100 }\n"
+        try without.write(to: file, atomically: true, encoding: .utf8)
+        let reload = service.reload()
+        #expect(!reload.accepted && reload.diagnostics.first?.message.contains("no decide block") == true)
+        let (_, diagnostics) = Compiler.compile(path: dir.path)
+        #expect(diagnostics.contains { $0.severity == .warning && $0.message.hasPrefix("no decide block") })
+    }
+}

@@ -98,6 +98,13 @@ extension Compiler {
     /// The bytes of a rule set file, or nil with an error ("does not exist", "cannot read").
     func contents(_ path: Located<String>, kind: String) -> [UInt8]? {
         guard let resolved = resolve(path, kind: kind) else { return nil }
+        // Checked before reading: a 100 MB file would cost seconds and its size in memory
+        // several times over before any line of it was refused.
+        let limit = kind == "model" ? Self.maxModelFileBytes : Self.maxListFileBytes
+        if let size = RuleSetLoader.size(of: resolved), size > limit {
+            error("limit", "\(kind) file '\(path.value)' has \(size) bytes; the limit is \(limit)", path.range)
+            return nil
+        }
         guard let data = FileManager.default.contents(atPath: resolved) else {
             let exists = FileManager.default.fileExists(atPath: resolved)
             error("\(kind)-file", exists ? "cannot read \(kind) file '\(path.value)'" : "\(kind) file '\(path.value)' does not exist", path.range)
@@ -105,6 +112,11 @@ extension Compiler {
         }
         return [UInt8](data)
     }
+
+    /// The largest list or network file read (32 MiB; a 64,000-word list is 0.6 MiB).
+    static let maxListFileBytes = 32 << 20
+    /// The largest model file read (256 MiB; the default 2^18 weights take 1 MiB).
+    static let maxModelFileBytes = 256 << 20
 
     /// Lines of a list file: one entry per line, blank lines and lines starting with `#` skipped.
     func readListFile(_ path: Located<String>) -> [(number: Int, text: String)]? {

@@ -15,6 +15,18 @@ public struct RuleSetLoader {
     /// a mistake or an attack on the parser.
     public static let maxFileBytes = 4 << 20
 
+    /// The size of the file at `path` without reading it, or nil when it cannot be read.
+    static func size(of path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+    }
+
+    /// Whether `path`, with symbolic links resolved, lies inside `directory` (resolved too).
+    static func isInside(_ path: String, _ directory: String) -> Bool {
+        let resolved = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        let root = URL(fileURLWithPath: directory).standardizedFileURL.resolvingSymlinksInPath().path
+        return resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+    }
+
     public static func load(path: String) -> Loaded {
         var syntax = RuleSetSyntax()
         var diagnostics: [Diagnostic] = []
@@ -38,6 +50,18 @@ public struct RuleSetLoader {
             files = [path]
         }
         for file in files {
+            // A link out of the directory (to /etc/passwd, say) is refused before it is read: its
+            // content would come back quoted in the diagnostics. List files follow the same rule.
+            if isDirectory.boolValue, !isInside(file, root) {
+                diagnostics.append(Diagnostic("rules-file", .error, "'\(file)' links outside the rule set's directory", at: nil, path: file))
+                continue
+            }
+            if let size = size(of: file), size > maxFileBytes {
+                diagnostics.append(Diagnostic(
+                    "limit", .error, "rules file of \(size) bytes; the limit is \(maxFileBytes) (split it, or move word lists into list files)",
+                    at: nil, path: file))
+                continue
+            }
             guard let data = FileManager.default.contents(atPath: file) else {
                 diagnostics.append(Diagnostic("io", .error, "cannot read '\(file)'", at: nil, path: file))
                 continue

@@ -30,6 +30,8 @@ public final class Engine: Sendable {
     ///   in its own counter step.
     /// - Parameter ledger: where penalties are kept; a fresh in-memory ledger by default. A
     ///   durable ledger may be shared by the engines of successive rule set versions.
+    /// - Parameter maxCounterBytes: a bound on the in-memory counters' size (estimated from the
+    ///   keys held); past it, as past `maxCounterKeys`, new keys are not kept.
     /// - Parameter maxCounterKeys: keys one counter may hold; past it, new keys are not kept
     ///   (their events count as the first of their key) and `counterKeysRefused` goes up.
     /// - Parameter counterBackend: where counters live when not in this process (Redis); the
@@ -47,7 +49,7 @@ public final class Engine: Sendable {
     ///   than the new rule set's tables.
     public init(
         ruleSet: CompiledRuleSet, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000,
-        counterBackend: (any CounterBackend)? = nil, inviteRetention: Double? = nil,
+        maxCounterBytes: Int = .max, counterBackend: (any CounterBackend)? = nil, inviteRetention: Double? = nil,
         inviteLog: (any InviteLog)? = nil, clock: @escaping @Sendable () -> Double = Engine.wallClock, replacing previous: Engine? = nil
     ) {
         self.ruleSet = ruleSet
@@ -66,7 +68,7 @@ public final class Engine: Sendable {
         state = EngineState(
             counters: CounterStore(
                 specs: ruleSet.counters, clock: calendar, lateness: lateness, future: ruleSet.info.maxFuture, maxKeys: maxCounterKeys,
-                adopting: previous?.state.counters),
+                maxBytes: maxCounterBytes, adopting: previous?.state.counters),
             ledger: ledger ?? previous?.state.ledger ?? MemoryLedger(), backend: counterBackend, invites: invites, clock: clock)
     }
 

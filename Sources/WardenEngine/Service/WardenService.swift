@@ -30,6 +30,7 @@ public final class WardenService: Sendable {
     public let path: String
     let lateness: Double
     let maxCounterKeys: Int
+    let maxCounterBytes: Int
     let counterBackend: (any CounterBackend)?
     let inviteLog: (any InviteLog)?
     /// A durable ledger shared across reloads; nil for a fresh in-memory one per engine.
@@ -39,6 +40,7 @@ public final class WardenService: Sendable {
 
     public init(
         rulesAt path: String, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000,
+        maxCounterBytes: Int = .max,
         counterBackend: (any CounterBackend)? = nil, inviteLog: (any InviteLog)? = nil,
         clock: @escaping @Sendable () -> Double = WardenService.wallClock
     ) throws(RuleSetError) {
@@ -47,12 +49,13 @@ public final class WardenService: Sendable {
         self.path = path
         self.lateness = lateness
         self.maxCounterKeys = maxCounterKeys
+        self.maxCounterBytes = maxCounterBytes
         self.counterBackend = counterBackend
         self.inviteLog = inviteLog
         self.clock = clock
         self.durableLedger = ledger
         current = Mutex(Engine(
-            ruleSet: ruleSet, lateness: lateness, ledger: ledger, maxCounterKeys: maxCounterKeys, counterBackend: counterBackend,
+            ruleSet: ruleSet, lateness: lateness, ledger: ledger, maxCounterKeys: maxCounterKeys, maxCounterBytes: maxCounterBytes, counterBackend: counterBackend,
             inviteLog: inviteLog, clock: clock))
     }
 
@@ -102,8 +105,16 @@ public final class WardenService: Sendable {
             return Reload(accepted: false, digest: engine.ruleSet.info.digest, countersReset: [], countersKept: 0, diagnostics: diagnostics)
         }
         let previous = engine
+        // A rule set that loses its decide block decides allow for every score: most likely a
+        // file deleted or renamed by mistake, which a running server must not take.
+        if !previous.ruleSet.decide.isEmpty, ruleSet.decide.isEmpty {
+            let refusal = Diagnostic.error(
+                "no-decide", "the new rule set has no decide block (the running one has): every score would decide allow; reload refused",
+                at: nil, hint: "restore the decide block, or restart the server to take a rule set without one")
+            return Reload(accepted: false, digest: previous.ruleSet.info.digest, countersReset: [], countersKept: 0, diagnostics: [refusal] + diagnostics)
+        }
         let next = Engine(
-            ruleSet: ruleSet, lateness: lateness, ledger: durableLedger, maxCounterKeys: maxCounterKeys, counterBackend: counterBackend,
+            ruleSet: ruleSet, lateness: lateness, ledger: durableLedger, maxCounterKeys: maxCounterKeys, maxCounterBytes: maxCounterBytes, counterBackend: counterBackend,
             inviteLog: inviteLog, clock: clock, replacing: previous)
         let reset = next.countersReset(comparedTo: previous)
         current.withLock { $0 = next }

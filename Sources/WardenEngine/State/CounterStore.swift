@@ -29,21 +29,28 @@ final class CounterStore: Sendable {
     /// tables of unchanged counters to the next store (`adopting`), so both engines count into
     /// the same state during the hand-over and nothing is copied.
     let tables: [CounterTable]
-    /// Keys one counter may hold. A new key past the limit is not stored: its event counts as
-    /// the first of its key (the counter fails open) and `refused` goes up. The limit is
-    /// checked without a global lock, so the count may pass it by a few keys.
+    /// Keys one counter may hold, and all counters together (from a bound in bytes). A new key
+    /// past a limit is not stored, `refused` goes up, and the event's counters are a state
+    /// error: the rule set's `on_state_error` decides (as when Redis is down), so a full store
+    /// is never a silent fail-open. The limits are checked without a global lock, so the count
+    /// may pass them by a few keys.
     let maxKeys: Int
+    let maxTotalKeys: Int
     let refusedKeys = Atomic<Int>.Box()
+    /// Resident bytes a key costs, measured (`warden bench --counter-keys`: 250–290 for a
+    /// count, more for a distinct), to turn a bound in bytes into one in keys.
+    static let bytesPerKey = 300
 
     /// `adopting`: the store of the rule set this one replaces; its tables of counters with the
     /// same identity (and, for calendar windows, the same time zone) are shared, not copied.
     init(
         specs: [CounterSpec], clock: CalendarClock, lateness: Double = 600, future: Double = 300, maxKeys: Int = 10_000_000,
-        adopting previous: CounterStore? = nil
+        maxBytes: Int = .max, adopting previous: CounterStore? = nil
     ) {
         self.specs = specs
         self.future = future
         self.maxKeys = maxKeys
+        maxTotalKeys = maxBytes / Self.bytesPerKey
         self.clock = clock
         self.lateness = lateness
         var old: [String: CounterTable] = [:]
@@ -81,15 +88,18 @@ final class CounterStore: Sendable {
     /// `step`, and returns the counter's value for it (from `windowStart` on). With `commit`
     /// false nothing changes.
     func observe(
-        _ i: Int, key: CounterKey, amount: Double, hashes: [UInt64], step: Int32, windowStart: Int32, keepSteps: Int32, commit: Bool
+        _ i: Int, key: CounterKey, amount: Double, hashes: [UInt64], step: Int32, windowStart: Int32, keepSteps: Int32, commit: Bool,
+        refused: inout Bool
     ) -> Double {
         let spec = specs[i]
         let table = tables[i]
         let newestStep = commit ? table.newest.raise(to: step) : max(table.newest.value, step)
+        var full = false
         let value = table.shard(key).state.withLock { s in
             let stored = spec.kind == .distinct ? s.distinct[key]?.newestStep : s.series[key]?.newestStep
             let keepFrom = max(stored ?? step, step) &- keepSteps
-            let keep = commit && (stored != nil || admit(table))
+            full = commit && stored == nil && !admit(table)
+            let keep = commit && !full
             if spec.kind == .distinct {
                 if keep {
                     return s.distinct[key, default: DistinctSeries()].add(hashes, at: step, windowStart: windowStart, keepFrom: keepFrom)
@@ -104,12 +114,13 @@ final class CounterStore: Sendable {
             return copy.add(amount, at: step, windowStart: windowStart, keepFrom: keepFrom)
         }
         if commit { sweepIfDue(i, newest: newestStep) }
+        if full { refused = true }
         return value
     }
 
     /// Takes a slot for a new key of a table, or counts a refusal when the counter is full.
     private func admit(_ table: CounterTable) -> Bool {
-        if table.keys.load(ordering: .relaxed) >= maxKeys {
+        if table.keys.load(ordering: .relaxed) >= maxKeys || totalKeys >= maxTotalKeys {
             refusedKeys.value.add(1, ordering: .relaxed)
             return false
         }
@@ -187,6 +198,9 @@ final class CounterStore: Sendable {
         }
     }
 
+    /// Keys held, all counters together, from the tables' counts (no lock taken).
+    var totalKeys: Int { tables.reduce(0) { $0 + $1.keys.load(ordering: .relaxed) } }
+
     /// Number of keys held, all counters together.
     var keyCount: Int {
         tables.reduce(0) { total, table in
@@ -200,20 +214,25 @@ extension CounterStore: CounterBackend {
     /// newest step over all keys (Redis keeps one per key).
     func apply(_ operations: [CounterOperation]) throws(CounterStateError) -> [Double] {
         var values: [Double] = []
-        apply(operations, into: &values)
+        try apply(operations, into: &values)
         return values
     }
 
-    func apply(_ operations: [CounterOperation], into values: inout [Double]) {
+    /// Every operation is applied; a key refused at a limit makes the whole event a state error.
+    func apply(_ operations: [CounterOperation], into values: inout [Double]) throws(CounterStateError) {
         values.removeAll(keepingCapacity: true)
+        var refused = false
         for op in operations {
             let key = CounterKey(op.key)
             values.append(
                 op.counts
                     ? observe(
                         op.index, key: key, amount: op.amount, hashes: op.hashes, step: op.step, windowStart: op.windowStart,
-                        keepSteps: op.keepSteps, commit: op.commit)
+                        keepSteps: op.keepSteps, commit: op.commit, refused: &refused)
                     : peek(op.index, key: key, windowStart: op.windowStart))
+        }
+        if refused {
+            throw CounterStateError("the counter store is full (at most \(maxKeys) keys a counter, \(maxTotalKeys) in all); new keys are not counted")
         }
     }
 }

@@ -60,7 +60,15 @@ public struct Checker {
             _ = typeOfLet(decl)
         }
         for rule in syntax.rules { checkRule(rule) }
-        if let decide = syntax.decide { checkDecide(decide) }
+        if let decide = syntax.decide {
+            checkDecide(decide)
+        } else if let scored = syntax.rules.first(where: { $0.score != nil }), let file = syntax.files.first {
+            // Without one every verdict is allow unless a penalty raises it: a deleted block
+            // quietly turns blocks into allows.
+            diagnostics.append(.warning(
+                "no-decide", "no decide block: scores (rule '\(scored.name.value)' has one) never raise the verdict; only penalties do",
+                at: SourceRange(file: file, bytes: 0..<0)))
+        }
         for test in syntax.tests { checkTest(test) }
         checkFiredCycles()
         warnUnused()

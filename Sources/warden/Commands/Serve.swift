@@ -35,6 +35,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("admin-token-file"), help: "A file holding the admin token.")
     var adminTokenFile: String?
 
+    @Option(name: .customLong("read-token-file"), help: "A file holding a token the read routes (penalties, rules, metrics) then require (or WARDEN_READ_TOKEN); without one they are open.")
+    var readTokenFile: String?
+
     @Option(help: "State: sqlite:PATH (penalties committed before each answer, counters snapshotted), redis://HOST:PORT (shared by every server on it) or memory.")
     var state = "sqlite:warden-state.db"
 
@@ -43,8 +46,11 @@ struct Serve: AsyncParsableCommand {
         valueName: "full|normal"))
     var sync = "full"
 
-    @Option(name: .customLong("max-counter-keys"), help: "Keys one counter may hold; new keys past it are not kept (counted in /metrics).")
+    @Option(name: .customLong("max-counter-keys"), help: "Keys one counter may hold; past it new keys are not kept, and on_state_error decides (counted in /metrics, logged).")
     var maxCounterKeys = 10_000_000
+
+    @Option(name: .customLong("max-counter-memory"), help: "MiB the in-memory counters may take (about 300 B a key); past it as past --max-counter-keys.")
+    var maxCounterMemory = 4096
 
     @Option(name: .customLong("redis-timeout"), help: "Seconds to wait for Redis (connect and each reply) before a check goes on without it.")
     var redisTimeout: Double = 0.05
@@ -69,25 +75,26 @@ struct Serve: AsyncParsableCommand {
         if !(redisTimeout.isFinite && redisTimeout > 0 && redisTimeout <= 60) { try refuse("--redis-timeout takes seconds in (0, 60], not \(redisTimeout)") }
         if bodyLimit < 1 { try refuse("--body-limit takes a positive number of bytes") }
         if maxCounterKeys < 1 { try refuse("--max-counter-keys takes a positive number") }
+        if maxCounterMemory < 1 || maxCounterMemory > 1 << 30 { try refuse("--max-counter-memory takes MiB from 1") }
         if state.hasPrefix("sqlite:"), state.count == 7 { try refuse("--state sqlite: needs a path (sqlite:PATH)") }
     }
 
-    /// The admin token: from --admin-token-file if given (which must hold one), else from
-    /// WARDEN_ADMIN_TOKEN. An empty or blank token is an error, never "admin routes off".
-    func adminToken() throws -> String? {
+    /// A token: from `file` if given (which must hold one), else from the environment
+    /// variable. An empty or blank token is an error, never "routes off" or "routes open".
+    func token(file: String?, variable: String, what: String) throws -> String? {
         // An empty variable is an unset one; a file must hold a token.
-        var token = ProcessInfo.processInfo.environment["WARDEN_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        var origin = "WARDEN_ADMIN_TOKEN"
-        if let adminTokenFile {
-            guard let data = FileManager.default.contents(atPath: adminTokenFile) else {
-                Output.error("warden: cannot read '\(adminTokenFile)'")
+        var token = ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+        var origin = variable
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                Output.error("warden: cannot read '\(file)'")
                 throw ExitCode(2)
             }
             token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            origin = adminTokenFile
+            origin = file
         }
         if let token, !AdminToken.isUsable(token) {
-            Output.error("warden: the admin token in \(origin) is empty or blank")
+            Output.error("warden: the \(what) token in \(origin) is empty or blank")
             throw ExitCode(2)
         }
         return token
@@ -95,7 +102,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         try checkOptions()
-        let token = try adminToken()
+        let adminToken = try token(file: adminTokenFile, variable: "WARDEN_ADMIN_TOKEN", what: "admin")
+        let readToken = try token(file: readTokenFile, variable: "WARDEN_READ_TOKEN", what: "read")
         var ledger: SQLiteLedger?
         if state.hasPrefix("sqlite:") {
             do {
@@ -103,7 +111,7 @@ struct Serve: AsyncParsableCommand {
                     Output.error("warden: --sync takes full or normal, not '\(sync)'")
                     throw ExitCode(2)
                 }
-                ledger = try SQLiteLedger(path: String(state.dropFirst(7)), sync: mode)
+                ledger = try SQLiteLedger(path: String(state.dropFirst(7)), sync: mode, outbox: penaltyWebhook != nil)
             } catch let error as SQLiteError {
                 Output.error("warden: \(error)")
                 throw ExitCode(2)
@@ -126,7 +134,8 @@ struct Serve: AsyncParsableCommand {
         let service: WardenService
         do {
             service = try WardenService(
-                rulesAt: ruleSet.rules, ledger: ledger ?? shared?.ledger, maxCounterKeys: maxCounterKeys, counterBackend: shared?.counters,
+                rulesAt: ruleSet.rules, ledger: ledger ?? shared?.ledger, maxCounterKeys: maxCounterKeys,
+                maxCounterBytes: maxCounterMemory << 20, counterBackend: shared?.counters,
                 inviteLog: shared?.invites)
         } catch {
             Output.error(error.description)
@@ -140,7 +149,8 @@ struct Serve: AsyncParsableCommand {
         configuration.port = port
         configuration.bodyLimit = bodyLimit
         configuration.idleTimeout = idleTimeout
-        configuration.adminToken = AdminToken(token)
+        configuration.adminToken = AdminToken(adminToken)
+        configuration.readToken = AdminToken(readToken)
         var logger = Logger(label: "warden")
         logger.logLevel = .info
         // The outbox is written with the ledger: SQLite's table, or Redis's list (delivered by
@@ -182,6 +192,9 @@ struct Serve: AsyncParsableCommand {
         snapshots.cancel()
         deliveries.cancel()
         hangup.cancel()
-        if let ledger { try? ledger.saveSnapshot(service.engine.snapshot(), at: WardenService.wallClock()) }
+        if let ledger {
+            try? ledger.saveSnapshot(service.engine.snapshot(), at: WardenService.wallClock())
+            try? ledger.checkpoint()
+        }
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 import WardenEngine
 import WardenLanguage
 
@@ -16,6 +17,8 @@ public struct WardenServer: Sendable {
         /// Seconds a connection may stay silent (mid-request or between requests) before it is
         /// closed, so slow or stalled clients cannot hold connections forever.
         public var idleTimeout: Double = 30
+        /// Seconds a request body may take to arrive in full, however steadily it trickles.
+        public var requestTimeout: Double = 10
         public var adminToken: AdminToken?
         /// When set, the read routes (`GET /v1/penalties`, `/v1/rules`, `/metrics`) need it (or
         /// the admin token) too: penalties name accounts and codes. Off by default, which is
@@ -81,6 +84,13 @@ public struct WardenServer: Sendable {
             response = Self.json(.contentTooLarge, .object([("error", .string("request body over \(configuration.bodyLimit) bytes"))]))
         } catch let error as HTTPError where error.status == .contentTooLarge {
             response = Self.json(.contentTooLarge, .object([("error", .string("request body over \(configuration.bodyLimit) bytes"))]))
+        } catch is RequestTimeout {
+            var answer = Self.json(.requestTimeout, .object([("error", .string("request body not received within \(configuration.requestTimeout) s"))]))
+            answer.headers[.connection] = "close"
+            response = answer
+        } catch is HTTPParserError {
+            // A broken chunk size or framing is the client's fault: 400, without the parser's words.
+            response = Self.badRequest("malformed HTTP request body")
         } catch {
             response = Self.json(.internalServerError, .object([("error", .string("\(error)"))]))
         }
@@ -114,9 +124,30 @@ public struct WardenServer: Sendable {
 
     // MARK: routes
 
+    /// The request's body, read within `requestTimeout`: a client that trickles a byte now and
+    /// then resets the idle timeout each time, so the whole body gets a deadline of its own.
+    func body(of request: Request) async throws -> ByteBuffer {
+        let limit = configuration.bodyLimit
+        let deadline = configuration.requestTimeout
+        return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask {
+                var copy = request
+                return try await copy.collectBody(upTo: limit)
+            }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(deadline * 1e9))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let body = first else { throw RequestTimeout() }
+            return body
+        }
+    }
+
+    struct RequestTimeout: Error {}
+
     func check(_ request: Request) async throws -> Response {
-        var request = request
-        let body = try await request.collectBody(upTo: configuration.bodyLimit)
+        let body = try await body(of: request)
         if let bad = UTF8Validation.firstInvalidByte(body.readableBytesView) {
             return Self.badRequest("invalid UTF-8 at byte \(bad)")
         }
@@ -183,8 +214,7 @@ public struct WardenServer: Sendable {
         guard token.accepts(authorization: request.headers[.authorization]) else {
             return Self.json(.unauthorized, .object([("error", .string("admin token required: Authorization: Bearer <token>"))]))
         }
-        var request = request
-        let body = String(buffer: try await request.collectBody(upTo: configuration.bodyLimit))
+        let body = String(buffer: try await body(of: request))
         var reason = ""
         if !body.isEmpty {
             guard let value = try? JSONParser.parse(body), case .string(let r)? = value["reason"], !r.isEmpty else {

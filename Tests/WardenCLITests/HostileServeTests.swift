@@ -114,6 +114,64 @@ import FoundationNetworking
         #expect(wal == 0)
     }
 
+    /// A raw connection to the server, for what URLSession will not send.
+    static func connect(_ port: Int) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var timeout = timeval(tv_sec: 0, tv_usec: 300_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    static func write(_ fd: Int32, _ text: String) -> Bool {
+        text.withCString { Glibc.send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) } > 0
+    }
+
+    /// A body trickled a byte at a time (each byte resets the idle timeout) gets 408 and the
+    /// connection closed at the request deadline.
+    @Test func aTrickledBodyMeetsTheRequestDeadline() async throws {
+        let server = try Server(token: nil, state: "memory", extra: ["--request-timeout", "2"])
+        let fd = Self.connect(server.port)
+        defer { close(fd) }
+        #expect(Self.write(fd, "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"))
+        let started = Date()
+        var answer = [UInt8]()
+        var closed = false
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date().timeIntervalSince(started) < 8, !closed {
+            _ = Self.write(fd, " ")
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n > 0 { answer += buffer[..<n] } else if n == 0 { closed = true }
+        }
+        #expect(closed)
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(String(decoding: answer, as: UTF8.self).hasPrefix("HTTP/1.1 408"))
+        #expect(try await server.request("GET", "/healthz").0 == 200)
+    }
+
+    @Test func aMalformedChunkSizeIsABadRequest() async throws {
+        let server = try Server(token: nil, state: "memory")
+        let fd = Self.connect(server.port)
+        defer { close(fd) }
+        #expect(Self.write(fd, "POST /v1/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nabc\r\n0\r\n\r\n"))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var answer = [UInt8]()
+        let started = Date()
+        while Date().timeIntervalSince(started) < 5, !String(decoding: answer, as: UTF8.self).contains("}") {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n > 0 { answer += buffer[..<n] } else if n == 0 { break }
+        }
+        let text = String(decoding: answer, as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 400"))
+        #expect(text.hasSuffix(#"{"error":"malformed HTTP request body"}"#))
+    }
+
     /// Options that crashed, spun or did something else quietly now stop the start with exit 2.
     @Test func badOptionsAreRefused() throws {
         let base = ["serve", "--rules", "rules", "--state", "memory"]

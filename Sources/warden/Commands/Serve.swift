@@ -32,6 +32,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay silent before it is closed.")
     var idleTimeout: Double = 30
 
+    @Option(name: .customLong("request-timeout"), help: "Seconds a request body may take to arrive in full (408 after).")
+    var requestTimeout: Double = 10
+
     @Option(name: .customLong("admin-token-file"), help: "A file holding the admin token.")
     var adminTokenFile: String?
 
@@ -72,6 +75,7 @@ struct Serve: AsyncParsableCommand {
         if !(snapshotEvery.isFinite && snapshotEvery >= 1 && snapshotEvery <= 86_400) {
             try refuse("--snapshot-every takes seconds in [1, 86400], not \(snapshotEvery)")
         }
+        if !(requestTimeout.isFinite && requestTimeout > 0 && requestTimeout <= 3600) { try refuse("--request-timeout takes seconds in (0, 3600], not \(requestTimeout)") }
         if !(redisTimeout.isFinite && redisTimeout > 0 && redisTimeout <= 60) { try refuse("--redis-timeout takes seconds in (0, 60], not \(redisTimeout)") }
         if bodyLimit < 1 { try refuse("--body-limit takes a positive number of bytes") }
         if maxCounterKeys < 1 { try refuse("--max-counter-keys takes a positive number") }
@@ -149,6 +153,7 @@ struct Serve: AsyncParsableCommand {
         configuration.port = port
         configuration.bodyLimit = bodyLimit
         configuration.idleTimeout = idleTimeout
+        configuration.requestTimeout = requestTimeout
         configuration.adminToken = AdminToken(adminToken)
         configuration.readToken = AdminToken(readToken)
         var logger = Logger(label: "warden")

@@ -14,6 +14,8 @@ public struct AuditSummary: Sendable {
     public var badLines = 0
     public var badExamples: [String] = []
     public var late = 0
+    /// Events of other partitions (`--partition`), read and skipped.
+    public var otherPartitions = 0
     public var unknownKeys = 0
     public var bytes = 0
     public var seconds = 0.0
@@ -45,7 +47,8 @@ public struct AuditSummary: Sendable {
         let rate = seconds > 0 ? Double(events) / seconds : 0
         out.append("audited \(events) events from \(files.count) file\(files.count == 1 ? "" : "s") in \(String(format: "%.2f", seconds)) s (\(Int(rate)) events/s, \(String(format: "%.1f", Double(bytes) / 1_048_576 / max(seconds, 1e-9))) MiB/s)")
         out.append("decisions: " + Verdict.allCases.map { "\($0.rawValue) \(verdicts[$0] ?? 0)" }.joined(separator: ", "))
-        out.append("bad lines: \(badLines); late events (evaluated out of order): \(late)" + (unknownKeys > 0 ? "; unknown keys ignored: \(unknownKeys)" : ""))
+        out.append("bad lines: \(badLines); late events (evaluated out of order): \(late)" + (unknownKeys > 0 ? "; unknown keys ignored: \(unknownKeys)" : "")
+            + (otherPartitions > 0 ? "; events of other partitions skipped: \(otherPartitions)" : ""))
         for example in badExamples { out.append("  \(example)") }
         if badLines > badExamples.count { out.append("  … \(badLines - badExamples.count) more") }
         out.append("rule hits:")

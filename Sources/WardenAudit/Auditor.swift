@@ -12,6 +12,8 @@ public final class Auditor {
         public var lateness: Double = 600
         public var strict = false
         public var maxErrorsShown = 20
+        /// Only the events of this part of the accounts (the others are read and skipped).
+        public var partition: AuditPartition?
         public init() {}
     }
 
@@ -64,7 +66,7 @@ public final class Auditor {
             spent.append(item)
         }
 
-        let reader = BatchReader(sources: sources, engines: engines, strict: options.strict, batchSize: batchSize)
+        let reader = BatchReader(sources: sources, engines: engines, strict: options.strict, batchSize: batchSize, partition: options.partition)
         let prefetcher = Prefetcher(depth: 2) { try reader.next() }
         defer { prefetcher.cancel() }
         while let next = try prefetcher.next() {
@@ -84,6 +86,10 @@ public final class Auditor {
                     if options.strict { throw AuditError.strict(error.description) }
                 case .success(let (prepared, unknown)):
                     summary.unknownKeys += unknown
+                    if prepared.isEmpty {
+                        summary.otherPartitions += 1
+                        continue
+                    }
                     let event = prepared[0].event
                     let ts = event.ts ?? 0
                     let item = ReorderBuffer.Item(ts: ts, seq: seq, event: event, prepared: prepared, file: batch.path, line: batch.lineNumbers[k])

@@ -31,7 +31,11 @@ final class BatchReader {
     private var csv: CSVEvents?
     private var firstLine = true
 
-    init(sources: [LineSource], engines: [Engine], strict: Bool, batchSize: Int) {
+    /// Events of other parts are decoded (to find their account) but not prepared.
+    let partition: AuditPartition?
+
+    init(sources: [LineSource], engines: [Engine], strict: Bool, batchSize: Int, partition: AuditPartition? = nil) {
+        self.partition = partition
         self.sources = sources[...]
         self.engines = engines
         self.strict = strict
@@ -128,6 +132,7 @@ final class BatchReader {
         let engines = self.engines
         let format = csv
         let decoder = self.decoder
+        let partition = self.partition
         // A log holds the past: an event ahead of the wall clock by more than `max_future` is a
         // forged or broken line, refused like a malformed one.
         let now = Date().timeIntervalSince1970
@@ -146,6 +151,7 @@ final class BatchReader {
                     }
                 }
                 if let refused = engines.first?.futureError(decoded.event, now: now) { throw refused }
+                if let partition, !partition.contains(account: decoded.event.account) { return .success(([], decoded.unknownKeys.count)) }
                 return .success((engines.map { $0.prepare(decoded.event) }, decoded.unknownKeys.count))
             } catch {
                 var e = error

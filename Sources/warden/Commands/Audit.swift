@@ -45,14 +45,30 @@ struct Audit: ParsableCommand {
     @Option(name: .customLong("max-errors"), help: "Bad lines to show in the summary.")
     var maxErrors: Int = 20
 
+    @OptionGroup var shared: SharedStateOptions
+
+    @Option(help: ArgumentHelp(
+        "Audit part K of N (by a hash of the account); run N audits on one --state redis://… to split a log. Exact when every counter and penalty is keyed by account ('warden lint' tells).",
+        valueName: "K/N"))
+    var partition: String?
+
     func run() throws {
         let lateness = try self.lateness.seconds()
-        let engine = Engine(ruleSet: try ruleSet.load(), lateness: lateness)
+        var part: AuditPartition?
+        if let partition {
+            guard let p = AuditPartition(partition) else {
+                Output.error("warden: --partition takes K/N with 1 <= K <= N, not '\(partition)'")
+                throw ExitCode(2)
+            }
+            part = p
+        }
+        let engine = try shared.engine(try ruleSet.load(), lateness: lateness)
         if let stateIn { try StateFiles.restore(engine, from: stateIn) }
         var options = Auditor.Options()
         options.lateness = lateness
         options.strict = strict
         options.maxErrorsShown = maxErrors
+        options.partition = part
         let findings = try out.map(OutputFile.init)
         let outbox = try penalties.map(OutputFile.init)
         var reportData = ReportData()

@@ -8,6 +8,7 @@ struct Check: ParsableCommand {
         abstract: "Decide events: one JSON event as the argument, or JSON Lines on stdin ('-' or no argument).")
 
     @OptionGroup var ruleSet: RuleSetOptions
+    @OptionGroup var shared: SharedStateOptions
 
     @Argument(help: "One event as JSON, a JSONL file, or '-' for stdin (the default).")
     var event: String = "-"
@@ -25,7 +26,7 @@ struct Check: ParsableCommand {
     var stateOut: String?
 
     func run() throws {
-        let engine = Engine(ruleSet: try ruleSet.load())
+        let engine = try shared.engine(try ruleSet.load())
         if let stateIn { try StateFiles.restore(engine, from: stateIn) }
         let decoder = EventDecoder(strict: strict)
         var out = BufferedOutput()

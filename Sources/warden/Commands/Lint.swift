@@ -36,12 +36,23 @@ struct Lint: ParsableCommand {
             Output.line(Self.json(diagnostics))
         }
         if errors > 0 { throw ExitCode(1) }
+        if format == .text, let compiled { Output.line(Self.stateKeysLine(compiled.stateKeys)) }
         if perturb, let compiled {
             let start = Date()
             let reports = Perturbation.check(compiled.keywordMatcher)
             Output.line(Self.perturbSummary(reports, seconds: Date().timeIntervalSince(start)))
             if reports.contains(where: { !$0.misses.isEmpty }) { throw ExitCode(1) }
         }
+    }
+
+    /// What the state is keyed by, and whether `audit --partition` splits it exactly.
+    static func stateKeysLine(_ keys: CompiledRuleSet.StateKeys) -> String {
+        let counters = keys.counters.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
+        let penalties = keys.penalties.map(\.rawValue).sorted().joined(separator: ", ")
+        let verdict = keys.exactByAccount
+            ? "audit --partition (by account) is exact"
+            : "audit --partition (by account) is approximate for " + keys.approximateByAccount.joined(separator: ", ")
+        return "state: counters by \(counters.isEmpty ? "none" : counters); penalties on \(penalties.isEmpty ? "none" : penalties); \(verdict)"
     }
 
     /// One line per list, its misses (an example each, at most 10 shown per list), and a total.

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import WardenRedis
+import WardenTestSupport
+
+/// Issue 20: audits split by account over one shared Redis decide as one audit of the whole log.
+@Suite(.serialized) struct PartitionTests {
+    let cli = CLITests()
+
+    static let rules = """
+        ruleset part
+        rule burst { on send when count(by: account, within: 1m) > 5 score 50 penalty restrict_send(account, 1h) }
+        rule daily { on send when count(by: account, per: day) > 20 score 50 }
+        rule fanout { on send when distinct(to, by: account, within: 1h) > 8 score 60 }
+        decide {
+          block when score >= 100
+          review when score >= 50
+        }
+        """
+
+    func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("warden-part-\(UUID().uuidString)-\(name)").path
+    }
+
+    /// Findings without the ledger's ids (numbered by whichever process wrote first), sorted.
+    func findings(_ paths: [String]) throws -> [String] {
+        try paths.flatMap { try String(contentsOfFile: $0, encoding: .utf8).split(separator: "\n").map(String.init) }
+            .map { $0.replacingOccurrences(of: #""id":"p-\d+","#, with: "", options: .regularExpression) }
+            .sorted()
+    }
+
+    @Test func twoPartitionsOnOneRedisFindWhatOneAuditFinds() throws {
+        let rules = temporary("rules")
+        try Self.rules.write(toFile: rules + ".rules", atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: rules + ".rules") }
+        let whole = temporary("whole.jsonl")
+        let parts = [temporary("p1.jsonl"), temporary("p2.jsonl")]
+        defer { for p in [whole] + parts { try? FileManager.default.removeItem(atPath: p) } }
+
+        let one = try cli.run(["audit", "--rules", rules + ".rules", "samples/events-10k.jsonl", "--out", whole])
+        #expect(one.status == 0, "\(one.stderr)")
+
+        let redis = try RedisServer()
+        let processes = parts.enumerated().map { k, out in
+            let p = Process()
+            p.executableURL = CLITests.binary
+            p.arguments = [
+                "audit", "--rules", rules + ".rules", "samples/events-10k.jsonl", "--out", out, "--partition", "\(k + 1)/2",
+                "--state", "redis://127.0.0.1:\(redis.port)",
+            ]
+            p.currentDirectoryURL = CLITests.root
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            return p
+        }
+        for p in processes { try p.run() }
+        for p in processes { p.waitUntilExit() }
+        #expect(processes.map(\.terminationStatus) == [0, 0])
+        let split = try findings(parts)
+        let together = try findings([whole])
+        #expect(together.count > 100)
+        #expect(split.count == together.count)
+        #expect(split == together)
+        // The parts shared their state: both wrote penalties to the one ledger.
+        let pool = try RedisPool(host: "127.0.0.1", port: redis.port, timeout: 1)
+        let penalties = try pool.pipeline([["LLEN", "warden:all"]])[0].int ?? 0
+        #expect(penalties == together.filter { $0.contains(#""action":"restrict_send""#) && !$0.contains("penalty_in_force") }.count)
+        #expect(penalties > 0)
+        // Each part decided only its own accounts.
+        let first = try findings([parts[0]]).count
+        #expect(first > 0 && first < together.count)
+    }
+
+    @Test func lintSaysWhetherAPartitionIsExact() throws {
+        let rules = temporary("lint")
+        try Self.rules.write(toFile: rules + ".rules", atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: rules + ".rules") }
+        let exact = try cli.run(["lint", "--rules", rules + ".rules"])
+        #expect(exact.stdout.contains("state: counters by account (3); penalties on account; audit --partition (by account) is exact"))
+        let defaults = try cli.run(["lint", "--rules", "rules"])
+        #expect(defaults.stdout.contains("audit --partition (by account) is approximate for counters by code"))
+        #expect(try cli.run(["audit", "--rules", "rules", "--partition", "3/2", "samples/events.jsonl"]).status == 2)
+    }
+}

@@ -7,7 +7,7 @@ import WardenMatching
 /// account (all of one account's events are in one part, in event-time order); counters or
 /// penalties keyed otherwise (ip, device, code, recipient) still count every event, through the
 /// shared state, but the parts run side by side, so which event of such a key comes first across
-/// parts is not the log's order. `warden lint` says which keys a rule set uses.
+/// parts is not the log's order. `warden lint --keys` says which keys a rule set uses.
 public struct AuditPartition: Sendable, Equatable {
     /// 0-based.
     public let index: Int

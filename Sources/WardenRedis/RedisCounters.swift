@@ -14,10 +14,13 @@ import WardenEngine
 public final class RedisCounters: CounterBackend {
     let pool: RedisPool
     let prefix: String
+    /// The ledger on the same Redis: its in-force reads ride in the counters' pipeline.
+    let ledger: RedisLedger?
 
-    public init(pool: RedisPool, prefix: String = "warden") {
+    public init(pool: RedisPool, prefix: String = "warden", ledger: RedisLedger? = nil) {
         self.pool = pool
         self.prefix = prefix
+        self.ledger = ledger
     }
 
     /// Values one distinct key keeps (as the in-memory store's exact range): past it, new
@@ -113,13 +116,36 @@ public final class RedisCounters: CounterBackend {
         do throws(RedisError) {
             var digest = sha.withLock { $0 }
             if digest == nil { digest = try loadScript() }
-            return try run(operations, digest: digest ?? "")
+            return try run(operations, digest: digest ?? "", extra: []).values
         } catch {
             throw CounterStateError(error.description)
         }
     }
 
-    private func run(_ operations: [CounterOperation], digest: String) throws(RedisError) -> [Double] {
+    /// The counter scripts and, with a ledger, its in-force reads in one pipeline: the one
+    /// round trip of an event that earns no penalty.
+    public func apply(
+        _ operations: [CounterOperation], into values: inout [Double], inForce queries: [PenaltyQuery], at t: Double
+    ) throws(CounterStateError) -> [PenaltyRecord?]? {
+        guard let ledger else {
+            values = try apply(operations)
+            return nil
+        }
+        let reads = ledger.inForceCommands(queries)
+        do throws(RedisError) {
+            var digest = sha.withLock { $0 }
+            if digest == nil { digest = try loadScript() }
+            let (counted, replies) = try run(operations, digest: digest ?? "", extra: reads)
+            values = counted
+            return ledger.inForceAnswers(queries, replies: replies, at: t)
+        } catch {
+            throw CounterStateError(error.description)
+        }
+    }
+
+    /// Runs the operations' scripts, with `extra` commands after them in the same pipeline;
+    /// returns the counters' values and the replies to `extra`.
+    private func run(_ operations: [CounterOperation], digest: String, extra: [[String]]) throws(RedisError) -> (values: [Double], extra: ArraySlice<RedisValue>) {
         var commands = operations.map { op -> [String] in
             var command = ["EVALSHA", digest, "1", "\(prefix):c:{\(op.counter)|\(op.key)}"]
             command += [
@@ -129,16 +155,19 @@ public final class RedisCounters: CounterBackend {
             command += op.hashes.map { String($0, radix: 16) }
             return command
         }
+        let scripts = commands.count
+        commands += extra
         var replies = try pool.pipeline(commands)
         if replies.contains(where: { if case .error(let m) = $0 { m.hasPrefix("NOSCRIPT") } else { false } }) {
             // Redis restarted (or flushed its scripts): load the script and send again.
             let fresh = try loadScript()
-            for i in commands.indices { commands[i][1] = fresh }
+            for i in 0..<scripts { commands[i][1] = fresh }
             replies = try pool.pipeline(commands)
         }
-        return try replies.map { reply throws(RedisError) -> Double in
+        let values = try replies.prefix(scripts).map { reply throws(RedisError) -> Double in
             guard let text = reply.string, let value = Double(text) else { throw RedisError("counter script answered \(reply)") }
             return value
         }
+        return (values, replies.dropFirst(scripts))
     }
 }

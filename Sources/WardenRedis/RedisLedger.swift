@@ -55,17 +55,27 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
 
     /// Every question in one pipeline (one round trip per event, not one per target).
     public func inForce(_ queries: [PenaltyQuery], at t: Double) -> [PenaltyRecord?] {
-        let asked = queries.filter { $0.action.isLasting }
-        guard !asked.isEmpty else { return queries.map { _ in nil } }
-        let replies: [RedisValue]
+        let commands = inForceCommands(queries)
+        guard !commands.isEmpty else { return queries.map { _ in nil } }
         do throws(RedisError) {
-            replies = try pool.pipeline(asked.map { ["EVAL", Self.listScript, "1", actionList($0.action, $0.targetKind, $0.target)] })
+            return inForceAnswers(queries, replies: try pool.pipeline(commands), at: t)
         } catch {
             failureCount.add(1, ordering: .relaxed)
             return queries.map { _ in nil }
         }
+    }
+
+    /// The commands that read what is in force for `queries` (none for actions that do not
+    /// last), for a pipeline of the caller's: `RedisCounters` sends them with an event's
+    /// counter scripts, one round trip for both.
+    func inForceCommands(_ queries: [PenaltyQuery]) -> [[String]] {
+        queries.filter { $0.action.isLasting }.map { ["EVAL", Self.listScript, "1", actionList($0.action, $0.targetKind, $0.target)] }
+    }
+
+    /// The answers to `queries` from the replies to `inForceCommands(queries)`, in order.
+    func inForceAnswers(_ queries: [PenaltyQuery], replies: some Collection<RedisValue>, at t: Double) -> [PenaltyRecord?] {
         var answers: [PenaltyQuery: PenaltyRecord] = [:]
-        for (q, reply) in zip(asked, replies) {
+        for (q, reply) in zip(queries.filter { $0.action.isLasting }, replies) {
             answers[q] = Self.records(reply).reversed().first { $0.inForce(at: t) }
         }
         return queries.map { answers[$0] }

@@ -10,6 +10,10 @@ public final class RedisPool: Sendable {
     public let capacity: Int
     // `RedisConnection` is not Sendable; the free list hands each one to one thread at a time.
     private let idle: Mutex<[UnsafeConnection]> = Mutex([])
+    private let trips = Atomic<Int>(0)
+
+    /// Pipelines sent so far (each one round trip): what an event costs, for tests and tuning.
+    public var roundTrips: Int { trips.load(ordering: .relaxed) }
 
     private struct UnsafeConnection: @unchecked Sendable {
         let connection: RedisConnection
@@ -54,6 +58,7 @@ public final class RedisPool: Sendable {
     /// one. Not after a timeout: Redis may have run them, and counting an event twice is worse
     /// than answering it without the counters.
     public func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisValue] {
+        trips.add(1, ordering: .relaxed)
         var reused = false
         do {
             return try with { c throws(RedisError) in

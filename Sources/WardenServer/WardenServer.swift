@@ -5,6 +5,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import WardenEngine
 import WardenLanguage
 
@@ -19,6 +20,10 @@ public struct WardenServer: Sendable {
         public var idleTimeout: Double = 30
         /// Seconds a request body may take to arrive in full, however steadily it trickles.
         public var requestTimeout: Double = 10
+        /// Threads that run checks which wait on the network (shared Redis state), so that many
+        /// round trips are in flight at once; 0 runs checks on the request's own thread, which is
+        /// right when the state is in memory (a hand-over would cost more than the check).
+        public var blockingThreads = 0
         public var adminToken: AdminToken?
         /// When set, the read routes (`GET /v1/penalties`, `/v1/rules`, `/metrics`) need it (or
         /// the admin token) too: penalties name accounts and codes. Off by default, which is
@@ -33,12 +38,27 @@ public struct WardenServer: Sendable {
     let logger: Logger
     private let stateDown = StateFlag()
     private let ledgerDown = StateFlag()
+    /// Runs checks off the cooperative threads when they wait on Redis (`blockingThreads`).
+    let blocking: NIOThreadPool?
 
     public init(service: WardenService, configuration: Configuration, logger: Logger, outbox: (@Sendable () -> [String: Int])? = nil) {
         self.service = service
         self.configuration = configuration
         self.logger = logger
         self.metrics = Metrics(outbox: outbox, counters: { (service.engine.counterKeyCount, service.engine.counterKeysRefused) })
+        if configuration.blockingThreads > 0 {
+            let pool = NIOThreadPool(numberOfThreads: configuration.blockingThreads)
+            pool.start()
+            blocking = pool
+        } else {
+            blocking = nil
+        }
+    }
+
+    /// Runs a check where it may wait: on the blocking pool when there is one.
+    func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T {
+        guard let blocking else { return body() }
+        return try await blocking.runIfActive(body)
     }
 
     /// Builds the application; `onRunning` gets the bound port (useful with port 0).
@@ -178,21 +198,23 @@ public struct WardenServer: Sendable {
                     return Self.badRequest(error.message, key: error.key, index: index)
                 }
             }
-            let decisions = service.check(events, dryRun: dryRun)
+            let batch = events
+            let decisions = try await run { [service] in service.check(batch, dryRun: dryRun) }
             if !dryRun { decisions.forEach(metrics.decision) }
             decisions.forEach(noteState)
             return Self.raw(.ok, "{\"decisions\":[" + decisions.map(\.json).joined(separator: ",") + "]}")
         }
+        let event: Event
         do throws(EventError) {
-            let event = try decoder.decode(value).event
+            event = try decoder.decode(value).event
             if let refused = service.futureError(event) { throw refused }
-            let decision = service.check(event, dryRun: dryRun)
-            if !dryRun { metrics.decision(decision) }
-            noteState(decision)
-            return Self.raw(.ok, decision.json)
         } catch {
             return Self.badRequest(error.message, key: error.key)
         }
+        let decision = try await run { [service] in service.check(event, dryRun: dryRun) }
+        if !dryRun { metrics.decision(decision) }
+        noteState(decision)
+        return Self.raw(.ok, decision.json)
     }
 
     func penalties(_ request: Request) -> Response {

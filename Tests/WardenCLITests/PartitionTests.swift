@@ -75,9 +75,9 @@ import WardenTestSupport
         let rules = temporary("lint")
         try Self.rules.write(toFile: rules + ".rules", atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: rules + ".rules") }
-        let exact = try cli.run(["lint", "--rules", rules + ".rules"])
+        let exact = try cli.run(["lint", "--keys", "--rules", rules + ".rules"])
         #expect(exact.stdout.contains("state: counters by account (3); penalties on account; audit --partition (by account) is exact"))
-        let defaults = try cli.run(["lint", "--rules", "rules"])
+        let defaults = try cli.run(["lint", "--keys", "--rules", "rules"])
         #expect(defaults.stdout.contains("audit --partition (by account) is approximate for counters by code"))
         #expect(try cli.run(["audit", "--rules", "rules", "--partition", "3/2", "samples/events.jsonl"]).status == 2)
     }

@@ -9,6 +9,33 @@ import WardenTestSupport
 
     init() throws { server = try RedisServer() }
 
+    /// Issue 20: an event that earns no penalty costs one round trip — its counter scripts and
+    /// the penalties-in-force reads in one pipeline — and the penalty in force is still seen.
+    @Test func anEventIsOneRoundTrip() throws {
+        let source = """
+            ruleset t
+            rule burst { on send when count(by: account, within: 1h) > 4 and distinct(to, by: account, within: 1h) >= 1 penalty restrict_send(account, 1h) }
+            """
+        let ruleSet = try #require(Compiler.compile(source: source).ruleSet)
+        let pool = RedisPool(host: "127.0.0.1", port: server.port, timeout: 1)
+        let ledger = RedisLedger(pool: pool)
+        let engine = Engine(ruleSet: ruleSet, ledger: ledger, counterBackend: RedisCounters(pool: pool, ledger: ledger))
+        func send(_ k: Int) -> Decision {
+            var e = Event(id: "m\(k)", type: .send, account: "u", ts: 1_767_225_600 + Double(k))
+            e.text = "hi"
+            e.to = ["r\(k)"]
+            e.code = "CODE1"
+            return engine.check(e, now: 0)
+        }
+        _ = send(0)  // loads the script
+        let before = pool.roundTrips
+        for k in 1...3 { #expect(send(k).penalties.isEmpty) }
+        #expect(pool.roundTrips - before == 3)
+        #expect(send(4).penalties.first?.action == .restrictSend)  // the lock and the writes: more trips
+        let d = send(5)
+        #expect(d.fired.map(\.rule).contains("penalty_in_force") && d.verdict == .block)
+    }
+
     /// Two engines (two servers) on one Redis, 8 tasks each sending past the threshold at the
     /// same moment: one penalty record, offense 1; lifting it by id ends it on both.
     @Test func concurrentEnginesWriteOneOffenseAndShareLifts() async throws {
@@ -20,7 +47,8 @@ import WardenTestSupport
         let port = server.port
         let engines = (0..<2).map { _ in
             let pool = RedisPool(host: "127.0.0.1", port: port, timeout: 1)
-            return Engine(ruleSet: ruleSet, ledger: RedisLedger(pool: pool), counterBackend: RedisCounters(pool: pool))
+            let ledger = RedisLedger(pool: pool)
+            return Engine(ruleSet: ruleSet, ledger: ledger, counterBackend: RedisCounters(pool: pool, ledger: ledger))
         }
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<8 {

@@ -34,7 +34,10 @@ extension EngineState {
         var penalties: [Decision.Penalty] = []
         var raise = Verdict.allow
 
-        let enforced = penaltiesInForce(event, at: ctx.penaltyTime)
+        // The counters and the penalties in force: one round trip when the backend holds both.
+        let queries = Self.inForceQueries(event)
+        let answers = updateCounters(ctx, specs: ruleSet.counters, commit: commit, inForce: queries)
+        let enforced = (answers ?? ledger.inForce(queries, at: ctx.penaltyTime)).compactMap { $0 }
         if !enforced.isEmpty {
             raise = .block
             fired.append(Decision.FiredRule(rule: "penalty_in_force", score: 0, tags: [], evidence: enforced.map { record in
@@ -43,7 +46,6 @@ extension EngineState {
                 return e
             }))
         }
-        updateCounters(ctx, specs: ruleSet.counters, commit: commit)
         if tracing {
             trace!.eventSummary = "\(event.id) (\(event.type.rawValue) from \(event.account) at \(Timestamp.format(time)))"
             trace!.inForce = enforced.map { "\($0.action) on \($0.targetKind) \($0.target) (\($0.id))" }
@@ -151,9 +153,10 @@ extension EngineState {
         return rule.when(ctx).isTrue
     }
 
-    /// SPEC §2: generation disabled blocks `issue`; sending restricted blocks `send`; a revoked
-    /// code blocks `send` and `redeem` events that carry it.
-    func penaltiesInForce(_ event: Event, at t: Double) -> [PenaltyRecord] {
+    /// What to ask the ledger for an event. SPEC §2: generation disabled blocks `issue`;
+    /// sending restricted blocks `send`; a revoked code blocks `send` and `redeem` events that
+    /// carry it.
+    static func inForceQueries(_ event: Event) -> [PenaltyQuery] {
         var checks: [PenaltyQuery] = []
         switch event.type {
         case .issue: checks.append(PenaltyQuery(action: .disableGeneration, targetKind: .account, target: event.account))
@@ -161,14 +164,16 @@ extension EngineState {
         case .redeem: break
         }
         if event.type != .issue, let code = event.code { checks.append(PenaltyQuery(action: .revokeCode, targetKind: .code, target: code)) }
-        return ledger.inForce(checks, at: t).compactMap { $0 }
+        return checks
     }
 
     /// Works out every counter update of the event (one operation per counter key; a list
     /// value such as `to` gives one key per element) and hands them to the counter backend in
     /// one call: the in-memory store or a shared one, the same path either way. A counter reads
     /// the largest value over its keys.
-    func updateCounters(_ ctx: EvaluationContext, specs: [CounterSpec], commit: Bool) {
+    /// Returns the penalties in force for `queries` when the backend read them in the same
+    /// round trip, nil otherwise.
+    func updateCounters(_ ctx: EvaluationContext, specs: [CounterSpec], commit: Bool, inForce queries: [PenaltyQuery]) -> [PenaltyRecord?]? {
         ctx.counterOperations.removeAll(keepingCapacity: true)
         let kindBit = ctx.event.type.bit
         for (i, spec) in specs.enumerated() where spec.onMask & kindBit != 0 {
@@ -210,9 +215,10 @@ extension EngineState {
                 }
             }
         }
-        guard !ctx.counterOperations.isEmpty else { return }
+        guard !ctx.counterOperations.isEmpty else { return nil }
+        let answers: [PenaltyRecord?]?
         do throws(CounterStateError) {
-            try backend.apply(ctx.counterOperations, into: &ctx.counterResults)
+            answers = try backend.apply(ctx.counterOperations, into: &ctx.counterResults, inForce: queries, at: ctx.penaltyTime)
         } catch {
             ctx.stateUnavailable = true
             ctx.warnings.append("counter state unavailable: \(error.message)")
@@ -220,7 +226,7 @@ extension EngineState {
                 ctx.counterValues[op.index] = .number(0)
                 ctx.counterKeys[op.index] = op.key
             }
-            return
+            return nil
         }
         var last = -1
         for (op, v) in zip(ctx.counterOperations, ctx.counterResults) {
@@ -231,6 +237,7 @@ extension EngineState {
             }
             last = op.index
         }
+        return answers
     }
 
     /// Counter `i`'s operation for this event under `key`: what the event adds (`measure`) and

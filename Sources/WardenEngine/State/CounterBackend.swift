@@ -8,11 +8,24 @@ public protocol CounterBackend: Sendable {
     func apply(_ operations: [CounterOperation]) throws(CounterStateError) -> [Double]
     /// `apply`, with the values written into a buffer the caller reuses from event to event.
     func apply(_ operations: [CounterOperation], into values: inout [Double]) throws(CounterStateError)
+    /// `apply`, and the penalties in force for `queries` at `t` read in the same round trip (one
+    /// per event on the common path); nil when this backend does not hold the ledger, and the
+    /// engine then asks the ledger. Only the counters' failure throws.
+    func apply(
+        _ operations: [CounterOperation], into values: inout [Double], inForce queries: [PenaltyQuery], at t: Double
+    ) throws(CounterStateError) -> [PenaltyRecord?]?
 }
 
 extension CounterBackend {
     public func apply(_ operations: [CounterOperation], into values: inout [Double]) throws(CounterStateError) {
         values = try apply(operations)
+    }
+
+    public func apply(
+        _ operations: [CounterOperation], into values: inout [Double], inForce queries: [PenaltyQuery], at t: Double
+    ) throws(CounterStateError) -> [PenaltyRecord?]? {
+        try apply(operations, into: &values)
+        return nil
     }
 }
 

@@ -48,7 +48,7 @@ struct Audit: ParsableCommand {
     @OptionGroup var shared: SharedStateOptions
 
     @Option(help: ArgumentHelp(
-        "Audit part K of N (by a hash of the account); run N audits on one --state redis://… to split a log. Exact when every counter and penalty is keyed by account ('warden lint' tells).",
+        "Audit part K of N (by a hash of the account); run N audits on one --state redis://… to split a log. Exact when every counter and penalty is keyed by account ('warden lint --keys' tells).",
         valueName: "K/N"))
     var partition: String?
 

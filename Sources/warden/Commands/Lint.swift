@@ -22,6 +22,9 @@ struct Lint: ParsableCommand {
         """)
     var perturb = false
 
+    @Flag(help: "Also say what the counters and penalties are keyed by, and whether 'audit --partition' (by account) splits a log exactly.")
+    var keys = false
+
     func run() throws {
         let (compiled, diagnostics) = Compiler.compile(path: ruleSet.rules)
         let errors = diagnostics.filter { $0.severity == .error }.count
@@ -36,7 +39,7 @@ struct Lint: ParsableCommand {
             Output.line(Self.json(diagnostics))
         }
         if errors > 0 { throw ExitCode(1) }
-        if format == .text, let compiled { Output.line(Self.stateKeysLine(compiled.stateKeys)) }
+        if keys, let compiled { Output.line(Self.stateKeysLine(compiled.stateKeys)) }
         if perturb, let compiled {
             let start = Date()
             let reports = Perturbation.check(compiled.keywordMatcher)

@@ -125,8 +125,11 @@ struct Serve: AsyncParsableCommand {
         var shared: (ledger: RedisLedger, counters: RedisCounters, invites: RedisInviteLog)?
         if state.hasPrefix("redis://") {
             do {
-                let pool = try RedisPool(url: state, timeout: redisTimeout)
-                shared = (RedisLedger(pool: pool), RedisCounters(pool: pool), RedisInviteLog(pool: pool))
+                let pool = try RedisPool(url: state, timeout: redisTimeout, capacity: 40)
+                shared = {
+                let ledger = RedisLedger(pool: pool)
+                return (ledger, RedisCounters(pool: pool, ledger: ledger), RedisInviteLog(pool: pool))
+            }()
             } catch {
                 Output.error("warden: --state: \(error.message)")
                 throw ExitCode(2)
@@ -154,6 +157,9 @@ struct Serve: AsyncParsableCommand {
         configuration.bodyLimit = bodyLimit
         configuration.idleTimeout = idleTimeout
         configuration.requestTimeout = requestTimeout
+        // With Redis a check waits on round trips: many in flight at once, on threads of their
+        // own, and as many pooled connections.
+        if shared != nil { configuration.blockingThreads = 32 }
         configuration.adminToken = AdminToken(adminToken)
         configuration.readToken = AdminToken(readToken)
         var logger = Logger(label: "warden")

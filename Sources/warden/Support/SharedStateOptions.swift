@@ -25,7 +25,10 @@ struct SharedStateOptions: ParsableArguments {
         }
         do {
             let pool = try RedisPool(url: state, timeout: redisTimeout)
-            return (RedisLedger(pool: pool), RedisCounters(pool: pool), RedisInviteLog(pool: pool))
+            return {
+                let ledger = RedisLedger(pool: pool)
+                return (ledger, RedisCounters(pool: pool, ledger: ledger), RedisInviteLog(pool: pool))
+            }()
         } catch {
             Output.error("warden: --state: \(error.message)")
             throw ExitCode(2)

@@ -12,12 +12,12 @@ import WardenEngine
 /// The lateness bound is relative to the key's own newest step (the in-memory store uses the
 /// counter's newest step over all keys): a late event of a quiet key keeps its own step longer.
 public final class RedisCounters: CounterBackend {
-    let pool: RedisPool
+    let pool: any RedisClient
     let prefix: String
     /// The ledger on the same Redis: its in-force reads ride in the counters' pipeline.
     let ledger: RedisLedger?
 
-    public init(pool: RedisPool, prefix: String = "warden", ledger: RedisLedger? = nil) {
+    public init(pool: any RedisClient, prefix: String = "warden", ledger: RedisLedger? = nil) {
         self.pool = pool
         self.prefix = prefix
         self.ledger = ledger
@@ -104,7 +104,7 @@ public final class RedisCounters: CounterBackend {
     private let sha = Mutex<String?>(nil)
 
     private func loadScript() throws(RedisError) -> String {
-        guard case .string(let digest) = try pool.pipeline([["SCRIPT", "LOAD", Self.script]])[0] else {
+        guard case .string(let digest) = try pool.everywhere(["SCRIPT", "LOAD", Self.script]) else {
             throw RedisError("SCRIPT LOAD did not answer a digest")
         }
         sha.withLock { $0 = digest }

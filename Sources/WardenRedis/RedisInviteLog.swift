@@ -9,13 +9,13 @@ import WardenEngine
 /// window's changes. A server started after entries were trimmed learns older edges only from a
 /// state snapshot.
 public final class RedisInviteLog: InviteLog {
-    let pool: RedisPool
+    let pool: any RedisClient
     let key: String
     let maxEntries: Int
     /// Entries per XREAD; a longer backlog is read in several calls.
     static let batch = 10_000
 
-    public init(pool: RedisPool, prefix: String = "warden", maxEntries: Int = 20_000_000) {
+    public init(pool: any RedisClient, prefix: String = "warden", maxEntries: Int = 20_000_000) {
         self.pool = pool
         key = "\(prefix):invites"
         self.maxEntries = maxEntries

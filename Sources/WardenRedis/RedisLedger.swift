@@ -15,11 +15,11 @@ import WardenEngine
 /// When Redis is unreachable a read answers "nothing in force" (fail open) and a write throws
 /// (the engine leaves the penalty out of its answer); both are counted in `failures`.
 public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
-    let pool: RedisPool
+    let pool: any RedisClient
     let prefix: String
     private let failureCount = Atomic<Int>(0)
 
-    public init(pool: RedisPool, prefix: String = "warden") {
+    public init(pool: any RedisClient, prefix: String = "warden") {
         self.pool = pool
         self.prefix = prefix
     }
@@ -224,10 +224,7 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
 
     /// Commands applied together (MULTI/EXEC): a record and its outbox message, or neither.
     private func transaction(_ commands: [[String]]) throws(RedisError) {
-        let replies = try pool.pipeline([["MULTI"]] + commands + [["EXEC"]])
-        if case .error(let message)? = replies.first(where: { if case .error = $0 { true } else { false } }) {
-            throw RedisError(message)
-        }
+        try pool.transaction(commands)
     }
 
     private var outboxKeys: [String] {

@@ -3,7 +3,7 @@ import Synchronization
 /// A few connections to one Redis server, shared by the engine's threads: a caller takes a
 /// connection, runs its commands, and gives it back; a broken connection is dropped and the
 /// next caller dials a new one (so the pool recovers by itself when Redis comes back).
-public final class RedisPool: Sendable {
+public final class RedisPool: RedisClient {
     public let host: String
     public let port: Int
     public let timeout: Double
@@ -51,6 +51,14 @@ public final class RedisPool: Sendable {
             }
         }
         return try body(connection)
+    }
+
+    public func transaction(_ commands: [[String]]) throws(RedisError) {
+        try Self.check(try pipeline([["MULTI"]] + commands + [["EXEC"]]))
+    }
+
+    public func everywhere(_ command: [String]) throws(RedisError) -> RedisValue {
+        try pipeline([command])[0]
     }
 
     /// Commands in one round trip. A pooled connection may have died while idle (Redis

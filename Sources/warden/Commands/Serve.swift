@@ -123,19 +123,17 @@ struct Serve: AsyncParsableCommand {
         }
         // Redis: counters, penalties and the invite graph shared with every server on the same Redis.
         var shared: (ledger: RedisLedger, counters: RedisCounters, invites: RedisInviteLog)?
-        if state.hasPrefix("redis://") {
+        if state.hasPrefix("redis://") || state.hasPrefix("redis+cluster://") {
             do {
-                let pool = try RedisPool(url: state, timeout: redisTimeout, capacity: 40)
-                shared = {
+                let pool = try RedisClients.open(url: state, timeout: redisTimeout, capacity: 40)
                 let ledger = RedisLedger(pool: pool)
-                return (ledger, RedisCounters(pool: pool, ledger: ledger), RedisInviteLog(pool: pool))
-            }()
+                shared = (ledger, RedisCounters(pool: pool, ledger: ledger), RedisInviteLog(pool: pool))
             } catch {
                 Output.error("warden: --state: \(error.message)")
                 throw ExitCode(2)
             }
         } else if state != "memory", ledger == nil {
-            Output.error("warden: --state takes sqlite:PATH, redis://HOST:PORT or memory")
+            Output.error("warden: --state takes sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT[,HOST:PORT…] or memory")
             throw ExitCode(2)
         }
         let service: WardenService

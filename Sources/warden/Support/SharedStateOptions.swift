@@ -15,8 +15,8 @@ struct SharedStateOptions: ParsableArguments {
     /// The shared state's parts, or nil for state in this process.
     func open() throws -> (ledger: RedisLedger, counters: RedisCounters, invites: RedisInviteLog)? {
         guard let state else { return nil }
-        guard state.hasPrefix("redis://") else {
-            Output.error("warden: --state takes redis://HOST:PORT here (snapshots: --state-in/--state-out)")
+        guard state.hasPrefix("redis://") || state.hasPrefix("redis+cluster://") else {
+            Output.error("warden: --state takes redis://HOST:PORT or redis+cluster://HOST:PORT[,…] here (snapshots: --state-in/--state-out)")
             throw ExitCode(2)
         }
         guard redisTimeout.isFinite, redisTimeout > 0, redisTimeout <= 60 else {
@@ -24,11 +24,9 @@ struct SharedStateOptions: ParsableArguments {
             throw ExitCode(2)
         }
         do {
-            let pool = try RedisPool(url: state, timeout: redisTimeout)
-            return {
-                let ledger = RedisLedger(pool: pool)
-                return (ledger, RedisCounters(pool: pool, ledger: ledger), RedisInviteLog(pool: pool))
-            }()
+            let pool = try RedisClients.open(url: state, timeout: redisTimeout)
+            let ledger = RedisLedger(pool: pool)
+            return (ledger, RedisCounters(pool: pool, ledger: ledger), RedisInviteLog(pool: pool))
         } catch {
             Output.error("warden: --state: \(error.message)")
             throw ExitCode(2)

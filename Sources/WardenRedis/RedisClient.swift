@@ -1,0 +1,37 @@
+/// What the counters, the ledger and the invite log need of Redis: one node (`RedisPool`) or a
+/// cluster (`RedisClusterPool`), behind one interface.
+public protocol RedisClient: Sendable {
+    /// Commands in one round trip per node, replies in order.
+    func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisValue]
+    /// MULTI/EXEC: atomic on one node. A cluster runs one transaction per hash slot (the
+    /// commands of one slot are atomic together, not across slots).
+    func transaction(_ commands: [[String]]) throws(RedisError)
+    /// A command every node must run (SCRIPT LOAD); the first node's reply.
+    func everywhere(_ command: [String]) throws(RedisError) -> RedisValue
+    /// Pipelines sent so far (round trips), for tests and tuning.
+    var roundTrips: Int { get }
+}
+
+extension RedisClient {
+    /// Throws the first error reply of a transaction's replies.
+    static func check(_ replies: [RedisValue]) throws(RedisError) {
+        if case .error(let message)? = replies.first(where: { if case .error = $0 { true } else { false } }) {
+            throw RedisError(message)
+        }
+    }
+}
+
+/// Opens the client a state URL names: `redis://HOST:PORT` (one node) or
+/// `redis+cluster://HOST:PORT[,HOST:PORT…]` (a cluster, discovered from any of the seeds).
+public enum RedisClients {
+    public static func open(url: String, timeout: Double, capacity: Int = 8) throws(RedisError) -> any RedisClient {
+        if url.hasPrefix("redis+cluster://") {
+            let seeds = try url.dropFirst("redis+cluster://".count).split(separator: ",").map { seed throws(RedisError) in
+                try RedisPool(url: "redis://" + seed, timeout: timeout, capacity: capacity)
+            }
+            guard !seeds.isEmpty else { throw RedisError("no seed node in '\(url)'") }
+            return try RedisClusterPool(seeds: seeds.map { ($0.host, $0.port) }, timeout: timeout, capacity: capacity)
+        }
+        return try RedisPool(url: url, timeout: timeout, capacity: capacity)
+    }
+}

@@ -16,7 +16,8 @@ public final class RedisClusterServer: @unchecked Sendable {
         // three bases.
         var chosen: [Int] = []
         for attempt in 0..<3 {
-            let base = Int.random(in: 20_000..<29_000)
+            // Data ports 12,000–19,999 put the cluster bus ports (+10,000) below the ephemeral range.
+            let base = Int.random(in: 12_000..<19_990)
             let candidate = (0..<6).map { base + $0 }
             do {
                 for port in candidate { try start(port) }

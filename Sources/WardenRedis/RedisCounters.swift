@@ -6,7 +6,7 @@ import WardenEngine
 /// Each (counter, key) is one hash: field `n` holds the newest step, `s<step>` a bucket of a
 /// count or sum, `v<hash>` the newest step of a distinct value. A Lua script updates and sums
 /// one hash atomically on the server; the scripts of one event go in one pipelined round trip.
-/// The whole Redis key is one Cluster hash tag, so each key's data stays on one shard; keys
+/// The hash tag is the key's first part (see `key(_:)`), so an account's counters share a shard; keys
 /// expire after their window and the lateness bound have passed without an event.
 ///
 /// The lateness bound is relative to the key's own newest step (the in-memory store uses the
@@ -100,6 +100,14 @@ public final class RedisCounters: CounterBackend {
         return tostring(total)
         """
 
+    /// The Redis key of an operation's (counter, key): the hash tag is the key's first part (the
+    /// account, for `by: account` and `by: account, …`), so one event's counters of an account
+    /// live in one Cluster slot, on one node.
+    func key(_ op: CounterOperation) -> String {
+        let first = op.key.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? op.key
+        return "\(prefix):c:{\(first)}:\(op.counter):\(op.key)"
+    }
+
     /// The script's SHA1 as Redis reported it on `SCRIPT LOAD`.
     private let sha = Mutex<String?>(nil)
 
@@ -147,7 +155,7 @@ public final class RedisCounters: CounterBackend {
     /// returns the counters' values and the replies to `extra`.
     private func run(_ operations: [CounterOperation], digest: String, extra: [[String]]) throws(RedisError) -> (values: [Double], extra: ArraySlice<RedisValue>) {
         var commands = operations.map { op -> [String] in
-            var command = ["EVALSHA", digest, "1", "\(prefix):c:{\(op.counter)|\(op.key)}"]
+            var command = ["EVALSHA", digest, "1", key(op)]
             command += [
                 op.kind == .distinct ? "d" : "s", String(op.step), String(op.windowStart), String(op.keepSteps),
                 String(op.amount), op.counts ? "1" : "0", op.commit ? "1" : "0", String(max(1, op.ttlMilliseconds)),

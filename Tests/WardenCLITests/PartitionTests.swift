@@ -30,6 +30,17 @@ import WardenTestSupport
     }
 
     @Test func twoPartitionsOnOneRedisFindWhatOneAuditFinds() throws {
+        let redis = try RedisServer()
+        try partitionsMatchTheWhole(state: "redis://127.0.0.1:\(redis.port)", pool: RedisPool(host: "127.0.0.1", port: redis.port, timeout: 1))
+    }
+
+    /// The same on a 3-master, 3-replica Redis Cluster.
+    @Test func twoPartitionsOnAClusterFindWhatOneAuditFinds() throws {
+        let cluster = try RedisClusterServer()
+        try partitionsMatchTheWhole(state: cluster.url, pool: try RedisClients.open(url: cluster.url, timeout: 1))
+    }
+
+    func partitionsMatchTheWhole(state: String, pool: any RedisClient) throws {
         let rules = temporary("rules")
         try Self.rules.write(toFile: rules + ".rules", atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: rules + ".rules") }
@@ -40,13 +51,12 @@ import WardenTestSupport
         let one = try cli.run(["audit", "--rules", rules + ".rules", "samples/events-10k.jsonl", "--out", whole])
         #expect(one.status == 0, "\(one.stderr)")
 
-        let redis = try RedisServer()
         let processes = parts.enumerated().map { k, out in
             let p = Process()
             p.executableURL = CLITests.binary
             p.arguments = [
                 "audit", "--rules", rules + ".rules", "samples/events-10k.jsonl", "--out", out, "--partition", "\(k + 1)/2",
-                "--state", "redis://127.0.0.1:\(redis.port)",
+                "--state", state,
             ]
             p.currentDirectoryURL = CLITests.root
             p.standardOutput = FileHandle.nullDevice
@@ -62,7 +72,6 @@ import WardenTestSupport
         #expect(split.count == together.count)
         #expect(split == together)
         // The parts shared their state: both wrote penalties to the one ledger.
-        let pool = try RedisPool(host: "127.0.0.1", port: redis.port, timeout: 1)
         let penalties = try pool.pipeline([["LLEN", "warden:all"]])[0].int ?? 0
         #expect(penalties == together.filter { $0.contains(#""action":"restrict_send""#) && !$0.contains("penalty_in_force") }.count)
         #expect(penalties > 0)

@@ -386,8 +386,18 @@ import FoundationNetworking
     @Test func twoServersOnOneRedisCountTogether() async throws {
         let redis = try RedisServer()
         defer { redis.stop() }
-        let a = try Server(token: nil, state: "redis://127.0.0.1:\(redis.port)", extra: ["--redis-timeout", "1"])
-        let b = try Server(token: nil, state: "redis://127.0.0.1:\(redis.port)", extra: ["--redis-timeout", "1"])
+        try await twoServersCountTogether(state: "redis://127.0.0.1:\(redis.port)")
+    }
+
+    /// Issue 20: the same on a 3-master, 3-replica Redis Cluster.
+    @Test func twoServersOnAClusterCountTogether() async throws {
+        let cluster = try RedisClusterServer()
+        try await twoServersCountTogether(state: cluster.url)
+    }
+
+    func twoServersCountTogether(state: String) async throws {
+        let a = try Server(token: nil, state: state, extra: ["--redis-timeout", "1"])
+        let b = try Server(token: nil, state: state, extra: ["--redis-timeout", "1"])
         let base = Date(timeIntervalSince1970: 1_772_359_200)  // 2026-03-01T10:00:00Z
         let formatter = ISO8601DateFormatter()
         for chunk in 0..<10 {

@@ -104,9 +104,13 @@ public final class RedisClusterPool: RedisClient {
             for (k, (_, indices)) in work.enumerated() {
                 switch answers.withLock({ $0[k] })! {
                 case .failure(let error):
-                    // A node down (failover under way): learn the new map for the next request.
+                    // A node down (failover under way): learn the new map, and send its commands
+                    // again if the map moved their slots (not after a timeout: the node may have
+                    // run them, and counting twice is worse than answering without the counters).
                     try? refresh()
-                    throw error
+                    let moved = topology.withLock { now in indices.contains { node(for: commands[$0], now) != work[k].key || now.nodes != t.nodes } }
+                    guard attempt < 2, !error.timedOut, moved else { throw error }
+                    retry += indices
                 case .success(let got):
                     for (i, reply) in zip(indices, got) {
                         if case .error(let message) = reply, message.hasPrefix("MOVED ") {
@@ -122,7 +126,7 @@ public final class RedisClusterPool: RedisClient {
                 }
             }
             if refreshNeeded, attempt < 2 { try refresh() }
-            pending = retry
+            pending = retry.sorted()
         }
         return replies.map { $0 ?? .error("MOVED: the cluster kept moving the slot") }
     }

@@ -294,6 +294,55 @@ import FoundationNetworking
         }
     }
 
+    /// Issue 20: a cluster master killed under HTTP load. Every request is answered (flagged
+    /// while its slots have no master), and every penalty an answer carried is in force after
+    /// the replica took over.
+    @Test func aClusterFailoverLosesNoAnsweredPenalty() async throws {
+        let cluster = try RedisClusterServer()
+        let server = try Server(token: nil, state: cluster.url, extra: ["--redis-timeout", "1"])
+        let answered = Answered()
+        let failures = Answered()
+        let victim = try cluster.master(of: 0)
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for k in 0..<150 {
+                        let code = "F\(worker)K\(k)"
+                        let body = Self.send("c\(worker)-\(k)", account: "f\(worker)-\(k)", text: "兼职刷单日赚300", code: code)
+                        guard let (status, text) = try? await server.request("POST", "/v1/check", body: body) else {
+                            await failures.add(code)
+                            continue
+                        }
+                        if status != 200 { await failures.add(code) }
+                        if status == 200, text.contains(#""action":"revoke_code""#) { await answered.add(code) }
+                    }
+                }
+            }
+            group.addTask {
+                while await answered.count < 60 { try? await Task.sleep(nanoseconds: 5_000_000) }
+                cluster.kill(victim)
+            }
+        }
+        let failed = await failures.codes
+        #expect(failed.isEmpty, "requests not answered 200: \(failed.count)")
+        try cluster.waitUntilOK()
+        let codes = await answered.codes
+        // Reads fail open until this server has learned the new slot map (a read that fails
+        // refreshes it): wait for one answered penalty to read back, then check them all.
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline, let first = codes.first, !(try await server.request("GET", "/v1/penalties?code=\(first)").1.contains("revoke_code")) {
+            try await Task.sleep(nanoseconds: 200_000_000)
+        }
+        var missing: [String] = []
+        for code in codes where !(try await server.request("GET", "/v1/penalties?code=\(code)").1.contains("revoke_code")) {
+            missing.append(code)
+        }
+        #expect(codes.count >= 60)
+        #expect(missing.isEmpty, "answered but lost after the failover: \(missing)")
+        let metrics = try await server.request("GET", "/metrics").1
+        #expect(!metrics.contains("warden_state_errors_total 0\n"))  // the outage was answered flagged
+    }
+
     actor Answered {
         var codes: [String] = []
         var count: Int { codes.count }

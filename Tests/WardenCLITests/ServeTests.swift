@@ -328,14 +328,17 @@ import FoundationNetworking
         try cluster.waitUntilOK()
         let codes = await answered.codes
         // Reads fail open until this server has learned the new slot map (a read that fails
-        // refreshes it): wait for one answered penalty to read back, then check them all.
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline, let first = codes.first, !(try await server.request("GET", "/v1/penalties?code=\(first)").1.contains("revoke_code")) {
-            try await Task.sleep(nanoseconds: 200_000_000)
-        }
-        var missing: [String] = []
-        for code in codes where !(try await server.request("GET", "/v1/penalties?code=\(code)").1.contains("revoke_code")) {
-            missing.append(code)
+        // refreshes it): read every answered penalty back, again for those not read yet, for up
+        // to 20 s.
+        var missing = codes
+        let deadline = Date().addingTimeInterval(20)
+        while !missing.isEmpty, Date() < deadline {
+            var still: [String] = []
+            for code in missing where !(try await server.request("GET", "/v1/penalties?code=\(code)").1.contains("revoke_code")) {
+                still.append(code)
+            }
+            missing = still
+            if !missing.isEmpty { try await Task.sleep(nanoseconds: 500_000_000) }
         }
         #expect(codes.count >= 60)
         #expect(missing.isEmpty, "answered but lost after the failover: \(missing)")

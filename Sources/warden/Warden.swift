@@ -7,8 +7,12 @@ struct Warden: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden",
         abstract: "Risk-control rules for invite codes and the messages that carry them.",
+        version: Warden.version,
         subcommands: [Check.self, Audit.self, DryRun.self, Serve.self, Lint.self, Test.self, Eval.self, Train.self, Mine.self, Bench.self]
     )
+
+    /// The release, printed by `warden --version`.
+    static let version = "0.21.0-dev"
 
     static func main() async {
         do {

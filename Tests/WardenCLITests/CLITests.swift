@@ -158,6 +158,20 @@ import WardenMatching
         #expect(audit.stdout.contains("\(file):1: key 'ts': 9999-01-01T00:00:00Z is"))
     }
 
+    /// Issue 21: `lint --werror` fails on warnings (for CI); `--version` answers.
+    @Test func lintWerrorAndVersion() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("warden-werror-\(UUID().uuidString).rules").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "ruleset t\nrule r { on send when count(by: account, per: day) > 100 score 1 }\ndecide { review when score >= 1 }\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try run(["lint", "--rules", file]).status == 0)
+        let strict = try run(["lint", "--werror", "--rules", file])
+        #expect(strict.status == 1 && strict.stdout.contains("0 errors, 1 warning"))
+        #expect(try run(["lint", "--werror", "--rules", "rules"]).status == 0)
+        let version = try run(["--version"])
+        #expect(version.status == 0 && version.stdout.hasPrefix("0."))
+    }
+
     @Test func usageErrorsExitTwoAndRuleErrorsExitOne() throws {
         #expect(try run(["lint", "--bogus"]).status == 2)
         #expect(try run(["frobnicate"]).status == 2)

@@ -118,6 +118,11 @@ extension Checker {
         case "matches_format":
             allowLabels([], "(CODE, \"CHANNEL\")")
             if arity(2, "(CODE, \"CHANNEL\")") {
+                // `matches_format("wework", code)`: the channel first is always false.
+                if case .string(let first) = positional[0].kind, Vocabulary.codeFormats[first] != nil, !{ if case .string = positional[1].kind { true } else { false } }() {
+                    error("arguments", "matches_format takes the code first and the channel second: matches_format(code, \"\(first)\")", e.range)
+                    return .bool
+                }
                 expect(positional[0], .string, context, what: "matches_format")
                 if case .string(let channel) = positional[1].kind {
                     if Vocabulary.codeFormats[channel] == nil {
@@ -188,7 +193,13 @@ extension Checker {
                 error("type-mismatch", "'within:' takes a duration such as 1d", within.value.range)
             }
         case (nil, let per?):
-            if let period = per.value.nameValue, Vocabulary.calendarPeriods[period] != nil {} else {
+            if let period = per.value.nameValue, Vocabulary.calendarPeriods[period] != nil {
+                if ["day", "week"].contains(period), syntax.header?.timezone == nil {
+                    diagnostics.append(.warning(
+                        "timezone", "'per: \(period)' starts each \(period) at midnight UTC: the rule set names no timezone", at: per.value.range,
+                        hint: "add timezone \"Asia/Shanghai\" (or your users' zone) to the ruleset line"))
+                }
+            } else {
                 error("type-mismatch", "'per:' takes minute, hour, day or week", per.value.range,
                       hint: per.value.nameValue.flatMap { Suggestion.hint(for: $0, in: Vocabulary.calendarPeriods.keys) })
             }

@@ -203,6 +203,32 @@ public struct Checker {
             }
             expect(line.condition, .bool, .decide, what: "a decide line")
         }
+        warnUnreachableDecideLines(decide)
+    }
+
+    /// `score >= N` (or `>`) lines are tried in order: a line whose threshold is at least an
+    /// earlier line's can never be chosen (`review when score >= 50` above `block when score >=
+    /// 100` never blocks).
+    mutating func warnUnreachableDecideLines(_ decide: DecideDecl) {
+        func threshold(_ e: Expr) -> Double? {
+            guard case .binary(let op, let left, let right) = e.kind, op == .greaterEqual || op == .greater,
+                case .name("score") = left.kind else { return nil }
+            switch right.kind {
+            case .integer(let n): return Double(n) + (op == .greater ? 0.5 : 0)
+            case .decimal(let d): return d + (op == .greater ? 1e-9 : 0)
+            default: return nil
+            }
+        }
+        var earlier: [(threshold: Double, verdict: String)] = []
+        for line in decide.lines {
+            guard let t = threshold(line.condition) else { continue }
+            if let shadow = earlier.first(where: { $0.threshold <= t }) {
+                diagnostics.append(.warning(
+                    "unreachable", "this line is never chosen: the earlier '\(shadow.verdict) when score …' line holds for every score it holds for",
+                    at: line.condition.range, hint: "put the stricter line (the higher threshold) first"))
+            }
+            earlier.append((t, line.verdict.value))
+        }
     }
 
     mutating func checkTest(_ test: TestDecl) {
@@ -268,8 +294,17 @@ public struct Checker {
         case .duration: return
         case .name("forever"): return
         case .call("escalate", _, let steps) where !steps.isEmpty:
+            var previous: Int?
             for (i, step) in steps.enumerated() {
-                if case .duration = step.value.kind, step.label == nil { continue }
+                if case .duration(let seconds) = step.value.kind, step.label == nil {
+                    if let previous, seconds < previous {
+                        diagnostics.append(.warning(
+                            "decreasing", "escalate(…) steps should not shrink: a repeat offense gets a shorter penalty than the one before",
+                            at: step.value.range))
+                    }
+                    previous = seconds
+                    continue
+                }
                 if step.value.nameValue == "forever", i == steps.count - 1 { continue }
                 error("type-mismatch", "escalate(…) takes durations, with 'forever' allowed last", step.value.range)
             }

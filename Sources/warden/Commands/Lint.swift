@@ -22,6 +22,9 @@ struct Lint: ParsableCommand {
         """)
     var perturb = false
 
+    @Flag(help: "Warnings fail too (exit 1): for CI.")
+    var werror = false
+
     @Flag(help: "Also say what the counters and penalties are keyed by, and whether 'audit --partition' (by account) splits a log exactly.")
     var keys = false
 
@@ -31,14 +34,14 @@ struct Lint: ParsableCommand {
         let warnings = diagnostics.count - errors
         switch format {
         case .text:
-            let renderer = DiagnosticRenderer(color: Output.stdoutIsTerminal)
+            let renderer = DiagnosticRenderer(color: Output.colorStdout)
             for d in diagnostics { Output.line(renderer.render(d)) }
             if !diagnostics.isEmpty { Output.line("") }
             Output.line("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
         case .json:
             Output.line(Self.json(diagnostics))
         }
-        if errors > 0 { throw ExitCode(1) }
+        if errors > 0 || (werror && warnings > 0) { throw ExitCode(1) }
         if keys, let compiled { Output.line(Self.stateKeysLine(compiled.stateKeys)) }
         if perturb, let compiled {
             let start = Date()

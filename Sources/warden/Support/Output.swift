@@ -13,6 +13,10 @@ enum Output {
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
     static var stdoutIsTerminal: Bool { isatty(1) == 1 }
+    /// Colour on a terminal, unless `NO_COLOR` is set (no-color.org).
+    static var colorStdout: Bool { stdoutIsTerminal && !noColor }
+    static var colorStderr: Bool { stderrIsTerminal && !noColor }
+    static var noColor: Bool { !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty }
 }
 
 /// Buffered stdout for streams of decisions: one write per 64 KiB instead of one per line.

@@ -10,7 +10,7 @@ struct RuleSetOptions: ParsableArguments {
     /// Compiles the rule set; prints its diagnostics and exits 1 on errors.
     func load(showWarnings: Bool = false) throws -> CompiledRuleSet {
         let (ruleSet, diagnostics) = Compiler.compile(path: rules)
-        let renderer = DiagnosticRenderer(color: Output.stderrIsTerminal)
+        let renderer = DiagnosticRenderer(color: Output.colorStderr)
         for d in diagnostics where d.severity == .error || showWarnings {
             Output.error(renderer.render(d))
         }

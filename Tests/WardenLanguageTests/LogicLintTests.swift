@@ -1,0 +1,45 @@
+import Testing
+@testable import WardenLanguage
+
+/// Issue 21: logic mistakes that used to pass lint silently.
+@Suite struct LogicLintTests {
+    func check(_ text: String, header: String = "ruleset t") -> [Diagnostic] {
+        var syntax = RuleSetSyntax()
+        let parse = Parser.parse(SourceFile(path: "t.rules", text: header + "\n" + text), into: &syntax)
+        #expect(parse.isEmpty, "\(parse)")
+        return Checker.check(syntax)
+    }
+
+    func messages(_ text: String, header: String = "ruleset t", _ severity: Diagnostic.Severity) -> [String] {
+        check(text, header: header).filter { $0.severity == severity }.map(\.message)
+    }
+
+    static let rule = "rule r { on send when len(text) > 3 score 60 }\n"
+
+    @Test func aDecideLineBelowAWeakerOneIsUnreachable() {
+        let wrong = messages(Self.rule + "decide {\n review when score >= 50\n block when score >= 100\n}", .warning)
+        #expect(wrong.contains { $0.hasPrefix("this line is never chosen: the earlier 'review when score …' line") })
+        let right = messages(Self.rule + "decide {\n block when score >= 100\n review when score >= 50\n}", .warning)
+        #expect(!right.contains { $0.contains("never chosen") })
+    }
+
+    @Test func swappedMatchesFormatArgumentsAreAnError() {
+        let errors = messages("rule r { on send when not matches_format(\"wework\", code) }", .error)
+        #expect(errors == [#"matches_format takes the code first and the channel second: matches_format(code, "wework")"#])
+        #expect(messages("rule r { on send when not matches_format(code, \"wework\") }", .error).isEmpty)
+    }
+
+    @Test func perDayWithoutATimezoneIsWarned() {
+        let rule = "rule r { on send when count(by: account, per: day) > 100 }"
+        #expect(messages(rule, .warning).contains { $0.hasPrefix("'per: day' starts each day at midnight UTC") })
+        #expect(!messages(rule, header: "ruleset t timezone \"Asia/Shanghai\"", .warning).contains { $0.contains("midnight UTC") })
+        #expect(!messages("rule r { on send when count(by: account, per: hour) > 100 }", .warning).contains { $0.contains("midnight") })
+    }
+
+    @Test func aShrinkingEscalationIsWarned() {
+        let shrinking = messages("rule r { on send when len(text) > 3 penalty restrict_send(account, escalate(7d, 1d)) }", .warning)
+        #expect(shrinking.contains { $0.hasPrefix("escalate(…) steps should not shrink") })
+        #expect(!messages("rule r { on send when len(text) > 3 penalty restrict_send(account, escalate(1d, 7d, forever)) }", .warning)
+            .contains { $0.contains("shrink") })
+    }
+}

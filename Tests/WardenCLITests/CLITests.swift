@@ -168,6 +168,7 @@ import WardenMatching
         let strict = try run(["lint", "--werror", "--rules", file])
         #expect(strict.status == 1 && strict.stdout.contains("0 errors, 1 warning"))
         #expect(try run(["lint", "--werror", "--rules", "rules"]).status == 0)
+        #expect(try run(["lint", file]).stdout.contains("0 errors, 1 warning"))  // the path as an argument too
         let version = try run(["--version"])
         #expect(version.status == 0 && version.stdout.hasPrefix("0."))
     }

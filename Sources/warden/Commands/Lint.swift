@@ -14,6 +14,9 @@ struct Lint: ParsableCommand {
 
     @OptionGroup var ruleSet: RuleSetOptions
 
+    @ArgumentParser.Argument(help: "The rule set (a .rules file or a directory), as --rules gives it.")
+    var path: String?
+
     @Option(help: "text or json.")
     var format: Format = .text
 
@@ -29,7 +32,11 @@ struct Lint: ParsableCommand {
     var keys = false
 
     func run() throws {
-        let (compiled, diagnostics) = Compiler.compile(path: ruleSet.rules)
+        if let path, ruleSet.rules != "./rules", ruleSet.rules != path {
+            Output.error("warden: give the rule set once: '\(path)' or --rules \(ruleSet.rules)")
+            throw ExitCode(2)
+        }
+        let (compiled, diagnostics) = Compiler.compile(path: path ?? ruleSet.rules)
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
         switch format {

@@ -75,3 +75,17 @@ import WardenEngine
         #expect(e.check(redeem, now: Self.wall + 1).verdict == .block)
     }
 }
+
+/// Issue 21: presence of a field, through `!= null` and `== null`.
+@Suite struct NullPresenceTests {
+    @Test func presenceOfAField() throws {
+        let (ruleSet, diagnostics) = Compiler.compile(source: "ruleset t\nrule has_code { on send when code != null }\nrule no_device { on send when device == null }")
+        let engine = Engine(ruleSet: try #require(ruleSet, "\(diagnostics)"))
+        var e = Event(id: "m", type: .send, account: "a", ts: 1_767_225_600)
+        e.to = ["b"]
+        #expect(engine.check(e, now: 0).fired.map(\.rule) == ["no_device"])
+        e.code = "CODE1"
+        e.device = "phone"
+        #expect(engine.check(e, now: 0).fired.map(\.rule) == ["has_code"])
+    }
+}

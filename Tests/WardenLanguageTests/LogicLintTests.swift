@@ -43,3 +43,18 @@ import Testing
             .contains { $0.contains("shrink") })
     }
 }
+
+/// Issue 21: `code != null` tests that a field is present.
+@Suite struct NullTests {
+    func errors(_ text: String) -> [String] {
+        var syntax = RuleSetSyntax()
+        _ = Parser.parse(SourceFile(path: "t.rules", text: "ruleset t\n" + text), into: &syntax)
+        return Checker.check(syntax).filter { $0.severity == .error }.map(\.message)
+    }
+
+    @Test func nullComparesWithEqualsOnly() {
+        #expect(errors("rule r { on send when code != null and attrs.vip == null }").isEmpty)
+        #expect(errors("rule r { on send when code > null }") == ["null is compared with == or != only"])
+        #expect(errors("rule r { on send when null == code }") == ["write the field first: X == null or X != null"])
+    }
+}

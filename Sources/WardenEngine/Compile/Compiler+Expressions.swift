@@ -69,6 +69,15 @@ extension Compiler {
     }
 
     func binary(_ op: BinaryOperator, _ l: Expr, _ r: Expr) -> Eval {
+        // `X == null` / `X != null`: presence, not a comparison (a comparison with null is false).
+        if case .name("null") = r.kind, op == .equal || op == .notEqual {
+            let x = expression(l)
+            let wantsNull = op == .equal
+            return { ctx in
+                if case .null = x(ctx) { return .bool(wantsNull) }
+                return .bool(!wantsNull)
+            }
+        }
         let a = expression(l)
         let b = expression(r)
         switch op {

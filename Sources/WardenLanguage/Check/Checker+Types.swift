@@ -142,6 +142,16 @@ extension Checker {
             expect(r, .bool, context, what: "'\(op.rawValue)'")
             return .bool
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+            // `code != null`: whether a field is present (absent fields are null).
+            if case .name("null") = r.kind {
+                if op != .equal && op != .notEqual { error("type-mismatch", "null is compared with == or != only", e.range) }
+                _ = typeOf(l, context)
+                return .bool
+            }
+            if case .name("null") = l.kind {
+                error("type-mismatch", "write the field first: X == null or X != null", e.range)
+                return .bool
+            }
             let a = typeOf(l, context)
             let b = typeOf(r, context)
             if a == .none || b == .none { return .bool }

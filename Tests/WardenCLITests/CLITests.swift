@@ -169,6 +169,9 @@ import WardenMatching
         #expect(strict.status == 1 && strict.stdout.contains("0 errors, 1 warning"))
         #expect(try run(["lint", "--werror", "--rules", "rules"]).status == 0)
         #expect(try run(["lint", file]).stdout.contains("0 errors, 1 warning"))  // the path as an argument too
+        let filtered = try run(["test", "--rules", "rules", "--filter", "51st person"])
+        #expect(filtered.status == 0 && filtered.stdout.hasSuffix("1 passed, 0 failed\n"))
+        #expect(try run(["test", "--rules", "rules", "--filter", "no such test name"]).status == 2)
         let version = try run(["--version"])
         #expect(version.status == 0 && version.stdout.hasPrefix("0."))
     }

@@ -24,9 +24,10 @@ public struct TestRunner {
         public var neverFired: [String] = []
     }
 
-    public static func run(_ ruleSet: CompiledRuleSet) -> Report {
+    /// Runs the rule set's tests (those whose name contains `filter`, when given).
+    public static func run(_ ruleSet: CompiledRuleSet, filter: String? = nil) -> Report {
         var report = Report()
-        for test in ruleSet.tests {
+        for test in ruleSet.tests where filter.map({ test.name.contains($0) }) ?? true {
             if let failure = run(test, ruleSet, fired: &report.firedRules) {
                 report.failures.append(failure)
             } else {

@@ -108,7 +108,8 @@ public final class RedisClusterPool: RedisClient {
                     // again if the map moved their slots (not after a timeout: the node may have
                     // run them, and counting twice is worse than answering without the counters).
                     try? refresh()
-                    let moved = topology.withLock { now in indices.contains { node(for: commands[$0], now) != work[k].key || now.nodes != t.nodes } }
+                    let down = t.nodes[work[k].key]
+                    let moved = topology.withLock { now in indices.contains { now.nodes[node(for: commands[$0], now)] != down } }
                     guard attempt < 2, !error.timedOut, moved else { throw error }
                     retry += indices
                 case .success(let got):

@@ -62,7 +62,15 @@ public final class Compiler {
     public static func compile(_ loaded: RuleSetLoader.Loaded) -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
         var diagnostics = loaded.diagnostics
         // The checker runs on whatever parsed, so one run reports parse and name/type errors together.
-        if !loaded.syntax.files.isEmpty { diagnostics += Checker.check(loaded.syntax) }
+        if !loaded.syntax.files.isEmpty {
+            var checked = Checker.check(loaded.syntax)
+            // A declaration that did not parse is missing from the syntax: what only it used would
+            // be called unused, and a decide block lost to a typo would be called absent.
+            if loaded.diagnostics.contains(where: { $0.id == "syntax" && $0.severity == .error }) {
+                checked.removeAll { $0.severity == .warning && ($0.id == "unused" || $0.id == "no-decide") }
+            }
+            diagnostics += checked
+        }
         let compiler = Compiler(syntax: loaded.syntax, root: loaded.root)
         var ruleSet: CompiledRuleSet?
         if diagnostics.hasErrors {

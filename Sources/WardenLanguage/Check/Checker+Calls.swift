@@ -162,8 +162,11 @@ extension Checker {
             }
             return .string
         default:
-            error("unknown-name", "unknown function '\(name)'", nameRange, hint: Suggestion.hint(for: name, in: Vocabulary.builtins))
-            return .none
+            error("unknown-name", "unknown function '\(name)'", nameRange, hint: Self.unknownFunctionHint(name))
+            // The arguments are still checked (their names count as used), and the call's type
+            // is unknown rather than "no value", so one typo gives one error.
+            for arg in args { _ = typeOf(arg.value, context) }
+            return .any
         }
     }
 
@@ -239,5 +242,15 @@ extension Checker {
             error("arguments", "\(name) needs a window: 'within: DURATION'", e.range)
         }
         return signature.type
+    }
+
+    /// "Did you mean", the operator form of an operator written as a call, or the built-ins.
+    static func unknownFunctionHint(_ name: String) -> String {
+        let operators = ["contains": "TEXT contains any LIST", "matches": "TEXT matches PATTERN", "in": "VALUE in LIST"]
+        if let form = operators[name.lowercased()] { return "'\(name.lowercased())' is an operator: \(form)" }
+        if let near = Suggestion.closest(to: name, in: Vocabulary.builtins + operators.keys) {
+            return operators[near].map { "did you mean '\(near)'? It is an operator: \($0)" } ?? "did you mean '\(near)'?"
+        }
+        return "built-in functions are " + Vocabulary.builtins.sorted().joined(separator: ", ")
     }
 }

@@ -88,6 +88,7 @@ public struct Lexer {
         default:
             // Skip the whole UTF-8 sequence so the error names one character.
             while i < b.count, b[i] & 0xC0 == 0x80 { i += 1 }
+            if let close = Self.fullWidthQuotes[file.slice(start..<i)] { return fullWidthString(start, close: close) }
             return invalid(start, "unexpected character '\(file.slice(start..<i))'")
         }
     }
@@ -175,6 +176,31 @@ public struct Lexer {
         i += 1
         if let (message, range) = bad { return invalid(start, message, at: range) }
         return Token(kind: .string, bytes: start..<i, text: String(decoding: value, as: UTF8.self))
+    }
+
+    /// Quotes an editor or a Chinese input method puts in place of `"`, and the quote that closes each.
+    private static let fullWidthQuotes: [String: String] = ["“": "”", "”": "”", "「": "」", "『": "』", "＂": "＂", "‘": "’"]
+
+    /// A string in full-width quotes (`“转发”`, often pasted from a document): one error with the
+    /// fix, and a string token with its text so the parser and the checker go on as if it were
+    /// written right, rather than one error per character that follows.
+    private mutating func fullWidthString(_ start: Int, close: String) -> Token {
+        let open = file.slice(start..<i)
+        let closeBytes = Array(close.utf8)
+        let bodyStart = i
+        while i < b.count, b[i] != 0x0A {
+            if b[i...].starts(with: closeBytes) {
+                let text = file.slice(bodyStart..<i)
+                i += closeBytes.count
+                diagnostics.append(.error(
+                    "full-width-quote", "the string \(open)\(text)\(close) is in full-width quotes",
+                    at: SourceRange(file: file, bytes: start..<i), hint: "use ASCII quotes: \"\(text)\""))
+                return Token(kind: .string, bytes: start..<i, text: text)
+            }
+            i += 1
+        }
+        i = bodyStart
+        return invalid(start, "unexpected character '\(open)' (a full-width quote: use ASCII quotes \")")
     }
 
     /// `{XXXX}` after `\u`; nil when malformed.

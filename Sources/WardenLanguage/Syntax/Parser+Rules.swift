@@ -65,11 +65,20 @@ extension Parser {
         }
     }
 
+    /// A declaration keyword at the start of a line, where a block's own items are expected:
+    /// the block's `}` was forgotten (rather than a misspelt item with a did-you-mean).
+    func forgotBrace(allowing items: Set<String>) -> Bool {
+        current.kind == .identifier && Self.declarationKeywords.contains(current.text) && startsLine(current)
+            && !items.contains(current.text)
+    }
+
     mutating func parseDecide(_ keyword: Token) throws(Diagnostic) -> DecideDecl {
         try expect(.leftBrace, "'{'")
         var lines: [DecideDecl.Line] = []
         while current.kind != .rightBrace {
-            if current.kind == .end { throw unexpected(expected: "'}' to close 'decide'") }
+            if current.kind == .end || forgotBrace(allowing: ["block", "review", "challenge", "allow"]) {
+                throw unexpected(expected: "'}' to close 'decide'")
+            }
             let start = index
             do throws(Diagnostic) {
                 let verdict = try expectName("a verdict (block, review, challenge)")
@@ -89,7 +98,9 @@ extension Parser {
         try expect(.leftBrace, "'{'")
         var steps: [TestStep] = []
         while current.kind != .rightBrace {
-            if current.kind == .end { throw unexpected(expected: "'}' to close test \"\(name.value)\"") }
+            if current.kind == .end || forgotBrace(allowing: ["send", "issue", "redeem", "after"]) {
+                throw unexpected(expected: "'}' to close test \"\(name.value)\"")
+            }
             let start = index
             do throws(Diagnostic) {
                 steps.append(try parseStep())

@@ -276,15 +276,90 @@ import WardenMatching
         let r = try cli.run(["check", "--rules", "rules", "--explain", event])
         #expect(r.status == 0)
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "event m-1002 (send from u_fraud at 2026-11-26T01:01:00Z)")
+        // Times in the rule set's zone (Asia/Shanghai), with the offset.
+        #expect(lines.first == "event m-1002 (send from u_fraud at 2026-11-26T09:01:00+08:00)")
         #expect(lines.contains("  count 1d [account=u_fraud] = 1"))
         #expect(lines.contains("rule fraud_text \"诈骗信息: fraud phrases\" — FIRED, score 80"))
-        #expect(lines.contains("        hit fraud_words: 刷单 at [2,4) in text: \"兼职刷单日赚300,\""))
+        #expect(lines.contains("        hit fraud_words: 刷单 at [2,4) in text: 兼职«刷单»日赚300, (as written)"))
+        #expect(lines.contains("  text = \"兼职刷单日赚300, 加V: shuadan888 领码\" (string, 28 characters)"))
         #expect(lines.contains("rule inducement \"诱导分享: delete the message\" — not fired"))
         #expect(lines.contains("score: 180 = fraud_text 80 + div_contact 50 + diversion 50"))
         #expect(lines.contains("decide: ✓ block when score >= 100"))
         #expect(lines.contains("verdict: block"))
-        #expect(lines.contains { $0.contains("match of contact_handle at [11,25)") })
+        #expect(lines.contains { $0.contains("match of contact_handle at [11,25) in text: 赚300, «加V: shuadan888» 领码") })
+        #expect(lines.contains("penalties applied:"))
+        #expect(lines.contains("  revoke_code on code AB12CD34 forever (rule fraud_text, offense 1, p-1)"))
+    }
+
+    static let rules = """
+        ruleset t timezone "Asia/Shanghai"
+        list wx(fold: ["width", "case", "invisible", "traditional"]) = ["加威信", "刷单"]
+        rule amt "zero amount" { on send when attrs.amount == "0" score 10 }
+        rule wechat "diversion" { on send when text contains any wx and len(text) > 2 score 60 penalty restrict_send(account, 1d) }
+        rule long { on send when text matches /a.*b/ score 1 }
+        decide {
+          block when score >= 100
+          review when score >= 50
+        }
+        """
+
+    func withRules(_ body: (String) throws -> Void) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-explain-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.rules.write(to: dir.appendingPathComponent("t.rules"), atomically: true, encoding: .utf8)
+        try body(dir.path)
+    }
+
+    @Test func explainShowsTypesInvisibleCharactersFoldsAndTheMatch() throws {
+        try withRules { rules in
+            let long = String(repeating: "x", count: 300)
+            let event = #"{"type":"send","id":"e1","account":"u1","ts":"2026-10-01T10:00:00Z","to":["b"],"text":"快加\u200b威\u200b信 兼職刷單 a"# + long + #"b"}"#
+            let r = try cli.run(["check", "--rules", rules, "--explain", event])
+            #expect(r.status == 0, "\(r.stderr)")
+            let lines = r.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.first == "event e1 (send from u1 at 2026-10-01T18:00:00+08:00)")
+            // A missing field is not the string "0".
+            #expect(lines.contains("  ✗ attrs.amount == \"0\" → false"))
+            #expect(lines.contains("      attrs.amount = null (absent)"))
+            // Invisible characters are written out; the match is marked; the fold is named.
+            #expect(lines.contains("        hit wx: 加威信 at [1,6) in text: 快«加\\u{200B}威\\u{200B}信» 兼職刷單  via invisible"))
+            #expect(lines.contains("        hit wx: 刷单 at [9,11) in text: 威\\u{200B}信 兼職«刷單» axxxx via traditional"))
+            #expect(lines.contains("        len(text) = 314 (number)"))
+            // A long regex match is quoted by its ends only.
+            let match = try #require(lines.first { $0.contains("match of /a.*b/") })
+            #expect(match.hasSuffix("«a" + String(repeating: "x", count: 79) + "…" + String(repeating: "x", count: 79) + "b»"))
+            #expect(lines.contains("  restrict_send on account u1 until 2026-10-02T18:00:00+08:00 (rule wechat, offense 1, p-1)"))
+            #expect(!r.stdout.contains("\u{1B}["))
+
+            let typed = try cli.run(["check", "--rules", rules, "--explain", #"{"type":"send","id":"e2","account":"u2","to":["b"],"text":"hi","attrs":{"amount":0}}"#])
+            #expect(typed.stdout.contains("      attrs.amount = 0 (number)\n"))
+        }
+    }
+
+    @Test func explainFiredOnlyAndJSON() throws {
+        try withRules { rules in
+            let event = #"{"type":"send","id":"e1","account":"u1","ts":"2026-10-01T10:00:00Z","to":["b"],"text":"刷单","attrs":{"amount":"0"}}"#
+            let fired = try cli.run(["check", "--rules", rules, "--explain", "--fired-only", event])
+            #expect(fired.stdout.contains("rule amt \"zero amount\" — FIRED, score 10"))
+            #expect(!fired.stdout.contains("rule wechat"))
+            #expect(fired.stdout.contains("(2 rules not fired)"))
+            #expect(fired.stdout.contains("verdict: allow"))
+
+            let json = try cli.run(["check", "--rules", rules, "--explain", "--format", "json", event])
+            #expect(json.status == 0)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            let rulesOut = try #require(object["rules"] as? [[String: Any]])
+            #expect(rulesOut.map { $0["rule"] as? String } == ["amt", "wechat", "long"])
+            let part = try #require((rulesOut[0]["parts"] as? [[String: Any]])?.first)
+            let operand = try #require((part["operands"] as? [[String: Any]])?.first)
+            #expect(operand["text"] as? String == "attrs.amount" && operand["value"] as? String == "0" && operand["type"] as? String == "string")
+            #expect((object["decision"] as? [String: Any])?["decision"] as? String == "allow")
+            #expect((object["event"] as? [String: Any])?["ts"] as? String == "2026-10-01T18:00:00+08:00")
+
+            // --format without --explain is refused (decisions are JSON already).
+            #expect(try cli.run(["check", "--rules", rules, "--format", "json", event]).status == 2)
+        }
     }
 }
 

@@ -221,8 +221,29 @@ extension Compiler {
         case .unary(.not, let x):
             return .not(text: text, conditionNode(x))
         default:
-            return .leaf(text: text, eval: expression(e), cost: cost(e))
+            let operands = Self.operands(of: e).map { (Checker.canonical($0.range.text), expression($0)) }
+            return .leaf(text: text, eval: expression(e), cost: cost(e), operands: operands)
         }
+    }
+
+    /// The parts of a leaf whose values explain shows: the non-literal sides of a comparison,
+    /// the text a `contains`, `matches` or `in` reads, the fields a call is given.
+    static func operands(of e: Expr) -> [Expr] {
+        func isLiteral(_ x: Expr) -> Bool {
+            switch x.kind {
+            case .string, .integer, .decimal, .bool, .duration, .regex: true
+            case .list(let items): items.allSatisfy(isLiteral)
+            case .unary(.negate, let y): isLiteral(y)
+            default: false
+            }
+        }
+        let parts: [Expr] = switch e.kind {
+        case .binary(let op, let l, let r) where op.isComparison: [l, r]
+        case .contains(let s, _, _), .matches(let s, _), .inList(let s, _): [s]
+        case .call("matches_format", _, let arguments): arguments.filter { $0.label == nil }.prefix(1).map(\.value)
+        default: []
+        }
+        return parts.filter { !isLiteral($0) }
     }
 
     /// `a and b and c` as three children rather than a nested pair.

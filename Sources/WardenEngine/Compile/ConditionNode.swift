@@ -21,9 +21,12 @@ struct ConditionNode: Sendable {
     var children: [ConditionNode]
     /// Whether `test` runs parts in another order than `eval` somewhere below.
     var reordered: Bool
+    /// A leaf's operands that are not literals (`amount` in `amount == "0"`), which explain
+    /// shows with their values and types: a missing field and the string "0" differ there.
+    var operands: [(text: String, eval: Eval)] = []
 
-    static func leaf(text: String, eval: @escaping Eval, cost: Int) -> ConditionNode {
-        ConditionNode(kind: .leaf, text: text, eval: eval, test: eval, cost: cost, children: [], reordered: false)
+    static func leaf(text: String, eval: @escaping Eval, cost: Int, operands: [(text: String, eval: Eval)] = []) -> ConditionNode {
+        ConditionNode(kind: .leaf, text: text, eval: eval, test: eval, cost: cost, children: [], reordered: false, operands: operands)
     }
 
     static func not(text: String, _ child: ConditionNode) -> ConditionNode {

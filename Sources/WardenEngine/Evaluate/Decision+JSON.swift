@@ -81,126 +81,131 @@ extension Decision {
             w.raw(",\"evidence\":[")
             for (e, ev) in f.evidence.enumerated() {
                 if e > 0 { w.raw(",") }
-                w.raw("{\"kind\":")
-                w.string(ev.kind.rawValue)
-                if let field = ev.field {
-                    w.raw(",\"field\":")
-                    w.string(field)
-                }
-                if let list = ev.list {
-                    w.raw(",\"list\":")
-                    w.string(list)
-                }
-                if let entry = ev.entry {
-                    w.raw(",\"entry\":")
-                    w.string(entry)
-                }
-                if let pattern = ev.pattern {
-                    w.raw(",\"pattern\":")
-                    w.string(pattern)
-                }
-                if let span = ev.span {
-                    w.raw(",\"span\":[")
-                    w.integer(span.lowerBound)
-                    w.raw(",")
-                    w.integer(span.upperBound)
-                    w.raw("]")
-                }
-                if let excerpt = ev.excerpt {
-                    w.raw(",\"excerpt\":")
-                    w.string(excerpt)
-                }
-                if let via = ev.via {
-                    w.raw(",\"via\":[")
-                    for (k, fold) in via.enumerated() {
-                        if k > 0 { w.raw(",") }
-                        w.string(fold)
-                    }
-                    w.raw("]")
-                }
-                if let value = ev.value {
-                    w.raw(",\"value\":")
-                    w.number(value)
-                }
-                if let limit = ev.limit {
-                    w.raw(",\"limit\":")
-                    w.number(limit)
-                }
-                if let key = ev.key {
-                    w.raw(",\"key\":")
-                    w.raw("{")
-                    for (k, (name, value)) in key.enumerated() {
-                        if k > 0 { w.raw(",") }
-                        w.string(name)
-                        w.raw(":")
-                        w.string(value)
-                    }
-                    w.raw("}")
-                }
-                if let window = ev.window {
-                    w.raw(",\"window\":")
-                    w.string(window)
-                }
-                if let p = ev.penalty {
-                    w.raw(",\"action\":")
-                    w.string(p.action.rawValue)
-                    w.raw(",\"target\":{")
-                    w.string(p.targetKind.rawValue)
-                    w.raw(":")
-                    w.string(p.target)
-                    w.raw("}")
-                    if p.forever { w.raw(",\"until\":\"forever\"") } else if let until = p.until {
-                        w.raw(",\"until\":")
-                        w.string(Timestamp.format(until))
-                    }
-                    w.raw(",\"id\":")
-                    w.string(p.id)
-                }
-                if let model = ev.model {
-                    w.raw(",\"model\":")
-                    w.string(model)
-                }
-                if let score = ev.score {
-                    w.raw(",\"score\":")
-                    w.number((score * 10_000).rounded() / 10_000)
-                }
-                if let builtin = ev.builtin {
-                    w.raw(",\"builtin\":")
-                    w.string(builtin)
-                }
-                if let account = ev.account {
-                    w.raw(",\"account\":")
-                    w.string(account)
-                }
-                if let path = ev.path {
-                    w.raw(",\"path\":")
-                    Self.write(path, to: &w)
-                }
-                if let redeemers = ev.redeemers {
-                    w.raw(",\"redeemers\":")
-                    Self.write(redeemers, to: &w)
-                }
-                if let features = ev.features {
-                    w.raw(",\"features\":[")
-                    for (k, f) in features.enumerated() {
-                        if k > 0 { w.raw(",") }
-                        w.raw("{\"text\":")
-                        w.string(f.text)
-                        w.raw(",\"span\":[")
-                        w.integer(f.span.lowerBound)
-                        w.raw(",")
-                        w.integer(f.span.upperBound)
-                        w.raw("],\"weight\":")
-                        w.number(f.weight)
-                        w.raw("}")
-                    }
-                    w.raw("]")
-                }
-                w.raw("}")
+                write(ev, to: &w)
             }
             w.raw("]}")
         }
         w.raw("]")
+    }
+
+    /// One evidence object, its absent parts left out.
+    public static func write(_ ev: Evidence, to w: inout JSONWriter) {
+        w.raw("{\"kind\":")
+        w.string(ev.kind.rawValue)
+        if let field = ev.field {
+            w.raw(",\"field\":")
+            w.string(field)
+        }
+        if let list = ev.list {
+            w.raw(",\"list\":")
+            w.string(list)
+        }
+        if let entry = ev.entry {
+            w.raw(",\"entry\":")
+            w.string(entry)
+        }
+        if let pattern = ev.pattern {
+            w.raw(",\"pattern\":")
+            w.string(pattern)
+        }
+        if let span = ev.span {
+            w.raw(",\"span\":[")
+            w.integer(span.lowerBound)
+            w.raw(",")
+            w.integer(span.upperBound)
+            w.raw("]")
+        }
+        if let excerpt = ev.excerpt {
+            w.raw(",\"excerpt\":")
+            w.string(excerpt)
+        }
+        if let via = ev.via {
+            w.raw(",\"via\":[")
+            for (k, fold) in via.enumerated() {
+                if k > 0 { w.raw(",") }
+                w.string(fold)
+            }
+            w.raw("]")
+        }
+        if let value = ev.value {
+            w.raw(",\"value\":")
+            w.number(value)
+        }
+        if let limit = ev.limit {
+            w.raw(",\"limit\":")
+            w.number(limit)
+        }
+        if let key = ev.key {
+            w.raw(",\"key\":")
+            w.raw("{")
+            for (k, (name, value)) in key.enumerated() {
+                if k > 0 { w.raw(",") }
+                w.string(name)
+                w.raw(":")
+                w.string(value)
+            }
+            w.raw("}")
+        }
+        if let window = ev.window {
+            w.raw(",\"window\":")
+            w.string(window)
+        }
+        if let p = ev.penalty {
+            w.raw(",\"action\":")
+            w.string(p.action.rawValue)
+            w.raw(",\"target\":{")
+            w.string(p.targetKind.rawValue)
+            w.raw(":")
+            w.string(p.target)
+            w.raw("}")
+            if p.forever { w.raw(",\"until\":\"forever\"") } else if let until = p.until {
+                w.raw(",\"until\":")
+                w.string(Timestamp.format(until))
+            }
+            w.raw(",\"id\":")
+            w.string(p.id)
+        }
+        if let model = ev.model {
+            w.raw(",\"model\":")
+            w.string(model)
+        }
+        if let score = ev.score {
+            w.raw(",\"score\":")
+            w.number((score * 10_000).rounded() / 10_000)
+        }
+        if let builtin = ev.builtin {
+            w.raw(",\"builtin\":")
+            w.string(builtin)
+        }
+        if let account = ev.account {
+            w.raw(",\"account\":")
+            w.string(account)
+        }
+        if let path = ev.path {
+            w.raw(",\"path\":")
+            Self.write(path, to: &w)
+        }
+        if let redeemers = ev.redeemers {
+            w.raw(",\"redeemers\":")
+            Self.write(redeemers, to: &w)
+        }
+        if let features = ev.features {
+            w.raw(",\"features\":[")
+            for (k, f) in features.enumerated() {
+                if k > 0 { w.raw(",") }
+                w.raw("{\"text\":")
+                w.string(f.text)
+                w.raw(",\"span\":[")
+                w.integer(f.span.lowerBound)
+                w.raw(",")
+                w.integer(f.span.upperBound)
+                w.raw("],\"weight\":")
+                w.number(f.weight)
+                w.raw("}")
+            }
+            w.raw("]")
+        }
+        w.raw("}")
     }
 
     /// Invite steps as `[{"account":…,"at":…,"device":…,"network":…,"code":…}]`, absent parts left out.

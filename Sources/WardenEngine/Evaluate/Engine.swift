@@ -118,6 +118,7 @@ public final class Engine: Sendable {
     public func explain(_ event: Event, now: Double, commit: Bool = true) -> (Decision, ExplainTrace) {
         var trace: ExplainTrace? = ExplainTrace()
         let decision = state.evaluate(event, ruleSet: ruleSet, now: now, commit: commit, trace: &trace)
+        trace?.decision = decision
         return (decision, trace ?? ExplainTrace())
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import WardenMatching
 
 extension EngineState {
@@ -47,7 +48,8 @@ extension EngineState {
             }))
         }
         if tracing {
-            trace!.eventSummary = "\(event.id) (\(event.type.rawValue) from \(event.account) at \(Timestamp.format(time)))"
+            (trace!.eventID, trace!.eventType, trace!.account, trace!.time) = (event.id, event.type.rawValue, event.account, time)
+            trace!.zone = ruleSet.info.timezone.isEmpty || ruleSet.info.timezone == "UTC" ? nil : TimeZone(identifier: ruleSet.info.timezone)
             trace!.inForce = enforced.map { "\($0.action) on \($0.targetKind) \($0.target) (\($0.id))" }
             for (i, spec) in ruleSet.counters.enumerated() where spec.on.contains(event.type) {
                 let key = zip(spec.keyNames, ctx.counterKeyParts(i)).map { "\($0)=\($1)" }.joined(separator: ", ")

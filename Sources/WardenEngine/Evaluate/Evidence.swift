@@ -137,16 +137,41 @@ extension Evidence {
         return e
     }
 
-    /// The text around a span: up to `context` scalars each side.
-    static func excerpt(_ scalars: [Unicode.Scalar], _ span: Range<Int>, context: Int = 6) -> String {
+    /// Scalars of context each side of a match in an excerpt.
+    public static let excerptContext = 6
+    /// The longest match an excerpt quotes whole; a longer one (`.*` over a 64 KB text) keeps
+    /// half of this from each end, joined by "…".
+    public static let excerptMatchLimit = 160
+
+    /// The text around a span: up to `excerptContext` scalars each side, the match capped.
+    static func excerpt(_ scalars: [Unicode.Scalar], _ span: Range<Int>) -> String {
+        let context = excerptContext
         let lower = max(0, span.lowerBound - context)
         let upper = min(scalars.count, span.upperBound + context)
         guard lower < upper else { return "" }
-        // Encoded by hand: appending to a String.UnicodeScalarView costs hundreds of
-        // instructions a scalar.
-        return String(unsafeUninitializedCapacity: (upper - lower) * 4) { out in
+        if span.count > excerptMatchLimit {
+            let half = excerptMatchLimit / 2
+            return encode(scalars[lower..<(span.lowerBound + half)]) + "…" + encode(scalars[(span.upperBound - half)..<upper])
+        }
+        return encode(scalars[lower..<upper])
+    }
+
+    /// An excerpt cut into the context before the match, the match (as quoted), and the
+    /// context after, by the rules `excerpt` made it with.
+    public static func split(excerpt: String, span: Range<Int>) -> (before: String, match: String, after: String) {
+        let scalars = Array(excerpt.unicodeScalars)
+        let before = min(excerptContext, max(0, span.lowerBound), scalars.count)
+        let length = min(span.count > excerptMatchLimit ? excerptMatchLimit + 1 : span.count, scalars.count - before)
+        func text(_ r: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[r])) }
+        return (text(0..<before), text(before..<(before + length)), text((before + length)..<scalars.count))
+    }
+
+    /// Scalars as a string, encoded by hand: appending to a String.UnicodeScalarView costs
+    /// hundreds of instructions a scalar.
+    private static func encode(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        String(unsafeUninitializedCapacity: scalars.count * 4) { out in
             var n = 0
-            for scalar in scalars[lower..<upper] {
+            for scalar in scalars {
                 UTF8.encode(scalar) { byte in
                     out[n] = byte
                     n += 1

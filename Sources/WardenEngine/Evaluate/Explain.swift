@@ -1,13 +1,21 @@
 import Foundation
 
-/// The readable trace of one event's evaluation (`warden check --explain`).
+/// The trace of one event's evaluation (`warden check --explain`): data only;
+/// `ExplainTrace+Text` and `ExplainTrace+JSON` render it.
 public struct ExplainTrace: Sendable {
+    /// A part of a leaf that is not a literal, with the value it had.
+    public struct Operand: Sendable {
+        public var text: String
+        public var value: Value
+    }
+
     public struct Line: Sendable {
         public var depth: Int
         public var text: String
-        public var value: String
+        public var value: Value
         public var holds: Bool?
-        public var evidence: [String]
+        public var operands: [Operand]
+        public var evidence: [Evidence]
     }
 
     public struct RuleTrace: Sendable {
@@ -19,7 +27,12 @@ public struct ExplainTrace: Sendable {
         public var lines: [Line]
     }
 
-    public var eventSummary = ""
+    public var eventID = ""
+    public var eventType = ""
+    public var account = ""
+    public var time = 0.0
+    /// The rule set's time zone: times show as its local time with the offset.
+    public var zone: TimeZone?
     public var inForce: [String] = []
     public var counters: [String] = []
     /// A redemption's place in the invite graph: root → … → the redeemer, with times and devices.
@@ -29,31 +42,78 @@ public struct ExplainTrace: Sendable {
     public var decideLines: [(text: String, holds: Bool)] = []
     public var verdict = ""
     public var scoreSum = ""
+    /// The decision the trace explains (its penalties, warnings and JSON).
+    public var decision: Decision?
 
-    /// The trace as text for a terminal.
-    public var text: String {
-        var out = ["event \(eventSummary)"]
-        out.append("penalties in force: " + (inForce.isEmpty ? "none" : inForce.joined(separator: "; ")))
-        if !counters.isEmpty {
-            out.append("counters:")
-            out += counters.map { "  " + $0 }
+    public var eventSummary: String {
+        "\(eventID) (\(eventType) from \(account) at \(Timestamp.format(time, zone: zone)))"
+    }
+
+    /// The penalties this event applied, one readable line each.
+    public var penaltyLines: [String] {
+        (decision?.penalties ?? []).map { p in
+            var text = p.action.rawValue
+            if let kind = p.targetKey, let value = p.targetValue { text += " on \(kind.rawValue) \(ExplainTrace.visible(value))" }
+            if p.forever { text += " forever" } else if let until = p.until { text += " until \(Timestamp.format(until, zone: zone))" }
+            text += " (rule \(p.rule)"
+            if let offense = p.offense { text += ", offense \(offense)" }
+            if let id = p.id { text += ", \(id)" }
+            return text + ")"
         }
-        if let invitePath { out.append("invite path: " + invitePath) }
-        for rule in rules {
-            let state = rule.fired ? (rule.enforced ? "FIRED, score \(Value.number(rule.score).display)" : "fired in shadow, score \(Value.number(rule.score).display)") : "not fired"
-            out.append("rule \(rule.name)" + (rule.description.map { " \"\($0)\"" } ?? "") + " — \(state)")
-            for line in rule.lines {
-                let mark = line.holds.map { $0 ? "✓" : "✗" } ?? "·"
-                out.append(String(repeating: "  ", count: line.depth + 1) + "\(mark) \(line.text) → \(line.value)")
-                for e in line.evidence { out.append(String(repeating: "  ", count: line.depth + 3) + e) }
+    }
+
+    /// Characters a reader cannot see (zero-width, bidirectional controls, odd spaces, fillers),
+    /// written as `\u{200B}`: 加\u{200B}威\u{200B}信 is not 加威信, and the trace must say so.
+    public static func visible(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: isInvisible) else { return s }
+        var out = ""
+        for scalar in s.unicodeScalars {
+            if isInvisible(scalar) {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
             }
         }
-        if !skipped.isEmpty { out.append("rules not run for this event type: " + skipped.joined(separator: ", ")) }
-        out.append("score: \(scoreSum)")
-        if decideLines.isEmpty { out.append("decide: no decide block") }
-        for line in decideLines { out.append("decide: \(line.holds ? "✓" : "✗") \(line.text)") }
-        out.append("verdict: \(verdict)")
-        return out.joined(separator: "\n")
+        return out
+    }
+
+    static func isInvisible(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x20: return false
+        case 0x115F, 0x1160, 0x3164, 0xFFA0, 0x034F, 0x2800: return true  // fillers, grapheme joiner, blank braille
+        case 0xFE00...0xFE0F, 0xE0100...0xE01EF: return true  // variation selectors
+        default: break
+        }
+        switch c.properties.generalCategory {
+        case .format, .control, .spaceSeparator, .lineSeparator, .paragraphSeparator, .unassigned, .privateUse: return true
+        default: return false
+        }
+    }
+}
+
+extension Value {
+    /// The value with its type, for operands: `null (absent)`, `"0" (string)`, `3 (number)`.
+    public var typedDisplay: String {
+        switch self {
+        case .null: "null (absent)"
+        case .bool(let b): "\(b) (bool)"
+        case .number: "\(display) (number)"
+        case .string(let s):
+            ExplainTrace.visible(JSONWriter.quote(s.unicodeScalars.count > 80 ? String(String.UnicodeScalarView(s.unicodeScalars.prefix(80))) + "…" : s))
+                + " (string, \(s.unicodeScalars.count) characters)"
+        case .strings(let items): ExplainTrace.visible(display) + " (list of \(items.count))"
+        }
+    }
+
+    /// The type's name in JSON traces.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "bool"
+        case .number: "number"
+        case .string: "string"
+        case .strings: "list"
+        }
     }
 }
 
@@ -62,43 +122,14 @@ extension ConditionNode {
     func trace(_ ctx: EvaluationContext, depth: Int, into lines: inout [ExplainTrace.Line]) {
         let before = ctx.evidence.count
         let value = eval(ctx)
-        let evidence = ctx.evidence[before...].map { Self.describe($0.completed()) }
+        let evidence = ctx.evidence[before...].map { $0.completed() }
+        ctx.evidence.removeSubrange(before...)
+        let operands = operands.map { ExplainTrace.Operand(text: $0.text, value: $0.eval(ctx)) }
         ctx.evidence.removeSubrange(before...)
         let holds: Bool? = if case .bool(let b) = value { b } else { nil }
-        lines.append(ExplainTrace.Line(depth: depth, text: text, value: value.display, holds: holds, evidence: kind == .leaf ? evidence : []))
+        lines.append(ExplainTrace.Line(
+            depth: depth, text: text, value: value, holds: holds, operands: kind == .leaf ? operands : [],
+            evidence: kind == .leaf ? evidence : []))
         for child in children { child.trace(ctx, depth: depth + 1, into: &lines) }
-    }
-
-    static func describe(_ e: Evidence) -> String {
-        switch e.kind {
-        case .keyword:
-            return "hit \(e.list.map { $0 + ": " } ?? "")\(e.entry ?? "") at \(e.span.map { "[\($0.lowerBound),\($0.upperBound))" } ?? "?") in \(e.field ?? "text"): \"\(e.excerpt ?? "")\""
-                + (e.via.map { " via " + $0.joined(separator: ", ") } ?? "")
-        case .regex:
-            return "match of \(e.pattern ?? "") at \(e.span.map { "[\($0.lowerBound),\($0.upperBound))" } ?? "?"): \"\(e.excerpt ?? "")\""
-        case .count:
-            let key = (e.key ?? []).map { "\($0.0)=\($0.1)" }.joined(separator: ", ")
-            return "counter \(e.window ?? "") [\(key)] = \(e.value.map { Value.number($0).display } ?? "null") against \(e.limit.map { Value.number($0).display } ?? "?")"
-        case .penalty:
-            return "penalty \(e.penalty?.action.rawValue ?? "") on \(e.penalty?.target ?? "")"
-        case .invite:
-            let path = (e.path ?? []).map { step in
-                step.account + (step.joined.map { " " + Timestamp.format($0) } ?? "") + (step.device.map { " on \($0)" } ?? "")
-            }
-            var text = "\(e.builtin ?? "invite")(\(e.account ?? "")) = \(e.value.map { Value.number($0).display } ?? "true")"
-            if let limit = e.limit { text += " against \(Value.number(limit).display)" }
-            if let window = e.window { text += " within \(window)" }
-            if !path.isEmpty { text += "; path " + path.joined(separator: " → ") }
-            if let redeemers = e.redeemers, !redeemers.isEmpty {
-                text += "; redeemers " + redeemers.map { r in r.account + (r.device.map { " on \($0)" } ?? "") }.joined(separator: ", ")
-            }
-            return text
-        case .model:
-            let phrases = (e.features ?? []).map { f in
-                "\"\(f.text)\" [\(f.span.lowerBound),\(f.span.upperBound)) \(f.weight >= 0 ? "+" : "")\(String(format: "%.2f", f.weight))"
-            }
-            return "model \(e.model ?? "") on \(e.field ?? "text"): score \(String(format: "%.4f", e.score ?? 0))"
-                + (phrases.isEmpty ? "" : "; pushed up by " + phrases.joined(separator: ", "))
-        }
     }
 }

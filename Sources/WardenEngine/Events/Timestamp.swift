@@ -1,3 +1,5 @@
+import Foundation
+
 /// RFC 3339 timestamps and duration strings, parsed by hand: exact, fast, and no locale.
 public enum Timestamp {
     /// Seconds since 1970 for `2026-11-26T09:30:00Z`, `2026-11-26T17:30:00.250+08:00` (also `t`/`z`
@@ -67,6 +69,19 @@ public enum Timestamp {
         var s = "\(y)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))"
         if millis > 0 { s += "." + String(String(millis + 1000).dropFirst()) }
         return s + "Z"
+    }
+
+    /// The time in a zone with its offset, `2026-11-26T17:30:00+08:00`; UTC (`Z`) when `zone`
+    /// is nil or UTC. Reports and traces show a rule set's local time this way.
+    public static func format(_ seconds: Double, zone: TimeZone?) -> String {
+        guard let zone else { return format(seconds) }
+        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: seconds))
+        if offset == 0 { return format(seconds) }
+        let sign = offset < 0 ? "-" : "+"
+        let hours = abs(offset) / 3600
+        let minutes = abs(offset) / 60 % 60
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
+        return String(format(seconds + Double(offset)).dropLast()) + "\(sign)\(two(hours)):\(two(minutes))"
     }
 
     /// Seconds in `30s`, `5m`, `72h`, `1d`, `2w`, or a plain number of seconds.

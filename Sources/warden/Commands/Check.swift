@@ -16,8 +16,22 @@ struct Check: ParsableCommand {
     @Flag(help: "Unknown top-level event keys are errors instead of being ignored.")
     var strict = false
 
-    @Flag(help: "Print a readable trace of each event instead of JSON: every rule, every part of its condition with the values it saw, the score and the decide line.")
+    @Flag(help: "Print a readable trace of each event instead of JSON: every rule, every part of its condition with the values (and types) it saw, the evidence, the score, the decide line and the penalties applied.")
     var explain = false
+
+    @Flag(name: .customLong("fired-only"), help: "With --explain: show only the rules that fired.")
+    var firedOnly = false
+
+    enum Format: String, ExpressibleByArgument { case text, json }
+
+    @Option(help: "With --explain: 'text' (the default, coloured on a terminal unless NO_COLOR is set) or 'json' (one object per event).")
+    var format: Format = .text
+
+    func validate() throws {
+        if !explain && (firedOnly || format != .text) {
+            throw ValidationError("--fired-only and --format go with --explain (decisions are always JSON)")
+        }
+    }
 
     @Option(name: .customLong("state-in"), help: "Start from the counters and penalties of a snapshot file.")
     var stateIn: String?
@@ -63,7 +77,13 @@ struct Check: ParsableCommand {
                 }
                 if explain {
                     let (_, trace) = engine.explain(decoded.event, now: now)
-                    out.line(trace.text + "\n")
+                    switch format {
+                    case .text: out.line(trace.text(ExplainTrace.TextOptions(firedOnly: firedOnly, color: Output.colorStdout)) + "\n")
+                    case .json:
+                        writer.reset()
+                        trace.write(to: &writer, firedOnly: firedOnly)
+                        out.line(bytes: writer.bytes)
+                    }
                 } else {
                     writer.reset()
                     engine.check(decoded.event, now: now).write(to: &writer)

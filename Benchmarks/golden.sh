@@ -24,6 +24,6 @@ check() {
     status=1
   fi
 }
-check "samples/events-10k.jsonl" samples/events-10k.jsonl 8321836ee12ed6d537e52169b63d0c69cc511d5a7a4ef66296872e3d60b4b395
+check "samples/events-10k.jsonl" samples/events-10k.jsonl d23da8771e7fb76e88a77be2267ed0169f0d832da6e590a268c04aac9c7f81cd
 check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl 972cfdeba8b24329a360bc3b98b6f5203257dc969d775c8f08f0c6540f03e093
 exit $status

@@ -410,6 +410,60 @@ import WardenMatching
         #expect(r.status == 0, "\(r.stderr)")
         var digest = SHA256()
         digest.update(Array(r.stdout.utf8))
-        #expect(digest.hexDigest() == "8321836ee12ed6d537e52169b63d0c69cc511d5a7a4ef66296872e3d60b4b395")
+        #expect(digest.hexDigest() == "d23da8771e7fb76e88a77be2267ed0169f0d832da6e590a268c04aac9c7f81cd")
+    }
+}
+
+/// `warden fmt`: --check for CI, in-place rewriting, and a formatted rule set that decides as before.
+@Suite struct FmtTests {
+    let cli = CLITests()
+
+    @Test func checkShowsADiffThenFmtRewritesAndDecisionsStay() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-fmt-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("rules"), to: dir)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Mess up the layout of every file (strings and comments untouched): indentation,
+        // spacing in decide lines, trailing spaces, runs of blank lines.
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasSuffix(".rules") {
+            let url = dir.appendingPathComponent(name)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            let messy = text.replacingOccurrences(of: "\n  ", with: "\n\t   ").replacingOccurrences(of: "when score >= ", with: "when   score>=")
+                .replacingOccurrences(of: "\n}\n\n", with: "\n}   \n\n\n\n") + "\n\n\n"
+            try messy.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let before = try cli.run(["check", "--rules", dir.path, "samples/events-10k.jsonl"])
+        #expect(before.status == 0)
+
+        let check = try cli.run(["fmt", "--check", dir.path])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("--- \(dir.path)/10-volume.rules\n+++ \(dir.path)/10-volume.rules (formatted)\n@@ "))
+        #expect(check.stdout.contains("\n-\t   on send\n"))
+        #expect(check.stdout.contains("\n+  on send\n"))
+        #expect(check.stderr.contains("files are not formatted"))
+
+        let fmt = try cli.run(["fmt", dir.path])
+        #expect(fmt.status == 0)
+        #expect(fmt.stdout.contains("formatted \(dir.path)/99-decide.rules"))
+        #expect(try cli.run(["fmt", "--check", dir.path]).status == 0)
+        // The formatted files are the repository's, byte for byte (rules/ is kept formatted).
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasSuffix(".rules") {
+            let ours = try String(contentsOf: CLITests.root.appendingPathComponent("rules/" + name), encoding: .utf8)
+            #expect(try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8) == ours, "\(name)")
+        }
+        let after = try cli.run(["check", "--rules", dir.path, "samples/events-10k.jsonl"])
+        func withoutDigest(_ s: String) -> String { s.replacing(/"digest":"sha256:[0-9a-f]+"/, with: "") }
+        #expect(withoutDigest(after.stdout) == withoutDigest(before.stdout))
+        #expect(after.stdout.split(separator: "\n").count == 10_000)
+    }
+
+    @Test func theDefaultRulesAreFormattedAndBrokenFilesAreRefused() throws {
+        #expect(try cli.run(["fmt", "--check", "rules"]).status == 0)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("warden-fmt-\(UUID().uuidString).rules")
+        try "rule r { on send when text contains \"x }\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let r = try cli.run(["fmt", file.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("unterminated string"))
+        #expect(try String(contentsOf: file, encoding: .utf8) == "rule r { on send when text contains \"x }\n")
     }
 }

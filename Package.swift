@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "WardenAudit", dependencies: ["WardenEngine", "WardenMatching", "CZlib"], swiftSettings: strictSettings),
         .target(name: "WardenSQLite", dependencies: ["WardenEngine", "CSQLite"], swiftSettings: strictSettings),
         .target(name: "WardenRedis", dependencies: ["WardenEngine", "CHiredis"], swiftSettings: strictSettings),
+        .target(name: "WardenLSP", dependencies: ["WardenEngine", "WardenLanguage"], swiftSettings: strictSettings),
         .target(
             name: "WardenServer",
             dependencies: [
@@ -67,6 +68,7 @@ let package = Package(
                 "WardenEngine",
                 "WardenAudit",
                 "WardenServer",
+                "WardenLSP",
                 "WardenSQLite",
                 "WardenRedis",
                 "WardenLanguage",
@@ -85,7 +87,7 @@ let package = Package(
         .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite", "WardenModels"], swiftSettings: strictSettings),
         .target(name: "WardenTestSupport", dependencies: ["WardenRedis"], path: "Tests/Support", swiftSettings: strictSettings),
         .testTarget(name: "WardenRedisTests", dependencies: ["WardenRedis", "WardenTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "WardenCLITests", dependencies: ["warden", "WardenServer", "WardenMatching", "WardenTestSupport", "WardenModelTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenCLITests", dependencies: ["warden", "WardenServer", "WardenMatching", "WardenLanguage", "WardenTestSupport", "WardenModelTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
     ]
 )
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WardenEngine
 
 /// `warden`: exit 0 on success, 1 for rule errors or failed tests, 2 for usage or input errors.
 @main
@@ -8,11 +9,11 @@ struct Warden: AsyncParsableCommand {
         commandName: "warden",
         abstract: "Risk-control rules for invite codes and the messages that carry them.",
         version: Warden.version,
-        subcommands: [Check.self, Audit.self, DryRun.self, Serve.self, Lint.self, Fmt.self, Test.self, Eval.self, Train.self, Mine.self, Bench.self]
+        subcommands: [Check.self, Audit.self, DryRun.self, Serve.self, Lint.self, Fmt.self, Lsp.self, Test.self, Eval.self, Train.self, Mine.self, Bench.self]
     )
 
     /// The release, printed by `warden --version`.
-    static let version = "0.21.0-dev"
+    static let version = WardenInfo.version
 
     static func main() async {
         do {

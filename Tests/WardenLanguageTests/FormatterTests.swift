@@ -134,3 +134,15 @@ import Testing
         return found.sorted()
     }
 }
+
+/// Hover and completion in `warden lsp` read these.
+@Suite struct BuiltinDocsTests {
+    @Test func everyBuiltinIsDocumented() {
+        for name in Vocabulary.builtins {
+            let doc = BuiltinDocs.all[name]
+            #expect(doc?.signature.hasPrefix(name + "(") == true, "\(name)")
+            #expect(doc?.summary.isEmpty == false, "\(name)")
+        }
+        #expect(Set(BuiltinDocs.all.keys) == Set(Vocabulary.builtins))
+    }
+}

@@ -23,6 +23,13 @@ public struct CompiledRuleSet: Sendable {
     /// 5 minutes: client clocks drift by seconds; an event further ahead is refused.
     public static let defaultMaxFuture = 300.0
 
+    /// How a rolling counter window of `seconds` is resolved: its step and how many steps it
+    /// covers (`warden lsp` shows them on hover).
+    public static func rollingSteps(window seconds: Int) -> (step: Int, steps: Int) {
+        let window = CounterSpec.Window.rolling(seconds: seconds)
+        return (window.step, window.span)
+    }
+
     /// A compiled rule. A class, so the evaluation loop takes one reference per rule rather
     /// than copying (and retaining) every closure and array of it for every event.
     public final class Rule: Sendable {

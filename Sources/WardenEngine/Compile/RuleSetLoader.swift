@@ -20,6 +20,11 @@ public struct RuleSetLoader {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
     }
 
+    /// The absolute path with `.` and `..` resolved: how `overlay` names files.
+    public static func standardized(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
     /// Whether `path`, with symbolic links resolved, lies inside `directory` (resolved too).
     static func isInside(_ path: String, _ directory: String) -> Bool {
         let resolved = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
@@ -27,7 +32,10 @@ public struct RuleSetLoader {
         return resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/")
     }
 
-    public static func load(path: String) -> Loaded {
+    /// Loads the rule set at `path`; a file named in `overlay` (by its standardized path) is
+    /// read from there instead of the disk, and added if the directory does not list it yet:
+    /// an editor's unsaved text (`warden lsp`).
+    public static func load(path: String, overlay: [String: String] = [:]) -> Loaded {
         var syntax = RuleSetSyntax()
         var diagnostics: [Diagnostic] = []
         var isDirectory: ObjCBool = false
@@ -41,7 +49,13 @@ public struct RuleSetLoader {
         if isDirectory.boolValue {
             root = path
             let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            files = names.filter { $0.hasSuffix(".rules") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+            files = names.filter { $0.hasSuffix(".rules") }.map { (path as NSString).appendingPathComponent($0) }
+            let listed = Set(files.map(standardized))
+            let directory = standardized(path)
+            for extra in overlay.keys where !listed.contains(extra) && (extra as NSString).deletingLastPathComponent == directory {
+                files.append(extra)
+            }
+            files.sort { ($0 as NSString).lastPathComponent < ($1 as NSString).lastPathComponent }
             if files.isEmpty {
                 diagnostics.append(Diagnostic("no-rules", .error, "no .rules files in '\(path)'", at: nil, path: path))
             }
@@ -50,6 +64,10 @@ public struct RuleSetLoader {
             files = [path]
         }
         for file in files {
+            if let text = overlay[standardized(file)] {
+                diagnostics += Parser.parse(SourceFile(path: file, text: text), into: &syntax)
+                continue
+            }
             // A link out of the directory (to /etc/passwd, say) is refused before it is read: its
             // content would come back quoted in the diagnostics. List files follow the same rule.
             if isDirectory.boolValue, !isInside(file, root) {

@@ -1,0 +1,40 @@
+import WardenLanguage
+
+/// Completion items: what may be written at the cursor, the likeliest first.
+extension RuleSetIndex {
+    /// LSP completion item kinds.
+    enum ItemKind: Int { case function = 3, field = 5, variable = 6, keyword = 14, constant = 21 }
+
+    func completions(after before: [Token]) -> [[String: Any]] {
+        var items: [[String: Any]] = []
+        func add(_ label: String, _ kind: ItemKind, _ detail: String, documentation: String? = nil) {
+            var item: [String: Any] = ["label": label, "kind": kind.rawValue, "detail": detail]
+            if let documentation { item["documentation"] = ["kind": "markdown", "value": documentation] }
+            items.append(item)
+        }
+        let last = before.last
+        let second = before.count >= 2 ? before[before.count - 2] : nil
+        // Only the names that fit: a list after `contains any` or `in`, a pattern after
+        // `matches`, a rule inside `fired(`.
+        if let last, last.isKeyword("any") || last.isKeyword("all") || last.isKeyword("in") {
+            for d in declarations where d.kind == .list { add(d.name, .variable, "list") }
+            return items
+        }
+        if let last, last.isKeyword("matches") {
+            for d in declarations where d.kind == .pattern { add(d.name, .constant, "pattern") }
+            return items
+        }
+        if last?.kind == .leftParen, let second, second.isKeyword("fired") {
+            for d in declarations where d.kind == .rule { add(d.name, .function, "rule") }
+            return items
+        }
+        for key in Vocabulary.eventKeys.sorted() { add(key, .field, "event field") }
+        for name in BuiltinDocs.all.keys.sorted() {
+            let doc = BuiltinDocs.all[name]!
+            add(name, .function, doc.signature, documentation: doc.summary)
+        }
+        for d in declarations where [.list, .pattern, .model, .let, .rule].contains(d.kind) { add(d.name, .variable, d.kind.rawValue) }
+        for keyword in ["and", "or", "not", "contains", "any", "all", "matches", "in", "null", "true", "false"] { add(keyword, .keyword, "keyword") }
+        return items
+    }
+}

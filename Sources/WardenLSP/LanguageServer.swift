@@ -1,0 +1,187 @@
+import Foundation
+import WardenEngine
+import WardenLanguage
+
+/// `warden lsp`: the Language Server Protocol over stdio, for any editor that speaks it.
+///
+/// Documents sync in full. After each open or change the rule set the document belongs to is
+/// analysed again, with every open document's unsaved text, and the diagnostics of each open
+/// document are published: the same ones `warden lint` gives, with ranges in UTF-16.
+public final class LanguageServer {
+    private let channel: JSONRPCChannel
+    /// Open documents: URI → text.
+    private var documents: [String: String] = [:]
+    private var shutdownRequested = false
+
+    public init(input: FileHandle = .standardInput, output: FileHandle = .standardOutput) {
+        channel = JSONRPCChannel(input: input, output: output)
+    }
+
+    /// Serves until `exit` or the end of input; the process's exit status (0 after `shutdown`).
+    public func run() -> Int32 {
+        while let (message, malformed) = channel.read() {
+            if malformed {
+                channel.send(["id": NSNull(), "error": ["code": -32700, "message": "parse error: a frame that is not a JSON object"]])
+                continue
+            }
+            guard let message, let method = message["method"] as? String else { continue }
+            let params = message["params"] as? [String: Any] ?? [:]
+            if method == "exit" { return shutdownRequested ? 0 : 1 }
+            if let id = message["id"] {
+                respond(id: id, method: method, params: params)
+            } else {
+                notify(method, params)
+            }
+        }
+        return shutdownRequested ? 0 : 1
+    }
+
+    private func respond(id: Any, method: String, params: [String: Any]) {
+        let result: Any
+        switch method {
+        case "initialize": result = Self.capabilities
+        case "shutdown":
+            shutdownRequested = true
+            result = NSNull()
+        case "textDocument/hover": result = hover(params) ?? NSNull()
+        case "textDocument/definition": result = definition(params) ?? NSNull()
+        case "textDocument/completion": result = completion(params)
+        case "textDocument/documentSymbol": result = symbols(params)
+        case "textDocument/formatting": result = formatting(params) ?? NSNull()
+        default:
+            channel.send(["id": id, "error": ["code": -32601, "message": "method not found: \(method)"]])
+            return
+        }
+        channel.send(["id": id, "result": result])
+    }
+
+    private func notify(_ method: String, _ params: [String: Any]) {
+        let document = params["textDocument"] as? [String: Any]
+        guard let uri = document?["uri"] as? String else { return }
+        switch method {
+        case "textDocument/didOpen":
+            documents[uri] = document?["text"] as? String ?? ""
+            publishDiagnostics(changed: uri)
+        case "textDocument/didChange":
+            // Full sync: the last change holds the whole text.
+            if let changes = params["contentChanges"] as? [[String: Any]], let text = changes.last?["text"] as? String {
+                documents[uri] = text
+                publishDiagnostics(changed: uri)
+            }
+        case "textDocument/didClose":
+            documents[uri] = nil
+            channel.send(["method": "textDocument/publishDiagnostics", "params": ["uri": uri, "diagnostics": []]])
+        default: break
+        }
+    }
+
+    static var capabilities: [String: Any] { [
+        "capabilities": [
+            "textDocumentSync": 1,
+            "hoverProvider": true,
+            "definitionProvider": true,
+            "completionProvider": ["triggerCharacters": ["(", " ", "."]],
+            "documentSymbolProvider": true,
+            "documentFormattingProvider": true,
+            "positionEncoding": "utf-16",
+        ],
+        "serverInfo": ["name": "warden", "version": WardenInfo.version],
+    ] }
+
+    // MARK: analysis
+
+    static func path(of uri: String) -> String {
+        URL(string: uri).map { $0.isFileURL ? $0.path : uri } ?? uri
+    }
+
+    static func uri(of path: String) -> String { URL(fileURLWithPath: path).absoluteString }
+
+    private var overlay: [String: String] {
+        Dictionary(documents.map { (RuleSetLoader.standardized(Self.path(of: $0.key)), $0.value) }) { a, _ in a }
+    }
+
+    private func index(for uri: String) -> RuleSetIndex {
+        RuleSetIndex(path: RuleSetLoader.standardized(Self.path(of: uri)), overlay: overlay)
+    }
+
+    /// Publishes the diagnostics of every open document of the changed one's rule set.
+    private func publishDiagnostics(changed uri: String) {
+        let index = index(for: uri)
+        let directory = (RuleSetLoader.standardized(Self.path(of: uri)) as NSString).deletingLastPathComponent
+        for (openURI, text) in documents {
+            let path = RuleSetLoader.standardized(Self.path(of: openURI))
+            guard (path as NSString).deletingLastPathComponent == directory else { continue }
+            let lines = LineIndex(text)
+            let diagnostics: [[String: Any]] = index.diagnostics.compactMap { d in
+                let file = d.range.map { RuleSetLoader.standardized($0.file.path) } ?? d.path.map(RuleSetLoader.standardized)
+                guard file == path else { return nil }
+                var item: [String: Any] = [
+                    "range": d.range.map { lines.range($0.bytes) } ?? lines.range(0..<0),
+                    "severity": d.severity == .error ? 1 : 2,
+                    "code": d.id,
+                    "source": "warden",
+                    "message": d.message + (d.hint.map { "\n" + $0 } ?? ""),
+                ]
+                if d.hint == nil { item["message"] = d.message }
+                return item
+            }
+            channel.send(["method": "textDocument/publishDiagnostics", "params": ["uri": openURI, "diagnostics": diagnostics]])
+        }
+    }
+
+    /// The document's tokens and the index of the one at the request's position.
+    private func token(_ params: [String: Any]) -> (uri: String, tokens: [Token], at: Int?, offset: Int)? {
+        guard let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String, let text = documents[uri],
+            let position = params["position"] as? [String: Any], let line = position["line"] as? Int,
+            let character = position["character"] as? Int
+        else { return nil }
+        let offset = LineIndex(text).offset(line: line, character: character)
+        let tokens = Lexer.tokenize(SourceFile(path: Self.path(of: uri), text: text)).tokens
+        let at = tokens.firstIndex { $0.kind != .end && $0.bytes.lowerBound <= offset && offset <= $0.bytes.upperBound && !$0.bytes.isEmpty }
+        return (uri, tokens, at, offset)
+    }
+
+    private func hover(_ params: [String: Any]) -> [String: Any]? {
+        guard let (uri, tokens, at, _) = token(params), let k = at, let text = documents[uri] else { return nil }
+        guard let markdown = index(for: uri).hover(tokens[k], in: tokens, at: k) else { return nil }
+        return ["contents": ["kind": "markdown", "value": markdown], "range": LineIndex(text).range(tokens[k].bytes)]
+    }
+
+    private func definition(_ params: [String: Any]) -> [String: Any]? {
+        guard let (uri, tokens, at, _) = token(params), let k = at else { return nil }
+        let index = index(for: uri)
+        let token = tokens[k]
+        if token.kind == .string, let path = index.filePath(at: k, in: tokens) {
+            let target = index.resolve(path)
+            guard FileManager.default.fileExists(atPath: target) else { return nil }
+            return ["uri": Self.uri(of: target), "range": LineIndex("").range(0..<0)]
+        }
+        guard token.kind == .identifier, let d = index.declaration(named: token.text) else { return nil }
+        let file = d.nameRange.file
+        let text = documents[Self.uri(of: file.path)] ?? file.text
+        return ["uri": Self.uri(of: RuleSetLoader.standardized(file.path)), "range": LineIndex(text).range(d.nameRange.bytes)]
+    }
+
+    private func completion(_ params: [String: Any]) -> [String: Any] {
+        guard let (uri, tokens, _, offset) = token(params) else { return ["isIncomplete": false, "items": []] }
+        let before = tokens.filter { $0.kind != .end && $0.bytes.upperBound <= offset }
+        return ["isIncomplete": false, "items": index(for: uri).completions(after: before)]
+    }
+
+    private func symbols(_ params: [String: Any]) -> [[String: Any]] {
+        guard let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String, let text = documents[uri] else { return [] }
+        let path = RuleSetLoader.standardized(Self.path(of: uri))
+        let lines = LineIndex(text)
+        let kinds: [RuleSetIndex.Declaration.Kind: Int] = [.ruleset: 2, .list: 18, .pattern: 15, .model: 5, .let: 13, .rule: 12, .decide: 3, .test: 6]
+        return index(for: uri).declarations.filter { RuleSetLoader.standardized($0.range.file.path) == path }.map { d in
+            ["name": d.name, "detail": d.kind.rawValue, "kind": kinds[d.kind] ?? 13, "range": lines.range(d.range.bytes), "selectionRange": lines.range(d.nameRange.bytes)]
+        }
+    }
+
+    private func formatting(_ params: [String: Any]) -> [[String: Any]]? {
+        guard let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String, let text = documents[uri] else { return nil }
+        guard case .formatted(let formatted) = Formatter.format(SourceFile(path: Self.path(of: uri), text: text)) else { return nil }
+        if formatted == text { return [] }
+        return [["range": LineIndex(text).wholeRange, "newText": formatted]]
+    }
+}

@@ -1,11 +1,12 @@
 # Quick start: `make demo` builds Warden and checks the sample events; `make test` runs the tests.
 # Both install the system packages they need (libpcre2-dev, zlib1g-dev, libsqlite3-dev, libhiredis-dev, pkg-config;
-# redis-server for the tests) when missing.
+# redis-server for the tests; chromium, chromium-driver, a CJK font and selenium for the playground's browser test)
+# when missing.
 
 SWIFT ?= swift
 WARDEN = .build/debug/warden
 
-.PHONY: deps test-deps build demo test lint bench invites clean
+.PHONY: deps test-deps browser-deps build demo test lint bench invites clean
 
 deps:
 	@if ! pkg-config --exists libpcre2-8 zlib sqlite3 hiredis 2>/dev/null; then \
@@ -22,6 +23,15 @@ test-deps: deps
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null; \
 	fi
 
+# The playground's browser test: headless Chromium and its driver, a CJK font, selenium (PyPI).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! command -v pip3 >/dev/null || [ ! -d /usr/share/fonts/truetype/wqy ]; then \
+		echo "installing chromium, chromium-driver, fonts-wqy-microhei and python3-pip"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei python3-pip >/dev/null; \
+	fi
+	@python3 -c 'import selenium' 2>/dev/null || pip3 install --quiet --break-system-packages selenium 2>/dev/null || pip3 install --quiet selenium
+
 build: deps
 	$(SWIFT) build
 
@@ -29,9 +39,10 @@ demo: build
 	$(WARDEN) lint --rules rules
 	$(WARDEN) check --rules rules < samples/events.jsonl
 
-test: test-deps
+test: test-deps browser-deps
 	$(SWIFT) build
 	$(SWIFT) test
+	python3 Tests/Browser/playground.py
 
 lint: build
 	$(WARDEN) lint --rules rules

@@ -29,6 +29,9 @@ public struct WardenServer: Sendable {
         /// the admin token) too: penalties name accounts and codes. Off by default, which is
         /// why the default bind is loopback.
         public var readToken: AdminToken?
+        /// Serve the playground (`GET /playground`, `POST /v1/playground`, the latter behind the
+        /// admin token): off by default.
+        public var playground = false
         public init() {}
     }
 
@@ -72,6 +75,10 @@ public struct WardenServer: Sendable {
         router.get("/v1/rules") { request, _ in await self.timed("rules") { self.readable(request) ?? self.rules() } }
         router.post("/v1/rules/reload") { request, _ in await self.timed("reload") { self.reload(request) } }
         router.get("/healthz") { _, _ in await self.timed("healthz") { Self.text(.ok, "ok\n") } }
+        if configuration.playground {
+            router.get("/playground") { _, _ in Self.text(.ok, PlaygroundPage.html, type: "text/html; charset=utf-8") }
+            router.post("/v1/playground") { request, _ in await self.timed("playground") { try await self.playground(request) } }
+        }
         router.get("/metrics") { request, _ in self.readable(request) ?? Self.text(.ok, self.metrics.text, type: "text/plain; version=0.0.4") }
         // Headers are small in this API: bounded sizes keep a hostile client's header flood cheap.
         let http = HTTP1Channel.Configuration(
@@ -83,6 +90,44 @@ public struct WardenServer: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "warden"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+
+    /// Nil when the request carries the admin token; otherwise the 403 (no token configured,
+    /// so admin routes are off) or 401 to send.
+    func refusedAdmin(_ request: Request) -> Response? {
+        guard let token = configuration.adminToken else {
+            return Self.json(.forbidden, .object([("error", .string("admin routes are off: no admin token is configured"))]))
+        }
+        guard token.accepts(authorization: request.headers[.authorization]) else {
+            return Self.json(.unauthorized, .object([("error", .string("admin token required: Authorization: Bearer <token>"))]))
+        }
+        return nil
+    }
+
+    /// The playground's sandbox: the rules and events of the request, compiled and decided
+    /// apart from the live engine (`Playground`), on a thread that may block.
+    func playground(_ request: Request) async throws -> Response {
+        if let refused = refusedAdmin(request) { return refused }
+        let body = try await body(of: request)
+        if let bad = UTF8Validation.firstInvalidByte(body.readableBytesView) { return Self.badRequest("invalid UTF-8 at byte \(bad)") }
+        let value: JSONValue
+        do throws(JSONParser.Failure) {
+            value = try JSONParser.parse(String(buffer: body))
+        } catch {
+            return Self.badRequest("not valid JSON at column \(error.column): \(error.message)")
+        }
+        let sandbox: Playground.Request
+        do throws(EventError) {
+            sandbox = try Playground.request(from: value)
+        } catch {
+            return Self.badRequest(error.message, key: error.key)
+        }
+        var isDirectory: ObjCBool = false
+        let path = service.path
+        let root = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+            ? (path as NSString).deletingLastPathComponent : path
+        let answer = try await NIOThreadPool.singleton.runIfActive { Playground.run(sandbox, root: root, now: Date().timeIntervalSince1970) }
+        return Self.raw(.ok, answer)
     }
 
     /// Nil when a read route may answer: no read token is configured, or the request carries it
@@ -232,10 +277,7 @@ public struct WardenServer: Sendable {
     }
 
     func lift(_ request: Request, id: String) async throws -> Response {
-        guard let token = configuration.adminToken else { return Self.json(.forbidden, .object([("error", .string("admin routes are off: no admin token is configured"))])) }
-        guard token.accepts(authorization: request.headers[.authorization]) else {
-            return Self.json(.unauthorized, .object([("error", .string("admin token required: Authorization: Bearer <token>"))]))
-        }
+        if let refused = refusedAdmin(request) { return refused }
         let body = String(buffer: try await body(of: request))
         var reason = ""
         if !body.isEmpty {
@@ -284,10 +326,7 @@ public struct WardenServer: Sendable {
     }
 
     func reload(_ request: Request) -> Response {
-        guard let token = configuration.adminToken else { return Self.json(.forbidden, .object([("error", .string("admin routes are off: no admin token is configured"))])) }
-        guard token.accepts(authorization: request.headers[.authorization]) else {
-            return Self.json(.unauthorized, .object([("error", .string("admin token required: Authorization: Bearer <token>"))]))
-        }
+        if let refused = refusedAdmin(request) { return refused }
         let result = service.reload()
         metrics.reload(accepted: result.accepted)
         return Self.json(result.accepted ? .ok : .unprocessableContent, Self.reloadJSON(result))
@@ -309,12 +348,7 @@ public struct WardenServer: Sendable {
         .object([
             ("accepted", .bool(r.accepted)), ("digest", .string(r.digest)),
             ("counters_kept", .number(Double(r.countersKept))), ("counters_reset", .array(r.countersReset.map(JSONValue.string))),
-            ("diagnostics", .array(r.diagnostics.map { d in
-                var pairs: [(String, JSONValue)] = [("severity", .string(d.severity.rawValue)), ("id", .string(d.id)), ("message", .string(d.message))]
-                if let file = d.file { pairs.append(("file", .string(file))) }
-                if let loc = d.location { pairs += [("line", .number(Double(loc.line))), ("column", .number(Double(loc.column)))] }
-                return .object(pairs)
-            })),
+            ("diagnostics", .array(r.diagnostics.map(\.jsonValue))),
         ])
     }
 

@@ -385,6 +385,46 @@ import FoundationNetworking
         #expect(try await server.request("POST", "/v1/rules/reload", token: "anything").0 == 403)
     }
 
+    /// The playground decides in a sandbox: its counters and penalties never reach the live
+    /// engine, and its API needs the admin token.
+    @Test func thePlaygroundIsASandbox() async throws {
+        #expect(try await Server(token: "tok").request("GET", "/playground").0 == 404)
+        let refused = try CLITests().run(["serve", "--rules", "rules", "--port", "0", "--playground"])
+        #expect(refused.status == 2 && refused.stderr.contains("--playground needs an admin token"))
+
+        let server = try Server(token: "tok", extra: ["--playground"])
+        let (pageStatus, page) = try await server.request("GET", "/playground")
+        #expect(pageStatus == 200 && page.contains("<title>Warden playground</title>") && !page.contains("src=\"http"))
+        let rules = #"ruleset p\nlist w = [\"刷单\"]\nrule fraud { on send when text contains any w score 80 }\nrule burst { on send when count(by: account, within: 1h) > 3 penalty restrict_send(account, 1d) }\ndecide { block when score >= 80 }"#
+        let events = (1...5).map { k in Self.send("p\(k)", account: "victim", text: k == 5 ? "兼职刷单" : "hi", ts: "2026-03-01T10:0\(k):00Z") }
+        let body = #"{"rules":"\#(rules)","events":[\#(events.joined(separator: ","))]}"#
+        #expect(try await server.request("POST", "/v1/playground", body: body).0 == 401)
+        let (status, answer) = try await server.request("POST", "/v1/playground", body: body, token: "tok")
+        #expect(status == 200)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any])
+        #expect(object["ok"] as? Bool == true)
+        let decisions = try #require(object["decisions"] as? [[String: Any]])
+        #expect(decisions.count == 5 && decisions.last?["decision"] as? String == "block")
+        #expect(answer.contains(#""action":"restrict_send""#))
+        let highlights = try #require(object["highlights"] as? [[String: Any]])
+        #expect(highlights.count == 1 && highlights.first?["start"] as? Int == 2 && highlights.first?["end"] as? Int == 4)
+        #expect((object["explain"] as? String)?.contains("rule fraud — FIRED, score 80") == true)
+
+        // The live engine saw none of it: no penalty, and its own counters start from zero.
+        let (_, live) = try await server.request("POST", "/v1/check", body: Self.send("live1", account: "victim", text: "hi", ts: "2026-03-01T10:06:00Z"))
+        #expect(live.contains(#""decision":"allow""#) && !live.contains("penalty_in_force") && !live.contains("burst"))
+        let (_, penalties) = try await server.request("GET", "/v1/penalties?account=victim")
+        #expect(!penalties.contains("restrict_send"))
+
+        // Rules that do not compile: the diagnostics, with their lines, and no decision.
+        let broken = #"{"rules":"ruleset p\nrule r { on send when text contains any nowhere }","event":{"type":"send","account":"a","to":["b"],"text":"x"}}"#
+        let (_, failed) = try await server.request("POST", "/v1/playground", body: broken, token: "tok")
+        let failure = try #require(try JSONSerialization.jsonObject(with: Data(failed.utf8)) as? [String: Any])
+        #expect(failure["ok"] as? Bool == false && failure["decisions"] == nil)
+        let first = try #require((failure["diagnostics"] as? [[String: Any]])?.first)
+        #expect(first["message"] as? String == "unknown name 'nowhere'" && first["line"] as? Int == 2)
+    }
+
     @Test func theThousandAndFirstSendOverHTTP() async throws {
         let server = try Server(token: nil)
         let base = Date(timeIntervalSince1970: 1_772_359_200)  // 2026-03-01T10:00:00Z

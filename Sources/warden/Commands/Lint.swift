@@ -93,23 +93,7 @@ struct Lint: ParsableCommand {
     }
 
     static func json(_ diagnostics: [Diagnostic]) -> String {
-        let items: [JSONValue] = diagnostics.map { d in
-            var pairs: [(String, JSONValue)] = [
-                ("id", .string(d.id)), ("severity", .string(d.severity.rawValue)), ("message", .string(d.message)),
-            ]
-            if let file = d.file { pairs.append(("file", .string(file))) }
-            if let loc = d.location {
-                pairs.append(("line", .number(Double(loc.line))))
-                pairs.append(("column", .number(Double(loc.column))))
-            }
-            if let range = d.range {
-                let end = range.file.location(of: range.bytes.upperBound)
-                pairs.append(("end_line", .number(Double(end.line))))
-                pairs.append(("end_column", .number(Double(end.column))))
-            }
-            if let hint = d.hint { pairs.append(("hint", .string(hint))) }
-            return .object(pairs)
-        }
+        let items = diagnostics.map(\.jsonValue)
         var w = JSONWriter()
         w.value(.object([("diagnostics", .array(items))]))
         return w.output

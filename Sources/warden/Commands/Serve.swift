@@ -41,6 +41,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("read-token-file"), help: "A file holding a token the read routes (penalties, rules, metrics) then require (or WARDEN_READ_TOKEN); without one they are open.")
     var readTokenFile: String?
 
+    @Flag(help: "Serve the playground at GET /playground: rules and an event typed in a page, decided in a sandbox (never the live rule set or its state). Its API (POST /v1/playground) needs the admin token.")
+    var playground = false
+
     @Option(help: "State: sqlite:PATH (penalties committed before each answer, counters snapshotted), redis://HOST:PORT (shared by every server on it) or memory.")
     var state = "sqlite:warden-state.db"
 
@@ -108,6 +111,10 @@ struct Serve: AsyncParsableCommand {
         try checkOptions()
         let adminToken = try token(file: adminTokenFile, variable: "WARDEN_ADMIN_TOKEN", what: "admin")
         let readToken = try token(file: readTokenFile, variable: "WARDEN_READ_TOKEN", what: "read")
+        if playground, adminToken == nil {
+            Output.error("warden: --playground needs an admin token (--admin-token-file or WARDEN_ADMIN_TOKEN): its API compiles whatever it is sent")
+            throw ExitCode(2)
+        }
         var ledger: SQLiteLedger?
         if state.hasPrefix("sqlite:") {
             do {
@@ -160,6 +167,7 @@ struct Serve: AsyncParsableCommand {
         if shared != nil { configuration.blockingThreads = 32 }
         configuration.adminToken = AdminToken(adminToken)
         configuration.readToken = AdminToken(readToken)
+        configuration.playground = playground
         var logger = Logger(label: "warden")
         logger.logLevel = .info
         // The outbox is written with the ledger: SQLite's table, or Redis's list (delivered by

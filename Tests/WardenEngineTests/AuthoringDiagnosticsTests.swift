@@ -37,4 +37,17 @@ import WardenLanguage
         // Without the syntax error, an unused list is still reported.
         #expect(lint("ruleset t\nlist words = [\"转发\"]\nrule q { on send when len(text) > 3 score 10 }\ndecide { block when score >= 100 }").map(\.id) == ["unused"])
     }
+
+    @Test func pinyinOnOneCharacterKeywordsIsWarned() {
+        func warnings(_ words: String) -> [String] {
+            lint("ruleset t\nlist w(fold: [\"all\", \"pinyin\"]) = [\(words)]\nrule r { on send when text contains any w score 60 }\ndecide { block when score >= 100 }")
+                .filter { $0.id == "pinyin-fold" }.map(\.message)
+        }
+        #expect(warnings(#""赌", "毒""#) == ["the pinyin fold does nothing for one-character keywords, and every entry of 'w' is one"])
+        #expect(warnings(#""赌", "刷单""#) == ["the pinyin fold does nothing for the one-character keywords of 'w': 赌"])
+        // Two characters get romanized pinyin (taoxian for 套现): no warning.
+        #expect(warnings(#""套现", "刷单""#).isEmpty)
+        let plain = lint("ruleset t\nlist w = [\"赌\"]\nrule r { on send when text contains any w score 60 }\ndecide { block when score >= 100 }")
+        #expect(plain.isEmpty)
+    }
 }

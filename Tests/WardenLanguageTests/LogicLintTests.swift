@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WardenLanguage
 
@@ -56,5 +57,33 @@ import Testing
         #expect(errors("rule r { on send when code != null and attrs.vip == null }").isEmpty)
         #expect(errors("rule r { on send when code > null }") == ["null is compared with == or != only"])
         #expect(errors("rule r { on send when null == code }") == ["write the field first: X == null or X != null"])
+    }
+}
+
+/// Issue 21: the backtracking shapes lint names, and the real regexes it leaves alone.
+@Suite struct RegexRiskTests {
+    @Test func theThreeShapesAreFound() {
+        #expect(RegexRisk.risk("(a+)+$")?.offset == 4)
+        #expect(RegexRisk.risk("(a|aa)+$")?.message.contains("alternatives spell one another ('aa')") == true)
+        #expect(RegexRisk.risk("(ab|a|b)*c")?.message.contains("spell one another ('ab')") == true)
+        #expect(RegexRisk.risk("(.*a){12}")?.message.contains("to the power 12") == true)
+        #expect(RegexRisk.risk("(?:x|.+y){3,5}")?.message.contains("to the power 5") == true)
+    }
+
+    @Test func theSafeFormsAreNot() {
+        for safe in ["(a|b)+$", "(ab|cd)+", "(a|aa)++$", "(a|aa)?", "(.*a){2}", "([^a]*a){12}", "(.{0,20}a){12}", #"(\d{3}-){2}\d{4}"#,
+                     "(a+)", "a+b+", #"(\.com|\.cn)+"#, "(?i)(vx|wx)[:：]?"] {
+            #expect(RegexRisk.risk(safe) == nil, "\(safe)")
+        }
+    }
+
+    /// The project's set of 103 rule-engine regexes: none is flagged (measured: 0 of 103).
+    @Test func realRegexesAreLeftAlone() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data/bench/regexes.txt")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.isEmpty }
+        #expect(lines.count == 103)
+        let flagged = lines.filter { RegexRisk.risk($0) != nil }
+        #expect(flagged.isEmpty, "\(flagged)")
     }
 }

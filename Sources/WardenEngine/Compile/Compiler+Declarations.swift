@@ -61,6 +61,18 @@ extension Compiler {
                 pendingExcept.append((keywordLists.count, other, label))
             }
         }
+        if folds.contains(.pinyin), let fold = decl.options.first(where: { $0.label == "fold" }) {
+            // Pinyin spells keywords of two or more characters; a one-character keyword gets
+            // nothing from it (its one syllable would match English everywhere).
+            let single = entries.filter { $0.unicodeScalars.count == 1 && $0.unicodeScalars.first!.properties.isIdeographic }
+            if !single.isEmpty, single.count == entries.count {
+                warning("pinyin-fold", "the pinyin fold does nothing for one-character keywords, and every entry of '\(decl.name.value)' is one", fold.value.range,
+                        hint: "pinyin, homophones and initials start at two characters (romanized) or three (homophones); drop \"pinyin\" here")
+            } else if !single.isEmpty {
+                warning("pinyin-fold", "the pinyin fold does nothing for the one-character keywords of '\(decl.name.value)': \(single.prefix(5).joined(separator: ", "))\(single.count > 5 ? " …" : "")", fold.value.range,
+                        hint: "pinyin starts at two characters; give those a list without it, or write the words they appear in")
+            }
+        }
         wordListIndex[decl.name.value] = keywordLists.count
         wordSets[decl.name.value] = Set(entries)
         keywordLists.append(KeywordList(name: decl.name.value, entries: entries, folds: folds))

@@ -158,4 +158,8 @@ public final class Compiler {
     func error(_ id: String, _ message: String, _ range: SourceRange?, hint: String? = nil) {
         diagnostics.append(.error(id, message, at: range, hint: hint))
     }
+
+    func warning(_ id: String, _ message: String, _ range: SourceRange?, hint: String? = nil) {
+        diagnostics.append(.warning(id, message, at: range, hint: hint))
+    }
 }

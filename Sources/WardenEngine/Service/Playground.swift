@@ -54,7 +54,9 @@ public enum Playground {
     /// `decisions`, the last event's `explain` text and `trace`, and `highlights` (evidence
     /// spans in the last event's text fields, in Unicode scalars).
     public static func run(_ request: Request, root: String, now: Double) -> String {
-        let (ruleSet, diagnostics) = Compiler.compile(source: request.rules, path: "playground.rules", root: root)
+        // Named as a file of the live rule set's directory, so `file("lists/…")` resolves there.
+        let path = (root as NSString).appendingPathComponent("playground.rules")
+        let (ruleSet, diagnostics) = Compiler.compile(source: request.rules, path: path, root: root)
         var w = JSONWriter(capacity: 4096)
         w.raw("{\"ok\":")
         w.raw(ruleSet == nil ? "false" : "true")

@@ -2,13 +2,11 @@
 /// conditions whose value does not depend on the event.
 extension Checker {
     mutating func warnBacktracking(_ pattern: String, at range: SourceRange) {
-        guard let offset = RegexRisk.nestedQuantifier(pattern) else { return }
+        guard let risk = RegexRisk.risk(pattern) else { return }
         // The body starts one byte after the opening slash.
-        let byte = range.bytes.lowerBound + 1 + String(String.UnicodeScalarView(pattern.unicodeScalars.prefix(offset))).utf8.count
+        let byte = range.bytes.lowerBound + 1 + String(String.UnicodeScalarView(pattern.unicodeScalars.prefix(risk.offset))).utf8.count
         let at = SourceRange(file: range.file, bytes: byte..<min(byte + 1, range.bytes.upperBound))
-        diagnostics.append(.warning(
-            "backtracking", "a repeated group with a repeat inside can backtrack exponentially on text that almost matches",
-            at: at, hint: "repeat the inner part once, such as (ab)+ for (a+b)+, or make it possessive: (a++)+"))
+        diagnostics.append(.warning("backtracking", risk.message, at: at, hint: risk.hint))
     }
 
     /// True or false when `e` has that value for every event; nil when it depends on the event.

@@ -50,4 +50,17 @@ import WardenLanguage
         let plain = lint("ruleset t\nlist w = [\"赌\"]\nrule r { on send when text contains any w score 60 }\ndecide { block when score >= 100 }")
         #expect(plain.isEmpty)
     }
+
+    /// Test events follow production's rules: what check and serve refuse, a test cannot send.
+    @Test func testEventsNeedWhatProductionNeeds() {
+        let base = "ruleset t\nrule r { on send, issue when len(text) > 3 score 60 }\ndecide { block when score >= 100 }\n"
+        let missing = lint(base + "test \"t\" {\n  send { account: \"a\", text: \"hello\" } expect allow\n  issue { account: \"a\" }\n  send { to: [\"b\"], text: \"x\" }\n}")
+        #expect(missing.map(\.message) == [
+            "this send has no 'to' (a send has recipients); check and serve refuse such an event",
+            "this issue has no 'code' (an issue carries the invite code); check and serve refuse such an event",
+            "this send has no 'account' (the acting account); check and serve refuse such an event",
+        ])
+        #expect(missing.first?.range?.start.line == 5)
+        #expect(lint(base + "test \"t\" {\n  send { account: \"a\", text: \"hello\", to: [] } expect allow\n}").isEmpty)
+    }
 }

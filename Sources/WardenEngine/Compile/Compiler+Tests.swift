@@ -83,7 +83,17 @@ extension Compiler {
             default: break  // the checker reported unknown keys
             }
         }
-        if event.type == .send, event.to == nil { event.to = [] }
+        // The keys `check` and `serve` require (EventDecoder), required here too: a test event
+        // is an event production would take.
+        var missing: [(String, String)] = []
+        if !step.fields.contains(where: { $0.key == "account" }) { missing.append(("account", "the acting account")) }
+        if type == .send, event.to == nil { missing.append(("to", "a send has recipients")) }
+        if type == .send, event.text == nil { missing.append(("text", "a send carries its message text")) }
+        if type != .send, event.code == nil { missing.append(("code", "an \(type.rawValue) carries the invite code")) }
+        for (key, why) in missing {
+            error("missing-key", "this \(type.rawValue) has no '\(key)' (\(why)); check and serve refuse such an event", step.type.range,
+                  hint: key == "to" ? "write to: [\"someone\"]" : nil)
+        }
         return (event, fixed)
     }
 }

@@ -43,8 +43,21 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
               seq INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, body TEXT NOT NULL,
               attempts INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'pending');
             """)
+        memory.load(try Self.records(db, path: path))
+    }
+
+    /// The penalties and the last snapshot of a state file, read without taking it: a server
+    /// may be running on it (`warden state`). SQLite's own locks keep the read consistent.
+    public static func inspect(path: String) throws(SQLiteError) -> (penalties: [PenaltyRecord], snapshot: String?) {
+        guard FileManager.default.fileExists(atPath: path) else { throw SQLiteError(path: path, code: 0, message: "no such state file") }
+        let db = try SQLiteDatabase(path: path, readOnly: true)
+        let snapshot = (try? db.run("SELECT body FROM snapshots WHERE id = 1"))?.first?.first ?? nil
+        return (try records(db, path: path), snapshot)
+    }
+
+    private static func records(_ db: SQLiteDatabase, path: String) throws(SQLiteError) -> [PenaltyRecord] {
         let rows = try db.run("SELECT id, action, target_kind, target, start, until, forever, offense, rule, event, lifted_at, lift_reason FROM penalties ORDER BY seq")
-        memory.load(try rows.map { r throws(SQLiteError) in
+        return try rows.map { r throws(SQLiteError) in
             guard let action = r[1].flatMap(PenaltyAction.init(rawValue:)), let kind = r[2].flatMap(TargetKind.init(rawValue:)) else {
                 throw SQLiteError(path: path, code: 0, message: "penalty \(r[0] ?? "?"): unknown action '\(r[1] ?? "")' or target kind '\(r[2] ?? "")'")
             }
@@ -53,7 +66,7 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
                 until: r[5].flatMap(Double.init), forever: r[6] == "1", offense: Int(r[7] ?? "") ?? 1, rule: r[8] ?? "",
                 event: r[9] ?? "",
                 lifted: r[10].flatMap(Double.init).map { PenaltyRecord.Lift(at: $0, reason: r[11] ?? "") })
-        })
+        }
     }
 
     deinit { close(lockFile) }

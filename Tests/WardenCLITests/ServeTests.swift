@@ -442,6 +442,10 @@ import FoundationNetworking
         let issue = #"{"id":"i1","type":"issue","ts":"2026-03-01T18:30:00Z","account":"bot","tier":"personal","code":"NEWCODE12"}"#
         let (_, issued) = try await server.request("POST", "/v1/check", body: issue)
         #expect(issued.contains(#""decision":"block""#) && issued.contains("penalty_in_force"))
+        // `warden state` reads the running server's SQLite state without taking it.
+        let state = try CLITests().run(["state", "--rules", "rules", "sqlite:\(server.rules.path)/state.db", "--at", "2026-03-01T18:31:00Z"])
+        #expect(state.status == 0, "\(state.stderr)")
+        #expect(state.stdout.contains("penalties in force: 1\n  p-1 disable_generation on account bot until 2026-03-03T02:20:01+08:00 (rule machine_brushing, offense 1, since 2026-03-02T02:20:01+08:00, event b1000)"))
     }
 
     /// SIGTERM snapshots the counters and keeps the penalties: 1,000 sends, a clean stop, and

@@ -97,6 +97,8 @@ public struct CompiledRuleSet: Sendable {
     public let models: [(name: String, model: TextModel)]
     /// The (model, field) pairs the rules classify (`ModelSlot`), scored ahead in audits.
     let classifiedSlots: [Int]
+    /// Per counter (in `counters` order), the rules that read it.
+    public internal(set) var counterRules: [[String]] = []
 }
 
 /// A penalty clause, compiled.

@@ -165,13 +165,17 @@ extension Compiler {
             window.label, whereExpr?.canonical ?? "",
             currentOn.map(\.rawValue).sorted().joined(separator: ","),
         ].joined(separator: "|")
-        if let existing = counterIndex[identity] { return existing }
+        if let existing = counterIndex[identity] {
+            if !currentRule.isEmpty, counterRules[existing]?.contains(currentRule) != true { counterRules[existing, default: []].append(currentRule) }
+            return existing
+        }
         let spec = CounterSpec(
             kind: CounterSpec.Kind(rawValue: name)!, window: window, identity: identity, keyNames: keyNames,
             keys: keyExprs.map(expression), field: positional.first.map(expression), filter: whereExpr.map(expression),
             on: currentOn)
         counters.append(spec)
         counterIndex[identity] = counters.count - 1
+        if !currentRule.isEmpty { counterRules[counters.count - 1] = [currentRule] }
         return counters.count - 1
     }
 

@@ -212,6 +212,8 @@ extension Compiler {
 
     func compileRule(_ rule: RuleDecl) -> CompiledRuleSet.Rule {
         currentOn = Set(rule.on.compactMap { Event.Kind(rawValue: $0.value) })
+        currentRule = rule.name.value
+        defer { currentRule = "" }
         let condition = rule.when.map(conditionNode)
         let score = rule.score.map { expression($0) }
         let penalties = rule.penalties.map(penalty)

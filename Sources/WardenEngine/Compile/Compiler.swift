@@ -30,6 +30,9 @@ public final class Compiler {
     var digest = SHA256()
     /// Event types of the rule being compiled: part of a counter's identity.
     var currentOn: Set<Event.Kind> = []
+    /// The rule being compiled, and per counter the rules that read it (`warden state`).
+    var currentRule = ""
+    var counterRules: [Int: [String]] = [:]
     var counters: [CounterSpec] = []
     var counterIndex: [String: Int] = [:]
     /// Per text field: the patterns matched against it, for one prefilter scan per field.
@@ -130,11 +133,13 @@ public final class Compiler {
             maxFuture: header?.maxFuture.map { Double($0.value) } ?? CompiledRuleSet.defaultMaxFuture)
         // Rules keep their declaration index: fired(R) reads the context's flags by it.
         let ordered = order.map { rules[$0] }
-        return CompiledRuleSet(
+        var ruleSet = CompiledRuleSet(
             info: info, rules: ordered, decide: decide, matcher: KeywordMatcher(lists: keywordLists), listNames: listNames,
             counters: counters, tests: compileTests(),
             regexPrefilters: (0..<TextSlot.count).map { slot in fieldPatterns[slot].map { RegexPrefilter(patterns: $0) } },
             scannedFields: scannedFields.sorted { $0.rawValue < $1.rawValue }, models: models, classifiedSlots: classifiedSlots.sorted())
+        ruleSet.counterRules = counters.indices.map { counterRules[$0] ?? [] }
+        return ruleSet
     }
 
     /// A pseudo rule index in `dependencies`: the expression reads a counter. It travels with

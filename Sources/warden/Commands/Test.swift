@@ -10,11 +10,21 @@ struct Test: ParsableCommand {
     @Option(help: "Run only the tests whose name contains this text.")
     var filter: String?
 
+    enum Format: String, ExpressibleByArgument { case text, json }
+
+    @Option(help: "'text' (the default) or 'json': one object with the passed tests, the failures (test, location, expected, actual, repetition) and the rules no test fired.")
+    var format: Format = .text
+
     func run() throws {
         let report = TestRunner.run(try ruleSet.load(), filter: filter)
         if let filter, report.passed.isEmpty, report.failed == 0 {
             Output.error("warden: no test name contains '\(filter)'")
             throw ExitCode(2)
+        }
+        if format == .json {
+            Output.line(Self.json(report, filtered: filter != nil))
+            if report.failed > 0 { throw ExitCode(1) }
+            return
         }
         for failure in report.failures {
             Output.line("FAIL \"\(failure.test)\" at \(failure.location)" + (failure.repetitions > 1 ? " (repetition \(failure.repetition) of \(failure.repetitions))" : ""))
@@ -26,5 +36,22 @@ struct Test: ParsableCommand {
         }
         Output.line("\(report.passed.count) passed, \(report.failed) failed")
         if report.failed > 0 { throw ExitCode(1) }
+    }
+
+    static func json(_ report: TestRunner.Report, filtered: Bool) -> String {
+        let failures: [JSONValue] = report.failures.map { f in
+            .object([
+                ("test", .string(f.test)), ("location", .string(f.location)), ("expected", .array(f.expected.map(JSONValue.string))),
+                ("actual", .string(f.actual)), ("repetition", .number(Double(f.repetition))), ("repetitions", .number(Double(f.repetitions))),
+            ])
+        }
+        var pairs: [(String, JSONValue)] = [
+            ("passed", .array(report.passed.map(JSONValue.string))), ("failed", .array(failures)),
+        ]
+        // With a filter, rules outside the tests run say nothing about coverage.
+        if !filtered { pairs.append(("never_fired", .array(report.neverFired.map(JSONValue.string)))) }
+        var w = JSONWriter()
+        w.value(.object(pairs))
+        return w.output
     }
 }

@@ -22,8 +22,11 @@ public struct DryRunReport {
     /// Up to `examplesPerChange` events per changed transition.
     public var examples: [String: [Example]] = [:]
     public var examplesPerChange = 3
+    /// The two rule sets: path, name, version and digest.
     public var baseline = ""
     public var current = ""
+    /// What the current rule set adds, removes and changes against the baseline.
+    public var diff: RuleSetDiff?
 
     public init() {}
 
@@ -51,22 +54,39 @@ public struct DryRunReport {
         transitions.reduce(0) { total, row in total + row.value.filter { $0.key != row.key }.reduce(0) { $0 + $1.value } }
     }
 
+    /// The rule-set changes in words, one per line.
+    var diffLines: [String] {
+        guard let diff else { return [] }
+        if diff.isEmpty { return ["no rule changes (layout and comments aside)"] }
+        var lines: [String] = []
+        if !diff.added.isEmpty { lines.append("rules added: " + diff.added.joined(separator: ", ")) }
+        if !diff.removed.isEmpty { lines.append("rules removed: " + diff.removed.joined(separator: ", ")) }
+        if !diff.changed.isEmpty { lines.append("rules changed: " + diff.changed.joined(separator: ", ")) }
+        if !diff.otherChanges.isEmpty { lines.append("also: " + diff.otherChanges.joined(separator: ", ")) }
+        return lines
+    }
+
     public var changedRules: [(String, Int, Int)] {
         hits.filter { $0.value.baseline != $0.value.current }.map { ($0.key, $0.value.baseline, $0.value.current) }.sorted { $0.0 < $1.0 }
     }
 
     public var text: String {
         var out = ["dry run over \(events) events: \(changed) decision\(changed == 1 ? "" : "s") change"]
+        out.append("baseline: \(baseline)")
+        out.append("current:  \(current)")
+        out += diffLines.map { "  " + $0 }
         out.append("rule hits that change (baseline → current):")
         if changedRules.isEmpty { out.append("  none") }
         for (rule, a, b) in changedRules {
             out.append("  " + rule.padding(toLength: max(28, rule.count + 1), withPad: " ", startingAt: 0) + String(format: "%8d → %-8d (%+d)", a, b, b - a))
         }
-        out.append("decisions (rows: baseline, columns: current):")
+        out.append("decisions (rows: baseline, columns: current; * marks events whose verdict changed):")
         out.append("            " + Verdict.allCases.map { $0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
         for from in Verdict.allCases {
-            out.append("  " + from.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-                + Verdict.allCases.map { String(transitions[from]?[$0] ?? 0).padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
+            out.append("  " + from.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + Verdict.allCases.map { to in
+                let n = transitions[from]?[to] ?? 0
+                return (String(n) + (n > 0 && from != to ? "*" : "")).padding(toLength: 10, withPad: " ", startingAt: 0)
+            }.joined())
         }
         out.append("accounts newly penalized: \(newlyPenalized.count)" + (newlyPenalized.isEmpty ? "" : " (" + AuditSummary.top(newlyPenalized, 10).map(\.0).joined(separator: ", ") + ")"))
         out.append("accounts freed: \(freed.count)" + (freed.isEmpty ? "" : " (" + AuditSummary.top(freed, 10).map(\.0).joined(separator: ", ") + ")"))
@@ -95,7 +115,12 @@ public struct DryRunReport {
         }
         w.value(.object([
             ("events", .number(Double(events))), ("changed", .number(Double(changed))), ("baseline", .string(baseline)),
-            ("current", .string(current)), ("rules", .array(rules)), ("transitions", .object(matrix)),
+            ("current", .string(current)),
+            ("rule_changes", .object([
+                ("added", .array((diff?.added ?? []).map(JSONValue.string))), ("removed", .array((diff?.removed ?? []).map(JSONValue.string))),
+                ("changed", .array((diff?.changed ?? []).map(JSONValue.string))), ("other", .array((diff?.otherChanges ?? []).map(JSONValue.string))),
+            ])),
+            ("rules", .array(rules)), ("transitions", .object(matrix)),
             ("newly_penalized", .array(newlyPenalized.keys.sorted().map(JSONValue.string))),
             ("freed", .array(freed.keys.sorted().map(JSONValue.string))), ("examples", .object(ex)),
         ]))
@@ -103,15 +128,21 @@ public struct DryRunReport {
     }
 
     public var html: String {
-        var body = "<h1>Warden dry run</h1><p class=meta>\(events) events · \(changed) decisions change · baseline \(HTMLReport.escape(baseline)) → current \(HTMLReport.escape(current))</p>"
+        var body = "<h1>Warden dry run</h1><p class=meta>\(events) events · \(changed) decisions change</p>"
+        body += "<p class=meta>baseline: \(HTMLReport.escape(baseline))<br>current: \(HTMLReport.escape(current))</p>"
+        if !diffLines.isEmpty { body += "<h2>Rule changes</h2><ul>" + diffLines.map { "<li>\(HTMLReport.escape($0))</li>" }.joined() + "</ul>" }
         body += "<h2>Rule hits that change</h2>" + HTMLReport.table(["rule", "baseline", "current", "delta"], changedRules.map { [$0.0, String($0.1), String($0.2), String($0.2 - $0.1)] })
-        body += "<h2>Decisions (rows: baseline, columns: current)</h2>" + HTMLReport.table(
-            ["baseline"] + Verdict.allCases.map(\.rawValue),
-            Verdict.allCases.map { from in [from.rawValue] + Verdict.allCases.map { String(transitions[from]?[$0] ?? 0) } })
+        // The cells off the diagonal that are not zero: the events whose verdict moved.
+        let verdicts = Verdict.allCases
+        body += "<h2>Decisions (rows: baseline, columns: current; changes highlighted)</h2>" + HTMLReport.table(
+            ["baseline"] + verdicts.map(\.rawValue),
+            verdicts.map { from in [from.rawValue] + verdicts.map { String(transitions[from]?[$0] ?? 0) } },
+            highlight: { row, column in column > 0 && verdicts[row] != verdicts[column - 1] && (transitions[verdicts[row]]?[verdicts[column - 1]] ?? 0) > 0 })
         body += "<h2>Accounts newly penalized</h2>" + HTMLReport.bars(AuditSummary.top(newlyPenalized, 20), color: "#c8553d")
         body += "<h2>Accounts freed</h2>" + HTMLReport.bars(AuditSummary.top(freed, 20), color: "#5a9e6f")
         body += "<h2>Examples</h2>" + HTMLReport.table(["change", "id", "account", "text", "baseline rules", "current rules"],
-            examples.keys.sorted().flatMap { key in examples[key]!.map { [key, $0.id, $0.account, $0.text, $0.baselineRules.joined(separator: " "), $0.currentRules.joined(separator: " ")] } })
+            examples.keys.sorted().flatMap { key in examples[key]!.map { [key, $0.id, $0.account, $0.text, $0.baselineRules.joined(separator: " "), $0.currentRules.joined(separator: " ")] } },
+            cjk: [3])
         return HTMLReport.page(title: "Warden dry run", body: body)
     }
 }

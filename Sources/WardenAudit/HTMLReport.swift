@@ -13,19 +13,26 @@ public enum HTMLReport {
         body += "<div class=cards>" + Verdict.allCases.map { v in
             "<div class=card style='border-color:\(colors[v]!)'><b>\(s.verdicts[v] ?? 0)</b><span>\(v.rawValue)</span></div>"
         }.joined() + "<div class=card><b>\(s.badLines)</b><span>bad lines</span></div><div class=card><b>\(s.late)</b><span>late</span></div></div>"
-        body += "<h2>Decisions over time (per hour, UTC)</h2>" + timeline(s.timeline)
+        let zoneName = data.zone.map { "\($0.identifier), UTC" + Timestamp.format(0, zone: $0).suffix(6) } ?? "UTC"
+        body += "<h2>Decisions over time (per hour, \(escape(zoneName)))</h2>" + timeline(s.timeline, zone: data.zone)
         body += "<h2>Hits per rule</h2>" + bars(AuditSummary.top(s.ruleHits, 40), color: "#c8553d")
         if !s.shadowHits.isEmpty { body += "<h2>Shadow rules</h2>" + bars(AuditSummary.top(s.shadowHits, 40), color: "#888") }
         body += "<h2>Top accounts (decisions other than allow)</h2>" + bars(AuditSummary.top(s.accounts, 15), color: "#e8945a")
         body += "<h2>Penalties</h2>" + table(["action", "count"], AuditSummary.top(s.penalties, 50).map { [$0.0, String($0.1)] })
-        body += "<h2>Rules</h2>" + table(["rule", "hits"], AuditSummary.top(s.ruleHits, 1000).map { [$0.0, String($0.1)] })
+        body += "<h2>Rules</h2>" + table(
+            ["rule", "description", "hits"], AuditSummary.top(s.ruleHits, 1000).map { [$0.0, data.descriptions[$0.0] ?? "", String($0.1)] },
+            cjk: [1])
         if let trees {
             body += InviteTreeSVG.section(largest: trees.largest, fastest: trees.fastest, flagged: data.flaggedRedeemers, mostFlagged: trees.mostFlagged)
         }
         if !s.badExamples.isEmpty { body += "<h2>Bad lines</h2><pre>" + s.badExamples.map(escape).joined(separator: "\n") + "</pre>" }
-        body += "<h2>Findings (first \(data.examples.count))</h2>" + table(
-            ["time", "id", "account", "decision", "rules", "text"],
-            data.examples.map { [Timestamp.format($0.ts), $0.id, $0.account, $0.verdict.rawValue, $0.rules.joined(separator: " "), $0.text] })
+        let shown = data.examples
+        body += "<h2>Findings (\(shown.count) of \(data.total), the most severe first)</h2>" + table(
+            ["decision", "score", "time", "id", "account", "rules", "evidence", "text"],
+            shown.map {
+                [$0.verdict.rawValue, Value.number($0.score).display, Timestamp.format($0.ts, zone: data.zone), $0.id, $0.account,
+                 $0.rules.joined(separator: " "), $0.evidence.joined(separator: "; "), $0.text]
+            }, cjk: [6, 7])
         return page(title: "Warden audit", body: body)
     }
 
@@ -33,7 +40,8 @@ public enum HTMLReport {
         """
         <!doctype html><html lang=en><head><meta charset=utf-8><title>\(escape(title))</title>
         <style>
-        body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
+        body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
+        td.changed{background:#fde2c8;font-weight:600}
         h1{margin:0 0 4px}h2{margin-top:28px;font-size:17px}.meta{color:#666}
         .cards{display:flex;gap:12px;flex-wrap:wrap}.card{border-left:5px solid #ccc;padding:6px 12px;background:#f6f6f6;min-width:90px}
         .card b{display:block;font-size:20px}.card span{color:#555}
@@ -58,10 +66,18 @@ public enum HTMLReport {
             .replacingOccurrences(of: "'", with: "&#39;")
     }
 
-    static func table(_ header: [String], _ rows: [[String]]) -> String {
+    /// A sortable table; the columns in `cjk` hold Chinese text (`lang=zh-Hans`, so the
+    /// browser picks a Chinese font and line breaking), and `highlight(row, column)` marks cells.
+    static func table(_ header: [String], _ rows: [[String]], cjk: Set<Int> = [], highlight: (Int, Int) -> Bool = { _, _ in false }) -> String {
         var html = "<table><thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
-        for row in rows {
-            html += "<tr>" + row.map { cell in Double(cell) != nil ? "<td class=n>\(escape(cell))</td>" : "<td>\(escape(cell))</td>" }.joined() + "</tr>"
+        for (r, row) in rows.enumerated() {
+            html += "<tr>" + row.enumerated().map { c, cell in
+                var classes: [String] = []
+                if Double(cell) != nil { classes.append("n") }
+                if highlight(r, c) { classes.append("changed") }
+                let attributes = (classes.isEmpty ? "" : " class='\(classes.joined(separator: " "))'") + (cjk.contains(c) ? " lang=zh-Hans" : "")
+                return "<td\(attributes)>\(escape(cell))</td>"
+            }.joined() + "</tr>"
         }
         return html + "</tbody></table>"
     }
@@ -82,7 +98,7 @@ public enum HTMLReport {
     }
 
     /// Stacked bars per hour of event time.
-    static func timeline(_ hours: [Int: [Verdict: Int]]) -> String {
+    static func timeline(_ hours: [Int: [Verdict: Int]], zone: TimeZone? = nil) -> String {
         guard let first = hours.keys.min(), let last = hours.keys.max() else { return "<p>none</p>" }
         let span = last - first + 1
         let top = hours.values.map { $0.values.reduce(0, +) }.max() ?? 1
@@ -102,8 +118,8 @@ public enum HTMLReport {
                               50 + Double(h - first) * barWidth, y, max(barWidth - 1, 0.5), bh, colors[v]!, v.rawValue, n)
             }
         }
-        svg += "<text x=50 y=\(height + 16)>\(escape(Timestamp.format(Double(first) * 3600)))</text>"
-        svg += "<text x=\(width - 170) y=\(height + 16)>\(escape(Timestamp.format(Double(last) * 3600)))</text>"
+        svg += "<text x=50 y=\(height + 16)>\(escape(Timestamp.format(Double(first) * 3600, zone: zone)))</text>"
+        svg += "<text x=\(width - 220) y=\(height + 16)>\(escape(Timestamp.format(Double(last) * 3600, zone: zone)))</text>"
         var legend = 50
         for v in Verdict.allCases {
             svg += "<rect x=\(legend) y=\(height + 24) width=12 height=12 fill='\(colors[v]!)'/><text x=\(legend + 16) y=\(height + 35)>\(v.rawValue)</text>"

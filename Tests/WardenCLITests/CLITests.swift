@@ -394,6 +394,16 @@ import WardenMatching
         // Self-contained: charts inline, nothing loaded from anywhere.
         #expect(html.contains("<svg") && html.contains("<table"))
         #expect(!html.contains("src=") && !html.contains("<link") && !html.contains("@import"))
+        // Times in the rule set's zone; a CJK font stack; the rules with their descriptions;
+        // findings the most severe first, with their evidence.
+        #expect(html.contains("Decisions over time (per hour, Asia/Shanghai, UTC+08:00)"))
+        #expect(html.contains("\"Noto Sans CJK SC\"") && html.contains("<td lang=zh-Hans>诈骗信息: fraud phrases</td>"))
+        #expect(html.contains("Findings (200 of 1651, the most severe first)"))
+        let findingsTable = try #require(html.components(separatedBy: "the most severe first)</h2>").last)
+        let decisions = findingsTable.matches(of: /<tr><td>(block|review|challenge)<\/td>/).map { String($0.output.1) }
+        #expect(decisions.count == 200 && decisions.first == "block" && decisions == decisions.sorted { ["block": 0, "review": 1, "challenge": 2][$0]! < ["block": 0, "review": 1, "challenge": 2][$1]! })
+        #expect(findingsTable.contains("<td lang=zh-Hans>fraud_words: 无抵押贷款; money_moves: 加微信;"))
+        #expect(findingsTable.contains("+08:00</td>") && findingsTable.firstMatch(of: /\d\d:\d\d:\d\dZ<\/td>/) == nil)
     }
 
     @Test func badInputIsReportedWithExitTwo() throws {
@@ -473,5 +483,51 @@ import WardenMatching
         #expect(r.status == 2)
         #expect(r.stderr.contains("unterminated string"))
         #expect(try String(contentsOf: file, encoding: .utf8) == "rule r { on send when text contains \"x }\n")
+    }
+}
+
+/// `warden dry-run`: what a rule change does, and which rules it adds, removes and changes.
+@Suite struct DryRunTests {
+    let cli = CLITests()
+
+    @Test func theChangeIsNamedAndItsEffectShown() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("warden-dry-\(UUID().uuidString)")
+        let baseline = base.appendingPathComponent("baseline")
+        let current = base.appendingPathComponent("current")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: base) }
+        for dir in [baseline, current] { try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("rules"), to: dir) }
+        // The baseline has a rule the current set drops; the current one changes burst's
+        // threshold and adds a rule; a comment changes too (no rule change).
+        let extra = "\nrule gone \"dropped\" {\n  on send\n  when len(text) > 5000\n  score 1\n}\n"
+        try (String(contentsOf: baseline.appendingPathComponent("10-volume.rules"), encoding: .utf8) + extra)
+            .write(to: baseline.appendingPathComponent("10-volume.rules"), atomically: true, encoding: .utf8)
+        let volume = try String(contentsOf: current.appendingPathComponent("10-volume.rules"), encoding: .utf8)
+            .replacingOccurrences(of: "count(by: account, within: 1m) > 30", with: "count(by: account, within: 1m) > 3")
+            .replacingOccurrences(of: "# Volume", with: "# Volume, reworded")
+        try (volume + "\nrule night_owl \"long texts\" {\n  on send\n  when len(text) > 4000\n  score 10\n}\n")
+            .write(to: current.appendingPathComponent("10-volume.rules"), atomically: true, encoding: .utf8)
+        let json = base.appendingPathComponent("d.json").path
+        let html = base.appendingPathComponent("d.html").path
+        let r = try cli.run(["dry-run", "--rules", current.path, "--baseline", baseline.path, "samples/events-10k.jsonl", "--json", json, "--report", html])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("baseline: \(baseline.path) (invite 2026.11-c, sha256:") })
+        #expect(lines.contains { $0.hasPrefix("current:  \(current.path) (invite 2026.11-c, sha256:") })
+        #expect(lines.contains("  rules added: night_owl"))
+        #expect(lines.contains("  rules removed: gone"))
+        #expect(lines.contains("  rules changed: burst"))
+        #expect(!r.stdout.contains("also:"))
+        #expect(lines.contains { $0.hasPrefix("  allow     8322      27*") })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let changes = try #require(object["rule_changes"] as? [String: Any])
+        #expect(changes["added"] as? [String] == ["night_owl"] && changes["removed"] as? [String] == ["gone"] && changes["changed"] as? [String] == ["burst"])
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("<td class='n changed'>27</td>") && page.contains("<li>rules changed: burst</li>"))
+        #expect(!page.contains("<td class='n changed'>8322</td>"))
+
+        // The same rules, formatted differently: no rule changes.
+        let same = try cli.run(["dry-run", "--rules", baseline.path, "--baseline", baseline.path, "samples/events.jsonl"])
+        #expect(same.stdout.contains("  no rule changes (layout and comments aside)"))
     }
 }

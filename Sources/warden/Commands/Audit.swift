@@ -62,7 +62,8 @@ struct Audit: ParsableCommand {
             }
             part = p
         }
-        let engine = try shared.engine(try ruleSet.load(), lateness: lateness)
+        let compiled = try ruleSet.load()
+        let engine = try shared.engine(compiled, lateness: lateness)
         if let stateIn { try StateFiles.restore(engine, from: stateIn) }
         var options = Auditor.Options()
         options.lateness = lateness
@@ -71,7 +72,7 @@ struct Audit: ParsableCommand {
         options.partition = part
         let findings = try out.map(OutputFile.init)
         let outbox = try penalties.map(OutputFile.init)
-        var reportData = ReportData()
+        var reportData = ReportData(ruleSet: compiled)
         let progress = Output.stderrIsTerminal ? ProgressLine() : nil
         let summary: AuditSummary
         do {

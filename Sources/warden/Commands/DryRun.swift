@@ -33,8 +33,12 @@ struct DryRun: ParsableCommand {
         var options = Auditor.Options()
         options.lateness = lateness
         var comparison = DryRunReport()
-        comparison.baseline = old.ruleSet.info.digest
-        comparison.current = current.ruleSet.info.digest
+        func describe(_ path: String, _ info: CompiledRuleSet.Info) -> String {
+            "\(path) (\(info.name)\(info.version.map { " " + $0 } ?? ""), \(info.digest))"
+        }
+        comparison.baseline = describe(baseline, old.ruleSet.info)
+        comparison.current = describe(ruleSet.rules, current.ruleSet.info)
+        comparison.diff = RuleSetDiff(old: RuleSetLoader.load(path: baseline).syntax, new: RuleSetLoader.load(path: ruleSet.rules).syntax)
         let summary: AuditSummary
         do {
             summary = try Auditor(engines: [old, current], options: options).run(paths: logs, onFinding: { finding in

@@ -25,5 +25,5 @@ check() {
   fi
 }
 check "samples/events-10k.jsonl" samples/events-10k.jsonl d23da8771e7fb76e88a77be2267ed0169f0d832da6e590a268c04aac9c7f81cd
-check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl 972cfdeba8b24329a360bc3b98b6f5203257dc969d775c8f08f0c6540f03e093
+check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl ddf3c90f5cb7d66765dcee85e44031a109df5c0ed346deb20bb891fd995d2a22
 exit $status

@@ -151,9 +151,9 @@ extension Evidence {
         guard lower < upper else { return "" }
         if span.count > excerptMatchLimit {
             let half = excerptMatchLimit / 2
-            return encode(scalars[lower..<(span.lowerBound + half)]) + "…" + encode(scalars[(span.upperBound - half)..<upper])
+            return encode(scalars, lower..<(span.lowerBound + half)) + "…" + encode(scalars, (span.upperBound - half)..<upper)
         }
-        return encode(scalars[lower..<upper])
+        return encode(scalars, lower..<upper)
     }
 
     /// An excerpt cut into the context before the match, the match (as quoted), and the
@@ -168,10 +168,11 @@ extension Evidence {
 
     /// Scalars as a string, encoded by hand: appending to a String.UnicodeScalarView costs
     /// hundreds of instructions a scalar.
-    private static func encode(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
-        String(unsafeUninitializedCapacity: scalars.count * 4) { out in
+    @inline(__always)
+    private static func encode(_ scalars: [Unicode.Scalar], _ range: Range<Int>) -> String {
+        String(unsafeUninitializedCapacity: range.count * 4) { out in
             var n = 0
-            for scalar in scalars {
+            for scalar in scalars[range] {
                 UTF8.encode(scalar) { byte in
                     out[n] = byte
                     n += 1

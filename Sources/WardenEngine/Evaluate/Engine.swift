@@ -109,17 +109,16 @@ public final class Engine: Sendable {
     /// the penalty in an answer is the one in force and listed. With `commit` false (a dry
     /// run) counters and the ledger are left as they were.
     public func check(_ event: Event, now: Double, commit: Bool = true) -> Decision {
-        var trace: ExplainTrace?
-        return state.evaluate(event, ruleSet: ruleSet, now: now, commit: commit, trace: &trace)
+        state.evaluate(event, ruleSet: ruleSet, now: now, commit: commit)
     }
 
     /// Decides one event like `check` and explains how: every rule, every part of its condition
     /// with the value it saw, the counters, the score and the decide line that chose the verdict.
     public func explain(_ event: Event, now: Double, commit: Bool = true) -> (Decision, ExplainTrace) {
-        var trace: ExplainTrace? = ExplainTrace()
-        let decision = state.evaluate(event, ruleSet: ruleSet, now: now, commit: commit, trace: &trace)
-        trace?.decision = decision
-        return (decision, trace ?? ExplainTrace())
+        let recording = ExplainRecording()
+        let decision = state.evaluate(event, ruleSet: ruleSet, now: now, commit: commit, recording: recording)
+        recording.trace.decision = decision
+        return (decision, recording.trace)
     }
 
     /// Every penalty record, oldest first (lifted ones included).

@@ -4,9 +4,9 @@ import WardenMatching
 extension EngineState {
     func evaluate(
         _ event: Event, ruleSet: CompiledRuleSet, now: Double, commit: Bool, prepared: PreparedEvent? = nil,
-        trace: inout ExplainTrace?
+        recording: ExplainRecording? = nil
     ) -> Decision {
-        let tracing = trace != nil
+        let tracing = recording != nil
         // No event moves time past the clock by more than the rule set allows (the counters'
         // lateness, the invite graph's retention and the ledger all read it).
         let wall = clock()
@@ -48,20 +48,20 @@ extension EngineState {
             }))
         }
         if tracing {
-            (trace!.eventID, trace!.eventType, trace!.account, trace!.time) = (event.id, event.type.rawValue, event.account, time)
-            trace!.zone = ruleSet.info.timezone.isEmpty || ruleSet.info.timezone == "UTC" ? nil : TimeZone(identifier: ruleSet.info.timezone)
-            trace!.inForce = enforced.map { "\($0.action) on \($0.targetKind) \($0.target) (\($0.id))" }
+            (recording!.trace.eventID, recording!.trace.eventType, recording!.trace.account, recording!.trace.time) = (event.id, event.type.rawValue, event.account, time)
+            recording!.trace.zone = ruleSet.info.timezone.isEmpty || ruleSet.info.timezone == "UTC" ? nil : TimeZone(identifier: ruleSet.info.timezone)
+            recording!.trace.inForce = enforced.map { "\($0.action) on \($0.targetKind) \($0.target) (\($0.id))" }
             for (i, spec) in ruleSet.counters.enumerated() where spec.on.contains(event.type) {
                 let key = zip(spec.keyNames, ctx.counterKeyParts(i)).map { "\($0)=\($1)" }.joined(separator: ", ")
-                trace!.counters.append("\(spec.kind.rawValue) \(spec.window.label) [\(key)] = \(ctx.counterValues[i].display)")
+                recording!.trace.counters.append("\(spec.kind.rawValue) \(spec.window.label) [\(key)] = \(ctx.counterValues[i].display)")
             }
             if event.type == .redeem, let change = ctx.inviteChange {
                 let path = invites.read(change) { $0.path(to: event.account) }
-                trace!.invitePath = path.map { step in
+                recording!.trace.invitePath = path.map { step in
                     step.account + (step.joined.map { " (\(Timestamp.format($0))" + (step.device.map { ", \($0)" } ?? "") + ")" } ?? "")
                 }.joined(separator: " → ") + (change.redemption?.owner == nil ? " (the code's issue event has not been seen)" : "")
             }
-            trace!.skipped = ruleSet.rules.filter { !$0.on.contains(event.type) }.map(\.name)
+            recording!.trace.skipped = ruleSet.rules.filter { !$0.on.contains(event.type) }.map(\.name)
         }
 
         var total = 0.0
@@ -88,7 +88,7 @@ extension EngineState {
                 var lines: [ExplainTrace.Line] = []
                 rule.explain?.trace(ctx, depth: 0, into: &lines)
                 ctx.evidence = evidence
-                trace!.rules.append(ExplainTrace.RuleTrace(
+                recording!.trace.rules.append(ExplainTrace.RuleTrace(
                     name: rule.name, description: rule.description, fired: holds, enforced: enforces(rule, account: event.account),
                     score: score, lines: lines))
             }
@@ -110,7 +110,7 @@ extension EngineState {
         var verdict = Verdict.allow
         for line in ruleSet.decide {
             let holds = line.condition(ctx).isTrue
-            trace?.decideLines.append((line.text, holds))
+            recording?.trace.decideLines.append((line.text, holds))
             if holds {
                 verdict = line.verdict
                 break
@@ -132,8 +132,8 @@ extension EngineState {
         }
         if tracing {
             let parts = fired.filter { $0.score != 0 }.map { "\($0.rule) \(Value.number($0.score).display)" }
-            trace!.scoreSum = "\(Value.number(total).display)" + (parts.isEmpty ? "" : " = " + parts.joined(separator: " + "))
-            trace!.verdict = max(verdict, raise).rawValue + (raise > verdict ? " (raised by a penalty: \(raise.rawValue))" : "")
+            recording!.trace.scoreSum = "\(Value.number(total).display)" + (parts.isEmpty ? "" : " = " + parts.joined(separator: " + "))
+            recording!.trace.verdict = max(verdict, raise).rawValue + (raise > verdict ? " (raised by a penalty: \(raise.rawValue))" : "")
         }
         return Decision(
             id: event.id, type: event.type, verdict: max(verdict, raise), score: total, fired: fired,

@@ -45,7 +45,6 @@ extension Engine {
 
     /// Decides a prepared event; the same as `check(prepared.event, …)`, minus the text work.
     public func check(_ prepared: PreparedEvent, now: Double, commit: Bool = true) -> Decision {
-        var trace: ExplainTrace?
-        return state.evaluate(prepared.event, ruleSet: ruleSet, now: now, commit: commit, prepared: prepared, trace: &trace)
+        state.evaluate(prepared.event, ruleSet: ruleSet, now: now, commit: commit, prepared: prepared)
     }
 }

@@ -107,43 +107,46 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         memory.offenses(action: action, targetKind: targetKind, target: target)
     }
 
+    // Writes go through the group commit: concurrent ones share a transaction and its fsync,
+    // and each returns once committed. The engine's per-target gates order the writes of one
+    // target; the in-memory copy, which reads use, changes only after the commit.
+
     @discardableResult
     public func record(_ penalty: PenaltyRecord) throws(LedgerError) -> PenaltyRecord {
-        try lock.withLock { _ throws(LedgerError) in
-            let r = memory.assignID(penalty)
-            try write(r, "recorded") { () throws(SQLiteError) in
-                try db.run(
-                    "INSERT INTO penalties (id, action, target_kind, target, start, until, forever, offense, rule, event) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    [.text(r.id), .text(r.action.rawValue), .text(r.targetKind.rawValue), .text(r.target), .real(r.start), r.until.map { .real($0) } ?? .null,
-                     .integer(r.forever ? 1 : 0), .integer(r.offense), .text(r.rule), .text(r.event)])
-            }
-            memory.insert(r)
-            return r
+        let r = memory.assignID(penalty)
+        try write(r, "recorded") { [db] () throws(SQLiteError) in
+            try db.run(
+                "INSERT INTO penalties (id, action, target_kind, target, start, until, forever, offense, rule, event) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [.text(r.id), .text(r.action.rawValue), .text(r.targetKind.rawValue), .text(r.target), .real(r.start), r.until.map { .real($0) } ?? .null,
+                 .integer(r.forever ? 1 : 0), .integer(r.offense), .text(r.rule), .text(r.event)])
         }
+        memory.insert(r)
+        return r
     }
 
     public func extend(id: String, until: Double?, forever: Bool) throws(LedgerError) {
-        try lock.withLock { _ throws(LedgerError) in
-            guard let r = memory.extended(id: id, until: until, forever: forever) else { return }
-            try write(r, "extended") { () throws(SQLiteError) in
-                try db.run("UPDATE penalties SET until = ?, forever = ? WHERE id = ?",
-                           [r.until.map { .real($0) } ?? .null, .integer(r.forever ? 1 : 0), .text(id)])
-            }
-            memory.replace(r)
+        guard let r = memory.extended(id: id, until: until, forever: forever) else { return }
+        try write(r, "extended") { [db] () throws(SQLiteError) in
+            try db.run("UPDATE penalties SET until = ?, forever = ? WHERE id = ?",
+                       [r.until.map { .real($0) } ?? .null, .integer(r.forever ? 1 : 0), .text(id)])
         }
+        memory.replace(r)
     }
 
     public func lift(id: String, reason: String, at t: Double) throws(LedgerError) -> PenaltyRecord? {
-        try lock.withLock { _ throws(LedgerError) in
-            guard let r = memory.lifted(id: id, reason: reason, at: t) else { return nil }
-            try write(r, "lifted") { () throws(SQLiteError) in
-                try db.run("UPDATE penalties SET lifted_at = ?, lift_reason = ? WHERE id = ? AND lifted_at IS NULL",
-                           [.real(r.lifted?.at ?? t), .text(r.lifted?.reason ?? reason), .text(id)])
-            }
-            memory.replace(r)
-            return r
+        guard let r = memory.lifted(id: id, reason: reason, at: t) else { return nil }
+        try write(r, "lifted") { [db] () throws(SQLiteError) in
+            try db.run("UPDATE penalties SET lifted_at = ?, lift_reason = ? WHERE id = ? AND lifted_at IS NULL",
+                       [.real(r.lifted?.at ?? t), .text(r.lifted?.reason ?? reason), .text(id)])
         }
+        memory.replace(r)
+        return r
     }
+
+    /// Transactions committed and the penalty writes they carried (group commit at work when
+    /// writes > commits).
+    public var commitCounts: (commits: Int, writes: Int) { group.counts }
+    private let group = GroupCommit()
 
     public func records(targetKind: TargetKind, target: String) -> [PenaltyRecord] {
         memory.records(targetKind: targetKind, target: target)
@@ -151,21 +154,51 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
 
     public var all: [PenaltyRecord] { memory.all }
 
-    /// The change and its outbox message in one transaction (one commit, one fsync). A failed
-    /// commit is rolled back, counted and thrown: the in-memory copy is left as it was.
-    private func write(_ r: PenaltyRecord, _ change: String, _ statement: () throws(SQLiteError) -> Void) throws(LedgerError) {
+    /// The change and its outbox message, committed together (in a transaction shared with the
+    /// writes of other requests). A failed write or commit is rolled back, counted and thrown:
+    /// the in-memory copy is left as it was.
+    private func write(_ r: PenaltyRecord, _ change: String, _ statement: @escaping () throws(SQLiteError) -> Void) throws(LedgerError) {
+        let message = outboxEnabled ? r.outboxMessage(change) : nil
         do throws(SQLiteError) {
-            try db.execute("BEGIN IMMEDIATE")
-            try statement()
-            if outboxEnabled {
-                let message = r.outboxMessage(change)
-                try db.run("INSERT OR IGNORE INTO outbox (key, body) VALUES (?, ?)", [.text(message.key), .text(message.body)])
-            }
-            try db.execute("COMMIT")
+            try group.run({ [db] () throws(SQLiteError) in
+                try statement()
+                if let message {
+                    try db.run("INSERT OR IGNORE INTO outbox (key, body) VALUES (?, ?)", [.text(message.key), .text(message.body)])
+                }
+            }, transaction: runBatch)
         } catch {
-            try? db.execute("ROLLBACK")
             failureCount.add(1, ordering: .relaxed)
             throw LedgerError("\(error)")
+        }
+    }
+
+    /// One transaction for a batch of writes: each in a savepoint (a failing one is undone
+    /// alone), one commit. If the commit fails, every write of the batch fails.
+    private func runBatch(_ jobs: [GroupCommit.Job]) {
+        lock.withLock { _ in
+            do throws(SQLiteError) {
+                try db.execute("BEGIN IMMEDIATE")
+            } catch {
+                for job in jobs { job.error = error }
+                return
+            }
+            for job in jobs {
+                do throws(SQLiteError) {
+                    try db.execute("SAVEPOINT w")
+                    try job.work()
+                    try db.execute("RELEASE w")
+                } catch {
+                    job.error = error
+                    try? db.execute("ROLLBACK TO w")
+                    try? db.execute("RELEASE w")
+                }
+            }
+            do throws(SQLiteError) {
+                try db.execute("COMMIT")
+            } catch {
+                try? db.execute("ROLLBACK")
+                for job in jobs where job.error == nil { job.error = error }
+            }
         }
     }
 

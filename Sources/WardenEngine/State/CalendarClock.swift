@@ -1,15 +1,14 @@
 import Foundation
+import Synchronization
 
 /// Places instants in calendar periods of a time zone: `per: day` resets at local midnight.
 ///
 /// Time zone offsets are cached per UTC hour, so the Foundation call happens about once per
 /// hour of event time rather than once per event.
-final class CalendarClock: @unchecked Sendable {
-    // @unchecked: the cache is guarded by `lock`; everything else is immutable.
+final class CalendarClock: Sendable {
     private let zone: TimeZone
-    private let lock = NSLock()
-    private var cachedHour = Int.min
-    private var cachedOffset = 0
+    /// The last hour asked about and the zone's offset then.
+    private let cache = Mutex((hour: Int.min, offset: 0))
 
     /// The time zone's name, as the rule set gives it.
     let identifier: String
@@ -22,13 +21,12 @@ final class CalendarClock: @unchecked Sendable {
     /// Seconds east of UTC at instant `t`.
     func offset(at t: Double) -> Int {
         let hour = Int((t / 3600).rounded(.down))
-        lock.lock()
-        defer { lock.unlock() }
-        if hour != cachedHour {
-            cachedHour = hour
-            cachedOffset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(hour) * 3600))
+        return cache.withLock { cached in
+            if hour != cached.hour {
+                cached = (hour, zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(hour) * 3600)))
+            }
+            return cached.offset
         }
-        return cachedOffset
     }
 
     /// The index of the period containing `t`: local minutes, hours, days, or weeks starting Monday.

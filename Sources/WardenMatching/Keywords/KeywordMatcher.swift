@@ -1,3 +1,4 @@
+import Synchronization
 /// Finds the hits of every word list in a text at once, folding as it reads.
 ///
 /// Lists that fold the same way share one `ReverseTrie`. The text is read once per distinct
@@ -195,7 +196,7 @@ public final class KeywordMatcher: Sendable {
         let codes: [UInt32]
         let sources: [UInt32: [UInt32]]
 
-        private static let cache = LockedBox<[FoldOptions: Skeleton]>([:])
+        private static let cache = Mutex<[FoldOptions: Skeleton]>([:])
 
         static func forTable(_ table: FoldTable) -> Skeleton {
             cache.withLock { skeletons in

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// What the folds of SPEC §3 do to each scalar, computed once per fold set.
@@ -39,7 +40,7 @@ public final class FoldTable: Sendable {
         }
     }
 
-    private static let cache = LockedBox<[FoldOptions: FoldTable]>([:])
+    private static let cache = Mutex<[FoldOptions: FoldTable]>([:])
 
     private init(syllablesOf base: FoldTable) {
         options = base.options.union(.syllables)
@@ -267,20 +268,5 @@ public final class FoldTable: Sendable {
         if options.contains(.invisible) { scalars.removeAll(where: Normalizer.isInvisible) }
         if options.contains(.noise) { scalars.removeAll(where: Normalizer.isNoise) }
         return scalars.map(\.value)
-    }
-}
-
-/// A value behind a lock (for process-wide caches).
-final class LockedBox<Value>: @unchecked Sendable {
-    // @unchecked: every access goes through `withLock`.
-    private var value: Value
-    private let lock = NSLock()
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<R>(_ body: (inout Value) -> R) -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
     }
 }

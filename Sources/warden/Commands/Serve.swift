@@ -164,7 +164,9 @@ struct Serve: AsyncParsableCommand {
         configuration.requestTimeout = requestTimeout
         // With Redis a check waits on round trips: many in flight at once, on threads of their
         // own, and as many pooled connections.
-        if shared != nil { configuration.blockingThreads = 32 }
+        // With SQLite a check that records a penalty waits for its commit: many at once, so
+        // that their writes share one transaction and one fsync (group commit).
+        if shared != nil || ledger != nil { configuration.blockingThreads = 32 }
         configuration.adminToken = AdminToken(adminToken)
         configuration.readToken = AdminToken(readToken)
         configuration.playground = playground
@@ -198,8 +200,9 @@ struct Serve: AsyncParsableCommand {
             Output.line("warden: listening on http://\(host):\(port) (rule set \(service.engine.ruleSet.info.digest))")
         }
         // Counters are snapshotted now and then, and at the end; penalties are already durable.
+        let snapshotLedger = ledger
         let snapshots = Task {
-            guard let ledger else { return }
+            guard let ledger = snapshotLedger else { return }
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: UInt64(snapshotEvery * 1e9))
                 try? ledger.saveSnapshot(service.engine.snapshot(), at: WardenService.wallClock())

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-swift build -c release >/dev/null
+[ -n "${NO_BUILD:-}" ] || swift build -c release >/dev/null
 out=$(mktemp)
 state=${STATE:-sqlite:$(mktemp -d)/state.db}
 .build/release/warden serve --rules rules --port 0 --state "$state" ${SERVE_ARGS:-} > "$out" 2>/dev/null &

@@ -226,8 +226,27 @@ import WardenEngine
         event.text = "兼职刷单"
         event.to = ["b"]
         event.code = "CODE1"
-        let records = PenaltyOutbox.records(for: e.check(event, now: 0), event: event)
-        #expect(records == [#"{"id":"p-1","action":"revoke_code","target":{"code":"CODE1"},"until":"forever","offense":1,"rule":"fraud","event":"m1","at":"2026-01-01T00:00:00Z","idempotency_key":"p-1:forever"}"#])
+        let changes = e.penaltyChanges(for: e.check(event, now: 0), event: event)
+        // The same message the server's outbox delivers (one type, one key).
+        #expect(changes.map(\.json) == [#"{"change":"recorded","idempotency_key":"p-1:recorded:forever","penalty":{"id":"p-1","action":"revoke_code","target":{"code":"CODE1"},"start":"2026-01-01T00:00:00Z","until":"forever","offense":1,"rule":"fraud","event":"m1"}}"#])
+        #expect(changes.first.map { $0.record.outboxMessage("recorded").body } == changes.first?.json)
+    }
+
+    /// A repeat offense extends the record: the outbox says so, with a key of its own.
+    @Test func anExtensionIsItsOwnChange() throws {
+        let e = try Engine(ruleSet: #require(Compiler.compile(source: """
+            ruleset t
+            rule burst { on send when count(by: account, within: 1h) > 1 penalty restrict_send(account, escalate(1h, 1d)) }
+            """).ruleSet))
+        var changes: [PenaltyChange] = []
+        for k in 0..<4 {
+            var event = Event(id: "m\(k)", type: .send, account: "a", ts: 1_767_225_600 + Double(k) * 10)
+            (event.text, event.to) = ("hi", ["b"])
+            changes += e.penaltyChanges(for: e.check(event, now: 0), event: event)
+        }
+        // The second send records; each later one, while the penalty holds, extends it.
+        #expect(changes.map(\.kind) == [.recorded, .extended, .extended])
+        #expect(changes.map(\.idempotencyKey) == ["p-1:recorded:2026-01-01T01:00:10Z", "p-1:extended:2026-01-01T01:00:20Z", "p-1:extended:2026-01-01T01:00:30Z"])
     }
 }
 

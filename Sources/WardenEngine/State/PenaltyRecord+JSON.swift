@@ -11,13 +11,9 @@ extension PenaltyRecord {
         return .object(pairs)
     }
 
-    /// What changed, for the outbox: `recorded`, `extended` or `lifted`, with an idempotency key
-    /// that names the record and the change, so a receiver can drop repeats.
+    /// The outbox message of a change (`PenaltyChange`): its idempotency key and its JSON.
     public func outboxMessage(_ change: String) -> (key: String, body: String) {
-        let end = lifted != nil && change == "lifted" ? "lifted" : (forever ? "forever" : until.map { Timestamp.format($0) } ?? "once")
-        let key = "\(id):\(change):\(end)"
-        var w = JSONWriter()
-        w.value(.object([("change", .string(change)), ("idempotency_key", .string(key)), ("penalty", jsonValue)]))
-        return (key, w.output)
+        let message = PenaltyChange(PenaltyChange.Kind(rawValue: change) ?? .recorded, self)
+        return (message.idempotencyKey, message.json)
     }
 }

@@ -78,7 +78,7 @@ struct Audit: ParsableCommand {
         do {
             summary = try Auditor(engine: engine, options: options).run(paths: logs, onFinding: { finding in
                 if let findings, all || finding.decision.verdict != .allow { findings.line(finding.decision.json) }
-                if let outbox { for record in PenaltyOutbox.records(for: finding.decision, event: finding.event) { outbox.line(record) } }
+                if let outbox { for change in engine.penaltyChanges(for: finding.decision, event: finding.event) { outbox.line(change.json) } }
                 if report != nil { reportData.add(finding) }
             }, onProgress: { done, total, events in progress?.update(done: done, total: total, events: events) })
         } catch let error as AuditError {

@@ -23,7 +23,8 @@ test-deps: deps
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null; \
 	fi
 
-# The playground's browser test: headless Chromium and its driver, a CJK font, selenium (PyPI).
+# The playground's browser test: headless Chromium and its driver, a CJK font, selenium (PyPI);
+# the API test: schemathesis (PyPI).
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! command -v pip3 >/dev/null || [ ! -d /usr/share/fonts/truetype/wqy ]; then \
 		echo "installing chromium, chromium-driver, fonts-wqy-microhei and python3-pip"; \
@@ -31,6 +32,7 @@ browser-deps:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei python3-pip >/dev/null; \
 	fi
 	@python3 -c 'import selenium' 2>/dev/null || pip3 install --quiet --break-system-packages selenium 2>/dev/null || pip3 install --quiet selenium
+	@command -v schemathesis >/dev/null || pip3 install --quiet --break-system-packages schemathesis 2>/dev/null || pip3 install --quiet schemathesis
 
 build: deps
 	$(SWIFT) build
@@ -43,6 +45,7 @@ test: test-deps browser-deps
 	$(SWIFT) build
 	$(SWIFT) test
 	python3 Tests/Browser/playground.py
+	bash Tests/API/schemathesis.sh 30
 
 lint: build
 	$(WARDEN) lint --rules rules

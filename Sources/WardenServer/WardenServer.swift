@@ -79,6 +79,7 @@ public struct WardenServer: Sendable {
             router.get("/playground") { _, _ in Self.text(.ok, PlaygroundPage.html, type: "text/html; charset=utf-8") }
             router.post("/v1/playground") { request, _ in await self.timed("playground") { try await self.playground(request) } }
         }
+        router.get("/openapi.json") { _, _ in Self.text(.ok, OpenAPIDocument.json, type: "application/json") }
         router.get("/metrics") { request, _ in self.readable(request) ?? Self.text(.ok, self.metrics.text, type: "text/plain; version=0.0.4") }
         // Headers are small in this API: bounded sizes keep a hostile client's header flood cheap.
         let http = HTTP1Channel.Configuration(

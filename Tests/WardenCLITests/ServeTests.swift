@@ -385,6 +385,21 @@ import FoundationNetworking
         #expect(try await server.request("POST", "/v1/rules/reload", token: "anything").0 == 403)
     }
 
+    /// The OpenAPI document is served as committed (docs/openapi.json, made by
+    /// scripts/make-openapi.py) and names every route; `Tests/API/schemathesis.sh` checks the
+    /// server answers as it says.
+    @Test func theOpenAPIDocumentIsServed() async throws {
+        let server = try Server(token: "tok")
+        let (status, served) = try await server.request("GET", "/openapi.json")
+        #expect(status == 200)
+        let committed = try String(contentsOf: CLITests.root.appendingPathComponent("docs/openapi.json"), encoding: .utf8)
+        #expect(served.trimmingCharacters(in: .whitespacesAndNewlines) == committed.trimmingCharacters(in: .whitespacesAndNewlines))
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(served.utf8)) as? [String: Any])
+        #expect(document["openapi"] as? String == "3.1.0")
+        let paths = Set((document["paths"] as? [String: Any])?.keys.map { $0 } ?? [])
+        #expect(paths == ["/v1/check", "/v1/penalties", "/v1/penalties/{id}/lift", "/v1/rules", "/v1/rules/reload", "/healthz", "/metrics", "/openapi.json"])
+    }
+
     /// The playground decides in a sandbox: its counters and penalties never reach the live
     /// engine, and its API needs the admin token.
     @Test func thePlaygroundIsASandbox() async throws {

@@ -3,6 +3,7 @@ import Synchronization
 import Hummingbird
 import HummingbirdCore
 import Logging
+import ServiceLifecycle
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -65,7 +66,11 @@ public struct WardenServer: Sendable {
     }
 
     /// Builds the application; `onRunning` gets the bound port (useful with port 0).
-    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    /// - Parameter services: background services run beside the server (`SnapshotService`,
+    ///   `WebhookService`, `HangupReloadService`), shut down after it drains on SIGTERM.
+    public func application(
+        services: [any Service] = [], onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let router = Router()
         router.post("/v1/check") { request, _ in await self.timed("check") { try await self.check(request) } }
         router.get("/v1/penalties") { request, _ in await self.timed("penalties") { self.readable(request) ?? self.penalties(request) } }
@@ -89,6 +94,7 @@ public struct WardenServer: Sendable {
             router: router,
             server: .http1(configuration: http),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "warden"),
+            services: services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

@@ -221,6 +221,61 @@ import FoundationNetworking
         #expect(missing.isEmpty, "answered but lost after kill -9: \(missing)")
     }
 
+    /// SIGTERM under load: the server stops accepting, answers what it took, then snapshots and
+    /// checkpoints; every answered penalty is in the file and the write-ahead log is empty.
+    @Test func sigtermUnderLoadLosesNothing() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-term-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let state = "sqlite:\(dir.path)/state.db"
+        let server = try Server(token: nil, state: state)
+        let answered = Answered()
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for k in 0..<400 {
+                        let code = "T\(worker)K\(k)"
+                        let body = Self.send("t\(worker)-\(k)", account: "t\(worker)-\(k)", text: "兼职刷单日赚300", code: code)
+                        guard let (status, text) = try? await server.request("POST", "/v1/check", body: body) else { return }
+                        if status == 200, text.contains(#""action":"revoke_code""#) { await answered.add(code) }
+                    }
+                }
+            }
+            group.addTask {
+                while await answered.count < 100 { try? await Task.sleep(nanoseconds: 5_000_000) }
+                server.stop()
+            }
+        }
+        #expect(server.process.terminationStatus == 0)
+        let wal = (try? FileManager.default.attributesOfItem(atPath: "\(dir.path)/state.db-wal")[.size] as? NSNumber)?.intValue ?? 0
+        #expect(wal == 0)
+        let codes = await answered.codes
+        #expect(codes.count >= 100)
+        let restarted = try Server(token: nil, state: state)
+        var missing: [String] = []
+        for code in codes {
+            let (_, body) = try await restarted.request("GET", "/v1/penalties?code=\(code)")
+            if !body.contains(#""action":"revoke_code""#) { missing.append(code) }
+        }
+        #expect(missing.isEmpty, "answered but lost after SIGTERM: \(missing)")
+    }
+
+    /// SIGHUP reloads the rule set (the reload service of the server's group).
+    @Test func sighupReloads() async throws {
+        let server = try Server(token: nil, state: "memory")
+        #expect(!(try await server.request("GET", "/v1/rules").1.contains("hangup_rule")))
+        try "rule hangup_rule { on send when len(text) > 5000 score 1 }\n"
+            .write(to: server.rules.appendingPathComponent("98-hangup.rules"), atomically: true, encoding: .utf8)
+        kill(server.process.processIdentifier, SIGHUP)
+        var reloaded = false
+        for _ in 0..<100 where !reloaded {
+            reloaded = try await server.request("GET", "/v1/rules").1.contains("hangup_rule")
+            if !reloaded { try await Task.sleep(nanoseconds: 50_000_000) }
+        }
+        #expect(reloaded)
+        #expect(server.process.isRunning)
+    }
+
     /// Every penalty and lift reaches the webhook, in order, although the receiver fails every
     /// third request.
     @Test func penaltiesReachTheWebhookDespiteFailures() async throws {

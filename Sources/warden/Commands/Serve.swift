@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import WardenEngine
 import WardenServer
 import WardenRedis
@@ -201,33 +202,16 @@ struct Serve: AsyncParsableCommand {
             outboxCounts = { @Sendable in outbox.outboxCounts() }
         }
         let server = WardenServer(service: service, configuration: configuration, logger: logger, outbox: outboxCounts)
-        let deliverer = delivery
-        let deliveries = Task { await deliverer?.run() }
-        // SIGHUP reloads the rules.
-        signal(SIGHUP, SIG_IGN)
-        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        hangup.setEventHandler { server.reloadFromSignal() }
-        hangup.resume()
         let host = self.host
-        let app = server.application { port in
+        // Background work runs as services of the server's group: on SIGTERM the server stops
+        // accepting and drains, then these stop, the last snapshot and the WAL checkpoint last.
+        var services: [any Service] = []
+        if let ledger { services.append(SnapshotService(ledger: ledger, service: service, every: snapshotEvery, logger: logger)) }
+        if let delivery { services.append(WebhookService(delivery: delivery)) }
+        services.append(HangupReloadService(server: server))
+        let app = server.application(services: services) { port in
             Output.line("warden: listening on http://\(host):\(port) (rule set \(service.engine.ruleSet.info.digest))")
         }
-        // Counters are snapshotted now and then, and at the end; penalties are already durable.
-        let snapshotLedger = ledger
-        let snapshots = Task {
-            guard let ledger = snapshotLedger else { return }
-            while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: UInt64(snapshotEvery * 1e9))
-                try? ledger.saveSnapshot(service.engine.snapshot(), at: WardenService.wallClock())
-            }
-        }
         try await app.runService()
-        snapshots.cancel()
-        deliveries.cancel()
-        hangup.cancel()
-        if let ledger {
-            try? ledger.saveSnapshot(service.engine.snapshot(), at: WardenService.wallClock())
-            try? ledger.checkpoint()
-        }
     }
 }

@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import WardenEngine
+import WardenSQLite
+
+/// The server's background work as ServiceLifecycle services, run in the application's service
+/// group. On SIGTERM the group shuts down in reverse order: the HTTP server first (it stops
+/// accepting and drains the requests in flight), then these, the snapshot last, so the final
+/// snapshot and the WAL checkpoint see every answered request.
+
+/// Snapshots the counters into the SQLite state every `every` seconds, and once more, then
+/// checkpoints the write-ahead log, when the server stops.
+public struct SnapshotService: Service {
+    let ledger: SQLiteLedger
+    let service: WardenService
+    let every: Double
+    let logger: Logger
+
+    public init(ledger: SQLiteLedger, service: WardenService, every: Double, logger: Logger) {
+        (self.ledger, self.service, self.every, self.logger) = (ledger, service, every, logger)
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: UInt64(every * 1e9))
+                if Task.isCancelled { break }
+                save()
+            }
+        }
+        save()
+        do {
+            try ledger.checkpoint()
+        } catch {
+            logger.error("WAL checkpoint at shutdown failed", metadata: ["error": .string("\(error)")])
+        }
+    }
+
+    func save() {
+        do {
+            try ledger.saveSnapshot(service.engine.snapshot(), at: WardenService.wallClock())
+        } catch {
+            logger.error("counter snapshot not saved", metadata: ["error": .string("\(error)")])
+        }
+    }
+}
+
+/// Delivers the penalty outbox to the webhook until the server stops.
+public struct WebhookService: Service {
+    let delivery: WebhookDelivery
+
+    public init(delivery: WebhookDelivery) { self.delivery = delivery }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await delivery.run() }
+    }
+}
+
+/// SIGHUP reloads the rule set (as `POST /v1/rules/reload` does), until the server stops.
+public struct HangupReloadService: Service {
+    let server: WardenServer
+
+    public init(server: WardenServer) { self.server = server }
+
+    public func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            // Off the cooperative pool: a reload compiles the rule set, seconds for large lists.
+            let server = self.server
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    server.reloadFromSignal()
+                    done.resume()
+                }
+            }
+        }
+    }
+}

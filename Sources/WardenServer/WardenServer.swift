@@ -72,20 +72,24 @@ public struct WardenServer: Sendable {
         services: [any Service] = [], onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
-        router.post("/v1/check") { request, _ in await self.timed("check") { try await self.check(request) } }
-        router.get("/v1/penalties") { request, _ in await self.timed("penalties") { self.readable(request) ?? self.penalties(request) } }
-        router.post("/v1/penalties/:id/lift") { request, context in
-            await self.timed("lift") { try await self.lift(request, id: context.parameters.get("id") ?? "") }
-        }
-        router.get("/v1/rules") { request, _ in await self.timed("rules") { self.readable(request) ?? self.rules() } }
-        router.post("/v1/rules/reload") { request, _ in await self.timed("reload") { self.reload(request) } }
-        router.get("/healthz") { _, _ in await self.timed("healthz") { Self.text(.ok, "ok\n") } }
+        // Every route: timed, errors answered as JSON, counted in the metrics.
+        router.add(middleware: RequestMetricsMiddleware(server: self))
+        router.post("/v1/check") { request, _ in try await self.check(request) }
+        router.get("/healthz") { _, _ in Self.text(.ok, "ok\n") }
+        router.get("/openapi.json") { _, _ in Self.text(.ok, OpenAPIDocument.json, type: "application/json") }
+        // Read routes: open, or behind the read token when one is configured.
+        let read = router.group().add(middleware: ReadAuthMiddleware(server: self))
+        read.get("/v1/penalties") { request, _ in self.penalties(request) }
+        read.get("/v1/rules") { _, _ in self.rules() }
+        read.get("/metrics") { _, _ in Self.text(.ok, self.metrics.text, type: "text/plain; version=0.0.4") }
+        // Admin routes: behind the admin token (off without one).
+        let admin = router.group().add(middleware: AdminAuthMiddleware(server: self))
+        admin.post("/v1/penalties/:id/lift") { request, context in try await self.lift(request, id: context.parameters.get("id") ?? "") }
+        admin.post("/v1/rules/reload") { _, _ in self.reload() }
         if configuration.playground {
             router.get("/playground") { _, _ in Self.text(.ok, PlaygroundPage.html, type: "text/html; charset=utf-8") }
-            router.post("/v1/playground") { request, _ in await self.timed("playground") { try await self.playground(request) } }
+            admin.post("/v1/playground") { request, _ in try await self.playground(request) }
         }
-        router.get("/openapi.json") { _, _ in Self.text(.ok, OpenAPIDocument.json, type: "application/json") }
-        router.get("/metrics") { request, _ in self.readable(request) ?? Self.text(.ok, self.metrics.text, type: "text/plain; version=0.0.4") }
         // Headers are small in this API: bounded sizes keep a hostile client's header flood cheap.
         let http = HTTP1Channel.Configuration(
             idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)),
@@ -114,7 +118,6 @@ public struct WardenServer: Sendable {
     /// The playground's sandbox: the rules and events of the request, compiled and decided
     /// apart from the live engine (`Playground`), on a thread that may block.
     func playground(_ request: Request) async throws -> Response {
-        if let refused = refusedAdmin(request) { return refused }
         let body = try await body(of: request)
         if let bad = UTF8Validation.firstInvalidByte(body.readableBytesView) { return Self.badRequest("invalid UTF-8 at byte \(bad)") }
         let value: JSONValue
@@ -146,29 +149,27 @@ public struct WardenServer: Sendable {
         return Self.json(.unauthorized, .object([("error", .string("read token required: Authorization: Bearer <token>"))]))
     }
 
-    /// Runs a handler, turns errors into JSON answers, and records the request in the metrics.
-    func timed(_ route: String, _ body: () async throws -> Response) async -> Response {
-        let start = DispatchTime.now().uptimeNanoseconds
-        var response: Response
+    /// Runs a handler and turns its errors into JSON answers (the metrics middleware does this
+    /// for every route).
+    func answer(_ body: () async throws -> Response) async -> Response {
         do {
-            response = try await body()
+            return try await body()
         } catch is NIOTooManyBytesError {
-            response = Self.json(.contentTooLarge, .object([("error", .string("request body over \(configuration.bodyLimit) bytes"))]))
+            return Self.json(.contentTooLarge, .object([("error", .string("request body over \(configuration.bodyLimit) bytes"))]))
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            response = Self.json(.contentTooLarge, .object([("error", .string("request body over \(configuration.bodyLimit) bytes"))]))
+            return Self.json(.contentTooLarge, .object([("error", .string("request body over \(configuration.bodyLimit) bytes"))]))
         } catch is RequestTimeout {
             var answer = Self.json(.requestTimeout, .object([("error", .string("request body not received within \(configuration.requestTimeout) s"))]))
             answer.headers[.connection] = "close"
-            response = answer
+            return answer
         } catch is HTTPParserError {
             // A broken chunk size or framing is the client's fault: 400, without the parser's words.
-            response = Self.badRequest("malformed HTTP request body")
+            return Self.badRequest("malformed HTTP request body")
+        } catch let error as HTTPError {
+            return Self.json(error.status, .object([("error", .string(error.body ?? error.status.reasonPhrase))]))
         } catch {
-            response = Self.json(.internalServerError, .object([("error", .string("\(error)"))]))
+            return Self.json(.internalServerError, .object([("error", .string("\(error)"))]))
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        metrics.request(route: route, status: Int(response.status.code), seconds: seconds)
-        return response
     }
 
     /// Logs when the shared counter state or the penalty ledger fails and when it works again
@@ -284,7 +285,6 @@ public struct WardenServer: Sendable {
     }
 
     func lift(_ request: Request, id: String) async throws -> Response {
-        if let refused = refusedAdmin(request) { return refused }
         let body = String(buffer: try await body(of: request))
         var reason = ""
         if !body.isEmpty {
@@ -332,8 +332,7 @@ public struct WardenServer: Sendable {
         return Self.json(.ok, .object(info))
     }
 
-    func reload(_ request: Request) -> Response {
-        if let refused = refusedAdmin(request) { return refused }
+    func reload() -> Response {
         let result = service.reload()
         metrics.reload(accepted: result.accepted)
         return Self.json(result.accepted ? .ok : .unprocessableContent, Self.reloadJSON(result))

@@ -150,6 +150,11 @@ import FoundationNetworking
         let (metricsStatus, metrics) = try await server.request("GET", "/metrics")
         #expect(metricsStatus == 200)
         #expect(metrics.contains(#"warden_requests_total{route="check",status="413"} 1"#))
+        // Every route is counted under its name by the metrics middleware, the refusals too.
+        #expect(metrics.contains(#"warden_requests_total{route="reload",status="422"} 1"#))
+        #expect(metrics.contains(#"warden_requests_total{route="reload",status="200"} 1"#))
+        #expect(metrics.contains(#"warden_requests_total{route="lift",status="#))
+        #expect(metrics.contains(#"warden_requests_total{route="rules",status="200"}"#))
         #expect(metrics.contains(#"warden_reloads_total{result="refused"} 1"#))
         #expect(metrics.contains("\nwarden_counter_keys_refused 0\n"))
         #expect(metrics.contains("\nwarden_counter_keys "))

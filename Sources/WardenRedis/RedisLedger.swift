@@ -192,32 +192,11 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
         return items.compactMap { $0.string.flatMap(decode) }
     }
 
-    static func encode(_ r: PenaltyRecord) -> String {
-        var pairs: [(String, JSONValue)] = [
-            ("id", .string(r.id)), ("action", .string(r.action.rawValue)), ("kind", .string(r.targetKind.rawValue)), ("target", .string(r.target)),
-            ("start", .number(r.start)), ("forever", .bool(r.forever)), ("offense", .number(Double(r.offense))),
-            ("rule", .string(r.rule)), ("event", .string(r.event)),
-        ]
-        if let until = r.until { pairs.append(("until", .number(until))) }
-        if let lift = r.lifted { pairs += [("lifted_at", .number(lift.at)), ("lift_reason", .string(lift.reason))] }
-        var w = JSONWriter()
-        w.value(.object(pairs))
-        return w.output
-    }
+    static func encode(_ r: PenaltyRecord) -> String { r.storedText }
 
     static func decode(_ text: String) -> PenaltyRecord? {
-        guard let v = try? JSONParser.parse(text),
-            case .string(let id)? = v["id"], case .string(let action)? = v["action"], case .string(let kind)? = v["kind"],
-            case .string(let target)? = v["target"], case .number(let start)? = v["start"], case .number(let offense)? = v["offense"],
-            case .string(let rule)? = v["rule"], case .string(let event)? = v["event"],
-            let action = PenaltyAction(rawValue: action), let kind = TargetKind(rawValue: kind)
-        else { return nil }
-        var r = PenaltyRecord(
-            id: id, action: action, targetKind: kind, target: target, start: start, until: nil, forever: v["forever"] == .bool(true),
-            offense: Int(offense), rule: rule, event: event, lifted: nil)
-        if case .number(let until)? = v["until"] { r.until = until }
-        if case .number(let at)? = v["lifted_at"], case .string(let reason)? = v["lift_reason"] { r.lifted = .init(at: at, reason: reason) }
-        return r
+        guard let value = try? JSONParser.parse(text) else { return nil }
+        return try? PenaltyRecord(stored: value)
     }
 
     // MARK: outbox

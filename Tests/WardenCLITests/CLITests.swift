@@ -531,3 +531,20 @@ import WardenMatching
         #expect(same.stdout.contains("  no rule changes (layout and comments aside)"))
     }
 }
+
+/// A committed `warden-state/1` snapshot (`check --state-out` on samples/events.jsonl; the
+/// stored form of its records is the one snapshots had before issue 22 unified it with Redis's)
+/// keeps loading as the code changes.
+@Suite struct OldStateFormatTests {
+    let cli = CLITests()
+
+    @Test func anEarlierSnapshotLoads() throws {
+        let fixture = CLITests.fixtures.appendingPathComponent("state-v1.json").path
+        let r = try cli.run(["state", "--rules", "rules", fixture])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("  p-1 revoke_code on code AB12CD34 forever (rule fraud_text, offense 1"))
+        #expect(r.stdout.contains("(rule fanout): 8 keys"))
+        let check = try cli.run(["check", "--rules", "rules", "--state-in", fixture, #"{"id":"x","type":"send","account":"u","to":["v"],"text":"hi","code":"AB12CD34"}"#])
+        #expect(check.stdout.contains("penalty_in_force"))
+    }
+}

@@ -30,20 +30,9 @@ extension Decision {
                 w.string(value)
                 w.raw("}")
             }
-            if p.forever {
-                w.raw(",\"until\":\"forever\"")
-            } else if let until = p.until {
-                w.raw(",\"until\":")
-                w.string(Timestamp.format(until))
-            }
-            if let offense = p.offense {
-                w.raw(",\"offense\":")
-                w.integer(offense)
-            }
-            if let id = p.id {
-                w.raw(",\"id\":")
-                w.string(id)
-            }
+            w.member("until", PenaltyRecord.endText(until: p.until, forever: p.forever))
+            w.member("offense", integer: p.offense)
+            w.member("id", p.id)
             w.raw(",\"rule\":")
             w.string(p.rule)
             w.raw("}")
@@ -52,10 +41,7 @@ extension Decision {
         Self.write(shadow, to: &w)
         w.raw(",\"ruleset\":{\"name\":")
         w.string(ruleset.name)
-        if let version = ruleset.version {
-            w.raw(",\"version\":")
-            w.string(version)
-        }
+        w.member("version", ruleset.version)
         w.raw(",\"digest\":")
         w.string(ruleset.digest)
         w.raw("}")
@@ -92,22 +78,10 @@ extension Decision {
     public static func write(_ ev: Evidence, to w: inout JSONWriter) {
         w.raw("{\"kind\":")
         w.string(ev.kind.rawValue)
-        if let field = ev.field {
-            w.raw(",\"field\":")
-            w.string(field)
-        }
-        if let list = ev.list {
-            w.raw(",\"list\":")
-            w.string(list)
-        }
-        if let entry = ev.entry {
-            w.raw(",\"entry\":")
-            w.string(entry)
-        }
-        if let pattern = ev.pattern {
-            w.raw(",\"pattern\":")
-            w.string(pattern)
-        }
+        w.member("field", ev.field)
+        w.member("list", ev.list)
+        w.member("entry", ev.entry)
+        w.member("pattern", ev.pattern)
         if let span = ev.span {
             w.raw(",\"span\":[")
             w.integer(span.lowerBound)
@@ -115,10 +89,7 @@ extension Decision {
             w.integer(span.upperBound)
             w.raw("]")
         }
-        if let excerpt = ev.excerpt {
-            w.raw(",\"excerpt\":")
-            w.string(excerpt)
-        }
+        w.member("excerpt", ev.excerpt)
         if let via = ev.via {
             w.raw(",\"via\":[")
             for (k, fold) in via.enumerated() {
@@ -127,14 +98,8 @@ extension Decision {
             }
             w.raw("]")
         }
-        if let value = ev.value {
-            w.raw(",\"value\":")
-            w.number(value)
-        }
-        if let limit = ev.limit {
-            w.raw(",\"limit\":")
-            w.number(limit)
-        }
+        w.member("value", number: ev.value)
+        w.member("limit", number: ev.limit)
         if let key = ev.key {
             w.raw(",\"key\":")
             w.raw("{")
@@ -146,10 +111,7 @@ extension Decision {
             }
             w.raw("}")
         }
-        if let window = ev.window {
-            w.raw(",\"window\":")
-            w.string(window)
-        }
+        w.member("window", ev.window)
         if let p = ev.penalty {
             w.raw(",\"action\":")
             w.string(p.action.rawValue)
@@ -158,29 +120,17 @@ extension Decision {
             w.raw(":")
             w.string(p.target)
             w.raw("}")
-            if p.forever { w.raw(",\"until\":\"forever\"") } else if let until = p.until {
-                w.raw(",\"until\":")
-                w.string(Timestamp.format(until))
-            }
+            w.member("until", PenaltyRecord.endText(until: p.until, forever: p.forever))
             w.raw(",\"id\":")
             w.string(p.id)
         }
-        if let model = ev.model {
-            w.raw(",\"model\":")
-            w.string(model)
-        }
+        w.member("model", ev.model)
         if let score = ev.score {
             w.raw(",\"score\":")
             w.number((score * 10_000).rounded() / 10_000)
         }
-        if let builtin = ev.builtin {
-            w.raw(",\"builtin\":")
-            w.string(builtin)
-        }
-        if let account = ev.account {
-            w.raw(",\"account\":")
-            w.string(account)
-        }
+        w.member("builtin", ev.builtin)
+        w.member("account", ev.account)
         if let path = ev.path {
             w.raw(",\"path\":")
             Self.write(path, to: &w)
@@ -219,18 +169,9 @@ extension Decision {
                 w.raw(",\"at\":")
                 w.string(Timestamp.format(t))
             }
-            if let d = step.device {
-                w.raw(",\"device\":")
-                w.string(d)
-            }
-            if let n = step.network {
-                w.raw(",\"network\":")
-                w.string(n)
-            }
-            if let c = step.code {
-                w.raw(",\"code\":")
-                w.string(c)
-            }
+            w.member("device", step.device)
+            w.member("network", step.network)
+            w.member("code", step.code)
             w.raw("}")
         }
         w.raw("]")

@@ -54,7 +54,7 @@ public struct ExplainTrace: Sendable {
         (decision?.penalties ?? []).map { p in
             var text = p.action.rawValue
             if let kind = p.targetKey, let value = p.targetValue { text += " on \(kind.rawValue) \(ExplainTrace.visible(value))" }
-            if p.forever { text += " forever" } else if let until = p.until { text += " until \(Timestamp.format(until, zone: zone))" }
+            if let end = PenaltyRecord.endText(until: p.until, forever: p.forever, zone: zone) { text += end == "forever" ? " forever" : " until " + end }
             text += " (rule \(p.rule)"
             if let offense = p.offense { text += ", offense \(offense)" }
             if let id = p.id { text += ", \(id)" }

@@ -27,6 +27,38 @@ public struct JSONWriter {
 
     public mutating func rawText(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
+    // Members after an object's first: `,"name":value`, left out when the value is nil. The
+    // name is a literal written as is (no escaping needed).
+
+    @inline(__always)
+    public mutating func member(_ name: StaticString, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        string(value)
+    }
+
+    @inline(__always)
+    public mutating func member(_ name: StaticString, number value: Double?) {
+        guard let value else { return }
+        key(name)
+        number(value)
+    }
+
+    @inline(__always)
+    public mutating func member(_ name: StaticString, integer value: Int?) {
+        guard let value else { return }
+        key(name)
+        integer(value)
+    }
+
+    /// `,"name":`
+    @inline(__always)
+    public mutating func key(_ name: StaticString) {
+        bytes.append(contentsOf: [0x2C, 0x22])
+        raw(name)
+        bytes.append(contentsOf: [0x22, 0x3A])
+    }
+
     public mutating func string(_ s: String) {
         var s = s
         s.withUTF8 { string(utf8: $0) }

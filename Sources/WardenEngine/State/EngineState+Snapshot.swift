@@ -24,16 +24,7 @@ extension EngineState {
             }
             counterItems.append(.object([("id", .string(spec.identity)), ("keys", .array(keys))]))
         }
-        let records: [JSONValue] = ledger.all.map { r in
-            var pairs: [(String, JSONValue)] = [
-                ("id", .string(r.id)), ("action", .string(r.action.rawValue)), ("target_kind", .string(r.targetKind.rawValue)),
-                ("target", .string(r.target)), ("start", .number(r.start)), ("forever", .bool(r.forever)),
-                ("offense", .number(Double(r.offense))), ("rule", .string(r.rule)), ("event", .string(r.event)),
-            ]
-            if let until = r.until { pairs.append(("until", .number(until))) }
-            if let lift = r.lifted { pairs.append(("lifted", .object([("at", .number(lift.at)), ("reason", .string(lift.reason))]))) }
-            return .object(pairs)
-        }
+        let records = ledger.all.map(\.storedValue)
         var w = JSONWriter()
         w.value(.object([
             ("format", .string(Self.format)), ("ruleset", .string(digest)), ("counters", .array(counterItems)),
@@ -100,20 +91,7 @@ extension EngineState {
         }
         var restored: [PenaltyRecord] = []
         for r in records {
-            guard case .string(let id)? = r["id"], case .string(let action)? = r["action"],
-                case .string(let kind)? = r["target_kind"], case .string(let target)? = r["target"],
-                case .number(let start)? = r["start"], case .number(let offense)? = r["offense"],
-                case .string(let rule)? = r["rule"], case .string(let event)? = r["event"]
-            else { throw SnapshotError(message: "a penalty record is missing a field") }
-            guard let action = PenaltyAction(rawValue: action) else { throw SnapshotError(message: "penalty \(id): unknown action '\(action)'") }
-            guard let kind = TargetKind(rawValue: kind) else { throw SnapshotError(message: "penalty \(id): unknown target kind '\(kind)'") }
-            var record = PenaltyRecord(
-                id: id, action: action, targetKind: kind, target: target, start: start, until: nil,
-                forever: r["forever"] == .bool(true), offense: Int(offense), rule: rule, event: event, lifted: nil)
-            if case .number(let until)? = r["until"] { record.until = until }
-            if case .number(let at)? = r["lifted"]?["at"], case .string(let reason)? = r["lifted"]?["reason"] {
-                record.lifted = PenaltyRecord.Lift(at: at, reason: reason)
-            }
+            let record = try PenaltyRecord(stored: r)
             restored.append(record)
         }
         // A durable ledger keeps its own records; only an in-memory one is restored from here.

@@ -16,7 +16,7 @@ public struct PenaltyChange: Sendable, Equatable {
     }
 
     public var idempotencyKey: String {
-        let end = kind == .lifted ? "lifted" : (record.forever ? "forever" : record.until.map { Timestamp.format($0) } ?? "once")
+        let end = kind == .lifted ? "lifted" : PenaltyRecord.endText(until: record.until, forever: record.forever) ?? "once"
         return "\(record.id):\(kind.rawValue):\(end)"
     }
 

@@ -116,7 +116,7 @@ struct State: ParsableCommand {
         }
         out.append(inForce.isEmpty ? "penalties in force: none" : "penalties in force: \(inForce.count)")
         for p in inForce {
-            let end = p.forever ? "forever" : p.until.map { "until " + Timestamp.format($0, zone: zone) } ?? ""
+            let end = PenaltyRecord.endText(until: p.until, forever: p.forever, zone: zone).map { $0 == "forever" ? $0 : "until " + $0 } ?? ""
             out.append("  \(p.id) \(p.action.rawValue) on \(p.targetKind.rawValue) \(ExplainTrace.visible(p.target)) \(end) (rule \(p.rule), offense \(p.offense), since \(Timestamp.format(p.start, zone: zone)), event \(p.event))")
         }
         return out.joined(separator: "\n")

@@ -85,7 +85,7 @@ public struct WardenServer: Sendable {
         // Admin routes: behind the admin token (off without one).
         let admin = router.group().add(middleware: AdminAuthMiddleware(server: self))
         admin.post("/v1/penalties/:id/lift") { request, context in try await self.lift(request, id: context.parameters.get("id") ?? "") }
-        admin.post("/v1/rules/reload") { _, _ in self.reload() }
+        admin.post("/v1/rules/reload") { _, _ in try await self.reload() }
         if configuration.playground {
             router.get("/playground") { _, _ in Self.text(.ok, PlaygroundPage.html, type: "text/html; charset=utf-8") }
             admin.post("/v1/playground") { request, _ in try await self.playground(request) }
@@ -299,9 +299,15 @@ public struct WardenServer: Sendable {
         if reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
             return Self.badRequest("a reason is one line of text without control characters", key: "reason")
         }
+        // The lift's write commits (an fsync with SQLite, a round trip with Redis): off the
+        // cooperative threads.
+        let (service, liftReason) = (self.service, reason)
+        let outcome: Result<PenaltyRecord?, LedgerError> = try await NIOThreadPool.singleton.runIfActive {
+            do throws(LedgerError) { return .success(try service.lift(id: id, reason: liftReason)) } catch { return .failure(error) }
+        }
         let lifted: PenaltyRecord?
         do throws(LedgerError) {
-            lifted = try service.lift(id: id, reason: reason)
+            lifted = try outcome.get()
         } catch {
             metrics.ledgerFailure()
             logger.error("penalty lift not stored", metadata: ["id": .string(id), "error": .string(error.message)])
@@ -332,8 +338,11 @@ public struct WardenServer: Sendable {
         return Self.json(.ok, .object(info))
     }
 
-    func reload() -> Response {
-        let result = service.reload()
+    /// A reload compiles the rule set (seconds with large lists): on NIO's blocking pool, not on
+    /// the cooperative threads that answer every other request.
+    func reload() async throws -> Response {
+        let service = self.service
+        let result = try await NIOThreadPool.singleton.runIfActive { service.reload() }
         metrics.reload(accepted: result.accepted)
         return Self.json(result.accepted ? .ok : .unprocessableContent, Self.reloadJSON(result))
     }

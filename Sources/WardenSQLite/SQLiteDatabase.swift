@@ -34,16 +34,35 @@ final class SQLiteDatabase {
         }
     }
 
-    enum Bind {
+    /// A parameter, or a column of a row, as SQLite typed it: numbers come back as numbers.
+    enum Value: Equatable {
         case text(String)
         case real(Double)
         case integer(Int)
         case null
+
+        var text: String? { if case .text(let s) = self { s } else { nil } }
+        var double: Double? {
+            switch self {
+            case .real(let d): d
+            case .integer(let n): Double(n)
+            default: nil
+            }
+        }
+        var int: Int? {
+            switch self {
+            case .integer(let n): n
+            case .real(let d): Int(exactly: d)
+            default: nil
+            }
+        }
     }
 
-    /// Runs one statement with parameters and returns its rows (each column as text or nil).
+    typealias Bind = Value
+
+    /// Runs one statement with parameters and returns its rows, each column typed.
     @discardableResult
-    func run(_ sql: String, _ values: [Bind] = []) throws(SQLiteError) -> [[String?]] {
+    func run(_ sql: String, _ values: [Bind] = []) throws(SQLiteError) -> [[Value]] {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else { throw lastError() }
         defer { sqlite3_finalize(statement) }
@@ -56,14 +75,19 @@ final class SQLiteDatabase {
             case .null: sqlite3_bind_null(statement, index)
             }
         }
-        var rows: [[String?]] = []
+        var rows: [[Value]] = []
         while true {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { throw lastError() }
             let columns = sqlite3_column_count(statement)
             rows.append((0..<columns).map { c in
-                sqlite3_column_type(statement, c) == SQLITE_NULL ? nil : sqlite3_column_text(statement, c).map { String(cString: $0) }
+                switch sqlite3_column_type(statement, c) {
+                case SQLITE_INTEGER: .integer(Int(sqlite3_column_int64(statement, c)))
+                case SQLITE_FLOAT: .real(sqlite3_column_double(statement, c))
+                case SQLITE_NULL: .null
+                default: sqlite3_column_text(statement, c).map { .text(String(cString: $0)) } ?? .null
+                }
             })
         }
         return rows

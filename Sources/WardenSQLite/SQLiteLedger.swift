@@ -51,21 +51,21 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
     public static func inspect(path: String) throws(SQLiteError) -> (penalties: [PenaltyRecord], snapshot: String?) {
         guard FileManager.default.fileExists(atPath: path) else { throw SQLiteError(path: path, code: 0, message: "no such state file") }
         let db = try SQLiteDatabase(path: path, readOnly: true)
-        let snapshot = (try? db.run("SELECT body FROM snapshots WHERE id = 1"))?.first?.first ?? nil
+        let snapshot = (try? db.run("SELECT body FROM snapshots WHERE id = 1"))?.first?.first?.text
         return (try records(db, path: path), snapshot)
     }
 
     private static func records(_ db: SQLiteDatabase, path: String) throws(SQLiteError) -> [PenaltyRecord] {
         let rows = try db.run("SELECT id, action, target_kind, target, start, until, forever, offense, rule, event, lifted_at, lift_reason FROM penalties ORDER BY seq")
         return try rows.map { r throws(SQLiteError) in
-            guard let action = r[1].flatMap(PenaltyAction.init(rawValue:)), let kind = r[2].flatMap(TargetKind.init(rawValue:)) else {
-                throw SQLiteError(path: path, code: 0, message: "penalty \(r[0] ?? "?"): unknown action '\(r[1] ?? "")' or target kind '\(r[2] ?? "")'")
+            guard let action = r[1].text.flatMap(PenaltyAction.init(rawValue:)), let kind = r[2].text.flatMap(TargetKind.init(rawValue:)) else {
+                throw SQLiteError(path: path, code: 0, message: "penalty \(r[0].text ?? "?"): unknown action '\(r[1].text ?? "")' or target kind '\(r[2].text ?? "")'")
             }
             return PenaltyRecord(
-                id: r[0] ?? "", action: action, targetKind: kind, target: r[3] ?? "", start: Double(r[4] ?? "") ?? 0,
-                until: r[5].flatMap(Double.init), forever: r[6] == "1", offense: Int(r[7] ?? "") ?? 1, rule: r[8] ?? "",
-                event: r[9] ?? "",
-                lifted: r[10].flatMap(Double.init).map { PenaltyRecord.Lift(at: $0, reason: r[11] ?? "") })
+                id: r[0].text ?? "", action: action, targetKind: kind, target: r[3].text ?? "", start: r[4].double ?? 0,
+                until: r[5].double, forever: r[6].int == 1, offense: r[7].int ?? 1, rule: r[8].text ?? "",
+                event: r[9].text ?? "",
+                lifted: r[10].double.map { PenaltyRecord.Lift(at: $0, reason: r[11].text ?? "") })
         }
     }
 
@@ -208,7 +208,7 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         lock.withLock { _ in
             guard let row = (try? db.run("SELECT seq, key, body, attempts FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1"))?.first
             else { return nil }
-            return OutboxMessage(seq: Int(row[0] ?? "") ?? 0, key: row[1] ?? "", body: row[2] ?? "", attempts: Int(row[3] ?? "") ?? 0)
+            return OutboxMessage(seq: row[0].int ?? 0, key: row[1].text ?? "", body: row[2].text ?? "", attempts: row[3].int ?? 0)
         }
     }
 
@@ -234,7 +234,7 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         lock.withLock { _ in
             var counts: [String: Int] = ["pending": 0, "delivered": 0, "dead": 0]
             for row in (try? db.run("SELECT state, COUNT(*) FROM outbox GROUP BY state")) ?? [] {
-                counts[row[0] ?? ""] = Int(row[1] ?? "") ?? 0
+                counts[row[0].text ?? ""] = row[1].int ?? 0
             }
             return counts
         }
@@ -273,6 +273,6 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
 
     /// The last counter snapshot saved, if any.
     public func loadSnapshot() -> String? {
-        lock.withLock { _ in (try? db.run("SELECT body FROM snapshots WHERE id = 1"))?.first?.first ?? nil }
+        lock.withLock { _ in (try? db.run("SELECT body FROM snapshots WHERE id = 1"))?.first?.first?.text }
     }
 }

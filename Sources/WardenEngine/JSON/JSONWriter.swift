@@ -54,9 +54,11 @@ public struct JSONWriter {
     /// `,"name":`
     @inline(__always)
     public mutating func key(_ name: StaticString) {
-        bytes.append(contentsOf: [0x2C, 0x22])
+        bytes.append(0x2C)
+        bytes.append(0x22)
         raw(name)
-        bytes.append(contentsOf: [0x22, 0x3A])
+        bytes.append(0x22)
+        bytes.append(0x3A)
     }
 
     public mutating func string(_ s: String) {

@@ -1,105 +1,86 @@
-import Foundation
+import CoreMetrics
+import Prometheus
 import Synchronization
 import WardenEngine
 
-/// Prometheus metrics: requests by route and status, a latency histogram, decisions by verdict,
-/// rule hits, reloads. Rendered in the text exposition format for `GET /metrics`.
+/// The server's metrics through swift-metrics, exported by swift-prometheus in the text format
+/// at `GET /metrics`, under the names they have always had: requests by route and status, a
+/// latency histogram, decisions by verdict, rule hits, penalties by action, reloads, state and
+/// ledger failures, counter keys, outbox messages by state.
+///
+/// Each server has a registry and a factory of its own (no global bootstrap), so several servers
+/// in one process, as in tests, keep their figures apart.
 public final class Metrics: Sendable {
     static let buckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
 
-    struct Counts {
-        var requests: [String: Int] = [:]
-        var latencyBuckets = [Int](repeating: 0, count: Metrics.buckets.count)
-        var latencyCount = 0
-        var latencySum = 0.0
-        var decisions: [String: Int] = [:]
-        var ruleHits: [String: Int] = [:]
-        var reloads: [String: Int] = [:]
-        var penalties: [String: Int] = [:]
-        /// Decisions taken without the counter state (the backend failed; counters read 0).
-        var stateErrors = 0
-        /// Penalty writes (records, extensions, lifts) the ledger did not store.
-        var ledgerErrors = 0
-    }
-
-    private let counts = Mutex(Counts())
+    let registry = PrometheusCollectorRegistry()
+    let factory: PrometheusMetricsFactory
     /// Outbox messages by state (pending, delivered, dead), when there is an outbox.
     let outbox: (@Sendable () -> [String: Int])?
-
     /// Counter keys held, and new keys refused at the per-counter limit (current rule set).
     let counters: (@Sendable () -> (keys: Int, refused: Int))?
+
+    private let latency: Recorder
+    private let stateErrors: CoreMetrics.Counter
+    private let ledgerErrors: CoreMetrics.Counter
+    private let counterKeys: CoreMetrics.Gauge?
+    private let keysRefused: CoreMetrics.Counter?
+    /// The refused-key count already reported: the engine keeps a total, a counter takes steps.
+    private let refusedReported = Mutex(0)
 
     public init(outbox: (@Sendable () -> [String: Int])? = nil, counters: (@Sendable () -> (keys: Int, refused: Int))? = nil) {
         self.outbox = outbox
         self.counters = counters
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.valueHistogramBuckets["warden_request_seconds"] = Self.buckets
+        self.factory = factory
+        latency = Recorder(label: "warden_request_seconds", aggregate: true, factory: factory)
+        // Created now, so they read 0 before anything happens.
+        stateErrors = CoreMetrics.Counter(label: "warden_state_errors_total", factory: factory)
+        ledgerErrors = CoreMetrics.Counter(label: "warden_ledger_failures_total", factory: factory)
+        counterKeys = counters.map { _ in CoreMetrics.Gauge(label: "warden_counter_keys", factory: factory) }
+        keysRefused = counters.map { _ in CoreMetrics.Counter(label: "warden_counter_keys_refused", factory: factory) }
+    }
+
+    private func count(_ label: String, _ dimensions: [(String, String)], by amount: Int = 1) {
+        CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory).increment(by: amount)
     }
 
     func request(route: String, status: Int, seconds: Double) {
-        counts.withLock { c in
-            c.requests["route=\"\(route)\",status=\"\(status)\"", default: 0] += 1
-            c.latencyCount += 1
-            c.latencySum += seconds
-            for (i, bound) in Metrics.buckets.enumerated() where seconds <= bound { c.latencyBuckets[i] += 1 }
-        }
+        count("warden_requests_total", [("route", route), ("status", String(status))])
+        latency.record(seconds)
     }
 
     func decision(_ d: Decision) {
-        counts.withLock { c in
-            c.decisions[d.verdict.rawValue, default: 0] += 1
-            for f in d.fired { c.ruleHits[f.rule, default: 0] += 1 }
-            for p in d.penalties { c.penalties[p.action.rawValue, default: 0] += 1 }
-            if d.stateUnavailable { c.stateErrors += 1 }
-            if d.ledgerFailed { c.ledgerErrors += 1 }
-        }
+        count("warden_decisions_total", [("verdict", d.verdict.rawValue)])
+        for f in d.fired { count("warden_rule_hits_total", [("rule", f.rule)]) }
+        for p in d.penalties { count("warden_penalties_total", [("action", p.action.rawValue)]) }
+        if d.stateUnavailable { stateErrors.increment() }
+        if d.ledgerFailed { ledgerErrors.increment() }
     }
 
     func ledgerFailure() {
-        counts.withLock { $0.ledgerErrors += 1 }
+        ledgerErrors.increment()
     }
 
     func reload(accepted: Bool) {
-        counts.withLock { $0.reloads[accepted ? "accepted" : "refused", default: 0] += 1 }
+        count("warden_reloads_total", [("result", accepted ? "accepted" : "refused")])
     }
 
+    /// The metrics in Prometheus' text format; the gauges read now.
     public var text: String {
-        let c = counts.withLock { $0 }
-        var out: [String] = []
-        func family(_ name: String, _ help: String, _ type: String, _ values: [String: Int], label: String? = nil) {
-            out.append("# HELP \(name) \(help)")
-            out.append("# TYPE \(name) \(type)")
-            for (key, n) in values.sorted(by: { $0.key < $1.key }) {
-                out.append(label.map { "\(name){\($0)=\"\(key)\"} \(n)" } ?? "\(name){\(key)} \(n)")
-            }
-        }
-        family("warden_requests_total", "HTTP requests by route and status.", "counter", c.requests)
-        out.append("# HELP warden_request_seconds Request latency.")
-        out.append("# TYPE warden_request_seconds histogram")
-        for (i, bound) in Metrics.buckets.enumerated() { out.append("warden_request_seconds_bucket{le=\"\(bound)\"} \(c.latencyBuckets[i])") }
-        out.append("warden_request_seconds_bucket{le=\"+Inf\"} \(c.latencyCount)")
-        out.append("warden_request_seconds_sum \(c.latencySum)")
-        out.append("warden_request_seconds_count \(c.latencyCount)")
-        family("warden_decisions_total", "Decisions by verdict.", "counter", c.decisions, label: "verdict")
-        family("warden_rule_hits_total", "Enforced rule hits.", "counter", c.ruleHits, label: "rule")
-        family("warden_penalties_total", "Penalties by action.", "counter", c.penalties, label: "action")
-        family("warden_reloads_total", "Rule set reloads.", "counter", c.reloads, label: "result")
-        out.append("# HELP warden_state_errors_total Decisions taken without the shared counter state (Redis failed; counters read 0).")
-        out.append("# TYPE warden_state_errors_total counter")
-        out.append("warden_state_errors_total \(c.stateErrors)")
-        out.append("# HELP warden_ledger_failures_total Penalty writes the ledger did not store (the answer left the penalty out; on_state_error decided).")
-        out.append("# TYPE warden_ledger_failures_total counter")
-        out.append("warden_ledger_failures_total \(c.ledgerErrors)")
         if let counters {
             let (keys, refused) = counters()
-            out.append("# HELP warden_counter_keys Counter keys held, all counters together.")
-            out.append("# TYPE warden_counter_keys gauge")
-            out.append("warden_counter_keys \(keys)")
-            out.append("# HELP warden_counter_keys_refused New counter keys not kept at the per-counter limit (--max-counter-keys), since the rule set was loaded.")
-            out.append("# TYPE warden_counter_keys_refused counter")
-            out.append("warden_counter_keys_refused \(refused)")
+            counterKeys?.record(keys)
+            let step = refusedReported.withLock { reported in
+                defer { reported = max(reported, refused) }
+                return max(0, refused - reported)
+            }
+            if step > 0 { keysRefused?.increment(by: step) }
         }
         if let outbox {
-            family("warden_outbox_messages", "Penalty outbox messages by state (dead: given up after retries).", "gauge", outbox(), label: "state")
+            for (state, n) in outbox() { CoreMetrics.Gauge(label: "warden_outbox_messages", dimensions: [("state", state)], factory: factory).record(n) }
         }
-        return out.joined(separator: "\n") + "\n"
+        return registry.emitToString()
     }
 }

@@ -107,7 +107,7 @@ import FoundationNetworking
             _ = try await server.request("POST", "/v1/check", body: Self.send("o\(k)", account: "o\(k)", text: "兼职刷单日赚300", code: "OUT\(k)"))
         }
         let metrics = try await server.request("GET", "/metrics").1
-        #expect(metrics.contains(#"warden_outbox_messages{state="pending"} 0"#))
+        #expect(metrics.contains(#"warden_outbox_messages{state="pending"} 0.0"#))
         #expect(metrics.contains(#"warden_penalties_total{action="revoke_code"} 20"#))
         server.stop()
         let wal = (try? FileManager.default.attributesOfItem(atPath: "\(dir.path)/state.db-wal")[.size] as? NSNumber)?.intValue ?? 0

@@ -293,7 +293,7 @@ import FoundationNetworking
         _ = try await server.request("POST", "/v1/penalties/p-1/lift", body: #"{"reason":"appeal"}"#, token: "t")
         #expect(try await receiver.keys(expecting: 7) == (1...6).map { "p-\($0):recorded:forever" } + ["p-1:lifted:lifted"])
         let (_, metrics) = try await server.request("GET", "/metrics")
-        #expect(metrics.contains(#"warden_outbox_messages{state="delivered"} 7"#))
+        #expect(metrics.contains(#"warden_outbox_messages{state="delivered"} 7.0"#))
     }
 
     /// With Redis state, penalties written by either server reach the webhook once each, in the
@@ -312,7 +312,7 @@ import FoundationNetworking
         _ = try await servers[1].request("POST", "/v1/penalties/p-1/lift", body: #"{"reason":"appeal"}"#, token: "t")
         #expect(try await receiver.keys(expecting: 7) == (1...6).map { "p-\($0):recorded:forever" } + ["p-1:lifted:lifted"])
         let (_, metrics) = try await servers[0].request("GET", "/metrics")
-        #expect(metrics.contains(#"warden_outbox_messages{state="delivered"} 7"#))
+        #expect(metrics.contains(#"warden_outbox_messages{state="delivered"} 7.0"#))
     }
 
     /// The Python receiver of Fixtures/webhook_receiver.py (fails every third request).

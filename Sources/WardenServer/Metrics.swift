@@ -28,9 +28,19 @@ public final class Metrics: Sendable {
     /// The refused-key count already reported: the engine keeps a total, a counter takes steps.
     private let refusedReported = Mutex(0)
 
-    public init(outbox: (@Sendable () -> [String: Int])? = nil, counters: (@Sendable () -> (keys: Int, refused: Int))? = nil) {
+    /// A SQLite ledger's group commit: transactions committed and the penalty writes they carried.
+    let commits: (@Sendable () -> (commits: Int, writes: Int))?
+    private let commitsReported = Mutex((commits: 0, writes: 0))
+    private let ledgerCommits: CoreMetrics.Counter?
+    private let ledgerWrites: CoreMetrics.Counter?
+
+    public init(
+        outbox: (@Sendable () -> [String: Int])? = nil, counters: (@Sendable () -> (keys: Int, refused: Int))? = nil,
+        commits: (@Sendable () -> (commits: Int, writes: Int))? = nil
+    ) {
         self.outbox = outbox
         self.counters = counters
+        self.commits = commits
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.valueHistogramBuckets["warden_request_seconds"] = Self.buckets
         self.factory = factory
@@ -40,6 +50,8 @@ public final class Metrics: Sendable {
         ledgerErrors = CoreMetrics.Counter(label: "warden_ledger_failures_total", factory: factory)
         counterKeys = counters.map { _ in CoreMetrics.Gauge(label: "warden_counter_keys", factory: factory) }
         keysRefused = counters.map { _ in CoreMetrics.Counter(label: "warden_counter_keys_refused", factory: factory) }
+        ledgerCommits = commits.map { _ in CoreMetrics.Counter(label: "warden_ledger_commits_total", factory: factory) }
+        ledgerWrites = commits.map { _ in CoreMetrics.Counter(label: "warden_ledger_writes_total", factory: factory) }
     }
 
     private func count(_ label: String, _ dimensions: [(String, String)], by amount: Int = 1) {
@@ -77,6 +89,16 @@ public final class Metrics: Sendable {
                 return max(0, refused - reported)
             }
             if step > 0 { keysRefused?.increment(by: step) }
+        }
+        if let commits {
+            // Writes per commit above 1: group commit at work.
+            let now = commits()
+            let step = commitsReported.withLock { reported in
+                defer { reported = (max(reported.commits, now.commits), max(reported.writes, now.writes)) }
+                return (max(0, now.commits - reported.commits), max(0, now.writes - reported.writes))
+            }
+            if step.0 > 0 { ledgerCommits?.increment(by: step.0) }
+            if step.1 > 0 { ledgerWrites?.increment(by: step.1) }
         }
         if let outbox {
             for (state, n) in outbox() { CoreMetrics.Gauge(label: "warden_outbox_messages", dimensions: [("state", state)], factory: factory).record(n) }

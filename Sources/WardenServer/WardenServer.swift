@@ -45,11 +45,15 @@ public struct WardenServer: Sendable {
     /// Runs checks off the cooperative threads when they wait on Redis (`blockingThreads`).
     let blocking: NIOThreadPool?
 
-    public init(service: WardenService, configuration: Configuration, logger: Logger, outbox: (@Sendable () -> [String: Int])? = nil) {
+    /// - Parameter commits: (transactions, writes) of a SQLite ledger's group commit, for the metrics.
+    public init(
+        service: WardenService, configuration: Configuration, logger: Logger, outbox: (@Sendable () -> [String: Int])? = nil,
+        commits: (@Sendable () -> (commits: Int, writes: Int))? = nil
+    ) {
         self.service = service
         self.configuration = configuration
         self.logger = logger
-        self.metrics = Metrics(outbox: outbox, counters: { (service.engine.counterKeyCount, service.engine.counterKeysRefused) })
+        self.metrics = Metrics(outbox: outbox, counters: { (service.engine.counterKeyCount, service.engine.counterKeysRefused) }, commits: commits)
         if configuration.blockingThreads > 0 {
             let pool = NIOThreadPool(numberOfThreads: configuration.blockingThreads)
             pool.start()

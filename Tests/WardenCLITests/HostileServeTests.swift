@@ -109,6 +109,8 @@ import FoundationNetworking
         let metrics = try await server.request("GET", "/metrics").1
         #expect(metrics.contains(#"warden_outbox_messages{state="pending"} 0.0"#))
         #expect(metrics.contains(#"warden_penalties_total{action="revoke_code"} 20"#))
+        // The group commit's figures: 20 writes, one after the other, so one commit each.
+        #expect(metrics.contains("\nwarden_ledger_writes_total 20\n") && metrics.contains("\nwarden_ledger_commits_total 20\n"))
         server.stop()
         let wal = (try? FileManager.default.attributesOfItem(atPath: "\(dir.path)/state.db-wal")[.size] as? NSNumber)?.intValue ?? 0
         #expect(wal == 0)

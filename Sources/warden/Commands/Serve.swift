@@ -201,7 +201,8 @@ struct Serve: AsyncParsableCommand {
         if let outbox {
             outboxCounts = { @Sendable in outbox.outboxCounts() }
         }
-        let server = WardenServer(service: service, configuration: configuration, logger: logger, outbox: outboxCounts)
+        let commitCounts: (@Sendable () -> (commits: Int, writes: Int))? = ledger.map { ledger in { @Sendable in ledger.commitCounts } }
+        let server = WardenServer(service: service, configuration: configuration, logger: logger, outbox: outboxCounts, commits: commitCounts)
         let host = self.host
         // Background work runs as services of the server's group: on SIGTERM the server stops
         // accepting and drains, then these stop, the last snapshot and the WAL checkpoint last.

@@ -13,7 +13,8 @@ public enum HTMLReport {
         body += "<div class=cards>" + Verdict.allCases.map { v in
             "<div class=card style='border-color:\(colors[v]!)'><b>\(s.verdicts[v] ?? 0)</b><span>\(v.rawValue)</span></div>"
         }.joined() + "<div class=card><b>\(s.badLines)</b><span>bad lines</span></div><div class=card><b>\(s.late)</b><span>late</span></div></div>"
-        let zoneName = data.zone.map { "\($0.identifier), UTC" + Timestamp.format(0, zone: $0).suffix(6) } ?? "UTC"
+        let firstHour = Double(s.timeline.keys.min() ?? 0) * 3600
+        let zoneName = data.zone.map { "\($0.identifier), UTC" + Timestamp.offsetText(at: firstHour, zone: $0) } ?? "UTC"
         body += "<h2>Decisions over time (per hour, \(escape(zoneName)))</h2>" + timeline(s.timeline, zone: data.zone)
         body += "<h2>Hits per rule</h2>" + bars(AuditSummary.top(s.ruleHits, 40), color: "#c8553d")
         if !s.shadowHits.isEmpty { body += "<h2>Shadow rules</h2>" + bars(AuditSummary.top(s.shadowHits, 40), color: "#888") }

@@ -111,12 +111,12 @@ public final class LanguageServer {
         for (openURI, text) in documents {
             let path = RuleSetLoader.standardized(Self.path(of: openURI))
             guard (path as NSString).deletingLastPathComponent == directory else { continue }
-            let lines = LineIndex(text)
+            let lines = SourceFile(lspText: text)
             let diagnostics: [[String: Any]] = index.diagnostics.compactMap { d in
                 let file = d.range.map { RuleSetLoader.standardized($0.file.path) } ?? d.path.map(RuleSetLoader.standardized)
                 guard file == path else { return nil }
                 var item: [String: Any] = [
-                    "range": d.range.map { lines.range($0.bytes) } ?? lines.range(0..<0),
+                    "range": d.range.map { lines.lspRange($0.bytes) } ?? lines.lspRange(0..<0),
                     "severity": d.severity == .error ? 1 : 2,
                     "code": d.id,
                     "source": "warden",
@@ -135,8 +135,9 @@ public final class LanguageServer {
             let position = params["position"] as? [String: Any], let line = position["line"] as? Int,
             let character = position["character"] as? Int
         else { return nil }
-        let offset = LineIndex(text).offset(line: line, character: character)
-        let tokens = Lexer.tokenize(SourceFile(path: Self.path(of: uri), text: text)).tokens
+        let file = SourceFile(path: Self.path(of: uri), text: text)
+        let offset = file.offset(line: line, utf16Character: character)
+        let tokens = Lexer.tokenize(file).tokens
         let at = tokens.firstIndex { $0.kind != .end && $0.bytes.lowerBound <= offset && offset <= $0.bytes.upperBound && !$0.bytes.isEmpty }
         return (uri, tokens, at, offset)
     }
@@ -144,7 +145,7 @@ public final class LanguageServer {
     private func hover(_ params: [String: Any]) -> [String: Any]? {
         guard let (uri, tokens, at, _) = token(params), let k = at, let text = documents[uri] else { return nil }
         guard let markdown = index(for: uri).hover(tokens[k], in: tokens, at: k) else { return nil }
-        return ["contents": ["kind": "markdown", "value": markdown], "range": LineIndex(text).range(tokens[k].bytes)]
+        return ["contents": ["kind": "markdown", "value": markdown], "range": SourceFile(lspText: text).lspRange(tokens[k].bytes)]
     }
 
     private func definition(_ params: [String: Any]) -> [String: Any]? {
@@ -154,12 +155,12 @@ public final class LanguageServer {
         if token.kind == .string, let path = index.filePath(at: k, in: tokens) {
             let target = index.resolve(path)
             guard FileManager.default.fileExists(atPath: target) else { return nil }
-            return ["uri": Self.uri(of: target), "range": LineIndex("").range(0..<0)]
+            return ["uri": Self.uri(of: target), "range": SourceFile(lspText: "").lspRange(0..<0)]
         }
         guard token.kind == .identifier, let d = index.declaration(named: token.text) else { return nil }
         let file = d.nameRange.file
         let text = documents[Self.uri(of: file.path)] ?? file.text
-        return ["uri": Self.uri(of: RuleSetLoader.standardized(file.path)), "range": LineIndex(text).range(d.nameRange.bytes)]
+        return ["uri": Self.uri(of: RuleSetLoader.standardized(file.path)), "range": SourceFile(lspText: text).lspRange(d.nameRange.bytes)]
     }
 
     private func completion(_ params: [String: Any]) -> [String: Any] {
@@ -171,10 +172,10 @@ public final class LanguageServer {
     private func symbols(_ params: [String: Any]) -> [[String: Any]] {
         guard let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String, let text = documents[uri] else { return [] }
         let path = RuleSetLoader.standardized(Self.path(of: uri))
-        let lines = LineIndex(text)
+        let lines = SourceFile(lspText: text)
         let kinds: [RuleSetIndex.Declaration.Kind: Int] = [.ruleset: 2, .list: 18, .pattern: 15, .model: 5, .let: 13, .rule: 12, .decide: 3, .test: 6]
         return index(for: uri).declarations.filter { RuleSetLoader.standardized($0.range.file.path) == path }.map { d in
-            ["name": d.name, "detail": d.kind.rawValue, "kind": kinds[d.kind] ?? 13, "range": lines.range(d.range.bytes), "selectionRange": lines.range(d.nameRange.bytes)]
+            ["name": d.name, "detail": d.kind.rawValue, "kind": kinds[d.kind] ?? 13, "range": lines.lspRange(d.range.bytes), "selectionRange": lines.lspRange(d.nameRange.bytes)]
         }
     }
 
@@ -182,6 +183,6 @@ public final class LanguageServer {
         guard let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String, let text = documents[uri] else { return nil }
         guard case .formatted(let formatted) = Formatter.format(SourceFile(path: Self.path(of: uri), text: text)) else { return nil }
         if formatted == text { return [] }
-        return [["range": LineIndex(text).wholeRange, "newText": formatted]]
+        return [["range": SourceFile(lspText: text).lspWholeRange, "newText": formatted]]
     }
 }

@@ -21,8 +21,8 @@ final class GroupCommit: @unchecked Sendable {
     private var queue: [Job] = []
     private var leading = false
     /// Transactions committed and writes they carried, for tests and the metrics.
-    private(set) var commits = 0
-    private(set) var writes = 0
+    private var commits = 0
+    private var writes = 0
 
     /// Runs `work` in a transaction shared with the writes queued meanwhile; `transaction` runs a
     /// batch (begin, each job, commit) with the database to itself.

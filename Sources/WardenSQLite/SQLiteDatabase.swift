@@ -58,11 +58,9 @@ final class SQLiteDatabase {
         }
     }
 
-    typealias Bind = Value
-
     /// Runs one statement with parameters and returns its rows, each column typed.
     @discardableResult
-    func run(_ sql: String, _ values: [Bind] = []) throws(SQLiteError) -> [[Value]] {
+    func run(_ sql: String, _ values: [Value] = []) throws(SQLiteError) -> [[Value]] {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else { throw lastError() }
         defer { sqlite3_finalize(statement) }

@@ -2,25 +2,26 @@ import Dispatch
 import Hummingbird
 import WardenEngine
 
+/// The metric's `route` label of each path (the names the metrics have always had); other paths
+/// (the metrics themselves, the OpenAPI document, the playground page) are not counted. Outside
+/// the middleware: a generic type cannot hold a stored static.
+enum RouteLabels {
+    static let byPath: [String: String] = [
+        "/v1/check": "check", "/v1/penalties": "penalties", "/v1/penalties/{id}/lift": "lift", "/v1/penalties/:id/lift": "lift",
+        "/v1/rules": "rules", "/v1/rules/reload": "reload", "/healthz": "healthz", "/v1/playground": "playground",
+    ]
+}
+
 /// Times every request, turns a handler's error into its JSON answer (413, 408, 400, 500), and
 /// records the route and status in the metrics: one place for what every route needs.
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let server: WardenServer
 
-    /// The metric's `route` label of each path (the names the metrics have always had); other
-    /// paths (the metrics themselves, the OpenAPI document, the playground page) are not counted.
-    static var labels: [String: String] {
-        [
-            "/v1/check": "check", "/v1/penalties": "penalties", "/v1/penalties/{id}/lift": "lift", "/v1/penalties/:id/lift": "lift", "/v1/rules": "rules",
-            "/v1/rules/reload": "reload", "/healthz": "healthz", "/v1/playground": "playground",
-        ]
-    }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = DispatchTime.now().uptimeNanoseconds
         let response = await server.answer { try await next(request, context) }
         // The router names the matched route in the context (a shared box) while routing.
-        if let path = context.endpointPath, let label = Self.labels[path] {
+        if let path = context.endpointPath, let label = RouteLabels.byPath[path] {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             server.metrics.request(route: label, status: Int(response.status.code), seconds: seconds)
         }

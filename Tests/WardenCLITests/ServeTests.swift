@@ -189,6 +189,40 @@ import FoundationNetworking
         #expect(!still.contains(#""rule":"spam_model""#))
     }
 
+    /// Fraud sends (each revoking its own code) from `workers` concurrent clients; once
+    /// `threshold` answers have carried a penalty, `stop` ends the server. The codes answered.
+    static func fraudLoad(_ server: Server, prefix: String, workers: Int, threshold: Int, stop: @escaping @Sendable () -> Void) async -> [String] {
+        let answered = Answered()
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    for k in 0..<400 {
+                        let code = "\(prefix)\(worker)K\(k)"
+                        let body = Self.send("\(prefix)\(worker)-\(k)", account: "\(prefix)\(worker)-\(k)", text: "兼职刷单日赚300", code: code)
+                        guard let (status, text) = try? await server.request("POST", "/v1/check", body: body) else { return }
+                        if status == 200, text.contains(#""action":"revoke_code""#) { await answered.add(code) }
+                    }
+                }
+            }
+            group.addTask {
+                while await answered.count < threshold { try? await Task.sleep(nanoseconds: 5_000_000) }
+                stop()
+            }
+        }
+        return await answered.codes
+    }
+
+    /// The codes whose revocation a server restarted on `state` does not list.
+    static func missingRevocations(_ codes: [String], state: String) async throws -> [String] {
+        let restarted = try Server(token: nil, state: state)
+        var missing: [String] = []
+        for code in codes {
+            let (_, body) = try await restarted.request("GET", "/v1/penalties?code=\(code)")
+            if !body.contains(#""action":"revoke_code""#) { missing.append(code) }
+        }
+        return missing
+    }
+
     /// Drive the server with concurrent requests, kill -9 it mid-load, restart it on the same
     /// state: every penalty an answer carried must be in force.
     /// Both sync modes: `normal` skips the fsync, but a killed process still loses nothing.
@@ -198,31 +232,9 @@ import FoundationNetworking
         defer { try? FileManager.default.removeItem(at: dir) }
         let state = "sqlite:\(dir.path)/state.db"
         let server = try Server(token: nil, state: state, extra: ["--sync", sync])
-        let answered = Answered()
-        await withTaskGroup(of: Void.self) { group in
-            for worker in 0..<4 {
-                group.addTask {
-                    for k in 0..<400 {
-                        let code = "W\(worker)K\(k)"
-                        let body = Self.send("c\(worker)-\(k)", account: "f\(worker)-\(k)", text: "兼职刷单日赚300", code: code)
-                        guard let (status, text) = try? await server.request("POST", "/v1/check", body: body) else { return }
-                        if status == 200, text.contains(#""action":"revoke_code""#) { await answered.add(code) }
-                    }
-                }
-            }
-            group.addTask {
-                while await answered.count < 150 { try? await Task.sleep(nanoseconds: 5_000_000) }
-                server.crash()
-            }
-        }
-        let codes = await answered.codes
+        let codes = await Self.fraudLoad(server, prefix: "W", workers: 4, threshold: 150) { server.crash() }
         #expect(codes.count >= 150)
-        let restarted = try Server(token: nil, state: state)
-        var missing: [String] = []
-        for code in codes {
-            let (_, body) = try await restarted.request("GET", "/v1/penalties?code=\(code)")
-            if !body.contains(#""action":"revoke_code""#) { missing.append(code) }
-        }
+        let missing = try await Self.missingRevocations(codes, state: state)
         #expect(missing.isEmpty, "answered but lost after kill -9: \(missing)")
     }
 
@@ -234,34 +246,12 @@ import FoundationNetworking
         defer { try? FileManager.default.removeItem(at: dir) }
         let state = "sqlite:\(dir.path)/state.db"
         let server = try Server(token: nil, state: state)
-        let answered = Answered()
-        await withTaskGroup(of: Void.self) { group in
-            for worker in 0..<8 {
-                group.addTask {
-                    for k in 0..<400 {
-                        let code = "T\(worker)K\(k)"
-                        let body = Self.send("t\(worker)-\(k)", account: "t\(worker)-\(k)", text: "兼职刷单日赚300", code: code)
-                        guard let (status, text) = try? await server.request("POST", "/v1/check", body: body) else { return }
-                        if status == 200, text.contains(#""action":"revoke_code""#) { await answered.add(code) }
-                    }
-                }
-            }
-            group.addTask {
-                while await answered.count < 100 { try? await Task.sleep(nanoseconds: 5_000_000) }
-                server.stop()
-            }
-        }
+        let codes = await Self.fraudLoad(server, prefix: "T", workers: 8, threshold: 100) { server.stop() }
         #expect(server.process.terminationStatus == 0)
         let wal = (try? FileManager.default.attributesOfItem(atPath: "\(dir.path)/state.db-wal")[.size] as? NSNumber)?.intValue ?? 0
         #expect(wal == 0)
-        let codes = await answered.codes
         #expect(codes.count >= 100)
-        let restarted = try Server(token: nil, state: state)
-        var missing: [String] = []
-        for code in codes {
-            let (_, body) = try await restarted.request("GET", "/v1/penalties?code=\(code)")
-            if !body.contains(#""action":"revoke_code""#) { missing.append(code) }
-        }
+        let missing = try await Self.missingRevocations(codes, state: state)
         #expect(missing.isEmpty, "answered but lost after SIGTERM: \(missing)")
     }
 

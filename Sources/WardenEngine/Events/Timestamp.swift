@@ -77,11 +77,17 @@ public enum Timestamp {
         guard let zone else { return format(seconds) }
         let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: seconds))
         if offset == 0 { return format(seconds) }
-        let sign = offset < 0 ? "-" : "+"
-        let hours = abs(offset) / 3600
-        let minutes = abs(offset) / 60 % 60
+        return String(format(seconds + Double(offset)).dropLast()) + offsetText(offset)
+    }
+
+    /// A zone's offset from UTC at an instant, `+08:00`.
+    public static func offsetText(at seconds: Double, zone: TimeZone) -> String {
+        offsetText(zone.secondsFromGMT(for: Date(timeIntervalSince1970: seconds)))
+    }
+
+    static func offsetText(_ offset: Int) -> String {
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
-        return String(format(seconds + Double(offset)).dropLast()) + "\(sign)\(two(hours)):\(two(minutes))"
+        return (offset < 0 ? "-" : "+") + two(abs(offset) / 3600) + ":" + two(abs(offset) / 60 % 60)
     }
 
     /// Seconds in `30s`, `5m`, `72h`, `1d`, `2w`, or a plain number of seconds.

@@ -37,12 +37,7 @@ extension Engine {
             let values: [(String, Double)] = spec.kind == .distinct
                 ? entries.distinct.map { ($0.0, $0.1.value(from: windowStart)) }
                 : entries.series.map { ($0.0, $0.1.value(from: windowStart)) }
-            for (key, value) in values where value != 0 {
-                let parts = key.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
-                out.append(CounterReading(
-                    counter: spec.reading, rules: ruleSet.counterRules.indices.contains(i) ? ruleSet.counterRules[i] : [],
-                    key: zip(spec.keyNames, parts).map { ($0, $1) }, value: value))
-            }
+            for (key, value) in values where value != 0 { out.append(counterReading(index: i, key: key, value: value)) }
         }
         return out
     }

@@ -24,12 +24,7 @@ public final class SourceFile: Sendable {
     /// The 1-based line and column of a byte offset; the column counts Unicode scalars.
     public func location(of offset: Int) -> SourceLocation {
         let clamped = max(0, min(offset, bytes.count))
-        var low = 0
-        var high = lineStarts.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
-        }
+        let low = lineIndex(of: clamped)
         let start = lineStarts[low]
         var column = 1
         var i = start
@@ -40,6 +35,50 @@ public final class SourceFile: Sendable {
         }
         return SourceLocation(line: low + 1, column: column, offset: clamped)
     }
+
+    /// The 0-based index of the line holding byte `offset` (already clamped to the file).
+    func lineIndex(of offset: Int) -> Int {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    /// The position of a byte offset as the Language Server Protocol counts it: a 0-based line
+    /// and UTF-16 units from the line's start (转 is one unit, 🎉 two).
+    public func utf16Position(of offset: Int) -> (line: Int, character: Int) {
+        let clamped = max(0, min(offset, bytes.count))
+        let line = lineIndex(of: clamped)
+        var units = 0
+        var i = lineStarts[line]
+        while i < clamped {
+            let length = Self.sequenceLength(bytes[i])
+            units += length == 4 ? 2 : 1
+            i += length
+        }
+        return (line, units)
+    }
+
+    /// The byte offset of an LSP position (clamped to its line and to the file).
+    public func offset(line: Int, utf16Character character: Int) -> Int {
+        guard line >= 0 else { return 0 }
+        guard line < lineStarts.count else { return bytes.count }
+        let end = line + 1 < lineStarts.count ? lineStarts[line + 1] - 1 : bytes.count
+        var i = lineStarts[line]
+        var units = 0
+        while i < end, units < character {
+            let length = Self.sequenceLength(bytes[i])
+            units += length == 4 ? 2 : 1
+            i += length
+        }
+        return min(i, end)
+    }
+
+    /// Bytes of the UTF-8 sequence a lead byte starts.
+    private static func sequenceLength(_ lead: UInt8) -> Int { lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4 }
 
     /// The text of a 1-based line, without its line break.
     public func lineText(_ line: Int) -> String {

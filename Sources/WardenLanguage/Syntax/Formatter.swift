@@ -65,7 +65,7 @@ public enum Formatter {
             for (k, token) in tokens.enumerated() {
                 let gap = Gap(file.bytes[gapStart..<token.bytes.lowerBound])
                 if open.isEmpty, token.kind == .identifier, Parser.declarationKeywords.contains(token.text) { declaration = token.text }
-                place(token, after: previous, gap: gap, next: tokens.indices.contains(k + 1) ? tokens[k + 1] : nil)
+                place(token, at: k, after: previous, gap: gap, next: tokens.indices.contains(k + 1) ? tokens[k + 1] : nil)
                 if token.kind == .end { break }
                 previous = token
                 gapStart = token.bytes.upperBound
@@ -76,7 +76,7 @@ public enum Formatter {
             return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
         }
 
-        mutating func place(_ token: Token, after previous: Token?, gap: Gap, next: Token?) {
+        mutating func place(_ token: Token, at k: Int, after previous: Token?, gap: Gap, next: Token?) {
             // A comment after code on the same line stays there.
             var comments = gap.comments[...]
             if previous != nil, let first = comments.first, first.newlinesBefore == 0 {
@@ -96,7 +96,7 @@ public enum Formatter {
                 breakLine(blank: newlines > 1)
                 line = indentation
             } else {
-                if let previous, spaced(previous, token) { line += " " }
+                if let previous, spaced(previous, token, at: k) { line += " " }
                 if let last = open.last, last.line == lines.count, last.block == nil, previous.map(opensTight) == true {
                     open[open.count - 1].hanging = true
                 }
@@ -176,7 +176,8 @@ public enum Formatter {
             return String(repeating: Formatter.indentUnit, count: levels)
         }
 
-        func spaced(_ a: Token, _ b: Token) -> Bool {
+        /// Whether a space goes between `a` and `b`, the token at `k`.
+        func spaced(_ a: Token, _ b: Token, at k: Int) -> Bool {
             switch b.kind {
             case .rightParen, .rightBracket, .comma, .colon, .dot, .percent: return false
             case .leftParen: return a.kind == .identifier ? Formatter.groupingWords.contains(a.text) : !opensTight(a)
@@ -184,18 +185,18 @@ public enum Formatter {
             }
             if a.kind == .leftBrace || b.kind == .rightBrace { return true }
             if opensTight(a) || a.kind == .dot { return false }
-            if a.kind == .minus, isUnary(at: a) { return false }
+            if a.kind == .minus, isUnary(minusAt: k - 1) { return false }
             return true
         }
 
         func opensTight(_ t: Token) -> Bool { t.kind == .leftParen || t.kind == .leftBracket }
 
         /// A `-` with no value before it: `score -100`, `(-1)`, `x * -2`.
-        func isUnary(at minus: Token) -> Bool {
-            guard let k = tokens.firstIndex(where: { $0.bytes == minus.bytes }), k > 0 else { return true }
+        func isUnary(minusAt k: Int) -> Bool {
+            guard k > 0 else { return true }
             let before = tokens[k - 1]
             switch before.kind {
-            case .identifier: return Formatter.groupingWords.contains(before.text) || before.text == "score"
+            case .identifier: return Formatter.groupingWords.contains(before.text)
             case .string, .integer, .decimal, .duration, .regex, .rightParen, .rightBracket, .rightBrace: return false
             default: return true
             }

@@ -1,60 +1,205 @@
 import Foundation
+import Synchronization
+import WardenEngine
 
-/// Group commit: writes that arrive while a transaction is committing wait, and the next
-/// transaction takes them all, so N concurrent penalty writes cost one fsync instead of N.
+/// Group commit: writes are numbered and queued, and one committer (a thread of its own, parked
+/// on the queue's condition when there is nothing to write) takes everything queued, runs it in one
+/// transaction (each write in its own savepoint, so a failing one fails alone), commits, and
+/// settles the batch: a write is settled once it is committed, or has failed and been undone.
+/// N concurrent penalty writes cost one fsync instead of N.
 ///
-/// The first writer to find no commit under way leads: it takes every queued write, runs them in
-/// one transaction (each in its own savepoint, so one failing write fails alone), commits, and
-/// wakes the writers. A writer returns only once its write is committed (or has failed): an
-/// answer still leaves only after its penalty is durable. One condition variable (`NSCondition`:
-/// `Mutex` has no waiting) guards the queue; the database is used by the leader alone.
+/// Two ways to wait. A caller that changes its in-memory copy only after the commit (the
+/// library, `check`, a lift) blocks on `wait(for:)`. A ledger that applies a write at once
+/// (`SQLiteLedger(deferred: true)`, for `serve`) gives an `undo` and returns; the server then
+/// awaits `settled(through:)` without holding a thread, and only then answers.
+///
+/// A write applied ahead of its commit may have been read by the writes queued after it (an
+/// offense number, an extension). So when one fails, every write still queued fails with it
+/// and all are undone, newest first, under the apply lock (`applying`, which the ledger holds
+/// while it reads what is in force and applies a write): no write is committed on top of state
+/// that was taken back.
 final class GroupCommit: @unchecked Sendable {
-    /// One write: its statements, and how it ended.
+    /// One write: its statements, how it ended, and how to take it back.
     final class Job {
+        let sequence: UInt64
+        let id: String
         let work: () throws(SQLiteError) -> Void
+        /// Restores the in-memory copy; nil when the write was not applied ahead of its commit.
+        let undo: (() -> PenaltyRecord?)?
         var error: SQLiteError?
-        var done = false
-        init(_ work: @escaping () throws(SQLiteError) -> Void) { self.work = work }
+
+        init(sequence: UInt64, id: String, work: @escaping () throws(SQLiteError) -> Void, undo: (() -> PenaltyRecord?)?) {
+            (self.sequence, self.id, self.work, self.undo) = (sequence, id, work, undo)
+        }
     }
 
     private let condition = NSCondition()
     private var queue: [Job] = []
-    private var leading = false
-    /// Transactions committed and writes they carried, for tests and the metrics.
+    /// The committer is parked waiting for writes.
+    private var idle = false
+    private var stopping = false
+    private var applied: UInt64 = 0
+    private var settled: UInt64 = 0
+    /// Per record, the number of its newest write not settled yet.
+    private var pending: [String: UInt64] = [:]
+    private var waiters: [(sequence: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+    /// Recent failed writes, oldest first (bounded: a check's window is a few commits long).
+    private var failed: [(sequence: UInt64, write: FailedWrite)] = []
+    static let failuresKept = 65_536
+    /// Transactions committed, writes they carried and writes that failed, for tests and the
+    /// metrics.
     private var commits = 0
     private var writes = 0
+    private var failedWrites = 0
+    /// Held while a deferred write reads and applies, and while failed ones are undone.
+    private let applyLock = Mutex(())
 
-    /// Runs `work` in a transaction shared with the writes queued meanwhile; `transaction` runs a
-    /// batch (begin, each job, commit) with the database to itself.
-    func run(_ work: @escaping () throws(SQLiteError) -> Void, transaction: ([Job]) -> Void) throws(SQLiteError) {
-        let job = Job(work)
-        condition.lock()
-        queue.append(job)
-        while !job.done {
-            if leading {
-                condition.wait()
-                continue
-            }
-            leading = true
-            let batch = queue
-            queue.removeAll(keepingCapacity: true)
-            condition.unlock()
-            transaction(batch)
-            condition.lock()
-            for j in batch { j.done = true }
-            commits += 1
-            writes += batch.count
-            leading = false
+    /// Runs a batch (begin, each job in a savepoint, commit) with the database to itself.
+    private let transaction: ([Job]) -> Void
+
+    /// Starts the committer; `stop()` ends it (the ledger's deinit), after the last write.
+    init(transaction: @escaping ([Job]) -> Void) {
+        self.transaction = transaction
+        // A thread rather than a dispatch queue: waking a parked thread is one futex call, and
+        // measured under load the dispatch manager's hand-overs cost more than the commits.
+        let thread = Thread { [self] in drain() }
+        thread.name = "warden-commit"
+        thread.start()
+    }
+
+    /// Lets the committer finish what is queued and end.
+    func stop() {
+        condition.withLock {
+            stopping = true
             condition.broadcast()
         }
+    }
+
+    /// Runs `body` (read what is in force, apply a write) while no failed write is being undone.
+    func applying<R>(_ body: () -> R) -> R {
+        var result: R?
+        applyLock.withLock { _ in result = body() }
+        return result!
+    }
+
+    /// Queues a write. `apply` runs under the queue's lock, so a change visible in memory always
+    /// has a number no greater than `appliedSequence`.
+    func enqueue(
+        id: String, _ work: @escaping () throws(SQLiteError) -> Void, undo: (() -> PenaltyRecord?)? = nil, apply: () -> Void = {}
+    ) -> Job {
+        condition.lock()
+        applied += 1
+        let job = Job(sequence: applied, id: id, work: work, undo: undo)
+        apply()
+        queue.append(job)
+        pending[id] = applied
+        if idle { condition.broadcast() }
+        condition.unlock()
+        return job
+    }
+
+    /// Blocks until `job` is settled; throws its error.
+    func wait(for job: Job) throws(SQLiteError) {
+        condition.lock()
+        while settled < job.sequence { condition.wait() }
         condition.unlock()
         if let error = job.error { throw error }
     }
 
-    /// (transactions, writes) so far.
-    var counts: (commits: Int, writes: Int) {
+    /// Returns once every write numbered up to `sequence` is settled.
+    func settled(through sequence: UInt64) async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            if settled >= sequence {
+                condition.unlock()
+                c.resume()
+                return
+            }
+            waiters.append((sequence, c))
+            condition.unlock()
+        }
+    }
+
+    /// Blocks until everything queued so far is settled.
+    func flush() {
         condition.lock()
-        defer { condition.unlock() }
-        return (commits, writes)
+        let target = applied
+        while settled < target { condition.wait() }
+        condition.unlock()
+    }
+
+    var appliedSequence: UInt64 { condition.withLock { applied } }
+    var settledSequence: UInt64 { condition.withLock { settled } }
+
+    func failures(in range: ClosedRange<UInt64>) -> [FailedWrite] {
+        condition.withLock { failed.filter { range.contains($0.sequence) }.map(\.write) }
+    }
+
+    /// Transactions, writes and failed writes so far.
+    var counts: (commits: Int, writes: Int, failed: Int) { condition.withLock { (commits, writes, failedWrites) } }
+
+    /// The error of a write failed because one before it, which it may have read, failed.
+    static func behind(_ cause: SQLiteError) -> SQLiteError {
+        SQLiteError(path: cause.path, code: cause.code, message: "not written: an earlier write failed (\(cause.message))")
+    }
+
+    func pendingSequence(of ids: [String]) -> UInt64? {
+        condition.withLock { ids.compactMap { pending[$0] }.max() }
+    }
+
+    private func drain() {
+        while true {
+            condition.lock()
+            while queue.isEmpty {
+                if stopping {
+                    condition.unlock()
+                    return
+                }
+                idle = true
+                condition.wait()
+                idle = false
+            }
+            let batch = queue
+            queue.removeAll(keepingCapacity: true)
+            condition.unlock()
+
+            transaction(batch)
+            var settledJobs = batch
+            var failures: [(UInt64, FailedWrite)] = []
+            func undo() {
+                for job in settledJobs.reversed() where job.error != nil {
+                    failures.append((job.sequence, FailedWrite(id: job.id, restored: job.undo?(), message: "\(job.error!)")))
+                }
+                failures.reverse()
+            }
+            if let cause = batch.first(where: { $0.error != nil && $0.undo != nil })?.error {
+                applyLock.withLock { _ in
+                    // Writes queued meanwhile may have read the failed ones: they fail too.
+                    condition.lock()
+                    let queued = queue
+                    queue.removeAll(keepingCapacity: true)
+                    condition.unlock()
+                    for job in queued { job.error = Self.behind(cause) }
+                    settledJobs += queued
+                    undo()
+                }
+            } else {
+                undo()
+            }
+
+            condition.lock()
+            settled = settledJobs.last!.sequence
+            for job in settledJobs where pending[job.id] == job.sequence { pending[job.id] = nil }
+            commits += 1
+            writes += batch.count
+            failedWrites += settledJobs.count { $0.error != nil }
+            failed += failures
+            if failed.count > Self.failuresKept { failed.removeFirst(failed.count - Self.failuresKept) }
+            let ready = waiters.filter { $0.sequence <= settled }
+            waiters.removeAll { $0.sequence <= settled }
+            condition.broadcast()
+            condition.unlock()
+            for waiter in ready { waiter.continuation.resume() }
+        }
     }
 }

@@ -1,10 +1,20 @@
 import CSQLite
+import Synchronization
 
 /// A SQLite connection: opens a file, runs statements, binds and reads values. All unsafe
-/// pointer work stays in here. Not thread-safe by itself: `SQLiteLedger` serializes access.
+/// pointer work stays in here. Not thread-safe by itself: callers that share it go through
+/// `serialized`.
 final class SQLiteDatabase {
     private var handle: OpaquePointer?
     let path: String
+    private let mutex = Mutex(())
+
+    /// Runs `body` while no other thread uses this connection through `serialized`.
+    func serialized<R>(_ body: () -> R) -> R {
+        var result: R?
+        mutex.withLock { _ in result = body() }
+        return result!
+    }
 
     init(path: String, readOnly: Bool = false) throws(SQLiteError) {
         self.path = path
@@ -21,7 +31,14 @@ final class SQLiteDatabase {
         sqlite3_busy_timeout(handle, 1000)
     }
 
-    deinit { sqlite3_close(handle) }
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close(handle)
+    }
+
+    /// Prepared statements by their text, kept for the connection's life: the ledger runs a
+    /// handful of statements over and over, and preparing one costs more than running it.
+    private var statements: [String: OpaquePointer] = [:]
 
     /// Runs one or more statements without results.
     func execute(_ sql: String) throws(SQLiteError) {
@@ -61,9 +78,19 @@ final class SQLiteDatabase {
     /// Runs one statement with parameters and returns its rows, each column typed.
     @discardableResult
     func run(_ sql: String, _ values: [Value] = []) throws(SQLiteError) -> [[Value]] {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else { throw lastError() }
-        defer { sqlite3_finalize(statement) }
+        let statement: OpaquePointer
+        if let cached = statements[sql] {
+            statement = cached
+        } else {
+            var prepared: OpaquePointer?
+            guard sqlite3_prepare_v2(handle, sql, -1, &prepared, nil) == SQLITE_OK, let prepared else { throw lastError() }
+            statements[sql] = prepared
+            statement = prepared
+        }
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         for (i, value) in values.enumerated() {
             let index = Int32(i + 1)
             switch value {

@@ -6,9 +6,13 @@ import WardenEngine
 /// lift is committed before the call returns, so a penalty an answer carried survives a crash of
 /// the process (and of the machine). Reads come from an in-memory copy loaded at open.
 ///
-/// `@unchecked Sendable`: the database is only touched under `lock`; the copy locks itself.
-public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendable {
-    private let lock = Mutex(())
+/// With `deferred: true` (what `serve` uses) records and extensions are applied to the copy at
+/// once and committed behind the call; the caller awaits them before it answers
+/// (`DeferredDurability`), so no thread waits for an fsync.
+///
+/// `@unchecked Sendable`: the database is only touched through `db.serialized`; the copy locks
+/// itself.
+public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, DeferredDurability, @unchecked Sendable {
     private let db: SQLiteDatabase
     private let memory = MemoryLedger()
     /// `PATH.lock`, held (`flock`) while the ledger is open: one server per file.
@@ -26,8 +30,13 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         case full, normal
     }
 
-    public init(path: String, sync: Sync = .full, outbox: Bool = true) throws(SQLiteError) {
+    /// Records and extensions are committed behind the call (`DeferredDurability`).
+    private let deferred: Bool
+    private let group: GroupCommit
+
+    public init(path: String, sync: Sync = .full, outbox: Bool = true, deferred: Bool = false) throws(SQLiteError) {
         outboxEnabled = outbox
+        self.deferred = deferred
         guard !path.isEmpty else { throw SQLiteError(path: path, code: 0, message: "the state file needs a path (sqlite:PATH)") }
         lockFile = try Self.lock(path)
         db = try SQLiteDatabase(path: path)
@@ -44,6 +53,8 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
               attempts INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'pending');
             """)
         memory.load(try Self.records(db, path: path))
+        let database = db
+        group = GroupCommit { Self.runBatch($0, db: database) }
     }
 
     /// The penalties and the last snapshot of a state file, read without taking it: a server
@@ -69,7 +80,11 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         }
     }
 
-    deinit { close(lockFile) }
+    deinit {
+        group.flush()
+        group.stop()
+        close(lockFile)
+    }
 
     /// Takes `PATH.lock` for this process, or says who holds it. Two servers on one file would
     /// each number penalties from the same last id and each lose the other's, so the second
@@ -95,9 +110,10 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
     /// The number of penalty records in the file.
     public var count: Int { memory.all.count }
 
-    // Reads come from the in-memory copy and never wait for a write's fsync; a change is
-    // committed to the file first and becomes visible to reads after, so no answer can cite a
-    // penalty that a crash could still lose.
+    // Reads come from the in-memory copy and never wait for a write's fsync. Without
+    // `deferred`, a change is committed to the file first and becomes visible to reads after,
+    // so no answer can cite a penalty that a crash could still lose. With `deferred`, it is
+    // visible at once and the server waits for it before answering (`DeferredDurability`).
 
     public func inForce(action: PenaltyAction, targetKind: TargetKind, target: String, at t: Double) -> PenaltyRecord? {
         memory.inForce(action: action, targetKind: targetKind, target: target, at: t)
@@ -107,46 +123,52 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
         memory.offenses(action: action, targetKind: targetKind, target: target)
     }
 
-    // Writes go through the group commit: concurrent ones share a transaction and its fsync,
-    // and each returns once committed. The engine's per-target gates order the writes of one
-    // target; the in-memory copy, which reads use, changes only after the commit.
+    /// With `deferred`, reading what is in force and recording or extending happen under one
+    /// lock that the undo of a failed commit also takes, so a write is either queued before the
+    /// undo (and fails with the write it read) or computed after it.
+    public func exclusive<R>(action: PenaltyAction, targetKind: TargetKind, target: String, _ body: () -> R) -> R {
+        deferred ? group.applying(body) : body()
+    }
+
+    // Writes go through the group commit: concurrent ones share a transaction and its fsync.
+    // The engine's per-target gates order the writes of one target.
 
     @discardableResult
     public func record(_ penalty: PenaltyRecord) throws(LedgerError) -> PenaltyRecord {
         let r = memory.assignID(penalty)
-        try write(r, "recorded") { [db] () throws(SQLiteError) in
+        try write(r, "recorded", apply: { [memory] in memory.insert(r) }, undo: { [memory] in memory.remove(id: r.id); return nil }) { [db] () throws(SQLiteError) in
             try db.run(
                 "INSERT INTO penalties (id, action, target_kind, target, start, until, forever, offense, rule, event) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [.text(r.id), .text(r.action.rawValue), .text(r.targetKind.rawValue), .text(r.target), .real(r.start), r.until.map { .real($0) } ?? .null,
                  .integer(r.forever ? 1 : 0), .integer(r.offense), .text(r.rule), .text(r.event)])
         }
-        memory.insert(r)
         return r
     }
 
     public func extend(id: String, until: Double?, forever: Bool) throws(LedgerError) {
-        guard let r = memory.extended(id: id, until: until, forever: forever) else { return }
-        try write(r, "extended") { [db] () throws(SQLiteError) in
+        guard let before = memory.record(id: id), let r = memory.extended(id: id, until: until, forever: forever) else { return }
+        try write(r, "extended", apply: { [memory] in memory.replace(r) }, undo: { [memory] in memory.replace(before); return before }) { [db] () throws(SQLiteError) in
             try db.run("UPDATE penalties SET until = ?, forever = ? WHERE id = ?",
                        [r.until.map { .real($0) } ?? .null, .integer(r.forever ? 1 : 0), .text(id)])
         }
-        memory.replace(r)
     }
 
+    /// A lift is answered with the stored record, so it always waits for its commit.
     public func lift(id: String, reason: String, at t: Double) throws(LedgerError) -> PenaltyRecord? {
         guard let r = memory.lifted(id: id, reason: reason, at: t) else { return nil }
-        try write(r, "lifted") { [db] () throws(SQLiteError) in
+        try write(r, "lifted", waits: true) { [db] () throws(SQLiteError) in
             try db.run("UPDATE penalties SET lifted_at = ?, lift_reason = ? WHERE id = ? AND lifted_at IS NULL",
                        [.real(r.lifted?.at ?? t), .text(r.lifted?.reason ?? reason), .text(id)])
         }
-        memory.replace(r)
-        return r
+        // Applied to the record as it stands now (an extension may have settled meanwhile).
+        guard let now = memory.lifted(id: id, reason: reason, at: t) else { return r }
+        memory.replace(now)
+        return now
     }
 
     /// Transactions committed and the penalty writes they carried (group commit at work when
     /// writes > commits).
-    public var commitCounts: (commits: Int, writes: Int) { group.counts }
-    private let group = GroupCommit()
+    public var commitCounts: (commits: Int, writes: Int) { (group.counts.commits, group.counts.writes) }
 
     public func records(targetKind: TargetKind, target: String) -> [PenaltyRecord] {
         memory.records(targetKind: targetKind, target: target)
@@ -154,58 +176,100 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
 
     public var all: [PenaltyRecord] { memory.all }
 
-    /// The change and its outbox message, committed together (in a transaction shared with the
-    /// writes of other requests). A failed write or commit is rolled back, counted and thrown:
-    /// the in-memory copy is left as it was.
-    private func write(_ r: PenaltyRecord, _ change: String, _ statement: @escaping () throws(SQLiteError) -> Void) throws(LedgerError) {
+    // DeferredDurability (meaningful with `deferred`; without it every write is settled before
+    // its call returns).
+
+    public var defersCommits: Bool { deferred }
+    public var settledSequence: UInt64 { group.settledSequence }
+    public var appliedSequence: UInt64 { group.appliedSequence }
+    public func settled(through sequence: UInt64) async { await group.settled(through: sequence) }
+    public func failedWrites(in range: ClosedRange<UInt64>) -> [FailedWrite] { group.failures(in: range) }
+    public func pendingSequence(of ids: [String]) -> UInt64? { group.pendingSequence(of: ids) }
+
+    /// Queues the change and its outbox message, to be committed together (in a transaction
+    /// shared with the writes of other requests). Without `deferred` (or with `waits`), waits
+    /// for the commit and then applies the change to the in-memory copy; a failed write is
+    /// rolled back, counted and thrown, the copy left as it was. With `deferred`, applies the
+    /// change at once and returns; a failure is undone and counted when its batch settles.
+    private func write(
+        _ r: PenaltyRecord, _ change: String, waits: Bool = false, apply: @escaping () -> Void = {},
+        undo: @escaping () -> PenaltyRecord? = { nil }, _ statement: @escaping () throws(SQLiteError) -> Void
+    ) throws(LedgerError) {
         let message = outboxEnabled ? r.outboxMessage(change) : nil
+        let work = { [db] () throws(SQLiteError) in
+            try statement()
+            if let message {
+                try db.run("INSERT OR IGNORE INTO outbox (key, body) VALUES (?, ?)", [.text(message.key), .text(message.body)])
+            }
+        }
+        if deferred && !waits {
+            _ = group.enqueue(id: r.id, work, undo: undo, apply: apply)
+            return
+        }
+        let job = group.enqueue(id: r.id, work)
         do throws(SQLiteError) {
-            try group.run({ [db] () throws(SQLiteError) in
-                try statement()
-                if let message {
-                    try db.run("INSERT OR IGNORE INTO outbox (key, body) VALUES (?, ?)", [.text(message.key), .text(message.body)])
-                }
-            }, transaction: runBatch)
+            try group.wait(for: job)
         } catch {
-            failureCount.add(1, ordering: .relaxed)
             throw LedgerError("\(error)")
         }
+        apply()
     }
 
-    /// One transaction for a batch of writes: each in a savepoint (a failing one is undone
-    /// alone), one commit. If the commit fails, every write of the batch fails.
-    private func runBatch(_ jobs: [GroupCommit.Job]) {
-        lock.withLock { _ in
-            do throws(SQLiteError) {
-                try db.execute("BEGIN IMMEDIATE")
-            } catch {
-                for job in jobs { job.error = error }
-                return
-            }
-            for job in jobs {
-                do throws(SQLiteError) {
-                    try db.execute("SAVEPOINT w")
-                    try job.work()
-                    try db.execute("RELEASE w")
-                } catch {
-                    job.error = error
-                    try? db.execute("ROLLBACK TO w")
-                    try? db.execute("RELEASE w")
-                }
-            }
-            do throws(SQLiteError) {
-                try db.execute("COMMIT")
-            } catch {
-                try? db.execute("ROLLBACK")
-                for job in jobs where job.error == nil { job.error = error }
-            }
+    /// One transaction for a batch of writes, one commit. If the commit fails, every write of
+    /// the batch fails. A write that fails on its own (rare: a constraint, a full disk) must not
+    /// take the others with it: the batch is then run again with each write in a savepoint, so
+    /// the failing one is undone alone (savepoints for every batch would double its statements).
+    private static func runBatch(_ jobs: [GroupCommit.Job], db: SQLiteDatabase) {
+        db.serialized {
+            if run(jobs, db: db, savepoints: false) { return }
+            for job in jobs { job.error = nil }
+            _ = run(jobs, db: db, savepoints: true)
         }
     }
 
+    /// Runs the batch in one transaction; false when a write failed without savepoints (the
+    /// transaction is then rolled back and nothing is settled).
+    private static func run(_ jobs: [GroupCommit.Job], db: SQLiteDatabase, savepoints: Bool) -> Bool {
+        do throws(SQLiteError) {
+            try db.run("BEGIN IMMEDIATE")
+        } catch {
+            for job in jobs { job.error = error }
+            return true
+        }
+        var poisoned: SQLiteError?
+        for job in jobs {
+            if let cause = poisoned, job.undo != nil {
+                job.error = GroupCommit.behind(cause)
+                continue
+            }
+            do throws(SQLiteError) {
+                if savepoints { try db.run("SAVEPOINT w") }
+                try job.work()
+                if savepoints { try db.run("RELEASE w") }
+            } catch {
+                guard savepoints else {
+                    _ = try? db.run("ROLLBACK")
+                    return false
+                }
+                job.error = error
+                _ = try? db.run("ROLLBACK TO w")
+                _ = try? db.run("RELEASE w")
+                // Writes applied ahead of their commit after this one may have read it.
+                if job.undo != nil { poisoned = error }
+            }
+        }
+        do throws(SQLiteError) {
+            try db.run("COMMIT")
+        } catch {
+            _ = try? db.run("ROLLBACK")
+            for job in jobs where job.error == nil { job.error = error }
+        }
+        return true
+    }
 
     /// The oldest message not yet delivered (nor given up on).
     public func nextOutboxMessage() -> OutboxMessage? {
-        lock.withLock { _ in
+        db.serialized {
             guard let row = (try? db.run("SELECT seq, key, body, attempts FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1"))?.first
             else { return nil }
             return OutboxMessage(seq: row[0].int ?? 0, key: row[1].text ?? "", body: row[2].text ?? "", attempts: row[3].int ?? 0)
@@ -215,7 +279,7 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
     /// Marks a message delivered, or counts a failed attempt (giving up after `maxAttempts`:
     /// the message is dead-lettered and the next one goes).
     public func outboxAttempt(_ seq: Int, delivered: Bool, maxAttempts: Int) {
-        lock.withLock { _ in
+        db.serialized {
             if delivered {
                 _ = try? db.run("UPDATE outbox SET state = 'delivered', attempts = attempts + 1 WHERE seq = ?", [.integer(seq)])
                 if seq % 1000 == 0 {
@@ -231,7 +295,7 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
 
     /// Outbox messages by state: pending, delivered, dead.
     public func outboxCounts() -> [String: Int] {
-        lock.withLock { _ in
+        db.serialized {
             var counts: [String: Int] = ["pending": 0, "delivered": 0, "dead": 0]
             for row in (try? db.run("SELECT state, COUNT(*) FROM outbox GROUP BY state")) ?? [] {
                 counts[row[0].text ?? ""] = row[1].int ?? 0
@@ -241,12 +305,11 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
     }
 
     /// Writes that failed (disk full, file removed …); exported as a metric.
-    public var failures: Int { failureCount.load(ordering: .relaxed) }
-    private let failureCount = Atomic<Int>(0)
+    public var failures: Int { group.counts.failed }
 
     /// Saves a counter snapshot (the engine's JSON) in the same file.
     public func saveSnapshot(_ body: String, at t: Double) throws(SQLiteError) {
-        let result: Result<Void, SQLiteError> = lock.withLock { _ in
+        let result: Result<Void, SQLiteError> = db.serialized {
             do throws(SQLiteError) {
                 try db.run("INSERT OR REPLACE INTO snapshots (id, taken, body) VALUES (1, ?, ?)", [.real(t), .text(body)])
                 return .success(())
@@ -260,7 +323,8 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
     /// Folds the write-ahead log into the database file and empties it (at a clean shutdown,
     /// so the file alone holds everything and the log does not linger at its largest size).
     public func checkpoint() throws(SQLiteError) {
-        let result: Result<Void, SQLiteError> = lock.withLock { _ in
+        group.flush()
+        let result: Result<Void, SQLiteError> = db.serialized {
             do throws(SQLiteError) {
                 try db.run("PRAGMA wal_checkpoint(TRUNCATE)")
                 return .success(())
@@ -273,6 +337,6 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, @unchecked Sendab
 
     /// The last counter snapshot saved, if any.
     public func loadSnapshot() -> String? {
-        lock.withLock { _ in (try? db.run("SELECT body FROM snapshots WHERE id = 1"))?.first?.first?.text }
+        db.serialized { (try? db.run("SELECT body FROM snapshots WHERE id = 1"))?.first?.first?.text }
     }
 }

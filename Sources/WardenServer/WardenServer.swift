@@ -83,7 +83,7 @@ public struct WardenServer: Sendable {
         router.get("/openapi.json") { _, _ in Self.text(.ok, OpenAPIDocument.json, type: "application/json") }
         // Read routes: open, or behind the read token when one is configured.
         let read = router.group().add(middleware: ReadAuthMiddleware(server: self))
-        read.get("/v1/penalties") { request, _ in self.penalties(request) }
+        read.get("/v1/penalties") { request, _ in await self.penalties(request) }
         read.get("/v1/rules") { _, _ in self.rules() }
         read.get("/metrics") { _, _ in Self.text(.ok, self.metrics.text, type: "text/plain; version=0.0.4") }
         // Admin routes: behind the admin token (off without one).
@@ -256,7 +256,7 @@ public struct WardenServer: Sendable {
                 }
             }
             let batch = events
-            let decisions = try await run { [service] in service.check(batch, dryRun: dryRun) }
+            let decisions = try await settled { try await run { [service] in service.check(batch, dryRun: dryRun) } }
             if !dryRun { decisions.forEach(metrics.decision) }
             decisions.forEach(noteState)
             return Self.raw(.ok, "{\"decisions\":[" + decisions.map(\.json).joined(separator: ",") + "]}")
@@ -268,13 +268,23 @@ public struct WardenServer: Sendable {
         } catch {
             return Self.badRequest(error.message, key: error.key)
         }
-        let decision = try await run { [service] in service.check(event, dryRun: dryRun) }
+        let decision = try await settled { try await run { [service] in [service.check(event, dryRun: dryRun)] } }[0]
         if !dryRun { metrics.decision(decision) }
         noteState(decision)
         return Self.raw(.ok, decision.json)
     }
 
-    func penalties(_ request: Request) -> Response {
+    /// Runs checks and, when the ledger commits behind them, answers only once every write they
+    /// made or read is durable, without what failed (`DeferredDurability.settle`).
+    func settled(_ check: () async throws -> [Decision]) async rethrows -> [Decision] {
+        guard let ledger = service.deferredLedger else { return try await check() }
+        let from = ledger.settledSequence
+        return await ledger.settle(try await check(), checkedAfter: from)
+    }
+
+    func penalties(_ request: Request) async -> Response {
+        // What is listed is durable: the writes applied so far settle first.
+        if let ledger = service.deferredLedger { await ledger.settled(through: ledger.appliedSequence) }
         let query = request.uri.queryParameters
         let target: (TargetKind, String)
         if let account = query["account"] {

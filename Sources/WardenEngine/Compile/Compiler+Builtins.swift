@@ -18,7 +18,9 @@ extension Compiler {
             let target = expression(positional[1])
             return { ctx in
                 guard let value = target(ctx).string else { return .bool(false) }
-                return .bool(ctx.ledger?.inForce(action: action, targetKind: targetKind, target: value, at: ctx.now) != nil)
+                guard let record = ctx.ledger?.inForce(action: action, targetKind: targetKind, target: value, at: ctx.now) else { return .bool(false) }
+                ctx.penaltiesRead.append(record.id)
+                return .bool(true)
             }
         case "near":
             let scan = textHits(positional[0])

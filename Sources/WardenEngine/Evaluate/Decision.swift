@@ -36,6 +36,9 @@ public struct Decision: Sendable {
     /// A penalty of this event was not stored (the ledger's write failed) and is not in the
     /// answer; `on_state_error` decided the verdict (a warning says so).
     public var ledgerFailed = false
+    /// Penalties a rule read through `active(…)` (not part of the answer's JSON): what the
+    /// decision relied on besides its evidence, should a deferred write of them fail.
+    public var penaltiesRead: [String] = []
 
     public func fired(_ rule: String) -> Bool { fired.contains { $0.rule == rule } }
 }

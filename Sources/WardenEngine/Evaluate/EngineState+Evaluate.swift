@@ -68,11 +68,7 @@ extension EngineState {
         if ctx.stateUnavailable {
             // SPEC: the rule set's on_state_error says what a decision without counters does.
             // Rules that read counters cannot be evaluated truthfully, whatever the policy.
-            switch ruleSet.info.onStateError {
-            case .block: raise = .block
-            case .closed: raise = max(raise, .review)
-            case .open: break
-            }
+            raise = ruleSet.info.onStateError.raising(raise)
             ctx.warnings.append("rules reading counters were skipped (on_state_error \(ruleSet.info.onStateError.rawValue))")
         }
         let kindBit = event.type.bit
@@ -118,11 +114,7 @@ extension EngineState {
         }
         if let failure = ctx.ledgerFailure {
             // SPEC: on_state_error decides what an event whose penalty could not be stored gets.
-            switch ruleSet.info.onStateError {
-            case .block: raise = .block
-            case .closed: raise = max(raise, .review)
-            case .open: break
-            }
+            raise = ruleSet.info.onStateError.raising(raise)
             ctx.warnings.insert(
                 "penalty ledger write failed: \(failure); the penalty is not in this answer (on_state_error \(ruleSet.info.onStateError.rawValue))",
                 at: 0)
@@ -138,7 +130,7 @@ extension EngineState {
         return Decision(
             id: event.id, type: event.type, verdict: max(verdict, raise), score: total, fired: fired,
             penalties: penalties, shadow: shadow, ruleset: ruleSet.info, warnings: ctx.warnings, stateUnavailable: ctx.stateUnavailable,
-            ledgerFailed: ctx.ledgerFailure != nil)
+            ledgerFailed: ctx.ledgerFailure != nil, penaltiesRead: ctx.penaltiesRead)
     }
 
     /// Whether a rule's condition holds, with its evidence in `ctx` when it does. The cheap-first

@@ -27,6 +27,9 @@ final class EvaluationContext: @unchecked Sendable {
     var penaltyTime = 0.0
     /// Why a penalty of this event was not stored, if one was not.
     var ledgerFailure: String?
+    /// Ids of the penalties `active(…)` found in force (a deferred ledger's answer must know
+    /// what it relied on: `DeferredDurability`).
+    var penaltiesRead: [String] = []
     /// The enforced score, readable in `decide`.
     var score: Double = 0
     /// The rule being evaluated, for warnings.
@@ -86,6 +89,7 @@ final class EvaluationContext: @unchecked Sendable {
         warnings.removeAll(keepingCapacity: true)
         stateUnavailable = false
         ledgerFailure = nil
+        if !penaltiesRead.isEmpty { penaltiesRead.removeAll(keepingCapacity: true) }
         collectsEvidence = true
         score = 0
         ruleName = ""

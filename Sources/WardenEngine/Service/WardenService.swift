@@ -79,6 +79,13 @@ public final class WardenService: Sendable {
         return events.map { engine.check($0, now: clock(), commit: !dryRun) }
     }
 
+    /// The ledger when it commits behind the engine's calls: an answer then waits for
+    /// `settle` (`DeferredDurability`).
+    public var deferredLedger: (any DeferredDurability)? {
+        guard let deferred = durableLedger as? any DeferredDurability, deferred.defersCommits else { return nil }
+        return deferred
+    }
+
     public func penalties(targetKind: TargetKind, target: String) -> [PenaltyRecord] {
         engine.penalties(targetKind: targetKind, target: target, inForceAt: clock())
     }

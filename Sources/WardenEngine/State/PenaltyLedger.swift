@@ -109,7 +109,7 @@ public final class MemoryLedger: PenaltyLedger, Sendable {
         book.withLock { b in b.byTarget[Book.targetKey(targetKind, target)].map { $0.map { b.storage[$0] } } ?? [] }
     }
 
-    public var all: [PenaltyRecord] { book.withLock { $0.storage } }
+    public var all: [PenaltyRecord] { book.withLock { $0.all } }
 
     /// Restores records (from a snapshot or a database), ids kept.
     public func load(_ records: [PenaltyRecord]) {
@@ -139,6 +139,11 @@ public final class MemoryLedger: PenaltyLedger, Sendable {
     }
     /// Replaces a record (same id) with a changed copy.
     package func replace(_ r: PenaltyRecord) { book.withLock { $0.replace(r) } }
+    /// The record with this id, if any.
+    package func record(id: String) -> PenaltyRecord? { book.withLock { b in b.byID[id].map { b.storage[$0] } } }
+    /// Takes back a record whose write failed after it was made visible (a deferred commit);
+    /// its id is not given out again.
+    package func remove(id: String) { book.withLock { $0.remove(id: id) } }
 
     /// The records and their indexes.
     private struct Book {
@@ -149,6 +154,12 @@ public final class MemoryLedger: PenaltyLedger, Sendable {
         /// counts stay proportional to that target's history of that action).
         var byAction: [ActionKey: [Int]] = [:]
         var nextNumber = 1
+        /// Slots of removed records (rare: only a failed deferred commit removes one).
+        var removed: Set<Int> = []
+
+        var all: [PenaltyRecord] {
+            removed.isEmpty ? storage : storage.indices.filter { !removed.contains($0) }.map { storage[$0] }
+        }
 
         struct TargetKey: Hashable {
             var kind: TargetKind
@@ -215,6 +226,14 @@ public final class MemoryLedger: PenaltyLedger, Sendable {
         mutating func replace(_ r: PenaltyRecord) {
             guard let i = byID[r.id] else { return }
             storage[i] = r
+        }
+
+        mutating func remove(id: String) {
+            guard let i = byID.removeValue(forKey: id) else { return }
+            let r = storage[i]
+            byTarget[Self.targetKey(r.targetKind, r.target)]?.removeAll { $0 == i }
+            byAction[Self.actionKey(r.action, r.targetKind, r.target)]?.removeAll { $0 == i }
+            removed.insert(i)
         }
     }
 }

@@ -62,7 +62,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("redis-timeout"), help: "Seconds to wait for Redis (connect and each reply) before a check goes on without it.")
     var redisTimeout: Double = 0.05
 
-    @Option(name: .customLong("check-threads"), help: "Threads that run checks which may wait (on Redis, or on a SQLite commit); default 32 with redis state, twice the cores (at least 4) with sqlite:, 0 (the request's own thread) in memory.")
+    @Option(name: .customLong("check-threads"), help: "Threads that run checks which wait on the network (Redis); default 32 with redis state, 0 (the request's own thread) otherwise.")
     var checkThreads: Int?
 
     @Option(name: .customLong("snapshot-every"), help: "Seconds between counter snapshots (sqlite state).")
@@ -126,7 +126,7 @@ struct Serve: AsyncParsableCommand {
                     Output.error("warden: --sync takes full or normal, not '\(sync)'")
                     throw ExitCode(2)
                 }
-                ledger = try SQLiteLedger(path: String(state.dropFirst(7)), sync: mode, outbox: penaltyWebhook != nil)
+                ledger = try SQLiteLedger(path: String(state.dropFirst(7)), sync: mode, outbox: penaltyWebhook != nil, deferred: true)
             } catch let error as SQLiteError {
                 Output.error("warden: \(error)")
                 throw ExitCode(2)
@@ -168,11 +168,9 @@ struct Serve: AsyncParsableCommand {
         configuration.requestTimeout = requestTimeout
         // With Redis a check waits on round trips: many in flight at once, on threads of their
         // own, and as many pooled connections.
-        // With SQLite a check that records a penalty waits for its commit, and the writes of the
-        // checks waiting meanwhile share the next transaction and its fsync (group commit). A
-        // few threads per core are enough for that: more only fight over the cores (measured on
-        // 2 cores: 4 threads 9.5–10.9k req/s at 64 connections, 32 threads 5.4–5.8k).
-        if ledger != nil { configuration.blockingThreads = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount) }
+        // With SQLite a check applies its penalty writes in memory and returns; the answer then
+        // awaits their commit (shared with the writes of every other request meanwhile: group
+        // commit) without holding a thread, so checks stay on the request's own thread.
         if shared != nil { configuration.blockingThreads = 32 }
         if let checkThreads {
             guard (0...512).contains(checkThreads) else {

@@ -54,6 +54,9 @@ final class GroupCommit: @unchecked Sendable {
     /// Held while a deferred write reads and applies, and while failed ones are undone.
     private let applyLock = Mutex(())
 
+    /// Tests only: called on the committer with each batch's number (from 1) once the batch is
+    /// taken and before it runs, to order a test's writes around a commit. Set before writing.
+    var beforeBatch: ((Int) -> Void)?
     /// Runs a batch (begin, each job in a savepoint, commit) with the database to itself.
     private let transaction: ([Job]) -> Void
 
@@ -161,8 +164,10 @@ final class GroupCommit: @unchecked Sendable {
             }
             let batch = queue
             queue.removeAll(keepingCapacity: true)
+            let number = commits + 1
             condition.unlock()
 
+            beforeBatch?(number)
             transaction(batch)
             var settledJobs = batch
             var failures: [(UInt64, FailedWrite)] = []

@@ -32,7 +32,7 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, DeferredDurabilit
 
     /// Records and extensions are committed behind the call (`DeferredDurability`).
     private let deferred: Bool
-    private let group: GroupCommit
+    let group: GroupCommit
 
     public init(path: String, sync: Sync = .full, outbox: Bool = true, deferred: Bool = false) throws(SQLiteError) {
         outboxEnabled = outbox

@@ -6,10 +6,12 @@ import WardenEngine
 /// `SQLiteLedger(deferred: true)`, as `serve` runs it: writes visible at once, answers settled
 /// before they leave (`DeferredDurability.settle`).
 @Suite struct DeferredLedgerTests {
-    static let rules = """
-        ruleset t
+    static func rules(policy: String = "open") -> String {
+        """
+        ruleset t on_state_error \(policy)
         rule spam { on send when text contains "刷单" penalty restrict_send(account, 1h) }
         """
+    }
 
     static func send(_ id: String, account: String, text: String) -> Event {
         var e = Event(id: id, type: .send, account: account, ts: 1_767_225_600)
@@ -32,7 +34,7 @@ import WardenEngine
         let path = Self.temporaryPath()
         defer { Self.remove(path) }
         let ledger = try SQLiteLedger(path: path, deferred: true)
-        let engine = Engine(ruleSet: try #require(Compiler.compile(source: Self.rules).ruleSet), ledger: ledger)
+        let engine = Engine(ruleSet: try #require(Compiler.compile(source: Self.rules()).ruleSet), ledger: ledger)
         let answered = await withTaskGroup(of: [String].self) { group in
             for k in 0..<64 {
                 group.addTask {
@@ -54,11 +56,12 @@ import WardenEngine
     /// Another process holds the write lock (SQLite's busy timeout then fails the commit): the
     /// penalty applied ahead of its commit is taken back, the answer that recorded it and the one
     /// that saw it in force leave without it, and once the lock is gone penalties store again.
-    @Test func aFailedCommitTakesBackWhatItsAnswersCarried() async throws {
+    @Test(arguments: [("open", Verdict.allow), ("closed", Verdict.review), ("block", Verdict.block)])
+    func aFailedCommitTakesBackWhatItsAnswersCarried(policy: String, verdict: Verdict) async throws {
         let path = Self.temporaryPath()
         defer { Self.remove(path) }
         let ledger = try SQLiteLedger(path: path, deferred: true)
-        let engine = Engine(ruleSet: try #require(Compiler.compile(source: Self.rules).ruleSet), ledger: ledger)
+        let engine = Engine(ruleSet: try #require(Compiler.compile(source: Self.rules(policy: policy)).ruleSet), ledger: ledger)
         let other = try SQLiteDatabase(path: path)
         try other.execute("BEGIN IMMEDIATE")
 
@@ -71,8 +74,10 @@ import WardenEngine
         let settled = await ledger.settle([first, second], checkedAfter: from)
         try other.execute("ROLLBACK")
 
+        #expect(first.verdict == .allow)
         #expect(settled[0].penalties.isEmpty)
         #expect(settled[0].ledgerFailed)
+        #expect(settled[0].verdict == verdict)
         #expect(settled[0].warnings.first?.hasPrefix("penalty ledger write failed:") == true)
         #expect(!settled[1].fired("penalty_in_force"))
         #expect(settled[1].ledgerFailed)
@@ -90,22 +95,34 @@ import WardenEngine
     }
 
     /// A write queued while an earlier one is failing fails with it (it may have read it): here
-    /// an extension of the failing record. Both are undone, newest first, and the record is gone.
+    /// an extension of the failing record, queued while the first batch waits for the lock. The
+    /// lock is let go before any later batch, so the extension would commit were it not failed
+    /// too. Both are undone, newest first, and the record is gone.
     @Test func writesQueuedBehindAFailureFailWithIt() async throws {
         let path = Self.temporaryPath()
         defer { Self.remove(path) }
         let ledger = try SQLiteLedger(path: path, deferred: true)
-        let engine = Engine(ruleSet: try #require(Compiler.compile(source: Self.rules).ruleSet), ledger: ledger)
+        let engine = Engine(ruleSet: try #require(Compiler.compile(source: Self.rules()).ruleSet), ledger: ledger)
         let other = try SQLiteDatabase(path: path)
         try other.execute("BEGIN IMMEDIATE")
+        let taken = DispatchSemaphore(value: 0)
+        let queued = DispatchSemaphore(value: 0)
+        ledger.group.beforeBatch = { number in
+            if number == 1 {
+                taken.signal()
+                queued.wait()
+            } else {
+                try? other.execute("ROLLBACK")
+            }
+        }
         let from = ledger.settledSequence
         let first = engine.check(Self.send("m1", account: "a", text: "刷单"), now: 0)
-        // The committer has taken the first write and waits for the lock; this one queues.
-        try await Task.sleep(nanoseconds: 100_000_000)
-        let second = engine.check(Self.send("m2", account: "a", text: "刷单 again"), now: 10)
+        taken.wait()
+        let second = engine.check(Self.send("m2", account: "a", text: "刷单 again"), now: 0)
+        queued.signal()
         #expect(second.penalties.first?.id == first.penalties.first?.id)
         let settled = await ledger.settle([first, second], checkedAfter: from)
-        try other.execute("ROLLBACK")
+        try? other.execute("ROLLBACK")
         #expect(settled.allSatisfy { $0.penalties.isEmpty && $0.ledgerFailed })
         #expect(ledger.failures == 2)
         #expect(ledger.all.isEmpty)

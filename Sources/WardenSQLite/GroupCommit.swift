@@ -54,6 +54,10 @@ final class GroupCommit: @unchecked Sendable {
     /// Held while a deferred write reads and applies, and while failed ones are undone.
     private let applyLock = Mutex(())
 
+    /// Writes in the last batch; the commit delay applies only after a batch of several.
+    private var lastBatch = 0
+    static let delay = 0.0005
+    static let enough = 8
     /// Tests only: called on the committer with each batch's number (from 1) once the batch is
     /// taken and before it runs, to order a test's writes around a commit. Set before writing.
     var beforeBatch: ((Int) -> Void)?
@@ -162,8 +166,17 @@ final class GroupCommit: @unchecked Sendable {
                 condition.wait()
                 idle = false
             }
+            // Commit delay (PostgreSQL's commit_delay and commit_siblings): when writes come from
+            // several requests at once (the last batch had more than one) and few are queued, wait
+            // up to `delay` for more, so that one commit carries more writes. Alone, a write
+            // commits at once. Measured at 64 connections: 2.4 writes per commit without the
+            // delay, 6.6 with it, and 6–39% more requests answered (Benchmarks in the README).
+            if lastBatch > 1, queue.count < Self.enough {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: Self.delay))
+            }
             let batch = queue
             queue.removeAll(keepingCapacity: true)
+            lastBatch = batch.count
             let number = commits + 1
             condition.unlock()
 

@@ -32,6 +32,8 @@ let package = Package(
         // Already in the graph through Hummingbird: the metrics API; swift-prometheus exports it.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // Webhook delivery, and the client HummingbirdTesting drives in-process route tests with.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
     ],
     targets: [
         .systemLibrary(
@@ -70,6 +72,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings
         ),
@@ -100,6 +103,10 @@ let package = Package(
         .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite", "WardenModels"], swiftSettings: strictSettings),
         .target(name: "WardenTestSupport", dependencies: ["WardenRedis"], path: "Tests/Support", swiftSettings: strictSettings),
         .testTarget(name: "WardenRedisTests", dependencies: ["WardenRedis", "WardenTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "WardenServerTests",
+            dependencies: ["WardenServer", "WardenEngine", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strictSettings),
         .testTarget(name: "WardenCLITests", dependencies: ["warden", "WardenServer", "WardenMatching", "WardenLanguage", "WardenTestSupport", "WardenModelTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
     ]
 )

@@ -1,23 +1,26 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import WardenEngine
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Delivers the penalty outbox to a webhook: in order (so in order per target), at least once,
 /// with an `Idempotency-Key` header per message, exponential backoff between attempts (0.1 s
 /// doubling to 30 s), and after `maxAttempts` failures the message is dead-lettered (counted in
-/// `/metrics`) and the next one goes.
+/// `/metrics`) and the next one goes. Posts with async-http-client's shared client (its own
+/// event loops and connection pool, kept alive between messages).
 public final class WebhookDelivery: Sendable {
     let url: URL
     let ledger: any PenaltyOutbox
     let maxAttempts: Int
+    let client: HTTPClient
+    /// How long one delivery may take, connection included.
+    static let timeout = TimeAmount.seconds(10)
 
-    public init(url: URL, ledger: any PenaltyOutbox, maxAttempts: Int = 8) {
+    public init(url: URL, ledger: any PenaltyOutbox, maxAttempts: Int = 8, client: HTTPClient = .shared) {
         self.url = url
         self.ledger = ledger
         self.maxAttempts = maxAttempts
+        self.client = client
     }
 
     public func run() async {
@@ -35,15 +38,20 @@ public final class WebhookDelivery: Sendable {
         }
     }
 
+    /// One attempt: true on a 2xx answer. The answer's body is read (up to 64 KiB) so the
+    /// connection goes back to the pool.
     func post(_ message: OutboxMessage) async -> Bool {
-        var request = URLRequest(url: url, timeoutInterval: 10)
-        request.httpMethod = "POST"
-        request.httpBody = Data(message.body.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(message.key, forHTTPHeaderField: "Idempotency-Key")
-        guard let (_, response) = try? await URLSession.shared.data(for: request), let http = response as? HTTPURLResponse else {
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Idempotency-Key", value: message.key)
+        request.body = .bytes(ByteBuffer(string: message.body))
+        do {
+            let response = try await client.execute(request, timeout: Self.timeout)
+            _ = try await response.body.collect(upTo: 1 << 16)
+            return (200..<300).contains(response.status.code)
+        } catch {
             return false
         }
-        return (200..<300).contains(http.statusCode)
     }
 }

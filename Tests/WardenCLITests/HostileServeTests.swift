@@ -50,39 +50,6 @@ import FoundationNetworking
         #expect(decisions.components(separatedBy: #""rule":"burst""#).count - 1 >= 10)
     }
 
-    @Test func dryRunTakesOnlyFourSpellings() async throws {
-        let server = try Server(token: nil, state: "memory")
-        for (k, value) in ["TRUE", "True", "yes", "on", "", "2"].enumerated() {
-            let (status, body) = try await server.request(
-                "POST", "/v1/check?dry_run=\(value)", body: Self.send("d\(k)", account: "a\(k)", text: "兼职刷单日赚300", code: "DRY\(k)"))
-            #expect(status == 400 && body.contains(#""key":"dry_run""#), "dry_run=\(value)")
-            #expect(try await server.request("GET", "/v1/penalties?code=DRY\(k)").1 == #"{"penalties":[]}"#)
-        }
-        let (bare, _) = try await server.request("POST", "/v1/check?dry_run", body: Self.send("db", text: "兼职刷单日赚300", code: "DRYB"))
-        #expect(bare == 400)
-        for value in ["true", "1"] {
-            let (status, _) = try await server.request("POST", "/v1/check?dry_run=\(value)", body: Self.send("t\(value)", text: "兼职刷单日赚300", code: "T\(value)"))
-            #expect(status == 200)
-            #expect(try await server.request("GET", "/v1/penalties?code=T\(value)").1 == #"{"penalties":[]}"#)
-        }
-        let (committed, _) = try await server.request("POST", "/v1/check?dry_run=0", body: Self.send("f0", text: "兼职刷单日赚300", code: "F0"))
-        #expect(committed == 200)
-        #expect(try await server.request("GET", "/v1/penalties?code=F0").1.contains("revoke_code"))
-    }
-
-    @Test func theBearerSchemeIsCaseInsensitiveAndLiftReasonsAreOneLine() async throws {
-        let server = try Server(token: "s3cret", state: "memory")
-        _ = try await server.request("POST", "/v1/check", body: Self.send("m1", text: "兼职刷单日赚300", code: "CODE1"))
-        let forged = #"{"reason":"ok\n2026-11-30T00:00:00Z critical: admin token leaked"}"#
-        let (forgedStatus, _) = try await server.request("POST", "/v1/penalties/p-1/lift", body: forged, authorization: "bearer s3cret")
-        #expect(forgedStatus == 400)
-        let escape = #"{"reason":"\u001b[2Kcleared"}"#
-        #expect(try await server.request("POST", "/v1/penalties/p-1/lift", body: escape, authorization: "BEARER s3cret").0 == 400)
-        #expect(try await server.request("POST", "/v1/penalties/p-1/lift", body: #"{"reason":"appeal"}"#, authorization: "bearer s3cret").0 == 200)
-        #expect(try await server.request("POST", "/v1/rules/reload", authorization: "bearers3cret").0 == 401)
-        #expect(try await server.request("GET", "/metrics").1.contains("\nwarden_ledger_failures_total 0\n"))
-    }
-
     @Test func aReadTokenGuardsTheReadRoutes() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("warden-read-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: file) }

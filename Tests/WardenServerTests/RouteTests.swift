@@ -8,113 +8,147 @@ import WardenServer
 @testable import WardenSQLite
 
 /// The HTTP routes in-process (HummingbirdTesting's router framework: no socket, no binary).
-/// What needs a real process (kill -9, SIGTERM, SIGHUP, a full disk) stays in `ServeTests`.
+/// What needs a real process (kill -9, SIGTERM, SIGHUP, a full disk, the command line's options)
+/// stays in `ServeTests` and `HostileServeTests`.
 @Suite struct RouteTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let rules = root.appendingPathComponent("rules").path
-    static let fraud = #"{"id":"m1","type":"send","account":"a1","to":["b"],"code":"AB12CD34","text":"兼职刷单日赚300，加V: shuadan888"}"#
 
-    static func server(
-        admin: String? = nil, read: String? = nil, ledger: (any PenaltyLedger)? = nil
-    ) throws -> WardenServer {
-        var configuration = WardenServer.Configuration()
-        configuration.port = 0
-        configuration.adminToken = AdminToken(admin)
-        configuration.readToken = AdminToken(read)
-        let service = try WardenService(rulesAt: rules, ledger: ledger)
-        return WardenServer(service: service, configuration: configuration, logger: Logger(label: "test"))
+    /// A server on a copy of the default rules (a test may change them and reload).
+    final class Server: Sendable {
+        let rules: URL
+        let server: WardenServer
+
+        init(token: String?, ledger: (any PenaltyLedger)? = nil) throws {
+            rules = FileManager.default.temporaryDirectory.appendingPathComponent("warden-routes-\(UUID().uuidString)")
+            try FileManager.default.copyItem(at: RouteTests.root.appendingPathComponent("rules"), to: rules)
+            var configuration = WardenServer.Configuration()
+            configuration.port = 0
+            configuration.bodyLimit = 65536
+            configuration.adminToken = AdminToken(token)
+            let service = try WardenService(rulesAt: rules.path, ledger: ledger)
+            server = WardenServer(service: service, configuration: configuration, logger: Logger(label: "test"))
+        }
+
+        deinit { try? FileManager.default.removeItem(at: rules) }
+
+        /// Runs `body` with a client of the application in-process.
+        func test(_ body: @escaping @Sendable (Client) async throws -> Void) async throws {
+            try await server.application().test(.router) { client in try await body(Client(client: client)) }
+        }
     }
 
-    static func json(_ response: TestResponse) throws -> JSONValue {
-        try JSONParser.parse(String(buffer: response.body))
-    }
+    struct Client: Sendable {
+        let client: any TestClientProtocol
 
-    @Test func aCheckIsDecidedAndCounted() async throws {
-        try await Self.server().application().test(.router) { client in
-            try await client.execute(uri: "/v1/check", method: .post, body: ByteBuffer(string: Self.fraud)) { response in
-                #expect(response.status == .ok)
-                let decision = try Self.json(response)
-                #expect(decision["decision"] == .string("block"))
-                #expect(decision["id"] == .string("m1"))
-            }
-            try await client.execute(uri: "/v1/penalties?code=AB12CD34", method: .get) { response in
-                #expect(response.status == .ok)
-                #expect(String(buffer: response.body).contains(#""action":"revoke_code""#))
-            }
-            try await client.execute(uri: "/metrics", method: .get) { response in
-                #expect(String(buffer: response.body).contains(#"warden_requests_total{route="check",status="200"} 1"#))
+        func request(
+            _ method: HTTPRequest.Method, _ path: String, body: String? = nil, bytes: [UInt8]? = nil, token: String? = nil, authorization: String? = nil
+        ) async throws -> (Int, String) {
+            var headers: HTTPFields = [:]
+            if let token { headers[.authorization] = "Bearer \(token)" }
+            if let authorization { headers[.authorization] = authorization }
+            let buffer = bytes.map { ByteBuffer(bytes: $0) } ?? body.map { ByteBuffer(string: $0) }
+            return try await client.execute(uri: path, method: method, headers: headers, body: buffer) { response in
+                (response.status.code, String(buffer: response.body))
             }
         }
     }
 
-    @Test func badRequestsNameWhatIsWrong() async throws {
-        try await Self.server().application().test(.router) { client in
-            try await client.execute(uri: "/v1/check", method: .post, body: ByteBuffer(string: #"{"id": "m1", "#)) { response in
-                #expect(response.status == .badRequest)
-                #expect(String(buffer: response.body).contains("not valid JSON at column"))
-            }
-            try await client.execute(uri: "/v1/check?dry_run=yes", method: .post, body: ByteBuffer(string: Self.fraud)) { response in
-                #expect(response.status == .badRequest)
-                let body = try Self.json(response)
-                #expect(body["key"] == .string("dry_run"))
-            }
-            let noAccount = #"{"id":"m2","type":"send","to":[],"text":"hi"}"#
-            try await client.execute(uri: "/v1/check", method: .post, body: ByteBuffer(string: noAccount)) { response in
-                #expect(response.status == .badRequest)
-                let body = try Self.json(response)
-                #expect(body["key"] == .string("account"))
-            }
-            try await client.execute(uri: "/v1/penalties", method: .get) { response in
-                #expect(response.status == .badRequest)
-            }
+    static func send(_ id: String, account: String = "u1", text: String = "你好", code: String? = nil, ts: String = "2026-03-01T10:00:00Z") -> String {
+        #"{"id":"\#(id)","type":"send","ts":"\#(ts)","account":"\#(account)","to":["b"],"text":"\#(text)"\#(code.map { #","code":"\#($0)""# } ?? "")}"#
+    }
+
+    @Test func everyRoute() async throws {
+        let server = try Server(token: "s3cret")
+        let serverRules = server.rules
+        try await server.test { server in
+            #expect(try await server.request(.get, "/healthz") == (200, "ok\n"))
+            let (rulesStatus, rules) = try await server.request(.get, "/v1/rules")
+            #expect(rulesStatus == 200 && rules.contains(#""name":"invite""#) && rules.contains(#""name":"fraud_text""#))
+
+            // One event; a dry run changes nothing; a batch in order.
+            let fraud = Self.send("m1", text: "兼职刷单日赚300", code: "CODE1234")
+            let (dryStatus, dry) = try await server.request(.post, "/v1/check?dry_run=true", body: fraud)
+            #expect(dryStatus == 200 && dry.contains(#""decision":"review""#))
+            #expect(try await server.request(.get, "/v1/penalties?code=CODE1234").1 == #"{"penalties":[]}"#)
+            let (status, decision) = try await server.request(.post, "/v1/check", body: fraud)
+            #expect(status == 200 && decision.contains(#""action":"revoke_code""#))
+            let (_, penalties) = try await server.request(.get, "/v1/penalties?code=CODE1234")
+            #expect(penalties.contains(#""id":"p-1","action":"revoke_code""#))
+            let (batchStatus, batch) = try await server.request(.post, "/v1/check", body: #"{"events":[\#(Self.send("m2")),\#(Self.send("m3", code: "CODE1234"))]}"#)
+            #expect(batchStatus == 200 && batch.hasPrefix(#"{"decisions":[{"id":"m2""#) && batch.contains(#""rule":"penalty_in_force""#))
+
+            // Bad input: 400 with the error and key; too large: 413.
+            #expect(try await server.request(.post, "/v1/check", body: "{oops").0 == 400)
+            let (badStatus, bad) = try await server.request(.post, "/v1/check", body: #"{"id":"x","type":"send","account":"a","to":"b","text":"t"}"#)
+            #expect(badStatus == 400 && bad == #"{"error":"expected an array of strings, found a string","key":"to"}"#)
+            let (indexStatus, indexed) = try await server.request(.post, "/v1/check", body: #"{"events":[\#(Self.send("ok")),{"id":"y"}]}"#)
+            #expect(indexStatus == 400 && indexed.contains(#""index":1"#))
+            #expect(try await server.request(.post, "/v1/check", body: String(repeating: "a", count: 100_000)).0 == 413)
+            // Hostile bodies: a broken UTF-8 sequence, too many recipients.
+            let badBytes = Array(Self.send("m9").utf8.prefix(20)) + [0xE5, 0x88] + Array(#"","to":["b"],"text":"x"}"#.utf8)
+            #expect(try await server.request(.post, "/v1/check", bytes: badBytes) == (400, #"{"error":"invalid UTF-8 at byte 20"}"#))
+            let crowd = (0...1000).map { "\"r\($0)\"" }.joined(separator: ",")
+            let (crowdStatus, crowdBody) = try await server.request(
+                .post, "/v1/check", body: #"{"id":"m","type":"send","account":"u","text":"x","to":[\#(crowd)]}"#)
+            #expect(crowdStatus == 400 && crowdBody == #"{"error":"1001 recipients; the limit is 1000","key":"to"}"#)
+
+            // Admin routes: token required, compared exactly.
+            #expect(try await server.request(.post, "/v1/penalties/p-1/lift", body: #"{"reason":"x"}"#).0 == 401)
+            #expect(try await server.request(.post, "/v1/penalties/p-1/lift", body: #"{"reason":"x"}"#, token: "s3creT").0 == 401)
+            #expect(try await server.request(.post, "/v1/penalties/p-1/lift", body: "{}", token: "s3cret").0 == 400)
+            #expect(try await server.request(.post, "/v1/penalties/p-9/lift", body: #"{"reason":"x"}"#, token: "s3cret").0 == 404)
+            let (liftStatus, lifted) = try await server.request(.post, "/v1/penalties/p-1/lift", body: #"{"reason":"appeal accepted"}"#, token: "s3cret")
+            #expect(liftStatus == 200 && lifted.contains(#""reason":"appeal accepted""#))
+            #expect(try await server.request(.get, "/v1/penalties?code=CODE1234").1 == #"{"penalties":[]}"#)
+
+            // Reload: a broken rule set is refused and the old one keeps serving; a good change is taken.
+            let digest = rules.range(of: #"sha256:[0-9a-f]{64}"#, options: .regularExpression).map { String(rules[$0]) } ?? ""
+            let broken = serverRules.appendingPathComponent("95-broken.rules")
+            try "rule oops { on send when text contains any no_such_list }\n".write(to: broken, atomically: true, encoding: .utf8)
+            let (refusedStatus, refused) = try await server.request(.post, "/v1/rules/reload", token: "s3cret")
+            #expect(refusedStatus == 422 && refused.contains(#""accepted":false"#) && refused.contains("no_such_list"))
+            #expect(try await server.request(.get, "/v1/rules").1.contains(digest))
+            try "rule extra_burst { on send when count(by: account, within: 2m) > 99 score 1 }\n".write(to: broken, atomically: true, encoding: .utf8)
+            let (reloadStatus, reloaded) = try await server.request(.post, "/v1/rules/reload", token: "s3cret")
+            #expect(reloadStatus == 200 && reloaded.contains(#""accepted":true"#))
+            #expect(reloaded.contains(#""counters_reset":["count||account|2m||send"]"#))
+            #expect(!(try await server.request(.get, "/v1/rules").1.contains(digest)))
+
+            let (metricsStatus, metrics) = try await server.request(.get, "/metrics")
+            #expect(metricsStatus == 200)
+            #expect(metrics.contains(#"warden_requests_total{route="check",status="413"} 1"#))
+            // Every route is counted under its name by the metrics middleware, the refusals too.
+            #expect(metrics.contains(#"warden_requests_total{route="reload",status="422"} 1"#))
+            #expect(metrics.contains(#"warden_requests_total{route="reload",status="200"} 1"#))
+            #expect(metrics.contains(#"warden_requests_total{route="lift",status="#))
+            #expect(metrics.contains(#"warden_requests_total{route="rules",status="200"}"#))
+            #expect(metrics.contains(#"warden_reloads_total{result="refused"} 1"#))
+            #expect(metrics.contains("\nwarden_counter_keys_refused 0\n"))
+            #expect(metrics.contains("\nwarden_counter_keys "))
+            #expect(metrics.contains("warden_request_seconds_bucket{le=\"+Inf\"}"))
         }
     }
 
-    @Test func adminRoutesNeedTheToken() async throws {
-        try await Self.server().application().test(.router) { client in
-            try await client.execute(uri: "/v1/rules/reload", method: .post) { response in
-                #expect(response.status == .forbidden)
-            }
-        }
-        try await Self.server(admin: "s3cret-admin").application().test(.router) { client in
-            try await client.execute(uri: "/v1/rules/reload", method: .post) { response in
-                #expect(response.status == .unauthorized)
-            }
-            try await client.execute(uri: "/v1/rules/reload", method: .post, headers: [.authorization: "Bearer wrong"]) { response in
-                #expect(response.status == .unauthorized)
-            }
-            try await client.execute(uri: "/v1/rules/reload", method: .post, headers: [.authorization: "Bearer s3cret-admin"]) { response in
-                #expect(response.status == .ok)
-                let body = try Self.json(response)
-                #expect(body["accepted"] == .bool(true))
-            }
-            let lift = ByteBuffer(string: #"{"reason":"appeal"}"#)
-            try await client.execute(uri: "/v1/penalties/p-404/lift", method: .post, headers: [.authorization: "Bearer s3cret-admin"], body: lift) { response in
-                #expect(response.status == .notFound)
-            }
+    @Test func adminRoutesAreOffWithoutAToken() async throws {
+        try await Server(token: nil).test { server in
+            let (status, _) = try await server.request(.post, "/v1/rules/reload", token: "anything")
+            #expect(status == 403)
         }
     }
 
-    @Test func aReadTokenGuardsTheReadRoutes() async throws {
-        try await Self.server(admin: "s3cret-admin", read: "s3cret-read").application().test(.router) { client in
-            for uri in ["/v1/penalties?account=a1", "/v1/rules", "/metrics"] {
-                try await client.execute(uri: uri, method: .get) { #expect($0.status == .unauthorized, "\(uri)") }
-                for token in ["s3cret-read", "s3cret-admin"] {
-                    try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(token)"]) { #expect($0.status == .ok, "\(uri)") }
-                }
-            }
-            // Checks and health stay open.
-            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
-        }
-    }
-
-    @Test func theServedOpenAPIDocumentIsTheCommittedOne() async throws {
+    /// The OpenAPI document is served as committed (docs/openapi.json, made by
+    /// scripts/make-openapi.py) and names every route; `Tests/API/schemathesis.sh` checks the
+    /// server answers as it says.
+    @Test func theOpenAPIDocumentIsServed() async throws {
         let committed = try String(contentsOf: Self.root.appendingPathComponent("docs/openapi.json"), encoding: .utf8)
-        try await Self.server().application().test(.router) { client in
-            try await client.execute(uri: "/openapi.json", method: .get) { response in
-                #expect(response.status == .ok)
-                #expect(String(buffer: response.body).trimmingCharacters(in: .whitespacesAndNewlines) == committed.trimmingCharacters(in: .whitespacesAndNewlines))
-            }
+        try await Server(token: "tok").test { server in
+            let (status, served) = try await server.request(.get, "/openapi.json")
+            #expect(status == 200)
+            #expect(served.trimmingCharacters(in: .whitespacesAndNewlines) == committed.trimmingCharacters(in: .whitespacesAndNewlines))
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(served.utf8)) as? [String: Any])
+            #expect(document["openapi"] as? String == "3.1.0")
+            let paths = Set((document["paths"] as? [String: Any])?.keys.map { $0 } ?? [])
+            #expect(paths == ["/v1/check", "/v1/penalties", "/v1/penalties/{id}/lift", "/v1/rules", "/v1/rules/reload", "/healthz", "/metrics", "/openapi.json"])
         }
     }
 
@@ -127,16 +161,50 @@ import WardenServer
         let ledger = try SQLiteLedger(path: path, deferred: true)
         // Every commit takes 50 ms more: an answer that did not wait for it would be read first.
         ledger.group.beforeBatch = { _ in usleep(50_000) }
-        try await Self.server(ledger: ledger).application().test(.router) { client in
+        try await Server(token: nil, ledger: ledger).test { server in
             for k in 0..<5 {
-                let event = Self.fraud.replacingOccurrences(of: #""m1""#, with: "\"m\(k)\"").replacingOccurrences(of: "AB12CD34", with: "CODE\(k)")
-                try await client.execute(uri: "/v1/check", method: .post, body: ByteBuffer(string: event)) { response in
-                    let ids = String(buffer: response.body).matches(of: /"id":"(p-\d+)"/).map { String($0.output.1) }
-                    #expect(!ids.isEmpty)
-                    let stored = Set(try SQLiteLedger.inspect(path: path).penalties.map(\.id))
-                    #expect(Set(ids).isSubset(of: stored), "answered \(ids), stored \(stored.sorted())")
-                }
+                let (status, answer) = try await server.request(.post, "/v1/check", body: Self.send("m\(k)", text: "兼职刷单日赚300", code: "CODE\(k)"))
+                #expect(status == 200)
+                let ids = answer.matches(of: /"id":"(p-\d+)"/).map { String($0.output.1) }
+                #expect(!ids.isEmpty)
+                let stored = Set(try SQLiteLedger.inspect(path: path).penalties.map(\.id))
+                #expect(Set(ids).isSubset(of: stored), "answered \(ids), stored \(stored.sorted())")
             }
+        }
+    }
+
+    @Test func dryRunTakesOnlyFourSpellings() async throws {
+        try await Server(token: nil).test { server in
+            for (k, value) in ["TRUE", "True", "yes", "on", "", "2"].enumerated() {
+                let (status, body) = try await server.request(
+                    .post, "/v1/check?dry_run=\(value)", body: Self.send("d\(k)", account: "a\(k)", text: "兼职刷单日赚300", code: "DRY\(k)"))
+                #expect(status == 400 && body.contains(#""key":"dry_run""#), "dry_run=\(value)")
+                #expect(try await server.request(.get, "/v1/penalties?code=DRY\(k)").1 == #"{"penalties":[]}"#)
+            }
+            let (bare, _) = try await server.request(.post, "/v1/check?dry_run", body: Self.send("db", text: "兼职刷单日赚300", code: "DRYB"))
+            #expect(bare == 400)
+            for value in ["true", "1"] {
+                let (status, _) = try await server.request(.post, "/v1/check?dry_run=\(value)", body: Self.send("t\(value)", text: "兼职刷单日赚300", code: "T\(value)"))
+                #expect(status == 200)
+                #expect(try await server.request(.get, "/v1/penalties?code=T\(value)").1 == #"{"penalties":[]}"#)
+            }
+            let (committed, _) = try await server.request(.post, "/v1/check?dry_run=0", body: Self.send("f0", text: "兼职刷单日赚300", code: "F0"))
+            #expect(committed == 200)
+            #expect(try await server.request(.get, "/v1/penalties?code=F0").1.contains("revoke_code"))
+        }
+    }
+
+    @Test func theBearerSchemeIsCaseInsensitiveAndLiftReasonsAreOneLine() async throws {
+        try await Server(token: "s3cret").test { server in
+            _ = try await server.request(.post, "/v1/check", body: Self.send("m1", text: "兼职刷单日赚300", code: "CODE1"))
+            let forged = #"{"reason":"ok\n2026-11-30T00:00:00Z critical: admin token leaked"}"#
+            let (forgedStatus, _) = try await server.request(.post, "/v1/penalties/p-1/lift", body: forged, authorization: "bearer s3cret")
+            #expect(forgedStatus == 400)
+            let escape = #"{"reason":"\u001b[2Kcleared"}"#
+            #expect(try await server.request(.post, "/v1/penalties/p-1/lift", body: escape, authorization: "BEARER s3cret").0 == 400)
+            #expect(try await server.request(.post, "/v1/penalties/p-1/lift", body: #"{"reason":"appeal"}"#, authorization: "bearer s3cret").0 == 200)
+            #expect(try await server.request(.post, "/v1/rules/reload", authorization: "bearers3cret").0 == 401)
+            #expect(try await server.request(.get, "/metrics").1.contains("\nwarden_ledger_failures_total 0\n"))
         }
     }
 }

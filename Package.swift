@@ -100,12 +100,15 @@ let package = Package(
         .target(name: "WardenModelTestSupport", dependencies: ["WardenModels"], path: "Tests/ModelSupport", swiftSettings: strictSettings),
         .testTarget(name: "WardenModelsTests", dependencies: ["WardenModels", "WardenModelTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "WardenEngineTests", dependencies: ["WardenEngine", "WardenModels", "WardenModelTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite", "WardenModels"], swiftSettings: strictSettings),
+        .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite", "WardenModels"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .target(name: "WardenTestSupport", dependencies: ["WardenRedis"], path: "Tests/Support", swiftSettings: strictSettings),
         .testTarget(name: "WardenRedisTests", dependencies: ["WardenRedis", "WardenTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "WardenServerTests",
-            dependencies: ["WardenServer", "WardenEngine", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "WardenServer", "WardenEngine", "WardenSQLite", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(name: "WardenCLITests", dependencies: ["warden", "WardenServer", "WardenMatching", "WardenLanguage", "WardenTestSupport", "WardenModelTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
     ]

@@ -78,6 +78,8 @@ public struct WardenServer: Sendable {
         let router = Router()
         // Every route: timed, errors answered as JSON, counted in the metrics.
         router.add(middleware: RequestMetricsMiddleware(server: self))
+        // Every request at debug (`--log-level debug`); headers are never logged (tokens).
+        router.add(middleware: LogRequestsMiddleware(.debug))
         router.post("/v1/check") { request, _ in try await self.check(request) }
         router.get("/healthz") { _, _ in Self.text(.ok, "ok\n") }
         router.get("/openapi.json") { _, _ in Self.text(.ok, OpenAPIDocument.json, type: "application/json") }
@@ -87,7 +89,8 @@ public struct WardenServer: Sendable {
         read.get("/v1/rules") { _, _ in self.rules() }
         read.get("/metrics") { _, _ in Self.text(.ok, self.metrics.text, type: "text/plain; version=0.0.4") }
         // Admin routes: behind the admin token (off without one).
-        let admin = router.group().add(middleware: AdminAuthMiddleware(server: self))
+        // Admin requests (lifts, reloads, the playground) are rare and worth an audit line: info.
+        let admin = router.group().add(middleware: LogRequestsMiddleware(.info)).add(middleware: AdminAuthMiddleware(server: self))
         admin.post("/v1/penalties/:id/lift") { request, context in try await self.lift(request, id: context.parameters.get("id") ?? "") }
         admin.post("/v1/rules/reload") { _, _ in try await self.reload() }
         if configuration.playground {

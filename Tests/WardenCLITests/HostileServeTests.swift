@@ -146,7 +146,7 @@ import FoundationNetworking
         let base = ["serve", "--rules", "rules", "--state", "memory"]
         for extra in [
             ["--idle-timeout", "1e300"], ["--idle-timeout", "nan"], ["--snapshot-every", "0"], ["--snapshot-every", "1e300"],
-            ["--port", "70000"], ["--port=-1"], ["--state", "sqlite:"],
+            ["--port", "70000"], ["--port=-1"], ["--state", "sqlite:"], ["--log-level", "verbose"],
         ] {
             let (status, stderr) = try Self.runBriefly(base + extra)
             #expect(status == 2, "\(extra): \(stderr)")

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import InMemoryLogging
 import Logging
 import Testing
 import WardenEngine
@@ -18,7 +19,7 @@ import WardenServer
         let rules: URL
         let server: WardenServer
 
-        init(token: String?, ledger: (any PenaltyLedger)? = nil) throws {
+        init(token: String?, ledger: (any PenaltyLedger)? = nil, logger: Logger = Logger(label: "test")) throws {
             rules = FileManager.default.temporaryDirectory.appendingPathComponent("warden-routes-\(UUID().uuidString)")
             try FileManager.default.copyItem(at: RouteTests.root.appendingPathComponent("rules"), to: rules)
             var configuration = WardenServer.Configuration()
@@ -26,7 +27,7 @@ import WardenServer
             configuration.bodyLimit = 65536
             configuration.adminToken = AdminToken(token)
             let service = try WardenService(rulesAt: rules.path, ledger: ledger)
-            server = WardenServer(service: service, configuration: configuration, logger: Logger(label: "test"))
+            server = WardenServer(service: service, configuration: configuration, logger: logger)
         }
 
         deinit { try? FileManager.default.removeItem(at: rules) }
@@ -206,5 +207,22 @@ import WardenServer
             #expect(try await server.request(.post, "/v1/rules/reload", authorization: "bearers3cret").0 == 401)
             #expect(try await server.request(.get, "/metrics").1.contains("\nwarden_ledger_failures_total 0\n"))
         }
+    }
+
+    /// Admin requests leave an info line (path and method, never the token); checks do not
+    /// (they log at debug).
+    @Test func adminRequestsAreLoggedWithoutTheirToken() async throws {
+        let log = InMemoryLogHandler()
+        var logger = Logger(label: "test") { _ in log }
+        logger.logLevel = .info
+        try await Server(token: "s3cret", logger: logger).test { server in
+            _ = try await server.request(.post, "/v1/check", body: Self.send("m1"))
+            _ = try await server.request(.post, "/v1/rules/reload", token: "s3cret")
+        }
+        let requests = log.entries.filter { $0.message == "Request" }
+        #expect(requests.count == 1)
+        #expect(requests.first?.level == .info)
+        #expect(requests.first?.metadata["hb.request.path"].map { "\($0)" } == "/v1/rules/reload")
+        #expect(!log.entries.contains { "\($0.metadata)".contains("s3cret") })
     }
 }

@@ -68,6 +68,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("snapshot-every"), help: "Seconds between counter snapshots (sqlite state).")
     var snapshotEvery: Double = 30
 
+    @Option(name: .customLong("log-level"), help: "trace, debug, info (default), notice, warning, error or critical; debug logs every request, info the admin ones.")
+    var logLevel = "info"
+
     @Option(name: .customLong("penalty-webhook"), help: "Deliver every penalty and lift to this URL (needs sqlite state).")
     var penaltyWebhook: String?
 
@@ -78,6 +81,9 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         if !(0...65_535).contains(port) { try refuse("--port takes 0 to 65535, not \(port)") }
+        if Logger.Level(rawValue: logLevel) == nil {
+            try refuse("--log-level takes \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(logLevel)'")
+        }
         if !(idleTimeout.isFinite && idleTimeout > 0 && idleTimeout <= 3600) { try refuse("--idle-timeout takes seconds in (0, 3600], not \(idleTimeout)") }
         if !(snapshotEvery.isFinite && snapshotEvery >= 1 && snapshotEvery <= 86_400) {
             try refuse("--snapshot-every takes seconds in [1, 86400], not \(snapshotEvery)")
@@ -183,7 +189,7 @@ struct Serve: AsyncParsableCommand {
         configuration.readToken = AdminToken(readToken)
         configuration.playground = playground
         var logger = Logger(label: "warden")
-        logger.logLevel = .info
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         // The outbox is written with the ledger: SQLite's table, or Redis's list (delivered by
         // whichever server holds the lease).
         let outbox: (any PenaltyOutbox)? = ledger ?? shared?.ledger

@@ -4,8 +4,8 @@ import WardenEngine
 
 /// Group commit: writes are numbered and queued, and one committer (a thread of its own, parked
 /// on the queue's condition when there is nothing to write) takes everything queued, runs it in one
-/// transaction (each write in its own savepoint, so a failing one fails alone), commits, and
-/// settles the batch: a write is settled once it is committed, or has failed and been undone.
+/// transaction (the ledger's `runBatch`: savepoints only when a write fails, so a failing one
+/// fails alone), commits, and settles the batch: a write is settled once it is committed, or has failed and been undone.
 /// N concurrent penalty writes cost one fsync instead of N.
 ///
 /// Two ways to wait. A caller that changes its in-memory copy only after the commit (the
@@ -43,7 +43,8 @@ final class GroupCommit: @unchecked Sendable {
     /// Per record, the number of its newest write not settled yet.
     private var pending: [String: UInt64] = [:]
     private var waiters: [(sequence: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
-    /// Recent failed writes, oldest first (bounded: a check's window is a few commits long).
+    /// Recent failed deferred writes, oldest first (bounded: a check's window is a few commits
+    /// long).
     private var failed: [(sequence: UInt64, write: FailedWrite)] = []
     static let failuresKept = 65_536
     /// Transactions committed, writes they carried and writes that failed, for tests and the
@@ -61,7 +62,7 @@ final class GroupCommit: @unchecked Sendable {
     /// Tests only: called on the committer with each batch's number (from 1) once the batch is
     /// taken and before it runs, to order a test's writes around a commit. Set before writing.
     var beforeBatch: ((Int) -> Void)?
-    /// Runs a batch (begin, each job in a savepoint, commit) with the database to itself.
+    /// Runs a batch in one transaction with the database to itself, setting each failed job's error.
     private let transaction: ([Job]) -> Void
 
     /// Starts the committer; `stop()` ends it (the ledger's deinit), after the last write.
@@ -184,9 +185,12 @@ final class GroupCommit: @unchecked Sendable {
             transaction(batch)
             var settledJobs = batch
             var failures: [(UInt64, FailedWrite)] = []
+            // Only writes applied ahead of their commit are undone and kept for `settle`; a
+            // synchronous caller gets its error from `wait(for:)`.
             func undo() {
                 for job in settledJobs.reversed() where job.error != nil {
-                    failures.append((job.sequence, FailedWrite(id: job.id, restored: job.undo?(), message: "\(job.error!)")))
+                    guard let restore = job.undo else { continue }
+                    failures.append((job.sequence, FailedWrite(id: job.id, restored: restore(), message: "\(job.error!)")))
                 }
                 failures.reverse()
             }

@@ -168,7 +168,10 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, DeferredDurabilit
 
     /// Transactions committed and the penalty writes they carried (group commit at work when
     /// writes > commits).
-    public var commitCounts: (commits: Int, writes: Int) { (group.counts.commits, group.counts.writes) }
+    public var commitCounts: (commits: Int, writes: Int) {
+        let counts = group.counts
+        return (counts.commits, counts.writes)
+    }
 
     public func records(targetKind: TargetKind, target: String) -> [PenaltyRecord] {
         memory.records(targetKind: targetKind, target: target)
@@ -222,13 +225,12 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, DeferredDurabilit
     private static func runBatch(_ jobs: [GroupCommit.Job], db: SQLiteDatabase) {
         db.serialized {
             if run(jobs, db: db, savepoints: false) { return }
-            for job in jobs { job.error = nil }
             _ = run(jobs, db: db, savepoints: true)
         }
     }
 
     /// Runs the batch in one transaction; false when a write failed without savepoints (the
-    /// transaction is then rolled back and nothing is settled).
+    /// transaction is then rolled back, no job's error is set, and nothing is settled).
     private static func run(_ jobs: [GroupCommit.Job], db: SQLiteDatabase, savepoints: Bool) -> Bool {
         do throws(SQLiteError) {
             try db.run("BEGIN IMMEDIATE")

@@ -54,11 +54,15 @@ extension Decision {
         let policy = ruleset.onStateError
         d.verdict = policy.raising(verdict)
         d.ledgerFailed = true
-        d.warnings.insert(
-            own
-                ? "penalty ledger write failed: \(failure.message); the penalty is not in this answer (on_state_error \(policy.rawValue))"
-                : "penalty ledger write failed: \(failure.message); a penalty this answer relied on was not stored (on_state_error \(policy.rawValue))",
-            at: 0)
+        d.warnings.insert(Self.ledgerFailureWarning(failure.message, policy: policy, own: own), at: 0)
         return d
+    }
+
+    /// The warning of a decision whose penalty write failed (`own`: a penalty of its own, left
+    /// out; otherwise one it relied on). The evaluator and `settling` both write it.
+    static func ledgerFailureWarning(_ message: String, policy: StateErrorPolicy, own: Bool = true) -> String {
+        "penalty ledger write failed: \(message); "
+            + (own ? "the penalty is not in this answer" : "a penalty this answer relied on was not stored")
+            + " (on_state_error \(policy.rawValue))"
     }
 }

@@ -115,9 +115,7 @@ extension EngineState {
         if let failure = ctx.ledgerFailure {
             // SPEC: on_state_error decides what an event whose penalty could not be stored gets.
             raise = ruleSet.info.onStateError.raising(raise)
-            ctx.warnings.insert(
-                "penalty ledger write failed: \(failure); the penalty is not in this answer (on_state_error \(ruleSet.info.onStateError.rawValue))",
-                at: 0)
+            ctx.warnings.insert(Decision.ledgerFailureWarning(failure, policy: ruleSet.info.onStateError), at: 0)
         }
         if commit, let change = ctx.inviteChange, let problem = invites.commit(change) {
             ctx.warnings.append("invite graph change not shared: \(problem)")

@@ -35,6 +35,9 @@ public final class WardenService: Sendable {
     let inviteLog: (any InviteLog)?
     /// A durable ledger shared across reloads; nil for a fresh in-memory one per engine.
     let durableLedger: (any PenaltyLedger)?
+    /// The ledger when it commits behind the engine's calls: an answer then waits for
+    /// `settle` (`DeferredDurability`). Found once here, not cast per request.
+    public let deferredLedger: (any DeferredDurability)?
     /// The clock for events without `ts` (seconds since 1970); the wall clock by default.
     let clock: @Sendable () -> Double
 
@@ -54,6 +57,7 @@ public final class WardenService: Sendable {
         self.inviteLog = inviteLog
         self.clock = clock
         self.durableLedger = ledger
+        self.deferredLedger = (ledger as? any DeferredDurability).flatMap { $0.defersCommits ? $0 : nil }
         current = Mutex(Engine(
             ruleSet: ruleSet, lateness: lateness, ledger: ledger, maxCounterKeys: maxCounterKeys, maxCounterBytes: maxCounterBytes, counterBackend: counterBackend,
             inviteLog: inviteLog, clock: clock))
@@ -77,13 +81,6 @@ public final class WardenService: Sendable {
     public func check(_ events: [Event], dryRun: Bool = false) -> [Decision] {
         let engine = self.engine
         return events.map { engine.check($0, now: clock(), commit: !dryRun) }
-    }
-
-    /// The ledger when it commits behind the engine's calls: an answer then waits for
-    /// `settle` (`DeferredDurability`).
-    public var deferredLedger: (any DeferredDurability)? {
-        guard let deferred = durableLedger as? any DeferredDurability, deferred.defersCommits else { return nil }
-        return deferred
     }
 
     public func penalties(targetKind: TargetKind, target: String) -> [PenaltyRecord] {

@@ -6,7 +6,7 @@
 SWIFT ?= swift
 WARDEN = .build/debug/warden
 
-.PHONY: deps test-deps browser-deps build demo test lint bench invites clean
+.PHONY: deps test-deps browser-deps build demo test lint bench invites release clean
 
 deps:
 	@if ! pkg-config --exists libpcre2-8 zlib sqlite3 hiredis 2>/dev/null; then \
@@ -16,11 +16,12 @@ deps:
 	fi
 
 # The Redis tests start their own redis-server on a loopback port.
+# The release test verifies the systemd unit with systemd-analyze.
 test-deps: deps
-	@if [ ! -x /usr/bin/redis-server ]; then \
-		echo "installing redis-server"; \
+	@if [ ! -x /usr/bin/redis-server ] || ! command -v systemd-analyze >/dev/null; then \
+		echo "installing redis-server and systemd (for systemd-analyze)"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server systemd >/dev/null; \
 	fi
 
 # The playground's browser test: headless Chromium and its driver, a CJK font, selenium (PyPI);
@@ -46,6 +47,9 @@ test: test-deps browser-deps
 	$(SWIFT) test
 	python3 Tests/Browser/playground.py
 	bash Tests/API/schemathesis.sh 30
+	bash Tests/Package/consumer.sh
+	$(MAKE) --no-print-directory release CONFIG=debug
+	bash Tests/Release/release.sh dist/$(RELEASE).tar.gz
 
 lint: build
 	$(WARDEN) lint --rules rules
@@ -62,5 +66,25 @@ invites: build
 bench: deps
 	bash Benchmarks/run.sh
 
+# A tarball an operator installs on a machine without the Swift toolchain: the binary with the
+# Swift runtime and Foundation linked in (--static-swift-stdlib), stripped; the rules, the docs,
+# the licences and packaging/ (systemd unit, environment file). It still links Debian's
+# libpcre2-8-0, libsqlite3-0, libhiredis0.14 and zlib1g (docs/deploying.md).
+VERSION = $(shell sed -n 's/.*version = "\(.*\)".*/\1/p' Sources/WardenEngine/Support/WardenInfo.swift)
+RELEASE = warden-$(VERSION)-linux-$(shell uname -m)
+
+# CONFIG=debug packs a debug build instead (make test does, to stay quick). A build folder of its
+# own: objects built for a static runtime do not link into a dynamic one.
+CONFIG ?= release
+RELEASE_SCRATCH = .build-static-$(CONFIG)
+
+release: deps
+	$(SWIFT) build -c $(CONFIG) --product warden --static-swift-stdlib --scratch-path $(RELEASE_SCRATCH)
+	rm -rf dist/$(RELEASE) && mkdir -p dist/$(RELEASE)/bin
+	strip -o dist/$(RELEASE)/bin/warden $(RELEASE_SCRATCH)/$(CONFIG)/warden
+	cp -r rules docs packaging LICENSE NOTICE README.md CHANGELOG.md SECURITY.md dist/$(RELEASE)/
+	tar -C dist -czf dist/$(RELEASE).tar.gz $(RELEASE)
+	@ls -l dist/$(RELEASE)/bin/warden dist/$(RELEASE).tar.gz
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-static-* dist

@@ -7,14 +7,6 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-/// The per-event modules drop Swift's run-time exclusivity checks in release builds: the
-/// evaluation context is a class whose arrays every compiled closure reads and writes, and the
-/// checks around those accesses were 6-8% of an event's instructions (callgrind). Debug builds,
-/// which the tests run, keep them, so a conflicting access still traps there.
-let hotPathSettings: [SwiftSetting] = strictSettings + [
-    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-]
-
 let package = Package(
     name: "Warden",
     platforms: [.macOS(.v14)],
@@ -45,12 +37,12 @@ let package = Package(
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"]), .brew(["hiredis"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "WardenLanguage", swiftSettings: strictSettings),
-        .target(name: "WardenMatching", dependencies: ["CPCRE2"], swiftSettings: hotPathSettings),
+        .target(name: "WardenMatching", dependencies: ["CPCRE2"], swiftSettings: strictSettings),
         .target(name: "WardenModels", dependencies: ["WardenMatching"], swiftSettings: strictSettings),
         .target(
             name: "WardenEngine",
             dependencies: ["WardenLanguage", "WardenMatching", "WardenModels"],
-            swiftSettings: hotPathSettings
+            swiftSettings: strictSettings
         ),
         .target(name: "WardenAudit", dependencies: ["WardenEngine", "WardenMatching", "CZlib"], swiftSettings: strictSettings),
         .target(name: "WardenSQLite", dependencies: ["WardenEngine", "CSQLite"], swiftSettings: strictSettings),
@@ -74,6 +66,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            resources: [.embedInCode("Resources/openapi.json"), .embedInCode("Resources/playground.html")],
             swiftSettings: strictSettings
         ),
         .executableTarget(

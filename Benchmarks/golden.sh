@@ -3,12 +3,17 @@
 # the engine (a change to the rules changes them on purpose: update the digests in the same commit).
 #
 #   bash Benchmarks/golden.sh          # compare; exit 1 on a difference
+#   BIN=path/to/warden bash Benchmarks/golden.sh   # a binary already built (callgrind.sh's, say)
 #
 # The 10^6-event log comes from scripts/make-samples.py (seed 1); only its output's digest is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product warden >/dev/null
-bin=.build/release/warden
+if [ -n "${BIN:-}" ]; then
+  bin=$BIN
+else
+  swift build -c release --product warden >/dev/null
+  bin=.build/release/warden
+fi
 mkdir -p bench-data
 [ -f bench-data/events-1m.jsonl ] || python3 scripts/make-samples.py --events 1000000 --seed 1 > bench-data/events-1m.jsonl
 status=0

@@ -82,7 +82,7 @@ public struct WardenServer: Sendable {
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.post("/v1/check") { request, _ in try await self.check(request) }
         router.get("/healthz") { _, _ in Self.text(.ok, "ok\n") }
-        router.get("/openapi.json") { _, _ in Self.text(.ok, OpenAPIDocument.json, type: "application/json") }
+        router.get("/openapi.json") { _, _ in Self.text(.ok, ServedFiles.openAPI, type: "application/json") }
         // Read routes: open, or behind the read token when one is configured.
         let read = router.group().add(middleware: ReadAuthMiddleware(server: self))
         read.get("/v1/penalties") { request, _ in await self.penalties(request) }
@@ -94,7 +94,7 @@ public struct WardenServer: Sendable {
         admin.post("/v1/penalties/:id/lift") { request, context in try await self.lift(request, id: context.parameters.get("id") ?? "") }
         admin.post("/v1/rules/reload") { _, _ in try await self.reload() }
         if configuration.playground {
-            router.get("/playground") { _, _ in Self.text(.ok, PlaygroundPage.html, type: "text/html; charset=utf-8") }
+            router.get("/playground") { _, _ in Self.text(.ok, ServedFiles.playground, type: "text/html; charset=utf-8") }
             admin.post("/v1/playground") { request, _ in try await self.playground(request) }
         }
         // Headers are small in this API: bounded sizes keep a hostile client's header flood cheap.

@@ -338,7 +338,7 @@ public final class KeywordMatcher: Sendable {
             var pendingRuns: [Int32] = []
             var unitEndByte = 0
             /// Whether the units ending at `unit` repeat at least as often as the keyword's own.
-            func runsHold(_ start: Int32) -> Bool {
+            func runsHold(_ start: Int32, _ unit: Int) -> Bool {
                 var k = 0
                 while runs[Int(start) + k] != 0 {
                     k += 1
@@ -346,14 +346,16 @@ public final class KeywordMatcher: Sendable {
                 for j in 0..<k where Int32(runs[Int(start) + j]) > ringRun[(unit &- k &+ 1 &+ j) & ringMask] { return false }
                 return true
             }
-            func settle() {
+            // The pending state goes in as arguments, not captures: a nested function that
+            // captures mutable locals gets Swift's run-time exclusivity checks on every access.
+            func settle(_ hits: inout [KeywordHit], _ pendingFrom: Int, _ pendingEndCheck: [Bool], _ pendingRuns: [Int32], _ unitEndByte: Int, _ unit: Int) {
                 let wordAfter = pendingEndCheck.contains(true) && Self.wordAt(b, unitEndByte, g.table)
                 guard wordAfter || pendingRuns.contains(where: { $0 >= 0 }) else { return }
                 var kept = pendingFrom
                 for p in pendingFrom..<hits.count {
                     let i = p - pendingFrom
                     if wordAfter, pendingEndCheck[i] { continue }
-                    if pendingRuns[i] >= 0, !runsHold(pendingRuns[i]) { continue }
+                    if pendingRuns[i] >= 0, !runsHold(pendingRuns[i], unit) { continue }
                     hits[kept] = hits[p]
                     kept += 1
                 }
@@ -369,7 +371,7 @@ public final class KeywordMatcher: Sendable {
                 }
                 // Hits of the previous unit are final now (most units have none).
                 if pending {
-                    settle()
+                    settle(&hits, pendingFrom, pendingEndCheck, pendingRuns, unitEndByte, unit)
                     pendingEndCheck.removeAll(keepingCapacity: true)
                     pendingRuns.removeAll(keepingCapacity: true)
                     pending = false
@@ -403,7 +405,7 @@ public final class KeywordMatcher: Sendable {
                     }
                 }
             }
-            settle()
+            settle(&hits, pendingFrom, pendingEndCheck, pendingRuns, unitEndByte, unit)
             return reversed
         }
     }

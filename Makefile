@@ -6,7 +6,7 @@
 SWIFT ?= swift
 WARDEN = .build/debug/warden
 
-.PHONY: deps test-deps browser-deps build demo test lint bench invites release clean
+.PHONY: deps test-deps browser-deps build demo test lint format format-check bench invites release clean
 
 deps:
 	@if ! pkg-config --exists libpcre2-8 zlib sqlite3 hiredis 2>/dev/null; then \
@@ -42,7 +42,7 @@ demo: build
 	$(WARDEN) lint --rules rules
 	$(WARDEN) check --rules rules < samples/events.jsonl
 
-test: test-deps browser-deps
+test: test-deps browser-deps format-check
 	$(SWIFT) build
 	$(SWIFT) test
 	python3 Tests/Browser/playground.py
@@ -50,6 +50,16 @@ test: test-deps browser-deps
 	bash Tests/Package/consumer.sh
 	$(MAKE) --no-print-directory release CONFIG=debug
 	bash Tests/Release/release.sh dist/$(RELEASE).tar.gz
+
+# swift format (in the toolchain) with .swift-format: `make format` rewrites, `make format-check`
+# (part of make test) fails on any file that is not formatted.
+FORMATTED = Sources Tests Fuzz Package.swift
+
+format:
+	$(SWIFT) format format --in-place --recursive $(FORMATTED)
+
+format-check:
+	$(SWIFT) format lint --strict --recursive $(FORMATTED)
 
 lint: build
 	$(WARDEN) lint --rules rules

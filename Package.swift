@@ -1,10 +1,10 @@
+import Foundation
 // swift-tools-version: 6.0
 import PackageDescription
-import Foundation
 
 /// Settings every Swift target shares.
 let strictSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -53,7 +53,6 @@ let package = Package(
             dependencies: [
                 "WardenEngine",
                 "WardenLanguage",
-                "WardenSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -92,18 +91,26 @@ let package = Package(
         .testTarget(name: "WardenMatchingTests", dependencies: ["WardenMatching"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .target(name: "WardenModelTestSupport", dependencies: ["WardenModels"], path: "Tests/ModelSupport", swiftSettings: strictSettings),
         .testTarget(name: "WardenModelsTests", dependencies: ["WardenModels", "WardenModelTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "WardenEngineTests", dependencies: ["WardenEngine", "WardenModels", "WardenModelTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite", "WardenModels"], exclude: ["Fixtures"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "WardenEngineTests", dependencies: ["WardenEngine", "WardenModels", "WardenModelTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite", "WardenModels"], exclude: ["Fixtures"],
+            swiftSettings: strictSettings),
         .target(name: "WardenTestSupport", dependencies: ["WardenRedis"], path: "Tests/Support", swiftSettings: strictSettings),
         .testTarget(name: "WardenRedisTests", dependencies: ["WardenRedis", "WardenTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "WardenServerTests",
             dependencies: [
-                "WardenServer", "WardenEngine", "WardenSQLite", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "WardenServer", "WardenEngine", "WardenLanguage", "WardenSQLite",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
-        .testTarget(name: "WardenCLITests", dependencies: ["warden", "WardenServer", "WardenMatching", "WardenLanguage", "WardenTestSupport", "WardenModelTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "WardenCLITests",
+            dependencies: ["warden", "WardenServer", "WardenMatching", "WardenLanguage", "WardenTestSupport", "WardenModelTestSupport"],
+            exclude: ["Fixtures"], swiftSettings: strictSettings),
     ]
 )
 

@@ -45,16 +45,21 @@ public struct AuditSummary: Sendable {
     public var text: String {
         var out: [String] = []
         let rate = seconds > 0 ? Double(events) / seconds : 0
-        out.append("audited \(events) events from \(files.count) file\(files.count == 1 ? "" : "s") in \(String(format: "%.2f", seconds)) s (\(Int(rate)) events/s, \(String(format: "%.1f", Double(bytes) / 1_048_576 / max(seconds, 1e-9))) MiB/s)")
+        out.append(
+            "audited \(events) events from \(files.count) file\(files.count == 1 ? "" : "s") in \(String(format: "%.2f", seconds)) s (\(Int(rate)) events/s, \(String(format: "%.1f", Double(bytes) / 1_048_576 / max(seconds, 1e-9))) MiB/s)"
+        )
         out.append("decisions: " + Verdict.allCases.map { "\($0.rawValue) \(verdicts[$0] ?? 0)" }.joined(separator: ", "))
-        out.append("bad lines: \(badLines); late events (evaluated out of order): \(late)" + (unknownKeys > 0 ? "; unknown keys ignored: \(unknownKeys)" : "")
-            + (otherPartitions > 0 ? "; events of other partitions skipped: \(otherPartitions)" : ""))
+        out.append(
+            "bad lines: \(badLines); late events (evaluated out of order): \(late)"
+                + (unknownKeys > 0 ? "; unknown keys ignored: \(unknownKeys)" : "")
+                + (otherPartitions > 0 ? "; events of other partitions skipped: \(otherPartitions)" : ""))
         for example in badExamples { out.append("  \(example)") }
         if badLines > badExamples.count { out.append("  … \(badLines - badExamples.count) more") }
         out.append("rule hits:")
         for (rule, n) in Self.top(ruleHits, 1000) { out.append(String(format: "  %8d  %@", n, rule)) }
         for (rule, n) in Self.top(shadowHits, 1000) { out.append(String(format: "  %8d  %@ (shadow)", n, rule)) }
-        out.append("penalties: " + (penalties.isEmpty ? "none" : Self.top(penalties, 100).map { "\($0.0) \($0.1)" }.joined(separator: ", ")))
+        out.append(
+            "penalties: " + (penalties.isEmpty ? "none" : Self.top(penalties, 100).map { "\($0.0) \($0.1)" }.joined(separator: ", ")))
         out.append("top accounts (decisions other than allow): " + Self.top(accounts, 10).map { "\($0.0) \($0.1)" }.joined(separator: ", "))
         if !codes.isEmpty { out.append("top codes: " + Self.top(codes, 10).map { "\($0.0) \($0.1)" }.joined(separator: ", ")) }
         return out.joined(separator: "\n")

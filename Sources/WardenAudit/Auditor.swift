@@ -66,7 +66,8 @@ public final class Auditor {
             spent.append(item)
         }
 
-        let reader = BatchReader(sources: sources, engines: engines, strict: options.strict, batchSize: batchSize, partition: options.partition)
+        let reader = BatchReader(
+            sources: sources, engines: engines, strict: options.strict, batchSize: batchSize, partition: options.partition)
         let prefetcher = Prefetcher(depth: 2) { try reader.next() }
         defer { prefetcher.cancel() }
         while let next = try prefetcher.next() {
@@ -92,7 +93,8 @@ public final class Auditor {
                     }
                     let event = prepared[0].event
                     let ts = event.ts ?? 0
-                    let item = ReorderBuffer.Item(ts: ts, seq: seq, event: event, prepared: prepared, file: batch.path, line: batch.lineNumbers[k])
+                    let item = ReorderBuffer.Item(
+                        ts: ts, seq: seq, event: event, prepared: prepared, file: batch.path, line: batch.lineNumbers[k])
                     seq += 1
                     // One event at a time, as it arrived: results never depend on batch boundaries.
                     if buffer.isLate(ts) {

@@ -54,7 +54,9 @@ final class BatchReader {
             firstLine = true
             return .endOfFile(bytes: source.bytesRead)
         }
-        return .batch(Batch(path: source.path, lineNumbers: lines.map(\.line), results: prepare(lines, path: source.path), bytesRead: source.bytesRead))
+        return .batch(
+            Batch(
+                path: source.path, lineNumbers: lines.map(\.line), results: prepare(lines, path: source.path), bytesRead: source.bytesRead))
     }
 
     /// One record as read: a JSON line's bytes (checked and decoded on every core), a record
@@ -111,7 +113,8 @@ final class BatchReader {
                 }
                 // An unclosed quote swallows lines until the record is too long.
                 if text.utf8.count > decoder.limits.maxEventBytes {
-                    let message = "CSV record of \(text.utf8.count) bytes (an unclosed quote?); the limit is \(decoder.limits.maxEventBytes)"
+                    let message =
+                        "CSV record of \(text.utf8.count) bytes (an unclosed quote?); the limit is \(decoder.limits.maxEventBytes)"
                     batch.append((number, .failed(EventError(message: message))))
                     continue
                 }

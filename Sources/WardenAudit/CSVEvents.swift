@@ -1,3 +1,4 @@
+import Foundation
 import WardenEngine
 
 /// CSV logs with a header row (RFC 4180 quoting): columns named after event keys (`id`, `type`,
@@ -31,7 +32,12 @@ public struct CSVEvents: Sendable {
             if quoted {
                 if c == "\"" {
                     if let next = chars.next() {
-                        if next == "\"" { cell.append("\"") } else { quoted = false; pending = next }
+                        if next == "\"" {
+                            cell.append("\"")
+                        } else {
+                            quoted = false
+                            pending = next
+                        }
                     } else {
                         quoted = false
                     }
@@ -62,7 +68,9 @@ public struct CSVEvents: Sendable {
         for (name, cell) in zip(columns, cells) where !cell.isEmpty {
             if name.hasPrefix("attrs.") {
                 let key = String(name.dropFirst(6))
-                if let n = Double(cell) { attrs.append((key, .number(n))) } else if cell == "true" || cell == "false" {
+                if let n = Double(cell) {
+                    attrs.append((key, .number(n)))
+                } else if cell == "true" || cell == "false" {
                     attrs.append((key, .bool(cell == "true")))
                 } else {
                     attrs.append((key, .string(cell)))
@@ -88,5 +96,3 @@ public struct CSVEvents: Sendable {
         return .object(pairs)
     }
 }
-
-import Foundation

@@ -42,9 +42,10 @@ public struct DryRunReport {
         if old.verdict != new.verdict {
             let key = "\(old.verdict.rawValue) → \(new.verdict.rawValue)"
             if examples[key, default: []].count < examplesPerChange {
-                examples[key, default: []].append(Example(
-                    id: event.id, account: event.account, text: String((event.text ?? event.code ?? "").prefix(80)),
-                    baselineRules: old.fired.map(\.rule), currentRules: new.fired.map(\.rule)))
+                examples[key, default: []].append(
+                    Example(
+                        id: event.id, account: event.account, text: String((event.text ?? event.code ?? "").prefix(80)),
+                        baselineRules: old.fired.map(\.rule), currentRules: new.fired.map(\.rule)))
             }
         }
     }
@@ -78,22 +79,32 @@ public struct DryRunReport {
         out.append("rule hits that change (baseline → current):")
         if changedRules.isEmpty { out.append("  none") }
         for (rule, a, b) in changedRules {
-            out.append("  " + rule.padding(toLength: max(28, rule.count + 1), withPad: " ", startingAt: 0) + String(format: "%8d → %-8d (%+d)", a, b, b - a))
+            out.append(
+                "  " + rule.padding(toLength: max(28, rule.count + 1), withPad: " ", startingAt: 0)
+                    + String(format: "%8d → %-8d (%+d)", a, b, b - a))
         }
         out.append("decisions (rows: baseline, columns: current; * marks events whose verdict changed):")
         out.append("            " + Verdict.allCases.map { $0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
         for from in Verdict.allCases {
-            out.append("  " + from.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + Verdict.allCases.map { to in
-                let n = transitions[from]?[to] ?? 0
-                return (String(n) + (n > 0 && from != to ? "*" : "")).padding(toLength: 10, withPad: " ", startingAt: 0)
-            }.joined())
+            out.append(
+                "  " + from.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + Verdict.allCases.map { to in
+                        let n = transitions[from]?[to] ?? 0
+                        return (String(n) + (n > 0 && from != to ? "*" : "")).padding(toLength: 10, withPad: " ", startingAt: 0)
+                    }.joined())
         }
-        out.append("accounts newly penalized: \(newlyPenalized.count)" + (newlyPenalized.isEmpty ? "" : " (" + AuditSummary.top(newlyPenalized, 10).map(\.0).joined(separator: ", ") + ")"))
-        out.append("accounts freed: \(freed.count)" + (freed.isEmpty ? "" : " (" + AuditSummary.top(freed, 10).map(\.0).joined(separator: ", ") + ")"))
+        out.append(
+            "accounts newly penalized: \(newlyPenalized.count)"
+                + (newlyPenalized.isEmpty ? "" : " (" + AuditSummary.top(newlyPenalized, 10).map(\.0).joined(separator: ", ") + ")"))
+        out.append(
+            "accounts freed: \(freed.count)"
+                + (freed.isEmpty ? "" : " (" + AuditSummary.top(freed, 10).map(\.0).joined(separator: ", ") + ")"))
         for key in examples.keys.sorted() {
             out.append("examples \(key):")
             for e in examples[key]! {
-                out.append("  \(e.id) \(e.account): \(e.text)  [\(e.baselineRules.joined(separator: ",")) → \(e.currentRules.joined(separator: ","))]")
+                out.append(
+                    "  \(e.id) \(e.account): \(e.text)  [\(e.baselineRules.joined(separator: ",")) → \(e.currentRules.joined(separator: ","))]"
+                )
             }
         }
         return out.joined(separator: "\n")
@@ -102,47 +113,79 @@ public struct DryRunReport {
     public var json: String {
         var w = JSONWriter()
         let rules: [JSONValue] = hits.keys.sorted().map { rule in
-            .object([("rule", .string(rule)), ("baseline", .number(Double(hits[rule]!.baseline))), ("current", .number(Double(hits[rule]!.current)))])
+            .object([
+                ("rule", .string(rule)), ("baseline", .number(Double(hits[rule]!.baseline))),
+                ("current", .number(Double(hits[rule]!.current))),
+            ])
         }
         let matrix: [(String, JSONValue)] = Verdict.allCases.map { from in
             (from.rawValue, .object(Verdict.allCases.map { ($0.rawValue, .number(Double(transitions[from]?[$0] ?? 0))) }))
         }
         let ex: [(String, JSONValue)] = examples.keys.sorted().map { key in
-            (key, .array(examples[key]!.map { e in
-                .object([("id", .string(e.id)), ("account", .string(e.account)), ("text", .string(e.text)),
-                         ("baseline", .array(e.baselineRules.map(JSONValue.string))), ("current", .array(e.currentRules.map(JSONValue.string)))])
-            }))
+            (
+                key,
+                .array(
+                    examples[key]!.map { e in
+                        .object([
+                            ("id", .string(e.id)), ("account", .string(e.account)), ("text", .string(e.text)),
+                            ("baseline", .array(e.baselineRules.map(JSONValue.string))),
+                            ("current", .array(e.currentRules.map(JSONValue.string))),
+                        ])
+                    })
+            )
         }
-        w.value(.object([
-            ("events", .number(Double(events))), ("changed", .number(Double(changed))), ("baseline", .string(baseline)),
-            ("current", .string(current)),
-            ("rule_changes", .object([
-                ("added", .array((diff?.added ?? []).map(JSONValue.string))), ("removed", .array((diff?.removed ?? []).map(JSONValue.string))),
-                ("changed", .array((diff?.changed ?? []).map(JSONValue.string))), ("other", .array((diff?.otherChanges ?? []).map(JSONValue.string))),
-            ])),
-            ("rules", .array(rules)), ("transitions", .object(matrix)),
-            ("newly_penalized", .array(newlyPenalized.keys.sorted().map(JSONValue.string))),
-            ("freed", .array(freed.keys.sorted().map(JSONValue.string))), ("examples", .object(ex)),
-        ]))
+        w.value(
+            .object([
+                ("events", .number(Double(events))), ("changed", .number(Double(changed))), ("baseline", .string(baseline)),
+                ("current", .string(current)),
+                (
+                    "rule_changes",
+                    .object([
+                        ("added", .array((diff?.added ?? []).map(JSONValue.string))),
+                        ("removed", .array((diff?.removed ?? []).map(JSONValue.string))),
+                        ("changed", .array((diff?.changed ?? []).map(JSONValue.string))),
+                        ("other", .array((diff?.otherChanges ?? []).map(JSONValue.string))),
+                    ])
+                ),
+                ("rules", .array(rules)), ("transitions", .object(matrix)),
+                ("newly_penalized", .array(newlyPenalized.keys.sorted().map(JSONValue.string))),
+                ("freed", .array(freed.keys.sorted().map(JSONValue.string))), ("examples", .object(ex)),
+            ]))
         return w.output
     }
 
     public var html: String {
         var body = "<h1>Warden dry run</h1><p class=meta>\(events) events · \(changed) decisions change</p>"
         body += "<p class=meta>baseline: \(HTMLReport.escape(baseline))<br>current: \(HTMLReport.escape(current))</p>"
-        if !diffLines.isEmpty { body += "<h2>Rule changes</h2><ul>" + diffLines.map { "<li>\(HTMLReport.escape($0))</li>" }.joined() + "</ul>" }
-        body += "<h2>Rule hits that change</h2>" + HTMLReport.table(["rule", "baseline", "current", "delta"], changedRules.map { [$0.0, String($0.1), String($0.2), String($0.2 - $0.1)] })
+        if !diffLines.isEmpty {
+            body += "<h2>Rule changes</h2><ul>" + diffLines.map { "<li>\(HTMLReport.escape($0))</li>" }.joined() + "</ul>"
+        }
+        body +=
+            "<h2>Rule hits that change</h2>"
+            + HTMLReport.table(
+                ["rule", "baseline", "current", "delta"], changedRules.map { [$0.0, String($0.1), String($0.2), String($0.2 - $0.1)] })
         // The cells off the diagonal that are not zero: the events whose verdict moved.
         let verdicts = Verdict.allCases
-        body += "<h2>Decisions (rows: baseline, columns: current; changes highlighted)</h2>" + HTMLReport.table(
-            ["baseline"] + verdicts.map(\.rawValue),
-            verdicts.map { from in [from.rawValue] + verdicts.map { String(transitions[from]?[$0] ?? 0) } },
-            highlight: { row, column in column > 0 && verdicts[row] != verdicts[column - 1] && (transitions[verdicts[row]]?[verdicts[column - 1]] ?? 0) > 0 })
+        body +=
+            "<h2>Decisions (rows: baseline, columns: current; changes highlighted)</h2>"
+            + HTMLReport.table(
+                ["baseline"] + verdicts.map(\.rawValue),
+                verdicts.map { from in [from.rawValue] + verdicts.map { String(transitions[from]?[$0] ?? 0) } },
+                highlight: { row, column in
+                    column > 0 && verdicts[row] != verdicts[column - 1] && (transitions[verdicts[row]]?[verdicts[column - 1]] ?? 0) > 0
+                })
         body += "<h2>Accounts newly penalized</h2>" + HTMLReport.bars(AuditSummary.top(newlyPenalized, 20), color: "#c8553d")
         body += "<h2>Accounts freed</h2>" + HTMLReport.bars(AuditSummary.top(freed, 20), color: "#5a9e6f")
-        body += "<h2>Examples</h2>" + HTMLReport.table(["change", "id", "account", "text", "baseline rules", "current rules"],
-            examples.keys.sorted().flatMap { key in examples[key]!.map { [key, $0.id, $0.account, $0.text, $0.baselineRules.joined(separator: " "), $0.currentRules.joined(separator: " ")] } },
-            cjk: [3])
+        body +=
+            "<h2>Examples</h2>"
+            + HTMLReport.table(
+                ["change", "id", "account", "text", "baseline rules", "current rules"],
+                examples.keys.sorted().flatMap { key in
+                    examples[key]!.map {
+                        [key, $0.id, $0.account, $0.text, $0.baselineRules.joined(separator: " "), $0.currentRules.joined(separator: " ")]
+                    }
+                },
+                cjk: [3])
         return HTMLReport.page(title: "Warden dry run", body: body)
     }
 }

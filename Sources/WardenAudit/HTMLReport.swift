@@ -9,10 +9,14 @@ public enum HTMLReport {
     /// - Parameter trees: the invite graph's trees to draw (`Engine.inviteTrees`).
     public static func audit(_ s: AuditSummary, _ data: ReportData, trees: InviteForest? = nil) -> String {
         var body = "<h1>Warden audit</h1>"
-        body += "<p class=meta>\(s.events) events from \(s.files.map(escape).joined(separator: ", ")) · \(String(format: "%.2f", s.seconds)) s · rule set \(escape(s.ruleset))</p>"
-        body += "<div class=cards>" + Verdict.allCases.map { v in
-            "<div class=card style='border-color:\(colors[v]!)'><b>\(s.verdicts[v] ?? 0)</b><span>\(v.rawValue)</span></div>"
-        }.joined() + "<div class=card><b>\(s.badLines)</b><span>bad lines</span></div><div class=card><b>\(s.late)</b><span>late</span></div></div>"
+        body +=
+            "<p class=meta>\(s.events) events from \(s.files.map(escape).joined(separator: ", ")) · \(String(format: "%.2f", s.seconds)) s · rule set \(escape(s.ruleset))</p>"
+        body +=
+            "<div class=cards>"
+            + Verdict.allCases.map { v in
+                "<div class=card style='border-color:\(colors[v]!)'><b>\(s.verdicts[v] ?? 0)</b><span>\(v.rawValue)</span></div>"
+            }.joined()
+            + "<div class=card><b>\(s.badLines)</b><span>bad lines</span></div><div class=card><b>\(s.late)</b><span>late</span></div></div>"
         let firstHour = Double(s.timeline.keys.min() ?? 0) * 3600
         let zoneName = data.zone.map { "\($0.identifier), UTC" + Timestamp.offsetText(at: firstHour, zone: $0) } ?? "UTC"
         body += "<h2>Decisions over time (per hour, \(escape(zoneName)))</h2>" + timeline(s.timeline, zone: data.zone)
@@ -20,20 +24,28 @@ public enum HTMLReport {
         if !s.shadowHits.isEmpty { body += "<h2>Shadow rules</h2>" + bars(AuditSummary.top(s.shadowHits, 40), color: "#888") }
         body += "<h2>Top accounts (decisions other than allow)</h2>" + bars(AuditSummary.top(s.accounts, 15), color: "#e8945a")
         body += "<h2>Penalties</h2>" + table(["action", "count"], AuditSummary.top(s.penalties, 50).map { [$0.0, String($0.1)] })
-        body += "<h2>Rules</h2>" + table(
-            ["rule", "description", "hits"], AuditSummary.top(s.ruleHits, 1000).map { [$0.0, data.descriptions[$0.0] ?? "", String($0.1)] },
-            cjk: [1])
+        body +=
+            "<h2>Rules</h2>"
+            + table(
+                ["rule", "description", "hits"],
+                AuditSummary.top(s.ruleHits, 1000).map { [$0.0, data.descriptions[$0.0] ?? "", String($0.1)] },
+                cjk: [1])
         if let trees {
-            body += InviteTreeSVG.section(largest: trees.largest, fastest: trees.fastest, flagged: data.flaggedRedeemers, mostFlagged: trees.mostFlagged)
+            body += InviteTreeSVG.section(
+                largest: trees.largest, fastest: trees.fastest, flagged: data.flaggedRedeemers, mostFlagged: trees.mostFlagged)
         }
         if !s.badExamples.isEmpty { body += "<h2>Bad lines</h2><pre>" + s.badExamples.map(escape).joined(separator: "\n") + "</pre>" }
         let shown = data.examples
-        body += "<h2>Findings (\(shown.count) of \(data.total), the most severe first)</h2>" + table(
-            ["decision", "score", "time", "id", "account", "rules", "evidence", "text"],
-            shown.map {
-                [$0.verdict.rawValue, Value.number($0.score).display, Timestamp.format($0.ts, zone: data.zone), $0.id, $0.account,
-                 $0.rules.joined(separator: " "), $0.evidence.joined(separator: "; "), $0.text]
-            }, cjk: [6, 7])
+        body +=
+            "<h2>Findings (\(shown.count) of \(data.total), the most severe first)</h2>"
+            + table(
+                ["decision", "score", "time", "id", "account", "rules", "evidence", "text"],
+                shown.map {
+                    [
+                        $0.verdict.rawValue, Value.number($0.score).display, Timestamp.format($0.ts, zone: data.zone), $0.id, $0.account,
+                        $0.rules.joined(separator: " "), $0.evidence.joined(separator: "; "), $0.text,
+                    ]
+                }, cjk: [6, 7])
         return page(title: "Warden audit", body: body)
     }
 
@@ -69,16 +81,21 @@ public enum HTMLReport {
 
     /// A sortable table; the columns in `cjk` hold Chinese text (`lang=zh-Hans`, so the
     /// browser picks a Chinese font and line breaking), and `highlight(row, column)` marks cells.
-    static func table(_ header: [String], _ rows: [[String]], cjk: Set<Int> = [], highlight: (Int, Int) -> Bool = { _, _ in false }) -> String {
+    static func table(_ header: [String], _ rows: [[String]], cjk: Set<Int> = [], highlight: (Int, Int) -> Bool = { _, _ in false })
+        -> String
+    {
         var html = "<table><thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for (r, row) in rows.enumerated() {
-            html += "<tr>" + row.enumerated().map { c, cell in
-                var classes: [String] = []
-                if Double(cell) != nil { classes.append("n") }
-                if highlight(r, c) { classes.append("changed") }
-                let attributes = (classes.isEmpty ? "" : " class='\(classes.joined(separator: " "))'") + (cjk.contains(c) ? " lang=zh-Hans" : "")
-                return "<td\(attributes)>\(escape(cell))</td>"
-            }.joined() + "</tr>"
+            html +=
+                "<tr>"
+                + row.enumerated().map { c, cell in
+                    var classes: [String] = []
+                    if Double(cell) != nil { classes.append("n") }
+                    if highlight(r, c) { classes.append("changed") }
+                    let attributes =
+                        (classes.isEmpty ? "" : " class='\(classes.joined(separator: " "))'") + (cjk.contains(c) ? " lang=zh-Hans" : "")
+                    return "<td\(attributes)>\(escape(cell))</td>"
+                }.joined() + "</tr>"
         }
         return html + "</tbody></table>"
     }
@@ -115,15 +132,17 @@ public enum HTMLReport {
                 guard n > 0 else { continue }
                 let bh = Double(n) / Double(top) * Double(height - 20)
                 y -= bh
-                svg += String(format: "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%@'><title>%@ %d</title></rect>",
-                              50 + Double(h - first) * barWidth, y, max(barWidth - 1, 0.5), bh, colors[v]!, v.rawValue, n)
+                svg += String(
+                    format: "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%@'><title>%@ %d</title></rect>",
+                    50 + Double(h - first) * barWidth, y, max(barWidth - 1, 0.5), bh, colors[v]!, v.rawValue, n)
             }
         }
         svg += "<text x=50 y=\(height + 16)>\(escape(Timestamp.format(Double(first) * 3600, zone: zone)))</text>"
         svg += "<text x=\(width - 220) y=\(height + 16)>\(escape(Timestamp.format(Double(last) * 3600, zone: zone)))</text>"
         var legend = 50
         for v in Verdict.allCases {
-            svg += "<rect x=\(legend) y=\(height + 24) width=12 height=12 fill='\(colors[v]!)'/><text x=\(legend + 16) y=\(height + 35)>\(v.rawValue)</text>"
+            svg +=
+                "<rect x=\(legend) y=\(height + 24) width=12 height=12 fill='\(colors[v]!)'/><text x=\(legend + 16) y=\(height + 35)>\(v.rawValue)</text>"
             legend += 100
         }
         return svg + "</svg>"

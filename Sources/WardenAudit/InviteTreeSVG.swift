@@ -59,14 +59,19 @@ enum InviteTreeSVG {
         for (i, m) in members.enumerated() {
             let red = flagged.contains(m.account)
             if m.parent >= 0 {
-                edges += "<line x1='\(f(px(m.parent)))' y1='\(f(py(m.parent)))' x2='\(f(px(i)))' y2='\(f(py(i)))' stroke='\(red ? "#c8553d" : "#9aa5b1")' stroke-width='\(red ? 2.5 : 1)'/>"
+                edges +=
+                    "<line x1='\(f(px(m.parent)))' y1='\(f(py(m.parent)))' x2='\(f(px(i)))' y2='\(f(py(i)))' stroke='\(red ? "#c8553d" : "#9aa5b1")' stroke-width='\(red ? 2.5 : 1)'/>"
             }
             let when = m.joined.map { Timestamp.format($0) } ?? "?"
-            let title = "\(m.account) · \(m.parent < 0 ? "root, first issue" : "joined") \(when)" + (m.device.map { " · \($0)" } ?? "") + (red ? " · flagged" : "")
-            nodes += "<circle cx='\(f(px(i)))' cy='\(f(py(i)))' r='\(i == 0 ? 7 : 5)' fill='\(red ? "#c8553d" : i == 0 ? "#2f4858" : "#5b8db8")'><title>\(HTMLReport.escape(title))</title></circle>"
+            let title =
+                "\(m.account) · \(m.parent < 0 ? "root, first issue" : "joined") \(when)" + (m.device.map { " · \($0)" } ?? "")
+                + (red ? " · flagged" : "")
+            nodes +=
+                "<circle cx='\(f(px(i)))' cy='\(f(py(i)))' r='\(i == 0 ? 7 : 5)' fill='\(red ? "#c8553d" : i == 0 ? "#2f4858" : "#5b8db8")'><title>\(HTMLReport.escape(title))</title></circle>"
         }
         let label = "<text x='\(f(px(0) + 10))' y='\(f(py(0) + 4))'>\(HTMLReport.escape(members[0].account))</text>"
-        return "<svg class=tree width='\(f(width))' height='\(f(height))' viewBox='0 0 \(f(width)) \(f(height))' role=img>" + edges + nodes + label + "</svg>"
+        return "<svg class=tree width='\(f(width))' height='\(f(height))' viewBox='0 0 \(f(width)) \(f(height))' role=img>" + edges + nodes
+            + label + "</svg>"
     }
 
     /// The report section: the largest trees, the fastest-growing ones and those with the most
@@ -77,13 +82,19 @@ enum InviteTreeSVG {
             let marked = t.members.filter { flagged.contains($0.account) }.count
             let shown = t.members.count < t.size ? ", first \(t.members.count) drawn" : ""
             let rate = t.perHour.map { String(format: ", %.1f joined per hour over its life", $0) } ?? ""
-            return "<p class=meta>root <b>\(HTMLReport.escape(t.members[0].account))</b>: \(t.size) accounts\(shown), depth \(t.members.map(\.depth).max() ?? 0)\(rate), up to \(t.peakPerHour) within one hour, \(marked) flagged redemptions (red)</p>"
+            return
+                "<p class=meta>root <b>\(HTMLReport.escape(t.members[0].account))</b>: \(t.size) accounts\(shown), depth \(t.members.map(\.depth).max() ?? 0)\(rate), up to \(t.peakPerHour) within one hour, \(marked) flagged redemptions (red)</p>"
         }
-        var html = "<h2 id=invite-trees>Invite trees</h2><p class=meta>Who invited whom, from the redemptions (root on top). Red edges lead to redemptions the rules flagged.</p>"
+        var html =
+            "<h2 id=invite-trees>Invite trees</h2><p class=meta>Who invited whom, from the redemptions (root on top). Red edges lead to redemptions the rules flagged.</p>"
         html += "<h3>Largest</h3>" + largest.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged) + "</div>" }.joined()
-        html += "<h3>Fastest-growing (10 accounts or more)</h3>" + fastest.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged) + "</div>" }.joined()
+        html +=
+            "<h3>Fastest-growing (10 accounts or more)</h3>"
+            + fastest.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged) + "</div>" }.joined()
         if !mostFlagged.isEmpty {
-            html += "<h3>Most flagged redemptions</h3>" + mostFlagged.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged) + "</div>" }.joined()
+            html +=
+                "<h3>Most flagged redemptions</h3>"
+                + mostFlagged.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged) + "</div>" }.joined()
         }
         return html
     }

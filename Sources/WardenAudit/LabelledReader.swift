@@ -47,7 +47,8 @@ public struct LabelledReader {
                     let header = CSVEvents.split(text).map { $0.trimmingCharacters(in: .whitespaces) }
                     guard let t = header.firstIndex(of: textField), let l = header.firstIndex(of: labelField) else {
                         let missing = header.contains(textField) ? labelField : textField
-                        throw AuditError.input("\(path):1: no column '\(missing)' in the header (columns: \(header.joined(separator: ", ")))")
+                        throw AuditError.input(
+                            "\(path):1: no column '\(missing)' in the header (columns: \(header.joined(separator: ", ")))")
                     }
                     columns = (t, l, header.count)
                     continue
@@ -69,7 +70,10 @@ public struct LabelledReader {
                     bad("\(path):\(number): \(cells.count) cells, but the header has \(columns.count) columns")
                     continue
                 }
-                records.append(Record(text: cells[columns.text], label: cells[columns.label].trimmingCharacters(in: .whitespaces), file: path, line: number))
+                records.append(
+                    Record(
+                        text: cells[columns.text], label: cells[columns.label].trimmingCharacters(in: .whitespaces), file: path,
+                        line: number))
                 continue
             }
             if text.allSatisfy(\.isWhitespace) { continue }

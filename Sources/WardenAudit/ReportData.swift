@@ -40,9 +40,12 @@ public struct ReportData {
     /// within a verdict; at most `limit`.
     public var examples: [Example] {
         let order: [Verdict] = [.block, .review, .challenge]
-        return Array(order.flatMap { v in (byVerdict[v] ?? []).enumerated().sorted { a, b in
-            a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
-        }.map(\.element) }.prefix(limit))
+        return Array(
+            order.flatMap { v in
+                (byVerdict[v] ?? []).enumerated().sorted { a, b in
+                    a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
+                }.map(\.element)
+            }.prefix(limit))
     }
 
     public mutating func add(_ finding: Auditor.Finding) {
@@ -53,10 +56,11 @@ public struct ReportData {
         total += 1
         guard byVerdict[finding.decision.verdict, default: []].count < limit else { return }
         let d = finding.decision
-        byVerdict[d.verdict, default: []].append(Example(
-            id: finding.event.id, ts: finding.event.ts ?? 0, account: finding.event.account, verdict: d.verdict, score: d.score,
-            rules: d.fired.map(\.rule), evidence: d.fired.flatMap { f in f.evidence.prefix(2).map { Self.short($0) } },
-            text: String((finding.event.text ?? finding.event.code ?? "").prefix(120))))
+        byVerdict[d.verdict, default: []].append(
+            Example(
+                id: finding.event.id, ts: finding.event.ts ?? 0, account: finding.event.account, verdict: d.verdict, score: d.score,
+                rules: d.fired.map(\.rule), evidence: d.fired.flatMap { f in f.evidence.prefix(2).map { Self.short($0) } },
+                text: String((finding.event.text ?? finding.event.code ?? "").prefix(120))))
     }
 
     /// One piece of evidence in a few words: the match itself, not its context.
@@ -68,7 +72,8 @@ public struct ReportData {
             guard let excerpt = e.excerpt, let span = e.span else { return e.pattern ?? "regex" }
             return "\(e.pattern ?? "regex"): " + capped(Evidence.split(excerpt: excerpt, span: span).match)
         case .count:
-            return "\(e.window ?? "") = \(e.value.map { Value.number($0).display } ?? "null") > \(e.limit.map { Value.number($0).display } ?? "?")"
+            return
+                "\(e.window ?? "") = \(e.value.map { Value.number($0).display } ?? "null") > \(e.limit.map { Value.number($0).display } ?? "?")"
         case .penalty: return "in force: \(e.penalty?.action.rawValue ?? "") on \(e.penalty?.target ?? "")"
         case .model: return "\(e.model ?? "model") \(String(format: "%.2f", e.score ?? 0))"
         case .invite: return "\(e.builtin ?? "invite")(\(e.account ?? "")) = \(e.value.map { Value.number($0).display } ?? "true")"

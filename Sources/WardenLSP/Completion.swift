@@ -29,12 +29,13 @@ extension RuleSetIndex {
             return items
         }
         for key in Vocabulary.eventKeys.sorted() { add(key, .field, "event field") }
-        for name in BuiltinDocs.all.keys.sorted() {
-            let doc = BuiltinDocs.all[name]!
-            add(name, .function, doc.signature, documentation: doc.summary)
+        for builtin in Builtin.allCases.sorted(by: { $0.rawValue < $1.rawValue }) {
+            add(builtin.rawValue, .function, builtin.doc.signature, documentation: builtin.doc.summary)
         }
         for d in declarations where [.list, .pattern, .model, .let, .rule].contains(d.kind) { add(d.name, .variable, d.kind.rawValue) }
-        for keyword in ["and", "or", "not", "contains", "any", "all", "matches", "in", "null", "true", "false"] { add(keyword, .keyword, "keyword") }
+        for keyword in ["and", "or", "not", "contains", "any", "all", "matches", "in", "null", "true", "false"] {
+            add(keyword, .keyword, "keyword")
+        }
         return items
     }
 }

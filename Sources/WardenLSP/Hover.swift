@@ -14,18 +14,20 @@ extension RuleSetIndex {
         }
         let name = token.text
         // A counter: its window and how it is stepped.
-        if ["count", "distinct", "sum"].contains(name), k + 1 < tokens.count, tokens[k + 1].kind == .leftParen {
+        if [Builtin.count, .distinct, .sum].map(\.rawValue).contains(name), k + 1 < tokens.count, tokens[k + 1].kind == .leftParen {
             return builtinHover(name) + "\n\n" + counterWindow(openingAt: k + 1, in: tokens)
         }
         if let declaration = declaration(named: name) { return declarationHover(declaration) }
-        if BuiltinDocs.all[name] != nil, k + 1 < tokens.count, tokens[k + 1].kind == .leftParen { return builtinHover(name) }
-        if Vocabulary.eventKeys.contains(name) { return "event field `\(name)`" + (name == "attrs" ? ": `attrs.NAME` reads one attribute" : "") }
-        if let doc = BuiltinDocs.all[name] { return "`\(doc.signature)`\n\n\(doc.summary)" }
+        if Builtin(rawValue: name) != nil, k + 1 < tokens.count, tokens[k + 1].kind == .leftParen { return builtinHover(name) }
+        if Vocabulary.eventKeys.contains(name) {
+            return "event field `\(name)`" + (name == "attrs" ? ": `attrs.NAME` reads one attribute" : "")
+        }
+        if let doc = Builtin(rawValue: name)?.doc { return "`\(doc.signature)`\n\n\(doc.summary)" }
         return nil
     }
 
     func builtinHover(_ name: String) -> String {
-        guard let doc = BuiltinDocs.all[name] else { return "`\(name)`" }
+        guard let doc = Builtin(rawValue: name)?.doc else { return "`\(name)`" }
         return "```warden\n\(doc.signature)\n```\n\(doc.summary)\n\nExample: `\(doc.example)`"
     }
 
@@ -43,11 +45,13 @@ extension RuleSetIndex {
                 if tokens[k].text == "within", tokens[k + 2].kind == .duration {
                     let seconds = tokens[k + 2].integer
                     let (step, steps) = CompiledRuleSet.rollingSteps(window: seconds)
-                    return "Counter window: rolling \(Timestamp.formatDuration(seconds)), resolved in \(steps) steps of \(Timestamp.formatDuration(step)): it covers between \(Timestamp.formatDuration(seconds - step)) and \(Timestamp.formatDuration(seconds)) of history."
+                    return
+                        "Counter window: rolling \(Timestamp.formatDuration(seconds)), resolved in \(steps) steps of \(Timestamp.formatDuration(step)): it covers between \(Timestamp.formatDuration(seconds - step)) and \(Timestamp.formatDuration(seconds)) of history."
                 }
                 if tokens[k].text == "per", tokens[k + 2].kind == .identifier {
                     let zone = syntax.header?.timezone?.value ?? "UTC"
-                    return "Counter window: the current calendar \(tokens[k + 2].text) in \(zone); it starts again at the \(tokens[k + 2].text)'s first second."
+                    return
+                        "Counter window: the current calendar \(tokens[k + 2].text) in \(zone); it starts again at the \(tokens[k + 2].text)'s first second."
                 }
             default: break
             }
@@ -64,9 +68,11 @@ extension RuleSetIndex {
             var lines = ["**list** `\(d.name)` (\(place))"]
             switch list.source {
             case .words(let words): lines.append("\(words.count) entries, written inline")
-            case .file(let path): lines.append("\(entryCount(ofFile: path.value).map { "\($0) entries" } ?? "unreadable") from `\(path.value)`")
+            case .file(let path):
+                lines.append("\(entryCount(ofFile: path.value).map { "\($0) entries" } ?? "unreadable") from `\(path.value)`")
             case .cidr(let ranges): lines.append("\(ranges.count) address ranges, written inline")
-            case .cidrFile(let path): lines.append("\(entryCount(ofFile: path.value).map { "\($0) address ranges" } ?? "unreadable") from `\(path.value)`")
+            case .cidrFile(let path):
+                lines.append("\(entryCount(ofFile: path.value).map { "\($0) address ranges" } ?? "unreadable") from `\(path.value)`")
             }
             let folds = list.options.first { $0.label == "fold" }.map { $0.value.range.text } ?? "the default folds"
             if !list.isCIDR { lines.append("folds: \(folds)") }

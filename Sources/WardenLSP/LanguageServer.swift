@@ -75,18 +75,20 @@ public final class LanguageServer {
         }
     }
 
-    static var capabilities: [String: Any] { [
-        "capabilities": [
-            "textDocumentSync": 1,
-            "hoverProvider": true,
-            "definitionProvider": true,
-            "completionProvider": ["triggerCharacters": ["(", " ", "."]],
-            "documentSymbolProvider": true,
-            "documentFormattingProvider": true,
-            "positionEncoding": "utf-16",
-        ],
-        "serverInfo": ["name": "warden", "version": WardenInfo.version],
-    ] }
+    static var capabilities: [String: Any] {
+        [
+            "capabilities": [
+                "textDocumentSync": 1,
+                "hoverProvider": true,
+                "definitionProvider": true,
+                "completionProvider": ["triggerCharacters": ["(", " ", "."]],
+                "documentSymbolProvider": true,
+                "documentFormattingProvider": true,
+                "positionEncoding": "utf-16",
+            ],
+            "serverInfo": ["name": "warden", "version": WardenInfo.version],
+        ]
+    }
 
     // MARK: analysis
 
@@ -138,7 +140,9 @@ public final class LanguageServer {
         let file = SourceFile(path: Self.path(of: uri), text: text)
         let offset = file.offset(line: line, utf16Character: character)
         let tokens = Lexer.tokenize(file).tokens
-        let at = tokens.firstIndex { $0.kind != .end && $0.bytes.lowerBound <= offset && offset <= $0.bytes.upperBound && !$0.bytes.isEmpty }
+        let at = tokens.firstIndex {
+            $0.kind != .end && $0.bytes.lowerBound <= offset && offset <= $0.bytes.upperBound && !$0.bytes.isEmpty
+        }
         return (uri, tokens, at, offset)
     }
 
@@ -173,9 +177,14 @@ public final class LanguageServer {
         guard let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String, let text = documents[uri] else { return [] }
         let path = RuleSetLoader.standardized(Self.path(of: uri))
         let lines = SourceFile(lspText: text)
-        let kinds: [RuleSetIndex.Declaration.Kind: Int] = [.ruleset: 2, .list: 18, .pattern: 15, .model: 5, .let: 13, .rule: 12, .decide: 3, .test: 6]
+        let kinds: [RuleSetIndex.Declaration.Kind: Int] = [
+            .ruleset: 2, .list: 18, .pattern: 15, .model: 5, .let: 13, .rule: 12, .decide: 3, .test: 6,
+        ]
         return index(for: uri).declarations.filter { RuleSetLoader.standardized($0.range.file.path) == path }.map { d in
-            ["name": d.name, "detail": d.kind.rawValue, "kind": kinds[d.kind] ?? 13, "range": lines.lspRange(d.range.bytes), "selectionRange": lines.lspRange(d.nameRange.bytes)]
+            [
+                "name": d.name, "detail": d.kind.rawValue, "kind": kinds[d.kind] ?? 13, "range": lines.lspRange(d.range.bytes),
+                "selectionRange": lines.lspRange(d.nameRange.bytes),
+            ]
         }
     }
 

@@ -35,14 +35,19 @@ struct RuleSetIndex {
             found.append(Declaration(kind: .list, name: list.name.value, range: list.range, nameRange: list.name.range))
         }
         for pattern in syntax.patterns {
-            found.append(Declaration(
-                kind: .pattern, name: pattern.name.value, range: pattern.name.range.union(pattern.regexRange), nameRange: pattern.name.range))
+            found.append(
+                Declaration(
+                    kind: .pattern, name: pattern.name.value, range: pattern.name.range.union(pattern.regexRange),
+                    nameRange: pattern.name.range))
         }
         for model in syntax.models {
             found.append(Declaration(kind: .model, name: model.name.value, range: model.range, nameRange: model.name.range))
         }
         for binding in syntax.lets {
-            found.append(Declaration(kind: .let, name: binding.name.value, range: binding.name.range.union(binding.value.range), nameRange: binding.name.range))
+            found.append(
+                Declaration(
+                    kind: .let, name: binding.name.value, range: binding.name.range.union(binding.value.range),
+                    nameRange: binding.name.range))
         }
         for rule in syntax.rules {
             found.append(Declaration(kind: .rule, name: rule.name.value, range: rule.range, nameRange: rule.name.range))

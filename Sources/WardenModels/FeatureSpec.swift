@@ -21,7 +21,9 @@ public struct FeatureSpec: Codable, Sendable, Equatable {
     public static let maxBits = 22
     public static let maxNgram = 5
 
-    public init(folds: [String] = ["all"], minN: Int = 1, maxN: Int = 3, bits: Int = 18, seed: UInt64 = 0x5741_5244_454E, digitClass: Bool = true) {
+    public init(
+        folds: [String] = ["all"], minN: Int = 1, maxN: Int = 3, bits: Int = 18, seed: UInt64 = 0x5741_5244_454E, digitClass: Bool = true
+    ) {
         self.folds = folds
         self.minN = minN
         self.maxN = maxN

@@ -26,8 +26,10 @@ public enum ModelFile {
 
         public var description: String {
             switch self {
-            case .notAModel: "not a Warden model (it does not start with '\(ModelFile.magic)\(ModelHeader.currentFormat)'); train one with 'warden train'"
-            case .version(let v): "model format version \(v); this Warden reads version \(ModelHeader.currentFormat) (retrain it with 'warden train')"
+            case .notAModel:
+                "not a Warden model (it does not start with '\(ModelFile.magic)\(ModelHeader.currentFormat)'); train one with 'warden train'"
+            case .version(let v):
+                "model format version \(v); this Warden reads version \(ModelHeader.currentFormat) (retrain it with 'warden train')"
             case .header(let why): "the model's header is not valid: \(why)"
             case .truncated(let actual, let expected?): "the model is truncated: \(actual) bytes where its header needs \(expected)"
             case .truncated(let actual, nil): "the model is truncated: \(actual) bytes, ending inside its header"

@@ -11,5 +11,10 @@ final class ParallelResults<Value: Sendable>: Sendable {
 /// A thread-safe count of finished steps, for progress.
 final class Counter: Sendable {
     private let count = Mutex(0)
-    func increment() -> Int { count.withLock { $0 += 1; return $0 } }
+    func increment() -> Int {
+        count.withLock {
+            $0 += 1
+            return $0
+        }
+    }
 }

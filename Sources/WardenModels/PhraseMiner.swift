@@ -116,7 +116,10 @@ public struct PhraseMiner: Sendable {
         func chain(_ id: Int32) -> [Int32] {
             var out = [id]
             while let next = extensions[out.last!]?
-                .filter({ Double(positiveCount[Int($0)]) >= options.absorb * Double(positiveCount[Int(out.last!)]) && precision($0) >= precision(out.last!) })
+                .filter({
+                    Double(positiveCount[Int($0)]) >= options.absorb * Double(positiveCount[Int(out.last!)])
+                        && precision($0) >= precision(out.last!)
+                })
                 .max(by: { positiveCount[Int($0)] != positiveCount[Int($1)] ? positiveCount[Int($0)] < positiveCount[Int($1)] : $0 > $1 }),
                 out.count < 16
             {
@@ -163,10 +166,11 @@ public struct PhraseMiner: Sendable {
             let yn = Double(negativeCount[Int(id)])
             let aw = a0 * (yp + yn) / (nPositive + nNegative)
             let delta = log((yp + aw) / (nPositive + a0 - yp - aw)) - log((yn + aw) / (nNegative + a0 - yn - aw))
-            phrases.append(Phrase(
-                folded: folded[example].string(range), text: Self.substring(examples[example].text, span),
-                z: delta / (1 / (yp + aw) + 1 / (yn + aw)).squareRoot(), logOdds: delta, positives: Int(yp),
-                negatives: Int(yn), example: example, span: span))
+            phrases.append(
+                Phrase(
+                    folded: folded[example].string(range), text: Self.substring(examples[example].text, span),
+                    z: delta / (1 / (yp + aw) + 1 / (yn + aw)).squareRoot(), logOdds: delta, positives: Int(yp),
+                    negatives: Int(yn), example: example, span: span))
             if phrases.count == options.top { break }
         }
         progress?(total, total)

@@ -28,7 +28,8 @@ extension Calibration {
             var (h11, h22, h21, g1, g2) = (sigma, sigma, 0.0, 0.0, 0.0)
             for (m, ti) in zip(margins, t) {
                 let fApB = m * A + B
-                let (p, q) = fApB >= 0
+                let (p, q) =
+                    fApB >= 0
                     ? (exp(-fApB) / (1 + exp(-fApB)), 1 / (1 + exp(-fApB)))
                     : (1 / (1 + exp(fApB)), exp(fApB) / (1 + exp(fApB)))
                 let d2 = p * q

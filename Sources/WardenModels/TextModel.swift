@@ -77,7 +77,8 @@ public final class TextModel: Sendable {
         var features: [ModelFeature] = []
         for run in runs {
             var weight = 0.0
-            for (o, c) in zip(occurrences, contributions) where o.units.lowerBound >= run.lowerBound && o.units.upperBound <= run.upperBound {
+            for (o, c) in zip(occurrences, contributions) where o.units.lowerBound >= run.lowerBound && o.units.upperBound <= run.upperBound
+            {
                 weight += c
             }
             guard weight > 0 else { continue }

@@ -24,9 +24,10 @@ public struct ThresholdReport: Sendable {
             let precision = tp + fp == 0 ? 1 : Double(tp) / Double(tp + fp)
             let recall = positives == 0 ? 0 : Double(tp) / Double(positives)
             let f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
-            rows.append(ThresholdRow(
-                threshold: threshold, precision: precision, recall: recall, f1: f1,
-                falsePositiveRate: negatives == 0 ? 0 : Double(fp) / Double(negatives)))
+            rows.append(
+                ThresholdRow(
+                    threshold: threshold, precision: precision, recall: recall, f1: f1,
+                    falsePositiveRate: negatives == 0 ? 0 : Double(fp) / Double(negatives)))
         }
         var byLabel: [String: (positive: Bool, total: Int, flagged: [Int])] = [:]
         for (k, label) in labels.enumerated() {
@@ -45,13 +46,16 @@ public struct ThresholdReport: Sendable {
     public var text: String {
         var out = ["flagged at   precision   recall      F1   negatives flagged"]
         for (r, name) in zip(rows, names) {
-            out.append("  " + name.padding(toLength: 9, withPad: " ", startingAt: 0)
-                + String(format: "  %7.2f%%  %6.2f%%  %6.4f  %8.3f%%", 100 * r.precision, 100 * r.recall, r.f1, 100 * r.falsePositiveRate))
+            out.append(
+                "  " + name.padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + String(
+                        format: "  %7.2f%%  %6.2f%%  %6.4f  %8.3f%%", 100 * r.precision, 100 * r.recall, r.f1, 100 * r.falsePositiveRate))
         }
         if !labels.isEmpty {
             let header = names.map { "  " + String(repeating: " ", count: max(0, 8 - $0.count)) + $0 }.joined()
             out.append("")
-            out.append("flagged per label (\(labels.contains { !$0.positive } ? "positives: recall; negatives: false positives" : "recall"))")
+            out.append(
+                "flagged per label (\(labels.contains { !$0.positive } ? "positives: recall; negatives: false positives" : "recall"))")
             out.append("  label" + String(repeating: " ", count: 28) + "count" + header)
             for l in labels {
                 let name = (l.positive ? "+ " : "- ") + l.label

@@ -48,9 +48,11 @@ public struct Trainer: Sendable {
         let fits = ParallelResults<(weights: [Float], bias: Float)>(count: k + 1)
         DispatchQueue.concurrentPerform(iterations: k + 1) { f in
             let members = (0..<examples.count).filter { f == k || fold[$0] != f }
-            fits.set(f, fit(data, members: members, seed: UInt64(f + 1)) {
-                progress?(done.increment(), total)
-            })
+            fits.set(
+                f,
+                fit(data, members: members, seed: UInt64(f + 1)) {
+                    progress?(done.increment(), total)
+                })
         }
         // Held-out margins: each example by the model of its own fold.
         var margins = [Double](repeating: 0, count: examples.count)

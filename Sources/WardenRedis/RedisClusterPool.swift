@@ -46,9 +46,12 @@ public final class RedisClusterPool: RedisClient {
         var candidates = known.nodes
         for seed in seeds where !candidates.contains(seed) { candidates.append(seed) }
         for candidate in candidates {
-            let probe = known.nodes.firstIndex(of: candidate).map { known.pools[$0] }
+            let probe =
+                known.nodes.firstIndex(of: candidate).map { known.pools[$0] }
                 ?? RedisPool(host: candidate.host, port: candidate.port, timeout: timeout, capacity: capacity)
-            guard let reply = try? probe.pipeline([["CLUSTER", "SLOTS"]]).first, case .array(let ranges) = reply, !ranges.isEmpty else { continue }
+            guard let reply = try? probe.pipeline([["CLUSTER", "SLOTS"]]).first, case .array(let ranges) = reply, !ranges.isEmpty else {
+                continue
+            }
             var next = Topology()
             for range in ranges {
                 guard case .array(let r) = range, r.count >= 3, let low = r[0].int, let high = r[1].int,
@@ -59,8 +62,9 @@ public final class RedisClusterPool: RedisClient {
                 var index = next.nodes.firstIndex(of: node)
                 if index == nil {
                     next.nodes.append(node)
-                    next.pools.append(known.nodes.firstIndex(of: node).map { known.pools[$0] }
-                        ?? RedisPool(host: node.host, port: node.port, timeout: timeout, capacity: capacity))
+                    next.pools.append(
+                        known.nodes.firstIndex(of: node).map { known.pools[$0] }
+                            ?? RedisPool(host: node.host, port: node.port, timeout: timeout, capacity: capacity))
                     index = next.nodes.count - 1
                 }
                 for slot in low...high { next.slots[slot] = index! }
@@ -135,7 +139,9 @@ public final class RedisClusterPool: RedisClient {
     /// `host:port` from a `MOVED`/`ASK` error.
     static func node(in message: String) -> Node? {
         let parts = message.split(separator: " ")
-        guard parts.count == 3, let colon = parts[2].lastIndex(of: ":"), let port = Int(parts[2][parts[2].index(after: colon)...]) else { return nil }
+        guard parts.count == 3, let colon = parts[2].lastIndex(of: ":"), let port = Int(parts[2][parts[2].index(after: colon)...]) else {
+            return nil
+        }
         return Node(host: String(parts[2][..<colon]), port: port)
     }
 
@@ -160,7 +166,8 @@ public final class RedisClusterPool: RedisClient {
                 let n = max(0, t.slots[slot])
                 guard n < t.pools.count else { throw RedisError("the cluster has no known node") }
                 trips.add(1, ordering: .relaxed)
-                let replies = try t.pools[n].pipeline([["MULTI"]] + group + [["EXEC"]] + [["WAIT", "1", String(Self.replicaWaitMilliseconds)]])
+                let replies = try t.pools[n].pipeline(
+                    [["MULTI"]] + group + [["EXEC"]] + [["WAIT", "1", String(Self.replicaWaitMilliseconds)]])
                 let moved = replies.contains { if case .error(let m) = $0 { m.hasPrefix("MOVED ") } else { false } }
                 if moved, attempt == 0 {
                     try refresh()

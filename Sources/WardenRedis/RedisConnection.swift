@@ -77,7 +77,9 @@ public final class RedisConnection {
         let buffers = storage.map { bytes -> UnsafeMutablePointer<CChar> in
             let p = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, bytes.count))
             bytes.withUnsafeBufferPointer { b in
-                if let base = b.baseAddress { p.update(from: UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), count: bytes.count) }
+                if let base = b.baseAddress {
+                    p.update(from: UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), count: bytes.count)
+                }
             }
             return p
         }

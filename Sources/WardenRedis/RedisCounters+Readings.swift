@@ -6,14 +6,17 @@ extension RedisCounters {
     /// cluster's keys are spread over its masters, which SCAN does not cross.
     public func readings(for engine: Engine, at t: Double, maxKeys: Int = 1_000_000) throws(RedisError) -> [CounterReading] {
         guard !(pool is RedisClusterPool) else {
-            throw RedisError("listing counters of a Redis Cluster is not supported (SCAN does not cross nodes); run it against each master as redis://HOST:PORT")
+            throw RedisError(
+                "listing counters of a Redis Cluster is not supported (SCAN does not cross nodes); run it against each master as redis://HOST:PORT"
+            )
         }
         let marker = "\(prefix):c:"
         var cursor = "0"
         var keys: [String] = []
         repeat {
             let reply = try pool.pipeline([["SCAN", cursor, "MATCH", marker + "*", "COUNT", "1000"]])
-            guard case .array(let parts)? = reply.first, parts.count == 2, let next = parts[0].string, case .array(let found) = parts[1] else {
+            guard case .array(let parts)? = reply.first, parts.count == 2, let next = parts[0].string, case .array(let found) = parts[1]
+            else {
                 throw RedisError("unexpected SCAN reply")
             }
             keys += found.compactMap(\.string)

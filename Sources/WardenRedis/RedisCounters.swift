@@ -153,7 +153,9 @@ public final class RedisCounters: CounterBackend {
 
     /// Runs the operations' scripts, with `extra` commands after them in the same pipeline;
     /// returns the counters' values and the replies to `extra`.
-    private func run(_ operations: [CounterOperation], digest: String, extra: [[String]]) throws(RedisError) -> (values: [Double], extra: ArraySlice<RedisValue>) {
+    private func run(_ operations: [CounterOperation], digest: String, extra: [[String]]) throws(RedisError) -> (
+        values: [Double], extra: ArraySlice<RedisValue>
+    ) {
         var commands = operations.map { op -> [String] in
             var command = ["EVALSHA", digest, "1", key(op)]
             command += [

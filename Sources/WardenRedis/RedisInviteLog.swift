@@ -42,7 +42,9 @@ public final class RedisInviteLog: InviteLog {
                     case .array(let items) = stream[1]
                 else { break }
                 for item in items {
-                    guard case .array(let pair) = item, pair.count == 2, let id = pair[0].string, case .array(let fields) = pair[1] else { continue }
+                    guard case .array(let pair) = item, pair.count == 2, let id = pair[0].string, case .array(let fields) = pair[1] else {
+                        continue
+                    }
                     last = id
                     if fields.count >= 2, let value = fields[1].string { entries.append(value) }
                 }

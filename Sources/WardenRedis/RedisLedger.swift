@@ -27,7 +27,9 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
     /// Ledger operations that failed because Redis did not answer.
     public var failures: Int { failureCount.load(ordering: .relaxed) }
 
-    func actionList(_ action: PenaltyAction, _ kind: TargetKind, _ target: String) -> String { "\(prefix):a:{\(kind.rawValue)|\(target)}:\(action.rawValue)" }
+    func actionList(_ action: PenaltyAction, _ kind: TargetKind, _ target: String) -> String {
+        "\(prefix):a:{\(kind.rawValue)|\(target)}:\(action.rawValue)"
+    }
     func targetList(_ kind: TargetKind, _ target: String) -> String { "\(prefix):t:{\(kind.rawValue)|\(target)}" }
     func recordKey(_ r: PenaltyRecord) -> String { "\(prefix):p:{\(r.targetKind.rawValue)|\(r.target)}:\(r.id)" }
     func idKey(_ id: String) -> String { "\(prefix):id:\(id)" }
@@ -178,9 +180,12 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
         }
         defer {
             if held {
-                _ = try? pool.pipeline([[
-                    "EVAL", "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", "1", lock, token,
-                ]])
+                _ = try? pool.pipeline([
+                    [
+                        "EVAL", "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", "1", lock,
+                        token,
+                    ]
+                ])
             }
         }
         return body()
@@ -254,11 +259,14 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
     }
 
     public func outboxAttempt(_ seq: Int, delivered: Bool, maxAttempts: Int) {
-        _ = try? pool.pipeline([["EVAL", Self.attemptScript, "6"] + outboxKeys + [String(seq), delivered ? "1" : "0", String(maxAttempts)]])
+        _ = try? pool.pipeline([
+            ["EVAL", Self.attemptScript, "6"] + outboxKeys + [String(seq), delivered ? "1" : "0", String(maxAttempts)]
+        ])
     }
 
     public func outboxCounts() -> [String: Int] {
-        let replies = (try? pool.pipeline([["LLEN", outboxKeys[0]], ["GET", outboxKeys[1]], ["GET", outboxKeys[3]], ["GET", outboxKeys[4]]])) ?? []
+        let replies =
+            (try? pool.pipeline([["LLEN", outboxKeys[0]], ["GET", outboxKeys[1]], ["GET", outboxKeys[3]], ["GET", outboxKeys[4]]])) ?? []
         guard replies.count == 4 else { return [:] }
         let total = replies[0].int ?? 0
         return ["pending": total - (replies[1].int ?? 0), "delivered": replies[2].int ?? 0, "dead": replies[3].int ?? 0]

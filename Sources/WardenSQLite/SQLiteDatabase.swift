@@ -106,14 +106,15 @@ final class SQLiteDatabase {
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { throw lastError() }
             let columns = sqlite3_column_count(statement)
-            rows.append((0..<columns).map { c in
-                switch sqlite3_column_type(statement, c) {
-                case SQLITE_INTEGER: .integer(Int(sqlite3_column_int64(statement, c)))
-                case SQLITE_FLOAT: .real(sqlite3_column_double(statement, c))
-                case SQLITE_NULL: .null
-                default: sqlite3_column_text(statement, c).map { .text(String(cString: $0)) } ?? .null
-                }
-            })
+            rows.append(
+                (0..<columns).map { c in
+                    switch sqlite3_column_type(statement, c) {
+                    case SQLITE_INTEGER: .integer(Int(sqlite3_column_int64(statement, c)))
+                    case SQLITE_FLOAT: .real(sqlite3_column_double(statement, c))
+                    case SQLITE_NULL: .null
+                    default: sqlite3_column_text(statement, c).map { .text(String(cString: $0)) } ?? .null
+                    }
+                })
         }
         return rows
     }

@@ -40,7 +40,8 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, DeferredDurabilit
         guard !path.isEmpty else { throw SQLiteError(path: path, code: 0, message: "the state file needs a path (sqlite:PATH)") }
         lockFile = try Self.lock(path)
         db = try SQLiteDatabase(path: path)
-        try db.execute("""
+        try db.execute(
+            """
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=\(sync == .full ? "FULL" : "NORMAL");
             CREATE TABLE IF NOT EXISTS penalties (
@@ -67,10 +68,15 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, DeferredDurabilit
     }
 
     private static func records(_ db: SQLiteDatabase, path: String) throws(SQLiteError) -> [PenaltyRecord] {
-        let rows = try db.run("SELECT id, action, target_kind, target, start, until, forever, offense, rule, event, lifted_at, lift_reason FROM penalties ORDER BY seq")
+        let rows = try db.run(
+            "SELECT id, action, target_kind, target, start, until, forever, offense, rule, event, lifted_at, lift_reason FROM penalties ORDER BY seq"
+        )
         return try rows.map { r throws(SQLiteError) in
-            guard let action = r[1].text.flatMap(PenaltyAction.init(rawValue:)), let kind = r[2].text.flatMap(TargetKind.init(rawValue:)) else {
-                throw SQLiteError(path: path, code: 0, message: "penalty \(r[0].text ?? "?"): unknown action '\(r[1].text ?? "")' or target kind '\(r[2].text ?? "")'")
+            guard let action = r[1].text.flatMap(PenaltyAction.init(rawValue:)), let kind = r[2].text.flatMap(TargetKind.init(rawValue:))
+            else {
+                throw SQLiteError(
+                    path: path, code: 0,
+                    message: "penalty \(r[0].text ?? "?"): unknown action '\(r[1].text ?? "")' or target kind '\(r[2].text ?? "")'")
             }
             return PenaltyRecord(
                 id: r[0].text ?? "", action: action, targetKind: kind, target: r[3].text ?? "", start: r[4].double ?? 0,
@@ -93,13 +99,16 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, DeferredDurabilit
     private static func lock(_ path: String) throws(SQLiteError) -> Int32 {
         let lockPath = path + ".lock"
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw SQLiteError(path: path, code: 0, message: "cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw SQLiteError(path: path, code: 0, message: "cannot open \(lockPath): \(String(cString: strerror(errno)))")
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             var buffer = [UInt8](repeating: 0, count: 32)
             let n = read(fd, &buffer, buffer.count)
             close(fd)
             let holder = n > 0 ? String(decoding: buffer[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
-            throw SQLiteError(path: path, code: 0, message: "in use by another warden (process \(holder) holds \(lockPath)); one server per state file")
+            throw SQLiteError(
+                path: path, code: 0, message: "in use by another warden (process \(holder) holds \(lockPath)); one server per state file")
         }
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(fd, 0)
@@ -136,20 +145,36 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, DeferredDurabilit
     @discardableResult
     public func record(_ penalty: PenaltyRecord) throws(LedgerError) -> PenaltyRecord {
         let r = memory.assignID(penalty)
-        try write(r, "recorded", apply: { [memory] in memory.insert(r) }, undo: { [memory] in memory.remove(id: r.id); return nil }) { [db] () throws(SQLiteError) in
+        try write(
+            r, "recorded", apply: { [memory] in memory.insert(r) },
+            undo: { [memory] in
+                memory.remove(id: r.id)
+                return nil
+            }
+        ) { [db] () throws(SQLiteError) in
             try db.run(
                 "INSERT INTO penalties (id, action, target_kind, target, start, until, forever, offense, rule, event) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [.text(r.id), .text(r.action.rawValue), .text(r.targetKind.rawValue), .text(r.target), .real(r.start), r.until.map { .real($0) } ?? .null,
-                 .integer(r.forever ? 1 : 0), .integer(r.offense), .text(r.rule), .text(r.event)])
+                [
+                    .text(r.id), .text(r.action.rawValue), .text(r.targetKind.rawValue), .text(r.target), .real(r.start),
+                    r.until.map { .real($0) } ?? .null,
+                    .integer(r.forever ? 1 : 0), .integer(r.offense), .text(r.rule), .text(r.event),
+                ])
         }
         return r
     }
 
     public func extend(id: String, until: Double?, forever: Bool) throws(LedgerError) {
         guard let before = memory.record(id: id), let r = memory.extended(id: id, until: until, forever: forever) else { return }
-        try write(r, "extended", apply: { [memory] in memory.replace(r) }, undo: { [memory] in memory.replace(before); return before }) { [db] () throws(SQLiteError) in
-            try db.run("UPDATE penalties SET until = ?, forever = ? WHERE id = ?",
-                       [r.until.map { .real($0) } ?? .null, .integer(r.forever ? 1 : 0), .text(id)])
+        try write(
+            r, "extended", apply: { [memory] in memory.replace(r) },
+            undo: { [memory] in
+                memory.replace(before)
+                return before
+            }
+        ) { [db] () throws(SQLiteError) in
+            try db.run(
+                "UPDATE penalties SET until = ?, forever = ? WHERE id = ?",
+                [r.until.map { .real($0) } ?? .null, .integer(r.forever ? 1 : 0), .text(id)])
         }
     }
 
@@ -157,8 +182,9 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, DeferredDurabilit
     public func lift(id: String, reason: String, at t: Double) throws(LedgerError) -> PenaltyRecord? {
         guard let r = memory.lifted(id: id, reason: reason, at: t) else { return nil }
         try write(r, "lifted", waits: true) { [db] () throws(SQLiteError) in
-            try db.run("UPDATE penalties SET lifted_at = ?, lift_reason = ? WHERE id = ? AND lifted_at IS NULL",
-                       [.real(r.lifted?.at ?? t), .text(r.lifted?.reason ?? reason), .text(id)])
+            try db.run(
+                "UPDATE penalties SET lifted_at = ?, lift_reason = ? WHERE id = ? AND lifted_at IS NULL",
+                [.real(r.lifted?.at ?? t), .text(r.lifted?.reason ?? reason), .text(id)])
         }
         // Applied to the record as it stands now (an extension may have settled meanwhile).
         guard let now = memory.lifted(id: id, reason: reason, at: t) else { return r }
@@ -342,3 +368,6 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, DeferredDurabilit
         db.serialized { (try? db.run("SELECT body FROM snapshots WHERE id = 1"))?.first?.first?.text }
     }
 }
+
+/// The SQLite file also keeps the counter and invite-graph snapshots, beside the ledger.
+extension SQLiteLedger: SnapshotStore {}

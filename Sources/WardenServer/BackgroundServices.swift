@@ -3,23 +3,22 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 import WardenEngine
-import WardenSQLite
 
 /// The server's background work as ServiceLifecycle services, run in the application's service
 /// group. On SIGTERM the group shuts down in reverse order: the HTTP server first (it stops
 /// accepting and drains the requests in flight), then these, the snapshot last, so the final
 /// snapshot and the WAL checkpoint see every answered request.
 
-/// Snapshots the counters into the SQLite state every `every` seconds, and once more, then
-/// checkpoints the write-ahead log, when the server stops.
+/// Snapshots the counters and the invite graph into the state's snapshot store (the SQLite
+/// file) every `every` seconds, and once more, then checkpoints the store, when the server stops.
 public struct SnapshotService: Service {
-    let ledger: SQLiteLedger
+    let store: any SnapshotStore
     let service: WardenService
     let every: Double
     let logger: Logger
 
-    public init(ledger: SQLiteLedger, service: WardenService, every: Double, logger: Logger) {
-        (self.ledger, self.service, self.every, self.logger) = (ledger, service, every, logger)
+    public init(store: any SnapshotStore, service: WardenService, every: Double, logger: Logger) {
+        (self.store, self.service, self.every, self.logger) = (store, service, every, logger)
     }
 
     public func run() async throws {
@@ -32,15 +31,15 @@ public struct SnapshotService: Service {
         }
         save()
         do {
-            try ledger.checkpoint()
+            try store.checkpoint()
         } catch {
-            logger.error("WAL checkpoint at shutdown failed", metadata: ["error": .string("\(error)")])
+            logger.error("state checkpoint at shutdown failed", metadata: ["error": .string("\(error)")])
         }
     }
 
     func save() {
         do {
-            try ledger.saveSnapshot(service.engine.snapshot(), at: WardenService.wallClock())
+            try store.saveSnapshot(service.engine.snapshot(), at: WardenService.wallClock())
         } catch {
             logger.error("counter snapshot not saved", metadata: ["error": .string("\(error)")])
         }

@@ -101,7 +101,9 @@ public final class Metrics: Sendable {
             if step.1 > 0 { ledgerWrites?.increment(by: step.1) }
         }
         if let outbox {
-            for (state, n) in outbox() { CoreMetrics.Gauge(label: "warden_outbox_messages", dimensions: [("state", state)], factory: factory).record(n) }
+            for (state, n) in outbox() {
+                CoreMetrics.Gauge(label: "warden_outbox_messages", dimensions: [("state", state)], factory: factory).record(n)
+            }
         }
         return registry.emitToString()
     }

@@ -1,12 +1,12 @@
 import Foundation
-import Synchronization
 import Hummingbird
 import HummingbirdCore
 import Logging
-import ServiceLifecycle
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import ServiceLifecycle
+import Synchronization
 import WardenEngine
 import WardenLanguage
 
@@ -53,7 +53,8 @@ public struct WardenServer: Sendable {
         self.service = service
         self.configuration = configuration
         self.logger = logger
-        self.metrics = Metrics(outbox: outbox, counters: { (service.engine.counterKeyCount, service.engine.counterKeysRefused) }, commits: commits)
+        self.metrics = Metrics(
+            outbox: outbox, counters: { (service.engine.counterKeyCount, service.engine.counterKeysRefused) }, commits: commits)
         if configuration.blockingThreads > 0 {
             let pool = NIOThreadPool(numberOfThreads: configuration.blockingThreads)
             pool.start()
@@ -141,9 +142,12 @@ public struct WardenServer: Sendable {
         }
         var isDirectory: ObjCBool = false
         let path = service.path
-        let root = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        let root =
+            FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
             ? (path as NSString).deletingLastPathComponent : path
-        let answer = try await NIOThreadPool.singleton.runIfActive { Playground.run(sandbox, root: root, now: Date().timeIntervalSince1970) }
+        let answer = try await NIOThreadPool.singleton.runIfActive {
+            Playground.run(sandbox, root: root, now: Date().timeIntervalSince1970)
+        }
         return Self.raw(.ok, answer)
     }
 
@@ -166,7 +170,8 @@ public struct WardenServer: Sendable {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             return Self.json(.contentTooLarge, .object([("error", .string("request body over \(configuration.bodyLimit) bytes"))]))
         } catch is RequestTimeout {
-            var answer = Self.json(.requestTimeout, .object([("error", .string("request body not received within \(configuration.requestTimeout) s"))]))
+            var answer = Self.json(
+                .requestTimeout, .object([("error", .string("request body not received within \(configuration.requestTimeout) s"))]))
             answer.headers[.connection] = "close"
             return answer
         } catch is HTTPParserError {
@@ -184,9 +189,11 @@ public struct WardenServer: Sendable {
     func noteState(_ decision: Decision) {
         if decision.ledgerFailed {
             if !ledgerDown.exchange(true) {
-                logger.error("penalty ledger write failed; answers leave the penalty out, on_state_error decides", metadata: [
-                    "error": .string(decision.warnings.first ?? ""), "policy": .string(decision.ruleset.onStateError.rawValue),
-                ])
+                logger.error(
+                    "penalty ledger write failed; answers leave the penalty out, on_state_error decides",
+                    metadata: [
+                        "error": .string(decision.warnings.first ?? ""), "policy": .string(decision.ruleset.onStateError.rawValue),
+                    ])
             }
         } else if decision.penalties.contains(where: { $0.id != nil }), ledgerDown.exchange(false) {
             logger.notice("penalty ledger writes work again")
@@ -196,9 +203,11 @@ public struct WardenServer: Sendable {
             return
         }
         if !stateDown.exchange(true) {
-            logger.error("counter state unreachable; on_state_error decides", metadata: [
-                "error": .string(decision.warnings.first ?? ""), "policy": .string(decision.ruleset.onStateError.rawValue),
-            ])
+            logger.error(
+                "counter state unreachable; on_state_error decides",
+                metadata: [
+                    "error": .string(decision.warnings.first ?? ""), "policy": .string(decision.ruleset.onStateError.rawValue),
+                ])
         }
     }
 
@@ -335,7 +344,8 @@ public struct WardenServer: Sendable {
         }
         // A second lift changes nothing: the log says so, with the reason that is stored.
         let stored = record.lifted?.reason ?? reason
-        logger.info(stored == reason ? "penalty lifted" : "penalty already lifted", metadata: ["id": .string(id), "reason": .string(stored)])
+        logger.info(
+            stored == reason ? "penalty lifted" : "penalty already lifted", metadata: ["id": .string(id), "reason": .string(stored)])
         return Self.json(.ok, Self.record(record))
     }
 
@@ -368,9 +378,13 @@ public struct WardenServer: Sendable {
         let result = service.reload()
         metrics.reload(accepted: result.accepted)
         if result.accepted {
-            logger.info("rules reloaded on SIGHUP", metadata: ["digest": .string(result.digest), "counters_reset": .stringConvertible(result.countersReset.count)])
+            logger.info(
+                "rules reloaded on SIGHUP",
+                metadata: ["digest": .string(result.digest), "counters_reset": .stringConvertible(result.countersReset.count)])
         } else {
-            logger.error("reload refused; the old rule set keeps serving", metadata: ["errors": .string(RuleSetError(diagnostics: result.diagnostics).description)])
+            logger.error(
+                "reload refused; the old rule set keeps serving",
+                metadata: ["errors": .string(RuleSetError(diagnostics: result.diagnostics).description)])
         }
     }
 
@@ -400,7 +414,8 @@ public struct WardenServer: Sendable {
     }
 
     static func raw(_ status: HTTPResponse.Status, _ text: String) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     static func text(_ status: HTTPResponse.Status, _ text: String, type: String = "text/plain; charset=utf-8") -> Response {

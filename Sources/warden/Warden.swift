@@ -9,7 +9,10 @@ struct Warden: AsyncParsableCommand {
         commandName: "warden",
         abstract: "Risk-control rules for invite codes and the messages that carry them.",
         version: Warden.version,
-        subcommands: [Check.self, Audit.self, DryRun.self, Serve.self, Lint.self, Fmt.self, Lsp.self, Test.self, State.self, Eval.self, Train.self, Mine.self, Bench.self]
+        subcommands: [
+            Check.self, Audit.self, DryRun.self, Serve.self, Lint.self, Fmt.self, Lsp.self, Test.self, State.self, Eval.self, Train.self,
+            Mine.self, Bench.self, VocabularyCommand.self,
+        ]
     )
 
     /// The release, printed by `warden --version`.

@@ -6,7 +6,9 @@ import WardenModels
 public struct Synthetic {
     public static let spamPhrases = ["代开发票", "兼职刷单", "加微信", "日赚三百", "免费领取", "贷款秒批"]
     public static let everyday = ["今天天气不错", "明天开会", "我们去吃饭", "孩子放学了", "快递到了", "周末去爬山", "这本书很好看"]
-    public static let filler = Array("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理世车")
+    public static let filler = Array(
+        "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理世车"
+    )
 
     public var state: UInt64
 
@@ -22,7 +24,8 @@ public struct Synthetic {
     }
 
     public mutating func positive() -> String {
-        fillerText(next(8)) + Self.spamPhrases[next(Self.spamPhrases.count)] + fillerText(next(8)) + Self.spamPhrases[next(Self.spamPhrases.count)]
+        fillerText(next(8)) + Self.spamPhrases[next(Self.spamPhrases.count)] + fillerText(next(8))
+            + Self.spamPhrases[next(Self.spamPhrases.count)]
     }
 
     public mutating func negative() -> String {
@@ -47,7 +50,9 @@ public struct Synthetic {
 
     public static let labels = LabelRule(textField: "text", labelField: "label", positive: ["spam"], negative: [])
 
-    public static func train(_ examples: [TrainingExample], options: Trainer.Options = Synthetic.options(), date: String = "2026-11-30") -> Trainer.Result {
+    public static func train(_ examples: [TrainingExample], options: Trainer.Options = Synthetic.options(), date: String = "2026-11-30")
+        -> Trainer.Result
+    {
         Trainer(options: options).train(examples, labels: labels, files: ["synthetic.csv"], skipped: 0, trained: date)
     }
 }

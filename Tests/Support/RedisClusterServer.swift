@@ -68,11 +68,16 @@ public final class RedisClusterServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let ok = processes.keys.allSatisfy { port in
-                guard case .string(let info)? = try? RedisPool(host: "127.0.0.1", port: port, timeout: 0.5).pipeline([["CLUSTER", "INFO"]]).first
+                guard
+                    case .string(let info)? = try? RedisPool(host: "127.0.0.1", port: port, timeout: 0.5).pipeline([["CLUSTER", "INFO"]])
+                        .first
                 else { return false }
                 guard info.contains("cluster_state:ok") else { return false }
                 // A master's replica must be in sync: ledger writes wait for its acknowledgement.
-                guard case .string(let replication)? = try? RedisPool(host: "127.0.0.1", port: port, timeout: 0.5).pipeline([["INFO", "replication"]]).first
+                guard
+                    case .string(let replication)? = try? RedisPool(host: "127.0.0.1", port: port, timeout: 0.5).pipeline([
+                        ["INFO", "replication"]
+                    ]).first
                 else { return false }
                 return !replication.contains("role:master") || replication.contains("state=online")
             }
@@ -84,10 +89,17 @@ public final class RedisClusterServer: @unchecked Sendable {
 
     /// The port of the master serving `slot`.
     public func master(of slot: Int) throws -> Int {
-        guard case .array(let ranges)? = try RedisPool(host: "127.0.0.1", port: processes.keys.first!, timeout: 1).pipeline([["CLUSTER", "SLOTS"]]).first
+        guard
+            case .array(let ranges)? = try RedisPool(host: "127.0.0.1", port: processes.keys.first!, timeout: 1).pipeline([
+                ["CLUSTER", "SLOTS"]
+            ]).first
         else { throw RedisError("no CLUSTER SLOTS") }
         for case .array(let r) in ranges {
-            if let low = r[0].int, let high = r[1].int, (low...high).contains(slot), case .array(let master) = r[2], let port = master[1].int { return port }
+            if let low = r[0].int, let high = r[1].int, (low...high).contains(slot), case .array(let master) = r[2],
+                let port = master[1].int
+            {
+                return port
+            }
         }
         throw RedisError("slot \(slot) unserved")
     }

@@ -29,7 +29,8 @@ import WardenEngine
             t += Double(1 + rng.next() % 40)
             let account = "u\(rng.next() % 6)"
             let text = rng.next() % 15 == 0 ? "兼职刷单" : "你好"
-            return #"{"id":"e\#(i)","type":"send","ts":\#(Int(t)),"account":"\#(account)","to":["r\#(rng.next() % 8)"],"text":"\#(text)","code":"C\#(rng.next() % 20)"}"#
+            return
+                #"{"id":"e\#(i)","type":"send","ts":\#(Int(t)),"account":"\#(account)","to":["r\#(rng.next() % 8)"],"text":"\#(text)","code":"C\#(rng.next() % 20)"}"#
         }
     }
 
@@ -44,7 +45,8 @@ import WardenEngine
         options.lateness = lateness
         options.strict = strict
         var decisions: [String: String] = [:]
-        let summary = try Auditor(engine: try engine(), options: options).run(paths: paths, onFinding: { decisions[$0.decision.id] = $0.decision.json })
+        let summary = try Auditor(engine: try engine(), options: options).run(
+            paths: paths, onFinding: { decisions[$0.decision.id] = $0.decision.json })
         return (summary, decisions)
     }
 
@@ -100,7 +102,8 @@ import WardenEngine
                 let code = codes[Int(rng.next() % UInt64(min(codes.count, 12))) + max(0, codes.count - 12)]
                 // Codes ending in 0 are farmed from two phones.
                 let phone = code.hasSuffix("0") ? "s\(rng.next() % 2)" : device
-                lines.append(#"{"id":"e\#(i)","type":"redeem","ts":\#(t),"account":"a\#(rng.next() % 300)","code":"\#(code)","device":"\#(phone)"}"#)
+                lines.append(
+                    #"{"id":"e\#(i)","type":"redeem","ts":\#(t),"account":"a\#(rng.next() % 300)","code":"\#(code)","device":"\#(phone)"}"#)
             }
         }
         let ruleSet = try #require(Compiler.compile(source: rules).ruleSet)
@@ -119,10 +122,12 @@ import WardenEngine
         var report = ReportData()
         let audited = Engine(ruleSet: ruleSet)
         let summary = try Auditor(engine: audited, options: Auditor.Options())
-            .run(paths: [try write(shuffled, "invites.jsonl")], onFinding: {
-                decisions[$0.decision.id] = $0.decision.json
-                report.add($0)
-            })
+            .run(
+                paths: [try write(shuffled, "invites.jsonl")],
+                onFinding: {
+                    decisions[$0.decision.id] = $0.decision.json
+                    report.add($0)
+                })
         #expect(summary.late == 0)
         #expect(decisions == expected)
         // The report draws the trees, with the flagged redemptions' edges in red.
@@ -143,7 +148,10 @@ import WardenEngine
         let path = try write(lines, "bad.jsonl")
         let (summary, decisions) = try audit([path])
         #expect(summary.badLines == 2)
-        #expect(summary.badExamples == ["\(path):11:1: not valid JSON: unexpected character; expected a JSON value", "\(path):51: key 'ts': missing required key"])
+        #expect(
+            summary.badExamples == [
+                "\(path):11:1: not valid JSON: unexpected character; expected a JSON value", "\(path):51: key 'ts': missing required key",
+            ])
         #expect(summary.late == 1)
         #expect(summary.events == 201)
         #expect(decisions.count == 201)
@@ -169,11 +177,12 @@ import WardenEngine
         try data.write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let (summary, decisions) = try audit([path])
-        #expect(summary.badExamples == [
-            "\(path):21: event of 1200000 bytes; the limit is 1048576",
-            "\(path):42: invalid UTF-8 at byte 18",
-            "\(path):63:65: not valid JSON: JSON nested deeper than 64 levels",
-        ])
+        #expect(
+            summary.badExamples == [
+                "\(path):21: event of 1200000 bytes; the limit is 1048576",
+                "\(path):42: invalid UTF-8 at byte 18",
+                "\(path):63:65: not valid JSON: JSON nested deeper than 64 levels",
+            ])
         #expect(summary.badLines == 3)
         #expect(decisions.count == 100)
     }
@@ -201,7 +210,9 @@ import WardenEngine
         #expect(summary.badLines == 0)
         #expect(fromCSV.count == plain.count)
         #expect(fromCSV.keys.sorted() == plain.keys.sorted())
-        #expect(fromCSV.filter { $0.value.contains(#""decision":"block""#) }.count == plain.filter { $0.value.contains(#""decision":"block""#) }.count)
+        #expect(
+            fromCSV.filter { $0.value.contains(#""decision":"block""#) }.count
+                == plain.filter { $0.value.contains(#""decision":"block""#) }.count)
     }
 
     /// A CSV record whose quote never closes swallows lines only up to the event limit; it is
@@ -228,16 +239,23 @@ import WardenEngine
         event.code = "CODE1"
         let changes = e.penaltyChanges(for: e.check(event, now: 0), event: event)
         // The same message the server's outbox delivers (one type, one key).
-        #expect(changes.map(\.json) == [#"{"change":"recorded","idempotency_key":"p-1:recorded:forever","penalty":{"id":"p-1","action":"revoke_code","target":{"code":"CODE1"},"start":"2026-01-01T00:00:00Z","until":"forever","offense":1,"rule":"fraud","event":"m1"}}"#])
+        #expect(
+            changes.map(\.json) == [
+                #"{"change":"recorded","idempotency_key":"p-1:recorded:forever","penalty":{"id":"p-1","action":"revoke_code","target":{"code":"CODE1"},"start":"2026-01-01T00:00:00Z","until":"forever","offense":1,"rule":"fraud","event":"m1"}}"#
+            ])
         #expect(changes.first.map { $0.record.outboxMessage("recorded").body } == changes.first?.json)
     }
 
     /// A repeat offense extends the record: the outbox says so, with a key of its own.
     @Test func anExtensionIsItsOwnChange() throws {
-        let e = try Engine(ruleSet: #require(Compiler.compile(source: """
-            ruleset t
-            rule burst { on send when count(by: account, within: 1h) > 1 penalty restrict_send(account, escalate(1h, 1d)) }
-            """).ruleSet))
+        let e = try Engine(
+            ruleSet: #require(
+                Compiler.compile(
+                    source: """
+                        ruleset t
+                        rule burst { on send when count(by: account, within: 1h) > 1 penalty restrict_send(account, escalate(1h, 1d)) }
+                        """
+                ).ruleSet))
         var changes: [PenaltyChange] = []
         for k in 0..<4 {
             var event = Event(id: "m\(k)", type: .send, account: "a", ts: 1_767_225_600 + Double(k) * 10)
@@ -246,7 +264,10 @@ import WardenEngine
         }
         // The second send records; each later one, while the penalty holds, extends it.
         #expect(changes.map(\.kind) == [.recorded, .extended, .extended])
-        #expect(changes.map(\.idempotencyKey) == ["p-1:recorded:2026-01-01T01:00:10Z", "p-1:extended:2026-01-01T01:00:20Z", "p-1:extended:2026-01-01T01:00:30Z"])
+        #expect(
+            changes.map(\.idempotencyKey) == [
+                "p-1:recorded:2026-01-01T01:00:10Z", "p-1:extended:2026-01-01T01:00:20Z", "p-1:extended:2026-01-01T01:00:30Z",
+            ])
     }
 }
 
@@ -268,9 +289,11 @@ struct Xorshift {
         let old = Engine(ruleSet: try #require(Compiler.compile(source: baseline).ruleSet))
         let new = Engine(ruleSet: try #require(Compiler.compile(source: current).ruleSet))
         var report = DryRunReport()
-        _ = try Auditor(engines: [old, new], options: Auditor.Options()).run(paths: [path], onFinding: {
-            report.add(baseline: $0.decisions[0], current: $0.decisions[1], event: $0.event)
-        })
+        _ = try Auditor(engines: [old, new], options: Auditor.Options()).run(
+            paths: [path],
+            onFinding: {
+                report.add(baseline: $0.decisions[0], current: $0.decisions[1], event: $0.event)
+            })
         return report
     }
 
@@ -301,8 +324,9 @@ struct Xorshift {
         for (from, row) in report.transitions {
             for (to, n) in row where n > 0 { #expect(to <= from, "\(from) → \(to)") }
         }
-        #expect(report.examples.values.flatMap { $0 }.allSatisfy {
-            ($0.baselineRules.contains("fraud") || $0.baselineRules.contains("penalty_in_force")) && !$0.currentRules.contains("fraud")
-        })
+        #expect(
+            report.examples.values.flatMap { $0 }.allSatisfy {
+                ($0.baselineRules.contains("fraud") || $0.baselineRules.contains("penalty_in_force")) && !$0.currentRules.contains("fraud")
+            })
     }
 }

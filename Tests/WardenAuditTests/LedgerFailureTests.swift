@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WardenEngine
+
 @testable import WardenSQLite
 
 /// Issue 19, finding 2: a commit that fails must never be answered as a penalty, and two

@@ -18,7 +18,8 @@ import WardenSQLite
 
         let restriction = try #require(ledger.records(targetKind: .account, target: "a").first)
         #expect(restriction.id == "p-1" && restriction.action == .restrictSend && restriction.rule == "spam" && restriction.event == "s1")
-        #expect(restriction.start == 1_772_359_200 && restriction.until == 1_772_363_400 && !restriction.forever && restriction.offense == 1)
+        #expect(
+            restriction.start == 1_772_359_200 && restriction.until == 1_772_363_400 && !restriction.forever && restriction.offense == 1)
         #expect(ledger.inForce(action: .restrictSend, targetKind: .account, target: "a", at: 1_772_363_000)?.id == "p-1")
 
         let revocation = try #require(ledger.records(targetKind: .code, target: "C1").first)
@@ -31,9 +32,10 @@ import WardenSQLite
         try engine.restore(snapshot: try #require(ledger.loadSnapshot()))
 
         // New ids continue after the stored ones.
-        let next = try ledger.record(PenaltyRecord(
-            id: "", action: .restrictSend, targetKind: .account, target: "z", start: 1, until: 2, forever: false, offense: 1, rule: "r",
-            event: "e", lifted: nil))
+        let next = try ledger.record(
+            PenaltyRecord(
+                id: "", action: .restrictSend, targetKind: .account, target: "z", start: 1, until: 2, forever: false, offense: 1, rule: "r",
+                event: "e", lifted: nil))
         #expect(next.id == "p-3")
     }
 }

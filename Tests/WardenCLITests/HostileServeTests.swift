@@ -10,7 +10,9 @@ import FoundationNetworking
 @Suite(.serialized) struct HostileServeTests {
     typealias Server = ServeTests.Server
 
-    static func send(_ id: String, account: String = "u1", text: String = "你好", code: String? = nil, ts: String = "2026-03-01T10:00:00Z") -> String {
+    static func send(_ id: String, account: String = "u1", text: String = "你好", code: String? = nil, ts: String = "2026-03-01T10:00:00Z")
+        -> String
+    {
         ServeTests.send(id, account: account, text: text, code: code, ts: ts)
     }
 
@@ -38,14 +40,17 @@ import FoundationNetworking
     /// One event from the year 9999 is refused (400, key `ts`) and the next burst still trips.
     @Test func aFutureEventIsRefusedAndBurstsStillTrip() async throws {
         let server = try Server(token: nil, state: "memory")
-        let (status, body) = try await server.request("POST", "/v1/check", body: Self.send("z", account: "attacker", ts: "9999-01-01T00:00:00Z"))
+        let (status, body) = try await server.request(
+            "POST", "/v1/check", body: Self.send("z", account: "attacker", ts: "9999-01-01T00:00:00Z"))
         #expect(status == 400 && body.contains(#""key":"ts""#) && body.contains("ahead of the clock"))
         let (batchStatus, _) = try await server.request(
             "POST", "/v1/check", body: #"{"events":[\#(Self.send("ok")),\#(Self.send("z2", ts: "9999-01-01T00:00:00Z"))]}"#)
         #expect(batchStatus == 400)
         let formatter = ISO8601DateFormatter()
         let start = Date().addingTimeInterval(-3600)
-        let events = (0..<40).map { Self.send("b\($0)", account: "bot", text: "hi", ts: formatter.string(from: start.addingTimeInterval(Double($0)))) }
+        let events = (0..<40).map {
+            Self.send("b\($0)", account: "bot", text: "hi", ts: formatter.string(from: start.addingTimeInterval(Double($0))))
+        }
         let (_, decisions) = try await server.request("POST", "/v1/check", body: #"{"events":[\#(events.joined(separator: ","))]}"#)
         #expect(decisions.components(separatedBy: #""rule":"burst""#).count - 1 >= 10)
     }
@@ -71,7 +76,8 @@ import FoundationNetworking
         defer { try? FileManager.default.removeItem(at: dir) }
         let server = try Server(token: nil, state: "sqlite:\(dir.path)/state.db")
         for k in 0..<20 {
-            _ = try await server.request("POST", "/v1/check", body: Self.send("o\(k)", account: "o\(k)", text: "兼职刷单日赚300", code: "OUT\(k)"))
+            _ = try await server.request(
+                "POST", "/v1/check", body: Self.send("o\(k)", account: "o\(k)", text: "兼职刷单日赚300", code: "OUT\(k)"))
         }
         let metrics = try await server.request("GET", "/metrics").1
         #expect(metrics.contains(#"warden_outbox_messages{state="pending"} 0.0"#))
@@ -163,7 +169,9 @@ import FoundationNetworking
 
     @Test func aSecondServerOnOneStateFileRefusesToStart() async throws {
         let first = try Server(token: nil)
-        let (status, stderr) = try Self.runBriefly(["serve", "--port", "0", "--rules", first.rules.path, "--state", "sqlite:\(first.rules.path)/state.db"])
+        let (status, stderr) = try Self.runBriefly([
+            "serve", "--port", "0", "--rules", first.rules.path, "--state", "sqlite:\(first.rules.path)/state.db",
+        ])
         #expect(status == 2)
         #expect(stderr.contains("in use by another warden"))
         #expect(try await first.request("GET", "/healthz").0 == 200)
@@ -181,7 +189,8 @@ import FoundationNetworking
         var refused = 0
         for k in 0..<150 {
             let code = "FULL\(k)"
-            let (status, body) = try await server.request("POST", "/v1/check", body: Self.send("f\(k)", account: "f\(k)", text: "兼职刷单日赚300", code: code))
+            let (status, body) = try await server.request(
+                "POST", "/v1/check", body: Self.send("f\(k)", account: "f\(k)", text: "兼职刷单日赚300", code: code))
             #expect(status == 200)
             if body.contains(#""action":"revoke_code""#) { answered.append(code) }
             if body.contains("penalty ledger write failed") { refused += 1 }

@@ -77,7 +77,10 @@ import Testing
         }
 
         func diagnostics(for uri: String) throws -> [[String: Any]] {
-            let m = try wait { ($0["method"] as? String) == "textDocument/publishDiagnostics" && (($0["params"] as? [String: Any])?["uri"] as? String) == uri }
+            let m = try wait {
+                ($0["method"] as? String) == "textDocument/publishDiagnostics"
+                    && (($0["params"] as? [String: Any])?["uri"] as? String) == uri
+            }
             return ((m["params"] as? [String: Any])?["diagnostics"] as? [[String: Any]]) ?? []
         }
     }
@@ -95,10 +98,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         try "刷单\n兼职\n# a comment\n\n日赚\n".write(to: dir.appendingPathComponent("lists/fraud.txt"), atomically: true, encoding: .utf8)
         try """
-            ruleset t timezone "Asia/Shanghai"
-            list fraud(fold: ["all"]) = file("lists/fraud.txt")
+        ruleset t timezone "Asia/Shanghai"
+        list fraud(fold: ["all"]) = file("lists/fraud.txt")
 
-            """.write(to: dir.appendingPathComponent("00-lists.rules"), atomically: true, encoding: .utf8)
+        """.write(to: dir.appendingPathComponent("00-lists.rules"), atomically: true, encoding: .utf8)
         let uri = dir.appendingPathComponent("10-rules.rules").absoluteString
         // Broken: an unknown name after an emoji and CJK on the same line (UTF-16 columns).
         let broken = """
@@ -135,7 +138,8 @@ import Testing
         try client.notify("textDocument/didChange", ["textDocument": ["uri": uri, "version": 2], "contentChanges": [["text": fixed]]])
         #expect(try client.diagnostics(for: uri).isEmpty)
         func hover(_ line: Int, _ character: Int) throws -> String {
-            let r = try client.request("textDocument/hover", ["textDocument": ["uri": uri], "position": ["line": line, "character": character]])
+            let r = try client.request(
+                "textDocument/hover", ["textDocument": ["uri": uri], "position": ["line": line, "character": character]])
             return (((r["result"] as? [String: Any])?["contents"] as? [String: Any])?["value"] as? String) ?? ""
         }
         let list = try hover(0, 48)
@@ -143,23 +147,27 @@ import Testing
         #expect(list.contains("3 entries from `lists/fraud.txt`"))
         #expect(list.contains("folds: [\"all\"]"))
         let counter = try hover(1, 27)
-        #expect(counter.contains("count(by: K, within: D [, where: E])"))
+        #expect(counter.contains("count(by: K, within: D | per: P [, where: E])"))
         #expect(counter.contains("rolling 1d, resolved in 60 steps of 24m"))
         #expect(try hover(0, 0) == "")
         #expect(try hover(0, 5).contains("**rule** `r`"))
 
         // Definition: the list in the other file, and the list file itself.
-        let definition = try client.request("textDocument/definition", ["textDocument": ["uri": uri], "position": ["line": 0, "character": 48]])
+        let definition = try client.request(
+            "textDocument/definition", ["textDocument": ["uri": uri], "position": ["line": 0, "character": 48]])
         let location = try #require(definition["result"] as? [String: Any])
         #expect((location["uri"] as? String)?.hasSuffix("/00-lists.rules") == true)
         #expect(Self.position(location["range"]) == [1, 5, 1, 10])
 
         // Completion: lists after `contains any`, everything (fields, built-ins, names) elsewhere.
-        let afterAny = try client.request("textDocument/completion", ["textDocument": ["uri": uri], "position": ["line": 0, "character": 46]])
+        let afterAny = try client.request(
+            "textDocument/completion", ["textDocument": ["uri": uri], "position": ["line": 0, "character": 46]])
         let listItems = ((afterAny["result"] as? [String: Any])?["items"] as? [[String: Any]])?.compactMap { $0["label"] as? String }
         #expect(listItems == ["fraud"])
-        let anywhere = try client.request("textDocument/completion", ["textDocument": ["uri": uri], "position": ["line": 0, "character": 31]])
-        let labels = Set(((anywhere["result"] as? [String: Any])?["items"] as? [[String: Any]])?.compactMap { $0["label"] as? String } ?? [])
+        let anywhere = try client.request(
+            "textDocument/completion", ["textDocument": ["uri": uri], "position": ["line": 0, "character": 31]])
+        let labels = Set(
+            ((anywhere["result"] as? [String: Any])?["items"] as? [[String: Any]])?.compactMap { $0["label"] as? String } ?? [])
         #expect(labels.isSuperset(of: ["text", "account", "count", "near", "fraud", "r", "burst"]))
 
         // Symbols of this document, and formatting through fmt.
@@ -168,7 +176,8 @@ import Testing
         let messy = fixed.replacingOccurrences(of: "score >= 100", with: "score>=100")
         try client.notify("textDocument/didChange", ["textDocument": ["uri": uri, "version": 3], "contentChanges": [["text": messy]]])
         _ = try client.diagnostics(for: uri)
-        let format = try client.request("textDocument/formatting", ["textDocument": ["uri": uri], "options": ["tabSize": 2, "insertSpaces": true]])
+        let format = try client.request(
+            "textDocument/formatting", ["textDocument": ["uri": uri], "options": ["tabSize": 2, "insertSpaces": true]])
         let edits = try #require(format["result"] as? [[String: Any]])
         #expect(edits.count == 1 && edits.first?["newText"] as? String == fixed)
 

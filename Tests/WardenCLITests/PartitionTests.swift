@@ -31,7 +31,8 @@ import WardenTestSupport
 
     @Test func twoPartitionsOnOneRedisFindWhatOneAuditFinds() throws {
         let redis = try RedisServer()
-        try partitionsMatchTheWhole(state: "redis://127.0.0.1:\(redis.port)", pool: RedisPool(host: "127.0.0.1", port: redis.port, timeout: 1))
+        try partitionsMatchTheWhole(
+            state: "redis://127.0.0.1:\(redis.port)", pool: RedisPool(host: "127.0.0.1", port: redis.port, timeout: 1))
     }
 
     /// The same on a 3-master, 3-replica Redis Cluster.

@@ -25,10 +25,11 @@ import FoundationNetworking
             rules = FileManager.default.temporaryDirectory.appendingPathComponent("warden-serve-\(UUID().uuidString)")
             try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("rules"), to: rules)
             try setup(rules)
-            let arguments = [
-                "serve", "--port", "0", "--rules", rules.path, "--body-limit", "65536",
-                "--state", state ?? "sqlite:\(rules.path)/state.db",
-            ] + extra
+            let arguments =
+                [
+                    "serve", "--port", "0", "--rules", rules.path, "--body-limit", "65536",
+                    "--state", state ?? "sqlite:\(rules.path)/state.db",
+                ] + extra
             if let fileLimitKiB {
                 process.executableURL = URL(fileURLWithPath: "/bin/bash")
                 process.arguments = ["-c", "ulimit -f \(fileLimitKiB); trap '' XFSZ; exec \"$0\" \"$@\"", CLITests.binary.path] + arguments
@@ -88,7 +89,9 @@ import FoundationNetworking
         }
     }
 
-    static func send(_ id: String, account: String = "u1", text: String = "你好", code: String? = nil, ts: String = "2026-03-01T10:00:00Z") -> String {
+    static func send(_ id: String, account: String = "u1", text: String = "你好", code: String? = nil, ts: String = "2026-03-01T10:00:00Z")
+        -> String
+    {
         #"{"id":"\#(id)","type":"send","ts":"\#(ts)","account":"\#(account)","to":["b"],"text":"\#(text)"\#(code.map { #","code":"\#($0)""# } ?? "")}"#
     }
 
@@ -99,10 +102,10 @@ import FoundationNetworking
         let server = try Server(token: "t") { dir in
             try Data(Synthetic.modelBytes()).write(to: model(dir))
             try """
-                model spam = file("spam.model")
-                rule spam_model { on send when classify(spam, text) >= 0.5 score 50 tags "spam" }
+            model spam = file("spam.model")
+            rule spam_model { on send when classify(spam, text) >= 0.5 score 50 tags "spam" }
 
-                """.write(to: dir.appendingPathComponent("80-models.rules"), atomically: true, encoding: .utf8)
+            """.write(to: dir.appendingPathComponent("80-models.rules"), atomically: true, encoding: .utf8)
         }
         var g = Synthetic(seed: 21)
         let text = g.positive()
@@ -122,7 +125,9 @@ import FoundationNetworking
 
     /// Fraud sends (each revoking its own code) from `workers` concurrent clients; once
     /// `threshold` answers have carried a penalty, `stop` ends the server. The codes answered.
-    static func fraudLoad(_ server: Server, prefix: String, workers: Int, threshold: Int, stop: @escaping @Sendable () -> Void) async -> [String] {
+    static func fraudLoad(_ server: Server, prefix: String, workers: Int, threshold: Int, stop: @escaping @Sendable () -> Void) async
+        -> [String]
+    {
         let answered = Answered()
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<workers {
@@ -209,7 +214,8 @@ import FoundationNetworking
         defer { receiver.stop() }
         let server = try Server(token: "t", extra: ["--penalty-webhook", receiver.url])
         for k in 0..<6 {
-            _ = try await server.request("POST", "/v1/check", body: Self.send("h\(k)", account: "f\(k)", text: "兼职刷单日赚300", code: "HOOK\(k)"))
+            _ = try await server.request(
+                "POST", "/v1/check", body: Self.send("h\(k)", account: "f\(k)", text: "兼职刷单日赚300", code: "HOOK\(k)"))
         }
         _ = try await server.request("POST", "/v1/penalties/p-1/lift", body: #"{"reason":"appeal"}"#, token: "t")
         #expect(try await receiver.keys(expecting: 7) == (1...6).map { "p-\($0):recorded:forever" } + ["p-1:lifted:lifted"])
@@ -225,10 +231,12 @@ import FoundationNetworking
         let receiver = try WebhookReceiver()
         defer { receiver.stop() }
         let servers = try (0..<2).map { _ in
-            try Server(token: "t", state: "redis://127.0.0.1:\(redis.port)", extra: ["--redis-timeout", "1", "--penalty-webhook", receiver.url])
+            try Server(
+                token: "t", state: "redis://127.0.0.1:\(redis.port)", extra: ["--redis-timeout", "1", "--penalty-webhook", receiver.url])
         }
         for k in 0..<6 {
-            _ = try await servers[k % 2].request("POST", "/v1/check", body: Self.send("h\(k)", account: "f\(k)", text: "兼职刷单日赚300", code: "HOOK\(k)"))
+            _ = try await servers[k % 2].request(
+                "POST", "/v1/check", body: Self.send("h\(k)", account: "f\(k)", text: "兼职刷单日赚300", code: "HOOK\(k)"))
         }
         _ = try await servers[1].request("POST", "/v1/penalties/p-1/lift", body: #"{"reason":"appeal"}"#, token: "t")
         #expect(try await receiver.keys(expecting: 7) == (1...6).map { "p-\($0):recorded:forever" } + ["p-1:lifted:lifted"])
@@ -245,12 +253,16 @@ import FoundationNetworking
         init() throws {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", CLITests.fixtures.appendingPathComponent("webhook_receiver.py").path, dir.appendingPathComponent("received.jsonl").path]
+            process.arguments = [
+                "python3", CLITests.fixtures.appendingPathComponent("webhook_receiver.py").path,
+                dir.appendingPathComponent("received.jsonl").path,
+            ]
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice  // so it holds no pipe of the test runner
             try process.run()
-            let port = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let port = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             url = "http://127.0.0.1:\(port)/hook"
         }
 
@@ -258,7 +270,9 @@ import FoundationNetworking
         func keys(expecting count: Int) async throws -> [String] {
             var received: [String] = []
             for _ in 0..<100 {
-                received = ((try? String(contentsOf: dir.appendingPathComponent("received.jsonl"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+                received = ((try? String(contentsOf: dir.appendingPathComponent("received.jsonl"), encoding: .utf8)) ?? "").split(
+                    separator: "\n"
+                ).map(String.init)
                 if received.count >= count { break }
                 try await Task.sleep(nanoseconds: 100_000_000)
             }
@@ -371,7 +385,8 @@ import FoundationNetworking
         let server = try Server(token: "tok", extra: ["--playground"])
         let (pageStatus, page) = try await server.request("GET", "/playground")
         #expect(pageStatus == 200 && page.contains("<title>Warden playground</title>") && !page.contains("src=\"http"))
-        let rules = #"ruleset p\nlist w = [\"刷单\"]\nrule fraud { on send when text contains any w score 80 }\nrule burst { on send when count(by: account, within: 1h) > 3 penalty restrict_send(account, 1d) }\ndecide { block when score >= 80 }"#
+        let rules =
+            #"ruleset p\nlist w = [\"刷单\"]\nrule fraud { on send when text contains any w score 80 }\nrule burst { on send when count(by: account, within: 1h) > 3 penalty restrict_send(account, 1d) }\ndecide { block when score >= 80 }"#
         let events = (1...5).map { k in Self.send("p\(k)", account: "victim", text: k == 5 ? "兼职刷单" : "hi", ts: "2026-03-01T10:0\(k):00Z") }
         let body = #"{"rules":"\#(rules)","events":[\#(events.joined(separator: ","))]}"#
         #expect(try await server.request("POST", "/v1/playground", body: body).0 == 401)
@@ -387,13 +402,15 @@ import FoundationNetworking
         #expect((object["explain"] as? String)?.contains("rule fraud — FIRED, score 80") == true)
 
         // The live engine saw none of it: no penalty, and its own counters start from zero.
-        let (_, live) = try await server.request("POST", "/v1/check", body: Self.send("live1", account: "victim", text: "hi", ts: "2026-03-01T10:06:00Z"))
+        let (_, live) = try await server.request(
+            "POST", "/v1/check", body: Self.send("live1", account: "victim", text: "hi", ts: "2026-03-01T10:06:00Z"))
         #expect(live.contains(#""decision":"allow""#) && !live.contains("penalty_in_force") && !live.contains("burst"))
         let (_, penalties) = try await server.request("GET", "/v1/penalties?account=victim")
         #expect(!penalties.contains("restrict_send"))
 
         // Rules that do not compile: the diagnostics, with their lines, and no decision.
-        let broken = #"{"rules":"ruleset p\nrule r { on send when text contains any nowhere }","event":{"type":"send","account":"a","to":["b"],"text":"x"}}"#
+        let broken =
+            #"{"rules":"ruleset p\nrule r { on send when text contains any nowhere }","event":{"type":"send","account":"a","to":["b"],"text":"x"}}"#
         let (_, failed) = try await server.request("POST", "/v1/playground", body: broken, token: "tok")
         let failure = try #require(try JSONSerialization.jsonObject(with: Data(failed.utf8)) as? [String: Any])
         #expect(failure["ok"] as? Bool == false && failure["decisions"] == nil)
@@ -407,21 +424,30 @@ import FoundationNetworking
         let formatter = ISO8601DateFormatter()
         for chunk in 0..<10 {
             let events = (0..<100).map { k in
-                Self.send("b\(chunk * 100 + k)", account: "bot", text: "hi", ts: formatter.string(from: base.addingTimeInterval(Double(chunk * 100 + k) * 30)))
+                Self.send(
+                    "b\(chunk * 100 + k)", account: "bot", text: "hi",
+                    ts: formatter.string(from: base.addingTimeInterval(Double(chunk * 100 + k) * 30)))
             }
             let (status, body) = try await server.request("POST", "/v1/check", body: #"{"events":[\#(events.joined(separator: ","))]}"#)
             #expect(status == 200 && !body.contains("machine_brushing"))
         }
         let last = Self.send("b1000", account: "bot", text: "hi", ts: formatter.string(from: base.addingTimeInterval(30_001)))
         let (_, decision) = try await server.request("POST", "/v1/check", body: last)
-        #expect(decision.contains(#""decision":"block""#) && decision.contains(#""rule":"machine_brushing""#) && decision.contains(#""action":"disable_generation""#))
+        #expect(
+            decision.contains(#""decision":"block""#) && decision.contains(#""rule":"machine_brushing""#)
+                && decision.contains(#""action":"disable_generation""#))
         let issue = #"{"id":"i1","type":"issue","ts":"2026-03-01T18:30:00Z","account":"bot","tier":"personal","code":"NEWCODE12"}"#
         let (_, issued) = try await server.request("POST", "/v1/check", body: issue)
         #expect(issued.contains(#""decision":"block""#) && issued.contains("penalty_in_force"))
         // `warden state` reads the running server's SQLite state without taking it.
-        let state = try CLITests().run(["state", "--rules", "rules", "sqlite:\(server.rules.path)/state.db", "--at", "2026-03-01T18:31:00Z"])
+        let state = try CLITests().run([
+            "state", "--rules", "rules", "sqlite:\(server.rules.path)/state.db", "--at", "2026-03-01T18:31:00Z",
+        ])
         #expect(state.status == 0, "\(state.stderr)")
-        #expect(state.stdout.contains("penalties in force: 1\n  p-1 disable_generation on account bot until 2026-03-03T02:20:01+08:00 (rule machine_brushing, offense 1, since 2026-03-02T02:20:01+08:00, event b1000)"))
+        #expect(
+            state.stdout.contains(
+                "penalties in force: 1\n  p-1 disable_generation on account bot until 2026-03-03T02:20:01+08:00 (rule machine_brushing, offense 1, since 2026-03-02T02:20:01+08:00, event b1000)"
+            ))
     }
 
     /// SIGTERM snapshots the counters and keeps the penalties: 1,000 sends, a clean stop, and
@@ -436,7 +462,9 @@ import FoundationNetworking
         let first = try Server(token: nil, state: state, extra: ["--snapshot-every", "3600"])
         for chunk in 0..<10 {
             let events = (0..<100).map { k in
-                Self.send("b\(chunk * 100 + k)", account: "bot", text: "hi", ts: formatter.string(from: base.addingTimeInterval(Double(chunk * 100 + k) * 30)))
+                Self.send(
+                    "b\(chunk * 100 + k)", account: "bot", text: "hi",
+                    ts: formatter.string(from: base.addingTimeInterval(Double(chunk * 100 + k) * 30)))
             }
             #expect(try await first.request("POST", "/v1/check", body: #"{"events":[\#(events.joined(separator: ","))]}"#).0 == 200)
         }
@@ -474,9 +502,12 @@ import FoundationNetworking
         let formatter = ISO8601DateFormatter()
         for chunk in 0..<10 {
             let events = (0..<100).map { k in
-                Self.send("b\(chunk * 100 + k)", account: "bot", text: "hi", ts: formatter.string(from: base.addingTimeInterval(Double(chunk * 100 + k) * 30)))
+                Self.send(
+                    "b\(chunk * 100 + k)", account: "bot", text: "hi",
+                    ts: formatter.string(from: base.addingTimeInterval(Double(chunk * 100 + k) * 30)))
             }
-            let (status, body) = try await (chunk % 2 == 0 ? a : b).request("POST", "/v1/check", body: #"{"events":[\#(events.joined(separator: ","))]}"#)
+            let (status, body) = try await (chunk % 2 == 0 ? a : b).request(
+                "POST", "/v1/check", body: #"{"events":[\#(events.joined(separator: ","))]}"#)
             #expect(status == 200 && !body.contains("machine_brushing") && !body.contains("warnings"))
         }
         let last = Self.send("b1000", account: "bot", text: "hi", ts: formatter.string(from: base.addingTimeInterval(30_001)))
@@ -489,7 +520,8 @@ import FoundationNetworking
         }
         // The 51st distinct recipient of one text, recipients split between the servers.
         for k in 0..<50 {
-            let body = #"{"id":"f\#(k)","type":"send","ts":"2026-03-01T11:00:\#(String(format: "%02d", k))Z","account":"spreader","to":["r\#(k)"],"text":"新人专享邀请码"}"#
+            let body =
+                #"{"id":"f\#(k)","type":"send","ts":"2026-03-01T11:00:\#(String(format: "%02d", k))Z","account":"spreader","to":["r\#(k)"],"text":"新人专享邀请码"}"#
             let (_, d) = try await (k % 2 == 0 ? a : b).request("POST", "/v1/check", body: body)
             #expect(!d.contains("fanout"))
         }

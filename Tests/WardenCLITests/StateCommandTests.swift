@@ -17,8 +17,11 @@ import WardenTestSupport
         defer { try? FileManager.default.removeItem(atPath: file) }
         // 40 sends from one account within a minute (the burst rule's challenge), 3 from another,
         // and a fraud message whose code is revoked.
-        let fraud = #"{"id":"f1","type":"send","ts":"2026-03-01T10:00:30Z","account":"u_fraud","to":["x"],"text":"兼职刷单日赚300","code":"AB12CD34"}"#
-        let r = try cli.run(["check", "--rules", "rules", "--state-out", file], stdin: Self.sends("bot", count: 40) + Self.sends("quiet", count: 3) + fraud + "\n")
+        let fraud =
+            #"{"id":"f1","type":"send","ts":"2026-03-01T10:00:30Z","account":"u_fraud","to":["x"],"text":"兼职刷单日赚300","code":"AB12CD34"}"#
+        let r = try cli.run(
+            ["check", "--rules", "rules", "--state-out", file],
+            stdin: Self.sends("bot", count: 40) + Self.sends("quiet", count: 3) + fraud + "\n")
         #expect(r.status == 0)
         let state = try cli.run(["state", "--rules", "rules", file, "--limit", "2"])
         #expect(state.status == 0, "\(state.stderr)")
@@ -36,7 +39,8 @@ import WardenTestSupport
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let counters = try #require(object["counters"] as? [[String: Any]])
         #expect(counters.allSatisfy { ($0["keys"] as? Int) == 1 })
-        #expect(counters.contains { $0["counter"] as? String == "count by account within 1m on send" && $0["rules"] as? [String] == ["burst"] })
+        #expect(
+            counters.contains { $0["counter"] as? String == "count by account within 1m on send" && $0["rules"] as? [String] == ["burst"] })
         let later = try cli.run(["state", "--rules", "rules", file, "--at", "2026-03-01T10:05:00Z"])
         #expect(!later.stdout.contains("(rule burst)") && later.stdout.contains("(rule machine_brushing)"))
         #expect(try cli.run(["state", "--rules", "rules", "/nonexistent.json"]).status == 2)
@@ -45,11 +49,16 @@ import WardenTestSupport
     @Test func redisStateReadsTheSameSums() throws {
         let redis = try RedisServer()
         let url = "redis://127.0.0.1:\(redis.port)"
-        let r = try cli.run(["check", "--rules", "rules", "--state", url], stdin: Self.sends("bot", count: 40) + Self.sends("quiet", count: 3))
+        let r = try cli.run(
+            ["check", "--rules", "rules", "--state", url], stdin: Self.sends("bot", count: 40) + Self.sends("quiet", count: 3))
         #expect(r.status == 0, "\(r.stderr)")
         let state = try cli.run(["state", "--rules", "rules", url, "--at", "2026-03-01T10:00:40Z"])
         #expect(state.status == 0, "\(state.stderr)")
-        #expect(state.stdout.contains("  count by account within 1m on send (rule burst): 2 keys\n    40  account=bot\n    3  account=quiet\n"))
-        #expect(state.stdout.contains("distinct to by account, fingerprint(text) within 1d on send (rule fanout): 2 keys\n    40  account=bot, fingerprint(text)="))
+        #expect(
+            state.stdout.contains("  count by account within 1m on send (rule burst): 2 keys\n    40  account=bot\n    3  account=quiet\n"))
+        #expect(
+            state.stdout.contains(
+                "distinct to by account, fingerprint(text) within 1d on send (rule fanout): 2 keys\n    40  account=bot, fingerprint(text)="
+            ))
     }
 }

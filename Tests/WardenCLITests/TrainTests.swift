@@ -37,11 +37,17 @@ import WardenModelTestSupport
         #expect(column.stderr.contains("labelled.csv:1: no column 'lbl' in the header (columns: label, content)"), "\(column.stderr)")
         let empty = try cli.run(["train", csv, "--text", "content", "--label", "label", "--positive", "fraud", "--out", out])
         #expect(empty.status == 2)
-        #expect(empty.stderr.contains("no positive examples: the labels in the data are 'ham' (301), 'spam' (150), and --positive named 'fraud'"), "\(empty.stderr)")
+        #expect(
+            empty.stderr.contains(
+                "no positive examples: the labels in the data are 'ham' (301), 'spam' (150), and --positive named 'fraud'"),
+            "\(empty.stderr)")
         let noNegatives = try cli.run(["train", csv, "--text", "content", "--label", "label", "--negative", "nothing", "--out", out])
         #expect(noNegatives.status == 2)
         #expect(noNegatives.stderr.contains("no negative examples"), "\(noNegatives.stderr)")
-        let missing = try cli.run(["train", dir.appendingPathComponent("nope.csv").path, "--text", "content", "--label", "label", "--positive", "spam", "--out", out])
+        let missing = try cli.run([
+            "train", dir.appendingPathComponent("nope.csv").path, "--text", "content", "--label", "label", "--positive", "spam", "--out",
+            out,
+        ])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("nope.csv: cannot open"), "\(missing.stderr)")
         let unsaid = try cli.run(["train", csv, "--text", "content", "--label", "label", "--out", out])
@@ -62,7 +68,9 @@ import WardenModelTestSupport
         let rules = dir.appendingPathComponent("rules")
         try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("rules"), to: rules)
         let model = rules.appendingPathComponent("spam.model").path
-        let train = try cli.run(["train", csv, "--text", "content", "--label", "label", "--positive", "spam", "--out", model, "--bits", "14"])
+        let train = try cli.run([
+            "train", csv, "--text", "content", "--label", "label", "--positive", "spam", "--out", model, "--bits", "14",
+        ])
         #expect(train.status == 0, "\(train.stderr)")
         #expect(train.stdout.contains("read 451 labelled records from 1 file"), "\(train.stdout)")
         #expect(train.stdout.contains("examples: 150 positive, 301 negative, 0 skipped"))
@@ -70,17 +78,17 @@ import WardenModelTestSupport
         #expect(train.stdout.contains("  >= 0.50  "))
         #expect(train.stdout.contains("+ spam"))
         try """
-            model spam = file("spam.model")
+        model spam = file("spam.model")
 
-            rule spam_model "the spam model is confident" {
-              on send
-              when classify(spam, text) >= 0.5
-              score 50
-              penalty review
-              tags "spam"
-            }
+        rule spam_model "the spam model is confident" {
+          on send
+          when classify(spam, text) >= 0.5
+          score 50
+          penalty review
+          tags "spam"
+        }
 
-            """.write(to: rules.appendingPathComponent("80-models.rules"), atomically: true, encoding: .utf8)
+        """.write(to: rules.appendingPathComponent("80-models.rules"), atomically: true, encoding: .utf8)
         let lint = try cli.run(["lint", "--rules", rules.path])
         #expect(lint.stdout == "0 errors, 0 warnings\n", "\(lint.stdout)\(lint.stderr)")
         var g = Synthetic(seed: 99)
@@ -88,7 +96,10 @@ import WardenModelTestSupport
         let event = #"{"id":"m1","type":"send","ts":"2026-11-26T09:00:00Z","account":"u1","to":["u2"],"text":"\#(text)"}"#
         let check = try cli.run(["check", "--rules", rules.path, event])
         #expect(check.status == 0)
-        #expect(check.stdout.contains("{\"rule\":\"spam_model\",\"score\":50,\"tags\":[\"spam\"],\"evidence\":[{\"kind\":\"model\",\"field\":\"text\",\"model\":\"spam\""), "\(check.stdout)")
+        #expect(
+            check.stdout.contains(
+                "{\"rule\":\"spam_model\",\"score\":50,\"tags\":[\"spam\"],\"evidence\":[{\"kind\":\"model\",\"field\":\"text\",\"model\":\"spam\""
+            ), "\(check.stdout)")
         let explain = try cli.run(["check", "--rules", rules.path, "--explain", event])
         #expect(explain.stdout.contains("rule spam_model \"the spam model is confident\" — FIRED, score 50"), "\(explain.stdout)")
         #expect(explain.stdout.contains("model spam on text: score "))
@@ -116,8 +127,9 @@ import WardenModelTestSupport
         var files: [Data] = []
         for name in ["a.model", "b.model"] {
             let out = dir.appendingPathComponent(name).path
-            let r = try cli.run(["train", csv, "--text", "content", "--label", "label", "--positive", "spam", "--out", out, "--bits", "12"],
-                                environment: ["SOURCE_DATE_EPOCH": "1767225600"])
+            let r = try cli.run(
+                ["train", csv, "--text", "content", "--label", "label", "--positive", "spam", "--out", out, "--bits", "12"],
+                environment: ["SOURCE_DATE_EPOCH": "1767225600"])
             #expect(r.status == 0, "\(r.stderr)")
             files.append(try Data(contentsOf: URL(fileURLWithPath: out)))
         }
@@ -136,7 +148,9 @@ import WardenModelTestSupport
         // Every phrase of the synthetic spam vocabulary is planted in positives only.
         #expect(rows.contains { row in Synthetic.spamPhrases.contains { row.contains($0) } }, "\(table.stdout)")
         #expect(table.stdout.contains("⟦"))
-        let list = try cli.run(["mine", csv, "--text", "content", "--label", "label", "--positive", "spam", "--top", "5", "--format", "list"])
+        let list = try cli.run([
+            "mine", csv, "--text", "content", "--label", "label", "--positive", "spam", "--top", "5", "--format", "list",
+        ])
         #expect(list.status == 0)
         let lines = list.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("read ") && !$0.hasPrefix("examples: ") }
         #expect(lines.filter { $0.hasPrefix("# z ") }.count == 5)
@@ -157,14 +171,16 @@ import WardenModelTestSupport
         // Written for this test: two fraud scripts, one that no rule catches, and two honest notices.
         let csv = dir.appendingPathComponent("fraud.csv").path
         try """
-            label,content
-            authority,"您好，我是市公安局的民警，您涉嫌一起洗钱案件，请把资金转入安全账户配合调查"
-            acquaintance,"我是你领导，明天来我办公室，先帮我转一下五千给财务"
-            acquaintance,"在吗？有点事想请你帮个忙，方便的时候回我"
-            normal,"【某某银行】您的信用卡本期账单已出，请按时还款"
-            normal,"您的快递已放在小区门口的快递柜，取件码 2468"
-            """.write(toFile: csv, atomically: true, encoding: .utf8)
-        let r = try cli.run(["eval", "--rules", "rules", csv, "--text", "content", "--label", "label", "--negative", "normal", "--misses", "3"])
+        label,content
+        authority,"您好，我是市公安局的民警，您涉嫌一起洗钱案件，请把资金转入安全账户配合调查"
+        acquaintance,"我是你领导，明天来我办公室，先帮我转一下五千给财务"
+        acquaintance,"在吗？有点事想请你帮个忙，方便的时候回我"
+        normal,"【某某银行】您的信用卡本期账单已出，请按时还款"
+        normal,"您的快递已放在小区门口的快递柜，取件码 2468"
+        """.write(toFile: csv, atomically: true, encoding: .utf8)
+        let r = try cli.run([
+            "eval", "--rules", "rules", csv, "--text", "content", "--label", "label", "--negative", "normal", "--misses", "3",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("precision per category"))
         #expect(r.stdout.contains("  fraud.authority "), "\(r.stdout)")

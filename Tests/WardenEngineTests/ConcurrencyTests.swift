@@ -1,14 +1,16 @@
 import Foundation
 import Testing
+
 @testable import WardenEngine
 
 @Suite struct ConcurrencyTests {
     /// Many tasks checking events of the same account at once: every one is counted.
     @Test func concurrentChecksLoseNoUpdates() async throws {
-        let (ruleSet, diagnostics) = Compiler.compile(source: """
-            ruleset t
-            rule many { on send when count(by: account, within: 1d) >= 0 }
-            """)
+        let (ruleSet, diagnostics) = Compiler.compile(
+            source: """
+                ruleset t
+                rule many { on send when count(by: account, within: 1d) >= 0 }
+                """)
         let engine = Engine(ruleSet: try #require(ruleSet, "\(diagnostics)"))
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<8 {
@@ -33,14 +35,15 @@ import Testing
     /// is written, the 200 sends past the 1,000th each answer with it, and the other accounts
     /// checked at the same time count on their own.
     @Test func exactlyOnePenaltyAtTheThresholdUnderConcurrency() async throws {
-        let (ruleSet, diagnostics) = Compiler.compile(source: """
-            ruleset t
-            rule flood {
-              on send
-              when count(by: account, within: 1d) > 1000
-              penalty restrict_send(account, 1h)
-            }
-            """)
+        let (ruleSet, diagnostics) = Compiler.compile(
+            source: """
+                ruleset t
+                rule flood {
+                  on send
+                  when count(by: account, within: 1d) > 1000
+                  penalty restrict_send(account, 1h)
+                }
+                """)
         let compiled = try #require(ruleSet, "\(diagnostics)")
         // A race shows only sometimes; five rounds make a missing lock fail nearly always.
         for _ in 0..<5 {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WardenEngine
 
 @Suite struct CounterTests {
@@ -27,7 +28,8 @@ import Testing
     /// Random streams (several keys, events late by up to the bound, gaps longer than the
     /// windows) against a model that keeps every event.
     @Test func agreesWithABruteForceModel() throws {
-        let e = try engine("""
+        let e = try engine(
+            """
             rule c { on send when count(by: account, within: 1h) >= 0 }
             rule s { on send when sum(attrs.n, by: account, within: 10m) >= 0 }
             rule d { on send when distinct(to, by: account, within: 1h) >= 0 }
@@ -53,7 +55,9 @@ import Testing
             #expect(value(decision, "s") == model(step: 10, span: 60).reduce(0) { $0 + $1.n }, "event \(i)")
             #expect(value(decision, "d") == Double(Set(hour.flatMap(\.to)).count), "event \(i)")
             // Calendar days in Asia/Shanghai (UTC+8, no DST): local midnight is 16:00 UTC.
-            let days = seen.filter { $0.account == account && (($0.t + 28_800) / 86_400).rounded(.down) >= ((t + 28_800) / 86_400).rounded(.down) }
+            let days = seen.filter {
+                $0.account == account && (($0.t + 28_800) / 86_400).rounded(.down) >= ((t + 28_800) / 86_400).rounded(.down)
+            }
             #expect(value(decision, "p") == Double(days.count), "event \(i)")
         }
     }
@@ -70,7 +74,8 @@ import Testing
     }
 
     @Test func countersCountWhateverTheRestOfTheConditionSays() throws {
-        let e = try engine("""
+        let e = try engine(
+            """
             rule a { on send when text contains "go" and count(by: account, within: 1h) > 2 }
             rule b { on send when count(by: account, within: 1h) > 2 and text contains "go" }
             """)
@@ -81,7 +86,8 @@ import Testing
     }
 
     @Test func whereFiltersAndListKeys() throws {
-        let e = try engine("""
+        let e = try engine(
+            """
             rule personal { on issue when count(by: account, per: day, where: tier == "personal") > 1 }
             rule per_recipient { on send when count(by: to, within: 1h) > 1 }
             """)
@@ -109,7 +115,8 @@ import Testing
 
     /// A counter's identity comes from its tree: two spellings of one counter share its state.
     @Test func spellingsOfOneCounterShareIt() throws {
-        let e = try engine("""
+        let e = try engine(
+            """
             rule a { on send when count(by: account, within: 1h) > 2 }
             rule b { on send when count( by:account,within:60m ) > 2 }
             """)

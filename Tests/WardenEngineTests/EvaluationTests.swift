@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WardenEngine
 
 /// Evaluation of every built-in, through the public compile-and-check path.
@@ -13,7 +14,10 @@ import Testing
         return Engine(ruleSet: ruleSet)
     }
 
-    func send(_ text: String, account: String = "u1", ip: String? = nil, to: [String] = ["a"], code: String? = "AB12CD34", ts: Double = 1_767_225_600) -> Event {
+    func send(
+        _ text: String, account: String = "u1", ip: String? = nil, to: [String] = ["a"], code: String? = "AB12CD34",
+        ts: Double = 1_767_225_600
+    ) -> Event {
         var e = Event(id: "m1", type: .send, account: account, ts: ts)
         e.text = text
         e.to = to
@@ -24,7 +28,8 @@ import Testing
 
     /// A reviewer sees which folds made a keyword hit.
     @Test func keywordEvidenceSaysWhichFoldsMadeTheHit() throws {
-        let e = try engine("""
+        let e = try engine(
+            """
             list w(fold: ["all", "pinyin"]) = ["兼职刷单", "加微信", "返利"]
             rule r { on send when text contains any w }
             """)
@@ -41,7 +46,8 @@ import Testing
     }
 
     @Test func containsAnyAllAndLiteralWithEvidence() throws {
-        let e = try engine("""
+        let e = try engine(
+            """
             list w = ["刷单", "兼职"]
             rule any_ { on send when text contains any w score 1 }
             rule all_ { on send when text contains all w score 2 }
@@ -59,7 +65,8 @@ import Testing
     }
 
     @Test func matchesPatternsInlineRegexAndNormalize() throws {
-        let e = try engine("""
+        let e = try engine(
+            """
             pattern contact = /加\\s*v/i
             rule p { on send when text matches contact }
             rule inline { on send when text matches /\\d{4}/ }
@@ -72,7 +79,8 @@ import Testing
     }
 
     @Test func inForWordListsLiteralListsAndCIDR() throws {
-        let e = try engine("""
+        let e = try engine(
+            """
             list vips = ["u1", "u2"]
             list nets = cidr(["10.0.0.0/8", "2001:db8::/32"])
             rule vip { on send when account in vips }
@@ -85,7 +93,8 @@ import Testing
     }
 
     @Test func nearHitsLenFingerprintAtLeast() throws {
-        let e = try engine("""
+        let e = try engine(
+            """
             list share = ["分享", "转发"]
             list reward = ["红包", "现金"]
             rule near_ { on send when near(text, share, reward, within: 5) }
@@ -114,7 +123,8 @@ import Testing
     }
 
     @Test func nullFieldsMakeComparisonsAndTextOperatorsFalse() throws {
-        let e = try engine("""
+        let e = try engine(
+            """
             rule a { on issue when text contains "x" }
             rule b { on issue when tier == "personal" }
             rule c { on issue when not (tier == "personal") }
@@ -128,7 +138,8 @@ import Testing
     }
 
     @Test func firedOrderDecideShadowAndPenalties() throws {
-        let e = try engine("""
+        let e = try engine(
+            """
             rule combo { on send when fired(base) score 30 penalty restrict_send(account, 1d) }
             rule base { on send when text contains "x" score 40 penalty revoke_code(code), delete_content(message) }
             rule trial { on send when true score 500 mode shadow }
@@ -187,7 +198,8 @@ import Testing
     /// not run (its match limit would warn if it were), and a rule that holds keeps its
     /// evidence in source order, as if the parts had run as written.
     @Test func cheapPartsRunFirstAndEvidenceKeepsSourceOrder() throws {
-        let e = try engine("""
+        let e = try engine(
+            """
             rule slow { on send when text matches /(a+)+$/ and account == "nobody" }
             rule both { on send when text matches /红包/ and text contains "分享" and account == "u1" }
             """)
@@ -207,9 +219,11 @@ import Testing
         defer { try? fm.removeItem(at: dir) }
         try "# comment\n刷单\n\n  兼职  \n".write(to: rules.appendingPathComponent("lists/w.txt"), atomically: true, encoding: .utf8)
         try "secret\n".write(to: dir.appendingPathComponent("outside.txt"), atomically: true, encoding: .utf8)
-        try fm.createSymbolicLink(at: rules.appendingPathComponent("lists/link.txt"), withDestinationURL: dir.appendingPathComponent("outside.txt"))
+        try fm.createSymbolicLink(
+            at: rules.appendingPathComponent("lists/link.txt"), withDestinationURL: dir.appendingPathComponent("outside.txt"))
         let path = rules.appendingPathComponent("a.rules").path
-        let good = Compiler.compile(source: "ruleset t\nlist w = file(\"lists/w.txt\")\nrule r { on send when text contains any w }", path: path, root: rules.path)
+        let good = Compiler.compile(
+            source: "ruleset t\nlist w = file(\"lists/w.txt\")\nrule r { on send when text contains any w }", path: path, root: rules.path)
         let e = try #require(good.ruleSet).self
         #expect(Engine(ruleSet: e).check(send("做兼职"), now: 0).fired("r"))
         for (source, message) in [
@@ -218,7 +232,9 @@ import Testing
             ("/etc/passwd", "list file paths are relative to the rules file; '/etc/passwd' is absolute"),
             ("lists/none.txt", "list file 'lists/none.txt' does not exist"),
         ] {
-            let bad = Compiler.compile(source: "ruleset t\nlist w = file(\"\(source)\")\nrule r { on send when text contains any w }", path: path, root: rules.path)
+            let bad = Compiler.compile(
+                source: "ruleset t\nlist w = file(\"\(source)\")\nrule r { on send when text contains any w }", path: path, root: rules.path
+            )
             #expect(bad.ruleSet == nil)
             #expect(bad.diagnostics.map(\.message) == [message])
             #expect(bad.diagnostics.first?.location?.line == 2)
@@ -233,14 +249,20 @@ import Testing
     }
 
     @Test func decisionJSONHasTheShapeOfTheSpec() throws {
-        let e = try engine("list w = [\"刷单\"]\nrule f { on send when text contains any w score 80 penalty revoke_code(code) tags \"fraud\" }")
+        let e = try engine(
+            "list w = [\"刷单\"]\nrule f { on send when text contains any w score 80 penalty revoke_code(code) tags \"fraud\" }")
         let json = e.check(send("兼职刷单日赚"), now: 0).json
         let value = try JSONParser.parse(json)
         guard case .object(let pairs) = value else { throw CancellationError() }
         #expect(pairs.map(\.0) == ["id", "type", "decision", "score", "fired", "penalties", "shadow", "ruleset"])
         #expect(json.contains(#""evidence":[{"kind":"keyword","field":"text","list":"w","entry":"刷单","span":[2,4],"excerpt":"兼职刷单日赚"}]"#))
-        #expect(json.contains(#""penalties":[{"action":"revoke_code","target":{"code":"AB12CD34"},"until":"forever","offense":1,"id":"p-1","rule":"f"}]"#))
-        #expect(value["ruleset"]?["digest"].map { if case .string(let s) = $0 { s.hasPrefix("sha256:") && s.count == 71 } else { false } } == true)
+        #expect(
+            json.contains(
+                #""penalties":[{"action":"revoke_code","target":{"code":"AB12CD34"},"until":"forever","offense":1,"id":"p-1","rule":"f"}]"#)
+        )
+        #expect(
+            value["ruleset"]?["digest"].map { if case .string(let s) = $0 { s.hasPrefix("sha256:") && s.count == 71 } else { false } }
+                == true)
     }
 }
 

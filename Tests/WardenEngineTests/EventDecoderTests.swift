@@ -1,13 +1,15 @@
 import Foundation
 import Testing
-@testable import WardenEngine
 import WardenMatching
+
+@testable import WardenEngine
 
 @Suite struct EventDecoderTests {
     let decoder = EventDecoder()
 
     @Test func decodesEveryField() throws {
-        let line = #"{"id":"m1","type":"send","ts":"2026-11-26T09:00:00+08:00","account":"u1","tier":"personal","channel":"wework","ip":"2001:db8::1","device":"d","to":["a","b"],"text":"hi","code":"AB12CD34","ttl":"72h","inviter":"u0","attrs":{"vip":true,"age":3,"src":"x"}}"#
+        let line =
+            #"{"id":"m1","type":"send","ts":"2026-11-26T09:00:00+08:00","account":"u1","tier":"personal","channel":"wework","ip":"2001:db8::1","device":"d","to":["a","b"],"text":"hi","code":"AB12CD34","ttl":"72h","inviter":"u0","attrs":{"vip":true,"age":3,"src":"x"}}"#
         let e = try decoder.decode(line: line).event
         #expect(e.ts == 1_795_654_800)
         #expect(e.to == ["a", "b"])
@@ -20,13 +22,31 @@ import WardenMatching
         ("[1]", "f.jsonl:3: an event is a JSON object, not an array"),
         (#"{"id":"m","type":"send","to":["a"],"text":"x"}"#, "f.jsonl:3: key 'account': missing required key"),
         (#"{"id":"m","type":"sned","account":"a"}"#, "f.jsonl:3: key 'type': unknown event type \"sned\" (send, issue or redeem)"),
-        (#"{"id":"m","type":"send","account":"a","to":"b","text":"x"}"#, "f.jsonl:3: key 'to': expected an array of strings, found a string"),
-        (#"{"id":"m","type":"send","account":"a","to":["b",2],"text":"x"}"#, "f.jsonl:3: key 'to': element 1 is a number, expected a string"),
-        (#"{"id":"m","type":"issue","account":"a","code":"C","ts":"yesterday"}"#, "f.jsonl:3: key 'ts': \"yesterday\" is not an RFC 3339 time such as \"2026-11-26T09:30:00Z\""),
-        (#"{"id":"m","type":"issue","account":"a","code":"C","ts":"2026-02-30T00:00:00Z"}"#, "f.jsonl:3: key 'ts': \"2026-02-30T00:00:00Z\" is not an RFC 3339 time such as \"2026-11-26T09:30:00Z\""),
-        (#"{"id":"m","type":"issue","account":"a","code":"C","ip":"999.1.1.1"}"#, "f.jsonl:3: key 'ip': \"999.1.1.1\" is not an IPv4 or IPv6 address"),
+        (
+            #"{"id":"m","type":"send","account":"a","to":"b","text":"x"}"#,
+            "f.jsonl:3: key 'to': expected an array of strings, found a string"
+        ),
+        (
+            #"{"id":"m","type":"send","account":"a","to":["b",2],"text":"x"}"#,
+            "f.jsonl:3: key 'to': element 1 is a number, expected a string"
+        ),
+        (
+            #"{"id":"m","type":"issue","account":"a","code":"C","ts":"yesterday"}"#,
+            "f.jsonl:3: key 'ts': \"yesterday\" is not an RFC 3339 time such as \"2026-11-26T09:30:00Z\""
+        ),
+        (
+            #"{"id":"m","type":"issue","account":"a","code":"C","ts":"2026-02-30T00:00:00Z"}"#,
+            "f.jsonl:3: key 'ts': \"2026-02-30T00:00:00Z\" is not an RFC 3339 time such as \"2026-11-26T09:30:00Z\""
+        ),
+        (
+            #"{"id":"m","type":"issue","account":"a","code":"C","ip":"999.1.1.1"}"#,
+            "f.jsonl:3: key 'ip': \"999.1.1.1\" is not an IPv4 or IPv6 address"
+        ),
         (#"{"id":"m","type":"issue","account":"a"}"#, "f.jsonl:3: key 'code': missing required key (an issue carries the invite code)"),
-        (#"{"id":"m","type":"issue","account":"a","code":"C","attrs":{"x":[1]}}"#, "f.jsonl:3: key 'attrs.x': attrs hold strings, numbers and booleans, not an array"),
+        (
+            #"{"id":"m","type":"issue","account":"a","code":"C","attrs":{"x":[1]}}"#,
+            "f.jsonl:3: key 'attrs.x': attrs hold strings, numbers and booleans, not an array"
+        ),
         (#"{"id":"m","id":"n"}"#, "f.jsonl:3:19: not valid JSON: duplicate key \"id\""),
     ])
     func badInputNamesTheLineAndKey(line: String, message: String) {
@@ -67,7 +87,9 @@ import WardenMatching
     @Test func fipsVectors() {
         #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(
+            SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 }
 
@@ -100,8 +122,10 @@ import WardenMatching
         #"[1,2]"#,
         #"{}"#,
         String(repeating: "[", count: 70),
-        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","deep":"# + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "}",
-        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","deep":"# + String(repeating: "[", count: 64) + String(repeating: "]", count: 64) + "}",
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","deep":"# + String(repeating: "[", count: 63)
+            + String(repeating: "]", count: 63) + "}",
+        #"{"id":"a","type":"send","account":"u","to":["x"],"text":"hi","deep":"# + String(repeating: "[", count: 64)
+            + String(repeating: "]", count: 64) + "}",
     ]
 
     func outcome(_ result: () throws(EventError) -> EventDecoder.Decoded) -> String {

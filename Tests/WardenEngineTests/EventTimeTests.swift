@@ -79,7 +79,8 @@ import WardenEngine
 /// Issue 21: presence of a field, through `!= null` and `== null`.
 @Suite struct NullPresenceTests {
     @Test func presenceOfAField() throws {
-        let (ruleSet, diagnostics) = Compiler.compile(source: "ruleset t\nrule has_code { on send when code != null }\nrule no_device { on send when device == null }")
+        let (ruleSet, diagnostics) = Compiler.compile(
+            source: "ruleset t\nrule has_code { on send when code != null }\nrule no_device { on send when device == null }")
         let engine = Engine(ruleSet: try #require(ruleSet, "\(diagnostics)"))
         var e = Event(id: "m", type: .send, account: "a", ts: 1_767_225_600)
         e.to = ["b"]

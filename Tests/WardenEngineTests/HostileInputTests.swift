@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WardenLanguage
 import WardenMatching
+
 @testable import WardenEngine
 
 /// Input written by an attacker or by mistake: each case gets its exact error, quickly, and
@@ -26,20 +27,25 @@ import WardenMatching
     @Test func eventLimitsAreExactAtTheEdge() {
         let limits = EventLimits.default
         #expect(message(sendJSON(text: String(repeating: "a", count: limits.maxTextBytes))) == nil)
-        #expect(message(sendJSON(text: String(repeating: "a", count: limits.maxTextBytes + 1)))
-            == "f.jsonl:7: key 'text': 65537 bytes; the limit is 65536")
+        #expect(
+            message(sendJSON(text: String(repeating: "a", count: limits.maxTextBytes + 1)))
+                == "f.jsonl:7: key 'text': 65537 bytes; the limit is 65536")
         // 21,846 three-byte characters: the limit counts bytes, not characters.
-        #expect(message(sendJSON(text: String(repeating: "刷", count: 21_846)))
-            == "f.jsonl:7: key 'text': 65538 bytes; the limit is 65536")
+        #expect(
+            message(sendJSON(text: String(repeating: "刷", count: 21_846)))
+                == "f.jsonl:7: key 'text': 65538 bytes; the limit is 65536")
         #expect(message(sendJSON(to: (0..<limits.maxRecipients).map { "r\($0)" })) == nil)
-        #expect(message(sendJSON(to: (0...limits.maxRecipients).map { "r\($0)" }))
-            == "f.jsonl:7: key 'to': 1001 recipients; the limit is 1000")
-        #expect(message(sendJSON(to: [String(repeating: "x", count: 1025)]))
-            == "f.jsonl:7: key 'to': element 0 has 1025 bytes; the limit is 1024")
+        #expect(
+            message(sendJSON(to: (0...limits.maxRecipients).map { "r\($0)" }))
+                == "f.jsonl:7: key 'to': 1001 recipients; the limit is 1000")
+        #expect(
+            message(sendJSON(to: [String(repeating: "x", count: 1025)]))
+                == "f.jsonl:7: key 'to': element 0 has 1025 bytes; the limit is 1024")
         let attrs = (0...limits.maxAttributes).map { "\"a\($0)\":1" }.joined(separator: ",")
         #expect(message(sendJSON(extra: ",\"attrs\":{\(attrs)}")) == "f.jsonl:7: key 'attrs': 65 attributes; the limit is 64")
-        #expect(message(sendJSON(extra: ",\"device\":\"\(String(repeating: "d", count: 1025))\""))
-            == "f.jsonl:7: key 'device': 1025 bytes; the limit is 1024")
+        #expect(
+            message(sendJSON(extra: ",\"device\":\"\(String(repeating: "d", count: 1025))\""))
+                == "f.jsonl:7: key 'device': 1025 bytes; the limit is 1024")
         let line = sendJSON() + String(repeating: " ", count: limits.maxEventBytes)
         #expect(line.utf8.count == 1_048_637)
         #expect(message(line) == "f.jsonl:7: event of 1048637 bytes; the limit is 1048576")
@@ -49,8 +55,9 @@ import WardenMatching
         #expect(message(String(repeating: "[", count: 100_000)) == "f.jsonl:7:65: not valid JSON: JSON nested deeper than 64 levels")
         // The event is level 1 and attrs level 2: the 64th `{"a":` inside attrs opens level 65,
         // at column 69 (the text before attrs' first brace) + 63 × 5 + 1.
-        #expect(message(sendJSON(extra: ",\"attrs\":" + String(repeating: "{\"a\":", count: 70)))
-            == "f.jsonl:7:385: not valid JSON: JSON nested deeper than 64 levels")
+        #expect(
+            message(sendJSON(extra: ",\"attrs\":" + String(repeating: "{\"a\":", count: 70)))
+                == "f.jsonl:7:385: not valid JSON: JSON nested deeper than 64 levels")
     }
 
     @Test func invalidUTF8IsReportedWithItsByteOffset() {
@@ -70,7 +77,9 @@ import WardenMatching
                 try decoder.decode(bytes: line, file: "f.jsonl", line: 3)
             }
         }
-        for (bad, offset) in [([0xC0, 0x80], 0), ([0x61, 0xED, 0xA0, 0x80], 1), ([0xF4, 0x90, 0x80, 0x80], 0), ([0x61, 0xE4, 0xB8], 1)] as [([UInt8], Int)] {
+        for (bad, offset) in [([0xC0, 0x80], 0), ([0x61, 0xED, 0xA0, 0x80], 1), ([0xF4, 0x90, 0x80, 0x80], 0), ([0x61, 0xE4, 0xB8], 1)]
+            as [([UInt8], Int)]
+        {
             #expect(UTF8Validation.firstInvalidByte(bad) == offset, "\(bad)")
         }
         #expect(UTF8Validation.firstInvalidByte(Array("ok 刷单 🎁".utf8)) == nil)
@@ -83,7 +92,8 @@ import WardenMatching
         var rng = SplitMix(seed: 16)
         let pieces: [[UInt8]] = [
             Array("abcdefghij".utf8), Array("刷单".utf8), Array("é".utf8), Array("🎁".utf8), Array("\u{FFFF}".utf8),
-            [0x80], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE4, 0xB8], [0xFF], [0xEE, 0x80, 0x80],
+            [0x80], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE4, 0xB8], [0xFF],
+            [0xEE, 0x80, 0x80],
         ]
         for _ in 0..<5_000 {
             var bytes: [UInt8] = []
@@ -96,7 +106,8 @@ import WardenMatching
     }
 
     @Test func catastrophicBacktrackingComesBackFlaggedAndFast() throws {
-        let (ruleSet, diagnostics) = Compiler.compile(source: "ruleset t\nrule slow { on send when text matches /(a+)+$/ }\nrule other { on send when text contains \"a\" }")
+        let (ruleSet, diagnostics) = Compiler.compile(
+            source: "ruleset t\nrule slow { on send when text matches /(a+)+$/ }\nrule other { on send when text contains \"a\" }")
         #expect(diagnostics.map(\.id) == ["backtracking"])
         let broken = Compiler.compile(source: "ruleset t\nrule r { on send when text matches /(?:ab|cd){20000}/ }")
         #expect(broken.diagnostics.map(\.id) == ["bad-regex"], "an inline regex error is reported once")
@@ -121,8 +132,10 @@ import WardenMatching
             _ = try CompiledRegex("(?:ab|cd){20000}")
             Issue.record("a 20,000-fold group repeat compiled")
         } catch {
-            #expect(error.message == "regular expression is too large"
-                || (error.message.hasPrefix("compiles to ") && error.message.hasSuffix("the limit is 1048576 (large counted repeats such as {1000} multiply the code)")),
+            #expect(
+                error.message == "regular expression is too large"
+                    || (error.message.hasPrefix("compiles to ")
+                        && error.message.hasSuffix("the limit is 1048576 (large counted repeats such as {1000} multiply the code)")),
                 "\(error.message)")
         }
         #expect((try? CompiledRegex("[a-z0-9]{20}")) != nil)
@@ -142,7 +155,8 @@ import WardenMatching
         let dir = fm.temporaryDirectory.appendingPathComponent("warden-limits-\(UUID().uuidString)")
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: dir) }
-        try "ok\n\(String(repeating: "长", count: 257))\n".write(to: dir.appendingPathComponent("long.txt"), atomically: true, encoding: .utf8)
+        try "ok\n\(String(repeating: "长", count: 257))\n".write(
+            to: dir.appendingPathComponent("long.txt"), atomically: true, encoding: .utf8)
         let path = dir.appendingPathComponent("a.rules").path
         let (ruleSet, diagnostics) = Compiler.compile(
             source: "ruleset t\nlist w = file(\"long.txt\")\nrule r { on send when text contains any w }", path: path, root: dir.path)
@@ -169,7 +183,9 @@ import WardenMatching
     /// `on_state_error` decides, and a bound in bytes works like the one in keys.
     @Test func aFullCounterStoreIsAStateError() throws {
         let (ruleSet, _) = Compiler.compile(
-            source: "ruleset t on_state_error closed\nrule r { on send when count(by: account, within: 1h) > 1 }\ndecide { block when score >= 100 }")
+            source:
+                "ruleset t on_state_error closed\nrule r { on send when count(by: account, within: 1h) > 1 }\ndecide { block when score >= 100 }"
+        )
         let engine = Engine(ruleSet: try #require(ruleSet), maxCounterBytes: 5 * 300)
         var decisions: [Decision] = []
         for k in 0..<8 {

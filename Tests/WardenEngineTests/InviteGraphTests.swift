@@ -40,7 +40,8 @@ import WardenEngine
         return e
     }
 
-    func redeem(_ account: String, _ code: String, at t: Double, device: String? = nil, ip: String? = nil, inviter: String? = nil) -> Event {
+    func redeem(_ account: String, _ code: String, at t: Double, device: String? = nil, ip: String? = nil, inviter: String? = nil) -> Event
+    {
         var e = Event(id: "r-\(account)", type: .redeem, account: account, ts: Self.t0 + t)
         e.code = code
         e.device = device
@@ -182,13 +183,18 @@ import WardenEngine
             }
         }
         let head = #"{"format":"warden-state/1","ruleset":"x","counters":[],"#
-        let penalty = #"{"id":"p-1","action":"ban","target_kind":"account","target":"u","start":1,"forever":false,"offense":1,"rule":"r","event":"e"}"#
+        let penalty =
+            #"{"id":"p-1","action":"ban","target_kind":"account","target":"u","start":1,"forever":false,"offense":1,"rule":"r","event":"e"}"#
         #expect(reason(head + #""penalties":[\#(penalty)]}"#) == "penalty p-1: unknown action 'ban'")
-        #expect(reason(head + #""penalties":[],"invites":{"accounts":[{"inviter":"a"}],"codes":[]}}"#) == "an invite account needs 'account'")
-        #expect(reason(head + #""penalties":[],"invites":{"accounts":[{"account":"b","inviter":"a"}],"codes":[]}}"#)
-            == "invite account b: an inviter needs 'joined'")
+        #expect(
+            reason(head + #""penalties":[],"invites":{"accounts":[{"inviter":"a"}],"codes":[]}}"#) == "an invite account needs 'account'")
+        #expect(
+            reason(head + #""penalties":[],"invites":{"accounts":[{"account":"b","inviter":"a"}],"codes":[]}}"#)
+                == "invite account b: an inviter needs 'joined'")
         let cycle = #"[{"account":"a","inviter":"b","joined":1},{"account":"b","inviter":"a","joined":2}]"#
-        #expect(reason(head + #""penalties":[],"invites":{"accounts":\#(cycle),"codes":[]}}"#) == "invite account b: a second inviter or a cycle")
+        #expect(
+            reason(head + #""penalties":[],"invites":{"accounts":\#(cycle),"codes":[]}}"#)
+                == "invite account b: a second inviter or a cycle")
         #expect(reason(head + #""penalties":[],"invites":{"accounts":[]}}"#) == "the invite graph needs 'accounts' and 'codes' arrays")
         // A snapshot from before the graph has none, and restores.
         #expect(reason(head + #""penalties":[]}"#) == nil)
@@ -202,7 +208,9 @@ import WardenEngine
         try restored.restore(snapshot: e.snapshot())
         #expect(restored.inviteEdges == 3)
         #expect(restored.snapshot() == e.snapshot())
-        for probe in [redeem("d", "A1", at: 300, device: "phone-a", ip: "10.1.1.9"), issue("c", "C1", at: 310), issue("root", "LATER", at: 320)] {
+        for probe in [
+            redeem("d", "A1", at: 300, device: "phone-a", ip: "10.1.1.9"), issue("c", "C1", at: 310), issue("root", "LATER", at: 320),
+        ] {
             #expect(restored.check(probe, now: 0).json == e.check(probe, now: 0).json)
         }
         #expect(restored.inviteEdges == 5 && e.inviteEdges == 5)  // d, and early once LATER was issued

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WardenEngine
 
 @Suite struct LedgerTests {
@@ -54,7 +55,8 @@ import Testing
     }
 
     @Test func revokedCodesBlockSendsAndRedeemsAndDisabledGenerationBlocksIssues() throws {
-        let e = try engine("""
+        let e = try engine(
+            """
             rule fraud { on send when text contains "刷单" penalty revoke_code(code), disable_generation(account, 1d) }
             rule watch { on redeem when active(revoke_code, code) score 5 }
             """)
@@ -74,7 +76,8 @@ import Testing
     }
 
     @Test func dryRunChangesNothing() throws {
-        let e = try engine("rule spam { on send when text contains \"spam\" and count(by: account, within: 1h) >= 1 penalty restrict_send(account, 1d) }")
+        let e = try engine(
+            "rule spam { on send when text contains \"spam\" and count(by: account, within: 1h) >= 1 penalty restrict_send(account, 1d) }")
         let preview = e.check(send("spam", at: t0), now: 0, commit: false)
         #expect(preview.penalties.count == 1)
         #expect(e.penalties.isEmpty)

@@ -3,6 +3,7 @@ import Testing
 import WardenLanguage
 import WardenModelTestSupport
 import WardenModels
+
 @testable import WardenEngine
 
 /// `model NAME = file(…)` and `classify(NAME, FIELD)` through compile, check, explain and reload.
@@ -147,15 +148,22 @@ import WardenModels
         #expect(place(missing) == "2:19")
         let truncated = try diagnostics("model spam = file(\"spam.model\")" + use, model: Array(Self.model.prefix(5000)))
             .first { $0.id == "model-file" }
-        #expect(truncated?.message == "model file 'spam.model': the model is truncated: 5000 bytes where its header needs \(Self.model.count)")
+        #expect(
+            truncated?.message == "model file 'spam.model': the model is truncated: 5000 bytes where its header needs \(Self.model.count)")
         #expect(place(truncated) == "2:19")
-        let cutInHeader = try diagnostics("model spam = file(\"spam.model\")" + use, model: Array(Self.model.prefix(100))).first { $0.id == "model-file" }
+        let cutInHeader = try diagnostics("model spam = file(\"spam.model\")" + use, model: Array(Self.model.prefix(100))).first {
+            $0.id == "model-file"
+        }
         #expect(cutInHeader?.message == "model file 'spam.model': the model is truncated: 100 bytes, ending inside its header")
         var newer = Self.model
         newer[13] = UInt8(ascii: "7")
         let version = try diagnostics("model spam = file(\"spam.model\")" + use, model: newer).first { $0.id == "model-file" }
-        #expect(version?.message == "model file 'spam.model': model format version 7; this Warden reads version 1 (retrain it with 'warden train')")
-        let text = try diagnostics("model spam = file(\"spam.model\")" + use, model: Array("label,content\n1,hello\n".utf8)).first { $0.id == "model-file" }
+        #expect(
+            version?.message
+                == "model file 'spam.model': model format version 7; this Warden reads version 1 (retrain it with 'warden train')")
+        let text = try diagnostics("model spam = file(\"spam.model\")" + use, model: Array("label,content\n1,hello\n".utf8)).first {
+            $0.id == "model-file"
+        }
         #expect(text?.message.contains("not a Warden model") == true)
         let outside = try diagnostics("model spam = file(\"../spam.model\")" + use).first { $0.id == "model-file" }
         #expect(outside?.message == "model file '../spam.model' is outside the rule set's directory")
@@ -164,16 +172,19 @@ import WardenModels
     @Test func classifyIsCheckedLikeEveryOtherBuiltin() throws {
         let decl = "model spam = file(\"spam.model\")\n"
         func errors(_ when: String) throws -> [(String, String, String?)] {
-            try diagnostics(decl + "rule r { on send when \(when) }\n").filter { $0.severity == .error }.map { ($0.message, place($0), $0.hint) }
+            try diagnostics(decl + "rule r { on send when \(when) }\n").filter { $0.severity == .error }.map {
+                ($0.message, place($0), $0.hint)
+            }
         }
         let unknown = try errors("classify(spma, text) > 0.5")
         #expect(unknown.first?.0 == "unknown model 'spma'")
         #expect(unknown.first?.1 == "3:32")
         #expect(unknown.first?.2 == "did you mean 'spam'?")
         #expect(try errors("classify(spam, 3) > 0.5").first?.0 == "classify needs a string, but this is a number")
-        #expect(try errors("classify(text, spam) > 0.5").map(\.0) == [
-            "classify's first argument is a model, not the field 'text'", "'spam' is a model; write classify(spam, text) for its score",
-        ])
+        #expect(
+            try errors("classify(text, spam) > 0.5").map(\.0) == [
+                "classify's first argument is a model, not the field 'text'", "'spam' is a model; write classify(spam, text) for its score",
+            ])
         #expect(try errors("spam > 0.5").first?.0 == "'spam' is a model; write classify(spam, text) for its score")
         #expect(try errors("classify(spam) > 0.5").first?.0 == "classify takes (MODEL, TEXT)")
         #expect(try errors("classify(spam, text) contains \"x\"").first?.0 == "'contains' reads text, but this is a number")

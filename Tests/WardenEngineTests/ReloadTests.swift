@@ -90,7 +90,8 @@ import WardenEngine
         defer { for d in [dir, outside] { try? FileManager.default.removeItem(at: d) } }
         try "ruleset t\n".write(to: dir.appendingPathComponent("a.rules"), atomically: true, encoding: .utf8)
         try "secret-line: root:x:0:0\n".write(to: outside.appendingPathComponent("passwd"), atomically: true, encoding: .utf8)
-        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("b.rules"), withDestinationURL: outside.appendingPathComponent("passwd"))
+        try FileManager.default.createSymbolicLink(
+            at: dir.appendingPathComponent("b.rules"), withDestinationURL: outside.appendingPathComponent("passwd"))
         let (ruleSet, diagnostics) = Compiler.compile(path: dir.path)
         #expect(ruleSet == nil)
         #expect(diagnostics.contains { $0.message.contains("links outside the rule set's directory") })

@@ -61,8 +61,12 @@ import WardenLanguage
                 }
                 arguments.forEach { visit($0.value) }
             case .unary(_, let x): visit(x)
-            case .binary(_, let l, let r), .matches(let l, let r), .inList(let l, let r): visit(l); visit(r)
-            case .contains(let l, _, let r): visit(l); visit(r)
+            case .binary(_, let l, let r), .matches(let l, let r), .inList(let l, let r):
+                visit(l)
+                visit(r)
+            case .contains(let l, _, let r):
+                visit(l)
+                visit(r)
             case .list(let xs): xs.forEach(visit)
             default: break
             }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WardenLanguage
 
 @Suite struct CheckerTests {
@@ -14,7 +15,8 @@ import Testing
     }
 
     @Test func cleanRuleSetHasNoErrors() {
-        let diagnostics = check("""
+        let diagnostics = check(
+            """
             list words = ["a"]
             list nets = cidr(["10.0.0.0/8"])
             pattern p = /x/
@@ -39,22 +41,25 @@ import Testing
     }
 
     @Test func unknownFieldAndTypeErrors() {
-        let messages = errors("""
+        let messages = errors(
+            """
             rule r { on send when accont == "x" }
             rule s { on send when text > 3 }
             rule t { on send when len(text) }
             rule u { on send when text contains any 3 }
             """)
-        #expect(messages == [
-            "unknown name 'accont'",
-            "cannot compare a string with a number",
-            "'when' needs a bool, but this is a number",
-            "'contains any' needs a word list, but this is a number",
-        ])
+        #expect(
+            messages == [
+                "unknown name 'accont'",
+                "cannot compare a string with a number",
+                "'when' needs a bool, but this is a number",
+                "'contains any' needs a word list, but this is a number",
+            ])
     }
 
     @Test func firedCyclesAreErrors() {
-        let messages = errors("""
+        let messages = errors(
+            """
             rule a { on send when fired(b) }
             let via = fired(a)
             rule b { on send when via }
@@ -63,39 +68,44 @@ import Testing
     }
 
     @Test func penaltiesAreCheckedAgainstTheVocabulary() {
-        let messages = errors("""
+        let messages = errors(
+            """
             rule a { on send when true penalty revoke_code(account) }
             rule b { on send when true penalty disable_generation(account) }
             rule c { on send when true penalty ban(account, 1d) }
             rule d { on send when true penalty restrict_send(account, escalate(1d, forever, 2d)) }
             """)
-        #expect(messages == [
-            "'revoke_code' acts on 'code', not account",
-            "'disable_generation' is written disable_generation(account, DURATION)",
-            "unknown penalty action 'ban'",
-            "escalate(…) takes durations, with 'forever' allowed last",
-        ])
+        #expect(
+            messages == [
+                "'revoke_code' acts on 'code', not account",
+                "'disable_generation' is written disable_generation(account, DURATION)",
+                "unknown penalty action 'ban'",
+                "escalate(…) takes durations, with 'forever' allowed last",
+            ])
     }
 
     @Test func eventTypesModesRolloutAndCounters() {
-        let messages = errors("""
+        let messages = errors(
+            """
             rule a { on sned when true mode loud rollout 120% }
             rule b { on send when count(by: account) > 1 }
             rule c { on send when count(by: account, within: 1d, per: day) > 1 }
             rule d { on send when count(by: account, per: fortnight) > 1 }
             """)
-        #expect(messages == [
-            "unknown event type 'sned'",
-            "mode is 'enforce' or 'shadow', not 'loud'",
-            "rollout is a percentage from 0% to 100%",
-            "count needs a window: 'within: DURATION' or 'per: day'",
-            "count takes either 'within:' or 'per:', not both",
-            "'per:' takes minute, hour, day or week",
-        ])
+        #expect(
+            messages == [
+                "unknown event type 'sned'",
+                "mode is 'enforce' or 'shadow', not 'loud'",
+                "rollout is a percentage from 0% to 100%",
+                "count needs a window: 'within: DURATION' or 'per: day'",
+                "count takes either 'within:' or 'per:', not both",
+                "'per:' takes minute, hour, day or week",
+            ])
     }
 
     @Test func warningsForUnusedListsConstantsAndShadowedRules() {
-        let diagnostics = check("""
+        let diagnostics = check(
+            """
             list unused = ["x"]
             rule a { on send when true }
             rule b { on send when len(text) > 3 }
@@ -106,7 +116,8 @@ import Testing
     }
 
     @Test func duplicateNamesAndScoreOutsideDecide() {
-        let messages = errors("""
+        let messages = errors(
+            """
             list x = ["a"]
             rule x { on send when score > 1 }
             decide { block when score >= 100 }

@@ -1,11 +1,14 @@
 import Testing
+
 @testable import WardenLanguage
 
 @Suite struct DiagnosticRendererTests {
     @Test func caretSitsUnderTheCharacterAfterChineseText() {
         let file = SourceFile(path: "r.rules", text: "rule 诈骗 \"诈骗信息\" { on send when text contains any fraud_wrds }\n")
         let start = Array(file.text.utf8).firstIndex(of: UInt8(ascii: "f"))!  // the first 'f' is in fraud_wrds
-        let d = Diagnostic.error("unknown-name", "unknown name 'fraud_wrds'", at: SourceRange(file: file, bytes: start..<(start + 10)), hint: "did you mean 'fraud_words'?")
+        let d = Diagnostic.error(
+            .unknownName, "unknown name 'fraud_wrds'", at: SourceRange(file: file, bytes: start..<(start + 10)),
+            hint: "did you mean 'fraud_words'?")
         let text = DiagnosticRenderer(color: false).render(d)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[0] == "r.rules:1:49: error: unknown name 'fraud_wrds' [unknown-name]")
@@ -21,7 +24,7 @@ import Testing
 
     @Test func tabsAreCopied() {
         let file = SourceFile(path: "r.rules", text: "\twhen x")
-        let d = Diagnostic.error("e", "m", at: SourceRange(file: file, bytes: 6..<7))
+        let d = Diagnostic.error(.syntax, "m", at: SourceRange(file: file, bytes: 6..<7))
         let caret = DiagnosticRenderer(color: false).render(d).split(separator: "\n")[2]
         #expect(caret == "   | \t     ^")
     }

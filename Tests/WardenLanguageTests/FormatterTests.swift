@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WardenLanguage
 
 /// `warden fmt`: one layout, idempotent, comments kept, and the same tokens (so the same rules).
@@ -135,14 +136,39 @@ import Testing
     }
 }
 
-/// Hover and completion in `warden lsp` read these.
-@Suite struct BuiltinDocsTests {
+/// Hover and completion in `warden lsp`, the checker, the compiler and docs/language.md read
+/// `Builtin`.
+@Suite struct BuiltinTableTests {
     @Test func everyBuiltinIsDocumented() {
-        for name in Vocabulary.builtins {
-            let doc = BuiltinDocs.all[name]
-            #expect(doc?.signature.hasPrefix(name + "(") == true, "\(name)")
-            #expect(doc?.summary.isEmpty == false, "\(name)")
+        for builtin in Builtin.allCases {
+            #expect(builtin.doc.signature.hasPrefix(builtin.rawValue + "("), "\(builtin)")
+            #expect(builtin.doc.summary.isEmpty == false, "\(builtin)")
+            #expect(builtin.doc.example.contains(builtin.rawValue + "("), "\(builtin)")
         }
-        #expect(Set(BuiltinDocs.all.keys) == Set(Vocabulary.builtins))
+        #expect(Vocabulary.builtins.count == Builtin.allCases.count)
+        #expect(Set(Vocabulary.inviteBuiltins.keys) == Set(Builtin.allCases.filter { $0.invite != nil }.map(\.rawValue)))
+    }
+
+    /// The tables of docs/language.md and docs/events.md are the ones `Builtin` and `EventField`
+    /// write (regenerate with `warden vocabulary --write-docs PAGE`).
+    @Test func theLanguageReferenceListsTheTable() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let pages = ["docs/language.md": ["builtins", "invite-builtins", "fields", "diagnostics"], "docs/events.md": ["event-keys"]]
+        for (path, blocks) in pages {
+            let page = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+            for name in blocks {
+                #expect(page.contains("<!-- generated: \(name) -->"), "\(path) has no block \(name)")
+            }
+            #expect(VocabularyTables.updating(page) == page, "\(path) is out of date: run warden vocabulary --write-docs \(path)")
+        }
+    }
+
+    @Test func updatingRewritesOnlyTheBlocks() {
+        let page = "before\n<!-- generated: builtins -->\nold table\n<!-- end: builtins -->\nafter <!-- generated: nothing -->\n"
+        let updated = VocabularyTables.updating(page)
+        #expect(updated.hasPrefix("before\n<!-- generated: builtins -->\n| function | value | example |"))
+        #expect(!updated.contains("old table"))
+        #expect(updated.hasSuffix("<!-- end: builtins -->\nafter <!-- generated: nothing -->\n"))
+        #expect(updated.contains("| `near(X, A, B, within: N [, ordered: true])` |"))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WardenLanguage
 
 @Suite struct LexerTests {
@@ -9,7 +10,10 @@ import Testing
     @Test func durationsIntegersDecimalsAndPercent() {
         let (tokens, diagnostics) = lex("30s 5m 2h 1d 7d 1w 1000 0.5 10%")
         #expect(diagnostics.isEmpty)
-        #expect(tokens.map(\.kind) == [.duration, .duration, .duration, .duration, .duration, .duration, .integer, .decimal, .integer, .percent, .end])
+        #expect(
+            tokens.map(\.kind) == [
+                .duration, .duration, .duration, .duration, .duration, .duration, .integer, .decimal, .integer, .percent, .end,
+            ])
         #expect(tokens.prefix(6).map(\.integer) == [30, 300, 7200, 86_400, 604_800, 604_800])
         #expect(tokens[7].decimal == 0.5)
     }
@@ -45,9 +49,10 @@ import Testing
 
     @Test func operators() {
         let (tokens, _) = lex("== != <= >= < > = + - * / . : , ( ) [ ] { }")
-        #expect(tokens.map(\.kind) == [
-            .equal, .notEqual, .lessEqual, .greaterEqual, .less, .greater, .assign, .plus, .minus, .star, .slash, .dot,
-            .colon, .comma, .leftParen, .rightParen, .leftBracket, .rightBracket, .leftBrace, .rightBrace, .end,
-        ])
+        #expect(
+            tokens.map(\.kind) == [
+                .equal, .notEqual, .lessEqual, .greaterEqual, .less, .greater, .assign, .plus, .minus, .star, .slash, .dot,
+                .colon, .comma, .leftParen, .rightParen, .leftBracket, .rightBracket, .leftBrace, .rightBrace, .end,
+            ])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WardenLanguage
 
 /// Issue 21: logic mistakes that used to pass lint silently.
@@ -40,8 +41,9 @@ import Testing
     @Test func aShrinkingEscalationIsWarned() {
         let shrinking = messages("rule r { on send when len(text) > 3 penalty restrict_send(account, escalate(7d, 1d)) }", .warning)
         #expect(shrinking.contains { $0.hasPrefix("escalate(…) steps should not shrink") })
-        #expect(!messages("rule r { on send when len(text) > 3 penalty restrict_send(account, escalate(1d, 7d, forever)) }", .warning)
-            .contains { $0.contains("shrink") })
+        #expect(
+            !messages("rule r { on send when len(text) > 3 penalty restrict_send(account, escalate(1d, 7d, forever)) }", .warning)
+                .contains { $0.contains("shrink") })
     }
 }
 
@@ -71,8 +73,10 @@ import Testing
     }
 
     @Test func theSafeFormsAreNot() {
-        for safe in ["(a|b)+$", "(ab|cd)+", "(a|aa)++$", "(a|aa)?", "(.*a){2}", "([^a]*a){12}", "(.{0,20}a){12}", #"(\d{3}-){2}\d{4}"#,
-                     "(a+)", "a+b+", #"(\.com|\.cn)+"#, "(?i)(vx|wx)[:：]?"] {
+        for safe in [
+            "(a|b)+$", "(ab|cd)+", "(a|aa)++$", "(a|aa)?", "(.*a){2}", "([^a]*a){12}", "(.{0,20}a){12}", #"(\d{3}-){2}\d{4}"#,
+            "(a+)", "a+b+", #"(\.com|\.cn)+"#, "(?i)(vx|wx)[:：]?",
+        ] {
             #expect(RegexRisk.risk(safe) == nil, "\(safe)")
         }
     }
@@ -81,7 +85,9 @@ import Testing
     @Test func realRegexesAreLeftAlone() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("shared/data/bench/regexes.txt")
-        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.isEmpty }
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init).filter {
+            !$0.hasPrefix("#") && !$0.isEmpty
+        }
         #expect(lines.count == 103)
         let flagged = lines.filter { RegexRisk.risk($0) != nil }
         #expect(flagged.isEmpty, "\(flagged)")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WardenLanguage
 
 @Suite struct ParserTests {
@@ -23,7 +24,8 @@ import Testing
         case .contains(let l, let q, let r): "(\(shape(l)) contains\(q == .one ? "" : " " + q.rawValue) \(shape(r)))"
         case .matches(let l, let r): "(\(shape(l)) matches \(shape(r)))"
         case .inList(let l, let r): "(\(shape(l)) in \(shape(r)))"
-        case .call(let n, _, let args): "\(n)(" + args.map { ($0.label.map { "\($0): " } ?? "") + shape($0.value) }.joined(separator: ", ") + ")"
+        case .call(let n, _, let args):
+            "\(n)(" + args.map { ($0.label.map { "\($0): " } ?? "") + shape($0.value) }.joined(separator: ", ") + ")"
         case .list(let items): "[" + items.map(shape).joined(separator: ", ") + "]"
         case .regex(let p, let f): "/\(p)/\(f)"
         default: "?"
@@ -56,7 +58,8 @@ import Testing
     }
 
     @Test func wholeLanguage() {
-        let (syntax, diagnostics) = parse("""
+        let (syntax, diagnostics) = parse(
+            """
             ruleset invite version "2026.11" timezone "Asia/Shanghai"
             list safe = ["微信红包封面"]
             list fraud(except: safe, fold: ["case"]) = file("lists/fraud.txt")
@@ -106,13 +109,15 @@ import Testing
         #expect(first.repeatCount?.value == 1000)
         #expect(first.every?.value == 30)
         #expect(gap.value == 3600)
-        #expect(last.expectations.map(\.kind) == [
-            .verdict("block"), .fired("r"), .notFired("r"), .penalty("revoke_code"), .noPenalty, .score(.greaterEqual, 100),
-        ])
+        #expect(
+            last.expectations.map(\.kind) == [
+                .verdict("block"), .fired("r"), .notFired("r"), .penalty("revoke_code"), .noPenalty, .score(.greaterEqual, 100),
+            ])
     }
 
     @Test func recoversAndReportsSeveralErrors() {
-        let (syntax, diagnostics) = parse("""
+        let (syntax, diagnostics) = parse(
+            """
             rule a {
               on send
               when text contains
@@ -135,7 +140,10 @@ import Testing
 
     @Test func missingOnAndWhenAreErrorsAtTheRuleName() {
         let (_, diagnostics) = parse("rule lonely { score 1 }")
-        #expect(diagnostics.map(\.message) == ["rule 'lonely' has no 'on' clause (which events it reads: on send, issue, redeem)", "rule 'lonely' has no 'when' clause"])
+        #expect(
+            diagnostics.map(\.message) == [
+                "rule 'lonely' has no 'on' clause (which events it reads: on send, issue, redeem)", "rule 'lonely' has no 'when' clause",
+            ])
         #expect(diagnostics.allSatisfy { $0.location?.column == 6 })
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WardenMatching
 
 /// Each fold and each evasion class of SPEC §3, with positive and negative cases, on the words an

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WardenMatching
 
 /// The matcher against the simplest correct implementation: fold the text, then try every
@@ -95,7 +96,9 @@ import Testing
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
     func agreesOnRandomTextsAndLists(seed: UInt64) {
         var rng = Xorshift(seed)
-        let foldSets: [FoldOptions] = [.all, [], [.caseFold, .width], FoldOptions.all.subtracting(.boundary), FoldOptions.all.subtracting(.repeats)]
+        let foldSets: [FoldOptions] = [
+            .all, [], [.caseFold, .width], FoldOptions.all.subtracting(.boundary), FoldOptions.all.subtracting(.repeats),
+        ]
         for _ in 0..<60 {
             var lists: [KeywordList] = []
             for l in 0..<Int(rng.next() % 3 + 1) {
@@ -112,15 +115,20 @@ import Testing
             for _ in 0..<20 {
                 var text = ""
                 for _ in 0..<Int(rng.next() % 40) {
-                    if rng.next() % 4 == 0, let list = lists.randomElement(using: &rng), let entry = list.entries.randomElement(using: &rng) {
+                    if rng.next() % 4 == 0, let list = lists.randomElement(using: &rng), let entry = list.entries.randomElement(using: &rng)
+                    {
                         text += entry
                     } else {
                         text += Self.alphabet[Int(rng.next() % UInt64(Self.alphabet.count))]
                     }
                 }
-                let actual = matcher.scan(text).flatMap { $0 }.map { Found(list: $0.list, entry: $0.entry, lower: $0.span.lowerBound, upper: $0.span.upperBound) }.sorted()
+                let actual = matcher.scan(text).flatMap { $0 }.map {
+                    Found(list: $0.list, entry: $0.entry, lower: $0.span.lowerBound, upper: $0.span.upperBound)
+                }.sorted()
                 let expected = Self.reference(lists, text)
-                #expect(actual == expected, "text \(text.debugDescription) lists \(lists.map { ($0.entries, $0.folds.rawValue, $0.except as Any) })")
+                #expect(
+                    actual == expected,
+                    "text \(text.debugDescription) lists \(lists.map { ($0.entries, $0.folds.rawValue, $0.except as Any) })")
                 if actual != expected { return }
             }
         }
@@ -161,7 +169,9 @@ import Testing
                 if let h = reading(hit[i]), h == r { ok = from(i + 1, j + 1) }
                 // The reading, with ü also as u or v; or the initial.
                 for variant in [r, r.map { $0 == 0xFC ? 0x75 : $0 }, r.map { $0 == 0xFC ? 0x76 : $0 }] where !ok {
-                    if i + variant.count <= hit.count, Array(hit[i..<(i + variant.count)]) == variant { ok = from(i + variant.count, j + 1) }
+                    if i + variant.count <= hit.count, Array(hit[i..<(i + variant.count)]) == variant {
+                        ok = from(i + variant.count, j + 1)
+                    }
                 }
                 if !ok, hit[i] == r[0] { ok = from(i + 1, j + 1) }
             }
@@ -214,7 +224,8 @@ import Testing
                     view.append(contentsOf: scalars[hit.span])
                     let found = Normalizer(options: folds.subtracting(.repeats)).units(String(view))
                     let keyword = Normalizer(options: folds.subtracting(.repeats)).units(entries[hit.entry])
-                    #expect(Self.spells(found, keyword), "\(text.debugDescription): \(String(view)) is not a spelling of \(entries[hit.entry])")
+                    #expect(
+                        Self.spells(found, keyword), "\(text.debugDescription): \(String(view)) is not a spelling of \(entries[hit.entry])")
                 }
             }
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WardenMatching
 
 @Suite struct NormalizerTests {
@@ -25,7 +26,9 @@ import Testing
 
     @Test func foldedStringAgreesWithFold() {
         let normalizer = Normalizer(options: FoldOptions.all.textFolds)
-        for text in ["", "ＡＢ\u{200B}c 加加微-信", "1100元元", String(repeating: "㍻x", count: 300), String(repeating: "\u{FDFA}", count: 50), "e\u{301}🌟ﬁ"] {
+        for text in [
+            "", "ＡＢ\u{200B}c 加加微-信", "1100元元", String(repeating: "㍻x", count: 300), String(repeating: "\u{FDFA}", count: 50), "e\u{301}🌟ﬁ",
+        ] {
             #expect(normalizer.foldedString(text) == normalizer.fold(text).string)
         }
         #expect(normalizer.foldedString(String(repeating: "㍻", count: 2)).utf8.count > 6)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WardenMatching
 
 /// `warden lint --perturb`: entries rewritten through the inverse of each fold of their list.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WardenMatching
 
 @Suite struct RegexLiteralsTests {
@@ -80,7 +81,9 @@ extension RegexSetTests {
         let set = try RegexSet(patterns: [("sex", "i"), ("kk", "i"), ("σοφία", "i"), ("sex", "")])
         for text in ["ſex", "SEX", "\u{212A}K", "ΣΟΦΊΑ", "ςοφία"] {
             var copy = text
-            let brute: [Int] = copy.withUTF8 { buffer in set.regexes.indices.filter { (try? set.regexes[$0].firstMatch(inUTF8: buffer)) != nil } }
+            let brute: [Int] = copy.withUTF8 { buffer in
+                set.regexes.indices.filter { (try? set.regexes[$0].firstMatch(inUTF8: buffer)) != nil }
+            }
             #expect(!brute.isEmpty, "\(text)")
             #expect(set.matching(text).matches == brute, "\(text)")
         }
@@ -130,10 +133,15 @@ extension RegexSetTests {
                 var copy = text
                 var newly = [Int32](repeating: -1, count: sets.count)
                 let n = copy.withUTF8 { buffer in
-                    present.withUnsafeMutableBufferPointer { p in newly.withUnsafeMutableBufferPointer { automaton.markPresent(buffer, p, newly: $0.baseAddress!) } }
+                    present.withUnsafeMutableBufferPointer { p in
+                        newly.withUnsafeMutableBufferPointer { automaton.markPresent(buffer, p, newly: $0.baseAddress!) }
+                    }
                 }
-                #expect(Set(newly.prefix(n)) == Set(present.indices.filter { present[$0] }.map(Int32.init)) && n == present.filter { $0 }.count)
-                let naive = sets.map { set in set.contains { text.utf8.count >= $0.utf8.count && Array(text.utf8).firstRange(of: Array($0.utf8)) != nil } }
+                #expect(
+                    Set(newly.prefix(n)) == Set(present.indices.filter { present[$0] }.map(Int32.init)) && n == present.filter { $0 }.count)
+                let naive = sets.map { set in
+                    set.contains { text.utf8.count >= $0.utf8.count && Array(text.utf8).firstRange(of: Array($0.utf8)) != nil }
+                }
                 #expect(present == naive, "round \(round): \(sets) in \(text)")
             }
         }

@@ -2,8 +2,8 @@ import Dispatch
 import Foundation
 import Synchronization
 import Testing
-import WardenModels
 import WardenModelTestSupport
+import WardenModels
 
 @Suite struct TrainingTests {
     @Test func sameDataGivesTheSameBytes() {

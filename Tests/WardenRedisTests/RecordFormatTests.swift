@@ -1,12 +1,14 @@
 import Testing
 import WardenEngine
+
 @testable import WardenRedis
 
 /// One stored form of a penalty record; what an older server wrote still loads.
 @Suite struct RecordFormatTests {
     @Test func theOlderRedisFormStillLoads() throws {
         // As RedisLedger wrote records before issue 22: `kind`, `lifted_at`, `lift_reason`.
-        let old = #"{"id":"p-7","action":"revoke_code","kind":"code","target":"AB12CD34","start":1767225600,"forever":true,"offense":1,"rule":"fraud_text","event":"m-1","lifted_at":1767229200,"lift_reason":"appeal"}"#
+        let old =
+            #"{"id":"p-7","action":"revoke_code","kind":"code","target":"AB12CD34","start":1767225600,"forever":true,"offense":1,"rule":"fraud_text","event":"m-1","lifted_at":1767229200,"lift_reason":"appeal"}"#
         let record = try #require(RedisLedger.decode(old))
         #expect(record.id == "p-7" && record.targetKind == .code && record.target == "AB12CD34" && record.forever)
         #expect(record.lifted == PenaltyRecord.Lift(at: 1_767_229_200, reason: "appeal"))

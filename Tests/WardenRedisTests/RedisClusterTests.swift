@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import WardenEngine
-@testable import WardenRedis
 import WardenTestSupport
+
+@testable import WardenRedis
 
 /// Issue 20: Warden's state on a real 3-master, 3-replica Redis Cluster.
 @Suite(.serialized) struct RedisClusterTests {
@@ -23,7 +24,9 @@ import WardenTestSupport
         return try (0..<count).map { _ in
             let pool = try RedisClients.open(url: cluster.url, timeout: 1)
             let ledger = RedisLedger(pool: pool)
-            return Engine(ruleSet: ruleSet, ledger: ledger, counterBackend: RedisCounters(pool: pool, ledger: ledger), inviteLog: RedisInviteLog(pool: pool))
+            return Engine(
+                ruleSet: ruleSet, ledger: ledger, counterBackend: RedisCounters(pool: pool, ledger: ledger),
+                inviteLog: RedisInviteLog(pool: pool))
         }
     }
 
@@ -38,7 +41,9 @@ import WardenTestSupport
     /// with one penalty record; the 51st distinct recipient is restricted.
     @Test func twoEnginesOnAClusterCountTogether() throws {
         let cluster = try RedisClusterServer()
-        let engines = try Self.engines(cluster, """
+        let engines = try Self.engines(
+            cluster,
+            """
             ruleset t
             rule flood { on send when count(by: account, within: 1d) > 1000 penalty restrict_send(account, 1h) }
             rule fan { on send when distinct(to, by: account, within: 1h) > 50 penalty restrict_send(account, 1h) }
@@ -59,7 +64,9 @@ import WardenTestSupport
     /// replica is promoted, counting is exact again, and the penalty answered before is kept.
     @Test func aMasterFailoverIsSurvived() throws {
         let cluster = try RedisClusterServer()
-        let engines = try Self.engines(cluster, """
+        let engines = try Self.engines(
+            cluster,
+            """
             ruleset t on_state_error closed
             rule flood { on send when count(by: account, within: 1d) > 20 penalty restrict_send(account, 1h) }
             """, count: 1)

@@ -12,9 +12,13 @@ import WardenTestSupport
 
     @Test func commandsAndPipelinedRepliesRoundTrip() throws {
         let pool = RedisPool(host: "127.0.0.1", port: server.port, timeout: 1)
-        #expect(try pool.pipeline([["SET", "k", "刷单 value"], ["GET", "k"], ["INCRBY", "n", "41"], ["INCR", "n"], ["GET", "missing"]])
-            == [.status("OK"), .string("刷单 value"), .integer(41), .integer(42), .null])
-        #expect(try pool.pipeline([["RPUSH", "l", "a", "b"], ["LRANGE", "l", "0", "-1"]]) == [.integer(2), .array([.string("a"), .string("b")])])
+        #expect(
+            try pool.pipeline([["SET", "k", "刷单 value"], ["GET", "k"], ["INCRBY", "n", "41"], ["INCR", "n"], ["GET", "missing"]])
+                == [.status("OK"), .string("刷单 value"), .integer(41), .integer(42), .null])
+        #expect(
+            try pool.pipeline([["RPUSH", "l", "a", "b"], ["LRANGE", "l", "0", "-1"]]) == [
+                .integer(2), .array([.string("a"), .string("b")]),
+            ])
         // An error reply is a value; the connection stays usable.
         let replies = try pool.pipeline([["INCR", "k"], ["PING"]])
         #expect(replies.count == 2)

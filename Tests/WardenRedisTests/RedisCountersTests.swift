@@ -19,7 +19,10 @@ import WardenTestSupport
 
     func engines() throws -> (Engine, Engine) {
         let ruleSet = try #require(Compiler.compile(source: Self.rules).ruleSet)
-        let make = { Engine(ruleSet: ruleSet, counterBackend: RedisCounters(pool: RedisPool(host: "127.0.0.1", port: self.server.port, timeout: 0.5))) }
+        let make = {
+            Engine(
+                ruleSet: ruleSet, counterBackend: RedisCounters(pool: RedisPool(host: "127.0.0.1", port: self.server.port, timeout: 0.5)))
+        }
         return (make(), make())
     }
 
@@ -56,9 +59,16 @@ import WardenTestSupport
             let d = (k % 2 == 0 ? a : b).check(send("d\(k)", account: "spreader", to: ["r\(k)", "r\(k)"], at: t0 + Double(k)), now: 0)
             #expect(!d.fired.contains { $0.rule == "fanout" })
         }
-        #expect(!a.check(send("again", account: "spreader", to: ["r0", "r49"], at: t0 + 60), now: 0).fired.contains { $0.rule == "fanout" })
-        #expect(!a.check(send("dry", account: "spreader", to: ["r0"], at: t0 + 61), now: 0, commit: false).fired.contains { $0.rule == "fanout" })
-        #expect(b.check(send("dry51", account: "spreader", to: ["r50"], at: t0 + 61), now: 0, commit: false).fired.contains { $0.rule == "fanout" })
+        #expect(
+            !a.check(send("again", account: "spreader", to: ["r0", "r49"], at: t0 + 60), now: 0).fired.contains { $0.rule == "fanout" })
+        #expect(
+            !a.check(send("dry", account: "spreader", to: ["r0"], at: t0 + 61), now: 0, commit: false).fired.contains {
+                $0.rule == "fanout"
+            })
+        #expect(
+            b.check(send("dry51", account: "spreader", to: ["r50"], at: t0 + 61), now: 0, commit: false).fired.contains {
+                $0.rule == "fanout"
+            })
         #expect(b.check(send("d50", account: "spreader", to: ["r50"], at: t0 + 62), now: 0).fired.contains { $0.rule == "fanout" })
     }
 
@@ -97,7 +107,8 @@ import WardenTestSupport
             rule word { on send when text contains "刷单" }
             """
         let ruleSet = try #require(Compiler.compile(source: source).ruleSet)
-        let engine = Engine(ruleSet: ruleSet, counterBackend: RedisCounters(pool: RedisPool(host: "127.0.0.1", port: server.port, timeout: 0.5)))
+        let engine = Engine(
+            ruleSet: ruleSet, counterBackend: RedisCounters(pool: RedisPool(host: "127.0.0.1", port: server.port, timeout: 0.5)))
         #expect(engine.check(send("up", account: "u", at: 1_767_225_600), now: 0).fired.map(\.rule) == ["few"])
         server.stop()
         var event = send("down", account: "u", at: 1_767_225_601)

@@ -5,7 +5,9 @@ import InMemoryLogging
 import Logging
 import Testing
 import WardenEngine
+import WardenLanguage
 import WardenServer
+
 @testable import WardenSQLite
 
 /// The HTTP routes in-process (HummingbirdTesting's router framework: no socket, no binary).
@@ -42,7 +44,8 @@ import WardenServer
         let client: any TestClientProtocol
 
         func request(
-            _ method: HTTPRequest.Method, _ path: String, body: String? = nil, bytes: [UInt8]? = nil, token: String? = nil, authorization: String? = nil
+            _ method: HTTPRequest.Method, _ path: String, body: String? = nil, bytes: [UInt8]? = nil, token: String? = nil,
+            authorization: String? = nil
         ) async throws -> (Int, String) {
             var headers: HTTPFields = [:]
             if let token { headers[.authorization] = "Bearer \(token)" }
@@ -54,7 +57,9 @@ import WardenServer
         }
     }
 
-    static func send(_ id: String, account: String = "u1", text: String = "你好", code: String? = nil, ts: String = "2026-03-01T10:00:00Z") -> String {
+    static func send(_ id: String, account: String = "u1", text: String = "你好", code: String? = nil, ts: String = "2026-03-01T10:00:00Z")
+        -> String
+    {
         #"{"id":"\#(id)","type":"send","ts":"\#(ts)","account":"\#(account)","to":["b"],"text":"\#(text)"\#(code.map { #","code":"\#($0)""# } ?? "")}"#
     }
 
@@ -75,12 +80,14 @@ import WardenServer
             #expect(status == 200 && decision.contains(#""action":"revoke_code""#))
             let (_, penalties) = try await server.request(.get, "/v1/penalties?code=CODE1234")
             #expect(penalties.contains(#""id":"p-1","action":"revoke_code""#))
-            let (batchStatus, batch) = try await server.request(.post, "/v1/check", body: #"{"events":[\#(Self.send("m2")),\#(Self.send("m3", code: "CODE1234"))]}"#)
+            let (batchStatus, batch) = try await server.request(
+                .post, "/v1/check", body: #"{"events":[\#(Self.send("m2")),\#(Self.send("m3", code: "CODE1234"))]}"#)
             #expect(batchStatus == 200 && batch.hasPrefix(#"{"decisions":[{"id":"m2""#) && batch.contains(#""rule":"penalty_in_force""#))
 
             // Bad input: 400 with the error and key; too large: 413.
             #expect(try await server.request(.post, "/v1/check", body: "{oops").0 == 400)
-            let (badStatus, bad) = try await server.request(.post, "/v1/check", body: #"{"id":"x","type":"send","account":"a","to":"b","text":"t"}"#)
+            let (badStatus, bad) = try await server.request(
+                .post, "/v1/check", body: #"{"id":"x","type":"send","account":"a","to":"b","text":"t"}"#)
             #expect(badStatus == 400 && bad == #"{"error":"expected an array of strings, found a string","key":"to"}"#)
             let (indexStatus, indexed) = try await server.request(.post, "/v1/check", body: #"{"events":[\#(Self.send("ok")),{"id":"y"}]}"#)
             #expect(indexStatus == 400 && indexed.contains(#""index":1"#))
@@ -98,7 +105,8 @@ import WardenServer
             #expect(try await server.request(.post, "/v1/penalties/p-1/lift", body: #"{"reason":"x"}"#, token: "s3creT").0 == 401)
             #expect(try await server.request(.post, "/v1/penalties/p-1/lift", body: "{}", token: "s3cret").0 == 400)
             #expect(try await server.request(.post, "/v1/penalties/p-9/lift", body: #"{"reason":"x"}"#, token: "s3cret").0 == 404)
-            let (liftStatus, lifted) = try await server.request(.post, "/v1/penalties/p-1/lift", body: #"{"reason":"appeal accepted"}"#, token: "s3cret")
+            let (liftStatus, lifted) = try await server.request(
+                .post, "/v1/penalties/p-1/lift", body: #"{"reason":"appeal accepted"}"#, token: "s3cret")
             #expect(liftStatus == 200 && lifted.contains(#""reason":"appeal accepted""#))
             #expect(try await server.request(.get, "/v1/penalties?code=CODE1234").1 == #"{"penalties":[]}"#)
 
@@ -109,7 +117,8 @@ import WardenServer
             let (refusedStatus, refused) = try await server.request(.post, "/v1/rules/reload", token: "s3cret")
             #expect(refusedStatus == 422 && refused.contains(#""accepted":false"#) && refused.contains("no_such_list"))
             #expect(try await server.request(.get, "/v1/rules").1.contains(digest))
-            try "rule extra_burst { on send when count(by: account, within: 2m) > 99 score 1 }\n".write(to: broken, atomically: true, encoding: .utf8)
+            try "rule extra_burst { on send when count(by: account, within: 2m) > 99 score 1 }\n".write(
+                to: broken, atomically: true, encoding: .utf8)
             let (reloadStatus, reloaded) = try await server.request(.post, "/v1/rules/reload", token: "s3cret")
             #expect(reloadStatus == 200 && reloaded.contains(#""accepted":true"#))
             #expect(reloaded.contains(#""counters_reset":["count||account|2m||send"]"#))
@@ -149,7 +158,16 @@ import WardenServer
             let document = try #require(try JSONSerialization.jsonObject(with: Data(served.utf8)) as? [String: Any])
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = Set((document["paths"] as? [String: Any])?.keys.map { $0 } ?? [])
-            #expect(paths == ["/v1/check", "/v1/penalties", "/v1/penalties/{id}/lift", "/v1/rules", "/v1/rules/reload", "/healthz", "/metrics", "/openapi.json"])
+            #expect(
+                paths == [
+                    "/v1/check", "/v1/penalties", "/v1/penalties/{id}/lift", "/v1/rules", "/v1/rules/reload", "/healthz", "/metrics",
+                    "/openapi.json",
+                ])
+            // The event schema names exactly the keys the language's table says an event carries.
+            let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
+            let event = schemas?["Event"] as? [String: Any]
+            let properties = Set((event?["properties"] as? [String: Any])?.keys.map { $0 } ?? [])
+            #expect(properties == Vocabulary.eventKeys)
         }
     }
 
@@ -164,7 +182,8 @@ import WardenServer
         ledger.group.beforeBatch = { _ in usleep(50_000) }
         try await Server(token: nil, ledger: ledger).test { server in
             for k in 0..<5 {
-                let (status, answer) = try await server.request(.post, "/v1/check", body: Self.send("m\(k)", text: "兼职刷单日赚300", code: "CODE\(k)"))
+                let (status, answer) = try await server.request(
+                    .post, "/v1/check", body: Self.send("m\(k)", text: "兼职刷单日赚300", code: "CODE\(k)"))
                 #expect(status == 200)
                 let ids = answer.matches(of: /"id":"(p-\d+)"/).map { String($0.output.1) }
                 #expect(!ids.isEmpty)
@@ -185,11 +204,13 @@ import WardenServer
             let (bare, _) = try await server.request(.post, "/v1/check?dry_run", body: Self.send("db", text: "兼职刷单日赚300", code: "DRYB"))
             #expect(bare == 400)
             for value in ["true", "1"] {
-                let (status, _) = try await server.request(.post, "/v1/check?dry_run=\(value)", body: Self.send("t\(value)", text: "兼职刷单日赚300", code: "T\(value)"))
+                let (status, _) = try await server.request(
+                    .post, "/v1/check?dry_run=\(value)", body: Self.send("t\(value)", text: "兼职刷单日赚300", code: "T\(value)"))
                 #expect(status == 200)
                 #expect(try await server.request(.get, "/v1/penalties?code=T\(value)").1 == #"{"penalties":[]}"#)
             }
-            let (committed, _) = try await server.request(.post, "/v1/check?dry_run=0", body: Self.send("f0", text: "兼职刷单日赚300", code: "F0"))
+            let (committed, _) = try await server.request(
+                .post, "/v1/check?dry_run=0", body: Self.send("f0", text: "兼职刷单日赚300", code: "F0"))
             #expect(committed == 200)
             #expect(try await server.request(.get, "/v1/penalties?code=F0").1.contains("revoke_code"))
         }
@@ -203,7 +224,9 @@ import WardenServer
             #expect(forgedStatus == 400)
             let escape = #"{"reason":"\u001b[2Kcleared"}"#
             #expect(try await server.request(.post, "/v1/penalties/p-1/lift", body: escape, authorization: "BEARER s3cret").0 == 400)
-            #expect(try await server.request(.post, "/v1/penalties/p-1/lift", body: #"{"reason":"appeal"}"#, authorization: "bearer s3cret").0 == 200)
+            #expect(
+                try await server.request(.post, "/v1/penalties/p-1/lift", body: #"{"reason":"appeal"}"#, authorization: "bearer s3cret").0
+                    == 200)
             #expect(try await server.request(.post, "/v1/rules/reload", authorization: "bearers3cret").0 == 401)
             #expect(try await server.request(.get, "/metrics").1.contains("\nwarden_ledger_failures_total 0\n"))
         }

@@ -7,22 +7,26 @@ extension Compiler {
     func call(_ name: String, _ arguments: [Argument], _ e: Expr) -> Eval {
         let positional = arguments.filter { $0.label == nil }.map(\.value)
         func labeled(_ label: String) -> Expr? { arguments.first { $0.label == label }?.value }
-        switch name {
-        case "count", "distinct", "sum":
+        // The checker refused unknown names; a rule set with errors is never compiled.
+        guard let builtin = Builtin(rawValue: name) else { return { _ in .null } }
+        switch builtin {
+        case .count, .distinct, .sum:
             let index = counter(name, positional, labeled, e)
             return { ctx in ctx.counterValues[index] }
-        case "active":
+        case .active:
             guard let action = positional[0].nameValue.flatMap(PenaltyAction.init(rawValue:)), let targetKind = action.targetKind else {
                 return { _ in .bool(false) }
             }
             let target = expression(positional[1])
             return { ctx in
                 guard let value = target(ctx).string else { return .bool(false) }
-                guard let record = ctx.ledger?.inForce(action: action, targetKind: targetKind, target: value, at: ctx.now) else { return .bool(false) }
+                guard let record = ctx.ledger?.inForce(action: action, targetKind: targetKind, target: value, at: ctx.now) else {
+                    return .bool(false)
+                }
                 ctx.penaltiesRead.append(record.id)
                 return .bool(true)
             }
-        case "near":
+        case .near:
             let scan = textHits(positional[0])
             guard let a = wordList(positional[1]), let b = wordList(positional[2]),
                 case .integer(let within)? = labeled("within")?.kind
@@ -50,14 +54,18 @@ extension Compiler {
                         guard gap <= within else { continue }
                         guard ctx.collectsEvidence else { return .bool(true) }
                         let text = scanned.text(ctx)
-                        ctx.evidence.append(Evidence.keyword(field: field?.name, list: names.0, entry: entries.0[x.entry], span: x.span, text: text, folds: folds.0))
-                        ctx.evidence.append(Evidence.keyword(field: field?.name, list: names.1, entry: entries.1[y.entry], span: y.span, text: text, folds: folds.1))
+                        ctx.evidence.append(
+                            Evidence.keyword(
+                                field: field?.name, list: names.0, entry: entries.0[x.entry], span: x.span, text: text, folds: folds.0))
+                        ctx.evidence.append(
+                            Evidence.keyword(
+                                field: field?.name, list: names.1, entry: entries.1[y.entry], span: y.span, text: text, folds: folds.1))
                         return .bool(true)
                     }
                 }
                 return .bool(false)
             }
-        case "hits":
+        case .hits:
             let scan = textHits(positional[0])
             guard let list = wordList(positional[1]) else { return { _ in .number(0) } }
             return { ctx in
@@ -65,7 +73,7 @@ extension Compiler {
                 if found.count <= 1 { return .number(Double(found.count)) }
                 return .number(Double(Set(found.map(\.entry)).count))
             }
-        case "len":
+        case .len:
             let f = expression(positional[0])
             return { ctx in
                 switch f(ctx) {
@@ -74,13 +82,13 @@ extension Compiler {
                 default: .null
                 }
             }
-        case "normalize":
+        case .normalize:
             if let field = positional[0].nameValue.flatMap(Field.init(name:)) {
                 return { ctx in ctx.normalized(field).map(Value.string) ?? .null }
             }
             let f = expression(positional[0])
             return { ctx in f(ctx).string.map { .string(EvaluationContext.folder.foldedString($0)) } ?? .null }
-        case "fingerprint":
+        case .fingerprint:
             if let field = positional[0].nameValue.flatMap(Field.init(name:)) {
                 return { ctx in ctx.fingerprint(field).map(Value.string) ?? .null }
             }
@@ -89,11 +97,11 @@ extension Compiler {
                 guard let s = f(ctx).string else { return .null }
                 return .string(EvaluationContext.fingerprint(EvaluationContext.folder.foldedString(s)))
             }
-        case "fired":
+        case .fired:
             guard let rule = positional.first?.nameValue, let index = ruleIndex[rule] else { return { _ in .bool(false) } }
             dependencies.insert(index)
             return { ctx in .bool(ctx.fired[index]) }
-        case "at_least":
+        case .atLeast:
             guard case .integer(let n) = positional[0].kind else { return { _ in .bool(false) } }
             let conditions = positional.dropFirst().map(expression)
             return { ctx in
@@ -104,7 +112,7 @@ extension Compiler {
                 }
                 return .bool(count >= n)
             }
-        case "matches_format":
+        case .matchesFormat:
             let code = expression(positional[0])
             let channel = expression(positional[1])
             return { ctx in
@@ -115,7 +123,7 @@ extension Compiler {
                 let alphanumeric = scalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
                 return .bool(alphanumeric && lengths.contains(scalars.count))
             }
-        case "classify":
+        case .classify:
             guard let name = positional[0].nameValue, let index = modelIndex[name] else { return { _ in .null } }
             let model = models[index].model
             if let field = positional[1].nameValue.flatMap(Field.init(name:)), field != .to {
@@ -127,20 +135,21 @@ extension Compiler {
             return { ctx in
                 guard let s = text(ctx).string else { return .null }
                 let score = model.probability(s)
-                if ctx.collectsEvidence { ctx.evidence.append(EvaluationContext.modelEvidence(model, name: name, field: nil, text: s, score: score)) }
+                if ctx.collectsEvidence {
+                    ctx.evidence.append(EvaluationContext.modelEvidence(model, name: name, field: nil, text: s, score: score))
+                }
                 return .number(score)
             }
-        case _ where Vocabulary.inviteBuiltins[name] != nil:
-            return inviteCall(name, positional, labeled)
-        case "subnet":
+        case .inviterOf, .inviteDepth, .descendants, .redeemers, .redeemerDevices, .redeemerNetworks, .sameDeviceAsInviter,
+            .sameNetworkAsInviter, .siblingsOnDevice, .siblingsOnNetwork, .issueDelay, .codeMaxUses:
+            return inviteCall(builtin, positional, labeled)
+        case .subnet:
             let address = expression(positional[0])
             guard case .integer(let bits) = positional[1].kind else { return { _ in .null } }
             return { ctx in
                 guard let text = address(ctx).string, let ip = ctx.address(text), let net = ip.network(prefix: bits) else { return .null }
                 return .string(net)
             }
-        default:
-            return { _ in .null }
         }
     }
 }
@@ -168,7 +177,9 @@ extension Compiler {
             currentOn.map(\.rawValue).sorted().joined(separator: ","),
         ].joined(separator: "|")
         if let existing = counterIndex[identity] {
-            if !currentRule.isEmpty, counterRules[existing]?.contains(currentRule) != true { counterRules[existing, default: []].append(currentRule) }
+            if !currentRule.isEmpty, counterRules[existing]?.contains(currentRule) != true {
+                counterRules[existing, default: []].append(currentRule)
+            }
             return existing
         }
         let spec = CounterSpec(

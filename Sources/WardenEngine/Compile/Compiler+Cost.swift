@@ -37,14 +37,17 @@ extension Compiler {
             return cost(subject, lets: &lets) + (prefilterCanRuleOut(subject, pattern) ? 15 : 60)
         case .call(let name, _, let arguments):
             let inner = arguments.reduce(0) { $0 + cost($1.value, lets: &lets) }
-            switch name {
-            case "count", "distinct", "sum": return 1
-            case "fired": return 0
-            case "near", "hits": return inner + 10
-            case "normalize", "fingerprint": return inner + 8
-            case "classify": return 100
-            case "len", "subnet", "at_least": return inner + 2
-            default: return inner + 5
+            guard let builtin = Builtin(rawValue: name) else { return inner + 5 }
+            switch builtin {
+            case .count, .distinct, .sum: return 1
+            case .fired: return 0
+            case .near, .hits: return inner + 10
+            case .normalize, .fingerprint: return inner + 8
+            case .classify: return 100
+            case .len, .subnet, .atLeast: return inner + 2
+            case .matchesFormat, .active, .inviterOf, .inviteDepth, .descendants, .redeemers, .redeemerDevices, .redeemerNetworks,
+                .sameDeviceAsInviter, .sameNetworkAsInviter, .siblingsOnDevice, .siblingsOnNetwork, .issueDelay, .codeMaxUses:
+                return inner + 5
             }
         }
     }

@@ -28,7 +28,7 @@ extension Compiler {
                     if let r = AddressRange(text) {
                         ranges.append(r)
                     } else {
-                        error("bad-cidr", "'\(text)' is not an address range (such as \"203.0.113.0/24\" or \"2001:db8::/32\")", item.range)
+                        error(.badCidr, "'\(text)' is not an address range (such as \"203.0.113.0/24\" or \"2001:db8::/32\")", item.range)
                     }
                 }
                 cidrLists[name] = ranges
@@ -39,14 +39,18 @@ extension Compiler {
                     if let r = AddressRange(line.text) {
                         ranges.append(r)
                     } else {
-                        error("bad-cidr", "\(path.value):\(line.number): '\(line.text)' is not an address range", path.range)
+                        error(.badCidr, "\(path.value):\(line.number): '\(line.text)' is not an address range", path.range)
                     }
                 }
                 cidrLists[name] = ranges
             }
         }
         for (list, other, label) in pendingExcept {
-            if label == "except" { keywordLists[list].except = wordListIndex[other] } else { keywordLists[list].warnedBy = wordListIndex[other] }
+            if label == "except" {
+                keywordLists[list].except = wordListIndex[other]
+            } else {
+                keywordLists[list].warnedBy = wordListIndex[other]
+            }
         }
     }
 
@@ -66,11 +70,17 @@ extension Compiler {
             // nothing from it (its one syllable would match English everywhere).
             let single = entries.filter { $0.unicodeScalars.count == 1 && $0.unicodeScalars.first!.properties.isIdeographic }
             if !single.isEmpty, single.count == entries.count {
-                warning("pinyin-fold", "the pinyin fold does nothing for one-character keywords, and every entry of '\(decl.name.value)' is one", fold.value.range,
-                        hint: "pinyin, homophones and initials start at two characters (romanized) or three (homophones); drop \"pinyin\" here")
+                warning(
+                    .pinyinFold,
+                    "the pinyin fold does nothing for one-character keywords, and every entry of '\(decl.name.value)' is one",
+                    fold.value.range,
+                    hint: "pinyin, homophones and initials start at two characters (romanized) or three (homophones); drop \"pinyin\" here")
             } else if !single.isEmpty {
-                warning("pinyin-fold", "the pinyin fold does nothing for the one-character keywords of '\(decl.name.value)': \(single.prefix(5).joined(separator: ", "))\(single.count > 5 ? " …" : "")", fold.value.range,
-                        hint: "pinyin starts at two characters; give those a list without it, or write the words they appear in")
+                warning(
+                    .pinyinFold,
+                    "the pinyin fold does nothing for the one-character keywords of '\(decl.name.value)': \(single.prefix(5).joined(separator: ", "))\(single.count > 5 ? " …" : "")",
+                    fold.value.range,
+                    hint: "pinyin starts at two characters; give those a list without it, or write the words they appear in")
             }
         }
         wordListIndex[decl.name.value] = keywordLists.count
@@ -89,19 +99,22 @@ extension Compiler {
         return index
     }
 
+    /// `list-file` or `model-file`.
+    static func fileDiagnostic(_ kind: String) -> DiagnosticID { kind == "model" ? .modelFile : .listFile }
+
     /// A `file(…)` path of the rule set, resolved: relative to the declaring file and never
     /// outside the rule set's directory. Reports and returns nil otherwise.
     func resolve(_ path: Located<String>, kind: String) -> String? {
         let declaringDirectory = (path.range.file.path as NSString).deletingLastPathComponent
         if path.value.hasPrefix("/") {
-            error("\(kind)-file", "\(kind) file paths are relative to the rules file; '\(path.value)' is absolute", path.range)
+            error(Self.fileDiagnostic(kind), "\(kind) file paths are relative to the rules file; '\(path.value)' is absolute", path.range)
             return nil
         }
         let joined = ((declaringDirectory.isEmpty ? "." : declaringDirectory) as NSString).appendingPathComponent(path.value)
         let resolved = URL(fileURLWithPath: joined).standardizedFileURL.resolvingSymlinksInPath().path
         let rootResolved = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
         guard resolved.hasPrefix(rootResolved.hasSuffix("/") ? rootResolved : rootResolved + "/") else {
-            error("\(kind)-file", "\(kind) file '\(path.value)' is outside the rule set's directory", path.range)
+            error(Self.fileDiagnostic(kind), "\(kind) file '\(path.value)' is outside the rule set's directory", path.range)
             return nil
         }
         return resolved
@@ -114,12 +127,15 @@ extension Compiler {
         // several times over before any line of it was refused.
         let limit = kind == "model" ? Self.maxModelFileBytes : Self.maxListFileBytes
         if let size = RuleSetLoader.size(of: resolved), size > limit {
-            error("limit", "\(kind) file '\(path.value)' has \(size) bytes; the limit is \(limit)", path.range)
+            error(.limit, "\(kind) file '\(path.value)' has \(size) bytes; the limit is \(limit)", path.range)
             return nil
         }
         guard let data = FileManager.default.contents(atPath: resolved) else {
             let exists = FileManager.default.fileExists(atPath: resolved)
-            error("\(kind)-file", exists ? "cannot read \(kind) file '\(path.value)'" : "\(kind) file '\(path.value)' does not exist", path.range)
+            error(
+                Self.fileDiagnostic(kind),
+                exists ? "cannot read \(kind) file '\(path.value)'" : "\(kind) file '\(path.value)' does not exist",
+                path.range)
             return nil
         }
         return [UInt8](data)
@@ -134,7 +150,7 @@ extension Compiler {
     func readListFile(_ path: Located<String>) -> [(number: Int, text: String)]? {
         guard let bytes = contents(path, kind: "list") else { return nil }
         if let bad = UTF8Validation.firstInvalidByte(bytes) {
-            error("encoding", "list file '\(path.value)' has invalid UTF-8 at byte \(bad)", path.range)
+            error(.encoding, "list file '\(path.value)' has invalid UTF-8 at byte \(bad)", path.range)
             return nil
         }
         digest.update(path.value)
@@ -148,12 +164,15 @@ extension Compiler {
             let text = String(Self.trimmed(raw))
             if text.isEmpty || text.hasPrefix("#") { continue }
             if text.unicodeScalars.count > Self.maxListEntryLength {
-                error("limit", "list file '\(path.value)' line \(number): an entry of \(text.unicodeScalars.count) characters; the limit is \(Self.maxListEntryLength)", path.range)
+                error(
+                    .limit,
+                    "list file '\(path.value)' line \(number): an entry of \(text.unicodeScalars.count) characters; the limit is \(Self.maxListEntryLength)",
+                    path.range)
                 return nil
             }
             lines.append((number, text))
             if lines.count > Self.maxListEntries {
-                error("limit", "list file '\(path.value)' has more than \(Self.maxListEntries) entries", path.range)
+                error(.limit, "list file '\(path.value)' has more than \(Self.maxListEntries) entries", path.range)
                 return nil
             }
         }
@@ -184,7 +203,7 @@ extension Compiler {
                 digest.update("model \(decl.name.value) \(decl.path.value) \(model.checksum)")
                 digest.update([0])
             } catch {
-                self.error("model-file", "model file '\(decl.path.value)': \(error.description)", decl.path.range)
+                self.error(.modelFile, "model file '\(decl.path.value)': \(error.description)", decl.path.range)
             }
         }
     }
@@ -205,7 +224,7 @@ extension Compiler {
             let bodyStart = range.bytes.lowerBound + 1
             let offset = min(bodyStart + (error.patternOffset ?? 0), range.bytes.upperBound - 1)
             let at = SourceRange(file: range.file, bytes: offset..<(offset + 1))
-            diagnostics.append(.error("bad-regex", "regex does not compile: \(error.message)", at: at))
+            diagnostics.append(.error(.badRegex, "regex does not compile: \(error.message)", at: at))
             return nil
         }
     }
@@ -251,12 +270,13 @@ extension Compiler {
             default: false
             }
         }
-        let parts: [Expr] = switch e.kind {
-        case .binary(let op, let l, let r) where op.isComparison: [l, r]
-        case .contains(let s, _, _), .matches(let s, _), .inList(let s, _): [s]
-        case .call("matches_format", _, let arguments): arguments.filter { $0.label == nil }.prefix(1).map(\.value)
-        default: []
-        }
+        let parts: [Expr] =
+            switch e.kind {
+            case .binary(let op, let l, let r) where op.isComparison: [l, r]
+            case .contains(let s, _, _), .matches(let s, _), .inList(let s, _): [s]
+            case .call("matches_format", _, let arguments): arguments.filter { $0.label == nil }.prefix(1).map(\.value)
+            default: []
+            }
         return parts.filter { !isLiteral($0) }
     }
 

@@ -220,8 +220,9 @@ extension Compiler {
             if result, ctx.collectsEvidence {
                 let text = scanned.text(ctx)
                 for hit in found.prefix(8) {
-                    ctx.evidence.append(Evidence.keyword(
-                        field: field?.name, list: listName, entry: entries[hit.entry], span: hit.span, text: text, folds: folds))
+                    ctx.evidence.append(
+                        Evidence.keyword(
+                            field: field?.name, list: listName, entry: entries[hit.entry], span: hit.span, text: text, folds: folds))
                 }
             }
             return .bool(result)
@@ -256,13 +257,18 @@ extension Compiler {
         var textSlot: Int?
         if let field, field != .to {
             textSlot = TextSlot.raw(field)
-        } else if case .call("normalize", _, let args) = subject.kind, let f = args.first?.value.nameValue.flatMap(Field.init(name:)), f != .to {
+        } else if case .call("normalize", _, let args) = subject.kind, let f = args.first?.value.nameValue.flatMap(Field.init(name:)),
+            f != .to
+        {
             textSlot = TextSlot.normalized(f)
         }
         var slot: Int?
         if let textSlot {
             var list = fieldPatterns[textSlot] ?? []
-            let key = (regex.pattern, pattern.nameValue != nil ? regexFlags(pattern) : { if case .regex(_, let f) = pattern.kind { f } else { "" } }())
+            let key = (
+                regex.pattern,
+                pattern.nameValue != nil ? regexFlags(pattern) : { if case .regex(_, let f) = pattern.kind { f } else { "" } }()
+            )
             if let i = list.firstIndex(where: { $0.pattern == key.0 && $0.flags == key.1 }) {
                 slot = i
             } else {
@@ -279,9 +285,10 @@ extension Compiler {
             do throws(RegexError) {
                 guard let span = try regex.firstMatch(in: text, scratch: ctx.matchScratch) else { return .bool(false) }
                 guard ctx.collectsEvidence else { return .bool(true) }
-                ctx.evidence.append(Evidence(
-                    kind: .regex, field: field?.name, list: nil, entry: nil, pattern: label, span: span,
-                    excerpt: Evidence.excerpt(Array(text.unicodeScalars), span)))
+                ctx.evidence.append(
+                    Evidence(
+                        kind: .regex, field: field?.name, list: nil, entry: nil, pattern: label, span: span,
+                        excerpt: Evidence.excerpt(Array(text.unicodeScalars), span)))
                 return .bool(true)
             } catch {
                 ctx.warnings.append("rule \(ctx.ruleName): pattern \(label): \(error.message); treated as no match")

@@ -3,13 +3,14 @@ import WardenLanguage
 /// The invite graph's built-ins (`Vocabulary.inviteBuiltins`; docs/language.md, Invite graph).
 /// Each reads the graph as the event sees it: the stored edges and the event's own.
 extension Compiler {
-    func inviteCall(_ name: String, _ positional: [Expr], _ labeled: (String) -> Expr?) -> Eval {
+    func inviteCall(_ builtin: Builtin, _ positional: [Expr], _ labeled: (String) -> Expr?) -> Eval {
+        let name = builtin.rawValue
         guard let first = positional.first else { return { _ in .null } }
         let argument = expression(first)
         var window: Double?
         if case .duration(let seconds)? = labeled("within")?.kind { window = Double(seconds) }
-        let query = Self.inviteQuery(name, window: window)
-        let isBool = Vocabulary.inviteBuiltins[name]?.type == .bool
+        let query = Self.inviteQuery(builtin, window: window)
+        let isBool = builtin.invite?.type == .bool
         return { ctx in
             guard let graph = ctx.invites, let subject = argument(ctx).string else { return isBool ? .bool(false) : .null }
             let value = graph.read(ctx.inviteChange) { view in query(view, subject, ctx.now) }
@@ -21,23 +22,26 @@ extension Compiler {
     }
 
     /// The question a built-in asks of the graph.
-    static func inviteQuery(_ name: String, window: Double?) -> @Sendable (InviteView, String, Double) -> Value {
-        switch name {
-        case "inviter_of": return { view, a, _ in view.inviter(of: a).map(Value.string) ?? .null }
-        case "invite_depth": return { view, a, _ in .number(Double(view.depth(of: a))) }
-        case "descendants": return { view, a, now in .number(Double(view.descendants(of: a, within: window, now: now))) }
-        case "redeemers": return { view, a, now in .number(Double(view.redeemers(of: a, within: window ?? 0, now: now).count)) }
-        case "redeemer_devices":
+    static func inviteQuery(_ builtin: Builtin, window: Double?) -> @Sendable (InviteView, String, Double) -> Value {
+        switch builtin {
+        case .inviterOf: return { view, a, _ in view.inviter(of: a).map(Value.string) ?? .null }
+        case .inviteDepth: return { view, a, _ in .number(Double(view.depth(of: a))) }
+        case .descendants: return { view, a, now in .number(Double(view.descendants(of: a, within: window, now: now))) }
+        case .redeemers: return { view, a, now in .number(Double(view.redeemers(of: a, within: window ?? 0, now: now).count)) }
+        case .redeemerDevices:
             return { view, a, now in .number(Double(Set(view.redeemers(of: a, within: window ?? 0, now: now).compactMap(\.device)).count)) }
-        case "redeemer_networks":
-            return { view, a, now in .number(Double(Set(view.redeemers(of: a, within: window ?? 0, now: now).compactMap(\.network)).count)) }
-        case "same_device_as_inviter": return { view, a, _ in .bool(view.sharesWithInviter(a, device: true)) }
-        case "same_network_as_inviter": return { view, a, _ in .bool(view.sharesWithInviter(a, device: false)) }
-        case "siblings_on_device": return { view, a, _ in .number(Double(view.siblingsSharing(a, device: true))) }
-        case "siblings_on_network": return { view, a, _ in .number(Double(view.siblingsSharing(a, device: false))) }
-        case "issue_delay": return { view, a, _ in view.issueDelay(of: a).map(Value.number) ?? .null }
-        case "code_max_uses": return { view, c, _ in view.maxUses(of: c).map { .number(Double($0)) } ?? .null }
-        default: return { _, _, _ in .null }
+        case .redeemerNetworks:
+            return { view, a, now in .number(Double(Set(view.redeemers(of: a, within: window ?? 0, now: now).compactMap(\.network)).count))
+            }
+        case .sameDeviceAsInviter: return { view, a, _ in .bool(view.sharesWithInviter(a, device: true)) }
+        case .sameNetworkAsInviter: return { view, a, _ in .bool(view.sharesWithInviter(a, device: false)) }
+        case .siblingsOnDevice: return { view, a, _ in .number(Double(view.siblingsSharing(a, device: true))) }
+        case .siblingsOnNetwork: return { view, a, _ in .number(Double(view.siblingsSharing(a, device: false))) }
+        case .issueDelay: return { view, a, _ in view.issueDelay(of: a).map(Value.number) ?? .null }
+        case .codeMaxUses: return { view, c, _ in view.maxUses(of: c).map { .number(Double($0)) } ?? .null }
+        case .count, .distinct, .sum, .near, .hits, .len, .fingerprint, .normalize, .fired, .atLeast, .matchesFormat, .subnet,
+            .classify, .active:
+            return { _, _, _ in .null }
         }
     }
 
@@ -63,7 +67,9 @@ extension Compiler {
 extension EvaluationContext {
     /// Evidence of an invite built-in: the path to the account asked about and, for redeemer
     /// counts, the redeemers counted (at most 20).
-    func inviteEvidence(_ name: String, _ account: String, value: Double?, limit: Double?, window: (text: String, seconds: Double)?) -> Evidence {
+    func inviteEvidence(_ name: String, _ account: String, value: Double?, limit: Double?, window: (text: String, seconds: Double)?)
+        -> Evidence
+    {
         var e = Evidence(kind: .invite)
         e.builtin = name
         e.account = account

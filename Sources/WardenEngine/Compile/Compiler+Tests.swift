@@ -11,9 +11,11 @@ extension Compiler {
                 case .event(let s):
                     guard let (event, fixed) = eventTemplate(s, index: steps.count) else { continue }
                     let loc = s.range.start
-                    steps.append(.event(CompiledTest.EventStepPlan(
-                        template: event, fixedTime: fixed, repeatCount: max(1, s.repeatCount?.value ?? 1), every: s.every?.value,
-                        expectations: s.expectations, location: "\(s.range.file.path):\(loc.line)")))
+                    steps.append(
+                        .event(
+                            CompiledTest.EventStepPlan(
+                                template: event, fixedTime: fixed, repeatCount: max(1, s.repeatCount?.value ?? 1), every: s.every?.value,
+                                expectations: s.expectations, location: "\(s.range.file.path):\(loc.line)")))
                 }
             }
             let loc = test.name.range.start
@@ -29,12 +31,12 @@ extension Compiler {
             let v = field.value
             func string() -> String? {
                 if case .string(let s) = v.kind { return s }
-                error("type-mismatch", "'\(field.key)' takes a string", v.range)
+                error(.typeMismatch, "'\(field.key)' takes a string", v.range)
                 return nil
             }
             switch field.key {
             case "id": event.id = string() ?? event.id
-            case "type": error("type-mismatch", "the step's type is written before '{'", field.keyRange)
+            case "type": error(.typeMismatch, "the step's type is written before '{'", field.keyRange)
             case "account": event.account = string() ?? ""
             case "tier": event.tier = string()
             case "channel": event.channel = string()
@@ -47,28 +49,31 @@ extension Compiler {
                 if case .list(let items) = v.kind {
                     event.to = items.compactMap { if case .string(let s) = $0.kind { s } else { nil } }
                 } else {
-                    error("type-mismatch", "'to' takes a list of strings", v.range)
+                    error(.typeMismatch, "'to' takes a list of strings", v.range)
                 }
             case "ts":
                 switch v.kind {
                 case .string(let s):
-                    if let t = Timestamp.parse(s) { event.ts = t; fixed = true } else {
-                        error("type-mismatch", "'\(s)' is not an RFC 3339 time", v.range)
+                    if let t = Timestamp.parse(s) {
+                        event.ts = t
+                        fixed = true
+                    } else {
+                        error(.typeMismatch, "'\(s)' is not an RFC 3339 time", v.range)
                     }
                 case .integer(let n):
                     event.ts = Double(n)
                     fixed = true
-                default: error("type-mismatch", "'ts' takes an RFC 3339 string or epoch seconds", v.range)
+                default: error(.typeMismatch, "'ts' takes an RFC 3339 string or epoch seconds", v.range)
                 }
             case "ttl":
                 switch v.kind {
                 case .duration(let s), .integer(let s): event.ttl = Double(s)
                 case .string(let s): event.ttl = Timestamp.parseDuration(s)
-                default: error("type-mismatch", "'ttl' takes a duration", v.range)
+                default: error(.typeMismatch, "'ttl' takes a duration", v.range)
                 }
             case "attrs":
                 guard case .object(let pairs) = v.kind else {
-                    error("type-mismatch", "'attrs' takes { name: value, … }", v.range)
+                    error(.typeMismatch, "'attrs' takes { name: value, … }", v.range)
                     continue
                 }
                 for pair in pairs {
@@ -77,7 +82,7 @@ extension Compiler {
                     case .integer(let n): event.attrs[pair.key] = .number(Double(n))
                     case .decimal(let d): event.attrs[pair.key] = .number(d)
                     case .bool(let b): event.attrs[pair.key] = .bool(b)
-                    default: error("type-mismatch", "attrs hold strings, numbers and booleans", pair.value.range)
+                    default: error(.typeMismatch, "attrs hold strings, numbers and booleans", pair.value.range)
                     }
                 }
             default: break  // the checker reported unknown keys
@@ -91,8 +96,9 @@ extension Compiler {
         if type == .send, event.text == nil { missing.append(("text", "a send carries its message text")) }
         if type != .send, event.code == nil { missing.append(("code", "an \(type.rawValue) carries the invite code")) }
         for (key, why) in missing {
-            error("missing-key", "this \(type.rawValue) has no '\(key)' (\(why)); check and serve refuse such an event", step.type.range,
-                  hint: key == "to" ? "write to: [\"someone\"]" : nil)
+            error(
+                .missingKey, "this \(type.rawValue) has no '\(key)' (\(why)); check and serve refuse such an event", step.type.range,
+                hint: key == "to" ? "write to: [\"someone\"]" : nil)
         }
         return (event, fixed)
     }

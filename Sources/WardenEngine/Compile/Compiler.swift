@@ -56,7 +56,9 @@ public final class Compiler {
     }
 
     /// Compiles rules held in memory (tests, embedding); `file(…)` paths resolve against `root`.
-    public static func compile(source: String, path: String = "inline.rules", root: String = ".") -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
+    public static func compile(source: String, path: String = "inline.rules", root: String = ".") -> (
+        ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]
+    ) {
         var syntax = RuleSetSyntax()
         let diagnostics = Parser.parse(SourceFile(path: path, text: source), into: &syntax)
         return compile(RuleSetLoader.Loaded(syntax: syntax, diagnostics: diagnostics, root: root))
@@ -119,8 +121,10 @@ public final class Compiler {
             ruleDependencies.append(dependencies.subtracting([Self.readsCounters]))
         }
         let decide = (syntax.decide?.lines ?? []).map { line in
-            (verdict: Verdict(rawValue: line.verdict.value) ?? .allow, condition: expression(line.condition),
-             text: "\(line.verdict.value) when \(Checker.canonical(line.condition.range.text))")
+            (
+                verdict: Verdict(rawValue: line.verdict.value) ?? .allow, condition: expression(line.condition),
+                text: "\(line.verdict.value) when \(Checker.canonical(line.condition.range.text))"
+            )
         }
         if diagnostics.hasErrors { return nil }
         let order = Self.topologicalOrder(ruleDependencies)
@@ -160,11 +164,11 @@ public final class Compiler {
         return order
     }
 
-    func error(_ id: String, _ message: String, _ range: SourceRange?, hint: String? = nil) {
+    func error(_ id: DiagnosticID, _ message: String, _ range: SourceRange?, hint: String? = nil) {
         diagnostics.append(.error(id, message, at: range, hint: hint))
     }
 
-    func warning(_ id: String, _ message: String, _ range: SourceRange?, hint: String? = nil) {
+    func warning(_ id: DiagnosticID, _ message: String, _ range: SourceRange?, hint: String? = nil) {
         diagnostics.append(.warning(id, message, at: range, hint: hint))
     }
 }

@@ -40,8 +40,10 @@ public struct RuleSetLoader {
         var diagnostics: [Diagnostic] = []
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            diagnostics.append(Diagnostic("no-rules", .error, "no rule set at '\(path)'", at: nil, path: path,
-                                          hint: "pass --rules PATH, or run from a directory that has ./rules"))
+            diagnostics.append(
+                Diagnostic(
+                    .noRules, .error, "no rule set at '\(path)'", at: nil, path: path,
+                    hint: "pass --rules PATH, or run from a directory that has ./rules"))
             return Loaded(syntax: syntax, diagnostics: diagnostics, root: path)
         }
         var files: [String]
@@ -57,7 +59,7 @@ public struct RuleSetLoader {
             }
             files.sort { ($0 as NSString).lastPathComponent < ($1 as NSString).lastPathComponent }
             if files.isEmpty {
-                diagnostics.append(Diagnostic("no-rules", .error, "no .rules files in '\(path)'", at: nil, path: path))
+                diagnostics.append(Diagnostic(.noRules, .error, "no .rules files in '\(path)'", at: nil, path: path))
             }
         } else {
             root = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
@@ -71,28 +73,34 @@ public struct RuleSetLoader {
             // A link out of the directory (to /etc/passwd, say) is refused before it is read: its
             // content would come back quoted in the diagnostics. List files follow the same rule.
             if isDirectory.boolValue, !isInside(file, root) {
-                diagnostics.append(Diagnostic("rules-file", .error, "'\(file)' links outside the rule set's directory", at: nil, path: file))
+                diagnostics.append(
+                    Diagnostic(.rulesFile, .error, "'\(file)' links outside the rule set's directory", at: nil, path: file))
                 continue
             }
             if let size = size(of: file), size > maxFileBytes {
-                diagnostics.append(Diagnostic(
-                    "limit", .error, "rules file of \(size) bytes; the limit is \(maxFileBytes) (split it, or move word lists into list files)",
-                    at: nil, path: file))
+                diagnostics.append(
+                    Diagnostic(
+                        .limit, .error,
+                        "rules file of \(size) bytes; the limit is \(maxFileBytes) (split it, or move word lists into list files)",
+                        at: nil, path: file))
                 continue
             }
             guard let data = FileManager.default.contents(atPath: file) else {
-                diagnostics.append(Diagnostic("io", .error, "cannot read '\(file)'", at: nil, path: file))
+                diagnostics.append(Diagnostic(.io, .error, "cannot read '\(file)'", at: nil, path: file))
                 continue
             }
             guard data.count <= maxFileBytes else {
-                diagnostics.append(Diagnostic(
-                    "limit", .error, "rules file of \(data.count) bytes; the limit is \(maxFileBytes) (split it, or move word lists into list files)",
-                    at: nil, path: file))
+                diagnostics.append(
+                    Diagnostic(
+                        .limit, .error,
+                        "rules file of \(data.count) bytes; the limit is \(maxFileBytes) (split it, or move word lists into list files)",
+                        at: nil, path: file))
                 continue
             }
             let bytes = [UInt8](data)
             if let bad = UTF8Validation.firstInvalidByte(bytes) {
-                diagnostics.append(Diagnostic("encoding", .error, "invalid UTF-8 at byte \(bad); rules files are UTF-8", at: nil, path: file))
+                diagnostics.append(
+                    Diagnostic(.encoding, .error, "invalid UTF-8 at byte \(bad); rules files are UTF-8", at: nil, path: file))
                 continue
             }
             let source = SourceFile(path: file, text: String(decoding: bytes, as: UTF8.self))

@@ -9,7 +9,9 @@ final class ContextPool: Sendable {
     /// Contexts kept beyond this are let go (a burst of concurrency does not pin memory).
     static let capacity = 16
 
-    func take(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec], prepared: PreparedEvent?) -> EvaluationContext {
+    func take(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec], prepared: PreparedEvent?)
+        -> EvaluationContext
+    {
         let ctx: EvaluationContext
         if let reused = free.withLock({ $0.popLast() }) {
             reused.reset(event: event, matcher: matcher, now: now, ruleCount: ruleCount, counters: counters, prepared: prepared)

@@ -13,10 +13,12 @@ extension EngineState {
         let bound = wall + ruleSet.info.maxFuture
         let time = min(event.ts ?? now, bound)
         let ctx = contexts.take(
-            event: event, matcher: ruleSet.matcher, now: time, ruleCount: ruleSet.rules.count, counters: ruleSet.counters, prepared: prepared)
+            event: event, matcher: ruleSet.matcher, now: time, ruleCount: ruleSet.rules.count, counters: ruleSet.counters,
+            prepared: prepared)
         defer { contexts.give(ctx) }
         if let ts = event.ts, ts > bound {
-            ctx.warnings.append("ts \(Timestamp.format(ts)) is ahead of the clock by more than max_future; evaluated at \(Timestamp.format(bound))")
+            ctx.warnings.append(
+                "ts \(Timestamp.format(ts)) is ahead of the clock by more than max_future; evaluated at \(Timestamp.format(bound))")
         }
         // Penalties start, and are enforced, at the clock: an answer's penalty is in force now.
         ctx.penaltyTime = min(time, wall)
@@ -41,15 +43,21 @@ extension EngineState {
         let enforced = (answers ?? ledger.inForce(queries, at: ctx.penaltyTime)).compactMap { $0 }
         if !enforced.isEmpty {
             raise = .block
-            fired.append(Decision.FiredRule(rule: "penalty_in_force", score: 0, tags: [], evidence: enforced.map { record in
-                var e = Evidence(kind: .penalty)
-                e.penalty = record
-                return e
-            }))
+            fired.append(
+                Decision.FiredRule(
+                    rule: "penalty_in_force", score: 0, tags: [],
+                    evidence: enforced.map { record in
+                        var e = Evidence(kind: .penalty)
+                        e.penalty = record
+                        return e
+                    }))
         }
         if tracing {
-            (recording!.trace.eventID, recording!.trace.eventType, recording!.trace.account, recording!.trace.time) = (event.id, event.type.rawValue, event.account, time)
-            recording!.trace.zone = ruleSet.info.timezone.isEmpty || ruleSet.info.timezone == "UTC" ? nil : TimeZone(identifier: ruleSet.info.timezone)
+            (recording!.trace.eventID, recording!.trace.eventType, recording!.trace.account, recording!.trace.time) = (
+                event.id, event.type.rawValue, event.account, time
+            )
+            recording!.trace.zone =
+                ruleSet.info.timezone.isEmpty || ruleSet.info.timezone == "UTC" ? nil : TimeZone(identifier: ruleSet.info.timezone)
             recording!.trace.inForce = enforced.map { "\($0.action) on \($0.targetKind) \($0.target) (\($0.id))" }
             for (i, spec) in ruleSet.counters.enumerated() where spec.on.contains(event.type) {
                 let key = zip(spec.keyNames, ctx.counterKeyParts(i)).map { "\($0)=\($1)" }.joined(separator: ", ")
@@ -57,9 +65,10 @@ extension EngineState {
             }
             if event.type == .redeem, let change = ctx.inviteChange {
                 let path = invites.read(change) { $0.path(to: event.account) }
-                recording!.trace.invitePath = path.map { step in
-                    step.account + (step.joined.map { " (\(Timestamp.format($0))" + (step.device.map { ", \($0)" } ?? "") + ")" } ?? "")
-                }.joined(separator: " → ") + (change.redemption?.owner == nil ? " (the code's issue event has not been seen)" : "")
+                recording!.trace.invitePath =
+                    path.map { step in
+                        step.account + (step.joined.map { " (\(Timestamp.format($0))" + (step.device.map { ", \($0)" } ?? "") + ")" } ?? "")
+                    }.joined(separator: " → ") + (change.redemption?.owner == nil ? " (the code's issue event has not been seen)" : "")
             }
             recording!.trace.skipped = ruleSet.rules.filter { !$0.on.contains(event.type) }.map(\.name)
         }
@@ -84,9 +93,10 @@ extension EngineState {
                 var lines: [ExplainTrace.Line] = []
                 rule.explain?.trace(ctx, depth: 0, into: &lines)
                 ctx.evidence = evidence
-                recording!.trace.rules.append(ExplainTrace.RuleTrace(
-                    name: rule.name, description: rule.description, fired: holds, enforced: enforces(rule, account: event.account),
-                    score: score, lines: lines))
+                recording!.trace.rules.append(
+                    ExplainTrace.RuleTrace(
+                        name: rule.name, description: rule.description, fired: holds, enforced: enforces(rule, account: event.account),
+                        score: score, lines: lines))
             }
             guard holds else { continue }
             ctx.fired[rule.index] = true
@@ -165,7 +175,8 @@ extension EngineState {
     /// the largest value over its keys.
     /// Returns the penalties in force for `queries` when the backend read them in the same
     /// round trip, nil otherwise.
-    func updateCounters(_ ctx: EvaluationContext, specs: [CounterSpec], commit: Bool, inForce queries: [PenaltyQuery]) -> [PenaltyRecord?]? {
+    func updateCounters(_ ctx: EvaluationContext, specs: [CounterSpec], commit: Bool, inForce queries: [PenaltyQuery]) -> [PenaltyRecord?]?
+    {
         ctx.counterOperations.removeAll(keepingCapacity: true)
         let kindBit = ctx.event.type.bit
         for (i, spec) in specs.enumerated() where spec.onMask & kindBit != 0 {
@@ -192,7 +203,13 @@ extension EngineState {
             guard !isNull else { continue }
             var keys = [parts]
             for list in lists {
-                keys = keys.flatMap { prefix in list.items.map { item in var k = prefix; k[list.index] = item; return k } }
+                keys = keys.flatMap { prefix in
+                    list.items.map { item in
+                        var k = prefix
+                        k[list.index] = item
+                        return k
+                    }
+                }
             }
             let first = ctx.counterOperations.count
             for parts in keys {
@@ -300,7 +317,8 @@ extension EngineState {
     /// leaves the answer as the ledger stands (no new penalty; an extension not made), with
     /// `ctx.ledgerFailure` set for the verdict and the operator.
     private func record(
-        _ spec: PenaltySpec, _ penalty: Decision.Penalty, rule: String, kind: TargetKind, value: String, ctx: EvaluationContext, commit: Bool
+        _ spec: PenaltySpec, _ penalty: Decision.Penalty, rule: String, kind: TargetKind, value: String, ctx: EvaluationContext,
+        commit: Bool
     ) -> Decision.Penalty? {
         var p = penalty
         let t = ctx.penaltyTime

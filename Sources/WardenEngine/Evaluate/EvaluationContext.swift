@@ -77,7 +77,8 @@ final class EvaluationContext: @unchecked Sendable {
     }
 
     /// Makes the context ready for another event, keeping every array's storage.
-    func reset(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec], prepared: PreparedEvent? = nil) {
+    func reset(event: Event, matcher: KeywordMatcher, now: Double, ruleCount: Int, counters: [CounterSpec], prepared: PreparedEvent? = nil)
+    {
         self.event = event
         self.matcher = matcher
         self.now = now

@@ -86,8 +86,10 @@ public struct Evidence: Sendable, Equatable {
         set { writable().foldContext = newValue }
     }
 
-    public init(kind: Kind, field: String? = nil, list: String? = nil, entry: String? = nil, pattern: String? = nil,
-                span: Range<Int>? = nil, excerpt: String? = nil) {
+    public init(
+        kind: Kind, field: String? = nil, list: String? = nil, entry: String? = nil, pattern: String? = nil,
+        span: Range<Int>? = nil, excerpt: String? = nil
+    ) {
         self.kind = kind
         self.field = field
         self.list = list

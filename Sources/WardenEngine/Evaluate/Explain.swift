@@ -54,7 +54,9 @@ public struct ExplainTrace: Sendable {
         (decision?.penalties ?? []).map { p in
             var text = p.action.rawValue
             if let kind = p.targetKey, let value = p.targetValue { text += " on \(kind.rawValue) \(ExplainTrace.visible(value))" }
-            if let end = PenaltyRecord.endText(until: p.until, forever: p.forever, zone: zone) { text += end == "forever" ? " forever" : " until " + end }
+            if let end = PenaltyRecord.endText(until: p.until, forever: p.forever, zone: zone) {
+                text += end == "forever" ? " forever" : " until " + end
+            }
             text += " (rule \(p.rule)"
             if let offense = p.offense { text += ", offense \(offense)" }
             if let id = p.id { text += ", \(id)" }
@@ -105,7 +107,8 @@ extension Value {
         case .bool(let b): "\(b) (bool)"
         case .number: "\(display) (number)"
         case .string(let s):
-            ExplainTrace.visible(JSONWriter.quote(s.unicodeScalars.count > 80 ? String(String.UnicodeScalarView(s.unicodeScalars.prefix(80))) + "…" : s))
+            ExplainTrace.visible(
+                JSONWriter.quote(s.unicodeScalars.count > 80 ? String(String.UnicodeScalarView(s.unicodeScalars.prefix(80))) + "…" : s))
                 + " (string, \(s.unicodeScalars.count) characters)"
         case .strings(let items): ExplainTrace.visible(display) + " (list of \(items.count))"
         }
@@ -133,9 +136,10 @@ extension ConditionNode {
         let operands = operands.map { ExplainTrace.Operand(text: $0.text, value: $0.eval(ctx)) }
         ctx.evidence.removeSubrange(before...)
         let holds: Bool? = if case .bool(let b) = value { b } else { nil }
-        lines.append(ExplainTrace.Line(
-            depth: depth, text: text, value: value, holds: holds, operands: kind == .leaf ? operands : [],
-            evidence: kind == .leaf ? evidence : []))
+        lines.append(
+            ExplainTrace.Line(
+                depth: depth, text: text, value: value, holds: holds, operands: kind == .leaf ? operands : [],
+                evidence: kind == .leaf ? evidence : []))
         for child in children { child.trace(ctx, depth: depth + 1, into: &lines) }
     }
 }

@@ -30,14 +30,17 @@ extension ExplainTrace {
         // absent field, a number or a computed value (len(text), normalize(text)) stays inline.
         var fields: [(String, Value)] = []
         for operand in shown.flatMap({ $0.lines.flatMap(\.operands) }) where Self.isField(operand.text) {
-            if case .string = operand.value, !fields.contains(where: { $0.0 == operand.text }) { fields.append((operand.text, operand.value)) }
+            if case .string = operand.value, !fields.contains(where: { $0.0 == operand.text }) {
+                fields.append((operand.text, operand.value))
+            }
         }
         if !fields.isEmpty {
             out.append("fields:")
             out += fields.map { "  \($0.0) = \($0.1.typedDisplay)" }
         }
         for rule in shown {
-            let state = rule.fired
+            let state =
+                rule.fired
                 ? paint.bold((rule.enforced ? "FIRED" : "fired in shadow") + ", score \(Value.number(rule.score).display)")
                 : "not fired"
             out.append("rule \(paint.bold(rule.name))" + (rule.description.map { " \"\($0)\"" } ?? "") + " — \(state)")
@@ -94,7 +97,8 @@ extension ExplainTrace {
             return "match of \(e.pattern ?? "") at \(at) in \(e.field ?? "text"): \(excerpt())"
         case .count:
             let key = (e.key ?? []).map { "\($0.0)=\(visible($0.1))" }.joined(separator: ", ")
-            return "counter \(e.window ?? "") [\(key)] = \(e.value.map { Value.number($0).display } ?? "null") against \(e.limit.map { Value.number($0).display } ?? "?")"
+            return
+                "counter \(e.window ?? "") [\(key)] = \(e.value.map { Value.number($0).display } ?? "null") against \(e.limit.map { Value.number($0).display } ?? "?")"
         case .penalty:
             return "penalty \(e.penalty?.action.rawValue ?? "") on \(e.penalty?.target ?? "")"
         case .invite:

@@ -1,17 +1,42 @@
+import WardenLanguage
+
 /// The event fields a rule can read, resolved at compile time to an accessor.
 enum Field: Int, CaseIterable, Sendable {
     case id, type, ts, account, tier, channel, ip, device, to, text, code, ttl, inviter, message
 
     init?(name: String) {
-        guard let f = Field.allCases.first(where: { $0.name == name }) else { return nil }
-        self = f
+        guard let field = EventField(rawValue: name) else { return nil }
+        self.init(field)
+    }
+
+    /// The accessor of a field of the language's table; `nil` for `attrs` (read per attribute).
+    init?(_ field: EventField) {
+        switch field {
+        case .id: self = .id
+        case .type: self = .type
+        case .ts: self = .ts
+        case .account: self = .account
+        case .tier: self = .tier
+        case .channel: self = .channel
+        case .ip: self = .ip
+        case .device: self = .device
+        case .to: self = .to
+        case .text: self = .text
+        case .code: self = .code
+        case .ttl: self = .ttl
+        case .inviter: self = .inviter
+        case .message: self = .message
+        case .attrs: return nil
+        }
     }
 
     /// The field's name in the language (a table: string interpolation of an enum goes through
     /// reflection, which showed in profiles).
     var name: String { Self.names[rawValue] }
 
-    private static let names = ["id", "type", "ts", "account", "tier", "channel", "ip", "device", "to", "text", "code", "ttl", "inviter", "message"]
+    private static let names = [
+        "id", "type", "ts", "account", "tier", "channel", "ip", "device", "to", "text", "code", "ttl", "inviter", "message",
+    ]
 
     func value(of e: Event, now: Double) -> Value {
         func s(_ v: String?) -> Value { v.map(Value.string) ?? .null }

@@ -91,7 +91,8 @@ extension EventDecoder {
                     guard s.utf8.count <= limit else { return nil }
                     switch key {
                     case .id: id = s
-                    case .type: type = Event.Kind(rawValue: s)
+                    case .type:
+                        type = Event.Kind(rawValue: s)
                         if type == nil { return nil }
                     case .account: account = s
                     case .tier:

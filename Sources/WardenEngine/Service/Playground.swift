@@ -22,7 +22,9 @@ public enum Playground {
     /// Reads `{"rules": "…", "event": {…}}` or `{"rules": "…", "events": [{…}, …]}`; an error
     /// names the key (and the event's index).
     public static func request(from value: JSONValue) throws(EventError) -> Request {
-        guard case .string(let rules)? = value["rules"] else { throw EventError(key: "rules", message: "'rules' must be the rules text, a string") }
+        guard case .string(let rules)? = value["rules"] else {
+            throw EventError(key: "rules", message: "'rules' must be the rules text, a string")
+        }
         guard rules.utf8.count <= maxRulesBytes else {
             throw EventError(key: "rules", message: "rules text of \(rules.utf8.count) bytes; the limit is \(maxRulesBytes)")
         }
@@ -105,19 +107,22 @@ public enum Playground {
         for rule in trace.rules where rule.fired {
             for line in rule.lines {
                 for e in line.evidence {
-                    let spans: [(Range<Int>, String)] = switch e.kind {
-                    case .keyword: e.span.map { [($0, (e.list.map { $0 + ": " } ?? "") + (e.entry ?? ""))] } ?? []
-                    case .regex: e.span.map { [($0, e.pattern ?? "regex")] } ?? []
-                    case .model: (e.features ?? []).map { ($0.span, "\(e.model ?? "model"): \($0.text)") }
-                    default: []
-                    }
+                    let spans: [(Range<Int>, String)] =
+                        switch e.kind {
+                        case .keyword: e.span.map { [($0, (e.list.map { $0 + ": " } ?? "") + (e.entry ?? ""))] } ?? []
+                        case .regex: e.span.map { [($0, e.pattern ?? "regex")] } ?? []
+                        case .model: (e.features ?? []).map { ($0.span, "\(e.model ?? "model"): \($0.text)") }
+                        default: []
+                        }
                     for (span, label) in spans {
                         let field = e.field ?? "text"
                         guard seen.insert("\(field):\(span.lowerBound):\(span.upperBound):\(rule.name)").inserted else { continue }
-                        out.append(.object([
-                            ("field", .string(field)), ("start", .number(Double(span.lowerBound))), ("end", .number(Double(span.upperBound))),
-                            ("kind", .string(e.kind.rawValue)), ("rule", .string(rule.name)), ("label", .string(label)),
-                        ]))
+                        out.append(
+                            .object([
+                                ("field", .string(field)), ("start", .number(Double(span.lowerBound))),
+                                ("end", .number(Double(span.upperBound))),
+                                ("kind", .string(e.kind.rawValue)), ("rule", .string(rule.name)), ("label", .string(label)),
+                            ]))
                     }
                 }
             }

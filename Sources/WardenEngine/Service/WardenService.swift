@@ -58,9 +58,22 @@ public final class WardenService: Sendable {
         self.clock = clock
         self.durableLedger = ledger
         self.deferredLedger = (ledger as? any DeferredDurability).flatMap { $0.defersCommits ? $0 : nil }
-        current = Mutex(Engine(
-            ruleSet: ruleSet, lateness: lateness, ledger: ledger, maxCounterKeys: maxCounterKeys, maxCounterBytes: maxCounterBytes, counterBackend: counterBackend,
-            inviteLog: inviteLog, clock: clock))
+        current = Mutex(
+            Engine(
+                ruleSet: ruleSet, lateness: lateness, ledger: ledger, maxCounterKeys: maxCounterKeys, maxCounterBytes: maxCounterBytes,
+                counterBackend: counterBackend,
+                inviteLog: inviteLog, clock: clock))
+    }
+
+    /// A service on a `StateStore` (what `--state` opened). Snapshots are not restored here:
+    /// the caller restores `state.snapshots` when it wants to (`restoreSnapshot()`).
+    public convenience init(
+        rulesAt path: String, state: StateStore, lateness: Double = 600, maxCounterKeys: Int = 10_000_000,
+        maxCounterBytes: Int = .max, clock: @escaping @Sendable () -> Double = WardenService.wallClock
+    ) throws(RuleSetError) {
+        try self.init(
+            rulesAt: path, lateness: lateness, ledger: state.ledger, maxCounterKeys: maxCounterKeys, maxCounterBytes: maxCounterBytes,
+            counterBackend: state.counters, inviteLog: state.invites, clock: clock)
     }
 
     public static let wallClock: @Sendable () -> Double = Engine.wallClock
@@ -113,12 +126,15 @@ public final class WardenService: Sendable {
         // file deleted or renamed by mistake, which a running server must not take.
         if !previous.ruleSet.decide.isEmpty, ruleSet.decide.isEmpty {
             let refusal = Diagnostic.error(
-                "no-decide", "the new rule set has no decide block (the running one has): every score would decide allow; reload refused",
+                .noDecide, "the new rule set has no decide block (the running one has): every score would decide allow; reload refused",
                 at: nil, hint: "restore the decide block, or restart the server to take a rule set without one")
-            return Reload(accepted: false, digest: previous.ruleSet.info.digest, countersReset: [], countersKept: 0, diagnostics: [refusal] + diagnostics)
+            return Reload(
+                accepted: false, digest: previous.ruleSet.info.digest, countersReset: [], countersKept: 0,
+                diagnostics: [refusal] + diagnostics)
         }
         let next = Engine(
-            ruleSet: ruleSet, lateness: lateness, ledger: durableLedger, maxCounterKeys: maxCounterKeys, maxCounterBytes: maxCounterBytes, counterBackend: counterBackend,
+            ruleSet: ruleSet, lateness: lateness, ledger: durableLedger, maxCounterKeys: maxCounterKeys, maxCounterBytes: maxCounterBytes,
+            counterBackend: counterBackend,
             inviteLog: inviteLog, clock: clock, replacing: previous)
         let reset = next.countersReset(comparedTo: previous)
         current.withLock { $0 = next }

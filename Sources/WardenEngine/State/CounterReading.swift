@@ -15,11 +15,13 @@ extension CounterSpec {
         let identityParts = identity.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         let field = identityParts.count > 1 && !identityParts[1].isEmpty ? " " + identityParts[1] : ""
         let filter = identityParts.count > 4 && !identityParts[4].isEmpty ? " where " + identityParts[4] : ""
-        let span: String = switch window {
-        case .rolling: "within \(window.label)"
-        case .calendar(let period, _): "per \(period)"
-        }
-        return "\(kind.rawValue)\(field) by \(keyNames.joined(separator: ", ")) \(span)\(filter) on \(on.map(\.rawValue).sorted().joined(separator: ", "))"
+        let span: String =
+            switch window {
+            case .rolling: "within \(window.label)"
+            case .calendar(let period, _): "per \(period)"
+            }
+        return
+            "\(kind.rawValue)\(field) by \(keyNames.joined(separator: ", ")) \(span)\(filter) on \(on.map(\.rawValue).sorted().joined(separator: ", "))"
     }
 }
 
@@ -34,7 +36,8 @@ extension Engine {
             let step = store.step(i, t)
             let windowStart = step &- Int32(spec.window.span - 1)
             let entries = store.entries(i)
-            let values: [(String, Double)] = spec.kind == .distinct
+            let values: [(String, Double)] =
+                spec.kind == .distinct
                 ? entries.distinct.map { ($0.0, $0.1.value(from: windowStart)) }
                 : entries.series.map { ($0.0, $0.1.value(from: windowStart)) }
             for (key, value) in values where value != 0 { out.append(counterReading(index: i, key: key, value: value)) }

@@ -177,12 +177,16 @@ final class CounterStore: Sendable {
 
     func put(_ i: Int, key text: String, series: WindowSeries) {
         let key = CounterKey(text)
-        if tables[i].shard(key).state.withLock({ $0.series.updateValue(series, forKey: key) }) == nil { tables[i].keys.add(1, ordering: .relaxed) }
+        if tables[i].shard(key).state.withLock({ $0.series.updateValue(series, forKey: key) }) == nil {
+            tables[i].keys.add(1, ordering: .relaxed)
+        }
     }
 
     func put(_ i: Int, key text: String, distinct: DistinctSeries) {
         let key = CounterKey(text)
-        if tables[i].shard(key).state.withLock({ $0.distinct.updateValue(distinct, forKey: key) }) == nil { tables[i].keys.add(1, ordering: .relaxed) }
+        if tables[i].shard(key).state.withLock({ $0.distinct.updateValue(distinct, forKey: key) }) == nil {
+            tables[i].keys.add(1, ordering: .relaxed)
+        }
     }
 
     /// After a restore: the newest step of each counter, from its keys.
@@ -232,7 +236,8 @@ extension CounterStore: CounterBackend {
                     : peek(op.index, key: key, windowStart: op.windowStart))
         }
         if refused {
-            throw CounterStateError("the counter store is full (at most \(maxKeys) keys a counter, \(maxTotalKeys) in all); new keys are not counted")
+            throw CounterStateError(
+                "the counter store is full (at most \(maxKeys) keys a counter, \(maxTotalKeys) in all); new keys are not counted")
         }
     }
 }

@@ -13,7 +13,9 @@ extension EngineState {
             let entries = counters.entries(i)
             if spec.kind == .distinct {
                 for (key, s) in entries.distinct {
-                    let values = s.newest.sorted { $0.key < $1.key }.map { JSONValue.array([.string(String($0.key, radix: 16)), .number(Double($0.value))]) }
+                    let values = s.newest.sorted { $0.key < $1.key }.map {
+                        JSONValue.array([.string(String($0.key, radix: 16)), .number(Double($0.value))])
+                    }
                     keys.append(.object([("key", .string(key)), ("level", .number(Double(s.level))), ("values", .array(values))]))
                 }
             } else {
@@ -26,10 +28,18 @@ extension EngineState {
         }
         let records = ledger.all.map(\.storedValue)
         var w = JSONWriter()
-        w.value(.object([
-            ("format", .string(Self.format)), ("ruleset", .string(digest)), ("counters", .array(counterItems)),
-            ("penalties", .array(records)), ("invites", { _ = invites.sync(); return invites.store.withLock { $0.json } }()),
-        ]))
+        w.value(
+            .object([
+                ("format", .string(Self.format)), ("ruleset", .string(digest)), ("counters", .array(counterItems)),
+                ("penalties", .array(records)),
+                (
+                    "invites",
+                    {
+                        _ = invites.sync()
+                        return invites.store.withLock { $0.json }
+                    }()
+                ),
+            ]))
         return w.output
     }
 
@@ -79,7 +89,8 @@ extension EngineState {
                     var s = WindowSeries()
                     if case .array(let buckets)? = entry["buckets"] {
                         for b in buckets {
-                            guard case .array(let pair) = b, pair.count == 2, case .number(let step) = pair[0], case .number(let v) = pair[1]
+                            guard case .array(let pair) = b, pair.count == 2, case .number(let step) = pair[0],
+                                case .number(let v) = pair[1]
                             else { throw SnapshotError(message: "counter \(id): bad bucket") }
                             s.buckets.append(WindowSeries.Bucket(step: Int32(step), value: v))
                         }

@@ -94,7 +94,8 @@ final class InviteGraph: Sendable {
             guard let code = event.code else { return nil }
             var maxUses: Int?
             if case .number(let n)? = event.attrs["max_uses"], n >= 0, n < 1e9 { maxUses = Int(n) }
-            return .issue(InviteChange.Issue(account: event.account, code: code, at: t, device: event.device, network: network, maxUses: maxUses))
+            return .issue(
+                InviteChange.Issue(account: event.account, code: code, at: t, device: event.device, network: network, maxUses: maxUses))
         case .redeem:
             guard let code = event.code else { return nil }
             let redemption = InviteChange.Redemption(

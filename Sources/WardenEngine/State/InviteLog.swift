@@ -17,16 +17,18 @@ extension InviteChange {
         var w = JSONWriter()
         switch self {
         case .issue(let i):
-            w.value(.object([
-                ("k", .string("issue")), ("account", .string(i.account)), ("code", .string(i.code)), ("at", .number(i.at)),
-                ("device", text(i.device)), ("network", text(i.network)), ("max_uses", i.maxUses.map { .number(Double($0)) } ?? .null),
-            ]))
+            w.value(
+                .object([
+                    ("k", .string("issue")), ("account", .string(i.account)), ("code", .string(i.code)), ("at", .number(i.at)),
+                    ("device", text(i.device)), ("network", text(i.network)), ("max_uses", i.maxUses.map { .number(Double($0)) } ?? .null),
+                ]))
         case .redeem(let r):
-            w.value(.object([
-                ("k", .string("redeem")), ("redeemer", .string(r.redeemer)), ("owner", text(r.owner)), ("code", .string(r.code)),
-                ("at", .number(r.at)), ("device", text(r.device)), ("network", text(r.network)),
-                ("owner_device", text(r.ownerDevice)), ("owner_network", text(r.ownerNetwork)),
-            ]))
+            w.value(
+                .object([
+                    ("k", .string("redeem")), ("redeemer", .string(r.redeemer)), ("owner", text(r.owner)), ("code", .string(r.code)),
+                    ("at", .number(r.at)), ("device", text(r.device)), ("network", text(r.network)),
+                    ("owner_device", text(r.ownerDevice)), ("owner_network", text(r.ownerNetwork)),
+                ]))
         }
         return w.output
     }
@@ -38,12 +40,16 @@ extension InviteChange {
         switch text("k") {
         case "issue":
             guard let account = text("account"), let code = text("code"), let at = number("at") else { return nil }
-            self = .issue(Issue(account: account, code: code, at: at, device: text("device"), network: text("network"), maxUses: number("max_uses").map { Int($0) }))
+            self = .issue(
+                Issue(
+                    account: account, code: code, at: at, device: text("device"), network: text("network"),
+                    maxUses: number("max_uses").map { Int($0) }))
         case "redeem":
             guard let redeemer = text("redeemer"), let code = text("code"), let at = number("at") else { return nil }
-            self = .redeem(Redemption(
-                redeemer: redeemer, owner: text("owner"), code: code, at: at, device: text("device"), network: text("network"),
-                ownerDevice: text("owner_device"), ownerNetwork: text("owner_network")))
+            self = .redeem(
+                Redemption(
+                    redeemer: redeemer, owner: text("owner"), code: code, at: at, device: text("device"), network: text("network"),
+                    ownerDevice: text("owner_device"), ownerNetwork: text("owner_network")))
         default:
             return nil
         }

@@ -53,7 +53,9 @@ extension InviteStore {
         }
         for a in accounts {
             guard let name = text(a["account"]), let inviter = text(a["inviter"]) else { continue }
-            guard let joined = number(a["joined"]) else { throw SnapshotError(message: "invite account \(name): an inviter needs 'joined'") }
+            guard let joined = number(a["joined"]) else {
+                throw SnapshotError(message: "invite account \(name): an inviter needs 'joined'")
+            }
             let me = s.node(name)
             let o = s.node(inviter)
             guard s.nodes[Int(me)].parent < 0, !s.isAncestor(me, of: o) else {
@@ -84,9 +86,10 @@ extension InviteStore {
                 guard let code = text(w["code"]), let redeemer = text(w["redeemer"]), let at = number(w["at"]) else {
                     throw SnapshotError(message: "a waiting redemption needs 'code', 'redeemer' and 'at'")
                 }
-                s.waiting[code, default: []].append(InviteChange.Redemption(
-                    redeemer: redeemer, owner: nil, code: code, at: at, device: text(w["device"]), network: text(w["network"]),
-                    ownerDevice: nil, ownerNetwork: nil))
+                s.waiting[code, default: []].append(
+                    InviteChange.Redemption(
+                        redeemer: redeemer, owner: nil, code: code, at: at, device: text(w["device"]), network: text(w["network"]),
+                        ownerDevice: nil, ownerNetwork: nil))
             }
         }
         s.newest = number(value["newest"]) ?? -.infinity

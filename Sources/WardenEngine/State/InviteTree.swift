@@ -68,8 +68,9 @@ extension InviteStore {
             while k < queue.count, members.count < maxMembers {
                 let (i, parent, depth) = queue[k]
                 let n = nodes[Int(i)]
-                members.append(InviteTree.Member(
-                    account: n.name, parent: parent, depth: depth, joined: parent < 0 ? n.firstIssue : n.joined, device: n.device))
+                members.append(
+                    InviteTree.Member(
+                        account: n.name, parent: parent, depth: depth, joined: parent < 0 ? n.firstIssue : n.joined, device: n.device))
                 let me = members.count - 1
                 for c in n.children { queue.append((c, me, depth + 1)) }
                 k += 1
@@ -81,7 +82,8 @@ extension InviteStore {
         let fastest = summaries.filter { $0.rate != nil }.sorted { ($0.rate!, name($1)) > ($1.rate!, name($0)) }
         let mostFlagged = summaries.filter { $0.flagged > 0 }.sorted { ($0.flagged, name($1)) > ($1.flagged, name($0)) }
         return InviteForest(
-            largest: largest.prefix(limit).map(tree), fastest: fastest.prefix(limit).map(tree), mostFlagged: mostFlagged.prefix(limit).map(tree))
+            largest: largest.prefix(limit).map(tree), fastest: fastest.prefix(limit).map(tree),
+            mostFlagged: mostFlagged.prefix(limit).map(tree))
     }
 }
 

@@ -27,9 +27,10 @@ struct InviteView {
                 steps.append(InviteStep(account: n, joined: e.at, device: e.device, network: e.network, code: e.code))
             } else if let i = store.index(n) {
                 let node = store.nodes[Int(i)]
-                steps.append(InviteStep(
-                    account: n, joined: node.parent >= 0 ? node.joined : node.firstIssue, device: node.device, network: node.network,
-                    code: node.parent >= 0 ? node.code : nil))
+                steps.append(
+                    InviteStep(
+                        account: n, joined: node.parent >= 0 ? node.joined : node.firstIssue, device: node.device, network: node.network,
+                        code: node.parent >= 0 ? node.code : nil))
             } else {
                 steps.append(InviteStep(account: n, joined: nil, device: nil, network: nil, code: nil))
             }
@@ -64,7 +65,10 @@ struct InviteView {
                 n = times.count
             }
         }
-        if let e = edge, inWindow(e.at, window, now), let owner = e.owner, isAtOrAbove(account, owner, levels: InviteGraph.descendantLevels) { n += 1 }
+        if let e = edge, inWindow(e.at, window, now), let owner = e.owner, isAtOrAbove(account, owner, levels: InviteGraph.descendantLevels)
+        {
+            n += 1
+        }
         return n
     }
 
@@ -94,7 +98,9 @@ struct InviteView {
             for c in store.nodes[Int(o)].children {
                 let child = store.nodes[Int(c)]
                 if inWindow(child.joined, window, now) {
-                    out.append(InviteStep(account: child.name, joined: child.joined, device: child.device, network: child.network, code: child.code))
+                    out.append(
+                        InviteStep(
+                            account: child.name, joined: child.joined, device: child.device, network: child.network, code: child.code))
                 }
             }
         }

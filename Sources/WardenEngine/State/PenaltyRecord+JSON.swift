@@ -9,7 +9,9 @@ extension PenaltyRecord {
         ]
         if let end = Self.endText(until: until, forever: forever) { pairs.append(("until", .string(end))) }
         pairs += [("offense", .number(Double(offense))), ("rule", .string(rule)), ("event", .string(event))]
-        if let lift = lifted { pairs.append(("lifted", .object([("at", .string(Timestamp.format(lift.at))), ("reason", .string(lift.reason))]))) }
+        if let lift = lifted {
+            pairs.append(("lifted", .object([("at", .string(Timestamp.format(lift.at))), ("reason", .string(lift.reason))])))
+        }
         return .object(pairs)
     }
 

@@ -30,8 +30,12 @@ extension PenaltyRecord {
             case .string(let target)? = v["target"], case .number(let start)? = v["start"], case .number(let offense)? = v["offense"],
             case .string(let rule)? = v["rule"], case .string(let event)? = v["event"]
         else { throw SnapshotError(message: "a penalty record is missing a field") }
-        guard let action = PenaltyAction(rawValue: actionName) else { throw SnapshotError(message: "penalty \(id): unknown action '\(actionName)'") }
-        guard let kind = TargetKind(rawValue: kindName) else { throw SnapshotError(message: "penalty \(id): unknown target kind '\(kindName)'") }
+        guard let action = PenaltyAction(rawValue: actionName) else {
+            throw SnapshotError(message: "penalty \(id): unknown action '\(actionName)'")
+        }
+        guard let kind = TargetKind(rawValue: kindName) else {
+            throw SnapshotError(message: "penalty \(id): unknown target kind '\(kindName)'")
+        }
         self.init(
             id: id, action: action, targetKind: kind, target: target, start: start, until: nil, forever: v["forever"] == .bool(true),
             offense: Int(offense), rule: rule, event: event, lifted: nil)

@@ -68,18 +68,24 @@ public struct QualityReport: Sendable {
         for label in rows.keys.sorted() {
             let r = rows[label]!
             let precision = predicted[label].map { pct($0.correct, $0.flagged) } ?? "   —  "
-            let recall = label == Self.benign ? "(FPR \(pct(r.flagged, r.total).trimmingCharacters(in: .whitespaces)))" : pct(r.flagged, r.total)
-            lines.append(String(format: "%-6@ %9d %8d  %@  %15d  %@", label as NSString, r.total, r.flagged, recall as NSString, r.matchedCategory, precision as NSString))
+            let recall =
+                label == Self.benign ? "(FPR \(pct(r.flagged, r.total).trimmingCharacters(in: .whitespaces)))" : pct(r.flagged, r.total)
+            lines.append(
+                String(
+                    format: "%-6@ %9d %8d  %@  %15d  %@", label as NSString, r.total, r.flagged, recall as NSString, r.matchedCategory,
+                    precision as NSString))
         }
         let harmful = rows.values.filter { $0.label != Self.benign }
         let tp = harmful.reduce(0) { $0 + $1.flagged }
         let positives = harmful.reduce(0) { $0 + $1.total }
         let fp = rows[Self.benign]?.flagged ?? 0
         let negatives = rows[Self.benign]?.total ?? 0
-        lines.append(String(format: "overall: recall %@ (%d of %d harmful), precision %@, false-positive rate %@ (%d of %d benign)",
-                            pct(tp, positives).trimmingCharacters(in: .whitespaces) as NSString, tp, positives,
-                            pct(tp, tp + fp).trimmingCharacters(in: .whitespaces) as NSString,
-                            pct(fp, negatives).trimmingCharacters(in: .whitespaces) as NSString, fp, negatives))
+        lines.append(
+            String(
+                format: "overall: recall %@ (%d of %d harmful), precision %@, false-positive rate %@ (%d of %d benign)",
+                pct(tp, positives).trimmingCharacters(in: .whitespaces) as NSString, tp, positives,
+                pct(tp, tp + fp).trimmingCharacters(in: .whitespaces) as NSString,
+                pct(fp, negatives).trimmingCharacters(in: .whitespaces) as NSString, fp, negatives))
         return lines.joined(separator: "\n")
     }
 }

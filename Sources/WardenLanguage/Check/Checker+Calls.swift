@@ -6,42 +6,52 @@ extension Checker {
         for arg in args {
             guard let label = arg.label else { continue }
             if labeled[label] != nil {
-                error("arguments", "'\(label):' is given twice", arg.labelRange ?? arg.value.range)
+                error(.arguments, "'\(label):' is given twice", arg.labelRange ?? arg.value.range)
             }
             labeled[label] = arg
         }
         func arity(_ n: Int, _ shape: String) -> Bool {
             if positional.count == n { return true }
-            error("arguments", "\(name) takes \(shape)", e.range)
+            error(.arguments, "\(name) takes \(shape)", e.range)
             return false
         }
         func allowLabels(_ allowed: Set<String>, _ shape: String) {
             for arg in args where arg.label != nil && !allowed.contains(arg.label!) {
-                error("arguments", "\(name) has no '\(arg.label!):' argument; it takes \(shape)", arg.labelRange ?? arg.value.range,
-                      hint: Suggestion.hint(for: arg.label!, in: allowed))
+                error(
+                    .arguments, "\(name) has no '\(arg.label!):' argument; it takes \(shape)", arg.labelRange ?? arg.value.range,
+                    hint: Suggestion.hint(for: arg.label!, in: allowed))
             }
         }
-        switch name {
-        case "count", "distinct", "sum":
-            let shape = name == "count"
+        guard let builtin = Builtin(rawValue: name) else {
+            error(.unknownName, "unknown function '\(name)'", nameRange, hint: Self.unknownFunctionHint(name))
+            // The arguments are still checked (their names count as used), and the call's type
+            // is unknown rather than "no value", so one typo gives one error.
+            for arg in args { _ = typeOf(arg.value, context) }
+            return .any
+        }
+        switch builtin {
+        case .count, .distinct, .sum:
+            let shape =
+                name == "count"
                 ? "(by: KEY, within: DURATION | per: PERIOD [, where: CONDITION])"
                 : "(FIELD, by: KEY, within: DURATION | per: PERIOD [, where: CONDITION])"
             allowLabels(["by", "within", "per", "where"], shape)
             if arity(name == "count" ? 0 : 1, shape), let field = positional.first {
                 let t = typeOf(field, context)
                 if name == "sum", !(t == .number || t == .duration || t == .any) {
-                    error("type-mismatch", "sum adds numbers, but this is a \(t.rawValue)", field.range)
+                    error(.typeMismatch, "sum adds numbers, but this is a \(t.rawValue)", field.range)
                 }
                 if name == "distinct", !(t == .string || t == .stringList || t == .any || t == .number) {
-                    error("type-mismatch", "distinct counts values of a field, but this is a \(t.rawValue)", field.range)
+                    error(.typeMismatch, "distinct counts values of a field, but this is a \(t.rawValue)", field.range)
                 }
             }
             checkCounterWindow(name, labeled, e, context, shape: shape)
             return .number
-        case "near":
+        case .near:
             allowLabels(["within", "ordered"], "(TEXT, LIST_A, LIST_B, within: N [, ordered: true])")
-            if let ordered = labeled["ordered"]?.value, case .bool = ordered.kind {} else if let ordered = labeled["ordered"]?.value {
-                error("type-mismatch", "'ordered:' is true or false", ordered.range)
+            if let ordered = labeled["ordered"]?.value, case .bool = ordered.kind {
+            } else if let ordered = labeled["ordered"]?.value {
+                error(.typeMismatch, "'ordered:' is true or false", ordered.range)
             }
             if arity(3, "(TEXT, LIST_A, LIST_B, within: N [, ordered: true])") {
                 expect(positional[0], .string, context, what: "near")
@@ -49,38 +59,40 @@ extension Checker {
                 expectWordList(positional[2], context, what: "near")
             }
             if let within = labeled["within"]?.value {
-                if case .integer(let n) = within.kind, n >= 0 {} else {
-                    error("type-mismatch", "near(…, within: N) takes a number of characters", within.range)
+                if case .integer(let n) = within.kind, n >= 0 {
+                } else {
+                    error(.typeMismatch, "near(…, within: N) takes a number of characters", within.range)
                 }
             } else {
-                error("arguments", "near needs 'within: N' (characters)", e.range)
+                error(.arguments, "near needs 'within: N' (characters)", e.range)
             }
             return .bool
-        case "hits":
+        case .hits:
             allowLabels([], "(TEXT, LIST)")
             if arity(2, "(TEXT, LIST)") {
                 expect(positional[0], .string, context, what: "hits")
                 expectWordList(positional[1], context, what: "hits")
             }
             return .number
-        case "len":
+        case .len:
             allowLabels([], "(VALUE)")
             if arity(1, "(VALUE)") {
                 let t = typeOf(positional[0], context)
                 if ![.string, .stringList, .any].contains(t) {
-                    error("type-mismatch", "len measures a string or a list, not a \(t.rawValue)", positional[0].range)
+                    error(.typeMismatch, "len measures a string or a list, not a \(t.rawValue)", positional[0].range)
                 }
             }
             return .number
-        case "fingerprint", "normalize":
+        case .fingerprint, .normalize:
             allowLabels([], "(TEXT)")
             if arity(1, "(TEXT)") { expect(positional[0], .string, context, what: name) }
             return .string
-        case "fired":
+        case .fired:
             allowLabels([], "(RULE)")
             guard arity(1, "(RULE)") else { return .bool }
             guard let rule = positional[0].nameValue, case .rule? = symbols[rule] else {
-                error("unknown-name", "fired(…) takes the name of a rule", positional[0].range, hint: nameHint(positional[0], kinds: .rules))
+                error(
+                    .unknownName, "fired(…) takes the name of a rule", positional[0].range, hint: nameHint(positional[0], kinds: .rules))
                 return .bool
             }
             if case .decide = context {
@@ -89,127 +101,142 @@ extension Checker {
                 references[owner, default: []].append((rule, positional[0].range))
             }
             return .bool
-        case "at_least":
+        case .atLeast:
             allowLabels([], "(N, CONDITION, …)")
             guard positional.count >= 2 else {
-                error("arguments", "at_least takes (N, CONDITION, …)", e.range)
+                error(.arguments, "at_least takes (N, CONDITION, …)", e.range)
                 return .bool
             }
             if case .integer(let n) = positional[0].kind, n >= 0 {
                 if n > positional.count - 1 {
-                    diagnostics.append(.warning("constant-condition", "at_least(\(n), …) has only \(positional.count - 1) conditions: it is always false", at: e.range))
+                    diagnostics.append(
+                        .warning(
+                            .constantCondition, "at_least(\(n), …) has only \(positional.count - 1) conditions: it is always false",
+                            at: e.range))
                 }
             } else {
-                error("type-mismatch", "at_least's first argument is a whole number", positional[0].range)
+                error(.typeMismatch, "at_least's first argument is a whole number", positional[0].range)
             }
             for condition in positional.dropFirst() { expect(condition, .bool, context, what: "at_least") }
             return .bool
-        case "active":
+        case .active:
             allowLabels([], "(ACTION, TARGET)")
             guard arity(2, "(ACTION, TARGET)") else { return .bool }
             let lasting = PenaltyAction.allCases.filter(\.isLasting).map(\.rawValue)
             guard let action = positional[0].nameValue, lasting.contains(action) else {
-                error("unknown-name", "active(…) takes a lasting penalty action (\(lasting.joined(separator: ", ")))", positional[0].range,
-                      hint: positional[0].nameValue.flatMap { Suggestion.hint(for: $0, in: lasting) })
+                error(
+                    .unknownName, "active(…) takes a lasting penalty action (\(lasting.joined(separator: ", ")))", positional[0].range,
+                    hint: positional[0].nameValue.flatMap { Suggestion.hint(for: $0, in: lasting) })
                 return .bool
             }
             expect(positional[1], .string, context, what: "active(\(action), …)")
             return .bool
-        case "matches_format":
+        case .matchesFormat:
             allowLabels([], "(CODE, \"CHANNEL\")")
             if arity(2, "(CODE, \"CHANNEL\")") {
                 // `matches_format("wework", code)`: the channel first is always false.
-                if case .string(let first) = positional[0].kind, Vocabulary.codeFormats[first] != nil, !{ if case .string = positional[1].kind { true } else { false } }() {
-                    error("arguments", "matches_format takes the code first and the channel second: matches_format(code, \"\(first)\")", e.range)
+                if case .string(let first) = positional[0].kind, Vocabulary.codeFormats[first] != nil,
+                    !{ if case .string = positional[1].kind { true } else { false } }()
+                {
+                    error(
+                        .arguments, "matches_format takes the code first and the channel second: matches_format(code, \"\(first)\")",
+                        e.range)
                     return .bool
                 }
                 expect(positional[0], .string, context, what: "matches_format")
                 if case .string(let channel) = positional[1].kind {
                     if Vocabulary.codeFormats[channel] == nil {
-                        error("unknown-name", "unknown channel \"\(channel)\" for a code format", positional[1].range,
-                              hint: Suggestion.hint(for: channel, in: Vocabulary.codeFormats.keys) ?? "channels are \(Vocabulary.codeFormats.keys.sorted().joined(separator: ", "))")
+                        error(
+                            .unknownName, "unknown channel \"\(channel)\" for a code format", positional[1].range,
+                            hint: Suggestion.hint(for: channel, in: Vocabulary.codeFormats.keys)
+                                ?? "channels are \(Vocabulary.codeFormats.keys.sorted().joined(separator: ", "))")
                     }
                 } else {
                     expect(positional[1], .string, context, what: "matches_format")
                 }
             }
             return .bool
-        case "classify":
+        case .classify:
             allowLabels([], "(MODEL, TEXT)")
             guard arity(2, "(MODEL, TEXT)") else { return .number }
             if let model = positional[0].nameValue, case .model? = symbols[model] {
                 used.insert(model)
             } else if let field = positional[0].nameValue, Vocabulary.fields[field] != nil {
-                error("type-mismatch", "classify's first argument is a model, not the field '\(field)'", positional[0].range,
-                      hint: "write classify(MODEL, \(field))")
+                error(
+                    .typeMismatch, "classify's first argument is a model, not the field '\(field)'", positional[0].range,
+                    hint: "write classify(MODEL, \(field))")
             } else {
                 let declared = syntax.models.map(\.name.value)
-                error("unknown-name",
-                      positional[0].nameValue.map { "unknown model '\($0)'" } ?? "classify(…) takes the name of a model", positional[0].range,
-                      hint: nameHint(positional[0], kinds: .models) ?? (declared.isEmpty ? "declare one: model NAME = file(\"NAME.model\")" : "models are \(declared.joined(separator: ", "))"))
+                error(
+                    .unknownName,
+                    positional[0].nameValue.map { "unknown model '\($0)'" } ?? "classify(…) takes the name of a model", positional[0].range,
+                    hint: nameHint(positional[0], kinds: .models)
+                        ?? (declared.isEmpty
+                            ? "declare one: model NAME = file(\"NAME.model\")" : "models are \(declared.joined(separator: ", "))"))
             }
             expect(positional[1], .string, context, what: "classify")
             return .number
-        case _ where Vocabulary.inviteBuiltins[name] != nil:
-            return typeOfInviteCall(name, Vocabulary.inviteBuiltins[name]!, positional, labeled, e, context)
-        case "subnet":
+        case .inviterOf, .inviteDepth, .descendants, .redeemers, .redeemerDevices, .redeemerNetworks, .sameDeviceAsInviter,
+            .sameNetworkAsInviter, .siblingsOnDevice, .siblingsOnNetwork, .issueDelay, .codeMaxUses:
+            return typeOfInviteCall(name, builtin.invite!, positional, labeled, e, context)
+        case .subnet:
             allowLabels([], "(ADDRESS, PREFIX_BITS)")
             if arity(2, "(ADDRESS, PREFIX_BITS)") {
                 expect(positional[0], .string, context, what: "subnet")
-                if case .integer(let n) = positional[1].kind, (0...128).contains(n) {} else {
-                    error("type-mismatch", "subnet(…)'s prefix is a number of bits from 0 to 128, such as 24", positional[1].range)
+                if case .integer(let n) = positional[1].kind, (0...128).contains(n) {
+                } else {
+                    error(.typeMismatch, "subnet(…)'s prefix is a number of bits from 0 to 128, such as 24", positional[1].range)
                 }
             }
             return .string
-        default:
-            error("unknown-name", "unknown function '\(name)'", nameRange, hint: Self.unknownFunctionHint(name))
-            // The arguments are still checked (their names count as used), and the call's type
-            // is unknown rather than "no value", so one typo gives one error.
-            for arg in args { _ = typeOf(arg.value, context) }
-            return .any
         }
     }
 
     mutating func checkCounterWindow(_ name: String, _ labeled: [String: Argument], _ e: Expr, _ context: Context, shape: String) {
         if case .decide = context {
-            error("context", "counters are not available in decide lines", e.range)
+            error(.context, "counters are not available in decide lines", e.range)
         }
         if let by = labeled["by"]?.value {
             let keys: [Expr] = if case .list(let items) = by.kind { items } else { [by] }
             for key in keys {
                 let t = typeOf(key, context)
                 if [.wordList, .cidrList, .pattern, .bool].contains(t) {
-                    error("type-mismatch", "a counter key is a field or a value, not a \(t.rawValue)", key.range)
+                    error(.typeMismatch, "a counter key is a field or a value, not a \(t.rawValue)", key.range)
                 }
                 if let field = key.nameValue, ["id", "ts", "text", "message"].contains(field) {
-                    diagnostics.append(.warning(
-                        "unbounded-key", "a counter keyed by '\(field)' keeps a key for almost every event",
-                        at: key.range, hint: "count per account, device, ip or code; for repeated texts use fingerprint(text)"))
+                    diagnostics.append(
+                        .warning(
+                            .unboundedKey, "a counter keyed by '\(field)' keeps a key for almost every event",
+                            at: key.range, hint: "count per account, device, ip or code; for repeated texts use fingerprint(text)"))
                 }
             }
         } else {
-            error("arguments", "\(name) needs 'by:' (the key to count per, such as account)", e.range)
+            error(.arguments, "\(name) needs 'by:' (the key to count per, such as account)", e.range)
         }
         switch (labeled["within"], labeled["per"]) {
         case (let within?, nil):
-            if case .duration(let seconds) = within.value.kind, seconds > 0 {} else {
-                error("type-mismatch", "'within:' takes a duration such as 1d", within.value.range)
+            if case .duration(let seconds) = within.value.kind, seconds > 0 {
+            } else {
+                error(.typeMismatch, "'within:' takes a duration such as 1d", within.value.range)
             }
         case (nil, let per?):
             if let period = per.value.nameValue, Vocabulary.calendarPeriods[period] != nil {
                 if ["day", "week"].contains(period), syntax.header?.timezone == nil {
-                    diagnostics.append(.warning(
-                        "timezone", "'per: \(period)' starts each \(period) at midnight UTC: the rule set names no timezone", at: per.value.range,
-                        hint: "add timezone \"Asia/Shanghai\" (or your users' zone) to the ruleset line"))
+                    diagnostics.append(
+                        .warning(
+                            .timezone, "'per: \(period)' starts each \(period) at midnight UTC: the rule set names no timezone",
+                            at: per.value.range,
+                            hint: "add timezone \"Asia/Shanghai\" (or your users' zone) to the ruleset line"))
                 }
             } else {
-                error("type-mismatch", "'per:' takes minute, hour, day or week", per.value.range,
-                      hint: per.value.nameValue.flatMap { Suggestion.hint(for: $0, in: Vocabulary.calendarPeriods.keys) })
+                error(
+                    .typeMismatch, "'per:' takes minute, hour, day or week", per.value.range,
+                    hint: per.value.nameValue.flatMap { Suggestion.hint(for: $0, in: Vocabulary.calendarPeriods.keys) })
             }
         case (.some, .some):
-            error("arguments", "\(name) takes either 'within:' or 'per:', not both", e.range)
+            error(.arguments, "\(name) takes either 'within:' or 'per:', not both", e.range)
         case (nil, nil):
-            error("arguments", "\(name) needs a window: 'within: DURATION' or 'per: day'", e.range)
+            error(.arguments, "\(name) needs a window: 'within: DURATION' or 'per: day'", e.range)
         }
         if let condition = labeled["where"]?.value {
             expect(condition, .bool, context, what: "'where:'")
@@ -219,27 +246,29 @@ extension Checker {
     /// The invite graph's built-ins: one account (or code) argument, and a window where the
     /// built-in counts in one.
     mutating func typeOfInviteCall(
-        _ name: String, _ signature: Vocabulary.InviteBuiltin, _ positional: [Expr], _ labeled: [String: Argument], _ e: Expr,
+        _ name: String, _ signature: Builtin.InviteSignature, _ positional: [Expr], _ labeled: [String: Argument], _ e: Expr,
         _ context: Context
     ) -> ValueType {
-        let shape = "(\(signature.argument)\(signature.window == .none ? "" : signature.window == .optional ? " [, within: DURATION]" : ", within: DURATION"))"
+        let shape =
+            "(\(signature.argument)\(signature.window == .none ? "" : signature.window == .optional ? " [, within: DURATION]" : ", within: DURATION"))"
         for (label, arg) in labeled where !(label == "within" && signature.window != .none) {
-            error("arguments", "\(name) has no '\(label):' argument; it takes \(shape)", arg.labelRange ?? arg.value.range)
+            error(.arguments, "\(name) has no '\(label):' argument; it takes \(shape)", arg.labelRange ?? arg.value.range)
         }
         if case .decide = context {
-            error("context", "the invite graph is not available in decide lines", e.range)
+            error(.context, "the invite graph is not available in decide lines", e.range)
         }
         if positional.count == 1 {
             expect(positional[0], .string, context, what: name)
         } else {
-            error("arguments", "\(name) takes \(shape)", e.range)
+            error(.arguments, "\(name) takes \(shape)", e.range)
         }
         if let within = labeled["within"]?.value {
-            if case .duration(let seconds) = within.kind, seconds > 0 {} else {
-                error("type-mismatch", "'within:' takes a duration such as 1d", within.range)
+            if case .duration(let seconds) = within.kind, seconds > 0 {
+            } else {
+                error(.typeMismatch, "'within:' takes a duration such as 1d", within.range)
             }
         } else if signature.window == .required {
-            error("arguments", "\(name) needs a window: 'within: DURATION'", e.range)
+            error(.arguments, "\(name) needs a window: 'within: DURATION'", e.range)
         }
         return signature.type
     }

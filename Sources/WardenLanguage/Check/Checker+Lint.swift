@@ -6,7 +6,7 @@ extension Checker {
         // The body starts one byte after the opening slash.
         let byte = range.bytes.lowerBound + 1 + String(String.UnicodeScalarView(pattern.unicodeScalars.prefix(risk.offset))).utf8.count
         let at = SourceRange(file: range.file, bytes: byte..<min(byte + 1, range.bytes.upperBound))
-        diagnostics.append(.warning("backtracking", risk.message, at: at, hint: risk.hint))
+        diagnostics.append(.warning(.backtracking, risk.message, at: at, hint: risk.hint))
     }
 
     /// True or false when `e` has that value for every event; nil when it depends on the event.

@@ -13,7 +13,7 @@ extension Checker {
     mutating func expect(_ e: Expr, _ type: ValueType, _ context: Context, what: String) {
         let actual = typeOf(e, context)
         if !type.accepts(actual), actual != .none {
-            error("type-mismatch", "\(what) needs a \(type.rawValue), but this is a \(actual.rawValue)", e.range)
+            error(.typeMismatch, "\(what) needs a \(type.rawValue), but this is a \(actual.rawValue)", e.range)
         }
     }
 
@@ -43,13 +43,13 @@ extension Checker {
             warnBacktracking(pattern, at: e.range)
             return .pattern
         case .object:
-            error("type-mismatch", "an object is only allowed in a test step", e.range)
+            error(.typeMismatch, "an object is only allowed in a test step", e.range)
             return .any
         case .list(let items):
             for item in items {
                 let t = typeOf(item, context)
                 if !ValueType.string.accepts(t) {
-                    error("type-mismatch", "list literals hold strings; this is a \(t.rawValue)", item.range)
+                    error(.typeMismatch, "list literals hold strings; this is a \(t.rawValue)", item.range)
                 }
             }
             return .stringList
@@ -61,14 +61,14 @@ extension Checker {
         case .unary(.negate, let operand):
             let t = typeOf(operand, context)
             if !(t == .number || t == .duration || t == .any) {
-                error("type-mismatch", "'-' needs a number, but this is a \(t.rawValue)", operand.range)
+                error(.typeMismatch, "'-' needs a number, but this is a \(t.rawValue)", operand.range)
             }
             return t == .duration ? .duration : .number
         case .binary(let op, let l, let r): return typeOfBinary(op, l, r, e, context)
         case .contains(let subject, let quantifier, let needle):
             let s = typeOf(subject, context)
             if !(s == .string || s == .stringList || s == .any) {
-                error("type-mismatch", "'contains' reads text, but this is a \(s.rawValue)", subject.range)
+                error(.typeMismatch, "'contains' reads text, but this is a \(s.rawValue)", subject.range)
             }
             if quantifier == .one {
                 expect(needle, .string, context, what: "'contains'")
@@ -80,7 +80,9 @@ extension Checker {
             expect(subject, .string, context, what: "'matches'")
             let t = typeOf(pattern, context)
             if t != .pattern {
-                error("type-mismatch", "'matches' needs a pattern name or /regex/, but this is a \(t.rawValue)", pattern.range, hint: nameHint(pattern, kinds: .patterns))
+                error(
+                    .typeMismatch, "'matches' needs a pattern name or /regex/, but this is a \(t.rawValue)", pattern.range,
+                    hint: nameHint(pattern, kinds: .patterns))
             }
             return .bool
         case .inList(let subject, let list):
@@ -88,12 +90,18 @@ extension Checker {
             let t = typeOf(list, context)
             switch t {
             case .wordList, .stringList, .any:
-                if !(s == .string || s == .any) { error("type-mismatch", "'in' needs a string on its left, but this is a \(s.rawValue)", subject.range) }
+                if !(s == .string || s == .any) {
+                    error(.typeMismatch, "'in' needs a string on its left, but this is a \(s.rawValue)", subject.range)
+                }
             case .cidrList:
-                if !(s == .string || s == .any) { error("type-mismatch", "'in' an address list needs an address on its left", subject.range) }
+                if !(s == .string || s == .any) {
+                    error(.typeMismatch, "'in' an address list needs an address on its left", subject.range)
+                }
             case .none: break
             default:
-                error("type-mismatch", "'in' needs a list on its right, but this is a \(t.rawValue)", list.range, hint: nameHint(list, kinds: .lists))
+                error(
+                    .typeMismatch, "'in' needs a list on its right, but this is a \(t.rawValue)", list.range,
+                    hint: nameHint(list, kinds: .lists))
             }
             return .bool
         case .call(let name, let nameRange, let arguments):
@@ -104,7 +112,7 @@ extension Checker {
     mutating func expectWordList(_ e: Expr, _ context: Context, what: String) {
         let t = typeOf(e, context)
         if t == .wordList || t == .stringList || t == .any || t == .none { return }
-        error("type-mismatch", "\(what) needs a word list, but this is a \(t.rawValue)", e.range, hint: nameHint(e, kinds: .lists))
+        error(.typeMismatch, "\(what) needs a word list, but this is a \(t.rawValue)", e.range, hint: nameHint(e, kinds: .lists))
     }
 
     mutating func typeOfName(_ name: String, _ e: Expr, _ context: Context) -> ValueType {
@@ -119,18 +127,18 @@ extension Checker {
             return .pattern
         case .model?:
             used.insert(name)
-            error("type-mismatch", "'\(name)' is a model; write classify(\(name), text) for its score", e.range)
+            error(.typeMismatch, "'\(name)' is a model; write classify(\(name), text) for its score", e.range)
             return .none
         case .letValue(let decl)?:
             used.insert(name)
             if let owner { references[owner, default: []].append((name, e.range)) }
             return typeOfLet(decl)
         case .rule?:
-            error("type-mismatch", "'\(name)' is a rule; write fired(\(name)) to ask whether it fired", e.range)
+            error(.typeMismatch, "'\(name)' is a rule; write fired(\(name)) to ask whether it fired", e.range)
             return .none
         case nil:
             let extra = name == "score" ? " ('score' is readable in decide lines only)" : ""
-            error("unknown-name", "unknown name '\(name)'\(extra)", e.range, hint: nameHint(e, kinds: [.lists, .patterns, .values]))
+            error(.unknownName, "unknown name '\(name)'\(extra)", e.range, hint: nameHint(e, kinds: [.lists, .patterns, .values]))
             return .none
         }
     }
@@ -144,26 +152,26 @@ extension Checker {
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
             // `code != null`: whether a field is present (absent fields are null).
             if case .name("null") = r.kind {
-                if op != .equal && op != .notEqual { error("type-mismatch", "null is compared with == or != only", e.range) }
+                if op != .equal && op != .notEqual { error(.typeMismatch, "null is compared with == or != only", e.range) }
                 _ = typeOf(l, context)
                 return .bool
             }
             if case .name("null") = l.kind {
-                error("type-mismatch", "write the field first: X == null or X != null", e.range)
+                error(.typeMismatch, "write the field first: X == null or X != null", e.range)
                 return .bool
             }
             let a = typeOf(l, context)
             let b = typeOf(r, context)
             if a == .none || b == .none { return .bool }
             if !a.accepts(b) {
-                error("type-mismatch", "cannot compare a \(a.rawValue) with a \(b.rawValue)", e.range)
+                error(.typeMismatch, "cannot compare a \(a.rawValue) with a \(b.rawValue)", e.range)
             } else if !(op == .equal || op == .notEqual), ![.number, .duration, .string, .any].contains(a) {
-                error("type-mismatch", "'\(op.rawValue)' orders numbers, durations or strings, not a \(a.rawValue)", e.range)
+                error(.typeMismatch, "'\(op.rawValue)' orders numbers, durations or strings, not a \(a.rawValue)", e.range)
             } else if [.wordList, .cidrList, .pattern, .model].contains(a) {
-                error("type-mismatch", "cannot compare a \(a.rawValue) with '\(op.rawValue)'", e.range)
+                error(.typeMismatch, "cannot compare a \(a.rawValue) with '\(op.rawValue)'", e.range)
             }
             if case .string = l.kind, case .string = r.kind {
-                diagnostics.append(.warning("constant-condition", "this compares two constants", at: e.range))
+                diagnostics.append(.warning(.constantCondition, "this compares two constants", at: e.range))
             }
             return .bool
         case .add, .subtract, .multiply, .divide:
@@ -171,8 +179,8 @@ extension Checker {
             let b = typeOf(r, context)
             if a == .none || b == .none { return .number }
             let numeric: Set<ValueType> = [.number, .duration, .any]
-            if !numeric.contains(a) { error("type-mismatch", "'\(op.rawValue)' needs numbers, but this is a \(a.rawValue)", l.range) }
-            if !numeric.contains(b) { error("type-mismatch", "'\(op.rawValue)' needs numbers, but this is a \(b.rawValue)", r.range) }
+            if !numeric.contains(a) { error(.typeMismatch, "'\(op.rawValue)' needs numbers, but this is a \(a.rawValue)", l.range) }
+            if !numeric.contains(b) { error(.typeMismatch, "'\(op.rawValue)' needs numbers, but this is a \(b.rawValue)", r.range) }
             if a == .duration && b == .duration { return op == .divide ? .number : .duration }
             if a == .duration || b == .duration { return .duration }
             return a == .any || b == .any ? .any : .number

@@ -38,21 +38,30 @@ public struct Checker {
     mutating func run() {
         declare()
         if syntax.header == nil, let file = syntax.files.first {
-            diagnostics.append(.warning("missing-ruleset", "no 'ruleset NAME' declaration; the rule set is unnamed", at: SourceRange(file: file, bytes: 0..<0)))
+            diagnostics.append(
+                .warning(
+                    .missingRuleset, "no 'ruleset NAME' declaration; the rule set is unnamed", at: SourceRange(file: file, bytes: 0..<0)))
         }
         if let policy = syntax.header?.onStateError, StateErrorPolicy(rawValue: policy.value) == nil {
-            diagnostics.append(.error(
-                "unknown-name", "on_state_error is open, closed or block, not '\(policy.value)'", at: policy.range,
-                hint: Suggestion.hint(for: policy.value, in: Vocabulary.stateErrorPolicies)))
+            diagnostics.append(
+                .error(
+                    .unknownName, "on_state_error is open, closed or block, not '\(policy.value)'", at: policy.range,
+                    hint: Suggestion.hint(for: policy.value, in: Vocabulary.stateErrorPolicies)))
         }
         if let future = syntax.header?.maxFuture, future.value > 3600 {
-            diagnostics.append(.error("type-mismatch", "max_future is at most 1h (counters keep late events for 10m; a clock further off is a broken client)", at: future.range))
+            diagnostics.append(
+                .error(
+                    .typeMismatch, "max_future is at most 1h (counters keep late events for 10m; a clock further off is a broken client)",
+                    at: future.range))
         }
         if let retention = syntax.header?.inviteRetention, retention.value < 3600 {
-            diagnostics.append(.error("type-mismatch", "invite_retention is at least 1h", at: retention.range))
+            diagnostics.append(.error(.typeMismatch, "invite_retention is at least 1h", at: retention.range))
         }
         if let tz = syntax.header?.timezone, TimeZone(identifier: tz.value) == nil {
-            diagnostics.append(.error("unknown-timezone", "unknown time zone '\(tz.value)'", at: tz.range, hint: "use an IANA name such as \"Asia/Shanghai\" or \"UTC\""))
+            diagnostics.append(
+                .error(
+                    .unknownTimezone, "unknown time zone '\(tz.value)'", at: tz.range,
+                    hint: "use an IANA name such as \"Asia/Shanghai\" or \"UTC\""))
         }
         for list in syntax.lists { checkList(list) }
         for p in syntax.patterns { warnBacktracking(p.pattern, at: p.regexRange) }
@@ -65,9 +74,10 @@ public struct Checker {
         } else if let scored = syntax.rules.first(where: { $0.score != nil }), let file = syntax.files.first {
             // Without one every verdict is allow unless a penalty raises it: a deleted block
             // quietly turns blocks into allows.
-            diagnostics.append(.warning(
-                "no-decide", "no decide block: scores (rule '\(scored.name.value)' has one) never raise the verdict; only penalties do",
-                at: SourceRange(file: file, bytes: 0..<0)))
+            diagnostics.append(
+                .warning(
+                    .noDecide, "no decide block: scores (rule '\(scored.name.value)' has one) never raise the verdict; only penalties do",
+                    at: SourceRange(file: file, bytes: 0..<0)))
         }
         for test in syntax.tests { checkTest(test) }
         checkFiredCycles()
@@ -81,16 +91,17 @@ public struct Checker {
         func add(_ name: Located<String>, _ symbol: Symbol, kind: String) {
             if let field = Vocabulary.fields[name.value] {
                 _ = field
-                diagnostics.append(.error("reserved-name", "'\(name.value)' is an event field and cannot name a \(kind)", at: name.range))
+                diagnostics.append(.error(.reservedName, "'\(name.value)' is an event field and cannot name a \(kind)", at: name.range))
                 return
             }
             if Vocabulary.builtins.contains(name.value) || ["attrs", "score", "true", "false", "forever"].contains(name.value) {
-                diagnostics.append(.error("reserved-name", "'\(name.value)' is reserved and cannot name a \(kind)", at: name.range))
+                diagnostics.append(.error(.reservedName, "'\(name.value)' is reserved and cannot name a \(kind)", at: name.range))
                 return
             }
             if let existing = symbols[name.value] {
                 let first = Self.range(of: existing)
-                diagnostics.append(.error("duplicate", "'\(name.value)' is already declared at \(first.file.path):\(first.start)", at: name.range))
+                diagnostics.append(
+                    .error(.duplicate, "'\(name.value)' is already declared at \(first.file.path):\(first.start)", at: name.range))
                 return
             }
             symbols[name.value] = symbol
@@ -118,40 +129,48 @@ public struct Checker {
             case "except", "warned_by":
                 let label = option.label!
                 guard let name = option.value.nameValue, case .list(let other)? = symbols[name] else {
-                    error("type-mismatch", "'\(label):' takes the name of another word list", option.value.range, hint: nameHint(option.value, kinds: .lists))
+                    error(
+                        .typeMismatch, "'\(label):' takes the name of another word list", option.value.range,
+                        hint: nameHint(option.value, kinds: .lists))
                     continue
                 }
                 used.insert(name)
                 if other.isCIDR || list.isCIDR {
-                    error("type-mismatch", "'\(label):' works on word lists, not address lists", option.value.range)
+                    error(.typeMismatch, "'\(label):' works on word lists, not address lists", option.value.range)
                 }
-                if name == list.name.value { error("type-mismatch", "a list cannot be its own \(label == "except" ? "exception" : "warning")", option.value.range) }
+                if name == list.name.value {
+                    error(.typeMismatch, "a list cannot be its own \(label == "except" ? "exception" : "warning")", option.value.range)
+                }
             case "fold":
                 guard case .list(let items) = option.value.kind else {
-                    error("type-mismatch", "'fold:' takes a list of fold names such as [\"case\", \"width\"]", option.value.range)
+                    error(.typeMismatch, "'fold:' takes a list of fold names such as [\"case\", \"width\"]", option.value.range)
                     continue
                 }
                 for item in items {
                     guard case .string(let fold) = item.kind, Vocabulary.folds.contains(fold) else {
-                        error("unknown-fold", "unknown fold \(item.range.text)", item.range, hint: "folds are \(Vocabulary.folds.joined(separator: ", "))")
+                        error(
+                            .unknownFold, "unknown fold \(item.range.text)", item.range,
+                            hint: "folds are \(Vocabulary.folds.joined(separator: ", "))")
                         continue
                     }
                 }
             default:
                 let where_ = option.labelRange ?? option.value.range
-                error("unknown-option", "unknown list option '\(option.label ?? option.value.range.text)'", where_, hint: "list options are except:, warned_by: and fold:")
+                error(
+                    .unknownOption, "unknown list option '\(option.label ?? option.value.range.text)'", where_,
+                    hint: "list options are except:, warned_by: and fold:")
             }
         }
         if case .words(let items) = list.source {
             for item in items {
                 if case .string = item.kind { continue }
-                error("type-mismatch", "list entries are strings", item.range)
+                error(.typeMismatch, "list entries are strings", item.range)
             }
         }
         if case .cidr(let items) = list.source {
             for item in items {
                 if case .string = item.kind { continue }
-                error("type-mismatch", "address ranges are strings such as \"203.0.113.0/24\"", item.range)
+                error(.typeMismatch, "address ranges are strings such as \"203.0.113.0/24\"", item.range)
             }
         }
     }
@@ -160,7 +179,7 @@ public struct Checker {
         let name = decl.name.value
         if let t = letTypes[name] { return t }
         if letsInProgress.contains(name) {
-            error("cycle", "'\(name)' is defined in terms of itself", decl.name.range)
+            error(.cycle, "'\(name)' is defined in terms of itself", decl.name.range)
             letTypes[name] = .any
             return .any
         }
@@ -178,28 +197,34 @@ public struct Checker {
         owner = rule.name.value
         defer { owner = nil }
         for type in rule.on where !Vocabulary.eventTypes.contains(type.value) {
-            error("unknown-name", "unknown event type '\(type.value)'", type.range, hint: Suggestion.hint(for: type.value, in: Vocabulary.eventTypes) ?? "event types are send, issue, redeem")
+            error(
+                .unknownName, "unknown event type '\(type.value)'", type.range,
+                hint: Suggestion.hint(for: type.value, in: Vocabulary.eventTypes) ?? "event types are send, issue, redeem")
         }
         if let when = rule.when {
             expect(when, .bool, .rule(rule.name.value), what: "'when'")
             if let b = constantTruth(when) {
-                diagnostics.append(.warning("constant-condition", "this condition is always \(b)", at: when.range))
+                diagnostics.append(.warning(.constantCondition, "this condition is always \(b)", at: when.range))
             }
         }
         if let score = rule.score { expect(score, .number, .rule(rule.name.value), what: "'score'") }
         for penalty in rule.penalties { checkPenalty(penalty) }
         if let mode = rule.mode, !["enforce", "shadow"].contains(mode.value) {
-            error("unknown-name", "mode is 'enforce' or 'shadow', not '\(mode.value)'", mode.range, hint: Suggestion.hint(for: mode.value, in: ["enforce", "shadow"]))
+            error(
+                .unknownName, "mode is 'enforce' or 'shadow', not '\(mode.value)'", mode.range,
+                hint: Suggestion.hint(for: mode.value, in: ["enforce", "shadow"]))
         }
         if let rollout = rule.rollout, !(0...100).contains(rollout.value) {
-            error("out-of-range", "rollout is a percentage from 0% to 100%", rollout.range)
+            error(.outOfRange, "rollout is a percentage from 0% to 100%", rollout.range)
         }
     }
 
     mutating func checkDecide(_ decide: DecideDecl) {
         for line in decide.lines {
             if !Vocabulary.verdicts.contains(line.verdict.value) {
-                error("unknown-name", "unknown verdict '\(line.verdict.value)'", line.verdict.range, hint: Suggestion.hint(for: line.verdict.value, in: Vocabulary.verdicts) ?? "verdicts are block, review, challenge")
+                error(
+                    .unknownName, "unknown verdict '\(line.verdict.value)'", line.verdict.range,
+                    hint: Suggestion.hint(for: line.verdict.value, in: Vocabulary.verdicts) ?? "verdicts are block, review, challenge")
             }
             expect(line.condition, .bool, .decide, what: "a decide line")
         }
@@ -212,7 +237,8 @@ public struct Checker {
     mutating func warnUnreachableDecideLines(_ decide: DecideDecl) {
         func threshold(_ e: Expr) -> Double? {
             guard case .binary(let op, let left, let right) = e.kind, op == .greaterEqual || op == .greater,
-                case .name("score") = left.kind else { return nil }
+                case .name("score") = left.kind
+            else { return nil }
             switch right.kind {
             case .integer(let n): return Double(n) + (op == .greater ? 0.5 : 0)
             case .decimal(let d): return d + (op == .greater ? 1e-9 : 0)
@@ -223,9 +249,11 @@ public struct Checker {
         for line in decide.lines {
             guard let t = threshold(line.condition) else { continue }
             if let shadow = earlier.first(where: { $0.threshold <= t }) {
-                diagnostics.append(.warning(
-                    "unreachable", "this line is never chosen: the earlier '\(shadow.verdict) when score …' line holds for every score it holds for",
-                    at: line.condition.range, hint: "put the stricter line (the higher threshold) first"))
+                diagnostics.append(
+                    .warning(
+                        .unreachable,
+                        "this line is never chosen: the earlier '\(shadow.verdict) when score …' line holds for every score it holds for",
+                        at: line.condition.range, hint: "put the stricter line (the higher threshold) first"))
             }
             earlier.append((t, line.verdict.value))
         }
@@ -234,19 +262,25 @@ public struct Checker {
     mutating func checkTest(_ test: TestDecl) {
         for case .event(let step) in test.steps {
             if !Vocabulary.eventTypes.contains(step.type.value) {
-                error("unknown-name", "unknown event type '\(step.type.value)'", step.type.range, hint: Suggestion.hint(for: step.type.value, in: Vocabulary.eventTypes))
+                error(
+                    .unknownName, "unknown event type '\(step.type.value)'", step.type.range,
+                    hint: Suggestion.hint(for: step.type.value, in: Vocabulary.eventTypes))
             }
             for field in step.fields where !Vocabulary.eventKeys.contains(field.key) {
-                error("unknown-name", "unknown event key '\(field.key)'", field.keyRange, hint: Suggestion.hint(for: field.key, in: Vocabulary.eventKeys))
+                error(
+                    .unknownName, "unknown event key '\(field.key)'", field.keyRange,
+                    hint: Suggestion.hint(for: field.key, in: Vocabulary.eventKeys))
             }
             for expectation in step.expectations {
                 switch expectation.kind {
                 case .fired(let r), .notFired(let r):
                     if case .rule? = symbols[r] { continue }
                     if r == "penalty_in_force" { continue }
-                    error("unknown-name", "unknown rule '\(r)'", expectation.range, hint: Suggestion.hint(for: r, in: ruleNames))
+                    error(.unknownName, "unknown rule '\(r)'", expectation.range, hint: Suggestion.hint(for: r, in: ruleNames))
                 case .penalty(let a) where Vocabulary.actions[a] == nil:
-                    error("unknown-name", "unknown penalty action '\(a)'", expectation.range, hint: Suggestion.hint(for: a, in: Vocabulary.actions.keys))
+                    error(
+                        .unknownName, "unknown penalty action '\(a)'", expectation.range,
+                        hint: Suggestion.hint(for: a, in: Vocabulary.actions.keys))
                 default: break
                 }
             }
@@ -268,22 +302,28 @@ public struct Checker {
             name = n
             arguments = args
         default:
-            error("type-mismatch", "a penalty is an action such as revoke_code(code) or review", penalty.range)
+            error(.typeMismatch, "a penalty is an action such as revoke_code(code) or review", penalty.range)
             return
         }
         guard let action = Vocabulary.actions[name] else {
-            error("unknown-name", "unknown penalty action '\(name)'", penalty.range, hint: Suggestion.hint(for: name, in: Vocabulary.actions.keys) ?? "actions are \(Vocabulary.actions.keys.sorted().joined(separator: ", "))")
+            error(
+                .unknownName, "unknown penalty action '\(name)'", penalty.range,
+                hint: Suggestion.hint(for: name, in: Vocabulary.actions.keys)
+                    ?? "actions are \(Vocabulary.actions.keys.sorted().joined(separator: ", "))")
             return
         }
         let expected = (action.targets.isEmpty ? 0 : 1) + (action.takesDuration ? 1 : 0)
         guard arguments.count == expected, arguments.allSatisfy({ $0.label == nil }) else {
             let shape = action.targets.isEmpty ? name : "\(name)(\(action.targets[0])\(action.takesDuration ? ", DURATION" : ""))"
-            error("arguments", "'\(name)' is written \(shape)", penalty.range)
+            error(.arguments, "'\(name)' is written \(shape)", penalty.range)
             return
         }
         if let target = arguments.first?.value {
             if target.nameValue.map(action.targets.contains) != true {
-                error("bad-target", "'\(name)' acts on \(action.targets.map { "'\($0)'" }.joined(separator: " or ")), not \(target.range.text)", target.range)
+                error(
+                    .badTarget,
+                    "'\(name)' acts on \(action.targets.map { "'\($0)'" }.joined(separator: " or ")), not \(target.range.text)",
+                    target.range)
             }
         }
         if action.takesDuration, let duration = arguments.last?.value { checkPenaltyDuration(duration) }
@@ -298,18 +338,20 @@ public struct Checker {
             for (i, step) in steps.enumerated() {
                 if case .duration(let seconds) = step.value.kind, step.label == nil {
                     if let previous, seconds < previous {
-                        diagnostics.append(.warning(
-                            "decreasing", "escalate(…) steps should not shrink: a repeat offense gets a shorter penalty than the one before",
-                            at: step.value.range))
+                        diagnostics.append(
+                            .warning(
+                                .decreasing,
+                                "escalate(…) steps should not shrink: a repeat offense gets a shorter penalty than the one before",
+                                at: step.value.range))
                     }
                     previous = seconds
                     continue
                 }
                 if step.value.nameValue == "forever", i == steps.count - 1 { continue }
-                error("type-mismatch", "escalate(…) takes durations, with 'forever' allowed last", step.value.range)
+                error(.typeMismatch, "escalate(…) takes durations, with 'forever' allowed last", step.value.range)
             }
         default:
-            error("type-mismatch", "a penalty lasts a duration (1d), 'forever', or escalate(1d, 7d, …)", e.range)
+            error(.typeMismatch, "a penalty lasts a duration (1d), 'forever', or escalate(1d, 7d, …)", e.range)
         }
     }
 
@@ -343,7 +385,8 @@ public struct Checker {
             for (next, range) in graph[node] ?? [] where !reported {
                 if state[next] == 1 {
                     let cycle = (path + [node]).drop(while: { $0 != next }) + [next]
-                    diagnostics.append(.error("cycle", "rules depend on each other through fired(): \(cycle.joined(separator: " → "))", at: range))
+                    diagnostics.append(
+                        .error(.cycle, "rules depend on each other through fired(): \(cycle.joined(separator: " → "))", at: range))
                     reported = true
                     return
                 }
@@ -358,16 +401,16 @@ public struct Checker {
 
     mutating func warnUnused() {
         for list in syntax.lists where !used.contains(list.name.value) {
-            diagnostics.append(.warning("unused", "list '\(list.name.value)' is never used", at: list.name.range))
+            diagnostics.append(.warning(.unused, "list '\(list.name.value)' is never used", at: list.name.range))
         }
         for pattern in syntax.patterns where !used.contains(pattern.name.value) {
-            diagnostics.append(.warning("unused", "pattern '\(pattern.name.value)' is never used", at: pattern.name.range))
+            diagnostics.append(.warning(.unused, "pattern '\(pattern.name.value)' is never used", at: pattern.name.range))
         }
         for model in syntax.models where !used.contains(model.name.value) {
-            diagnostics.append(.warning("unused", "model '\(model.name.value)' is never used", at: model.name.range))
+            diagnostics.append(.warning(.unused, "model '\(model.name.value)' is never used", at: model.name.range))
         }
         for decl in syntax.lets where !used.contains(decl.name.value) {
-            diagnostics.append(.warning("unused", "'\(decl.name.value)' is never used", at: decl.name.range))
+            diagnostics.append(.warning(.unused, "'\(decl.name.value)' is never used", at: decl.name.range))
         }
     }
 
@@ -378,7 +421,10 @@ public struct Checker {
             guard let when = rule.when else { continue }
             let key = rule.on.map(\.value).sorted().joined(separator: ",") + "|" + Self.canonical(when.range.text)
             if let earlier = seen[key] {
-                diagnostics.append(.warning("shadowed-rule", "rule '\(rule.name.value)' has the same events and condition as '\(earlier.name.value)'", at: rule.name.range))
+                diagnostics.append(
+                    .warning(
+                        .shadowedRule, "rule '\(rule.name.value)' has the same events and condition as '\(earlier.name.value)'",
+                        at: rule.name.range))
             } else {
                 seen[key] = rule
             }
@@ -389,7 +435,7 @@ public struct Checker {
         text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
     }
 
-    mutating func error(_ id: String, _ message: String, _ range: SourceRange, hint: String? = nil) {
+    mutating func error(_ id: DiagnosticID, _ message: String, _ range: SourceRange, hint: String? = nil) {
         diagnostics.append(.error(id, message, at: range, hint: hint))
     }
 }

@@ -87,17 +87,21 @@ public enum RegexRisk {
                 let possessive = q.map { $0.1 < s.count && s[$0.1] == "+" } ?? false
                 if let (unbounded, _) = q, !possessive {
                     if unbounded, group.loops { return Risk(offset: i + 1, message: nested.message, hint: nested.hint) }
-                    if unbounded, let alternatives = group.alternatives, alternatives.count >= 2, let spelt = spelledByOthers(alternatives) {
+                    if unbounded, let alternatives = group.alternatives, alternatives.count >= 2, let spelt = spelledByOthers(alternatives)
+                    {
                         return Risk(
                             offset: i + 1,
-                            message: "a repeated group whose alternatives spell one another ('\(spelt)') can backtrack exponentially on text that almost matches",
+                            message:
+                                "a repeated group whose alternatives spell one another ('\(spelt)') can backtrack exponentially on text that almost matches",
                             hint: "make the alternatives exclusive, such as a+ for (a|aa)+, or make the repeat possessive: (a|aa)++")
                     }
                     if !unbounded, group.loopsOverAnything, let count = repeatCount(s, at: i + 1), count >= 3 {
                         return Risk(
                             offset: i + 1,
-                            message: "a group with a loop over any character, repeated \(count) times, backtracks in time of the text's length to the power \(count) when it almost matches",
-                            hint: "bound the inner loop, such as (.{0,20}a){12}, or use a class that cannot take what follows: ([^a]*a){12}")
+                            message:
+                                "a group with a loop over any character, repeated \(count) times, backtracks in time of the text's length to the power \(count) when it almost matches",
+                            hint: "bound the inner loop, such as (.{0,20}a){12}, or use a class that cannot take what follows: ([^a]*a){12}"
+                        )
                     }
                 }
                 if !stack.isEmpty {
@@ -190,7 +194,9 @@ public enum RegexRisk {
         if j < s.count, s[j] == "^" { j += 1 }
         if j < s.count, s[j] == "]" { j += 1 }
         while j < s.count, s[j] != "]" {
-            if s[j] == "\\" { j += 1 } else if s[j] == "[", j + 1 < s.count, s[j + 1] == ":" {
+            if s[j] == "\\" {
+                j += 1
+            } else if s[j] == "[", j + 1 < s.count, s[j + 1] == ":" {
                 // POSIX class [:alpha:]
                 while j + 1 < s.count, !(s[j] == ":" && s[j + 1] == "]") { j += 1 }
                 j += 1

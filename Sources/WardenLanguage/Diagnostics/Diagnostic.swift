@@ -1,7 +1,7 @@
 /// A problem found in a rule set: data only; `DiagnosticRenderer` turns it into text.
 ///
-/// `id` is stable (`unknown-name`, `type-mismatch`, …) so tools and tests can match on it while
-/// the wording of `message` improves.
+/// `id` is stable (`unknown-name`, `type-mismatch`, …: the ids of `DiagnosticID`) so tools and
+/// tests can match on it while the wording of `message` improves.
 public struct Diagnostic: Sendable, Error, CustomStringConvertible {
     public enum Severity: String, Sendable, Comparable {
         case warning, error
@@ -19,10 +19,10 @@ public struct Diagnostic: Sendable, Error, CustomStringConvertible {
     public var hint: String?
 
     public init(
-        _ id: String, _ severity: Severity = .error, _ message: String, at range: SourceRange?,
+        _ id: DiagnosticID, _ severity: Severity = .error, _ message: String, at range: SourceRange?,
         path: String? = nil, hint: String? = nil
     ) {
-        self.id = id
+        self.id = id.rawValue
         self.severity = severity
         self.message = message
         self.range = range
@@ -30,11 +30,11 @@ public struct Diagnostic: Sendable, Error, CustomStringConvertible {
         self.hint = hint
     }
 
-    public static func error(_ id: String, _ message: String, at range: SourceRange?, hint: String? = nil) -> Diagnostic {
+    public static func error(_ id: DiagnosticID, _ message: String, at range: SourceRange?, hint: String? = nil) -> Diagnostic {
         Diagnostic(id, .error, message, at: range, hint: hint)
     }
 
-    public static func warning(_ id: String, _ message: String, at range: SourceRange?, hint: String? = nil) -> Diagnostic {
+    public static func warning(_ id: DiagnosticID, _ message: String, at range: SourceRange?, hint: String? = nil) -> Diagnostic {
         Diagnostic(id, .warning, message, at: range, hint: hint)
     }
 

@@ -27,7 +27,9 @@ public enum Formatter {
     /// The formatted text, or the syntax errors that stop formatting.
     public static func format(_ file: SourceFile) -> Outcome {
         var syntax = RuleSetSyntax()
-        let errors = Parser.parse(file, into: &syntax).filter { $0.severity == .error && ($0.id == "syntax" || $0.id == "full-width-quote") }
+        let errors = Parser.parse(file, into: &syntax).filter {
+            $0.severity == .error && ($0.id == "syntax" || $0.id == "full-width-quote")
+        }
         if !errors.isEmpty { return .failed(errors) }
         var printer = Printer(file: file, tokens: Lexer.tokenize(file).tokens)
         return .formatted(printer.run())
@@ -233,7 +235,8 @@ public enum Formatter {
                     let start = i
                     while i < bytes.endIndex, bytes[i] != 0x0A { i += 1 }
                     if !comments.isEmpty { comments[comments.count - 1].newlinesAfter = sinceLast }
-                    comments.append(Comment(text: String(decoding: bytes[start..<i], as: UTF8.self), newlinesBefore: sinceLast, newlinesAfter: 0))
+                    comments.append(
+                        Comment(text: String(decoding: bytes[start..<i], as: UTF8.self), newlinesBefore: sinceLast, newlinesAfter: 0))
                     sinceLast = 0
                 default: i += 1
                 }

@@ -120,14 +120,15 @@ public struct Lexer {
             let unitStart = i
             while i < b.count, isIdentStart(b[i]) || isDigit(b[i]) { i += 1 }
             let unit = file.slice(unitStart..<i)
-            let factor: Int? = switch unit {
-            case "s": 1
-            case "m": 60
-            case "h": 3600
-            case "d": 86_400
-            case "w": 604_800
-            default: nil
-            }
+            let factor: Int? =
+                switch unit {
+                case "s": 1
+                case "m": 60
+                case "h": 3600
+                case "d": 86_400
+                case "w": 604_800
+                default: nil
+                }
             guard let factor else {
                 return invalid(start, "unknown duration unit '\(unit)' (use s, m, h, d or w)", at: unitStart..<i)
             }
@@ -148,11 +149,21 @@ public struct Lexer {
                 let escStart = i
                 i += 1
                 switch b[i] {
-                case UInt8(ascii: "n"): value.append(0x0A); i += 1
-                case UInt8(ascii: "t"): value.append(0x09); i += 1
-                case UInt8(ascii: "r"): value.append(0x0D); i += 1
-                case UInt8(ascii: "\""): value.append(UInt8(ascii: "\"")); i += 1
-                case UInt8(ascii: "\\"): value.append(UInt8(ascii: "\\")); i += 1
+                case UInt8(ascii: "n"):
+                    value.append(0x0A)
+                    i += 1
+                case UInt8(ascii: "t"):
+                    value.append(0x09)
+                    i += 1
+                case UInt8(ascii: "r"):
+                    value.append(0x0D)
+                    i += 1
+                case UInt8(ascii: "\""):
+                    value.append(UInt8(ascii: "\""))
+                    i += 1
+                case UInt8(ascii: "\\"):
+                    value.append(UInt8(ascii: "\\"))
+                    i += 1
                 case UInt8(ascii: "u"):
                     i += 1
                     if let scalar = unicodeEscape() {
@@ -192,9 +203,10 @@ public struct Lexer {
             if b[i...].starts(with: closeBytes) {
                 let text = file.slice(bodyStart..<i)
                 i += closeBytes.count
-                diagnostics.append(.error(
-                    "full-width-quote", "the string \(open)\(text)\(close) is in full-width quotes",
-                    at: SourceRange(file: file, bytes: start..<i), hint: "use ASCII quotes: \"\(text)\""))
+                diagnostics.append(
+                    .error(
+                        .fullWidthQuote, "the string \(open)\(text)\(close) is in full-width quotes",
+                        at: SourceRange(file: file, bytes: start..<i), hint: "use ASCII quotes: \"\(text)\""))
                 return Token(kind: .string, bytes: start..<i, text: text)
             }
             i += 1
@@ -247,7 +259,7 @@ public struct Lexer {
 
     private mutating func invalid(_ start: Int, _ message: String, at range: Range<Int>? = nil) -> Token {
         let r = range ?? start..<max(i, start + 1)
-        diagnostics.append(.error("syntax", message, at: SourceRange(file: file, bytes: r)))
+        diagnostics.append(.error(.syntax, message, at: SourceRange(file: file, bytes: r)))
         return Token(kind: .invalid, bytes: start..<max(i, start + 1))
     }
 

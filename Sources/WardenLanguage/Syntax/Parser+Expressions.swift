@@ -58,7 +58,7 @@ extension Parser {
         }
         if skipKeyword("contains") {
             var quantifier = Quantifier.one
-            if (current.isKeyword("any") || current.isKeyword("all")), startsOperand(peek()) {
+            if current.isKeyword("any") || current.isKeyword("all"), startsOperand(peek()) {
                 quantifier = advance().text == "any" ? .any : .all
             }
             let right = try parseAdditive()
@@ -70,10 +70,11 @@ extension Parser {
     /// `a < b < c` reads like maths but means nothing here: say so.
     func noChain(_ e: Expr) throws(Diagnostic) -> Expr {
         let comparisonWords: Set<String> = ["in", "matches", "contains"]
-        let isComparison = [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(current.kind)
+        let isComparison =
+            [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(current.kind)
             || (current.kind == .identifier && comparisonWords.contains(current.text))
         if isComparison {
-            throw Diagnostic.error("syntax", "comparisons cannot be chained; join them with 'and'", at: range(current))
+            throw Diagnostic.error(.syntax, "comparisons cannot be chained; join them with 'and'", at: range(current))
         }
         return e
     }
@@ -134,7 +135,7 @@ extension Parser {
             advance()
             let member = try expectName("a name after '.'")
             guard t.text == "attrs" else {
-                throw Diagnostic.error("syntax", "only attrs.NAME has members; '\(t.text)' has none", at: range(from: t))
+                throw Diagnostic.error(.syntax, "only attrs.NAME has members; '\(t.text)' has none", at: range(from: t))
             }
             return Expr(.attribute(member.value), range(from: t))
         }
@@ -234,7 +235,7 @@ extension Parser {
     mutating func enter() throws(Diagnostic) {
         depth += 1
         if depth > Self.maxDepth {
-            throw Diagnostic.error("limit", "expression nested deeper than \(Self.maxDepth) levels", at: range(current))
+            throw Diagnostic.error(.limit, "expression nested deeper than \(Self.maxDepth) levels", at: range(current))
         }
     }
 }

@@ -28,10 +28,13 @@ extension Parser {
         advance()
         rule.range = range(from: keyword)
         if rule.on.isEmpty && rule.onRange == nil && !broken.contains("on") {
-            record(.error("missing-clause", "rule '\(name.value)' has no 'on' clause (which events it reads: on send, issue, redeem)", at: name.range))
+            record(
+                .error(
+                    .missingClause, "rule '\(name.value)' has no 'on' clause (which events it reads: on send, issue, redeem)",
+                    at: name.range))
         }
         if rule.when == nil && !broken.contains("when") {
-            record(.error("missing-clause", "rule '\(name.value)' has no 'when' clause", at: name.range))
+            record(.error(.missingClause, "rule '\(name.value)' has no 'when' clause", at: name.range))
         }
         return rule
     }
@@ -44,7 +47,8 @@ extension Parser {
         }
         let keyword = advance()
         if let first = seen[keyword.text] {
-            record(.error("duplicate", "'\(keyword.text)' appears twice in this rule (first at line \(first.start.line))", at: range(keyword)))
+            record(
+                .error(.duplicate, "'\(keyword.text)' appears twice in this rule (first at line \(first.start.line))", at: range(keyword)))
         }
         seen[keyword.text] = range(keyword)
         switch keyword.text {
@@ -165,8 +169,9 @@ extension Parser {
             kind = .score(op, negative ? -value : value)
         default:
             throw Diagnostic.error(
-                "syntax", "unknown expectation '\(word.value)'", at: word.range,
-                hint: Suggestion.hint(for: word.value, in: ["allow", "challenge", "review", "block", "fired", "not", "penalty", "no", "score"]))
+                .syntax, "unknown expectation '\(word.value)'", at: word.range,
+                hint: Suggestion.hint(
+                    for: word.value, in: ["allow", "challenge", "review", "block", "fired", "not", "penalty", "no", "score"]))
         }
         return Expectation(kind: kind, range: range(from: start))
     }

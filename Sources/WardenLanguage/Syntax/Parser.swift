@@ -83,7 +83,7 @@ public struct Parser {
 
     func unexpected(expected: String) -> Diagnostic {
         // An invalid token already has its own diagnostic from the lexer; say less.
-        .error("syntax", "expected \(expected), found \(current.display)", at: range(current))
+        .error(.syntax, "expected \(expected), found \(current.display)", at: range(current))
     }
 
     /// True when the token is the first one on its source line.
@@ -147,7 +147,10 @@ public struct Parser {
         case "ruleset":
             let header = try parseRuleSetHeader()
             if let first = syntax.header {
-                record(.error("duplicate", "the rule set is named twice (first at \(first.name.range.file.path):\(first.name.range.start))", at: header.name.range))
+                record(
+                    .error(
+                        .duplicate, "the rule set is named twice (first at \(first.name.range.file.path):\(first.name.range.start))",
+                        at: header.name.range))
             } else {
                 syntax.header = header
             }
@@ -166,7 +169,7 @@ public struct Parser {
         case "decide":
             let decide = try parseDecide(keyword)
             if syntax.decide != nil {
-                record(.error("duplicate", "a rule set has one 'decide' block", at: range(keyword)))
+                record(.error(.duplicate, "a rule set has one 'decide' block", at: range(keyword)))
             } else {
                 syntax.decide = decide
             }

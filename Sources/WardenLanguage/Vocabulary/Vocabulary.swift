@@ -4,50 +4,22 @@ public enum Vocabulary {
     public static let verdicts: [String] = Verdict.allCases.map(\.rawValue)
     public static let stateErrorPolicies: [String] = StateErrorPolicy.allCases.map(\.rawValue)
 
-    /// Event fields readable in expressions and their types.
-    public static let fields: [String: ValueType] = [
-        "id": .string, "type": .string, "ts": .number, "account": .string, "tier": .string,
-        "channel": .string, "ip": .string, "device": .string, "to": .stringList, "text": .string,
-        "code": .string, "ttl": .duration, "inviter": .string, "message": .string,
-    ]
+    /// Event fields readable in expressions and their types (`EventField` is the table).
+    public static let fields: [String: ValueType] = Dictionary(
+        uniqueKeysWithValues: EventField.allCases.compactMap { f in f.valueType.map { (f.rawValue, $0) } })
 
     /// Keys an event may carry (`message` is a rule-side alias for `id`, not an event key).
-    public static let eventKeys: Set<String> = [
-        "id", "type", "ts", "account", "tier", "channel", "ip", "device", "to", "text", "code", "ttl",
-        "inviter", "attrs",
-    ]
+    public static let eventKeys: Set<String> = Set(EventField.allCases.filter(\.isEventKey).map(\.rawValue))
 
     /// Penalty actions by name.
     public static let actions: [String: PenaltyAction] = Dictionary(uniqueKeysWithValues: PenaltyAction.allCases.map { ($0.rawValue, $0) })
 
-    public static let builtins: [String] = [
-        "count", "distinct", "sum", "near", "hits", "len", "fingerprint", "normalize", "fired", "at_least",
-        "active", "matches_format", "subnet", "classify",
-    ] + inviteBuiltins.keys.sorted()
+    /// The built-in functions' names (`Builtin` is the table).
+    public static let builtins: [String] = Builtin.allCases.map(\.rawValue)
 
-    /// A built-in that reads the invite graph: what it returns, what its one argument is, and
-    /// whether it takes `within:`.
-    public struct InviteBuiltin: Sendable {
-        public enum Window: Sendable { case none, optional, required }
-        public var type: ValueType
-        public var argument: String
-        public var window: Window
-    }
-
-    public static let inviteBuiltins: [String: InviteBuiltin] = [
-        "inviter_of": InviteBuiltin(type: .string, argument: "ACCOUNT", window: .none),
-        "invite_depth": InviteBuiltin(type: .number, argument: "ACCOUNT", window: .none),
-        "descendants": InviteBuiltin(type: .number, argument: "ACCOUNT", window: .optional),
-        "redeemers": InviteBuiltin(type: .number, argument: "ACCOUNT", window: .required),
-        "redeemer_devices": InviteBuiltin(type: .number, argument: "ACCOUNT", window: .required),
-        "redeemer_networks": InviteBuiltin(type: .number, argument: "ACCOUNT", window: .required),
-        "same_device_as_inviter": InviteBuiltin(type: .bool, argument: "ACCOUNT", window: .none),
-        "same_network_as_inviter": InviteBuiltin(type: .bool, argument: "ACCOUNT", window: .none),
-        "siblings_on_device": InviteBuiltin(type: .number, argument: "ACCOUNT", window: .none),
-        "siblings_on_network": InviteBuiltin(type: .number, argument: "ACCOUNT", window: .none),
-        "issue_delay": InviteBuiltin(type: .duration, argument: "ACCOUNT", window: .none),
-        "code_max_uses": InviteBuiltin(type: .number, argument: "CODE", window: .none),
-    ]
+    /// The invite graph's built-ins by name.
+    public static let inviteBuiltins: [String: Builtin.InviteSignature] = Dictionary(
+        uniqueKeysWithValues: Builtin.allCases.compactMap { b in b.invite.map { (b.rawValue, $0) } })
 
     public static let calendarPeriods: [String: Int] = ["minute": 60, "hour": 3600, "day": 86_400, "week": 604_800]
 

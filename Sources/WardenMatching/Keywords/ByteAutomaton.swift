@@ -121,7 +121,9 @@ struct ByteAutomaton: Sendable {
 
     /// Marks `present[k]` for every set k with a literal in `bytes` (`present` starts all false)
     /// and lists each such k once in `newly`, which has room for every set; returns how many.
-    func markPresent(_ bytes: UnsafeBufferPointer<UInt8>, _ present: UnsafeMutableBufferPointer<Bool>, newly: UnsafeMutablePointer<Int32>) -> Int {
+    func markPresent(_ bytes: UnsafeBufferPointer<UInt8>, _ present: UnsafeMutableBufferPointer<Bool>, newly: UnsafeMutablePointer<Int32>)
+        -> Int
+    {
         let table = self.table.pointer
         let byteClass = self.byteClass.pointer
         let outputStart = self.outputStart.pointer

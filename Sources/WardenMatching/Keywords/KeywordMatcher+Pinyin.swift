@@ -112,7 +112,11 @@ extension KeywordMatcher {
                         for j in (i + 2)...letters.count where j - i < letters.count {
                             var mixed = String.UnicodeScalarView()
                             for (k, unit) in letters.enumerated() {
-                                if k >= i, k < j { mixed.append(contentsOf: String(firsts[k]).unicodeScalars) } else { mixed.append(Unicode.Scalar(unit)!) }
+                                if k >= i, k < j {
+                                    mixed.append(contentsOf: String(firsts[k]).unicodeScalars)
+                                } else {
+                                    mixed.append(Unicode.Scalar(unit)!)
+                                }
                             }
                             initials.append((String(mixed), e))
                         }
@@ -122,9 +126,13 @@ extension KeywordMatcher {
             let name = list.name
             if !homophones.isEmpty {
                 hidden.append(KeywordList(name: name + " (homophones)", entries: homophones.map(\.entry), folds: base.union(.syllables)))
-                derived.append(Derived(kind: .homophones, owner: index, entryOf: homophones.map(\.owner), normalizer: normalizer, units: homophones.map(\.units)))
+                derived.append(
+                    Derived(
+                        kind: .homophones, owner: index, entryOf: homophones.map(\.owner), normalizer: normalizer,
+                        units: homophones.map(\.units)))
             }
-            for (kind, words, suffix) in [(Derived.Kind.romanized, romanized, "pinyin"), (.initials, initials, "initials")] where !words.isEmpty {
+            for (kind, words, suffix) in [(Derived.Kind.romanized, romanized, "pinyin"), (.initials, initials, "initials")]
+            where !words.isEmpty {
                 hidden.append(KeywordList(name: name + " (\(suffix))", entries: words.map(\.0), folds: base.union(.boundary)))
                 derived.append(Derived(kind: kind, owner: index, entryOf: words.map(\.1), normalizer: normalizer, units: []))
             }

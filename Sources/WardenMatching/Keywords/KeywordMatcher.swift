@@ -1,4 +1,5 @@
 import Synchronization
+
 /// Finds the hits of every word list in a text at once, folding as it reads.
 ///
 /// Lists that fold the same way share one `ReverseTrie`. The text is read once per distinct
@@ -348,7 +349,10 @@ public final class KeywordMatcher: Sendable {
             }
             // The pending state goes in as arguments, not captures: a nested function that
             // captures mutable locals gets Swift's run-time exclusivity checks on every access.
-            func settle(_ hits: inout [KeywordHit], _ pendingFrom: Int, _ pendingEndCheck: [Bool], _ pendingRuns: [Int32], _ unitEndByte: Int, _ unit: Int) {
+            func settle(
+                _ hits: inout [KeywordHit], _ pendingFrom: Int, _ pendingEndCheck: [Bool], _ pendingRuns: [Int32], _ unitEndByte: Int,
+                _ unit: Int
+            ) {
                 let wordAfter = pendingEndCheck.contains(true) && Self.wordAt(b, unitEndByte, g.table)
                 guard wordAfter || pendingRuns.contains(where: { $0 >= 0 }) else { return }
                 var kept = pendingFrom
@@ -466,7 +470,8 @@ public final class KeywordMatcher: Sendable {
             return (UInt32(lead & 0x0F) << 12) | (UInt32(b[i &+ 1] & 0x3F) << 6) | UInt32(b[i &+ 2] & 0x3F)
         } else if i &+ 3 < n {
             defer { i &+= 4 }
-            return (UInt32(lead & 0x07) << 18) | (UInt32(b[i &+ 1] & 0x3F) << 12) | (UInt32(b[i &+ 2] & 0x3F) << 6) | UInt32(b[i &+ 3] & 0x3F)
+            return (UInt32(lead & 0x07) << 18) | (UInt32(b[i &+ 1] & 0x3F) << 12) | (UInt32(b[i &+ 2] & 0x3F) << 6)
+                | UInt32(b[i &+ 3] & 0x3F)
         }
         i = n
         return 0xFFFD
@@ -527,7 +532,16 @@ public final class KeywordMatcher: Sendable {
         if lead < 0x80 { return UInt32(lead) }
         var v: UInt32
         var extra: Int
-        if lead < 0xE0 { v = UInt32(lead & 0x1F); extra = 1 } else if lead < 0xF0 { v = UInt32(lead & 0x0F); extra = 2 } else { v = UInt32(lead & 0x07); extra = 3 }
+        if lead < 0xE0 {
+            v = UInt32(lead & 0x1F)
+            extra = 1
+        } else if lead < 0xF0 {
+            v = UInt32(lead & 0x0F)
+            extra = 2
+        } else {
+            v = UInt32(lead & 0x07)
+            extra = 3
+        }
         for j in 1...extra where k + j < b.count { v = (v << 6) | UInt32(b[k + j] & 0x3F) }
         return v
     }

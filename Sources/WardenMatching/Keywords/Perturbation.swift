@@ -35,9 +35,13 @@ public enum Perturbation {
         }
         if folds.contains(.width) { add("width", map { s in (0x21...0x7E).contains(s.value) ? Unicode.Scalar(s.value + 0xFEE0) : nil }) }
         if folds.contains(.caseFold) { add("case", map { s in (0x61...0x7A).contains(s.value) ? Unicode.Scalar(s.value - 0x20) : nil }) }
-        if folds.contains(.letters) { add("letters", map { s in (0x61...0x7A).contains(s.value) ? Unicode.Scalar(0x24D0 + s.value - 0x61) : nil }) }
+        if folds.contains(.letters) {
+            add("letters", map { s in (0x61...0x7A).contains(s.value) ? Unicode.Scalar(0x24D0 + s.value - 0x61) : nil })
+        }
         if folds.contains(.digits) {
-            add("digits", map { s in (0x31...0x39).contains(s.value) ? Unicode.Scalar(0x2460 + s.value - 0x31) : s.value == 0x30 ? "⓪" : nil })
+            add(
+                "digits",
+                map { s in (0x31...0x39).contains(s.value) ? Unicode.Scalar(0x2460 + s.value - 0x31) : s.value == 0x30 ? "⓪" : nil })
         }
         if folds.contains(.diacritics) {
             let accented: [Unicode.Scalar: Unicode.Scalar] = ["a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"]
@@ -52,9 +56,11 @@ public enum Perturbation {
         if folds.contains(.repeats) {
             // Digits never collapse (1388 is not 13888), Chinese numerals under `digits` included.
             let digits = folds.contains(.digits) ? FoldOptions.digits : []
-            add("repeats", scalars.flatMap { s in
-                FoldTable.fold(s, digits, [:]).allSatisfy { (0x30...0x39).contains($0) } ? [s] : [s, s]
-            })
+            add(
+                "repeats",
+                scalars.flatMap { s in
+                    FoldTable.fold(s, digits, [:]).allSatisfy { (0x30...0x39).contains($0) } ? [s] : [s, s]
+                })
         }
         if folds.contains(.split), scalars.count >= 2, let k = scalars.firstIndex(where: { SplitForms.parts[$0.value] != nil }),
             let (a, b) = SplitForms.parts[scalars[k].value]?.first, let sa = Unicode.Scalar(a), let sb = Unicode.Scalar(b)

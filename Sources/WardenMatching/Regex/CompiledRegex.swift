@@ -48,7 +48,9 @@ public final class CompiledRegex: @unchecked Sendable {
             pcre2_code_free_8(compiled)
             throw RegexError(
                 code: 0, patternOffset: nil,
-                message: "compiles to \(size) bytes; the limit is \(Self.maxCompiledBytes) (large counted repeats such as {1000} multiply the code)")
+                message:
+                    "compiles to \(size) bytes; the limit is \(Self.maxCompiledBytes) (large counted repeats such as {1000} multiply the code)"
+            )
         }
         guard let context = pcre2_match_context_create_8(nil) else {
             pcre2_code_free_8(compiled)

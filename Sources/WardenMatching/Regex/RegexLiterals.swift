@@ -74,13 +74,14 @@ enum RegexLiterals {
 
         /// The set with every string cut to its first (or last) `n` scalars.
         static func trim(_ set: Set<String>, to n: Int, fromEnd: Bool) -> Set<String> {
-            Set(set.map { s in
-                let u = Array(s.unicodeScalars)
-                guard u.count > n else { return s }
-                var v = String.UnicodeScalarView()
-                v.append(contentsOf: fromEnd ? u[(u.count - n)...] : u[..<n])
-                return String(v)
-            })
+            Set(
+                set.map { s in
+                    let u = Array(s.unicodeScalars)
+                    guard u.count > n else { return s }
+                    var v = String.UnicodeScalarView()
+                    v.append(contentsOf: fromEnd ? u[(u.count - n)...] : u[..<n])
+                    return String(v)
+                })
         }
 
         static func longest(_ set: Set<String>) -> Int { set.map { $0.unicodeScalars.count }.max() ?? 0 }
@@ -147,7 +148,11 @@ enum RegexLiterals {
             // `minimum` times, so its prefixes, suffixes and required sets hold for the whole.
             var acc = atom
             for _ in 1..<min(minimum, 4) { acc = concat(acc, atom) }
-            if minimum > 4 { acc = Info(exact: nil, prefix: acc.prefixes, suffix: acc.suffixes, required: acc.allRequired.count > 0 ? pick(acc.allRequired) : []) }
+            if minimum > 4 {
+                acc = Info(
+                    exact: nil, prefix: acc.prefixes, suffix: acc.suffixes, required: acc.allRequired.count > 0 ? pick(acc.allRequired) : []
+                )
+            }
             if maximum == minimum, minimum <= 4 { return acc }
             guard let e = acc.exact else { return acc }
             return Info(exact: nil, prefix: e, suffix: e, required: [])
@@ -189,9 +194,18 @@ struct RegexFactorParser {
         var minimum = 1
         var maximum: Int? = 1
         switch s[i] {
-        case "*": minimum = 0; maximum = nil; i += 1
-        case "+": minimum = 1; maximum = nil; i += 1
-        case "?": minimum = 0; maximum = 1; i += 1
+        case "*":
+            minimum = 0
+            maximum = nil
+            i += 1
+        case "+":
+            minimum = 1
+            maximum = nil
+            i += 1
+        case "?":
+            minimum = 0
+            maximum = 1
+            i += 1
         case "{":
             guard let (m, n, next) = braces(from: i) else {
                 // `{` that is not a quantifier here is literal; one that PCRE2 might still read
@@ -295,12 +309,21 @@ struct RegexFactorParser {
     mutating func skipGroup() {
         var depth = 0
         while i < s.count {
-            if s[i] == "\\" { i += 2; continue }
-            if s[i] == "[" { skipClass(); continue }
+            if s[i] == "\\" {
+                i += 2
+                continue
+            }
+            if s[i] == "[" {
+                skipClass()
+                continue
+            }
             if s[i] == "(" { depth += 1 }
             if s[i] == ")" {
                 depth -= 1
-                if depth == 0 { i += 1; return }
+                if depth == 0 {
+                    i += 1
+                    return
+                }
             }
             i += 1
         }
@@ -315,7 +338,10 @@ struct RegexFactorParser {
             first = false
             if s[i] == "\\" {
                 let e = i + 1 < s.count ? s[i + 1] : "\0"
-                if e == "Q" { _ = bail(); return }
+                if e == "Q" {
+                    _ = bail()
+                    return
+                }
                 i += e == "c" ? 3 : 2
                 continue
             }
@@ -332,7 +358,10 @@ struct RegexFactorParser {
 
     mutating func parseEscape() -> Info {
         i += 1
-        guard i < s.count else { failed = true; return .any }
+        guard i < s.count else {
+            failed = true
+            return .any
+        }
         let c = s[i]
         i += 1
         switch c {
@@ -355,7 +384,10 @@ struct RegexFactorParser {
                 skipBracedArgument()
             } else {
                 var n = 0
-                while n < 2, i < s.count, s[i].properties.isASCIIHexDigit { i += 1; n += 1 }
+                while n < 2, i < s.count, s[i].properties.isASCIIHexDigit {
+                    i += 1
+                    n += 1
+                }
             }
             return .any
         case "g", "k":
@@ -428,21 +460,33 @@ struct RegexFactorParser {
             var digits = ""
             if k < close, s[k] == "{" {
                 k += 1
-                while k < close, s[k] != "}" { digits.unicodeScalars.append(s[k]); k += 1 }
+                while k < close, s[k] != "}" {
+                    digits.unicodeScalars.append(s[k])
+                    k += 1
+                }
                 guard k < close else { return nil }
                 k += 1
             } else {
-                while k < close, digits.unicodeScalars.count < 2, s[k].properties.isASCIIHexDigit { digits.unicodeScalars.append(s[k]); k += 1 }
+                while k < close, digits.unicodeScalars.count < 2, s[k].properties.isASCIIHexDigit {
+                    digits.unicodeScalars.append(s[k])
+                    k += 1
+                }
             }
             guard !digits.isEmpty, digits.count <= 6, let v = UInt32(digits, radix: 16), let u = Unicode.Scalar(v) else { return nil }
             j = k
             return u
         }
         while j < close, !tooMany {
-            guard let lower = member() else { tooMany = true; break }
+            guard let lower = member() else {
+                tooMany = true
+                break
+            }
             if j + 1 < close, s[j] == "-" {
                 j += 1
-                guard let upper = member(), upper.value >= lower.value, upper.value - lower.value <= 64 else { tooMany = true; break }
+                guard let upper = member(), upper.value >= lower.value, upper.value - lower.value <= 64 else {
+                    tooMany = true
+                    break
+                }
                 for v in lower.value...upper.value { if let u = Unicode.Scalar(v) { members.insert(String(u)) } }
             } else {
                 members.insert(String(lower))

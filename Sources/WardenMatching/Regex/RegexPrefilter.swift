@@ -38,7 +38,8 @@ public final class RegexPrefilter: Sendable {
             var mine: [Int] = []
             for set in sets {
                 mine.append(lists.count)
-                lists.append(KeywordList(name: "#\(index).\(mine.count)", entries: set.sorted(), folds: p.flags.contains("i") ? [.caseFold] : []))
+                lists.append(
+                    KeywordList(name: "#\(index).\(mine.count)", entries: set.sorted(), folds: p.flags.contains("i") ? [.caseFold] : []))
             }
             required.append(mine)
         }

@@ -1,5 +1,5 @@
-import Synchronization
 import Foundation
+import Synchronization
 
 /// What the folds of SPEC §3 do to each scalar, computed once per fold set.
 ///

@@ -130,10 +130,14 @@ public struct Normalizer: Sendable {
             let lower = units[p].start
             let upper = units[p + needle.count - 1].end
             if boundary {
-                if KeywordMatcher.isWord(needle.first!), lower > 0, KeywordMatcher.isWordScalar(folded.original[lower - 1].value) { continue }
+                if KeywordMatcher.isWord(needle.first!), lower > 0, KeywordMatcher.isWordScalar(folded.original[lower - 1].value) {
+                    continue
+                }
                 if KeywordMatcher.isWord(needle.last!), upper < folded.original.count,
                     KeywordMatcher.isWordScalar(folded.original[upper].value)
-                { continue }
+                {
+                    continue
+                }
             }
             return true
         }

@@ -67,7 +67,9 @@ enum SplitForms {
         var view = String.UnicodeScalarView()
         var i = 0
         while i < scalars.count {
-            if i + 1 < scalars.count, let c = joined[UInt64(scalars[i].value) << 32 | UInt64(scalars[i + 1].value)], let s = Unicode.Scalar(c) {
+            if i + 1 < scalars.count, let c = joined[UInt64(scalars[i].value) << 32 | UInt64(scalars[i + 1].value)],
+                let s = Unicode.Scalar(c)
+            {
                 view.append(s)
                 i += 2
             } else {

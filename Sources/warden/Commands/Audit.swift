@@ -47,9 +47,10 @@ struct Audit: ParsableCommand {
 
     @OptionGroup var shared: SharedStateOptions
 
-    @Option(help: ArgumentHelp(
-        "Audit part K of N (by a hash of the account); run N audits on one --state redis://… to split a log. Exact when every counter and penalty is keyed by account ('warden lint --keys' tells).",
-        valueName: "K/N"))
+    @Option(
+        help: ArgumentHelp(
+            "Audit part K of N (by a hash of the account); run N audits on one --state redis://… to split a log. Exact when every counter and penalty is keyed by account ('warden lint --keys' tells).",
+            valueName: "K/N"))
     var partition: String?
 
     func run() throws {
@@ -76,11 +77,15 @@ struct Audit: ParsableCommand {
         let progress = Output.stderrIsTerminal ? ProgressLine() : nil
         let summary: AuditSummary
         do {
-            summary = try Auditor(engine: engine, options: options).run(paths: logs, onFinding: { finding in
-                if let findings, all || finding.decision.verdict != .allow { findings.line(finding.decision.json) }
-                if let outbox { for change in engine.penaltyChanges(for: finding.decision, event: finding.event) { outbox.line(change.json) } }
-                if report != nil { reportData.add(finding) }
-            }, onProgress: { done, total, events in progress?.update(done: done, total: total, events: events) })
+            summary = try Auditor(engine: engine, options: options).run(
+                paths: logs,
+                onFinding: { finding in
+                    if let findings, all || finding.decision.verdict != .allow { findings.line(finding.decision.json) }
+                    if let outbox {
+                        for change in engine.penaltyChanges(for: finding.decision, event: finding.event) { outbox.line(change.json) }
+                    }
+                    if report != nil { reportData.add(finding) }
+                }, onProgress: { done, total, events in progress?.update(done: done, total: total, events: events) })
         } catch let error as AuditError {
             progress?.finish()
             Output.error("warden: \(error)")
@@ -91,7 +96,8 @@ struct Audit: ParsableCommand {
         try outbox?.close()
         if let stateOut { try StateFiles.save(engine, to: stateOut) }
         if let report {
-            try Data(HTMLReport.audit(summary, reportData, trees: engine.inviteTrees(flagged: reportData.flaggedRedeemers)).utf8).write(to: URL(fileURLWithPath: report))
+            try Data(HTMLReport.audit(summary, reportData, trees: engine.inviteTrees(flagged: reportData.flaggedRedeemers)).utf8).write(
+                to: URL(fileURLWithPath: report))
         }
         Output.line(summary.text)
         if summary.badLines > 0 { throw ExitCode(2) }
@@ -137,7 +143,11 @@ enum StateFiles {
         }
         do {
             let dropped = try engine.restore(snapshot: String(decoding: data, as: UTF8.self))
-            if dropped > 0 { Output.error("warden: \(dropped) counter\(dropped == 1 ? "" : "s") of the snapshot no longer exist in the rule set; their state is dropped") }
+            if dropped > 0 {
+                Output.error(
+                    "warden: \(dropped) counter\(dropped == 1 ? "" : "s") of the snapshot no longer exist in the rule set; their state is dropped"
+                )
+            }
         } catch {
             Output.error("warden: \(path): \(error)")
             throw ExitCode(2)
@@ -175,7 +185,8 @@ final class ProgressLine: Sendable {
             let width = 30
             let filled = Int(fraction * Double(width))
             let eta = fraction > 0 ? elapsed / fraction - elapsed : 0
-            text = "\u{1B}[2K\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            text =
+                "\u{1B}[2K\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
                 + String(format: "] %3.0f%%  %d %@  %d/s  ETA %.0fs", fraction * 100, events, unit as NSString, Int(rate), eta)
         }
         FileHandle.standardError.write(Data(text.utf8))

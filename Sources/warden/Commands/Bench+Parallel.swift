@@ -15,8 +15,11 @@ extension Bench {
         let locked = run(ruleSet, parsed, threads: threads, serialize: true, sameAccounts: false)
         let sharded = run(ruleSet, parsed, threads: threads, serialize: false, sameAccounts: false)
         let same = run(ruleSet, parsed, threads: threads, serialize: false, sameAccounts: true)
-        Output.line(String(format: "check, %d threads: 1 thread %.0f events/s; one global lock %.0f (%.2f×); different accounts %.0f (%.2f×); same accounts %.0f (%.2f×)",
-                           threads, one, locked, locked / one, sharded, sharded / one, same, same / one))
+        Output.line(
+            String(
+                format:
+                    "check, %d threads: 1 thread %.0f events/s; one global lock %.0f (%.2f×); different accounts %.0f (%.2f×); same accounts %.0f (%.2f×)",
+                threads, one, locked, locked / one, sharded, sharded / one, same, same / one))
     }
 
     /// Events per second over `seconds`, all threads together. Each pass replays the samples a

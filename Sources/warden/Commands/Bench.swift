@@ -40,7 +40,8 @@ struct Bench: ParsableCommand {
     @Option(help: "A file of regexes, one per line ('#' comments), tried on every line of --corpus.")
     var regexes: String?
 
-    @Option(help: "A model (warden train): classify every line of --corpus, beside a scan of the same lines with the rule set's word lists.")
+    @Option(
+        help: "A model (warden train): classify every line of --corpus, beside a scan of the same lines with the rule set's word lists.")
     var model: String?
 
     func run() throws {
@@ -71,8 +72,10 @@ struct Bench: ParsableCommand {
         }
         let elapsed = Date().timeIntervalSince(start)
         let bytes = Double(Self.residentBytes() - before) / Double(counterKeys)
-        Output.line(String(format: "counters: %@ at 1d, %d keys: %.0f updates/s through Engine.check; %.0f bytes resident per key (%d keys held)",
-                           name, counterKeys, Double(counterKeys) / elapsed, bytes, engine.counterKeyCount))
+        Output.line(
+            String(
+                format: "counters: %@ at 1d, %d keys: %.0f updates/s through Engine.check; %.0f bytes resident per key (%d keys held)",
+                name, counterKeys, Double(counterKeys) / elapsed, bytes, engine.counterKeyCount))
     }
 
     /// A random invite tree of `inviteEdges` redemptions through `Engine.check` (each account
@@ -104,8 +107,11 @@ struct Bench: ParsableCommand {
         let elapsed = Date().timeIntervalSince(start)
         let edges = engine.inviteEdges
         let bytes = Double(Self.residentBytes() - before) / Double(max(edges, 1))
-        Output.line(String(format: "invites: %d edges (and as many codes) in %.1f s, %.0f issue+redeem pairs/s through Engine.check; %.0f bytes resident per edge",
-                           edges, elapsed, Double(inviteEdges) / elapsed, bytes))
+        Output.line(
+            String(
+                format:
+                    "invites: %d edges (and as many codes) in %.1f s, %.0f issue+redeem pairs/s through Engine.check; %.0f bytes resident per edge",
+                edges, elapsed, Double(inviteEdges) / elapsed, bytes))
     }
 
     func sampleEvents() throws -> [Event] {
@@ -146,8 +152,10 @@ struct Bench: ParsableCommand {
         let elapsed = Date().timeIntervalSince(start)
         latencies.sort()
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-        Output.line(String(format: "check: %d events in %.2f s = %.0f events/s on one core; latency p50 %.1f µs, p99 %.1f µs (%d rules fired)",
-                           count, elapsed, Double(count) / elapsed, percentile(0.5), percentile(0.99), fired))
+        Output.line(
+            String(
+                format: "check: %d events in %.2f s = %.0f events/s on one core; latency p50 %.1f µs, p99 %.1f µs (%d rules fired)",
+                count, elapsed, Double(count) / elapsed, percentile(0.5), percentile(0.99), fired))
     }
 
     /// (regex, line) pairs that match, through the prefiltered set and, as a baseline, PCRE2 JIT
@@ -157,7 +165,9 @@ struct Bench: ParsableCommand {
             Output.error("warden: cannot read '\(path)' or '\(corpus)'")
             throw ExitCode(2)
         }
-        let patterns = String(decoding: r, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        let patterns = String(decoding: r, as: UTF8.self).split(separator: "\n").map(String.init).filter {
+            !$0.isEmpty && !$0.hasPrefix("#")
+        }
         let set: RegexSet
         do { set = try RegexSet(patterns: patterns.map { ($0, "") }) } catch {
             Output.error("warden: regex \(error.index + 1) does not compile: \(error.error.message)")
@@ -184,9 +194,15 @@ struct Bench: ParsableCommand {
         var candidateCount = 0
         for line in lines { candidateCount += set.candidates(in: line).count }
         let prefilterTime = Date().timeIntervalSince(tc)
-        Output.line(String(format: "regexes: prefilter alone %.1f MiB/s; %.2f patterns run per line; ", mib / prefilterTime, Double(candidateCount) / Double(lines.count)) + set.prefilterSummary)
-        Output.line(String(format: "regexes: %d patterns (%d without literals); %.1f MiB in %.3f s = %.1f MiB/s (prefiltered; best of 3); %d lines with a match, %d (regex, line) pairs",
-                           patterns.count, set.unguardedCount, mib, best, mib / best, matchingLines, pairs))
+        Output.line(
+            String(
+                format: "regexes: prefilter alone %.1f MiB/s; %.2f patterns run per line; ", mib / prefilterTime,
+                Double(candidateCount) / Double(lines.count)) + set.prefilterSummary)
+        Output.line(
+            String(
+                format:
+                    "regexes: %d patterns (%d without literals); %.1f MiB in %.3f s = %.1f MiB/s (prefiltered; best of 3); %d lines with a match, %d (regex, line) pairs",
+                patterns.count, set.unguardedCount, mib, best, mib / best, matchingLines, pairs))
         guard c.count <= 16 << 20 else { return }  // the baseline takes minutes on the 50 MiB corpus
         let t0 = Date()
         var plainPairs = 0
@@ -196,7 +212,10 @@ struct Bench: ParsableCommand {
             }
         }
         let plain = Date().timeIntervalSince(t0)
-        Output.line(String(format: "regexes: every pattern on every line: %.1f MiB/s (PCRE2 JIT, one pass); %d (regex, line) pairs", mib / plain, plainPairs))
+        Output.line(
+            String(
+                format: "regexes: every pattern on every line: %.1f MiB/s (PCRE2 JIT, one pass); %d (regex, line) pairs", mib / plain,
+                plainPairs))
     }
 
     /// VmRSS of this process, from /proc.
@@ -232,8 +251,11 @@ struct Bench: ParsableCommand {
             best = min(best, Date().timeIntervalSince(t0))
         }
         let mib = Double(c.count) / 1_048_576
-        Output.line(String(format: "keywords: %d words built in %.2f s; %.1f MiB in %.3f s = %.1f MiB/s (%@; best of 3); %d lines with a match, %d matches",
-                           entries.count, buildTime, mib, best, mib / best, exact ? "exact" : "all folds", matchingLines, matches))
+        Output.line(
+            String(
+                format:
+                    "keywords: %d words built in %.2f s; %.1f MiB in %.3f s = %.1f MiB/s (%@; best of 3); %d lines with a match, %d matches",
+                entries.count, buildTime, mib, best, mib / best, exact ? "exact" : "all folds", matchingLines, matches))
     }
 
     /// `classify` per message and per 100 characters, the model's load time, the cost of its
@@ -285,16 +307,24 @@ struct Bench: ParsableCommand {
         for line in sample { phrases += textModel.explain(line).count }
         let explain = Date().timeIntervalSince(t0)
         let per100 = { (seconds: Double) in seconds * 1e6 / (Double(characters) / 100) }
-        Output.line(String(
-            format: "model: %@, 2^%d weights, %.1f MiB, loaded and verified in %.1f ms",
-            path as NSString, textModel.header.features.bits, Double(textModel.size) / 1_048_576, loadTime * 1000))
-        Output.line(String(
-            format: "model: classify %d lines (%.1f characters on average): %.2f µs per message, %.2f µs per 100 characters, %.1f MiB/s (best of 3; %d scored >= 0.5)",
-            lines.count, Double(characters) / Double(max(1, lines.count)), classify * 1e6 / Double(max(1, lines.count)), per100(classify), mib / classify, flagged))
-        Output.line(String(
-            format: "model: keyword scan of the same lines with the rule set's %d lists: %.2f µs per 100 characters, %.1f MiB/s (%d hits)",
-            matcher.lists.count, per100(scan), mib / scan, hits))
-        Output.line(String(
-            format: "model: evidence (the phrases behind a score), first %d lines: %.2f µs per message", sample.count, explain * 1e6 / Double(max(1, sample.count))))
+        Output.line(
+            String(
+                format: "model: %@, 2^%d weights, %.1f MiB, loaded and verified in %.1f ms",
+                path as NSString, textModel.header.features.bits, Double(textModel.size) / 1_048_576, loadTime * 1000))
+        Output.line(
+            String(
+                format:
+                    "model: classify %d lines (%.1f characters on average): %.2f µs per message, %.2f µs per 100 characters, %.1f MiB/s (best of 3; %d scored >= 0.5)",
+                lines.count, Double(characters) / Double(max(1, lines.count)), classify * 1e6 / Double(max(1, lines.count)),
+                per100(classify), mib / classify, flagged))
+        Output.line(
+            String(
+                format:
+                    "model: keyword scan of the same lines with the rule set's %d lists: %.2f µs per 100 characters, %.1f MiB/s (%d hits)",
+                matcher.lists.count, per100(scan), mib / scan, hits))
+        Output.line(
+            String(
+                format: "model: evidence (the phrases behind a score), first %d lines: %.2f µs per message", sample.count,
+                explain * 1e6 / Double(max(1, sample.count))))
     }
 }

@@ -16,7 +16,10 @@ struct Check: ParsableCommand {
     @Flag(help: "Unknown top-level event keys are errors instead of being ignored.")
     var strict = false
 
-    @Flag(help: "Print a readable trace of each event instead of JSON: every rule, every part of its condition with the values (and types) it saw, the evidence, the score, the decide line and the penalties applied.")
+    @Flag(
+        help:
+            "Print a readable trace of each event instead of JSON: every rule, every part of its condition with the values (and types) it saw, the evidence, the score, the decide line and the penalties applied."
+    )
     var explain = false
 
     @Flag(name: .customLong("fired-only"), help: "With --explain: show only the rules that fired.")
@@ -92,7 +95,10 @@ struct Check: ParsableCommand {
             } catch {
                 bad += 1
                 var w = JSONWriter()
-                w.value(.object([("error", .string(error.message)), ("line", .number(Double(number)))] + (error.key.map { [("key", JSONValue.string($0))] } ?? [])))
+                w.value(
+                    .object(
+                        [("error", .string(error.message)), ("line", .number(Double(number)))]
+                            + (error.key.map { [("key", JSONValue.string($0))] } ?? [])))
                 out.line(w.output)
                 out.flush()
                 Output.error(error.description)
@@ -101,7 +107,9 @@ struct Check: ParsableCommand {
         }
         out.flush()
         if let stateOut { try StateFiles.save(engine, to: stateOut) }
-        if unknownKeys > 0 { Output.error("warden: ignored \(unknownKeys) unknown event key\(unknownKeys == 1 ? "" : "s") (use --strict to refuse them)") }
+        if unknownKeys > 0 {
+            Output.error("warden: ignored \(unknownKeys) unknown event key\(unknownKeys == 1 ? "" : "s") (use --strict to refuse them)")
+        }
         if bad > 0 { throw ExitCode(2) }
     }
 }

@@ -41,9 +41,11 @@ struct DryRun: ParsableCommand {
         comparison.diff = RuleSetDiff(old: RuleSetLoader.load(path: baseline).syntax, new: RuleSetLoader.load(path: ruleSet.rules).syntax)
         let summary: AuditSummary
         do {
-            summary = try Auditor(engines: [old, current], options: options).run(paths: logs, onFinding: { finding in
-                comparison.add(baseline: finding.decisions[0], current: finding.decisions[1], event: finding.event)
-            })
+            summary = try Auditor(engines: [old, current], options: options).run(
+                paths: logs,
+                onFinding: { finding in
+                    comparison.add(baseline: finding.decisions[0], current: finding.decisions[1], event: finding.event)
+                })
         } catch let error as AuditError {
             Output.error("warden: \(error)")
             throw ExitCode(2)
@@ -58,4 +60,3 @@ struct DryRun: ParsableCommand {
         }
     }
 }
-

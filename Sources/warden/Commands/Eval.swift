@@ -23,7 +23,8 @@ struct Eval: ParsableCommand {
     @Flag(help: "List every miss and every false positive.")
     var verbose = false
 
-    @Option(help: "How many misses and false hits to show: the misses a rule came closest to catching, the false hits with the highest scores.")
+    @Option(
+        help: "How many misses and false hits to show: the misses a rule came closest to catching, the false hits with the highest scores.")
     var misses: Int = 10
 
     /// TSV catalogues, or only --benign files: the category report.
@@ -45,9 +46,10 @@ struct Eval: ParsableCommand {
         outcomes.reserveCapacity(examples.count)
         for (n, example) in examples.enumerated() {
             let d = engine.check(Self.event(n, example.text), now: Self.event(n, "").ts ?? 0)
-            outcomes.append(EvalDetails.Outcome(
-                label: example.label, positive: example.positive, text: example.text, verdict: d.verdict, score: d.score,
-                tags: Set(d.fired.flatMap(\.tags))))
+            outcomes.append(
+                EvalDetails.Outcome(
+                    label: example.label, positive: example.positive, text: example.text, verdict: d.verdict, score: d.score,
+                    tags: Set(d.fired.flatMap(\.tags))))
         }
         let positive = examples.map(\.positive)
         let labels = examples.map(\.label)
@@ -111,7 +113,9 @@ struct Eval: ParsableCommand {
         }
         if !report.falsePositives.isEmpty {
             Output.line("\nfalse positives (\(report.falsePositives.count)):")
-            for m in report.falsePositives.prefix(shown) { Output.line("  \(m.verdict.rawValue) \(m.fired.joined(separator: ","))  \(m.text)") }
+            for m in report.falsePositives.prefix(shown) {
+                Output.line("  \(m.verdict.rawValue) \(m.fired.joined(separator: ","))  \(m.text)")
+            }
         }
     }
 
@@ -120,6 +124,8 @@ struct Eval: ParsableCommand {
             Output.error("warden: cannot read '\(path)'")
             throw ExitCode(2)
         }
-        return String(decoding: data, as: UTF8.self).components(separatedBy: "\n").map { $0.trimmingCharacters(in: .init(charactersIn: "\r")) }
+        return String(decoding: data, as: UTF8.self).components(separatedBy: "\n").map {
+            $0.trimmingCharacters(in: .init(charactersIn: "\r"))
+        }
     }
 }

@@ -6,7 +6,9 @@ import WardenLanguage
 struct Fmt: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Format rules files in one canonical layout (comments kept).",
-        discussion: "Rewrites each .rules file in place and names the ones it changed. With --check, changes nothing, prints a diff of each file that is not formatted, and exits 1 when there is one (for CI).")
+        discussion:
+            "Rewrites each .rules file in place and names the ones it changed. With --check, changes nothing, prints a diff of each file that is not formatted, and exits 1 when there is one (for CI)."
+    )
 
     @ArgumentParser.Argument(help: "Rules files, or directories searched for .rules files (default: rules).")
     var paths: [String] = []
@@ -41,7 +43,9 @@ struct Fmt: ParsableCommand {
             case .formatted: break
             }
         }
-        if check, unformatted > 0 { Output.error("warden: \(unformatted) file\(unformatted == 1 ? " is" : "s are") not formatted (run 'warden fmt')") }
+        if check, unformatted > 0 {
+            Output.error("warden: \(unformatted) file\(unformatted == 1 ? " is" : "s are") not formatted (run 'warden fmt')")
+        }
         if broken > 0 { throw ExitCode(2) }
         if check, unformatted > 0 { throw ExitCode(1) }
     }

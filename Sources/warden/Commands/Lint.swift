@@ -20,9 +20,10 @@ struct Lint: ParsableCommand {
     @Option(help: "text or json.")
     var format: Format = .text
 
-    @Flag(help: """
-        Self-test the word lists: rewrite every entry through the inverse of each fold its list         applies (traditional, variants, width, case, letter styles, digits, diacritics, invisible         characters, noise, repeats, pinyin) and report the rewrites the list does not catch. Exits 1         when there is one.
-        """)
+    @Flag(
+        help: """
+            Self-test the word lists: rewrite every entry through the inverse of each fold its list         applies (traditional, variants, width, case, letter styles, digits, diacritics, invisible         characters, noise, repeats, pinyin) and report the rewrites the list does not catch. Exits 1         when there is one.
+            """)
     var perturb = false
 
     @Flag(help: "Warnings fail too (exit 1): for CI.")
@@ -62,10 +63,12 @@ struct Lint: ParsableCommand {
     static func stateKeysLine(_ keys: CompiledRuleSet.StateKeys) -> String {
         let counters = keys.counters.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
         let penalties = keys.penalties.map(\.rawValue).sorted().joined(separator: ", ")
-        let verdict = keys.exactByAccount
+        let verdict =
+            keys.exactByAccount
             ? "audit --partition (by account) is exact"
             : "audit --partition (by account) is approximate for " + keys.approximateByAccount.joined(separator: ", ")
-        return "state: counters by \(counters.isEmpty ? "none" : counters); penalties on \(penalties.isEmpty ? "none" : penalties); \(verdict)"
+        return
+            "state: counters by \(counters.isEmpty ? "none" : counters); penalties on \(penalties.isEmpty ? "none" : penalties); \(verdict)"
     }
 
     /// One line per list, its misses (an example each, at most 10 shown per list), and a total.
@@ -75,7 +78,8 @@ struct Lint: ParsableCommand {
             let share = String(format: "%.2f", 100 * Double(r.caught) / Double(r.variants))
             var line = "perturb \(r.list): \(r.entries) entries, \(r.variants) variants, \(share)% caught"
             if !r.misses.isEmpty {
-                line += "; \(r.misses.count) entr\(r.misses.count == 1 ? "y" : "ies") missed ("
+                line +=
+                    "; \(r.misses.count) entr\(r.misses.count == 1 ? "y" : "ies") missed ("
                     + r.missesByFold.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
             }
             lines.append(line)
@@ -86,9 +90,11 @@ struct Lint: ParsableCommand {
         let variants = reports.reduce(0) { $0 + $1.variants }
         let caught = reports.reduce(0) { $0 + $1.caught }
         let missed = reports.reduce(0) { $0 + $1.misses.count }
-        lines.append(String(
-            format: "perturb: %d lists, %d variants, %.2f%% caught, %d entries with a miss (%.1f s)",
-            reports.filter { $0.variants > 0 }.count, variants, variants == 0 ? 100 : 100 * Double(caught) / Double(variants), missed, seconds))
+        lines.append(
+            String(
+                format: "perturb: %d lists, %d variants, %.2f%% caught, %d entries with a miss (%.1f s)",
+                reports.filter { $0.variants > 0 }.count, variants, variants == 0 ? 100 : 100 * Double(caught) / Double(variants), missed,
+                seconds))
         return lines.joined(separator: "\n")
     }
 

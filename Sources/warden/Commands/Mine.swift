@@ -70,11 +70,16 @@ struct Mine: ParsableCommand {
         let positives = examples.filter(\.positive).count
         let seconds = Date().timeIntervalSince(started)
         if format == "list" {
-            Output.line("# Draft list from 'warden mine' over \(loaded.files.joined(separator: ", ")): \(Train.grouped(positives)) positive and \(Train.grouped(examples.count - positives)) negative messages.")
-            Output.line("# Review every entry before it goes into rules/lists/: keep phrases of the language, not pieces of one sender's message.")
+            Output.line(
+                "# Draft list from 'warden mine' over \(loaded.files.joined(separator: ", ")): \(Train.grouped(positives)) positive and \(Train.grouped(examples.count - positives)) negative messages."
+            )
+            Output.line(
+                "# Review every entry before it goes into rules/lists/: keep phrases of the language, not pieces of one sender's message.")
             for p in phrases {
-                Output.line(String(format: "# z %.1f: in %d positives (%.2f%%) and %d negatives, precision %.1f%%", p.z, p.positives,
-                                   100 * Double(p.positives) / Double(max(1, positives)), p.negatives, 100 * p.precision))
+                Output.line(
+                    String(
+                        format: "# z %.1f: in %d positives (%.2f%%) and %d negatives, precision %.1f%%", p.z, p.positives,
+                        100 * Double(p.positives) / Double(max(1, positives)), p.negatives, 100 * p.precision))
                 Output.line(p.text)
             }
             return
@@ -83,9 +88,12 @@ struct Mine: ParsableCommand {
         for (rank, p) in phrases.enumerated() {
             let example = examples[p.example]
             let head = String(format: "%4d  %5.1f  %9d  %9d  %8.1f%%  ", rank + 1, p.z, p.positives, p.negatives, 100 * p.precision)
-            Output.line(head + p.text + (p.folded == p.text ? "" : " [\(p.folded)]") + "  (\(example.label), [\(p.span.lowerBound),\(p.span.upperBound)), " + Self.excerpt(example.text, p.span) + ")")
+            Output.line(
+                head + p.text + (p.folded == p.text ? "" : " [\(p.folded)]")
+                    + "  (\(example.label), [\(p.span.lowerBound),\(p.span.upperBound)), " + Self.excerpt(example.text, p.span) + ")")
         }
-        Output.line(String(format: "\n%d phrases from %@ messages in %.1f s", phrases.count, Train.grouped(examples.count) as NSString, seconds))
+        Output.line(
+            String(format: "\n%d phrases from %@ messages in %.1f s", phrases.count, Train.grouped(examples.count) as NSString, seconds))
     }
 
     /// The text around a span, the span in ⟦ ⟧, on one line.
@@ -98,6 +106,7 @@ struct Mine: ParsableCommand {
         }
         let lower = max(0, span.lowerBound - context)
         let upper = min(scalars.count, span.upperBound + context)
-        return (lower > 0 ? "…" : "") + piece(lower..<span.lowerBound) + "⟦" + piece(span) + "⟧" + piece(span.upperBound..<upper) + (upper < scalars.count ? "…" : "")
+        return (lower > 0 ? "…" : "") + piece(lower..<span.lowerBound) + "⟦" + piece(span) + "⟧" + piece(span.upperBound..<upper)
+            + (upper < scalars.count ? "…" : "")
     }
 }

@@ -5,9 +5,9 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import WardenEngine
-import WardenServer
 import WardenRedis
 import WardenSQLite
+import WardenServer
 
 /// `warden serve`: the HTTP service of SPEC §7.
 struct Serve: AsyncParsableCommand {
@@ -39,36 +39,58 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("admin-token-file"), help: "A file holding the admin token.")
     var adminTokenFile: String?
 
-    @Option(name: .customLong("read-token-file"), help: "A file holding a token the read routes (penalties, rules, metrics) then require (or WARDEN_READ_TOKEN); without one they are open.")
+    @Option(
+        name: .customLong("read-token-file"),
+        help:
+            "A file holding a token the read routes (penalties, rules, metrics) then require (or WARDEN_READ_TOKEN); without one they are open."
+    )
     var readTokenFile: String?
 
-    @Flag(help: "Serve the playground at GET /playground: rules and an event typed in a page, decided in a sandbox (never the live rule set or its state). Its API (POST /v1/playground) needs the admin token.")
+    @Flag(
+        help:
+            "Serve the playground at GET /playground: rules and an event typed in a page, decided in a sandbox (never the live rule set or its state). Its API (POST /v1/playground) needs the admin token."
+    )
     var playground = false
 
-    @Option(help: "State: sqlite:PATH (penalties committed before each answer, counters snapshotted), redis://HOST:PORT (shared by every server on it) or memory.")
+    @Option(
+        help:
+            "State: sqlite:PATH (penalties committed before each answer, counters snapshotted), redis://HOST:PORT (shared by every server on it) or memory."
+    )
     var state = "sqlite:warden-state.db"
 
-    @Option(help: ArgumentHelp(
-        "sqlite state: full (a penalty is on disk before its answer leaves; survives a machine crash) or normal (in the OS; survives the process being killed, the last commits may be lost on power loss).",
-        valueName: "full|normal"))
+    @Option(
+        help: ArgumentHelp(
+            "sqlite state: full (a penalty is on disk before its answer leaves; survives a machine crash) or normal (in the OS; survives the process being killed, the last commits may be lost on power loss).",
+            valueName: "full|normal"))
     var sync = "full"
 
-    @Option(name: .customLong("max-counter-keys"), help: "Keys one counter may hold; past it new keys are not kept, and on_state_error decides (counted in /metrics, logged).")
+    @Option(
+        name: .customLong("max-counter-keys"),
+        help: "Keys one counter may hold; past it new keys are not kept, and on_state_error decides (counted in /metrics, logged).")
     var maxCounterKeys = 10_000_000
 
-    @Option(name: .customLong("max-counter-memory"), help: "MiB the in-memory counters may take (about 300 B a key); past it as past --max-counter-keys.")
+    @Option(
+        name: .customLong("max-counter-memory"),
+        help: "MiB the in-memory counters may take (about 300 B a key); past it as past --max-counter-keys.")
     var maxCounterMemory = 4096
 
-    @Option(name: .customLong("redis-timeout"), help: "Seconds to wait for Redis (connect and each reply) before a check goes on without it.")
+    @Option(
+        name: .customLong("redis-timeout"), help: "Seconds to wait for Redis (connect and each reply) before a check goes on without it.")
     var redisTimeout: Double = 0.05
 
-    @Option(name: .customLong("check-threads"), help: "Threads that run checks which wait on the network (Redis); default 32 with redis state, 0 (the request's own thread) otherwise.")
+    @Option(
+        name: .customLong("check-threads"),
+        help:
+            "Threads that run checks which wait on the network (Redis); default 32 with redis state, 0 (the request's own thread) otherwise."
+    )
     var checkThreads: Int?
 
     @Option(name: .customLong("snapshot-every"), help: "Seconds between counter snapshots (sqlite state).")
     var snapshotEvery: Double = 30
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info (default), notice, warning, error or critical; debug logs every request, info the admin ones.")
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info (default), notice, warning, error or critical; debug logs every request, info the admin ones.")
     var logLevel = "info"
 
     @Option(name: .customLong("penalty-webhook"), help: "Deliver every penalty and lift to this URL (needs sqlite state).")
@@ -84,16 +106,32 @@ struct Serve: AsyncParsableCommand {
         if Logger.Level(rawValue: logLevel) == nil {
             try refuse("--log-level takes \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(logLevel)'")
         }
-        if !(idleTimeout.isFinite && idleTimeout > 0 && idleTimeout <= 3600) { try refuse("--idle-timeout takes seconds in (0, 3600], not \(idleTimeout)") }
+        if !(idleTimeout.isFinite && idleTimeout > 0 && idleTimeout <= 3600) {
+            try refuse("--idle-timeout takes seconds in (0, 3600], not \(idleTimeout)")
+        }
         if !(snapshotEvery.isFinite && snapshotEvery >= 1 && snapshotEvery <= 86_400) {
             try refuse("--snapshot-every takes seconds in [1, 86400], not \(snapshotEvery)")
         }
-        if !(requestTimeout.isFinite && requestTimeout > 0 && requestTimeout <= 3600) { try refuse("--request-timeout takes seconds in (0, 3600], not \(requestTimeout)") }
-        if !(redisTimeout.isFinite && redisTimeout > 0 && redisTimeout <= 60) { try refuse("--redis-timeout takes seconds in (0, 60], not \(redisTimeout)") }
+        if !(requestTimeout.isFinite && requestTimeout > 0 && requestTimeout <= 3600) {
+            try refuse("--request-timeout takes seconds in (0, 3600], not \(requestTimeout)")
+        }
+        if !(redisTimeout.isFinite && redisTimeout > 0 && redisTimeout <= 60) {
+            try refuse("--redis-timeout takes seconds in (0, 60], not \(redisTimeout)")
+        }
         if bodyLimit < 1 { try refuse("--body-limit takes a positive number of bytes") }
         if maxCounterKeys < 1 { try refuse("--max-counter-keys takes a positive number") }
         if maxCounterMemory < 1 || maxCounterMemory > 1 << 30 { try refuse("--max-counter-memory takes MiB from 1") }
-        if state.hasPrefix("sqlite:"), state.count == 7 { try refuse("--state sqlite: needs a path (sqlite:PATH)") }
+        _ = try location()
+    }
+
+    /// `--state`, parsed once (`StateLocation`).
+    func location() throws -> StateLocation {
+        do throws(StateLocation.Invalid) {
+            return try StateLocation(parsing: state, accepting: [.memory, .sqlite, .redis])
+        } catch {
+            Output.error("warden: \(error.message)")
+            throw ExitCode(2)
+        }
     }
 
     /// A token: from `file` if given (which must hold one), else from the environment
@@ -122,48 +160,25 @@ struct Serve: AsyncParsableCommand {
         let adminToken = try token(file: adminTokenFile, variable: "WARDEN_ADMIN_TOKEN", what: "admin")
         let readToken = try token(file: readTokenFile, variable: "WARDEN_READ_TOKEN", what: "read")
         if playground, adminToken == nil {
-            Output.error("warden: --playground needs an admin token (--admin-token-file or WARDEN_ADMIN_TOKEN): its API compiles whatever it is sent")
+            Output.error(
+                "warden: --playground needs an admin token (--admin-token-file or WARDEN_ADMIN_TOKEN): its API compiles whatever it is sent"
+            )
             throw ExitCode(2)
         }
-        var ledger: SQLiteLedger?
-        if state.hasPrefix("sqlite:") {
-            do {
-                guard let mode = SQLiteLedger.Sync(rawValue: sync) else {
-                    Output.error("warden: --sync takes full or normal, not '\(sync)'")
-                    throw ExitCode(2)
-                }
-                ledger = try SQLiteLedger(path: String(state.dropFirst(7)), sync: mode, outbox: penaltyWebhook != nil, deferred: true)
-            } catch let error as SQLiteError {
-                Output.error("warden: \(error)")
-                throw ExitCode(2)
-            }
-        }
-        // Redis: counters, penalties and the invite graph shared with every server on the same Redis.
-        var shared: (ledger: RedisLedger, counters: RedisCounters, invites: RedisInviteLog)?
-        if state.hasPrefix("redis://") || state.hasPrefix("redis+cluster://") {
-            do {
-                let pool = try RedisClients.open(url: state, timeout: redisTimeout, capacity: 40)
-                let ledger = RedisLedger(pool: pool)
-                shared = (ledger, RedisCounters(pool: pool, ledger: ledger), RedisInviteLog(pool: pool))
-            } catch {
-                Output.error("warden: --state: \(error.message)")
-                throw ExitCode(2)
-            }
-        } else if state != "memory", ledger == nil {
-            Output.error("warden: --state takes sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT[,HOST:PORT…] or memory")
-            throw ExitCode(2)
-        }
+        let location = try location()
+        let state = try StateOpener.open(
+            location,
+            StateOpener.Options(
+                sync: sync, outbox: penaltyWebhook != nil, deferred: true, redisTimeout: redisTimeout, redisConnections: 40))
         let service: WardenService
         do {
             service = try WardenService(
-                rulesAt: ruleSet.rules, ledger: ledger ?? shared?.ledger, maxCounterKeys: maxCounterKeys,
-                maxCounterBytes: maxCounterMemory << 20, counterBackend: shared?.counters,
-                inviteLog: shared?.invites)
+                rulesAt: ruleSet.rules, state: state, maxCounterKeys: maxCounterKeys, maxCounterBytes: maxCounterMemory << 20)
         } catch {
             Output.error(error.description)
             throw ExitCode(1)
         }
-        if let ledger, let snapshot = ledger.loadSnapshot() {
+        if let snapshot = state.snapshots?.loadSnapshot() {
             _ = try? service.engine.restore(snapshot: snapshot)
         }
         var configuration = WardenServer.Configuration()
@@ -177,7 +192,7 @@ struct Serve: AsyncParsableCommand {
         // With SQLite a check applies its penalty writes in memory and returns; the answer then
         // awaits their commit (shared with the writes of every other request meanwhile: group
         // commit) without holding a thread, so checks stay on the request's own thread.
-        if shared != nil { configuration.blockingThreads = 32 }
+        if case .redis = location { configuration.blockingThreads = 32 }
         if let checkThreads {
             guard (0...512).contains(checkThreads) else {
                 Output.error("warden: --check-threads takes 0 to 512")
@@ -192,7 +207,7 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         // The outbox is written with the ledger: SQLite's table, or Redis's list (delivered by
         // whichever server holds the lease).
-        let outbox: (any PenaltyOutbox)? = ledger ?? shared?.ledger
+        let outbox = state.ledger as? any PenaltyOutbox
         var delivery: WebhookDelivery?
         if let penaltyWebhook {
             guard let url = URL(string: penaltyWebhook), url.scheme == "http" || url.scheme == "https", let outbox else {
@@ -205,13 +220,18 @@ struct Serve: AsyncParsableCommand {
         if let outbox {
             outboxCounts = { @Sendable in outbox.outboxCounts() }
         }
-        let commitCounts: (@Sendable () -> (commits: Int, writes: Int))? = ledger.map { ledger in { @Sendable in ledger.commitCounts } }
-        let server = WardenServer(service: service, configuration: configuration, logger: logger, outbox: outboxCounts, commits: commitCounts)
+        let commitCounts: (@Sendable () -> (commits: Int, writes: Int))? = (state.ledger as? SQLiteLedger).map { ledger in
+            { @Sendable in ledger.commitCounts }
+        }
+        let server = WardenServer(
+            service: service, configuration: configuration, logger: logger, outbox: outboxCounts, commits: commitCounts)
         let host = self.host
         // Background work runs as services of the server's group: on SIGTERM the server stops
         // accepting and drains, then these stop, the last snapshot and the WAL checkpoint last.
         var services: [any Service] = []
-        if let ledger { services.append(SnapshotService(ledger: ledger, service: service, every: snapshotEvery, logger: logger)) }
+        if let store = state.snapshots {
+            services.append(SnapshotService(store: store, service: service, every: snapshotEvery, logger: logger))
+        }
         if let delivery { services.append(WebhookService(delivery: delivery)) }
         services.append(HangupReloadService(server: server))
         let app = server.application(services: services) { port in

@@ -48,16 +48,23 @@ struct State: ParsableCommand {
             }
             return t
         }
+        let location: StateLocation
+        do throws(StateLocation.Invalid) {
+            location = try StateLocation(parsing: state, accepting: [.sqlite, .redis, .snapshot])
+        } catch {
+            Output.error("warden: \(error.message)")
+            throw ExitCode(2)
+        }
         do {
-            if state.hasPrefix("redis://") || state.hasPrefix("redis+cluster://") {
-                let pool = try RedisClients.open(url: state, timeout: redisTimeout)
+            if case .redis(let url) = location {
+                let pool = try RedisClients.open(url: url, timeout: redisTimeout)
                 let t = time ?? Date().timeIntervalSince1970
                 time = t
                 penalties = RedisLedger(pool: pool).all
                 readings = try RedisCounters(pool: pool).readings(for: engine, at: t)
             } else {
-                if state.hasPrefix("sqlite:") {
-                    let (records, snapshot) = try SQLiteLedger.inspect(path: String(state.dropFirst(7)))
+                if case .sqlite(let path) = location {
+                    let (records, snapshot) = try SQLiteLedger.inspect(path: path)
                     if let snapshot { _ = try engine.restore(snapshot: snapshot) }
                     penalties = records
                 } else {
@@ -92,22 +99,35 @@ struct State: ParsableCommand {
         // By counter in rule-set order, the largest values first.
         var groups: [(counter: String, rules: [String], keys: [CounterReading])] = []
         for reading in readings {
-            if let k = groups.firstIndex(where: { $0.counter == reading.counter }) { groups[k].keys.append(reading) } else {
+            if let k = groups.firstIndex(where: { $0.counter == reading.counter }) {
+                groups[k].keys.append(reading)
+            } else {
                 groups.append((reading.counter, reading.rules, [reading]))
             }
         }
-        for k in groups.indices { groups[k].keys.sort { $0.value != $1.value ? $0.value > $1.value : $0.key.map(\.value).lexicographicallyPrecedes($1.key.map(\.value)) } }
+        for k in groups.indices {
+            groups[k].keys.sort {
+                $0.value != $1.value ? $0.value > $1.value : $0.key.map(\.value).lexicographicallyPrecedes($1.key.map(\.value))
+            }
+        }
         switch format {
         case .json: Output.line(json(groups: groups, inForce: inForce, at: t, zone: zone, info: compiled.info))
         case .text: Output.line(text(groups: groups, inForce: inForce, at: t, zone: zone, info: compiled.info))
         }
     }
 
-    func text(groups: [(counter: String, rules: [String], keys: [CounterReading])], inForce: [PenaltyRecord], at t: Double, zone: TimeZone?, info: CompiledRuleSet.Info) -> String {
-        var out = ["state \(state) read at \(Timestamp.format(t, zone: zone)) with rule set \(info.name)\(info.version.map { " " + $0 } ?? "")"]
+    func text(
+        groups: [(counter: String, rules: [String], keys: [CounterReading])], inForce: [PenaltyRecord], at t: Double, zone: TimeZone?,
+        info: CompiledRuleSet.Info
+    ) -> String {
+        var out = [
+            "state \(state) read at \(Timestamp.format(t, zone: zone)) with rule set \(info.name)\(info.version.map { " " + $0 } ?? "")"
+        ]
         out.append(groups.isEmpty ? "counters: none above zero" : "counters:")
         for group in groups {
-            out.append("  \(group.counter) (\(group.rules.isEmpty ? "no rule" : "rule" + (group.rules.count > 1 ? "s " : " ") + group.rules.joined(separator: ", "))): \(group.keys.count) key\(group.keys.count == 1 ? "" : "s")")
+            out.append(
+                "  \(group.counter) (\(group.rules.isEmpty ? "no rule" : "rule" + (group.rules.count > 1 ? "s " : " ") + group.rules.joined(separator: ", "))): \(group.keys.count) key\(group.keys.count == 1 ? "" : "s")"
+            )
             for reading in group.keys.prefix(limit) {
                 let key = reading.key.map { "\($0.name)=\(ExplainTrace.visible($0.value))" }.joined(separator: ", ")
                 out.append("    \(Value.number(reading.value).display)  \(key)")
@@ -116,27 +136,38 @@ struct State: ParsableCommand {
         }
         out.append(inForce.isEmpty ? "penalties in force: none" : "penalties in force: \(inForce.count)")
         for p in inForce {
-            let end = PenaltyRecord.endText(until: p.until, forever: p.forever, zone: zone).map { $0 == "forever" ? $0 : "until " + $0 } ?? ""
-            out.append("  \(p.id) \(p.action.rawValue) on \(p.targetKind.rawValue) \(ExplainTrace.visible(p.target)) \(end) (rule \(p.rule), offense \(p.offense), since \(Timestamp.format(p.start, zone: zone)), event \(p.event))")
+            let end =
+                PenaltyRecord.endText(until: p.until, forever: p.forever, zone: zone).map { $0 == "forever" ? $0 : "until " + $0 } ?? ""
+            out.append(
+                "  \(p.id) \(p.action.rawValue) on \(p.targetKind.rawValue) \(ExplainTrace.visible(p.target)) \(end) (rule \(p.rule), offense \(p.offense), since \(Timestamp.format(p.start, zone: zone)), event \(p.event))"
+            )
         }
         return out.joined(separator: "\n")
     }
 
-    func json(groups: [(counter: String, rules: [String], keys: [CounterReading])], inForce: [PenaltyRecord], at t: Double, zone: TimeZone?, info: CompiledRuleSet.Info) -> String {
+    func json(
+        groups: [(counter: String, rules: [String], keys: [CounterReading])], inForce: [PenaltyRecord], at t: Double, zone: TimeZone?,
+        info: CompiledRuleSet.Info
+    ) -> String {
         let counters: [JSONValue] = groups.map { group in
             .object([
                 ("counter", .string(group.counter)), ("rules", .array(group.rules.map(JSONValue.string))),
                 ("keys", .number(Double(group.keys.count))),
-                ("values", .array(group.keys.prefix(limit).map { r in
-                    .object([("key", .object(r.key.map { ($0.name, JSONValue.string($0.value)) })), ("value", .number(r.value))])
-                })),
+                (
+                    "values",
+                    .array(
+                        group.keys.prefix(limit).map { r in
+                            .object([("key", .object(r.key.map { ($0.name, JSONValue.string($0.value)) })), ("value", .number(r.value))])
+                        })
+                ),
             ])
         }
         var w = JSONWriter()
-        w.value(.object([
-            ("at", .string(Timestamp.format(t, zone: zone))), ("ruleset", .string(info.name)), ("counters", .array(counters)),
-            ("penalties_in_force", .array(inForce.map(\.jsonValue))),
-        ]))
+        w.value(
+            .object([
+                ("at", .string(Timestamp.format(t, zone: zone))), ("ruleset", .string(info.name)), ("counters", .array(counters)),
+                ("penalties_in_force", .array(inForce.map(\.jsonValue))),
+            ]))
         return w.output
     }
 }

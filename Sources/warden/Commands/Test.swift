@@ -12,7 +12,10 @@ struct Test: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument { case text, json }
 
-    @Option(help: "'text' (the default) or 'json': one object with the passed tests, the failures (test, location, expected, actual, repetition) and the rules no test fired.")
+    @Option(
+        help:
+            "'text' (the default) or 'json': one object with the passed tests, the failures (test, location, expected, actual, repetition) and the rules no test fired."
+    )
     var format: Format = .text
 
     func run() throws {
@@ -27,7 +30,9 @@ struct Test: ParsableCommand {
             return
         }
         for failure in report.failures {
-            Output.line("FAIL \"\(failure.test)\" at \(failure.location)" + (failure.repetitions > 1 ? " (repetition \(failure.repetition) of \(failure.repetitions))" : ""))
+            Output.line(
+                "FAIL \"\(failure.test)\" at \(failure.location)"
+                    + (failure.repetitions > 1 ? " (repetition \(failure.repetition) of \(failure.repetitions))" : ""))
             Output.line("  expected: \(failure.expected.joined(separator: ", "))")
             Output.line("  actual:   \(failure.actual)")
         }
@@ -42,7 +47,8 @@ struct Test: ParsableCommand {
         let failures: [JSONValue] = report.failures.map { f in
             .object([
                 ("test", .string(f.test)), ("location", .string(f.location)), ("expected", .array(f.expected.map(JSONValue.string))),
-                ("actual", .string(f.actual)), ("repetition", .number(Double(f.repetition))), ("repetitions", .number(Double(f.repetitions))),
+                ("actual", .string(f.actual)), ("repetition", .number(Double(f.repetition))),
+                ("repetitions", .number(Double(f.repetitions))),
             ])
         }
         var pairs: [(String, JSONValue)] = [

@@ -45,7 +45,9 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         guard (8...FeatureSpec.maxBits).contains(bits) else { throw ValidationError("--bits is from 8 to \(FeatureSpec.maxBits)") }
-        guard (1...FeatureSpec.maxNgram).contains(maxNgram) else { throw ValidationError("--max-ngram is from 1 to \(FeatureSpec.maxNgram)") }
+        guard (1...FeatureSpec.maxNgram).contains(maxNgram) else {
+            throw ValidationError("--max-ngram is from 1 to \(FeatureSpec.maxNgram)")
+        }
         guard epochs >= 1, folds >= 2, learningRate > 0, l2 >= 0 else {
             throw ValidationError("--epochs is at least 1, --folds at least 2, --learning-rate above 0, --l2 not negative")
         }
@@ -78,10 +80,11 @@ struct Train: ParsableCommand {
         Output.line("cross-validated (\(folds) folds by text hash; each message scored by the model that did not train on it, calibrated):")
         Output.line(result.estimate.text)
         Output.line("")
-        Output.line(String(
-            format: "trained in %.1f s on %d cores: %@, %@ bytes (2^%d weights), checksum %@",
-            seconds, ProcessInfo.processInfo.activeProcessorCount, out as NSString, Self.grouped(bytes.count) as NSString, bits,
-            result.model.checksum as NSString))
+        Output.line(
+            String(
+                format: "trained in %.1f s on %d cores: %@, %@ bytes (2^%d weights), checksum %@",
+                seconds, ProcessInfo.processInfo.activeProcessorCount, out as NSString, Self.grouped(bytes.count) as NSString, bits,
+                result.model.checksum as NSString))
         Output.line("data: sha256:\(summary.sha256)")
     }
 

@@ -34,13 +34,17 @@ enum EvalDetails {
             }
         }
         guard !rows.isEmpty else { return "precision per category: no flagged message carries a tag" }
-        var out = ["precision per category (rule tags of the flagged messages; fraud counts fraud.*)", "  category                       flagged  precision  labels"]
+        var out = [
+            "precision per category (rule tags of the flagged messages; fraud counts fraud.*)",
+            "  category                       flagged  precision  labels",
+        ]
         for name in rows.keys.sorted() {
             let r = rows[name]!
             let labels = r.labels.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(4)
                 .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            out.append("  " + name.padding(toLength: 30, withPad: " ", startingAt: 0)
-                + String(format: " %7d  %8.2f%%  ", r.flagged, 100 * Double(r.positives) / Double(r.flagged)) + labels)
+            out.append(
+                "  " + name.padding(toLength: 30, withPad: " ", startingAt: 0)
+                    + String(format: " %7d  %8.2f%%  ", r.flagged, 100 * Double(r.positives) / Double(r.flagged)) + labels)
         }
         return out.joined(separator: "\n")
     }
@@ -71,15 +75,19 @@ enum EvalDetails {
     static func instructive(_ outcomes: [Outcome], engine: Engine, count: Int, event: (Int, String) -> Event) -> String {
         var out: [String] = []
         let misses = outcomes.indices.filter { outcomes[$0].positive && outcomes[$0].verdict == .allow }
-        let ranked = misses.map { i -> (Int, [Near]) in (i, nearest(engine.explain(event(i, outcomes[i].text), now: event(i, "").ts ?? 0, commit: false).1)) }
-            .sorted { a, b in
-                let (ca, cb) = (a.1.first?.closeness ?? 0, b.1.first?.closeness ?? 0)
-                return ca != cb ? ca > cb : a.0 < b.0
-            }
+        let ranked = misses.map { i -> (Int, [Near]) in
+            (i, nearest(engine.explain(event(i, outcomes[i].text), now: event(i, "").ts ?? 0, commit: false).1))
+        }
+        .sorted { a, b in
+            let (ca, cb) = (a.1.first?.closeness ?? 0, b.1.first?.closeness ?? 0)
+            return ca != cb ? ca > cb : a.0 < b.0
+        }
         out.append("missed (\(misses.count)), the closest calls first:")
         for (i, near) in ranked.prefix(count) {
             out.append("  \(outcomes[i].label)  \(oneLine(outcomes[i].text, limit: 160))")
-            for n in near.prefix(2) { out.append(String(format: "      %@ (%.0f%%): %@", n.rule as NSString, 100 * n.closeness, n.parts as NSString)) }
+            for n in near.prefix(2) {
+                out.append(String(format: "      %@ (%.0f%%): %@", n.rule as NSString, 100 * n.closeness, n.parts as NSString))
+            }
             if near.isEmpty { out.append("      no rule came close") }
         }
         let falseHits = outcomes.indices.filter { !outcomes[$0].positive && outcomes[$0].verdict != .allow }
@@ -87,9 +95,13 @@ enum EvalDetails {
         out.append("\nfalse hits (\(falseHits.count)), the highest scores first:")
         for i in falseHits.prefix(count) {
             let decision = engine.check(event(i, outcomes[i].text), now: event(i, "").ts ?? 0, commit: false)
-            out.append("  \(outcomes[i].label) \(decision.verdict.rawValue) \(Value.number(decision.score).display)  \(oneLine(outcomes[i].text, limit: 160))")
+            out.append(
+                "  \(outcomes[i].label) \(decision.verdict.rawValue) \(Value.number(decision.score).display)  \(oneLine(outcomes[i].text, limit: 160))"
+            )
             for f in decision.fired {
-                let evidence = f.evidence.prefix(3).map { e in e.entry ?? e.pattern ?? e.model.map { "\($0) \(String(format: "%.2f", e.score ?? 0))" } ?? e.kind.rawValue }
+                let evidence = f.evidence.prefix(3).map { e in
+                    e.entry ?? e.pattern ?? e.model.map { "\($0) \(String(format: "%.2f", e.score ?? 0))" } ?? e.kind.rawValue
+                }
                 out.append("      \(f.rule) \(Value.number(f.score).display): \(evidence.joined(separator: ", "))")
             }
         }

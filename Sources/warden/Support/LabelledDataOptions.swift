@@ -92,26 +92,37 @@ struct LabelledDataOptions: ParsableArguments {
         let positives = examples.filter(\.positive).count
         if requireBothClasses || !files.isEmpty {
             if positives == 0 {
-                Output.error("warden: no positive examples: the labels in the data are \(seenLabels.isEmpty ? "none" : seenLabels)"
-                    + (positive.isEmpty ? "" : ", and --positive named \(positive.map { "'\($0)'" }.joined(separator: ", "))"))
+                Output.error(
+                    "warden: no positive examples: the labels in the data are \(seenLabels.isEmpty ? "none" : seenLabels)"
+                        + (positive.isEmpty ? "" : ", and --positive named \(positive.map { "'\($0)'" }.joined(separator: ", "))"))
                 throw ExitCode(2)
             }
             if examples.count == positives {
-                Output.error("warden: no negative examples: the labels in the data are \(seenLabels)"
-                    + (negative.isEmpty ? "; name them with --negative, or add --benign files" : ", and --negative named \(negative.map { "'\($0)'" }.joined(separator: ", "))"))
+                Output.error(
+                    "warden: no negative examples: the labels in the data are \(seenLabels)"
+                        + (negative.isEmpty
+                            ? "; name them with --negative, or add --benign files"
+                            : ", and --negative named \(negative.map { "'\($0)'" }.joined(separator: ", "))"))
                 throw ExitCode(2)
             }
         }
-        Output.line("read \(Train.grouped(counts.values.reduce(0, +))) labelled records from \(files.count) file\(files.count == 1 ? "" : "s")"
-            + (badCount > 0 ? " (\(badCount) bad, skipped)" : "")
-            + (benign.isEmpty ? "" : " and \(Train.grouped(benignCount)) distinct benign lines from \(benign.count) file\(benign.count == 1 ? "" : "s")"))
+        Output.line(
+            "read \(Train.grouped(counts.values.reduce(0, +))) labelled records from \(files.count) file\(files.count == 1 ? "" : "s")"
+                + (badCount > 0 ? " (\(badCount) bad, skipped)" : "")
+                + (benign.isEmpty
+                    ? ""
+                    : " and \(Train.grouped(benignCount)) distinct benign lines from \(benign.count) file\(benign.count == 1 ? "" : "s")"))
         let negatives = examples.count - positives
         var perLabel = counts.keys.sorted().map { l -> String in
             let side = rule.isPositive(l).map { $0 ? "+" : "-" } ?? "skipped"
             return "\(l) \(side) \(Train.grouped(counts[l]!))"
         }
         if benignCount > 0 { perLabel.append("benign - \(Train.grouped(benignCount))") }
-        Output.line("examples: \(Train.grouped(positives)) positive, \(Train.grouped(negatives)) negative, \(Train.grouped(skipped)) skipped (\(perLabel.joined(separator: "; ")))")
-        return Loaded(examples: examples, files: files.map { ($0 as NSString).lastPathComponent } + benign.map { ($0 as NSString).lastPathComponent }, skipped: skipped)
+        Output.line(
+            "examples: \(Train.grouped(positives)) positive, \(Train.grouped(negatives)) negative, \(Train.grouped(skipped)) skipped (\(perLabel.joined(separator: "; ")))"
+        )
+        return Loaded(
+            examples: examples, files: files.map { ($0 as NSString).lastPathComponent } + benign.map { ($0 as NSString).lastPathComponent },
+            skipped: skipped)
     }
 }

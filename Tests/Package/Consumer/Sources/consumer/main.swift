@@ -1,9 +1,10 @@
+import WardenEngine
+
 #if canImport(Glibc)
 import Glibc
 #else
 import Darwin
 #endif
-import WardenEngine
 
 // Loads the rule set named on the command line and checks one fraud message through the public
 // API an adopter uses. Exits 1 unless the message is blocked with the fraud rule's evidence.

@@ -1,0 +1,47 @@
+import ArgumentParser
+import WardenEngine
+import WardenRedis
+import WardenSQLite
+
+/// `--state` → a `StateStore`: the one place each kind of state is opened, for `serve`, `check`
+/// and `audit` alike. Failures exit 2 with the store's own words.
+enum StateOpener {
+    struct Options {
+        /// SQLite: `full` (fsync per commit) or `normal`.
+        var sync = "full"
+        /// SQLite: keep an outbox table of penalty changes (a webhook delivers it).
+        var outbox = false
+        /// SQLite: commit behind the check (group commit; the server awaits the commit).
+        var deferred = false
+        var redisTimeout = 0.05
+        var redisConnections = 8
+    }
+
+    static func open(_ location: StateLocation, _ options: Options) throws -> StateStore {
+        switch location {
+        case .memory, .snapshot:
+            return .memory
+        case .sqlite(let path):
+            guard let mode = SQLiteLedger.Sync(rawValue: options.sync) else {
+                Output.error("warden: --sync takes full or normal, not '\(options.sync)'")
+                throw ExitCode(2)
+            }
+            do {
+                let ledger = try SQLiteLedger(path: path, sync: mode, outbox: options.outbox, deferred: options.deferred)
+                return StateStore(ledger: ledger, snapshots: ledger)
+            } catch {
+                Output.error("warden: \(error)")
+                throw ExitCode(2)
+            }
+        case .redis(let url):
+            do {
+                let pool = try RedisClients.open(url: url, timeout: options.redisTimeout, capacity: options.redisConnections)
+                let ledger = RedisLedger(pool: pool)
+                return StateStore(ledger: ledger, counters: RedisCounters(pool: pool, ledger: ledger), invites: RedisInviteLog(pool: pool))
+            } catch {
+                Output.error("warden: --state: \(error.message)")
+                throw ExitCode(2)
+            }
+        }
+    }
+}

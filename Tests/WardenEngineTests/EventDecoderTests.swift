@@ -1,11 +1,18 @@
 import Foundation
 import Testing
+import WardenLanguage
 import WardenMatching
 
 @testable import WardenEngine
 
 @Suite struct EventDecoderTests {
     let decoder = EventDecoder()
+
+    /// Both decoding paths know the keys of the language's table, no more and no fewer.
+    @Test func theDecoderKnowsTheTablesKeys() {
+        #expect(Set(EventDecoder.FastKey.allCases.map(\.name)) == Vocabulary.eventKeys)
+        #expect(EventDecoder.keys == Vocabulary.eventKeys)
+    }
 
     @Test func decodesEveryField() throws {
         let line =

@@ -205,7 +205,6 @@ public struct EventDecoder: Sendable {
         }
     }
 
-    static let keys: Set<String> = [
-        "id", "type", "ts", "account", "tier", "channel", "ip", "device", "to", "text", "code", "ttl", "inviter", "attrs",
-    ]
+    /// The keys an event may carry: the language's table (`EventField`).
+    static let keys: Set<String> = Vocabulary.eventKeys
 }

@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "warden", targets: ["warden"]),
         .library(name: "WardenEngine", targets: ["WardenEngine"]),
+        .library(name: "WardenWire", targets: ["WardenWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,9 +40,11 @@ let package = Package(
         .target(name: "WardenLanguage", swiftSettings: strictSettings),
         .target(name: "WardenMatching", dependencies: ["CPCRE2"], swiftSettings: strictSettings),
         .target(name: "WardenModels", dependencies: ["WardenMatching"], swiftSettings: strictSettings),
+        // The wire format: one JSON reader and writer, events and their decoder, for every front end.
+        .target(name: "WardenWire", dependencies: ["WardenLanguage", "WardenMatching"], swiftSettings: strictSettings),
         .target(
             name: "WardenEngine",
-            dependencies: ["WardenLanguage", "WardenMatching", "WardenModels"],
+            dependencies: ["WardenLanguage", "WardenMatching", "WardenModels", "WardenWire"],
             swiftSettings: strictSettings
         ),
         .target(name: "WardenAudit", dependencies: ["WardenEngine", "WardenMatching", "CZlib"], swiftSettings: strictSettings),
@@ -92,7 +95,7 @@ let package = Package(
         .target(name: "WardenModelTestSupport", dependencies: ["WardenModels"], path: "Tests/ModelSupport", swiftSettings: strictSettings),
         .testTarget(name: "WardenModelsTests", dependencies: ["WardenModels", "WardenModelTestSupport"], swiftSettings: strictSettings),
         .testTarget(
-            name: "WardenEngineTests", dependencies: ["WardenEngine", "WardenModels", "WardenModelTestSupport"],
+            name: "WardenEngineTests", dependencies: ["WardenEngine", "WardenWire", "WardenModels", "WardenModelTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "WardenAuditTests", dependencies: ["WardenAudit", "WardenSQLite", "WardenModels"], exclude: ["Fixtures"],

@@ -4,6 +4,7 @@ import WardenLanguage
 import WardenMatching
 
 @testable import WardenEngine
+@testable import WardenWire
 
 @Suite struct EventDecoderTests {
     let decoder = EventDecoder()

@@ -21,7 +21,10 @@ import WardenEngine
             _ = try StateLocation(parsing: "postgres://db", accepting: serve)
             Issue.record("postgres:// was accepted")
         } catch {
-            #expect(error.message == "--state takes sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT[,HOST:PORT…] or memory, not 'postgres://db'")
+            #expect(
+                error.message
+                    == "--state takes sqlite:PATH, redis://HOST:PORT, redis+cluster://HOST:PORT[,HOST:PORT…] or memory, not 'postgres://db'"
+            )
         }
         // A snapshot path is a state only where snapshots are read (`warden state`).
         #expect(throws: StateLocation.Invalid.self) { try StateLocation(parsing: "day1.json", accepting: serve) }

@@ -1,3 +1,5 @@
+import WardenLanguage
+
 /// One event of SPEC §1: a send, an issue or a redeem.
 public struct Event: Sendable, Equatable {
     /// The event's type (`send`, `issue`, `redeem`), declared once in the language module.

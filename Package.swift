@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "WardenAudit", dependencies: ["WardenEngine", "WardenMatching", "CZlib"], swiftSettings: strictSettings),
         .target(name: "WardenSQLite", dependencies: ["WardenEngine", "CSQLite"], swiftSettings: strictSettings),
         .target(name: "WardenRedis", dependencies: ["WardenEngine", "CHiredis"], swiftSettings: strictSettings),
-        .target(name: "WardenLSP", dependencies: ["WardenEngine", "WardenLanguage"], swiftSettings: strictSettings),
+        .target(name: "WardenLSP", dependencies: ["WardenEngine", "WardenLanguage", "WardenWire"], swiftSettings: strictSettings),
         .target(
             name: "WardenServer",
             dependencies: [

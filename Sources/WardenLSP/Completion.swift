@@ -1,16 +1,17 @@
 import WardenLanguage
+import WardenWire
 
 /// Completion items: what may be written at the cursor, the likeliest first.
 extension RuleSetIndex {
     /// LSP completion item kinds.
     enum ItemKind: Int { case function = 3, field = 5, variable = 6, keyword = 14, constant = 21 }
 
-    func completions(after before: [Token]) -> [[String: Any]] {
-        var items: [[String: Any]] = []
+    func completions(after before: [Token]) -> [JSONValue] {
+        var items: [JSONValue] = []
         func add(_ label: String, _ kind: ItemKind, _ detail: String, documentation: String? = nil) {
-            var item: [String: Any] = ["label": label, "kind": kind.rawValue, "detail": detail]
-            if let documentation { item["documentation"] = ["kind": "markdown", "value": documentation] }
-            items.append(item)
+            var item: [(String, JSONValue)] = [("label", .string(label)), ("kind", .int(kind.rawValue)), ("detail", .string(detail))]
+            if let documentation { item.append(("documentation", ["kind": "markdown", "value": .string(documentation)])) }
+            items.append(.object(item))
         }
         let last = before.last
         let second = before.count >= 2 ? before[before.count - 2] : nil

@@ -1,6 +1,7 @@
 import Foundation
 import WardenEngine
 import WardenLanguage
+import WardenWire
 
 /// `warden lsp`: the Language Server Protocol over stdio, for any editor that speaks it.
 ///
@@ -21,11 +22,11 @@ public final class LanguageServer {
     public func run() -> Int32 {
         while let (message, malformed) = channel.read() {
             if malformed {
-                channel.send(["id": NSNull(), "error": ["code": -32700, "message": "parse error: a frame that is not a JSON object"]])
+                channel.send(["id": .null, "error": ["code": -32700, "message": "parse error: a frame that is not a JSON object"]])
                 continue
             }
-            guard let message, let method = message["method"] as? String else { continue }
-            let params = message["params"] as? [String: Any] ?? [:]
+            guard let message, let method = message["method"]?.stringValue else { continue }
+            let params = message["params"] ?? [:]
             if method == "exit" { return shutdownRequested ? 0 : 1 }
             if let id = message["id"] {
                 respond(id: id, method: method, params: params)
@@ -36,46 +37,46 @@ public final class LanguageServer {
         return shutdownRequested ? 0 : 1
     }
 
-    private func respond(id: Any, method: String, params: [String: Any]) {
-        let result: Any
+    private func respond(id: JSONValue, method: String, params: JSONValue) {
+        let result: JSONValue
         switch method {
         case "initialize": result = Self.capabilities
         case "shutdown":
             shutdownRequested = true
-            result = NSNull()
-        case "textDocument/hover": result = hover(params) ?? NSNull()
-        case "textDocument/definition": result = definition(params) ?? NSNull()
+            result = .null
+        case "textDocument/hover": result = hover(params) ?? .null
+        case "textDocument/definition": result = definition(params) ?? .null
         case "textDocument/completion": result = completion(params)
-        case "textDocument/documentSymbol": result = symbols(params)
-        case "textDocument/formatting": result = formatting(params) ?? NSNull()
+        case "textDocument/documentSymbol": result = .array(symbols(params))
+        case "textDocument/formatting": result = formatting(params).map(JSONValue.array) ?? .null
         default:
-            channel.send(["id": id, "error": ["code": -32601, "message": "method not found: \(method)"]])
+            channel.send(["id": id, "error": ["code": -32601, "message": .string("method not found: \(method)")]])
             return
         }
         channel.send(["id": id, "result": result])
     }
 
-    private func notify(_ method: String, _ params: [String: Any]) {
-        let document = params["textDocument"] as? [String: Any]
-        guard let uri = document?["uri"] as? String else { return }
+    private func notify(_ method: String, _ params: JSONValue) {
+        let document = params["textDocument"]
+        guard let uri = document?["uri"]?.stringValue else { return }
         switch method {
         case "textDocument/didOpen":
-            documents[uri] = document?["text"] as? String ?? ""
+            documents[uri] = document?["text"]?.stringValue ?? ""
             publishDiagnostics(changed: uri)
         case "textDocument/didChange":
             // Full sync: the last change holds the whole text.
-            if let changes = params["contentChanges"] as? [[String: Any]], let text = changes.last?["text"] as? String {
+            if let changes = params["contentChanges"]?.arrayValue, let text = changes.last?["text"]?.stringValue {
                 documents[uri] = text
                 publishDiagnostics(changed: uri)
             }
         case "textDocument/didClose":
             documents[uri] = nil
-            channel.send(["method": "textDocument/publishDiagnostics", "params": ["uri": uri, "diagnostics": []]])
+            channel.send(["method": "textDocument/publishDiagnostics", "params": ["uri": .string(uri), "diagnostics": []]])
         default: break
         }
     }
 
-    static var capabilities: [String: Any] {
+    static var capabilities: JSONValue {
         [
             "capabilities": [
                 "textDocumentSync": 1,
@@ -86,7 +87,7 @@ public final class LanguageServer {
                 "documentFormattingProvider": true,
                 "positionEncoding": "utf-16",
             ],
-            "serverInfo": ["name": "warden", "version": WardenInfo.version],
+            "serverInfo": ["name": "warden", "version": .string(WardenInfo.version)],
         ]
     }
 
@@ -114,28 +115,28 @@ public final class LanguageServer {
             let path = RuleSetLoader.standardized(Self.path(of: openURI))
             guard (path as NSString).deletingLastPathComponent == directory else { continue }
             let lines = SourceFile(lspText: text)
-            let diagnostics: [[String: Any]] = index.diagnostics.compactMap { d in
+            let diagnostics: [JSONValue] = index.diagnostics.compactMap { d in
                 let file = d.range.map { RuleSetLoader.standardized($0.file.path) } ?? d.path.map(RuleSetLoader.standardized)
                 guard file == path else { return nil }
-                var item: [String: Any] = [
+                return [
                     "range": d.range.map { lines.lspRange($0.bytes) } ?? lines.lspRange(0..<0),
                     "severity": d.severity == .error ? 1 : 2,
-                    "code": d.id,
+                    "code": .string(d.id),
                     "source": "warden",
-                    "message": d.message + (d.hint.map { "\n" + $0 } ?? ""),
+                    "message": .string(d.message + (d.hint.map { "\n" + $0 } ?? "")),
                 ]
-                if d.hint == nil { item["message"] = d.message }
-                return item
             }
-            channel.send(["method": "textDocument/publishDiagnostics", "params": ["uri": openURI, "diagnostics": diagnostics]])
+            channel.send([
+                "method": "textDocument/publishDiagnostics", "params": ["uri": .string(openURI), "diagnostics": .array(diagnostics)],
+            ])
         }
     }
 
     /// The document's tokens and the index of the one at the request's position.
-    private func token(_ params: [String: Any]) -> (uri: String, tokens: [Token], at: Int?, offset: Int)? {
-        guard let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String, let text = documents[uri],
-            let position = params["position"] as? [String: Any], let line = position["line"] as? Int,
-            let character = position["character"] as? Int
+    private func token(_ params: JSONValue) -> (uri: String, tokens: [Token], at: Int?, offset: Int)? {
+        guard let uri = params["textDocument"]?["uri"]?.stringValue, let text = documents[uri],
+            let position = params["position"], let line = position["line"]?.intValue,
+            let character = position["character"]?.intValue
         else { return nil }
         let file = SourceFile(path: Self.path(of: uri), text: text)
         let offset = file.offset(line: line, utf16Character: character)
@@ -146,35 +147,40 @@ public final class LanguageServer {
         return (uri, tokens, at, offset)
     }
 
-    private func hover(_ params: [String: Any]) -> [String: Any]? {
+    private func hover(_ params: JSONValue) -> JSONValue? {
         guard let (uri, tokens, at, _) = token(params), let k = at, let text = documents[uri] else { return nil }
         guard let markdown = index(for: uri).hover(tokens[k], in: tokens, at: k) else { return nil }
-        return ["contents": ["kind": "markdown", "value": markdown], "range": SourceFile(lspText: text).lspRange(tokens[k].bytes)]
+        return [
+            "contents": ["kind": "markdown", "value": .string(markdown)], "range": SourceFile(lspText: text).lspRange(tokens[k].bytes),
+        ]
     }
 
-    private func definition(_ params: [String: Any]) -> [String: Any]? {
+    private func definition(_ params: JSONValue) -> JSONValue? {
         guard let (uri, tokens, at, _) = token(params), let k = at else { return nil }
         let index = index(for: uri)
         let token = tokens[k]
         if token.kind == .string, let path = index.filePath(at: k, in: tokens) {
             let target = index.resolve(path)
             guard FileManager.default.fileExists(atPath: target) else { return nil }
-            return ["uri": Self.uri(of: target), "range": SourceFile(lspText: "").lspRange(0..<0)]
+            return ["uri": .string(Self.uri(of: target)), "range": SourceFile(lspText: "").lspRange(0..<0)]
         }
         guard token.kind == .identifier, let d = index.declaration(named: token.text) else { return nil }
         let file = d.nameRange.file
         let text = documents[Self.uri(of: file.path)] ?? file.text
-        return ["uri": Self.uri(of: RuleSetLoader.standardized(file.path)), "range": SourceFile(lspText: text).lspRange(d.nameRange.bytes)]
+        return [
+            "uri": .string(Self.uri(of: RuleSetLoader.standardized(file.path))),
+            "range": SourceFile(lspText: text).lspRange(d.nameRange.bytes),
+        ]
     }
 
-    private func completion(_ params: [String: Any]) -> [String: Any] {
+    private func completion(_ params: JSONValue) -> JSONValue {
         guard let (uri, tokens, _, offset) = token(params) else { return ["isIncomplete": false, "items": []] }
         let before = tokens.filter { $0.kind != .end && $0.bytes.upperBound <= offset }
-        return ["isIncomplete": false, "items": index(for: uri).completions(after: before)]
+        return ["isIncomplete": false, "items": .array(index(for: uri).completions(after: before))]
     }
 
-    private func symbols(_ params: [String: Any]) -> [[String: Any]] {
-        guard let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String, let text = documents[uri] else { return [] }
+    private func symbols(_ params: JSONValue) -> [JSONValue] {
+        guard let uri = params["textDocument"]?["uri"]?.stringValue, let text = documents[uri] else { return [] }
         let path = RuleSetLoader.standardized(Self.path(of: uri))
         let lines = SourceFile(lspText: text)
         let kinds: [RuleSetIndex.Declaration.Kind: Int] = [
@@ -182,16 +188,17 @@ public final class LanguageServer {
         ]
         return index(for: uri).declarations.filter { RuleSetLoader.standardized($0.range.file.path) == path }.map { d in
             [
-                "name": d.name, "detail": d.kind.rawValue, "kind": kinds[d.kind] ?? 13, "range": lines.lspRange(d.range.bytes),
+                "name": .string(d.name), "detail": .string(d.kind.rawValue), "kind": .int(kinds[d.kind] ?? 13),
+                "range": lines.lspRange(d.range.bytes),
                 "selectionRange": lines.lspRange(d.nameRange.bytes),
             ]
         }
     }
 
-    private func formatting(_ params: [String: Any]) -> [[String: Any]]? {
-        guard let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String, let text = documents[uri] else { return nil }
+    private func formatting(_ params: JSONValue) -> [JSONValue]? {
+        guard let uri = params["textDocument"]?["uri"]?.stringValue, let text = documents[uri] else { return nil }
         guard case .formatted(let formatted) = Formatter.format(SourceFile(path: Self.path(of: uri), text: text)) else { return nil }
         if formatted == text { return [] }
-        return [["range": SourceFile(lspText: text).lspWholeRange, "newText": formatted]]
+        return [["range": SourceFile(lspText: text).lspWholeRange, "newText": .string(formatted)]]
     }
 }

@@ -187,4 +187,31 @@ import Testing
         client.process.waitUntilExit()
         #expect(client.process.terminationStatus == 0)
     }
+
+    /// A stream of frames written at once (over a megabyte, so the reader drops what it has taken
+    /// as it goes), a frame that is not JSON among them, and a request with a string id: each is
+    /// answered, in order, and the server exits cleanly.
+    @Test func aLongStreamOfFrames() throws {
+        let client = try Client()
+        defer { if client.process.isRunning { client.process.terminate() } }
+        _ = try client.request("initialize", ["processId": NSNull(), "capabilities": [:]])
+        let uri = FileManager.default.temporaryDirectory.appendingPathComponent("warden-lsp-stream-\(UUID().uuidString).rules")
+            .absoluteString
+        let text = "rule r { on send when text contains \"刷单\" score 10 }\n" + String(repeating: "# 注释 padding\n", count: 120)
+        try client.notify("textDocument/didOpen", ["textDocument": ["uri": uri, "languageId": "warden", "version": 1, "text": text]])
+        for version in 2...600 {
+            try client.notify(
+                "textDocument/didChange", ["textDocument": ["uri": uri, "version": version], "contentChanges": [["text": text]]])
+        }
+        client.input.fileHandleForWriting.write(Data("Content-Length: 9\r\n\r\nnot json!".utf8))
+        try client.send(["id": "last", "method": "textDocument/documentSymbol", "params": ["textDocument": ["uri": uri]]])
+        let parseError = try client.wait(timeout: 60) { ($0["error"] as? [String: Any])?["code"] as? Int == -32700 }
+        #expect(parseError["id"] is NSNull)
+        let symbols = try client.wait(timeout: 60) { ($0["id"] as? String) == "last" }
+        #expect((symbols["result"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["r"])
+        _ = try client.request("shutdown")
+        try client.notify("exit", [:])
+        client.process.waitUntilExit()
+        #expect(client.process.terminationStatus == 0)
+    }
 }

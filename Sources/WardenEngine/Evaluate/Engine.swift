@@ -116,7 +116,7 @@ public final class Engine: Sendable {
     /// with the value it saw, the counters, the score and the decide line that chose the verdict.
     public func explain(_ event: Event, now: Double, commit: Bool = true) -> (Decision, ExplainTrace) {
         let recording = ExplainRecording()
-        let decision = state.evaluate(event, ruleSet: ruleSet, now: now, commit: commit, recording: recording)
+        let decision = state.evaluate(event, ruleSet: ruleSet, now: now, commit: commit, observer: recording)
         recording.trace.decision = decision
         return (decision, recording.trace)
     }

@@ -4,9 +4,8 @@ import WardenMatching
 extension EngineState {
     func evaluate(
         _ event: Event, ruleSet: CompiledRuleSet, now: Double, commit: Bool, prepared: PreparedEvent? = nil,
-        recording: ExplainRecording? = nil
+        observer: (any EvaluationObserver)? = nil
     ) -> Decision {
-        let tracing = recording != nil
         // No event moves time past the clock by more than the rule set allows (the counters'
         // lateness, the invite graph's retention and the ledger all read it).
         let wall = clock()
@@ -52,26 +51,7 @@ extension EngineState {
                         return e
                     }))
         }
-        if tracing {
-            (recording!.trace.eventID, recording!.trace.eventType, recording!.trace.account, recording!.trace.time) = (
-                event.id, event.type.rawValue, event.account, time
-            )
-            recording!.trace.zone =
-                ruleSet.info.timezone.isEmpty || ruleSet.info.timezone == "UTC" ? nil : TimeZone(identifier: ruleSet.info.timezone)
-            recording!.trace.inForce = enforced.map { "\($0.action) on \($0.targetKind) \($0.target) (\($0.id))" }
-            for (i, spec) in ruleSet.counters.enumerated() where spec.on.contains(event.type) {
-                let key = zip(spec.keyNames, ctx.counterKeyParts(i)).map { "\($0)=\($1)" }.joined(separator: ", ")
-                recording!.trace.counters.append("\(spec.kind.rawValue) \(spec.window.label) [\(key)] = \(ctx.counterValues[i].display)")
-            }
-            if event.type == .redeem, let change = ctx.inviteChange {
-                let path = invites.read(change) { $0.path(to: event.account) }
-                recording!.trace.invitePath =
-                    path.map { step in
-                        step.account + (step.joined.map { " (\(Timestamp.format($0))" + (step.device.map { ", \($0)" } ?? "") + ")" } ?? "")
-                    }.joined(separator: " → ") + (change.redemption?.owner == nil ? " (the code's issue event has not been seen)" : "")
-            }
-            recording!.trace.skipped = ruleSet.rules.filter { !$0.on.contains(event.type) }.map(\.name)
-        }
+        observer?.prepared(event, at: time, ruleSet: ruleSet, context: ctx, inForce: enforced, invites: invites)
 
         var total = 0.0
         if ctx.stateUnavailable {
@@ -88,15 +68,8 @@ extension EngineState {
             let holds = Self.holds(rule, ctx)
             var score = 0.0
             if holds { score = rule.score.flatMap { $0(ctx).number } ?? 0 }
-            if tracing {
-                let evidence = ctx.evidence
-                var lines: [ExplainTrace.Line] = []
-                rule.explain?.trace(ctx, depth: 0, into: &lines)
-                ctx.evidence = evidence
-                recording!.trace.rules.append(
-                    ExplainTrace.RuleTrace(
-                        name: rule.name, description: rule.description, fired: holds, enforced: enforces(rule, account: event.account),
-                        score: score, lines: lines))
+            if let observer {
+                observer.evaluated(rule, holds: holds, enforced: enforces(rule, account: event.account), score: score, context: ctx)
             }
             guard holds else { continue }
             ctx.fired[rule.index] = true
@@ -116,7 +89,7 @@ extension EngineState {
         var verdict = Verdict.allow
         for line in ruleSet.decide {
             let holds = line.condition(ctx).isTrue
-            recording?.trace.decideLines.append((line.text, holds))
+            observer?.tried(decideLine: line.text, holds: holds)
             if holds {
                 verdict = line.verdict
                 break
@@ -130,11 +103,7 @@ extension EngineState {
         if commit, let change = ctx.inviteChange, let problem = invites.commit(change) {
             ctx.warnings.append("invite graph change not shared: \(problem)")
         }
-        if tracing {
-            let parts = fired.filter { $0.score != 0 }.map { "\($0.rule) \(Value.number($0.score).display)" }
-            recording!.trace.scoreSum = "\(Value.number(total).display)" + (parts.isEmpty ? "" : " = " + parts.joined(separator: " + "))
-            recording!.trace.verdict = max(verdict, raise).rawValue + (raise > verdict ? " (raised by a penalty: \(raise.rawValue))" : "")
-        }
+        observer?.decided(total: total, fired: fired, verdict: verdict, raise: raise)
         return Decision(
             id: event.id, type: event.type, verdict: max(verdict, raise), score: total, fired: fired,
             penalties: penalties, shadow: shadow, ruleset: ruleSet.info, warnings: ctx.warnings, stateUnavailable: ctx.stateUnavailable,

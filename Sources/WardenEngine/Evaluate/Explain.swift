@@ -93,12 +93,6 @@ public struct ExplainTrace: Sendable {
     }
 }
 
-/// Where an evaluation writes its trace: a reference, so the evaluation of an event that is not
-/// explained passes a nil pointer rather than an empty (and large) optional trace.
-final class ExplainRecording {
-    var trace = ExplainTrace()
-}
-
 extension Value {
     /// The value with its type, for operands: `null (absent)`, `"0" (string)`, `3 (number)`.
     public var typedDisplay: String {

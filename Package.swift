@@ -14,6 +14,9 @@ let package = Package(
         .executable(name: "warden", targets: ["warden"]),
         .library(name: "WardenEngine", targets: ["WardenEngine"]),
         .library(name: "WardenWire", targets: ["WardenWire"]),
+        // State stores an embedding service can hand to WardenService (StateStore).
+        .library(name: "WardenSQLite", targets: ["WardenSQLite"]),
+        .library(name: "WardenRedis", targets: ["WardenRedis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

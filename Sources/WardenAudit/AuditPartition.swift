@@ -8,20 +8,20 @@ import WardenMatching
 /// penalties keyed otherwise (ip, device, code, recipient) still count every event, through the
 /// shared state, but the parts run side by side, so which event of such a key comes first across
 /// parts is not the log's order. `warden lint --keys` says which keys a rule set uses.
-public struct AuditPartition: Sendable, Equatable {
+package struct AuditPartition: Sendable, Equatable {
     /// 0-based.
-    public let index: Int
-    public let count: Int
+    package let index: Int
+    package let count: Int
 
     /// `K/N` with 1 ≤ K ≤ N.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let parts = text.split(separator: "/")
         guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, k >= 1, k <= n else { return nil }
         index = k - 1
         count = n
     }
 
-    public func contains(account: String) -> Bool {
+    package func contains(account: String) -> Bool {
         count == 1 || Int(FNV1a.mixed(account.utf8) % UInt64(count)) == index
     }
 }

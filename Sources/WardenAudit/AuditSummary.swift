@@ -2,27 +2,27 @@ import Foundation
 import WardenEngine
 
 /// What an audit saw: counts for the summary and the report.
-public struct AuditSummary: Sendable {
-    public var files: [String] = []
-    public var events = 0
-    public var verdicts: [Verdict: Int] = [:]
-    public var ruleHits: [String: Int] = [:]
-    public var shadowHits: [String: Int] = [:]
-    public var penalties: [String: Int] = [:]
-    public var accounts: [String: Int] = [:]
-    public var codes: [String: Int] = [:]
-    public var badLines = 0
-    public var badExamples: [String] = []
-    public var late = 0
+package struct AuditSummary: Sendable {
+    package var files: [String] = []
+    package var events = 0
+    package var verdicts: [Verdict: Int] = [:]
+    package var ruleHits: [String: Int] = [:]
+    package var shadowHits: [String: Int] = [:]
+    package var penalties: [String: Int] = [:]
+    package var accounts: [String: Int] = [:]
+    package var codes: [String: Int] = [:]
+    package var badLines = 0
+    package var badExamples: [String] = []
+    package var late = 0
     /// Events of other partitions (`--partition`), read and skipped.
-    public var otherPartitions = 0
-    public var unknownKeys = 0
-    public var bytes = 0
-    public var seconds = 0.0
+    package var otherPartitions = 0
+    package var unknownKeys = 0
+    package var bytes = 0
+    package var seconds = 0.0
     /// Decisions per hour of event time, by verdict (for the report's chart).
-    public var timeline: [Int: [Verdict: Int]] = [:]
+    package var timeline: [Int: [Verdict: Int]] = [:]
     /// The digest of the rule set that decided.
-    public var ruleset = ""
+    package var ruleset = ""
 
     mutating func add(_ d: Decision, ts: Double, account: String, code: String?) {
         events += 1
@@ -42,7 +42,7 @@ public struct AuditSummary: Sendable {
     }
 
     /// The plain-text summary printed at the end of an audit.
-    public var text: String {
+    package var text: String {
         var out: [String] = []
         let rate = seconds > 0 ? Double(events) / seconds : 0
         out.append(

@@ -7,24 +7,24 @@ import WardenEngine
 /// event-time order within the lateness bound, and the stateful evaluation runs one event at a
 /// time in that order — so an audit decides exactly what `check` decides for the same events in
 /// event-time order.
-public final class Auditor {
-    public struct Options: Sendable {
-        public var lateness: Double = 600
-        public var strict = false
-        public var maxErrorsShown = 20
+package final class Auditor {
+    package struct Options: Sendable {
+        package var lateness: Double = 600
+        package var strict = false
+        package var maxErrorsShown = 20
         /// Only the events of this part of the accounts (the others are read and skipped).
-        public var partition: AuditPartition?
-        public init() {}
+        package var partition: AuditPartition?
+        package init() {}
     }
 
     /// Everything known about one decided event.
-    public struct Finding {
+    package struct Finding {
         /// One decision per engine, in the order the engines were given.
-        public var decisions: [Decision]
-        public var event: Event
-        public var file: String
-        public var line: Int
-        public var decision: Decision { decisions[0] }
+        package var decisions: [Decision]
+        package var event: Event
+        package var file: String
+        package var line: Int
+        package var decision: Decision { decisions[0] }
     }
 
     let engines: [Engine]
@@ -32,19 +32,19 @@ public final class Auditor {
     let batchSize = 4096
 
     /// One engine for an audit; two for a dry run (the events are read and decoded once).
-    public init(engines: [Engine], options: Options) {
+    package init(engines: [Engine], options: Options) {
         precondition(!engines.isEmpty)
         self.engines = engines
         self.options = options
     }
 
-    public convenience init(engine: Engine, options: Options) {
+    package convenience init(engine: Engine, options: Options) {
         self.init(engines: [engine], options: options)
     }
 
     /// Audits `paths` in order, calling `onFinding` for every decided event in event-time order
     /// and `onProgress` between batches.
-    public func run(
+    package func run(
         paths: [String], onFinding: (Finding) throws -> Void, onProgress: ((_ done: Int, _ total: Int?, _ events: Int) -> Void)? = nil
     ) throws -> AuditSummary {
         var summary = AuditSummary()

@@ -4,18 +4,18 @@ import WardenEngine
 /// CSV logs with a header row (RFC 4180 quoting): columns named after event keys (`id`, `type`,
 /// `ts`, `account`, …), `attrs.NAME` for attributes. `to` is a JSON array or `;`-separated;
 /// cells that look like numbers become numbers for `ts` and `ttl`; empty cells are absent.
-public struct CSVEvents: Sendable {
-    public let columns: [String]
+package struct CSVEvents: Sendable {
+    package let columns: [String]
 
-    public init(header: String) {
+    package init(header: String) {
         columns = CSVEvents.split(header).map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     /// True while quotes are unbalanced: the record goes on on the next line.
-    public static func isOpen(_ text: String) -> Bool { isOpen(text.utf8) }
+    package static func isOpen(_ text: String) -> Bool { isOpen(text.utf8) }
 
     /// The same over bytes: an odd number of `"` (0x22 never occurs inside a UTF-8 sequence).
-    public static func isOpen(_ bytes: some Sequence<UInt8>) -> Bool {
+    package static func isOpen(_ bytes: some Sequence<UInt8>) -> Bool {
         var open = false
         for b in bytes where b == 0x22 { open.toggle() }
         return open
@@ -58,7 +58,7 @@ public struct CSVEvents: Sendable {
     }
 
     /// The record as the JSON object the event decoder reads.
-    public func object(_ record: String) throws(EventError) -> JSONValue {
+    package func object(_ record: String) throws(EventError) -> JSONValue {
         let cells = CSVEvents.split(record)
         guard cells.count == columns.count else {
             throw EventError(message: "\(cells.count) cells, but the header has \(columns.count) columns")

@@ -2,35 +2,35 @@ import Foundation
 import WardenEngine
 
 /// What a new rule set would change on real events, against the one in use (the baseline).
-public struct DryRunReport {
-    public struct Example {
-        public var id: String
-        public var account: String
-        public var text: String
-        public var baselineRules: [String]
-        public var currentRules: [String]
+package struct DryRunReport {
+    package struct Example {
+        package var id: String
+        package var account: String
+        package var text: String
+        package var baselineRules: [String]
+        package var currentRules: [String]
     }
 
-    public var events = 0
+    package var events = 0
     /// Hits per rule: (baseline, current).
-    public var hits: [String: (baseline: Int, current: Int)] = [:]
+    package var hits: [String: (baseline: Int, current: Int)] = [:]
     /// transitions[from][to]: how many events moved from one verdict to another.
-    public var transitions: [Verdict: [Verdict: Int]] = [:]
+    package var transitions: [Verdict: [Verdict: Int]] = [:]
     /// Accounts that get a penalty only under the new rules, and those that lose all of theirs.
-    public var newlyPenalized: [String: Int] = [:]
-    public var freed: [String: Int] = [:]
+    package var newlyPenalized: [String: Int] = [:]
+    package var freed: [String: Int] = [:]
     /// Up to `examplesPerChange` events per changed transition.
-    public var examples: [String: [Example]] = [:]
-    public var examplesPerChange = 3
+    package var examples: [String: [Example]] = [:]
+    package var examplesPerChange = 3
     /// The two rule sets: path, name, version and digest.
-    public var baseline = ""
-    public var current = ""
+    package var baseline = ""
+    package var current = ""
     /// What the current rule set adds, removes and changes against the baseline.
-    public var diff: RuleSetDiff?
+    package var diff: RuleSetDiff?
 
-    public init() {}
+    package init() {}
 
-    public mutating func add(baseline old: Decision, current new: Decision, event: Event) {
+    package mutating func add(baseline old: Decision, current new: Decision, event: Event) {
         events += 1
         for f in old.fired + old.shadow { hits[f.rule, default: (0, 0)].baseline += 1 }
         for f in new.fired + new.shadow { hits[f.rule, default: (0, 0)].current += 1 }
@@ -51,7 +51,7 @@ public struct DryRunReport {
     }
 
     /// Events whose verdict changed.
-    public var changed: Int {
+    package var changed: Int {
         transitions.reduce(0) { total, row in total + row.value.filter { $0.key != row.key }.reduce(0) { $0 + $1.value } }
     }
 
@@ -67,11 +67,11 @@ public struct DryRunReport {
         return lines
     }
 
-    public var changedRules: [(String, Int, Int)] {
+    package var changedRules: [(String, Int, Int)] {
         hits.filter { $0.value.baseline != $0.value.current }.map { ($0.key, $0.value.baseline, $0.value.current) }.sorted { $0.0 < $1.0 }
     }
 
-    public var text: String {
+    package var text: String {
         var out = ["dry run over \(events) events: \(changed) decision\(changed == 1 ? "" : "s") change"]
         out.append("baseline: \(baseline)")
         out.append("current:  \(current)")
@@ -110,7 +110,7 @@ public struct DryRunReport {
         return out.joined(separator: "\n")
     }
 
-    public var json: String {
+    package var json: String {
         var w = JSONWriter()
         let rules: [JSONValue] = hits.keys.sorted().map { rule in
             .object([
@@ -154,7 +154,7 @@ public struct DryRunReport {
         return w.output
     }
 
-    public var html: String {
+    package var html: String {
         var body = "<h1>Warden dry run</h1><p class=meta>\(events) events · \(changed) decisions change</p>"
         body += "<p class=meta>baseline: \(HTMLReport.escape(baseline))<br>current: \(HTMLReport.escape(current))</p>"
         if !diffLines.isEmpty {

@@ -3,11 +3,11 @@ import WardenEngine
 
 /// One self-contained HTML page (no network): charts as inline SVG, tables sortable by a click
 /// on their header (a few lines of inline script).
-public enum HTMLReport {
+package enum HTMLReport {
     static let colors: [Verdict: String] = [.allow: "#9bb8d3", .challenge: "#e3c567", .review: "#e8945a", .block: "#c8553d"]
 
     /// - Parameter trees: the invite graph's trees to draw (`Engine.inviteTrees`).
-    public static func audit(_ s: AuditSummary, _ data: ReportData, trees: InviteForest? = nil) -> String {
+    package static func audit(_ s: AuditSummary, _ data: ReportData, trees: InviteForest? = nil) -> String {
         var body = "<h1>Warden audit</h1>"
         body +=
             "<p class=meta>\(s.events) events from \(s.files.map(escape).joined(separator: ", ")) · \(String(format: "%.2f", s.seconds)) s · rule set \(escape(s.ruleset))</p>"
@@ -49,7 +49,7 @@ public enum HTMLReport {
         return page(title: "Warden audit", body: body)
     }
 
-    public static func page(title: String, body: String) -> String {
+    package static func page(title: String, body: String) -> String {
         """
         <!doctype html><html lang=en><head><meta charset=utf-8><title>\(escape(title))</title>
         <style>

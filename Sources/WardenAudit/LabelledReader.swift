@@ -4,20 +4,20 @@ import WardenEngine
 /// Labelled messages for `warden train`, `mine` and `eval`: CSV with a header row (RFC 4180, a
 /// record may span lines inside quotes) or JSON Lines, gzip or not, read with the audit's
 /// readers. A record's text and label come from the named column or key.
-public struct LabelledReader {
-    public struct Record: Sendable {
-        public var text: String
-        public var label: String
-        public var file: String
-        public var line: Int
+package struct LabelledReader {
+    package struct Record: Sendable {
+        package var text: String
+        package var label: String
+        package var file: String
+        package var line: Int
     }
 
-    public let textField: String
-    public let labelField: String
+    package let textField: String
+    package let labelField: String
     /// The longest record kept (a larger one is reported and skipped).
-    public var maxRecordBytes = 1 << 20
+    package var maxRecordBytes = 1 << 20
 
-    public init(textField: String, labelField: String) {
+    package init(textField: String, labelField: String) {
         self.textField = textField
         self.labelField = labelField
     }
@@ -25,7 +25,7 @@ public struct LabelledReader {
     /// Every record of `path`. A record without its text or label is reported through `bad`
     /// as `file:line: message` and skipped; a CSV header without the columns, or a JSONL file
     /// none of whose records has the keys, is an error.
-    public func read(_ path: String, bad: (String) -> Void) throws -> [Record] {
+    package func read(_ path: String, bad: (String) -> Void) throws -> [Record] {
         let source = try LineSource(path: path, maxLineBytes: maxRecordBytes)
         var records: [Record] = []
         var columns: (text: Int, label: Int, count: Int)?
@@ -112,7 +112,7 @@ public struct LabelledReader {
     }
 
     /// Lines of a plain text file (gzip or not), without blank ones.
-    public static func lines(_ path: String) throws -> [String] {
+    package static func lines(_ path: String) throws -> [String] {
         let source = try LineSource(path: path)
         var out: [String] = []
         while let raw = try source.nextLine() {

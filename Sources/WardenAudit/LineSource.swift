@@ -4,28 +4,28 @@ import WardenEngine
 
 /// Reads a log line by line without loading it: a plain file, a gzip file (by its magic bytes,
 /// whatever its name), or standard input. Lines end at `\n`; a `\r` before it is dropped.
-public final class LineSource {
-    public let path: String
+package final class LineSource {
+    package let path: String
     /// Size on disk (compressed for gzip), for progress; nil for standard input.
-    public let size: Int?
+    package let size: Int?
     private var file: FileHandle?
     private var gz: gzFile?
     private var buffer: [UInt8] = []
     private var start = 0
     private var finished = false
     /// Bytes read from disk so far (compressed for gzip).
-    public private(set) var bytesRead = 0
-    public private(set) var lineNumber = 0
+    package private(set) var bytesRead = 0
+    package private(set) var lineNumber = 0
     /// Lines longer than this are not kept: `nextLine` skips them and returns an empty line
     /// with `skippedBytes` set, so one endless line cannot exhaust memory.
-    public let maxLineBytes: Int
+    package let maxLineBytes: Int
     /// The length of the line just returned when it was over `maxLineBytes` (nil otherwise).
-    public private(set) var skippedBytes: Int?
+    package private(set) var skippedBytes: Int?
     private var skipping = 0
     /// Where the search for the next line break resumes: bytes before it have none.
     private var searched = 0
 
-    public init(path: String, maxLineBytes: Int = EventLimits.default.maxEventBytes) throws {
+    package init(path: String, maxLineBytes: Int = EventLimits.default.maxEventBytes) throws {
         self.path = path
         self.maxLineBytes = maxLineBytes
         if path == "-" {
@@ -55,7 +55,7 @@ public final class LineSource {
     }
 
     /// The next line as bytes (without its line break), or nil at the end.
-    public func nextLine() throws -> ArraySlice<UInt8>? {
+    package func nextLine() throws -> ArraySlice<UInt8>? {
         skippedBytes = nil
         while true {
             if skipping > 0 {
@@ -131,11 +131,11 @@ public final class LineSource {
     }
 }
 
-public enum AuditError: Error, CustomStringConvertible {
+package enum AuditError: Error, CustomStringConvertible {
     case input(String)
     case strict(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .input(let m), .strict(let m): m
         }

@@ -3,34 +3,34 @@ import WardenEngine
 
 /// What the HTML report shows beyond the summary: the most severe findings with their evidence,
 /// the rules' descriptions, and the time zone to show times in.
-public struct ReportData {
-    public struct Example {
-        public var id: String
-        public var ts: Double
-        public var account: String
-        public var verdict: Verdict
-        public var score: Double
-        public var rules: [String]
+package struct ReportData {
+    package struct Example {
+        package var id: String
+        package var ts: Double
+        package var account: String
+        package var verdict: Verdict
+        package var score: Double
+        package var rules: [String]
         /// What made each rule fire, shortly: `fraud_words: 刷单`, `count 1d = 1001 > 1000`.
-        public var evidence: [String]
-        public var text: String
+        package var evidence: [String]
+        package var text: String
     }
 
     /// Up to `limit` findings per verdict, in log order; `examples` puts the worst first.
     var byVerdict: [Verdict: [Example]] = [:]
-    public var total = 0
+    package var total = 0
     /// Accounts whose redemption was flagged (a verdict other than allow), for the invite trees.
-    public var flaggedRedeemers: Set<String> = []
-    public let limit: Int
+    package var flaggedRedeemers: Set<String> = []
+    package let limit: Int
     /// Rule name → description, for the rules table.
-    public var descriptions: [String: String] = [:]
+    package var descriptions: [String: String] = [:]
     /// The rule set's zone: times show in it, with the offset (nil: UTC).
-    public var zone: TimeZone?
+    package var zone: TimeZone?
 
-    public init(limit: Int = 200) { self.limit = limit }
+    package init(limit: Int = 200) { self.limit = limit }
 
     /// The rule set's descriptions and zone.
-    public init(ruleSet: CompiledRuleSet, limit: Int = 200) {
+    package init(ruleSet: CompiledRuleSet, limit: Int = 200) {
         self.limit = limit
         descriptions = Dictionary(ruleSet.rules.compactMap { r in r.description.map { (r.name, $0) } }) { a, _ in a }
         zone = ruleSet.info.timezone == "UTC" ? nil : TimeZone(identifier: ruleSet.info.timezone)
@@ -38,7 +38,7 @@ public struct ReportData {
 
     /// The findings shown: block first, then review, then challenge; the highest scores first
     /// within a verdict; at most `limit`.
-    public var examples: [Example] {
+    package var examples: [Example] {
         let order: [Verdict] = [.block, .review, .challenge]
         return Array(
             order.flatMap { v in
@@ -48,7 +48,7 @@ public struct ReportData {
             }.prefix(limit))
     }
 
-    public mutating func add(_ finding: Auditor.Finding) {
+    package mutating func add(_ finding: Auditor.Finding) {
         if finding.decision.verdict != .allow, finding.event.type == .redeem, flaggedRedeemers.count < 1_000_000 {
             flaggedRedeemers.insert(finding.event.account)
         }

@@ -8,18 +8,18 @@ import WardenWire
 /// Documents sync in full. After each open or change the rule set the document belongs to is
 /// analysed again, with every open document's unsaved text, and the diagnostics of each open
 /// document are published: the same ones `warden lint` gives, with ranges in UTF-16.
-public final class LanguageServer {
+package final class LanguageServer {
     private let channel: JSONRPCChannel
     /// Open documents: URI → text.
     private var documents: [String: String] = [:]
     private var shutdownRequested = false
 
-    public init(input: FileHandle = .standardInput, output: FileHandle = .standardOutput) {
+    package init(input: FileHandle = .standardInput, output: FileHandle = .standardOutput) {
         channel = JSONRPCChannel(input: input, output: output)
     }
 
     /// Serves until `exit` or the end of input; the process's exit status (0 after `shutdown`).
-    public func run() -> Int32 {
+    package func run() -> Int32 {
         while let (message, malformed) = channel.read() {
             if malformed {
                 channel.send(["id": .null, "error": ["code": -32700, "message": "parse error: a frame that is not a JSON object"]])

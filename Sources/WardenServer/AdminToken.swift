@@ -1,16 +1,16 @@
 /// The admin token, compared in constant time (no early exit on the first different byte).
-public struct AdminToken: Sendable {
+package struct AdminToken: Sendable {
     let bytes: [UInt8]
 
     /// Nil for no token. A token that is empty or all white space is refused by the caller
     /// (`isUsable`), never taken as "no token".
-    public init?(_ token: String?) {
+    package init?(_ token: String?) {
         guard let token, !token.isEmpty else { return nil }
         bytes = Array(token.utf8)
     }
 
     /// Whether `token` can serve as a token: not empty, not only white space.
-    public static func isUsable(_ token: String) -> Bool {
+    package static func isUsable(_ token: String) -> Bool {
         token.unicodeScalars.contains { !$0.properties.isWhitespace }
     }
 
@@ -26,7 +26,7 @@ public struct AdminToken: Sendable {
 
 /// Printed, logged or dumped, the token shows as redacted: it must never reach a log line.
 extension AdminToken: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String { "AdminToken(redacted)" }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+    package var description: String { "AdminToken(redacted)" }
+    package var debugDescription: String { description }
+    package var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
 }

@@ -11,17 +11,17 @@ import WardenEngine
 
 /// Snapshots the counters and the invite graph into the state's snapshot store (the SQLite
 /// file) every `every` seconds, and once more, then checkpoints the store, when the server stops.
-public struct SnapshotService: Service {
+package struct SnapshotService: Service {
     let store: any SnapshotStore
     let service: WardenService
     let every: Double
     let logger: Logger
 
-    public init(store: any SnapshotStore, service: WardenService, every: Double, logger: Logger) {
+    package init(store: any SnapshotStore, service: WardenService, every: Double, logger: Logger) {
         (self.store, self.service, self.every, self.logger) = (store, service, every, logger)
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: UInt64(every * 1e9))
@@ -47,23 +47,23 @@ public struct SnapshotService: Service {
 }
 
 /// Delivers the penalty outbox to the webhook until the server stops.
-public struct WebhookService: Service {
+package struct WebhookService: Service {
     let delivery: WebhookDelivery
 
-    public init(delivery: WebhookDelivery) { self.delivery = delivery }
+    package init(delivery: WebhookDelivery) { self.delivery = delivery }
 
-    public func run() async throws {
+    package func run() async throws {
         await cancelWhenGracefulShutdown { await delivery.run() }
     }
 }
 
 /// SIGHUP reloads the rule set (as `POST /v1/rules/reload` does), until the server stops.
-public struct HangupReloadService: Service {
+package struct HangupReloadService: Service {
     let server: WardenServer
 
-    public init(server: WardenServer) { self.server = server }
+    package init(server: WardenServer) { self.server = server }
 
-    public func run() async throws {
+    package func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
             // Off the cooperative pool: a reload compiles the rule set, seconds for large lists.
             let server = self.server

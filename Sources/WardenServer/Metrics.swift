@@ -10,7 +10,7 @@ import WardenEngine
 ///
 /// Each server has a registry and a factory of its own (no global bootstrap), so several servers
 /// in one process, as in tests, keep their figures apart.
-public final class Metrics: Sendable {
+package final class Metrics: Sendable {
     static let buckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
 
     let registry = PrometheusCollectorRegistry()
@@ -34,7 +34,7 @@ public final class Metrics: Sendable {
     private let ledgerCommits: CoreMetrics.Counter?
     private let ledgerWrites: CoreMetrics.Counter?
 
-    public init(
+    package init(
         outbox: (@Sendable () -> [String: Int])? = nil, counters: (@Sendable () -> (keys: Int, refused: Int))? = nil,
         commits: (@Sendable () -> (commits: Int, writes: Int))? = nil
     ) {
@@ -80,7 +80,7 @@ public final class Metrics: Sendable {
     }
 
     /// The metrics in Prometheus' text format; the gauges read now.
-    public var text: String {
+    package var text: String {
         if let counters {
             let (keys, refused) = counters()
             counterKeys?.record(keys)

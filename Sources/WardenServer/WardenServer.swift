@@ -11,29 +11,29 @@ import WardenEngine
 import WardenLanguage
 
 /// The HTTP service of SPEC §7 on Hummingbird 2.
-public struct WardenServer: Sendable {
-    public struct Configuration: Sendable {
-        public var host = "127.0.0.1"
-        public var port = 8080
-        public var bodyLimit = 1 << 20
+package struct WardenServer: Sendable {
+    package struct Configuration: Sendable {
+        package var host = "127.0.0.1"
+        package var port = 8080
+        package var bodyLimit = 1 << 20
         /// Seconds a connection may stay silent (mid-request or between requests) before it is
         /// closed, so slow or stalled clients cannot hold connections forever.
-        public var idleTimeout: Double = 30
+        package var idleTimeout: Double = 30
         /// Seconds a request body may take to arrive in full, however steadily it trickles.
-        public var requestTimeout: Double = 10
+        package var requestTimeout: Double = 10
         /// Threads that run checks which wait on the network (shared Redis state), so that many
         /// round trips are in flight at once; 0 runs checks on the request's own thread, which is
         /// right when the state is in memory (a hand-over would cost more than the check).
-        public var blockingThreads = 0
-        public var adminToken: AdminToken?
+        package var blockingThreads = 0
+        package var adminToken: AdminToken?
         /// When set, the read routes (`GET /v1/penalties`, `/v1/rules`, `/metrics`) need it (or
         /// the admin token) too: penalties name accounts and codes. Off by default, which is
         /// why the default bind is loopback.
-        public var readToken: AdminToken?
+        package var readToken: AdminToken?
         /// Serve the playground (`GET /playground`, `POST /v1/playground`, the latter behind the
         /// admin token): off by default.
-        public var playground = false
-        public init() {}
+        package var playground = false
+        package init() {}
     }
 
     let service: WardenService
@@ -46,7 +46,7 @@ public struct WardenServer: Sendable {
     let blocking: NIOThreadPool?
 
     /// - Parameter commits: (transactions, writes) of a SQLite ledger's group commit, for the metrics.
-    public init(
+    package init(
         service: WardenService, configuration: Configuration, logger: Logger, outbox: (@Sendable () -> [String: Int])? = nil,
         commits: (@Sendable () -> (commits: Int, writes: Int))? = nil
     ) {
@@ -73,7 +73,7 @@ public struct WardenServer: Sendable {
     /// Builds the application; `onRunning` gets the bound port (useful with port 0).
     /// - Parameter services: background services run beside the server (`SnapshotService`,
     ///   `WebhookService`, `HangupReloadService`), shut down after it drains on SIGTERM.
-    public func application(
+    package func application(
         services: [any Service] = [], onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
@@ -374,7 +374,7 @@ public struct WardenServer: Sendable {
         return Self.json(result.accepted ? .ok : .unprocessableContent, Self.reloadJSON(result))
     }
 
-    public func reloadFromSignal() {
+    package func reloadFromSignal() {
         let result = service.reload()
         metrics.reload(accepted: result.accepted)
         if result.accepted {

@@ -8,7 +8,7 @@ import WardenEngine
 /// doubling to 30 s), and after `maxAttempts` failures the message is dead-lettered (counted in
 /// `/metrics`) and the next one goes. Posts with async-http-client's shared client (its own
 /// event loops and connection pool, kept alive between messages).
-public final class WebhookDelivery: Sendable {
+package final class WebhookDelivery: Sendable {
     let url: URL
     let ledger: any PenaltyOutbox
     let maxAttempts: Int
@@ -16,14 +16,14 @@ public final class WebhookDelivery: Sendable {
     /// How long one delivery may take, connection included.
     static let timeout = TimeAmount.seconds(10)
 
-    public init(url: URL, ledger: any PenaltyOutbox, maxAttempts: Int = 8, client: HTTPClient = .shared) {
+    package init(url: URL, ledger: any PenaltyOutbox, maxAttempts: Int = 8, client: HTTPClient = .shared) {
         self.url = url
         self.ledger = ledger
         self.maxAttempts = maxAttempts
         self.client = client
     }
 
-    public func run() async {
+    package func run() async {
         while !Task.isCancelled {
             guard let message = ledger.nextOutboxMessage() else {
                 try? await Task.sleep(nanoseconds: 100_000_000)

@@ -22,4 +22,4 @@ sed -e "s|@WARDEN_URL@|file://$work/warden|" -e "s|@WARDEN_VERSION@|$version|" \
   Tests/Package/Consumer/Package.swift.in > "$work/consumer/Package.swift"
 cd "$work/consumer"
 swift build 2>&1 | tail -20
-"$work/consumer/.build/debug/consumer" "$root/rules"
+"$work/consumer/.build/debug/consumer" "$root/rules" "$work/state.db"

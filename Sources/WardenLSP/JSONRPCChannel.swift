@@ -23,14 +23,14 @@ final class JSONRPCChannel {
     func read() -> (message: JSONValue?, malformed: Bool)? {
         var searchFrom = start
         while true {
-            if let headerEnd = Self.find(Self.separator, in: buffer, from: searchFrom) {
+            if let headerEnd = Self.headerEnd(in: buffer, from: searchFrom) {
                 let header = String(decoding: buffer[start..<headerEnd], as: UTF8.self)
                 let length = header.split(separator: "\r\n").compactMap { line -> Int? in
                     let parts = line.split(separator: ":", maxSplits: 1)
                     guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
                     return Int(parts[1].trimmingCharacters(in: .whitespaces))
                 }.first
-                let bodyStart = headerEnd + Self.separator.count
+                let bodyStart = headerEnd + 4
                 guard let length, length >= 0 else {
                     take(upTo: bodyStart)
                     return (nil, true)
@@ -45,7 +45,7 @@ final class JSONRPCChannel {
                 searchFrom = headerEnd
             } else {
                 // The separator may straddle what arrives next.
-                searchFrom = max(start, buffer.count - Self.separator.count + 1)
+                searchFrom = max(start, buffer.count - 4 + 1)
             }
             let chunk = input.availableData
             if chunk.isEmpty { return nil }
@@ -61,8 +61,6 @@ final class JSONRPCChannel {
         output.write(Data("Content-Length: \(writer.bytes.count)\r\n\r\n".utf8) + Data(writer.bytes))
     }
 
-    private static let separator: [UInt8] = Array("\r\n\r\n".utf8)
-
     /// Moves past the frame that ends at `end`, dropping taken bytes once they are most of the buffer.
     private func take(upTo end: Int) {
         start = end
@@ -72,15 +70,11 @@ final class JSONRPCChannel {
         }
     }
 
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
-        guard haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
-        var i = from
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == needle[0], haystack[i + 1] == needle[1], haystack[i + 2] == needle[2], haystack[i + 3] == needle[3] {
-                return i
-            }
-            i += 1
+    /// Where the first `\r\n\r\n` (4 bytes: the end of a frame's header) at or after `from` starts.
+    private static func headerEnd(in bytes: [UInt8], from: Int) -> Int? {
+        guard from >= 0, from + 4 <= bytes.count else { return nil }
+        for i in from...(bytes.count - 4) where bytes[i] == 0x0D && bytes[i + 1] == 0x0A && bytes[i + 2] == 0x0D && bytes[i + 3] == 0x0A {
+            return i
         }
         return nil
     }

@@ -11,8 +11,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 git clone -q --no-hardlinks "$root" "$work/warden"
 # Uncommitted changes to the package are what is being tested: take the working tree's files.
-rsync -a --exclude .git --exclude '.build*' --exclude bench-data "$root/" "$work/warden/" 2>/dev/null \
-  || (cd "$root" && tar --exclude=.git --exclude='./.build*' --exclude=./bench-data -cf - . | tar -C "$work/warden" -xf -)
+(cd "$root" && tar --exclude=.git --exclude='./.build*' --exclude=./bench-data --exclude=./dist -cf - .) | tar -C "$work/warden" -xf -
 git -C "$work/warden" add -A >/dev/null
 git -C "$work/warden" -c user.name=ci -c user.email=ci@localhost commit -qm "consumer test" --allow-empty
 git -C "$work/warden" tag "$version"

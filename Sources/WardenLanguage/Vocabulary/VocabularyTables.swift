@@ -3,15 +3,13 @@
 /// tables) by `warden vocabulary --write-docs`, and a test fails when the committed page differs.
 public enum VocabularyTables {
     /// The generated blocks by name.
-    public static var blocks: [String: String] {
-        [
-            "builtins": builtinTable(Builtin.allCases.filter { $0.invite == nil }, heading: "function"),
-            "invite-builtins": builtinTable(Builtin.allCases.filter { $0.invite != nil }, heading: "built-in"),
-            "event-keys": eventKeyTable(),
-            "fields": fieldTable(),
-            "diagnostics": diagnosticTable(),
-        ]
-    }
+    public static let blocks: [String: String] = [
+        "builtins": builtinTable(Builtin.allCases.filter { $0.invite == nil }, heading: "function"),
+        "invite-builtins": builtinTable(Builtin.allCases.filter { $0.invite != nil }, heading: "built-in"),
+        "event-keys": eventKeyTable(),
+        "fields": fieldTable(),
+        "diagnostics": diagnosticTable(),
+    ]
 
     /// docs/language.md: every diagnostic id.
     static func diagnosticTable() -> String {

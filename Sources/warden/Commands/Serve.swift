@@ -5,7 +5,6 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import WardenEngine
-import WardenRedis
 import WardenSQLite
 import WardenServer
 
@@ -121,17 +120,6 @@ struct Serve: AsyncParsableCommand {
         if bodyLimit < 1 { try refuse("--body-limit takes a positive number of bytes") }
         if maxCounterKeys < 1 { try refuse("--max-counter-keys takes a positive number") }
         if maxCounterMemory < 1 || maxCounterMemory > 1 << 30 { try refuse("--max-counter-memory takes MiB from 1") }
-        _ = try location()
-    }
-
-    /// `--state`, parsed once (`StateLocation`).
-    func location() throws -> StateLocation {
-        do throws(StateLocation.Invalid) {
-            return try StateLocation(parsing: state, accepting: [.memory, .sqlite, .redis])
-        } catch {
-            Output.error("warden: \(error.message)")
-            throw ExitCode(2)
-        }
     }
 
     /// A token: from `file` if given (which must hold one), else from the environment
@@ -157,6 +145,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         try checkOptions()
+        let location = try StateOpener.location(state, accepting: [.memory, .sqlite, .redis])
         let adminToken = try token(file: adminTokenFile, variable: "WARDEN_ADMIN_TOKEN", what: "admin")
         let readToken = try token(file: readTokenFile, variable: "WARDEN_READ_TOKEN", what: "read")
         if playground, adminToken == nil {
@@ -165,7 +154,6 @@ struct Serve: AsyncParsableCommand {
             )
             throw ExitCode(2)
         }
-        let location = try location()
         let state = try StateOpener.open(
             location,
             StateOpener.Options(

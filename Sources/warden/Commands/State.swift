@@ -48,13 +48,7 @@ struct State: ParsableCommand {
             }
             return t
         }
-        let location: StateLocation
-        do throws(StateLocation.Invalid) {
-            location = try StateLocation(parsing: state, accepting: [.sqlite, .redis, .snapshot])
-        } catch {
-            Output.error("warden: \(error.message)")
-            throw ExitCode(2)
-        }
+        let location = try StateOpener.location(state, accepting: [.sqlite, .redis, .snapshot])
         do {
             if case .redis(let url) = location {
                 let pool = try RedisClients.open(url: url, timeout: redisTimeout)

@@ -1,6 +1,5 @@
 import ArgumentParser
 import WardenEngine
-import WardenRedis
 
 /// `--state redis://HOST:PORT` for `check` and `audit`: counters, penalties and the invite graph
 /// in Redis, shared with every server and every other audit on it (several audit processes,
@@ -19,13 +18,7 @@ struct SharedStateOptions: ParsableArguments {
     /// The shared state, or `.memory` for state in this process.
     func open() throws -> StateStore {
         guard let state else { return .memory }
-        let location: StateLocation
-        do throws(StateLocation.Invalid) {
-            location = try StateLocation(parsing: state, accepting: .redis)
-        } catch {
-            Output.error("warden: \(error.message) (snapshots: --state-in/--state-out)")
-            throw ExitCode(2)
-        }
+        let location = try StateOpener.location(state, accepting: .redis, note: " (snapshots: --state-in/--state-out)")
         guard redisTimeout.isFinite, redisTimeout > 0, redisTimeout <= 60 else {
             Output.error("warden: --redis-timeout takes seconds in (0, 60]")
             throw ExitCode(2)

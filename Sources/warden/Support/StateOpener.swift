@@ -17,6 +17,16 @@ enum StateOpener {
         var redisConnections = 8
     }
 
+    /// `--state` as a location; exit 2 with the accepted spellings when it is not one.
+    static func location(_ text: String, accepting kinds: StateLocation.Kinds, note: String = "") throws -> StateLocation {
+        do throws(StateLocation.Invalid) {
+            return try StateLocation(parsing: text, accepting: kinds)
+        } catch {
+            Output.error("warden: \(error.message)\(note)")
+            throw ExitCode(2)
+        }
+    }
+
     static func open(_ location: StateLocation, _ options: Options) throws -> StateStore {
         switch location {
         case .memory, .snapshot:

@@ -2,10 +2,43 @@ import Foundation
 import WardenMatching
 
 extension EngineState {
+    /// One event, in four stages: **facts** (the context, its time, the invite change it
+    /// makes), **count** (counters updated, penalties in force read: one round trip when the
+    /// backend holds both), **evaluate** (rules and `decide`, reading only), **commit**
+    /// (penalties recorded or extended, the invite change shared). Nothing is written before
+    /// the verdict is known, and an observer watches the stages without taking part.
     func evaluate(
         _ event: Event, ruleSet: CompiledRuleSet, now: Double, commit: Bool, prepared: PreparedEvent? = nil,
         observer: (any EvaluationObserver)? = nil
     ) -> Decision {
+        let ctx = facts(event, ruleSet: ruleSet, now: now, prepared: prepared)
+        defer { contexts.give(ctx) }
+        let enforced = count(ctx, ruleSet: ruleSet, commit: commit)
+        observer?.prepared(event, at: ctx.now, ruleSet: ruleSet, context: ctx, inForce: enforced, invites: invites)
+        var judgement = judge(ctx, ruleSet: ruleSet, enforced: enforced, observer: observer)
+        let penalties = self.commit(ctx, judgement: &judgement, ruleSet: ruleSet, commit: commit)
+        observer?.decided(total: judgement.total, fired: judgement.fired, verdict: judgement.verdict, raise: judgement.raise)
+        return Decision(
+            id: event.id, type: event.type, verdict: max(judgement.verdict, judgement.raise), score: judgement.total,
+            fired: judgement.fired, penalties: penalties, shadow: judgement.shadow, ruleset: ruleSet.info, warnings: ctx.warnings,
+            stateUnavailable: ctx.stateUnavailable, ledgerFailed: ctx.ledgerFailure != nil, penaltiesRead: ctx.penaltiesRead)
+    }
+
+    /// What the rules concluded, before anything is written.
+    struct Judgement {
+        var fired: [Decision.FiredRule] = []
+        var shadow: [Decision.FiredRule] = []
+        /// The penalties of enforced rules that held, in rule order: the commit stage writes them.
+        var planned: [(spec: PenaltySpec, rule: String)] = []
+        /// The verdict penalties and state failures force, whatever `decide` says.
+        var raise = Verdict.allow
+        var verdict = Verdict.allow
+        var total = 0.0
+    }
+
+    /// Stage 1: the evaluation context of `event`, its time bounded by the clock, and the
+    /// invite change an `issue` or `redeem` makes (worked out, not yet shared).
+    private func facts(_ event: Event, ruleSet: CompiledRuleSet, now: Double, prepared: PreparedEvent?) -> EvaluationContext {
         // No event moves time past the clock by more than the rule set allows (the counters'
         // lateness, the invite graph's retention and the ledger all read it).
         let wall = clock()
@@ -14,7 +47,6 @@ extension EngineState {
         let ctx = contexts.take(
             event: event, matcher: ruleSet.matcher, now: time, ruleCount: ruleSet.rules.count, counters: ruleSet.counters,
             prepared: prepared)
-        defer { contexts.give(ctx) }
         if let ts = event.ts, ts > bound {
             ctx.warnings.append(
                 "ts \(Timestamp.format(ts)) is ahead of the clock by more than max_future; evaluated at \(Timestamp.format(bound))")
@@ -31,18 +63,25 @@ extension EngineState {
         ctx.regexPrefilters = ruleSet.regexPrefilters
         if !ruleSet.models.isEmpty { ctx.modelScores = Array(repeating: nil, count: ModelSlot.count(models: ruleSet.models.count)) }
         if let prepared, !prepared.modelScores.isEmpty { ctx.modelScores = prepared.modelScores }
-        var fired: [Decision.FiredRule] = []
-        var shadow: [Decision.FiredRule] = []
-        var penalties: [Decision.Penalty] = []
-        var raise = Verdict.allow
+        return ctx
+    }
 
-        // The counters and the penalties in force: one round trip when the backend holds both.
-        let queries = Self.inForceQueries(event)
+    /// Stage 2: the counters updated (or only read, without `commit`) and the penalties in
+    /// force on the event's account and code.
+    private func count(_ ctx: EvaluationContext, ruleSet: CompiledRuleSet, commit: Bool) -> [PenaltyRecord] {
+        let queries = Self.inForceQueries(ctx.event)
         let answers = updateCounters(ctx, specs: ruleSet.counters, commit: commit, inForce: queries)
-        let enforced = (answers ?? ledger.inForce(queries, at: ctx.penaltyTime)).compactMap { $0 }
+        return (answers ?? ledger.inForce(queries, at: ctx.penaltyTime)).compactMap { $0 }
+    }
+
+    /// Stage 3: every rule of the event's kind, then `decide`. Reads the context only.
+    private func judge(
+        _ ctx: EvaluationContext, ruleSet: CompiledRuleSet, enforced: [PenaltyRecord], observer: (any EvaluationObserver)?
+    ) -> Judgement {
+        var j = Judgement()
         if !enforced.isEmpty {
-            raise = .block
-            fired.append(
+            j.raise = .block
+            j.fired.append(
                 Decision.FiredRule(
                     rule: "penalty_in_force", score: 0, tags: [],
                     evidence: enforced.map { record in
@@ -51,16 +90,14 @@ extension EngineState {
                         return e
                     }))
         }
-        observer?.prepared(event, at: time, ruleSet: ruleSet, context: ctx, inForce: enforced, invites: invites)
-
-        var total = 0.0
         if ctx.stateUnavailable {
             // SPEC: the rule set's on_state_error says what a decision without counters does.
             // Rules that read counters cannot be evaluated truthfully, whatever the policy.
-            raise = ruleSet.info.onStateError.raising(raise)
+            j.raise = ruleSet.info.onStateError.raising(j.raise)
             ctx.warnings.append("rules reading counters were skipped (on_state_error \(ruleSet.info.onStateError.rawValue))")
         }
-        let kindBit = event.type.bit
+        let account = ctx.event.account
+        let kindBit = ctx.event.type.bit
         for rule in ruleSet.rules where rule.onMask & kindBit != 0 {
             if ctx.stateUnavailable, rule.readsCounters { continue }
             ctx.evidence.removeAll(keepingCapacity: true)
@@ -69,45 +106,53 @@ extension EngineState {
             var score = 0.0
             if holds { score = rule.score.flatMap { $0(ctx).number } ?? 0 }
             if let observer {
-                observer.evaluated(rule, holds: holds, enforced: enforces(rule, account: event.account), score: score, context: ctx)
+                observer.evaluated(rule, holds: holds, enforced: enforces(rule, account: account), score: score, context: ctx)
             }
             guard holds else { continue }
             ctx.fired[rule.index] = true
             let record = Decision.FiredRule(rule: rule.name, score: score, tags: rule.tags, evidence: ctx.evidence.map { $0.completed() })
-            guard enforces(rule, account: event.account) else {
-                shadow.append(record)
+            guard enforces(rule, account: account) else {
+                j.shadow.append(record)
                 continue
             }
-            fired.append(record)
-            total += score
+            j.fired.append(record)
+            j.total += score
             for spec in rule.penalties {
-                if let v = spec.action.verdict { raise = max(raise, v) }
-                if let p = apply(spec, rule: rule.name, ctx: ctx, commit: commit, already: penalties) { penalties.append(p) }
+                if let v = spec.action.verdict { j.raise = max(j.raise, v) }
+                j.planned.append((spec, rule.name))
             }
         }
-        ctx.score = total
-        var verdict = Verdict.allow
+        ctx.score = j.total
         for line in ruleSet.decide {
             let holds = line.condition(ctx).isTrue
             observer?.tried(decideLine: line.text, holds: holds)
             if holds {
-                verdict = line.verdict
+                j.verdict = line.verdict
                 break
             }
         }
+        return j
+    }
+
+    /// Stage 4: the planned penalties recorded (or extended, or described only without
+    /// `commit`) and the invite change shared. A penalty the ledger did not store raises the
+    /// verdict as `on_state_error` says.
+    private func commit(_ ctx: EvaluationContext, judgement j: inout Judgement, ruleSet: CompiledRuleSet, commit: Bool)
+        -> [Decision.Penalty]
+    {
+        var penalties: [Decision.Penalty] = []
+        for (spec, rule) in j.planned {
+            if let p = apply(spec, rule: rule, ctx: ctx, commit: commit, already: penalties) { penalties.append(p) }
+        }
         if let failure = ctx.ledgerFailure {
             // SPEC: on_state_error decides what an event whose penalty could not be stored gets.
-            raise = ruleSet.info.onStateError.raising(raise)
+            j.raise = ruleSet.info.onStateError.raising(j.raise)
             ctx.warnings.insert(Decision.ledgerFailureWarning(failure, policy: ruleSet.info.onStateError), at: 0)
         }
         if commit, let change = ctx.inviteChange, let problem = invites.commit(change) {
             ctx.warnings.append("invite graph change not shared: \(problem)")
         }
-        observer?.decided(total: total, fired: fired, verdict: verdict, raise: raise)
-        return Decision(
-            id: event.id, type: event.type, verdict: max(verdict, raise), score: total, fired: fired,
-            penalties: penalties, shadow: shadow, ruleset: ruleSet.info, warnings: ctx.warnings, stateUnavailable: ctx.stateUnavailable,
-            ledgerFailed: ctx.ledgerFailure != nil, penaltiesRead: ctx.penaltiesRead)
+        return penalties
     }
 
     /// Whether a rule's condition holds, with its evidence in `ctx` when it does. The cheap-first

@@ -71,7 +71,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            resources: [.embedInCode("Resources/openapi.json"), .embedInCode("Resources/playground.html")],
+            resources: [
+                .embedInCode("Resources/openapi.json"), .embedInCode("Resources/playground.html"), .embedInCode("Resources/console.html"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(

@@ -45,7 +45,10 @@ package struct LabelledReader {
                 first = false
                 if !text.hasPrefix("{") {
                     let header = CSVEvents.split(text).map { $0.trimmingCharacters(in: .whitespaces) }
-                    guard let t = header.firstIndex(of: textField), let l = header.firstIndex(of: labelField) else {
+                    // The default text column, `text`, also goes by `content` (the review
+                    // queue's export, and the common spelling of labelled sets).
+                    let t = header.firstIndex(of: textField) ?? (textField == "text" ? header.firstIndex(of: "content") : nil)
+                    guard let t, let l = header.firstIndex(of: labelField) else {
                         let missing = header.contains(textField) ? labelField : textField
                         throw AuditError.input(
                             "\(path):1: no column '\(missing)' in the header (columns: \(header.joined(separator: ", ")))")
@@ -86,7 +89,7 @@ package struct LabelledReader {
                 continue
             }
             let label = value[labelField]
-            let body = value[textField]
+            let body = value[textField] ?? (textField == "text" ? value["content"] : nil)
             sawKeys.label = sawKeys.label || label != nil
             sawKeys.text = sawKeys.text || body != nil
             guard case .string(let message)? = body else {

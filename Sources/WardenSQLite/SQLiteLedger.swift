@@ -13,7 +13,7 @@ import WardenEngine
 /// `@unchecked Sendable`: the database is only touched through `db.serialized`; the copy locks
 /// itself.
 public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, DeferredDurability, @unchecked Sendable {
-    private let db: SQLiteDatabase
+    let db: SQLiteDatabase
     private let memory = MemoryLedger()
     /// `PATH.lock`, held (`flock`) while the ledger is open: one server per file.
     private let lockFile: Int32
@@ -31,7 +31,7 @@ public final class SQLiteLedger: PenaltyLedger, PenaltyOutbox, DeferredDurabilit
     }
 
     /// Records and extensions are committed behind the call (`DeferredDurability`).
-    private let deferred: Bool
+    let deferred: Bool
     let group: GroupCommit
 
     public init(path: String, sync: Sync = .full, outbox: Bool = true, deferred: Bool = false) throws(SQLiteError) {

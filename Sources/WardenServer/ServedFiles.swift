@@ -8,5 +8,8 @@ enum ServedFiles {
     static let playground = String(decoding: PackageResources.playground_html, as: UTF8.self)
     /// The OpenAPI 3.1 document of the HTTP API, served at `/openapi.json`: written by
     /// scripts/make-openapi.py with docs/openapi.json (a test checks they are the same).
+    /// The review console (`GET /console` on `warden serve --console`): one self-contained page
+    /// that works the review loop's routes with a token typed into it.
+    static let console = String(decoding: PackageResources.console_html, as: UTF8.self)
     static let openAPI = String(decoding: PackageResources.openapi_json, as: UTF8.self)
 }

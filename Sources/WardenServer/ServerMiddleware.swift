@@ -9,6 +9,9 @@ enum RouteLabels {
     static let byPath: [String: String] = [
         "/v1/check": "check", "/v1/penalties": "penalties", "/v1/penalties/{id}/lift": "lift", "/v1/penalties/:id/lift": "lift",
         "/v1/rules": "rules", "/v1/rules/reload": "reload", "/healthz": "healthz", "/v1/playground": "playground",
+        "/v1/cases": "cases", "/v1/cases/:id": "case", "/v1/cases/:id/claim": "claim", "/v1/cases/:id/resolve": "resolve",
+        "/v1/cases/labels.csv": "labels_csv", "/v1/labels": "labels", "/v1/lists/:name": "list", "/v1/lists/:name/entries": "list_entries",
+        "/v1/changes": "changes", "/v1/rules/history": "history", "/v1/rules/rollback": "rollback",
     ]
 }
 
@@ -46,6 +49,26 @@ struct ReadAuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let refused = server.readable(request) { return refused }
+        return try await next(request, context)
+    }
+}
+
+/// The reviewer routes' guard: the reviewer token or the admin token; 403 when neither is
+/// configured (the routes are off), 401 without one.
+struct ReviewerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let server: WardenServer
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let header = request.headers[.authorization]
+        let (admin, reviewer) = (server.configuration.adminToken, server.configuration.reviewerToken)
+        guard admin != nil || reviewer != nil else {
+            return WardenServer.json(
+                .forbidden, .object([("error", .string("reviewer routes are off: no reviewer or admin token is configured"))]))
+        }
+        guard admin?.accepts(authorization: header) == true || reviewer?.accepts(authorization: header) == true else {
+            return WardenServer.json(
+                .unauthorized, .object([("error", .string("reviewer or admin token required: Authorization: Bearer <token>"))]))
+        }
         return try await next(request, context)
     }
 }

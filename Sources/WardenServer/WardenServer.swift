@@ -33,6 +33,13 @@ package struct WardenServer: Sendable {
         /// Serve the playground (`GET /playground`, `POST /v1/playground`, the latter behind the
         /// admin token): off by default.
         package var playground = false
+        /// The reviewers' token: cases, labels and live list entries (the admin token can do
+        /// all a reviewer can).
+        package var reviewerToken: AdminToken?
+        /// Serve the review console at `GET /console`.
+        package var console = false
+        /// Live entries one list may hold.
+        package var maxListEntries = 10_000
         package init() {}
     }
 
@@ -93,7 +100,13 @@ package struct WardenServer: Sendable {
         // Admin requests (lifts, reloads, the playground) are rare and worth an audit line: info.
         let admin = router.group().add(middleware: LogRequestsMiddleware(.info)).add(middleware: AdminAuthMiddleware(server: self))
         admin.post("/v1/penalties/:id/lift") { request, context in try await self.lift(request, id: context.parameters.get("id") ?? "") }
-        admin.post("/v1/rules/reload") { _, _ in try await self.reload() }
+        admin.post("/v1/rules/reload") { request, _ in try await self.reload(request) }
+        // Reviewer routes: behind the reviewer token or the admin token.
+        let reviewer = router.group().add(middleware: LogRequestsMiddleware(.info)).add(middleware: ReviewerAuthMiddleware(server: self))
+        addReviewRoutes(read: read, reviewer: reviewer, admin: admin)
+        if configuration.console {
+            router.get("/console") { _, _ in Self.text(.ok, ServedFiles.console, type: "text/html; charset=utf-8") }
+        }
         if configuration.playground {
             router.get("/playground") { _, _ in Self.text(.ok, ServedFiles.playground, type: "text/html; charset=utf-8") }
             admin.post("/v1/playground") { request, _ in try await self.playground(request) }
@@ -156,7 +169,11 @@ package struct WardenServer: Sendable {
     func readable(_ request: Request) -> Response? {
         guard let read = configuration.readToken else { return nil }
         let header = request.headers[.authorization]
-        if read.accepts(authorization: header) || configuration.adminToken?.accepts(authorization: header) == true { return nil }
+        if read.accepts(authorization: header) || configuration.adminToken?.accepts(authorization: header) == true
+            || configuration.reviewerToken?.accepts(authorization: header) == true
+        {
+            return nil
+        }
         return Self.json(.unauthorized, .object([("error", .string("read token required: Authorization: Bearer <token>"))]))
     }
 
@@ -311,25 +328,27 @@ package struct WardenServer: Sendable {
     }
 
     func lift(_ request: Request, id: String) async throws -> Response {
-        let body = String(buffer: try await body(of: request))
-        var reason = ""
-        if !body.isEmpty {
-            guard let value = try? JSONParser.parse(body), case .string(let r)? = value["reason"], !r.isEmpty else {
-                return Self.badRequest("the body is {\"reason\": \"…\"}", key: "reason")
-            }
-            reason = r
+        let text = String(buffer: try await body(of: request))
+        guard !text.isEmpty, let body = try? JSONParser.parse(text), case .object = body else {
+            return Self.badRequest("a lift needs a reason: {\"reason\": \"…\"}", key: "reason")
         }
-        guard !reason.isEmpty else { return Self.badRequest("a lift needs a reason: {\"reason\": \"…\"}", key: "reason") }
+        guard let r = body["reason"]?.stringValue, !r.isEmpty else {
+            return Self.badRequest("a lift needs a reason: {\"reason\": \"…\"}", key: "reason")
+        }
         // A reason is one line of text: a line break or an escape sequence in it would forge
         // lines of the log it is written to.
-        if reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
-            return Self.badRequest("a reason is one line of text without control characters", key: "reason")
+        if let problem = ReviewText.problem(r, limit: ReviewText.maxReason, what: "a reason") {
+            return Self.badRequest(problem, key: "reason")
         }
+        let reason = r
+        let by = try actor(request, body)
         // The lift's write commits (an fsync with SQLite, a round trip with Redis): off the
         // cooperative threads.
         let (service, liftReason) = (self.service, reason)
         let outcome: Result<PenaltyRecord?, LedgerError> = try await NIOThreadPool.singleton.runIfActive {
-            do throws(LedgerError) { return .success(try service.lift(id: id, reason: liftReason)) } catch { return .failure(error) }
+            do throws(LedgerError) { return .success(try service.lift(id: id, reason: liftReason, by: by)) } catch {
+                return .failure(error)
+            }
         }
         let lifted: PenaltyRecord?
         do throws(LedgerError) {
@@ -345,7 +364,8 @@ package struct WardenServer: Sendable {
         // A second lift changes nothing: the log says so, with the reason that is stored.
         let stored = record.lifted?.reason ?? reason
         logger.info(
-            stored == reason ? "penalty lifted" : "penalty already lifted", metadata: ["id": .string(id), "reason": .string(stored)])
+            stored == reason ? "penalty lifted" : "penalty already lifted",
+            metadata: ["id": .string(id), "reason": .string(stored), "by": .string(by)])
         return Self.json(.ok, Self.record(record))
     }
 
@@ -367,15 +387,25 @@ package struct WardenServer: Sendable {
 
     /// A reload compiles the rule set (seconds with large lists): on NIO's blocking pool, not on
     /// the cooperative threads that answer every other request.
-    func reload() async throws -> Response {
+    func reload(_ request: Request) async throws -> Response {
+        let body = try await object(of: request)
+        let by = try actor(request, body)
+        let reason = try Self.text(body, "reason", optional: true)
         let service = self.service
-        let result = try await NIOThreadPool.singleton.runIfActive { service.reload() }
+        let result = try await NIOThreadPool.singleton.runIfActive { service.reload(by: by, reason: reason.isEmpty ? "reload" : reason) }
         metrics.reload(accepted: result.accepted)
+        if result.accepted {
+            logger.info(
+                "rules reloaded",
+                metadata: ["digest": .string(result.digest), "previous": .string(result.previousDigest ?? ""), "by": .string(by)])
+        } else {
+            logger.error("reload refused; the old rule set keeps serving", metadata: ["by": .string(by)])
+        }
         return Self.json(result.accepted ? .ok : .unprocessableContent, Self.reloadJSON(result))
     }
 
     package func reloadFromSignal() {
-        let result = service.reload()
+        let result = service.reload(by: "SIGHUP", reason: "reload on SIGHUP")
         metrics.reload(accepted: result.accepted)
         if result.accepted {
             logger.info(

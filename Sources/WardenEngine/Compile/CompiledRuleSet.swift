@@ -99,6 +99,11 @@ public struct CompiledRuleSet: Sendable {
     let classifiedSlots: [Int]
     /// Per counter (in `counters` order), the rules that read it.
     public internal(set) var counterRules: [[String]] = []
+    /// Every file the rule set was compiled from (rules, lists, models), by path relative to its
+    /// root: kept in the rule-set history, served again by a rollback.
+    public internal(set) var sources: [String: [UInt8]] = [:]
+    /// Word lists declared `live: true`: entries added while serving are matched beside these.
+    public internal(set) var liveLists: [LiveListSpec] = []
 }
 
 /// A penalty clause, compiled.
@@ -113,4 +118,6 @@ struct PenaltySpec: Sendable {
     var action: PenaltyAction
     var target: Field?
     var duration: Duration
+    /// The label of a `label(…)` penalty.
+    var label: String?
 }

@@ -26,12 +26,26 @@ extension Compiler {
                 ctx.penaltiesRead.append(record.id)
                 return .bool(true)
             }
+        case .hasLabel:
+            guard case .string(let label) = positional[1].kind else { return { _ in .bool(false) } }
+            let kind: EntityLabel.Kind =
+                switch positional[0].nameValue {
+                case "code": .code
+                case "device": .device
+                default: .account
+                }
+            let target = expression(positional[0])
+            return { ctx in
+                guard let review = ctx.review, let value = target(ctx).string else { return .bool(false) }
+                return .bool(review.hasLabel(kind: kind, target: value, label: label, at: ctx.now))
+            }
         case .near:
             let scan = textHits(positional[0])
             guard let a = wordList(positional[1]), let b = wordList(positional[2]),
                 case .integer(let within)? = labeled("within")?.kind
             else { return { _ in .bool(false) } }
             let names = (listNames[a], listNames[b])
+            let lists = (a, b)
             let entries = (keywordLists[a].entries, keywordLists[b].entries)
             let folds = (keywordLists[a].folds, keywordLists[b].folds)
             var ordered = false
@@ -56,10 +70,14 @@ extension Compiler {
                         let text = scanned.text(ctx)
                         ctx.evidence.append(
                             Evidence.keyword(
-                                field: field?.name, list: names.0, entry: entries.0[x.entry], span: x.span, text: text, folds: folds.0))
+                                field: field?.name, list: names.0,
+                                entry: ctx.live?.entry(x.entry, of: lists.0, staticEntries: entries.0) ?? entries.0[x.entry], span: x.span,
+                                text: text, folds: folds.0))
                         ctx.evidence.append(
                             Evidence.keyword(
-                                field: field?.name, list: names.1, entry: entries.1[y.entry], span: y.span, text: text, folds: folds.1))
+                                field: field?.name, list: names.1,
+                                entry: ctx.live?.entry(y.entry, of: lists.1, staticEntries: entries.1) ?? entries.1[y.entry], span: y.span,
+                                text: text, folds: folds.1))
                         return .bool(true)
                     }
                 }

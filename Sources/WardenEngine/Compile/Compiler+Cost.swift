@@ -45,7 +45,8 @@ extension Compiler {
             case .normalize, .fingerprint: return inner + 8
             case .classify: return 100
             case .len, .subnet, .atLeast: return inner + 2
-            case .matchesFormat, .active, .inviterOf, .inviteDepth, .descendants, .redeemers, .redeemerDevices, .redeemerNetworks,
+            case .matchesFormat, .active, .hasLabel, .inviterOf, .inviteDepth, .descendants, .redeemers, .redeemerDevices,
+                .redeemerNetworks,
                 .sameDeviceAsInviter, .sameNetworkAsInviter, .siblingsOnDevice, .siblingsOnNetwork, .issueDelay, .codeMaxUses:
                 return inner + 5
             }

@@ -83,6 +83,9 @@ extension Compiler {
                     hint: "pinyin starts at two characters; give those a list without it, or write the words they appear in")
             }
         }
+        if decl.options.contains(where: { if case .bool(true) = $0.value.kind { $0.label == "live" } else { false } }) {
+            liveLists.append(LiveListSpec(name: decl.name.value, index: keywordLists.count, folds: folds, staticCount: entries.count))
+        }
         wordListIndex[decl.name.value] = keywordLists.count
         wordSets[decl.name.value] = Set(entries)
         keywordLists.append(KeywordList(name: decl.name.value, entries: entries, folds: folds))
@@ -138,6 +141,7 @@ extension Compiler {
                 path.range)
             return nil
         }
+        sources[relative(resolved)] = [UInt8](data)
         return [UInt8](data)
     }
 
@@ -295,6 +299,12 @@ extension Compiler {
             let action = PenaltyAction(rawValue: name) ?? .review
             let target = arguments.first?.value.nameValue.flatMap(Field.init(name:))
             var duration = PenaltySpec.Duration.none
+            if action == .label {
+                var spec = PenaltySpec(action: action, target: target, duration: .forever)
+                if case .string(let name)? = arguments.dropFirst().first?.value.kind { spec.label = name }
+                if arguments.count == 3 { spec.duration = penaltyDuration(arguments[2].value) }
+                return spec
+            }
             if arguments.count == 2 { duration = penaltyDuration(arguments[1].value) }
             return PenaltySpec(action: action, target: target, duration: duration)
         default:

@@ -164,7 +164,10 @@ extension Compiler {
         let f = expression(subject)
         return { ctx in
             switch f(ctx) {
-            case .string(let s): return TextScan(hits: ctx.matcher.scan(s), field: nil, scalars: s.scalarArray)
+            case .string(let s):
+                var hits = ctx.matcher.scan(s)
+                if let live = ctx.live { live.scan(s, into: &hits) }
+                return TextScan(hits: hits, field: nil, scalars: s.scalarArray)
             case .strings(let items):
                 // A list field: each element is scanned on its own, so no hit spans two elements;
                 // spans are given as if the elements were joined by line breaks.
@@ -173,7 +176,9 @@ extension Compiler {
                 for (k, item) in items.enumerated() {
                     if k > 0 { scalars.append("\n") }
                     let offset = scalars.count
-                    for (list, hits) in ctx.matcher.scan(item).enumerated() {
+                    var itemHits = ctx.matcher.scan(item)
+                    if let live = ctx.live { live.scan(item, into: &itemHits) }
+                    for (list, hits) in itemHits.enumerated() {
                         merged[list] += hits.map {
                             KeywordHit(list: $0.list, entry: $0.entry, span: ($0.span.lowerBound + offset)..<($0.span.upperBound + offset))
                         }
@@ -215,14 +220,18 @@ extension Compiler {
             let result: Bool
             switch quantifier {
             case .one, .any: result = !found.isEmpty
-            case .all: result = entryCount > 0 && Set(found.map(\.entry)).count == entryCount
+            case .all:
+                let count = entryCount + (ctx.live?.count(of: list) ?? 0)
+                result = count > 0 && Set(found.map(\.entry)).count == count
             }
             if result, ctx.collectsEvidence {
                 let text = scanned.text(ctx)
                 for hit in found.prefix(8) {
                     ctx.evidence.append(
                         Evidence.keyword(
-                            field: field?.name, list: listName, entry: entries[hit.entry], span: hit.span, text: text, folds: folds))
+                            field: field?.name, list: listName,
+                            entry: ctx.live?.entry(hit.entry, of: list, staticEntries: entries) ?? entries[hit.entry], span: hit.span,
+                            text: text, folds: folds))
                 }
             }
             return .bool(result)
@@ -312,7 +321,13 @@ extension Compiler {
             }
         }
         if let name = list.nameValue, let set = wordSets[name] {
-            return { ctx in .bool(s(ctx).string.map(set.contains) ?? false) }
+            guard let index = wordListIndex[name], liveLists.contains(where: { $0.index == index }) else {
+                return { ctx in .bool(s(ctx).string.map(set.contains) ?? false) }
+            }
+            return { ctx in
+                guard let value = s(ctx).string else { return .bool(false) }
+                return .bool(set.contains(value) || ctx.live?.contains(value, in: index) == true)
+            }
         }
         let l = expression(list)
         return { ctx in

@@ -40,7 +40,7 @@ extension Compiler {
         case .issueDelay: return { view, a, _ in view.issueDelay(of: a).map(Value.number) ?? .null }
         case .codeMaxUses: return { view, c, _ in view.maxUses(of: c).map { .number(Double($0)) } ?? .null }
         case .count, .distinct, .sum, .near, .hits, .len, .fingerprint, .normalize, .fired, .atLeast, .matchesFormat, .subnet,
-            .classify, .active:
+            .classify, .active, .hasLabel:
             return { _, _, _ in .null }
         }
     }

@@ -45,6 +45,20 @@ public final class Compiler {
     /// (model, field) slots read by `classify(MODEL, FIELD)`.
     var classifiedSlots: Set<Int> = []
 
+    /// Every file read, by its path relative to the rule set's root: what the rule-set history
+    /// keeps so a rollback can serve the same rule set again.
+    var sources: [String: [UInt8]] = [:]
+    /// Lists declared `live: true`.
+    var liveLists: [LiveListSpec] = []
+
+    /// `path` relative to the rule set's root (its file name when it is not under the root).
+    func relative(_ path: String) -> String {
+        let full = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        let base = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : (path as NSString).lastPathComponent
+    }
+
     init(syntax: RuleSetSyntax, root: String) {
         self.syntax = syntax
         self.root = root
@@ -108,6 +122,7 @@ public final class Compiler {
             digest.update([0])
             digest.update(file.bytes)
             digest.update([0])
+            sources[relative(file.path)] = Array(file.bytes)
         }
         compileLists()
         compilePatterns()
@@ -143,6 +158,8 @@ public final class Compiler {
             regexPrefilters: (0..<TextSlot.count).map { slot in fieldPatterns[slot].map { RegexPrefilter(patterns: $0) } },
             scannedFields: scannedFields.sorted { $0.rawValue < $1.rawValue }, models: models, classifiedSlots: classifiedSlots.sorted())
         ruleSet.counterRules = counters.indices.map { counterRules[$0] ?? [] }
+        ruleSet.sources = sources
+        ruleSet.liveLists = liveLists
         return ruleSet
     }
 

@@ -19,6 +19,8 @@ public struct Decision: Sendable {
         /// The ledger record's id and offense number, for penalties the ledger keeps.
         public var id: String?
         public var offense: Int?
+        /// The label a `label(…)` penalty put on its target.
+        public var label: String?
     }
 
     public var id: String
@@ -39,6 +41,9 @@ public struct Decision: Sendable {
     /// Penalties a rule read through `active(…)` (not part of the answer's JSON): what the
     /// decision relied on besides its evidence, should a deferred write of them fail.
     public var penaltiesRead: [String] = []
+    /// The review case this decision opened (its penalties include `review` and the state
+    /// keeps a review queue).
+    public var caseID: String?
 
     public func fired(_ rule: String) -> Bool { fired.contains { $0.rule == rule } }
 }

@@ -50,7 +50,8 @@ public final class Engine: Sendable {
     public init(
         ruleSet: CompiledRuleSet, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000,
         maxCounterBytes: Int = .max, counterBackend: (any CounterBackend)? = nil, inviteRetention: Double? = nil,
-        inviteLog: (any InviteLog)? = nil, clock: @escaping @Sendable () -> Double = Engine.wallClock, replacing previous: Engine? = nil
+        inviteLog: (any InviteLog)? = nil, review: (any ReviewStore)? = nil, clock: @escaping @Sendable () -> Double = Engine.wallClock,
+        replacing previous: Engine? = nil
     ) {
         self.ruleSet = ruleSet
         let calendar = CalendarClock(identifier: ruleSet.info.timezone)
@@ -69,7 +70,9 @@ public final class Engine: Sendable {
             counters: CounterStore(
                 specs: ruleSet.counters, clock: calendar, lateness: lateness, future: ruleSet.info.maxFuture, maxKeys: maxCounterKeys,
                 maxBytes: maxCounterBytes, adopting: previous?.state.counters),
-            ledger: ledger ?? previous?.state.ledger ?? MemoryLedger(), backend: counterBackend, invites: invites, clock: clock)
+            ledger: ledger ?? previous?.state.ledger ?? MemoryLedger(), backend: counterBackend, invites: invites,
+            review: review ?? previous?.state.review, liveLists: ruleSet.liveLists.isEmpty ? nil : LiveLists(specs: ruleSet.liveLists),
+            clock: clock)
     }
 
     /// Seconds since 1970 (`CLOCK_REALTIME`).
@@ -121,6 +124,9 @@ public final class Engine: Sendable {
         return (decision, recording.trace)
     }
 
+    /// The review loop's store this engine opens cases in; nil when it keeps no queue.
+    public var review: (any ReviewStore)? { state.review }
+
     /// Every penalty record, oldest first (lifted ones included).
     public var penalties: [PenaltyRecord] { state.ledger.all }
 
@@ -159,6 +165,11 @@ final class EngineState: Sendable {
     /// Per counter: the identity's hash, naming its state in a backend.
     let backendNames: [String]
     let invites: InviteGraph
+    /// Where a decision with `review` opens its case, and labels are read and set; nil: no
+    /// queue (an audit, a one-off check).
+    let review: (any ReviewStore)?
+    /// The rule set's live lists' added entries, compiled; nil when it declares none.
+    let liveLists: LiveLists?
     private let gates: [Gate]
     /// Evaluation contexts to reuse from event to event.
     let contexts = ContextPool()
@@ -167,8 +178,10 @@ final class EngineState: Sendable {
 
     init(
         counters: CounterStore, ledger: any PenaltyLedger, backend: (any CounterBackend)? = nil, invites: InviteGraph,
-        clock: @escaping @Sendable () -> Double
+        review: (any ReviewStore)? = nil, liveLists: LiveLists? = nil, clock: @escaping @Sendable () -> Double
     ) {
+        self.review = review
+        self.liveLists = liveLists
         self.clock = clock
         self.counters = counters
         self.ledger = ledger

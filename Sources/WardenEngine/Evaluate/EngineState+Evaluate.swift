@@ -18,10 +18,29 @@ extension EngineState {
         var judgement = judge(ctx, ruleSet: ruleSet, enforced: enforced, observer: observer)
         let penalties = self.commit(ctx, judgement: &judgement, ruleSet: ruleSet, commit: commit)
         observer?.decided(total: judgement.total, fired: judgement.fired, verdict: judgement.verdict, raise: judgement.raise)
-        return Decision(
+        var decision = Decision(
             id: event.id, type: event.type, verdict: max(judgement.verdict, judgement.raise), score: judgement.total,
             fired: judgement.fired, penalties: penalties, shadow: judgement.shadow, ruleset: ruleSet.info, warnings: ctx.warnings,
             stateUnavailable: ctx.stateUnavailable, ledgerFailed: ctx.ledgerFailure != nil, penaltiesRead: ctx.penaltiesRead)
+        if commit, let review, penalties.contains(where: { $0.action == .review }) {
+            openCase(for: &decision, event: event, at: ctx.penaltyTime, in: review)
+        }
+        return decision
+    }
+
+    /// The last of the commit stage: a decision with `review` opens a case holding the event
+    /// and the decision as answered. A full queue or a store that did not take the case is said
+    /// in a warning; the decision stands either way.
+    private func openCase(for decision: inout Decision, event: Event, at t: Double, in review: any ReviewStore) {
+        do throws(ReviewError) {
+            if let opened = try review.openCase(ReviewCase(event: event, decision: decision, at: t)) {
+                decision.caseID = opened.id
+            } else {
+                decision.warnings.append("review queue full (\(review.maxOpenCases) open cases): no case opened for this decision")
+            }
+        } catch {
+            decision.warnings.append("review case not stored: \(error.message)")
+        }
     }
 
     /// What the rules concluded, before anything is written.
@@ -54,6 +73,8 @@ extension EngineState {
         // Penalties start, and are enforced, at the clock: an answer's penalty is in force now.
         ctx.penaltyTime = min(time, wall)
         ctx.ledger = ledger
+        ctx.review = review
+        if let review, let liveLists { ctx.live = liveLists.snapshot(review: review, at: time) }
         if event.type != .send {
             let network = event.ip.flatMap { ctx.address($0) }.flatMap { $0.network(prefix: $0.isIPv4 ? 24 : 64) }
             ctx.invites = invites
@@ -319,6 +340,7 @@ extension EngineState {
         guard case .string(let value) = spec.target!.value(of: ctx.event, now: ctx.now) else { return nil }
         p.targetKey = kind
         p.targetValue = value
+        if spec.action == .label { return label(spec, p, ctx: ctx, commit: commit, already: already) }
         if already.contains(where: { $0.action == p.action && $0.targetKey == kind && $0.targetValue == value }) { return nil }
         return withGate(action: spec.action, kind: kind, target: value) {
             ledger.exclusive(action: spec.action, targetKind: kind, target: value) {
@@ -368,6 +390,37 @@ extension EngineState {
                 ctx.ledgerFailure = error.message
                 return nil
             }
+        }
+        return p
+    }
+
+    /// A `label(…)` penalty: the label put on its target in the review loop's store (without
+    /// one, the answer says what would have been labelled and a warning says it was not kept).
+    private func label(_ spec: PenaltySpec, _ penalty: Decision.Penalty, ctx: EvaluationContext, commit: Bool, already: [Decision.Penalty])
+        -> Decision.Penalty?
+    {
+        var p = penalty
+        guard let name = spec.label, let value = p.targetValue else { return nil }
+        if spec.target == .code { p.targetKey = .code }
+        p.label = name
+        if already.contains(where: { $0.action == .label && $0.targetKey == p.targetKey && $0.targetValue == value && $0.label == name }) {
+            return nil
+        }
+        let (until, forever) = Self.end(spec.duration, offense: 1, from: ctx.penaltyTime, action: .label)
+        (p.until, p.forever) = (until, forever)
+        guard commit else { return p }
+        guard let review else {
+            ctx.warnings.append("label \(name) on \(value) not kept: this state keeps no labels")
+            return p
+        }
+        let kind: EntityLabel.Kind = p.targetKey == .code ? .code : .account
+        do throws(ReviewError) {
+            try review.addLabel(
+                EntityLabel(
+                    kind: kind, target: value, label: name, expires: until, reason: "rule \(p.rule)", by: "rule:\(p.rule)",
+                    at: ctx.penaltyTime))
+        } catch {
+            ctx.warnings.append("label \(name) on \(value) not stored: \(error.message)")
         }
         return p
     }

@@ -49,6 +49,10 @@ final class EvaluationContext: @unchecked Sendable {
     @exclusivity(unchecked) var counterOperations: [CounterOperation] = []
     @exclusivity(unchecked) var counterResults: [Double] = []
     @exclusivity(unchecked) var ledger: (any PenaltyLedger)?
+    /// Labels (`has_label`) and live lists: the review loop's store, when the state has one.
+    @exclusivity(unchecked) var review: (any ReviewStore)?
+    /// Entries added to live lists, matched beside the rule set's own (nil: no live list).
+    @exclusivity(unchecked) var live: LiveLists.Snapshot?
     /// The invite graph and this event's change to it (its redemption's edge, its issue).
     @exclusivity(unchecked) var invites: InviteGraph?
     @exclusivity(unchecked) var inviteChange: InviteChange?
@@ -104,6 +108,8 @@ final class EvaluationContext: @unchecked Sendable {
         Self.refill(&counterKeys, with: "", count: counters.count)
         counterSpecs = counters
         ledger = nil
+        review = nil
+        live = nil
         invites = nil
         inviteChange = nil
         regexPrefilters = []
@@ -130,7 +136,8 @@ final class EvaluationContext: @unchecked Sendable {
     func hits(in field: Field) -> [[KeywordHit]]? {
         if let cached = scans[field.rawValue] { return cached }
         guard case .string(let text) = field.value(of: event, now: now) else { return nil }
-        let result = matcher.scan(text)
+        var result = matcher.scan(text)
+        if let live { live.scan(text, into: &result) }
         scans[field.rawValue] = result
         return result
     }

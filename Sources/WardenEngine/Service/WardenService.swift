@@ -24,6 +24,8 @@ public final class WardenService: Sendable {
         public var countersKept: Int
         /// Lint errors of a refused rule set; warnings of an accepted one.
         public var diagnostics: [Diagnostic]
+        /// The digest served before an accepted reload.
+        public var previousDigest: String?
     }
 
     private let current: Mutex<Engine>
@@ -33,6 +35,8 @@ public final class WardenService: Sendable {
     let maxCounterBytes: Int
     let counterBackend: (any CounterBackend)?
     let inviteLog: (any InviteLog)?
+    /// The review loop's store: cases, labels, live lists, the change log, the rule sets served.
+    public let review: (any ReviewStore)?
     /// A durable ledger shared across reloads; nil for a fresh in-memory one per engine.
     let durableLedger: (any PenaltyLedger)?
     /// The ledger when it commits behind the engine's calls: an answer then waits for
@@ -44,7 +48,7 @@ public final class WardenService: Sendable {
     public init(
         rulesAt path: String, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000,
         maxCounterBytes: Int = .max,
-        counterBackend: (any CounterBackend)? = nil, inviteLog: (any InviteLog)? = nil,
+        counterBackend: (any CounterBackend)? = nil, inviteLog: (any InviteLog)? = nil, review: (any ReviewStore)? = nil,
         clock: @escaping @Sendable () -> Double = WardenService.wallClock
     ) throws(RuleSetError) {
         let (ruleSet, diagnostics) = Compiler.compile(path: path)
@@ -55,6 +59,7 @@ public final class WardenService: Sendable {
         self.maxCounterBytes = maxCounterBytes
         self.counterBackend = counterBackend
         self.inviteLog = inviteLog
+        self.review = review
         self.clock = clock
         self.durableLedger = ledger
         self.deferredLedger = (ledger as? any DeferredDurability).flatMap { $0.defersCommits ? $0 : nil }
@@ -62,7 +67,8 @@ public final class WardenService: Sendable {
             Engine(
                 ruleSet: ruleSet, lateness: lateness, ledger: ledger, maxCounterKeys: maxCounterKeys, maxCounterBytes: maxCounterBytes,
                 counterBackend: counterBackend,
-                inviteLog: inviteLog, clock: clock))
+                inviteLog: inviteLog, review: review, clock: clock))
+        remember(ruleSet, by: "start", reason: "served at start", kind: nil)
     }
 
     /// A service on a `StateStore` (what `--state` opened). Snapshots are not restored here:
@@ -73,10 +79,13 @@ public final class WardenService: Sendable {
     ) throws(RuleSetError) {
         try self.init(
             rulesAt: path, lateness: lateness, ledger: state.ledger, maxCounterKeys: maxCounterKeys, maxCounterBytes: maxCounterBytes,
-            counterBackend: state.counters, inviteLog: state.invites, clock: clock)
+            counterBackend: state.counters, inviteLog: state.invites, review: state.review, clock: clock)
     }
 
     public static let wallClock: @Sendable () -> Double = Engine.wallClock
+
+    /// The service's clock now (seconds since 1970).
+    public func now() -> Double { clock() }
 
     /// The engine serving now. Requests take it once, so a reload never changes it under them.
     public var engine: Engine { current.withLock { $0 } }
@@ -110,14 +119,23 @@ public final class WardenService: Sendable {
     /// took the old engine and those on the new one count into the same state, nothing is lost
     /// during the hand-over, and the lock is held only for the swap.
     /// Reloads are serialized: two at once would each replace the engine they started from.
-    public func reload() -> Reload {
-        reloading.withLock { _ in reloadNow() }
+    ///
+    /// `by` and `reason` go to the change log (with the old and new digest) when the service
+    /// keeps one.
+    public func reload(by actor: String = "operator", reason: String = "reload") -> Reload {
+        reloading.withLock { _ in
+            let result = swapIn(Compiler.compile(path: path))
+            if result.accepted { remember(engine.ruleSet, by: actor, reason: reason, kind: .reload, from: result.previousDigest) }
+            return result
+        }
     }
 
-    private let reloading = Mutex(())
+    let reloading = Mutex(())
 
-    private func reloadNow() -> Reload {
-        let (ruleSet, diagnostics) = Compiler.compile(path: path)
+    /// Swaps in a compiled rule set as a reload does (refused with its errors, or when it loses
+    /// the decide block).
+    func swapIn(_ compiled: (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic])) -> Reload {
+        let (ruleSet, diagnostics) = compiled
         guard let ruleSet else {
             return Reload(accepted: false, digest: engine.ruleSet.info.digest, countersReset: [], countersKept: 0, diagnostics: diagnostics)
         }
@@ -135,12 +153,14 @@ public final class WardenService: Sendable {
         let next = Engine(
             ruleSet: ruleSet, lateness: lateness, ledger: durableLedger, maxCounterKeys: maxCounterKeys, maxCounterBytes: maxCounterBytes,
             counterBackend: counterBackend,
-            inviteLog: inviteLog, clock: clock, replacing: previous)
+            inviteLog: inviteLog, review: review, clock: clock, replacing: previous)
         let reset = next.countersReset(comparedTo: previous)
         current.withLock { $0 = next }
-        return Reload(
+        var reload = Reload(
             accepted: true, digest: ruleSet.info.digest, countersReset: reset,
             countersKept: ruleSet.counters.count - reset.count, diagnostics: diagnostics)
+        reload.previousDigest = previous.ruleSet.info.digest
+        return reload
     }
 }
 

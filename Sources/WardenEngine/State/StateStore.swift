@@ -15,11 +15,15 @@ public struct StateStore: Sendable {
     /// Where the in-memory parts (counters, the invite graph) are snapshotted now and then and
     /// restored from at start (SQLite). Nil: nothing is snapshotted.
     public var snapshots: (any SnapshotStore)?
+    /// The review loop: cases, labels, live list entries, the change log, the rule sets served.
+    /// Nil: no queue (a one-off check or an audit has nobody to review its cases).
+    public var review: (any ReviewStore)?
 
     public init(
         ledger: (any PenaltyLedger)? = nil, counters: (any CounterBackend)? = nil, invites: (any InviteLog)? = nil,
-        snapshots: (any SnapshotStore)? = nil
+        snapshots: (any SnapshotStore)? = nil, review: (any ReviewStore)? = nil
     ) {
+        self.review = review
         self.ledger = ledger
         self.counters = counters
         self.invites = invites

@@ -131,6 +131,18 @@ extension Checker {
             }
             expect(positional[1], .string, context, what: "active(\(action), …)")
             return .bool
+        case .hasLabel:
+            allowLabels([], "(TARGET, \"LABEL\")")
+            guard arity(2, "(TARGET, \"LABEL\")") else { return .bool }
+            expect(positional[0], .string, context, what: "has_label's target")
+            if case .string(let name) = positional[1].kind {
+                if name.isEmpty || name.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
+                    error(.typeMismatch, "a label is a word without spaces", positional[1].range)
+                }
+            } else {
+                error(.typeMismatch, "has_label's label is a string literal such as \"trusted\"", positional[1].range)
+            }
+            return .bool
         case .matchesFormat:
             allowLabels([], "(CODE, \"CHANNEL\")")
             if arity(2, "(CODE, \"CHANNEL\")") {

@@ -154,11 +154,17 @@ public struct Checker {
                         continue
                     }
                 }
+            case "live":
+                guard case .bool = option.value.kind else {
+                    error(.typeMismatch, "'live:' takes true or false", option.value.range)
+                    continue
+                }
+                if list.isCIDR { error(.typeMismatch, "'live:' works on word lists, not address lists", option.value.range) }
             default:
                 let where_ = option.labelRange ?? option.value.range
                 error(
                     .unknownOption, "unknown list option '\(option.label ?? option.value.range.text)'", where_,
-                    hint: "list options are except:, warned_by: and fold:")
+                    hint: "list options are except:, warned_by:, fold: and live:")
             }
         }
         if case .words(let items) = list.source {
@@ -312,6 +318,10 @@ public struct Checker {
                     ?? "actions are \(Vocabulary.actions.keys.sorted().joined(separator: ", "))")
             return
         }
+        if action == .label {
+            checkLabelPenalty(penalty, arguments)
+            return
+        }
         let expected = (action.targets.isEmpty ? 0 : 1) + (action.takesDuration ? 1 : 0)
         guard arguments.count == expected, arguments.allSatisfy({ $0.label == nil }) else {
             let shape = action.targets.isEmpty ? name : "\(name)(\(action.targets[0])\(action.takesDuration ? ", DURATION" : ""))"
@@ -327,6 +337,31 @@ public struct Checker {
             }
         }
         if action.takesDuration, let duration = arguments.last?.value { checkPenaltyDuration(duration) }
+    }
+
+    /// `label(TARGET, "NAME" [, DURATION])`: the target, a label in quotes, how long it holds.
+    mutating func checkLabelPenalty(_ penalty: Expr, _ arguments: [Argument]) {
+        guard (2...3).contains(arguments.count), arguments.allSatisfy({ $0.label == nil }) else {
+            error(.arguments, "'label' is written label(account, \"NAME\") or label(account, \"NAME\", DURATION)", penalty.range)
+            return
+        }
+        let target = arguments[0].value
+        if target.nameValue.map(PenaltyAction.label.targets.contains) != true {
+            error(.badTarget, "'label' acts on 'account', 'inviter' or 'code', not \(target.range.text)", target.range)
+        }
+        if case .string(let name) = arguments[1].value.kind {
+            if name.isEmpty || name.count > 64 || name.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
+                error(.typeMismatch, "a label is a word of 1 to 64 characters without spaces", arguments[1].value.range)
+            }
+        } else {
+            error(.typeMismatch, "the label's name is a string such as \"farm\"", arguments[1].value.range)
+        }
+        if arguments.count == 3 {
+            switch arguments[2].value.kind {
+            case .duration, .name("forever"): break
+            default: error(.typeMismatch, "a label lasts a duration (30d) or 'forever'", arguments[2].value.range)
+            }
+        }
     }
 
     mutating func checkPenaltyDuration(_ e: Expr) {

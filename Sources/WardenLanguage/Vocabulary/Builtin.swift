@@ -17,6 +17,7 @@ public enum Builtin: String, CaseIterable, Sendable {
     case subnet
     case classify
     case active
+    case hasLabel = "has_label"
     case inviterOf = "inviter_of"
     case inviteDepth = "invite_depth"
     case descendants
@@ -100,6 +101,12 @@ public enum Builtin: String, CaseIterable, Sendable {
                 signature: "active(ACTION, TARGET)",
                 summary: "a penalty of that kind (`disable_generation`, `restrict_send`, `revoke_code`) is in force on that target",
                 example: "active(revoke_code, code)")
+        case .hasLabel:
+            Doc(
+                signature: "has_label(TARGET, \"LABEL\")",
+                summary:
+                    "the target carries that label now (set through the API, the console or a rule's `label(…)` penalty, until it expires); the target is an account unless it is the field `code` or `device`",
+                example: "not has_label(account, \"trusted\")")
         case .inviterOf:
             Doc(
                 signature: "inviter_of(ACCOUNT)", summary: "the account that invited it; `null` for a root or an account never seen",
@@ -170,7 +177,7 @@ public enum Builtin: String, CaseIterable, Sendable {
     public var invite: InviteSignature? {
         switch self {
         case .count, .distinct, .sum, .near, .hits, .len, .fingerprint, .normalize, .fired, .atLeast, .matchesFormat, .subnet,
-            .classify, .active:
+            .classify, .active, .hasLabel:
             nil
         case .inviterOf: InviteSignature(type: .string, argument: "ACCOUNT", window: .none)
         case .inviteDepth: InviteSignature(type: .number, argument: "ACCOUNT", window: .none)

@@ -7,6 +7,9 @@ public enum PenaltyAction: String, Sendable, CaseIterable {
     /// Withhold the invite reward an account earned (pay it after review).
     case holdReward = "hold_reward"
     case warn, review, challenge, reject
+    /// `label(account, "farm" [, 30d])`: puts a label on the target (the review loop's store),
+    /// which rules read with `has_label`.
+    case label
 
     /// The event fields a rule may aim it at (empty: it takes no target).
     public var targets: [String] {
@@ -14,6 +17,7 @@ public enum PenaltyAction: String, Sendable, CaseIterable {
         case .disableGeneration, .restrictSend, .warn, .holdReward: ["account", "inviter"]
         case .revokeCode: ["code"]
         case .deleteContent: ["message"]
+        case .label: ["account", "inviter", "code"]
         case .review, .challenge, .reject: []
         }
     }
@@ -21,7 +25,7 @@ public enum PenaltyAction: String, Sendable, CaseIterable {
     /// The kind of target it lands on; nil for the verdict-only actions.
     public var targetKind: TargetKind? {
         switch self {
-        case .disableGeneration, .restrictSend, .warn, .holdReward: .account
+        case .disableGeneration, .restrictSend, .warn, .holdReward, .label: .account
         case .revokeCode: .code
         case .deleteContent: .message
         case .review, .challenge, .reject: nil

@@ -95,6 +95,20 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("penalty-webhook"), help: "Deliver every penalty and lift to this URL (needs sqlite state).")
     var penaltyWebhook: String?
 
+    @Option(
+        name: .customLong("reviewer-token-file"),
+        help: "A file holding the reviewers' token (or WARDEN_REVIEWER_TOKEN): cases, labels and live list entries.")
+    var reviewerTokenFile: String?
+
+    @Option(name: .customLong("max-open-cases"), help: "Review cases open at once; past it no case is opened (metric, log line).")
+    var maxOpenCases = 100_000
+
+    @Option(name: .customLong("case-retention"), help: "How long resolved cases are kept, such as 90d.")
+    var caseRetention = "90d"
+
+    @Flag(help: "Serve the review console at GET /console (Chinese and English; its routes need the reviewer or admin token).")
+    var console = false
+
     /// Options that would crash, spin or quietly do something else are refused up front.
     func checkOptions() throws {
         func refuse(_ message: String) throws -> Never {
@@ -118,6 +132,10 @@ struct Serve: AsyncParsableCommand {
             try refuse("--redis-timeout takes seconds in (0, 60], not \(redisTimeout)")
         }
         if bodyLimit < 1 { try refuse("--body-limit takes a positive number of bytes") }
+        if maxOpenCases < 1 { try refuse("--max-open-cases takes a positive number") }
+        if Timestamp.parseDuration(caseRetention) == nil {
+            try refuse("--case-retention takes a duration such as 90d, not '\(caseRetention)'")
+        }
         if maxCounterKeys < 1 { try refuse("--max-counter-keys takes a positive number") }
         if maxCounterMemory < 1 || maxCounterMemory > 1 << 30 { try refuse("--max-counter-memory takes MiB from 1") }
     }
@@ -148,6 +166,7 @@ struct Serve: AsyncParsableCommand {
         let location = try StateOpener.location(state, accepting: [.memory, .sqlite, .redis])
         let adminToken = try token(file: adminTokenFile, variable: "WARDEN_ADMIN_TOKEN", what: "admin")
         let readToken = try token(file: readTokenFile, variable: "WARDEN_READ_TOKEN", what: "read")
+        let reviewerToken = try token(file: reviewerTokenFile, variable: "WARDEN_REVIEWER_TOKEN", what: "reviewer")
         if playground, adminToken == nil {
             Output.error(
                 "warden: --playground needs an admin token (--admin-token-file or WARDEN_ADMIN_TOKEN): its API compiles whatever it is sent"
@@ -157,7 +176,8 @@ struct Serve: AsyncParsableCommand {
         let state = try StateOpener.open(
             location,
             StateOpener.Options(
-                sync: sync, outbox: penaltyWebhook != nil, deferred: true, redisTimeout: redisTimeout, redisConnections: 40))
+                sync: sync, outbox: penaltyWebhook != nil, deferred: true, redisTimeout: redisTimeout, redisConnections: 40, review: true,
+                maxOpenCases: maxOpenCases, caseRetention: Timestamp.parseDuration(caseRetention) ?? 0))
         let service: WardenService
         do {
             service = try WardenService(
@@ -191,6 +211,8 @@ struct Serve: AsyncParsableCommand {
         configuration.adminToken = AdminToken(adminToken)
         configuration.readToken = AdminToken(readToken)
         configuration.playground = playground
+        configuration.reviewerToken = AdminToken(reviewerToken)
+        configuration.console = console
         var logger = Logger(label: "warden")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         // The outbox is written with the ledger: SQLite's table, or Redis's list (delivered by

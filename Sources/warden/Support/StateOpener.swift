@@ -15,6 +15,12 @@ enum StateOpener {
         var deferred = false
         var redisTimeout = 0.05
         var redisConnections = 8
+        /// Keep the review loop (cases, labels, live lists, history): `serve` does; with SQLite
+        /// it is always kept, since the file outlives the command.
+        var review = false
+        var maxOpenCases = 100_000
+        /// Seconds resolved cases are kept.
+        var caseRetention = 90.0 * 86_400
     }
 
     /// `--state` as a location; exit 2 with the accepted spellings when it is not one.
@@ -30,7 +36,8 @@ enum StateOpener {
     static func open(_ location: StateLocation, _ options: Options) throws -> StateStore {
         switch location {
         case .memory, .snapshot:
-            return .memory
+            guard options.review else { return .memory }
+            return StateStore(review: MemoryReviewStore(maxOpenCases: options.maxOpenCases, retention: options.caseRetention))
         case .sqlite(let path):
             guard let mode = SQLiteLedger.Sync(rawValue: options.sync) else {
                 Output.error("warden: --sync takes full or normal, not '\(options.sync)'")
@@ -38,7 +45,8 @@ enum StateOpener {
             }
             do {
                 let ledger = try SQLiteLedger(path: path, sync: mode, outbox: options.outbox, deferred: options.deferred)
-                return StateStore(ledger: ledger, snapshots: ledger)
+                let review = try SQLiteReviewStore(ledger: ledger, maxOpenCases: options.maxOpenCases, retention: options.caseRetention)
+                return StateStore(ledger: ledger, snapshots: ledger, review: review)
             } catch {
                 Output.error("warden: \(error)")
                 throw ExitCode(2)

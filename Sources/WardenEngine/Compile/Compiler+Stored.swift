@@ -1,0 +1,29 @@
+import Foundation
+import WardenLanguage
+
+extension Compiler {
+    /// Compiles a rule set held as files (the rule-set history): they are written to a fresh
+    /// private directory, compiled from there exactly as from their own directory (so the digest
+    /// is the one they were stored under), and the directory is removed.
+    public static func compile(files: [String: [UInt8]]) -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-rules-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        do {
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            for (path, bytes) in files {
+                // Paths come from a store: nothing absolute, nothing climbing out.
+                let parts = path.split(separator: "/")
+                guard !path.hasPrefix("/"), !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." }) else {
+                    return (nil, [Diagnostic(.rulesFile, .error, "stored rule set names the file '\(path)'", at: nil, path: path)])
+                }
+                let url = directory.appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(bytes).write(to: url)
+            }
+        } catch {
+            return (nil, [Diagnostic(.io, .error, "cannot write the stored rule set to \(directory.path): \(error)", at: nil, path: nil)])
+        }
+        return compile(path: directory.path)
+    }
+}

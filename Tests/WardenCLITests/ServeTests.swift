@@ -20,7 +20,8 @@ import FoundationNetworking
         /// `setup` may add files to the copy of the default rules before the server starts.
         /// `fileLimitKiB` starts it under `ulimit -f` (SIGXFSZ ignored): a disk that fills up.
         init(
-            token: String?, state: String? = nil, extra: [String] = [], fileLimitKiB: Int? = nil, setup: (URL) throws -> Void = { _ in }
+            token: String?, state: String? = nil, extra: [String] = [], fileLimitKiB: Int? = nil, setup: (URL) throws -> Void = { _ in },
+            extraFromRules: (URL) -> [String] = { _ in [] }
         ) throws {
             rules = FileManager.default.temporaryDirectory.appendingPathComponent("warden-serve-\(UUID().uuidString)")
             try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("rules"), to: rules)
@@ -29,7 +30,7 @@ import FoundationNetworking
                 [
                     "serve", "--port", "0", "--rules", rules.path, "--body-limit", "65536",
                     "--state", state ?? "sqlite:\(rules.path)/state.db",
-                ] + extra
+                ] + extra + extraFromRules(rules)
             if let fileLimitKiB {
                 process.executableURL = URL(fileURLWithPath: "/bin/bash")
                 process.arguments = ["-c", "ulimit -f \(fileLimitKiB); trap '' XFSZ; exec \"$0\" \"$@\"", CLITests.binary.path] + arguments

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import WardenModelTestSupport
+
+/// The review loop as a risk team runs it: a server opens cases, reviewers resolve them over
+/// HTTP (an overturn lifts the decision's penalties), the verdicts are exported and a model is
+/// trained and evaluated on them with the commands as they are.
+@Suite(.serialized) struct ReviewLoopTests {
+    let cli = CLITests()
+
+    /// Every send goes to review with a one-hour sending restriction: a sampling rule.
+    static let rules = """
+        ruleset loop version "1" timezone "UTC"
+
+        rule sample "every message is sampled for review" {
+          on send
+          when len(text) > 0
+          score 10
+          penalty restrict_send(account, 1h), review
+          tags "sample"
+        }
+
+        decide {
+          block when score >= 100
+        }
+
+        """
+
+    @Test func twoHundredCasesResolvedExportedTrainedAndEvaluated() async throws {
+        let server = try ServeTests.Server(
+            token: "adm",
+            setup: { dir in
+                for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasSuffix(".rules") {
+                    try FileManager.default.removeItem(at: dir.appendingPathComponent(file))
+                }
+                try Self.rules.write(to: dir.appendingPathComponent("loop.rules"), atomically: true, encoding: .utf8)
+                try "rev\n".write(to: dir.appendingPathComponent("reviewer.token"), atomically: true, encoding: .utf8)
+            }, extraFromRules: { dir in ["--reviewer-token-file", dir.appendingPathComponent("reviewer.token").path] })
+        var g = Synthetic(seed: 7)
+        var truth: [String: Bool] = [:]  // case id → spam
+        let now = ISO8601DateFormatter().string(from: Date())
+        for i in 0..<200 {
+            let spam = i % 2 == 0
+            let text = spam ? g.positive() : g.negative()
+            let (status, body) = try await server.request(
+                "POST", "/v1/check", body: ServeTests.send("m\(i)", account: "u\(i)", text: text, ts: now))
+            #expect(status == 200)
+            guard let range = body.range(of: #""case":"c\d+""#, options: .regularExpression) else {
+                Issue.record("no case in \(body)")
+                return
+            }
+            truth[String(body[range].dropFirst(8).dropLast())] = spam
+        }
+        #expect(truth.count == 200)
+        let (_, open) = try await server.request("GET", "/v1/cases?status=open&limit=1000")
+        #expect(open.components(separatedBy: #""status":"open""#).count - 1 == 200)
+
+        // Bad input: unknown case, a claim another reviewer holds, resolving twice, no outcome.
+        #expect(try await server.request("POST", "/v1/cases/c9999/claim", body: "{}", token: "rev").0 == 404)
+        #expect(try await server.request("POST", "/v1/cases/c1/claim", body: #"{"by":"alice"}"#, token: "rev").0 == 200)
+        let (held, heldBody) = try await server.request("POST", "/v1/cases/c1/claim", body: #"{"by":"bob"}"#, token: "rev")
+        #expect(held == 409 && heldBody.contains("claimed by alice"), "\(heldBody)")
+        #expect(try await server.request("POST", "/v1/cases/c1/resolve", body: #"{"by":"bob","outcome":"confirm"}"#, token: "rev").0 == 409)
+        #expect(try await server.request("POST", "/v1/cases/c1/resolve", body: #"{"by":"alice"}"#, token: "rev").0 == 400)
+        #expect(try await server.request("POST", "/v1/cases/c1/claim", body: "{}").0 == 401)
+
+        for (id, spam) in truth.sorted(by: { $0.key < $1.key }) {
+            #expect(try await server.request("POST", "/v1/cases/\(id)/claim", body: #"{"by":"alice"}"#, token: "rev").0 == 200)
+            let body =
+                spam
+                ? #"{"by":"alice","outcome":"confirm","label":"spam"}"#
+                : #"{"by":"alice","outcome":"overturn","label":"ham","note":"ordinary chat"}"#
+            let (status, answer) = try await server.request("POST", "/v1/cases/\(id)/resolve", body: body, token: "rev")
+            #expect(status == 200, "\(answer)")
+        }
+        let (again, againBody) = try await server.request(
+            "POST", "/v1/cases/c2/resolve", body: #"{"by":"alice","outcome":"confirm"}"#, token: "rev")
+        #expect(again == 409 && againBody.contains("was resolved"), "\(againBody)")
+
+        // Overturned: the restriction is lifted. Confirmed: it stands.
+        #expect(try await server.request("GET", "/v1/penalties?account=u1").1 == #"{"penalties":[]}"#)
+        #expect(try await server.request("GET", "/v1/penalties?account=u0").1.contains(#""action":"restrict_send""#))
+        let (_, changes) = try await server.request("GET", "/v1/changes?kind=case_resolve&limit=1000")
+        #expect(changes.components(separatedBy: #""kind":"case_resolve""#).count - 1 == 200)
+        let (_, lifts) = try await server.request("GET", "/v1/changes?kind=lift&limit=1000")
+        #expect(lifts.components(separatedBy: #""kind":"lift""#).count - 1 == 100)
+
+        // The loop closes: the route and the command give the same CSV, which train and eval read.
+        let (csvStatus, csv) = try await server.request("GET", "/v1/cases/labels.csv")
+        #expect(csvStatus == 200 && csv.hasPrefix("label,content,case,event,resolved_at\r\n"))
+        #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 201)
+        let dir = server.rules
+        let exported = dir.appendingPathComponent("labels.csv").path
+        let export = try cli.run(["cases", "export", "--state", "sqlite:\(dir.path)/state.db", "--out", exported])
+        #expect(export.status == 0 && export.stderr.contains("200 labelled cases"), "\(export.stderr)")
+        let written = try String(contentsOfFile: exported, encoding: .utf8)
+        #expect(written == csv, "\(written.prefix(400))\n---\n\(csv.prefix(400))")
+        let modelRules = dir.appendingPathComponent("with-model")
+        try FileManager.default.createDirectory(at: modelRules, withIntermediateDirectories: true)
+        let model = modelRules.appendingPathComponent("spam.model").path
+        let train = try cli.run(["train", exported, "--positive", "spam", "--out", model, "--bits", "14"])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains("examples: 100 positive, 100 negative, 0 skipped"), "\(train.stdout)")
+        try """
+        ruleset reviewed version "1" timezone "UTC"
+        model spam = file("spam.model")
+        rule spam_model "the model trained on reviewers' verdicts" {
+          on send
+          when classify(spam, text) >= 0.5
+          score 50
+        }
+        decide {
+          review when score >= 50
+        }
+
+        """.write(to: modelRules.appendingPathComponent("m.rules"), atomically: true, encoding: .utf8)
+        let eval = try cli.run(["eval", "--rules", modelRules.path, exported, "--positive", "spam"])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        #expect(eval.stdout.contains("model spam alone: classify(spam, text)"), "\(eval.stdout)")
+    }
+}

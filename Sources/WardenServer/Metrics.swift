@@ -34,10 +34,17 @@ package final class Metrics: Sendable {
     private let ledgerCommits: CoreMetrics.Counter?
     private let ledgerWrites: CoreMetrics.Counter?
 
+    /// The review queue: cases open now, and cases not opened because it was full.
+    let review: (@Sendable () -> (open: Int, refused: Int))?
+    private let casesOpen: CoreMetrics.Gauge?
+    private let casesRefused: CoreMetrics.Counter?
+    private let casesRefusedReported = Mutex(0)
+
     package init(
         outbox: (@Sendable () -> [String: Int])? = nil, counters: (@Sendable () -> (keys: Int, refused: Int))? = nil,
-        commits: (@Sendable () -> (commits: Int, writes: Int))? = nil
+        commits: (@Sendable () -> (commits: Int, writes: Int))? = nil, review: (@Sendable () -> (open: Int, refused: Int))? = nil
     ) {
+        self.review = review
         self.outbox = outbox
         self.counters = counters
         self.commits = commits
@@ -52,6 +59,8 @@ package final class Metrics: Sendable {
         keysRefused = counters.map { _ in CoreMetrics.Counter(label: "warden_counter_keys_refused", factory: factory) }
         ledgerCommits = commits.map { _ in CoreMetrics.Counter(label: "warden_ledger_commits_total", factory: factory) }
         ledgerWrites = commits.map { _ in CoreMetrics.Counter(label: "warden_ledger_writes_total", factory: factory) }
+        casesOpen = review.map { _ in CoreMetrics.Gauge(label: "warden_review_cases_open", factory: factory) }
+        casesRefused = review.map { _ in CoreMetrics.Counter(label: "warden_review_cases_refused_total", factory: factory) }
     }
 
     private func count(_ label: String, _ dimensions: [(String, String)], by amount: Int = 1) {
@@ -99,6 +108,15 @@ package final class Metrics: Sendable {
             }
             if step.0 > 0 { ledgerCommits?.increment(by: step.0) }
             if step.1 > 0 { ledgerWrites?.increment(by: step.1) }
+        }
+        if let review {
+            let (open, refused) = review()
+            casesOpen?.record(open)
+            let step = casesRefusedReported.withLock { reported in
+                defer { reported = max(reported, refused) }
+                return max(0, refused - reported)
+            }
+            if step > 0 { casesRefused?.increment(by: step) }
         }
         if let outbox {
             for (state, n) in outbox() {

@@ -49,6 +49,7 @@ package struct WardenServer: Sendable {
     let logger: Logger
     private let stateDown = StateFlag()
     private let ledgerDown = StateFlag()
+    private let queueFull = StateFlag()
     /// Runs checks off the cooperative threads when they wait on Redis (`blockingThreads`).
     let blocking: NIOThreadPool?
 
@@ -60,8 +61,11 @@ package struct WardenServer: Sendable {
         self.service = service
         self.configuration = configuration
         self.logger = logger
+        var queue: (@Sendable () -> (open: Int, refused: Int))?
+        if let review = service.review { queue = { (review.openCaseCount, review.casesRefused) } }
         self.metrics = Metrics(
-            outbox: outbox, counters: { (service.engine.counterKeyCount, service.engine.counterKeysRefused) }, commits: commits)
+            outbox: outbox, counters: { (service.engine.counterKeyCount, service.engine.counterKeysRefused) }, commits: commits,
+            review: queue)
         if configuration.blockingThreads > 0 {
             let pool = NIOThreadPool(numberOfThreads: configuration.blockingThreads)
             pool.start()
@@ -204,6 +208,17 @@ package struct WardenServer: Sendable {
     /// Logs when the shared counter state or the penalty ledger fails and when it works again
     /// (once each per outage, not per request).
     func noteState(_ decision: Decision) {
+        if decision.penalties.contains(where: { $0.action == .review }) {
+            if decision.caseID == nil, let review = service.review, review.openCaseCount >= review.maxOpenCases {
+                if !queueFull.exchange(true) {
+                    logger.error(
+                        "review queue full: no case is opened until reviewers resolve some (see warden_review_cases_refused_total)",
+                        metadata: ["open": .stringConvertible(review.openCaseCount), "max": .stringConvertible(review.maxOpenCases)])
+                }
+            } else if decision.caseID != nil, queueFull.exchange(false) {
+                logger.notice("review queue has room again; cases are opened")
+            }
+        }
         if decision.ledgerFailed {
             if !ledgerDown.exchange(true) {
                 logger.error(

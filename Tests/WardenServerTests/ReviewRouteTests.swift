@@ -159,4 +159,24 @@ import WardenServer
             }
         }
     }
+
+    @Test func aFullQueueIsSaidNotDropped() async throws {
+        let server = try Server(state: StateStore(review: MemoryReviewStore(maxOpenCases: 2)))
+        try await server.test { c in
+            #expect(
+                try await c.request(.post, "/v1/lists/scam_words/entries", body: #"{"entry":"刷单","reason":"r"}"#, token: "rev").0 == 200)
+            var answers: [String] = []
+            for i in 0..<3 {
+                answers.append(try await c.request(.post, "/v1/check", body: Self.send("m\(i)", account: "u\(i)", text: "刷单")).1)
+            }
+            #expect(answers[0].contains(#""case":"c1""#) && answers[1].contains(#""case":"c2""#))
+            #expect(!answers[2].contains(#""case":"#) && answers[2].contains("review queue full (2 open cases)"), "\(answers[2])")
+            let (_, metrics) = try await c.request(.get, "/metrics")
+            #expect(metrics.contains("warden_review_cases_open 2") && metrics.contains("warden_review_cases_refused_total 1"), "\(metrics)")
+            // Resolving one makes room.
+            #expect(
+                try await c.request(.post, "/v1/cases/c1/resolve", body: #"{"outcome":"confirm","label":"fraud"}"#, token: "rev").0 == 200)
+            #expect(try await c.request(.post, "/v1/check", body: Self.send("m9", account: "u9", text: "刷单")).1.contains(#""case":"c3""#))
+        }
+    }
 }

@@ -47,7 +47,7 @@ fired = {"type": "object", "required": ["rule", "score", "evidence"], "propertie
 penalty = {"type": "object", "required": ["action", "rule"], "properties": {
   "action": {"type": "string"}, "target": {"type": "object", "additionalProperties": {"type": "string"}},
   "until": {"type": "string", "description": "RFC 3339, or \"forever\""}, "rule": {"type": "string"},
-  "id": {"type": "string"}, "offense": {"type": "integer"}}}
+  "id": {"type": "string"}, "offense": {"type": "integer"}, "label": {"type": "string", "description": "The label a label(…) penalty put on its target."}}}
 ruleset = {"type": "object", "required": ["name", "digest"], "properties": {"name": {"type": "string"}, "version": {"type": "string"}, "digest": {"type": "string"}}}
 decision = {"type": "object", "required": ["id", "type", "decision", "score", "fired", "penalties", "shadow", "ruleset"], "properties": {
   "id": {"type": "string"}, "type": {"type": "string", "enum": ["send", "issue", "redeem"]},
@@ -56,6 +56,7 @@ decision = {"type": "object", "required": ["id", "type", "decision", "score", "f
   "penalties": {"type": "array", "items": {"$ref": "#/components/schemas/Penalty"}},
   "shadow": {"type": "array", "items": {"$ref": "#/components/schemas/FiredRule"}},
   "ruleset": {"$ref": "#/components/schemas/RuleSetInfo"},
+  "case": {"type": "string", "description": "The review case this decision opened."},
   "warnings": {"type": "array", "items": {"type": "string"}}}}
 record = {"type": "object", "required": ["id", "action", "target", "start", "offense", "rule", "event"], "properties": {
   "id": {"type": "string"}, "action": {"type": "string"}, "target": {"type": "object", "additionalProperties": {"type": "string"}},
@@ -66,6 +67,31 @@ diagnostic = {"type": "object", "required": ["id", "severity", "message"], "prop
   "file": {"type": "string"}, "line": {"type": "integer"}, "column": {"type": "integer"}, "end_line": {"type": "integer"},
   "end_column": {"type": "integer"}, "hint": {"type": "string"}}}
 bearer = [{"bearer": []}]
+reviewer_errors = {"401": resp("The reviewer or admin token is required.", err), "403": resp("Reviewer routes are off: no reviewer or admin token is configured.", err),
+                   "503": resp("The store did not take the change, or this server keeps no review loop.", err)}
+CHANGE_KINDS = ["reload", "rollback", "lift", "case_claim", "case_resolve", "label_add", "label_remove", "list_add", "list_remove", "draft", "draft_approve"]
+stamp = {"type": "string", "description": "RFC 3339"}
+case = {"type": "object", "required": ["id", "status", "opened", "account", "event_id", "digest", "rules", "tags", "penalties", "claim", "resolution", "event", "decision"], "properties": {
+  "id": {"type": "string"}, "status": {"type": "string", "enum": ["open", "claimed", "resolved"]}, "opened": stamp, "account": {"type": "string"},
+  "event_id": {"type": "string"}, "digest": {"type": "string"}, "rules": {"type": "array", "items": {"type": "string"}},
+  "tags": {"type": "array", "items": {"type": "string"}}, "penalties": {"type": "array", "items": {"type": "string"}, "description": "Ledger ids an overturn lifts."},
+  "claim": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["by", "until"], "properties": {"by": {"type": "string"}, "until": stamp}}]},
+  "resolution": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["outcome", "label", "note", "by", "at", "lifted"], "properties": {
+      "outcome": {"type": "string", "enum": ["confirm", "overturn"]}, "label": {"type": "string"}, "note": {"type": "string"}, "by": {"type": "string"},
+      "at": stamp, "lifted": {"type": "array", "items": {"type": "string"}}}}]},
+  "event": {"$ref": "#/components/schemas/Event"}, "decision": {"$ref": "#/components/schemas/Decision"}}}
+label_target = {"type": "object", "minProperties": 1, "maxProperties": 1, "properties": {k: {"type": "string"} for k in ("account", "code", "device")}, "additionalProperties": {"type": "string"}}
+label = {"type": "object", "required": ["target", "label", "expires", "reason", "by", "at"], "properties": {
+  "target": {"$ref": "#/components/schemas/LabelTarget"}, "label": {"type": "string"}, "expires": {"type": ["string", "null"]},
+  "reason": {"type": "string"}, "by": {"type": "string"}, "at": stamp}}
+list_entry = {"type": "object", "required": ["list", "entry", "expires", "reason", "by", "at"], "properties": {
+  "list": {"type": "string"}, "entry": {"type": "string"}, "expires": {"type": ["string", "null"]}, "reason": {"type": "string"}, "by": {"type": "string"}, "at": stamp}}
+change = {"type": "object", "required": ["seq", "at", "kind", "by", "reason", "subject", "detail"], "properties": {
+  "seq": {"type": "integer"}, "at": stamp, "kind": {"type": "string", "enum": CHANGE_KINDS}, "by": {"type": "string"}, "reason": {"type": "string"},
+  "subject": {"type": "string"}, "detail": {"type": "object"}}}
+rule_set_version = {"type": "object", "required": ["digest", "name", "version", "loaded_at", "by", "reason", "files", "serving"], "properties": {
+  "digest": {"type": "string"}, "name": {"type": "string"}, "version": {"type": ["string", "null"]}, "loaded_at": stamp, "by": {"type": "string"},
+  "reason": {"type": "string"}, "files": {"type": "array", "items": {"type": "string"}}, "serving": {"type": "boolean"}}}
 read = [{}, {"bearer": []}]
 doc = {
  "openapi": "3.1.0",
@@ -94,8 +120,8 @@ doc = {
   "/v1/penalties/{id}/lift": {"post": {
     "operationId": "lift", "summary": "Lift a penalty (an appeal).", "security": bearer,
     "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-    "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1}}},
-       "example": {"reason": "appeal accepted"}}}},
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1}, "by": {"type": "string"}}},
+       "example": {"reason": "appeal accepted", "by": "alice"}}}},
     "responses": {"200": resp("The record, lifted.", {"$ref": "#/components/schemas/PenaltyRecord"}), **common,
                   "401": resp("The admin token is required.", err), "403": resp("Admin routes are off: no admin token is configured.", err),
                   "404": resp("No such penalty.", err), "503": resp("The lift was not stored (the ledger failed).", err)}}},
@@ -109,8 +135,102 @@ doc = {
                   "401": resp("The read token is required.", err)}}},
   "/v1/rules/reload": {"post": {
     "operationId": "reload", "summary": "Compile the rule set again and swap it in if it has no errors.", "security": bearer,
-    "responses": {"200": resp("Accepted.", {"$ref": "#/components/schemas/Reload"}), "422": resp("Refused: the rule set has errors; the old one keeps serving.", {"$ref": "#/components/schemas/Reload"}),
+    "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object", "properties": {"by": {"type": "string"}, "reason": {"type": "string"}}},
+       "example": {"by": "carol", "reason": "new fraud phrases"}}}},
+    "responses": {"400": resp("A bad body.", err), "200": resp("Accepted.", {"$ref": "#/components/schemas/Reload"}), "422": resp("Refused: the rule set has errors; the old one keeps serving.", {"$ref": "#/components/schemas/Reload"}),
                   "401": resp("The admin token is required.", err), "403": resp("Admin routes are off: no admin token is configured.", err)}}},
+  "/v1/cases": {"get": {
+    "operationId": "cases", "summary": "The review queue, oldest first, paged.", "security": read,
+    "parameters": [{"name": "status", "in": "query", "required": False, "schema": {"type": "string", "enum": ["open", "claimed", "resolved"]}},
+                   {"name": "rule", "in": "query", "required": False, "schema": {"type": "string"}},
+                   {"name": "tag", "in": "query", "required": False, "schema": {"type": "string"}},
+                   {"name": "account", "in": "query", "required": False, "schema": {"type": "string"}},
+                   {"name": "since", "in": "query", "required": False, "schema": {"type": "string"}, "description": "RFC 3339 or epoch seconds."},
+                   {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+                   {"name": "after", "in": "query", "required": False, "schema": {"type": "string"}, "description": "The last case id of the previous page."}],
+    "responses": {"200": resp("A page of cases.", {"type": "object", "required": ["cases", "next"], "properties": {
+        "cases": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}}, "next": {"type": ["string", "null"]}}}),
+                  "400": resp("A bad parameter.", err), "401": resp("A token is required.", err), "503": resp("This server keeps no review loop.", err)}}},
+  "/v1/cases/labels.csv": {"get": {
+    "operationId": "casesLabels", "summary": "Resolved cases as training data: label,content,case,event,resolved_at.", "security": read,
+    "parameters": [{"name": "since", "in": "query", "required": False, "schema": {"type": "string"}, "description": "Resolved at or after (RFC 3339 or epoch seconds)."}],
+    "responses": {"200": resp("CSV that warden train and warden eval read as it is.", {"type": "string"}, "text/csv"),
+                  "400": resp("A bad parameter.", err), "401": resp("A token is required.", err), "503": resp("This server keeps no review loop.", err)}}},
+  "/v1/cases/{id}": {"get": {
+    "operationId": "case", "summary": "One case: the event, the decision with its evidence, the claim, the resolution.", "security": read,
+    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+    "responses": {"200": resp("The case.", {"$ref": "#/components/schemas/Case"}), "401": resp("A token is required.", err),
+                  "404": resp("No such case.", err), "503": resp("This server keeps no review loop.", err)}}},
+  "/v1/cases/{id}/claim": {"post": {
+    "operationId": "claim", "summary": "Claim a case for a lease (default 10 minutes); the holder may renew it.", "security": bearer,
+    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+    "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object", "properties": {
+        "by": {"type": "string"}, "lease": {"type": "string", "description": "A duration up to 1d, such as 10m."}}}, "example": {"by": "alice"}}}},
+    "responses": {"200": resp("The case, claimed.", {"$ref": "#/components/schemas/Case"}), **common, **reviewer_errors,
+                  "404": resp("No such case.", err), "409": resp("Another reviewer holds it, or it is resolved.", err)}}},
+  "/v1/cases/{id}/resolve": {"post": {
+    "operationId": "resolve", "summary": "Resolve a case: confirm, or overturn (every penalty the decision recorded is lifted).", "security": bearer,
+    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["outcome"], "properties": {
+        "outcome": {"type": "string", "enum": ["confirm", "overturn"]}, "label": {"type": "string", "description": "The training label (spam, fraud, ham …)."},
+        "note": {"type": "string"}, "by": {"type": "string"}}}, "example": {"outcome": "overturn", "label": "ham", "note": "a greeting", "by": "alice"}}}},
+    "responses": {"200": resp("The case, resolved.", {"$ref": "#/components/schemas/Case"}), **common, **reviewer_errors,
+                  "404": resp("No such case.", err), "409": resp("Resolved already, or claimed by another reviewer.", err)}}},
+  "/v1/labels": {
+    "get": {"operationId": "labels", "summary": "Labels in force on an account, a code or a device.", "security": read,
+      "parameters": [{"name": k, "in": "query", "required": False, "schema": {"type": "string"}} for k in ("account", "code", "device")],
+      "responses": {"200": resp("The labels.", {"type": "object", "required": ["labels"], "properties": {"labels": {"type": "array", "items": {"$ref": "#/components/schemas/Label"}}}}),
+                    "400": resp("No target given.", err), "401": resp("A token is required.", err), "503": resp("This server keeps no review loop.", err)}},
+    "post": {"operationId": "addLabel", "summary": "Put a label on an account, a code or a device (rules read it with has_label).", "security": bearer,
+      "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["target", "label", "reason"], "properties": {
+          "target": {"$ref": "#/components/schemas/LabelTarget"}, "label": {"type": "string"},
+          "expires": {"type": ["string", "null"], "description": "A duration from now (30d), an RFC 3339 time, or null."},
+          "reason": {"type": "string"}, "by": {"type": "string"}}},
+          "example": {"target": {"account": "u1"}, "label": "trusted", "expires": "30d", "reason": "verified merchant"}}}},
+      "responses": {"200": resp("The label.", {"$ref": "#/components/schemas/Label"}), **common, **reviewer_errors}},
+    "delete": {"operationId": "removeLabel", "summary": "Remove a label (target, label and reason in the query or the body).", "security": bearer,
+      "parameters": [{"name": k, "in": "query", "required": False, "schema": {"type": "string"}} for k in ("account", "code", "device", "label", "reason", "by")],
+      "responses": {"200": resp("Removed.", {"type": "object", "required": ["removed"], "properties": {"removed": {"type": "boolean"}}}), **common, **reviewer_errors,
+                    "404": resp("The target has no such label.", err)}}},
+  "/v1/lists/{name}": {"get": {
+    "operationId": "liveList", "summary": "The entries added to a live list.", "security": read,
+    "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+    "responses": {"200": resp("The live entries.", {"type": "object", "required": ["list", "entries"], "properties": {
+        "list": {"type": "string"}, "rule_set_entries": {"type": "integer"}, "cap": {"type": "integer"},
+        "entries": {"type": "array", "items": {"$ref": "#/components/schemas/ListEntry"}}}}),
+                  "401": resp("A token is required.", err), "404": resp("No live list of that name in the rule set.", err), "503": resp("This server keeps no review loop.", err)}}},
+  "/v1/lists/{name}/entries": {
+    "post": {"operationId": "addEntry", "summary": "Add an entry to a live list: the next check matches it, with the list's folds.", "security": bearer,
+      "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+      "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["entry", "reason"], "properties": {
+          "entry": {"type": "string", "maxLength": 200}, "expires": {"type": ["string", "null"]}, "reason": {"type": "string"}, "by": {"type": "string"}}},
+          "example": {"entry": "vx领码", "expires": "7d", "reason": "new wave of invite scams"}}}},
+      "responses": {"200": resp("The entry.", {"$ref": "#/components/schemas/ListEntry"}), **common, **reviewer_errors,
+                    "404": resp("No live list of that name in the rule set.", err)}},
+    "delete": {"operationId": "removeEntry", "summary": "Remove an entry of a live list.", "security": bearer,
+      "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}] +
+                    [{"name": k, "in": "query", "required": False, "schema": {"type": "string"}} for k in ("entry", "reason", "by")],
+      "responses": {"200": resp("Removed.", {"type": "object", "required": ["removed"], "properties": {"removed": {"type": "boolean"}}}), **common, **reviewer_errors,
+                    "404": resp("No such live list or entry.", err)}}},
+  "/v1/changes": {"get": {
+    "operationId": "changes", "summary": "The change log: reloads, rollbacks, lifts, case claims and outcomes, labels, list entries.", "security": read,
+    "parameters": [{"name": "since", "in": "query", "required": False, "schema": {"type": "string"}},
+                   {"name": "kind", "in": "query", "required": False, "schema": {"type": "string", "enum": CHANGE_KINDS}},
+                   {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 10000}}],
+    "responses": {"200": resp("Changes, oldest first.", {"type": "object", "required": ["changes"], "properties": {"changes": {"type": "array", "items": {"$ref": "#/components/schemas/Change"}}}}),
+                  "400": resp("A bad parameter.", err), "401": resp("A token is required.", err), "503": resp("This server keeps no review loop.", err)}}},
+  "/v1/rules/history": {"get": {
+    "operationId": "history", "summary": "Every rule set this store has served, newest first.", "security": read,
+    "responses": {"200": resp("The rule sets.", {"type": "object", "required": ["serving", "rule_sets"], "properties": {
+        "serving": {"type": "string"}, "rule_sets": {"type": "array", "items": {"$ref": "#/components/schemas/RuleSetVersion"}}}}),
+                  "401": resp("A token is required.", err), "503": resp("This server keeps no review loop.", err)}}},
+  "/v1/rules/rollback": {"post": {
+    "operationId": "rollback", "summary": "Serve a stored rule set again (compiled again; refused like a bad reload).", "security": bearer,
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["digest", "reason"], "properties": {
+        "digest": {"type": "string"}, "reason": {"type": "string"}, "by": {"type": "string"}}}, "example": {"digest": "sha256:…", "reason": "the new version flags greetings"}}}},
+    "responses": {"200": resp("Accepted.", {"$ref": "#/components/schemas/Reload"}), "422": resp("Refused: it no longer compiles; the rule set serving keeps serving.", {"$ref": "#/components/schemas/Reload"}),
+                  **common, "401": resp("The admin token is required.", err), "403": resp("Admin routes are off: no admin token is configured.", err),
+                  "404": resp("No stored rule set with that digest.", err), "503": resp("This server keeps no review loop.", err)}}},
   "/healthz": {"get": {"operationId": "health", "summary": "Liveness.", "responses": {"200": resp("ok", {"type": "string"}, "text/plain")}}},
   "/metrics": {"get": {"operationId": "metrics", "summary": "Prometheus metrics.", "security": read,
     "responses": {"200": resp("The metrics in Prometheus' text format.", {"type": "string"}, "text/plain"), "401": resp("The read token is required.", err)}}},
@@ -119,8 +239,10 @@ doc = {
  "components": {
   "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
   "schemas": {"Event": event, "Evidence": evidence, "FiredRule": fired, "Penalty": penalty, "RuleSetInfo": ruleset, "Decision": decision,
-              "PenaltyRecord": record, "Diagnostic": diagnostic,
+              "PenaltyRecord": record, "Diagnostic": diagnostic, "Case": case, "LabelTarget": label_target, "Label": label,
+              "ListEntry": list_entry, "Change": change, "RuleSetVersion": rule_set_version,
               "Reload": {"type": "object", "required": ["accepted", "digest", "counters_kept", "counters_reset", "diagnostics"], "properties": {
+                  "previous": {"type": "string"},
                   "accepted": {"type": "boolean"}, "digest": {"type": "string"}, "counters_kept": {"type": "number"},
                   "counters_reset": {"type": "array", "items": {"type": "string"}}, "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}}}},
               "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}, "key": {"type": "string"}, "index": {"type": "integer"}}}},

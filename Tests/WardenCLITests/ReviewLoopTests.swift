@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WardenModelTestSupport
+import WardenTestSupport
 
 /// The review loop as a risk team runs it: a server opens cases, reviewers resolve them over
 /// HTTP (an overturn lifts the decision's penalties), the verdicts are exported and a model is
@@ -117,5 +118,79 @@ import WardenModelTestSupport
         let eval = try cli.run(["eval", "--rules", modelRules.path, exported, "--positive", "spam"])
         #expect(eval.status == 0, "\(eval.stderr)")
         #expect(eval.stdout.contains("model spam alone: classify(spam, text)"), "\(eval.stdout)")
+    }
+
+    static let sharedRules = """
+        ruleset shared version "1" timezone "UTC"
+        list scam_words(live: true) = ["占位词"]
+        rule live_scam "a live list" {
+          on send
+          when text contains any scam_words
+          score 100
+          penalty restrict_send(account, 1h), review
+        }
+        rule farm "a labelled farm" {
+          on send
+          when has_label(account, "farm")
+          score 100
+        }
+        decide {
+          block when score >= 100
+        }
+
+        """
+
+    /// Two servers on one Redis (or a cluster): what one is told, the other acts on.
+    func twoServersShareTheLoop(state: String) async throws {
+        func start() throws -> ServeTests.Server {
+            try ServeTests.Server(
+                token: "adm", state: state, extra: ["--redis-timeout", "1"],
+                setup: { dir in
+                    for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasSuffix(".rules") {
+                        try FileManager.default.removeItem(at: dir.appendingPathComponent(file))
+                    }
+                    try Self.sharedRules.write(to: dir.appendingPathComponent("shared.rules"), atomically: true, encoding: .utf8)
+                })
+        }
+        let (a, b) = (try start(), try start())
+        let now = ISO8601DateFormatter().string(from: Date())
+        func send(_ id: String, _ account: String, _ text: String) -> String { ServeTests.send(id, account: account, text: text, ts: now) }
+        #expect(try await b.request("POST", "/v1/check", body: send("m1", "u1", "加我vx领码")).1.contains(#""decision":"allow""#))
+        // An entry added through A is matched by B's next check, without a reload.
+        #expect(
+            try await a.request("POST", "/v1/lists/scam_words/entries", body: #"{"entry":"vx领码","reason":"wave"}"#, token: "adm").0 == 200)
+        let (_, blocked) = try await b.request("POST", "/v1/check", body: send("m2", "u1", "加我vx领码"))
+        #expect(blocked.contains(#""decision":"block""#) && blocked.contains(#""case":"c"#), "\(blocked)")
+        let caseID = blocked.components(separatedBy: #""case":""#)[1].prefix { $0 != "\"" }
+        // The case B opened is in A's queue; a claim through A holds on B.
+        #expect(try await a.request("GET", "/v1/cases?status=open").1.contains(#""id":"\#(caseID)""#))
+        #expect(try await a.request("POST", "/v1/cases/\(caseID)/claim", body: #"{"by":"alice"}"#, token: "adm").0 == 200)
+        #expect(try await b.request("POST", "/v1/cases/\(caseID)/claim", body: #"{"by":"bob"}"#, token: "adm").0 == 409)
+        let (resolved, resolvedBody) = try await b.request(
+            "POST", "/v1/cases/\(caseID)/resolve", body: #"{"by":"alice","outcome":"overturn","label":"ham","note":"a joke"}"#, token: "adm"
+        )
+        #expect(resolved == 200 && resolvedBody.contains(#""lifted":["p-"#), "\(resolvedBody)")
+        #expect(try await a.request("GET", "/v1/penalties?account=u1").1 == #"{"penalties":[]}"#)
+        // A label put through B is read by A's rules.
+        #expect(
+            try await b.request("POST", "/v1/labels", body: #"{"target":{"account":"u7"},"label":"farm","reason":"r"}"#, token: "adm").0
+                == 200)
+        #expect(try await a.request("POST", "/v1/check", body: send("m3", "u7", "hi")).1.contains(#""rule":"farm""#))
+        // Both servers wrote to one change log.
+        let (_, changes) = try await a.request("GET", "/v1/changes")
+        for kind in ["list_add", "case_claim", "lift", "case_resolve", "label_add"] {
+            #expect(changes.contains(#""kind":"\#(kind)""#), "\(kind)")
+        }
+    }
+
+    @Test func twoServersOnOneRedisShareTheLoop() async throws {
+        let redis = try RedisServer()
+        defer { redis.stop() }
+        try await twoServersShareTheLoop(state: "redis://127.0.0.1:\(redis.port)")
+    }
+
+    @Test func twoServersOnAClusterShareTheLoop() async throws {
+        let cluster = try RedisClusterServer()
+        try await twoServersShareTheLoop(state: cluster.url)
     }
 }

@@ -55,7 +55,10 @@ enum StateOpener {
             do {
                 let pool = try RedisClients.open(url: url, timeout: options.redisTimeout, capacity: options.redisConnections)
                 let ledger = RedisLedger(pool: pool)
-                return StateStore(ledger: ledger, counters: RedisCounters(pool: pool, ledger: ledger), invites: RedisInviteLog(pool: pool))
+                return StateStore(
+                    ledger: ledger, counters: RedisCounters(pool: pool, ledger: ledger), invites: RedisInviteLog(pool: pool),
+                    review: options.review
+                        ? RedisReviewStore(pool: pool, maxOpenCases: options.maxOpenCases, retention: options.caseRetention) : nil)
             } catch {
                 Output.error("warden: --state: \(error.message)")
                 throw ExitCode(2)

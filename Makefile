@@ -46,6 +46,7 @@ test: test-deps browser-deps format-check
 	$(SWIFT) build
 	$(SWIFT) test
 	python3 Tests/Browser/playground.py
+	python3 Tests/Browser/console.py
 	bash Tests/API/schemathesis.sh 30
 	bash Tests/Package/consumer.sh
 	$(MAKE) --no-print-directory release CONFIG=debug

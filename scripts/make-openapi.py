@@ -131,7 +131,8 @@ doc = {
         "name": {"type": "string"}, "version": {"type": "string"}, "digest": {"type": "string"},
         "rules": {"type": "array", "items": {"type": "object", "required": ["name", "tags", "mode"], "properties": {
             "name": {"type": "string"}, "description": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
-            "mode": {"type": "string", "enum": ["enforce", "shadow"]}, "rollout": {"type": "number"}}}}}}),
+            "mode": {"type": "string", "enum": ["enforce", "shadow"]}, "rollout": {"type": "number"}}}},
+        "live_lists": {"type": "array", "items": {"type": "string"}, "description": "Lists declared live: true, whose entries change through /v1/lists."}}}),
                   "401": resp("The read token is required.", err)}}},
   "/v1/rules/reload": {"post": {
     "operationId": "reload", "summary": "Compile the rule set again and swap it in if it has no errors.", "security": bearer,

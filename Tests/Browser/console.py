@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""The review console in headless Chromium, as a reviewer works it.
+
+Starts `warden serve --console` on a copy of the default rules plus a live list, opens a case
+with a fraud message, and in the page: claims and overturns it (its penalty is then gone from
+/v1/penalties), adds a live list entry (the next check blocks), puts a label, reads the change
+log and the rule history. Screenshots go to --screenshots (default: a temporary directory).
+
+    python3 Tests/Browser/console.py [--binary .build/debug/warden] [--screenshots DIR]
+"""
+import argparse, json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LIVE_RULES = """
+list live_phrases(live: true) = []
+
+rule live_phrase "a phrase the risk team added while serving" {
+  on send
+  when text contains any live_phrases
+  score 100
+  penalty review
+  tags "live"
+}
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(base, method, path, body=None, token=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data, method=method, headers={"content-type": "application/json"})
+    if token:
+        request.add_header("authorization", "Bearer " + token)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build/debug/warden"))
+    parser.add_argument("--screenshots", default=None)
+    args = parser.parse_args()
+    shots = args.screenshots or tempfile.mkdtemp(prefix="warden-console-")
+    os.makedirs(shots, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="warden-console-state-")
+    rules = os.path.join(work, "rules")
+    shutil.copytree(os.path.join(ROOT, "rules"), rules)
+    with open(os.path.join(rules, "90-live.rules"), "w") as f:
+        f.write(LIVE_RULES)
+    for name, token in (("admin", "console-admin"), ("reviewer", "console-reviewer")):
+        with open(os.path.join(work, name), "w") as f:
+            f.write(token)
+    port = free_port()
+    server = subprocess.Popen(
+        [args.binary, "serve", "--rules", rules, "--port", str(port), "--state", "sqlite:" + os.path.join(work, "state.db"),
+         "--admin-token-file", os.path.join(work, "admin"), "--reviewer-token-file", os.path.join(work, "reviewer"), "--console"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    failures = []
+
+    def check(condition, what):
+        print(("ok   " if condition else "FAIL ") + what)
+        if not condition:
+            failures.append(what)
+
+    driver = None
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except Exception:
+                time.sleep(0.1)
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        fraud = {"id": "m1", "type": "send", "ts": now, "account": "u1", "to": ["u2"], "text": "兼职刷单日赚300，加V领码", "code": "CODE7788"}
+        decision = call(base, "POST", "/v1/check", fraud)
+        check(decision.get("case") == "c1", f"the fraud message opened case c1: {decision.get('case')}")
+        check(bool(call(base, "GET", "/v1/penalties?code=CODE7788")["penalties"]), "its code is revoked")
+
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900", "--lang=zh-CN"]:
+            options.add_argument(flag)
+        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        wait = WebDriverWait(driver, 15)
+        driver.get(base + "/console")
+        check(driver.title == "Warden 审核台", f"the page is served, in Chinese first: {driver.title!r}")
+        external = driver.execute_script("return [...document.querySelectorAll('script[src],link[href],img[src]')].length")
+        check(external == 0, "no external assets")
+        wait.until(lambda d: d.find_element(By.ID, "status").text == "请先输入令牌")
+        check(True, "without a token the page asks for one")
+
+        driver.find_element(By.ID, "by").send_keys("alice")
+        driver.execute_script("document.getElementById('by').dispatchEvent(new Event('change'))")
+        driver.find_element(By.ID, "token").send_keys("console-reviewer")
+        driver.execute_script("document.getElementById('token').dispatchEvent(new Event('change'))")
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "tr[data-case='c1']"))
+        check(True, "the queue lists case c1")
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#text mark"))
+        marks = [m.text for m in driver.find_elements(By.CSS_SELECTOR, "#text mark")]
+        check(any("刷单" in m for m in marks), f"the evidence is marked in the text: {marks}")
+        driver.save_screenshot(os.path.join(shots, "console-queue.png"))
+
+        # Keys: c claims; the overturn button resolves with the label typed.
+        driver.execute_script("document.activeElement.blur()")
+        ActionChains(driver).send_keys("c").perform()
+        wait.until(lambda d: "alice" in d.find_element(By.ID, "detail").text)
+        check("alice" in driver.find_element(By.ID, "detail").text, "c claims the case for alice")
+        driver.find_element(By.ID, "trainLabel").send_keys("ham")
+        driver.find_element(By.ID, "note").send_keys("招聘广告，非诈骗")
+        driver.find_element(By.ID, "overturn").click()
+        wait.until(lambda d: "overturn" in d.find_element(By.ID, "detail").text)
+        check("overturn · ham · alice" in driver.find_element(By.ID, "detail").text, "the case is resolved as overturned, label ham")
+        check(call(base, "GET", "/v1/penalties?code=CODE7788")["penalties"] == [], "its penalty is gone from /v1/penalties")
+        driver.save_screenshot(os.path.join(shots, "console-resolved.png"))
+
+        # A live list entry: the next check blocks.
+        driver.find_element(By.CSS_SELECTOR, "#tabs button[data-tab='lists']").click()
+        wait.until(lambda d: d.find_element(By.ID, "listName").get_attribute("value") == "live_phrases")
+        driver.find_element(By.ID, "entry").send_keys("扫码进群领红包")
+        driver.find_element(By.ID, "entryReason").send_keys("新一波诱导分享")
+        driver.find_element(By.ID, "entryAdd").click()
+        wait.until(lambda d: "扫码进群领红包" in d.find_element(By.ID, "entries").text)
+        check(True, "the entry is listed")
+        after = call(base, "POST", "/v1/check", {"id": "m2", "type": "send", "ts": now, "account": "u3", "to": ["u4"], "text": "快来扫码进群领红包"})
+        check(after["decision"] in ("review", "block") and any(f["rule"] == "live_phrase" for f in after["fired"]),
+              f"the next check matches it: {after['decision']}, {[f['rule'] for f in after['fired']]}")
+        driver.save_screenshot(os.path.join(shots, "console-lists.png"))
+
+        # A label, then the change log names every change with its actor.
+        driver.find_element(By.CSS_SELECTOR, "#tabs button[data-tab='labels']").click()
+        driver.find_element(By.ID, "labelTarget").send_keys("u9")
+        driver.find_element(By.ID, "labelName").send_keys("trusted")
+        driver.find_element(By.ID, "labelReason").send_keys("认证商户")
+        driver.find_element(By.ID, "labelAdd").click()
+        wait.until(lambda d: "trusted" in d.find_element(By.ID, "labelRows").text)
+        check(True, "the label is listed")
+        driver.find_element(By.CSS_SELECTOR, "#tabs button[data-tab='changes']").click()
+        wait.until(lambda d: "label_add" in d.find_element(By.ID, "changeRows").text)
+        log = driver.find_element(By.ID, "changeRows").text
+        check(all(k in log for k in ("case_claim", "lift", "case_resolve", "list_add", "label_add")) and "alice" in log,
+              f"the change log lists claim, lift, resolve, list entry and label by alice")
+        driver.save_screenshot(os.path.join(shots, "console-changes.png"))
+
+        # Rule history: the rule set served; a reviewer's rollback is refused (admin only).
+        driver.find_element(By.CSS_SELECTOR, "#tabs button[data-tab='history']").click()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#historyRows tr"))
+        check("当前" in driver.find_element(By.ID, "historyRows").text, "the serving rule set is marked")
+        driver.find_element(By.ID, "lang").click()
+        check(driver.find_element(By.CSS_SELECTOR, "#tabs button[data-tab='history']").text == "Rule history", "the page switches to English")
+        driver.save_screenshot(os.path.join(shots, "console-history-en.png"))
+    finally:
+        if driver:
+            driver.quit()
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"screenshots in {shots}")
+    if failures:
+        print(f"{len(failures)} check(s) failed", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

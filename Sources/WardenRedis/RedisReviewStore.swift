@@ -84,6 +84,9 @@ public final class RedisReviewStore: ReviewStore {
             guard case .array(let items) = numbers, !items.isEmpty else { return (page, nil) }
             let keys = items.compactMap { $0.string.map { key("case:\($0)") } }
             guard case .array(let bodies) = try run([["MGET"] + keys])[0] else { return (page, nil) }
+            // Resolved cases past the retention have expired: their numbers leave the index.
+            let expired = zip(items, bodies).compactMap { item, body in body == .null ? item.string : nil }
+            if !expired.isEmpty { _ = try? run([["ZREM", key("cases")] + expired]) }
             for body in bodies {
                 guard let c = body.string.flatMap(ReviewCase.init(storedText:)) else { continue }
                 after = c.number
@@ -95,11 +98,15 @@ public final class RedisReviewStore: ReviewStore {
         }
     }
 
-    /// KEYS: the case, the open count. ARGV: the body read, the new body, 1 when it resolves.
+    /// KEYS: the case, the open count. ARGV: the body read, the new body, 1 when it resolves,
+    /// the retention in seconds (a resolved case expires then; the queue skips and drops it).
     static let swapScript = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
         redis.call('SET', KEYS[1], ARGV[2])
-        if ARGV[3] == '1' then redis.call('DECR', KEYS[2]) end
+        if ARGV[3] == '1' then
+          redis.call('DECR', KEYS[2])
+          redis.call('EXPIRE', KEYS[1], ARGV[4])
+        end
         return 1
         """
 
@@ -111,7 +118,10 @@ public final class RedisReviewStore: ReviewStore {
             let next = try transition(current)
             let resolves = current.resolution == nil && next.resolution != nil
             let swapped = try run([
-                ["EVAL", Self.swapScript, "2", key("case:\(n)"), key("case:open"), body, next.storedText, resolves ? "1" : "0"]
+                [
+                    "EVAL", Self.swapScript, "2", key("case:\(n)"), key("case:open"), body, next.storedText, resolves ? "1" : "0",
+                    String(max(1, Int(retention))),
+                ]
             ])[0]
             if swapped.int == 1 { return next }
             // Changed by another server between the read and the write: read it again.

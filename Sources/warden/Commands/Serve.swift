@@ -106,6 +106,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("case-retention"), help: "How long resolved cases are kept, such as 90d.")
     var caseRetention = "90d"
 
+    @Option(name: .customLong("max-list-entries"), help: "Live entries one live list may hold (added through /v1/lists).")
+    var maxListEntries = 10_000
+
     @Flag(help: "Serve the review console at GET /console (Chinese and English; its routes need the reviewer or admin token).")
     var console = false
 
@@ -133,6 +136,7 @@ struct Serve: AsyncParsableCommand {
         }
         if bodyLimit < 1 { try refuse("--body-limit takes a positive number of bytes") }
         if maxOpenCases < 1 { try refuse("--max-open-cases takes a positive number") }
+        if maxListEntries < 1 || maxListEntries > 1_000_000 { try refuse("--max-list-entries takes 1 to 1000000") }
         if Timestamp.parseDuration(caseRetention) == nil {
             try refuse("--case-retention takes a duration such as 90d, not '\(caseRetention)'")
         }
@@ -213,6 +217,7 @@ struct Serve: AsyncParsableCommand {
         configuration.playground = playground
         configuration.reviewerToken = AdminToken(reviewerToken)
         configuration.console = console
+        configuration.maxListEntries = maxListEntries
         var logger = Logger(label: "warden")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         // The outbox is written with the ledger: SQLite's table, or Redis's list (delivered by

@@ -3,10 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-[ -n "${NO_BUILD:-}" ] || swift build -c release >/dev/null
+bin=${BIN:-.build/release/warden}
+[ -n "${NO_BUILD:-}${BIN:-}" ] || swift build -c release >/dev/null
 out=$(mktemp)
 state=${STATE:-sqlite:$(mktemp -d)/state.db}
-.build/release/warden serve --rules rules --port 0 --state "$state" ${SERVE_ARGS:-} > "$out" 2>/dev/null &
+"$bin" serve --rules rules --port 0 --state "$state" ${SERVE_ARGS:-} > "$out" 2>/dev/null &
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
 for _ in $(seq 50); do grep -q listening "$out" && break; sleep 0.2; done

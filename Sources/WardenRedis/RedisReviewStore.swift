@@ -240,4 +240,16 @@ public final class RedisReviewStore: ReviewStore {
         guard !digests.isEmpty, case .array(let bodies)? = try? run([["HMGET", key("rulesets")] + digests])[0] else { return [] }
         return bodies.compactMap { $0.string.flatMap { try? JSONParser.parse($0) }.flatMap(RuleSetVersion.init(json:)) }
     }
+
+    public func saveDraft(_ draft: RuleDraft) throws(ReviewError) {
+        let replies = try run([["HSET", key("drafts"), draft.id, draft.jsonValue(withFiles: true).text]])
+        if replies[0].int == 1 { _ = try run([["RPUSH", key("drafts:order"), draft.id]]) }
+    }
+
+    public func drafts() -> [RuleDraft] {
+        guard case .array(let order)? = try? run([["LRANGE", key("drafts:order"), "0", "-1"]])[0] else { return [] }
+        let ids = order.compactMap(\.string)
+        guard !ids.isEmpty, case .array(let bodies)? = try? run([["HMGET", key("drafts")] + ids])[0] else { return [] }
+        return bodies.compactMap { $0.string.flatMap { try? JSONParser.parse($0) }.flatMap(RuleDraft.init(json:)) }
+    }
 }

@@ -21,6 +21,7 @@ public final class SQLiteReviewStore: ReviewStore, @unchecked Sendable {
         CREATE TABLE IF NOT EXISTS list_entries (list TEXT NOT NULL, entry TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (list, entry));
         CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY, at REAL NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS rulesets (digest TEXT PRIMARY KEY, loaded_at REAL NOT NULL, body TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS drafts (id TEXT PRIMARY KEY, created REAL NOT NULL, body TEXT NOT NULL);
         """
 
     public init(ledger: SQLiteLedger, maxOpenCases: Int = 100_000, retention: Double = 90 * 86_400) throws(SQLiteError) {
@@ -57,6 +58,9 @@ public final class SQLiteReviewStore: ReviewStore, @unchecked Sendable {
         let kept = MemoryReviewStore.changesKept
         for row in try db.run("SELECT body FROM (SELECT seq, body FROM changes ORDER BY seq DESC LIMIT \(kept)) ORDER BY seq") {
             if let c = row[0].text.flatMap({ try? JSONParser.parse($0) }).flatMap(ChangeRecord.init(json:)) { try? memory.append(c) }
+        }
+        for row in try db.run("SELECT body FROM drafts ORDER BY created") {
+            if let d = row[0].text.flatMap({ try? JSONParser.parse($0) }).flatMap(RuleDraft.init(json:)) { try? memory.saveDraft(d) }
         }
         for row in try db.run("SELECT body FROM rulesets ORDER BY loaded_at") {
             if let v = row[0].text.flatMap({ try? JSONParser.parse($0) }).flatMap(RuleSetVersion.init(json:)) {
@@ -244,6 +248,17 @@ public final class SQLiteReviewStore: ReviewStore, @unchecked Sendable {
     }
 
     public func ruleSets() -> [RuleSetVersion] { memory.ruleSets() }
+
+    public func saveDraft(_ draft: RuleDraft) throws(ReviewError) {
+        try locked { () throws(ReviewError) in
+            try commit(
+                "draft", "INSERT OR REPLACE INTO drafts (id, created, body) VALUES (?, ?, ?)",
+                [.text(draft.id), .real(draft.created), .text(draft.jsonValue(withFiles: true).text)])
+            try memory.saveDraft(draft)
+        }
+    }
+
+    public func drafts() -> [RuleDraft] { memory.drafts() }
 
     private func locked<R>(_ body: () throws(ReviewError) -> R) throws(ReviewError) -> R {
         let result: Result<R, ReviewError> = writing.withLock { _ in

@@ -40,6 +40,8 @@ package struct WardenServer: Sendable {
         package var console = false
         /// Live entries one list may hold.
         package var maxListEntries = 10_000
+        /// A draft is published only when someone other than its author approves it.
+        package var requireApproval = false
         package init() {}
     }
 
@@ -108,6 +110,7 @@ package struct WardenServer: Sendable {
         // Reviewer routes: behind the reviewer token or the admin token.
         let reviewer = router.group().add(middleware: LogRequestsMiddleware(.info)).add(middleware: ReviewerAuthMiddleware(server: self))
         addReviewRoutes(read: read, reviewer: reviewer, admin: admin)
+        addDraftRoutes(read: read, admin: admin)
         if configuration.console {
             router.get("/console") { _, _ in Self.text(.ok, ServedFiles.console, type: "text/html; charset=utf-8") }
         }

@@ -36,7 +36,7 @@ import WardenServer
         let rules: URL
         let server: WardenServer
 
-        init(state: StateStore) throws {
+        init(state: StateStore, requireApproval: Bool = false) throws {
             rules = FileManager.default.temporaryDirectory.appendingPathComponent("warden-review-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
             try ReviewRouteTests.rules.write(to: rules.appendingPathComponent("loop.rules"), atomically: true, encoding: .utf8)
@@ -44,6 +44,7 @@ import WardenServer
             configuration.adminToken = AdminToken("adm")
             configuration.reviewerToken = AdminToken("rev")
             configuration.maxListEntries = 3
+            configuration.requireApproval = requireApproval
             let service = try WardenService(rulesAt: rules.path, state: state)
             server = WardenServer(service: service, configuration: configuration, logger: Logger(label: "test"))
         }
@@ -177,6 +178,50 @@ import WardenServer
             #expect(
                 try await c.request(.post, "/v1/cases/c1/resolve", body: #"{"outcome":"confirm","label":"fraud"}"#, token: "rev").0 == 200)
             #expect(try await c.request(.post, "/v1/check", body: Self.send("m9", account: "u9", text: "刷单")).1.contains(#""case":"c3""#))
+        }
+    }
+
+    /// A draft is stored with its lint result and what it would change; with --require-approval
+    /// its author cannot publish it, another person can; a draft with errors is never served.
+    @Test func draftsNeedASecondPairOfEyes() async throws {
+        let server = try Server(state: StateStore(review: MemoryReviewStore()), requireApproval: true)
+        try await server.test { c in
+            let lowered = ReviewRouteTests.rules.replacingOccurrences(of: "score >= 100", with: "score >= 300")
+            let events = (0..<4).map { i in Self.send("e\(i)", account: "u\(i)", text: i % 2 == 0 ? "占位词" : "hi") }
+            let body =
+                #"{"files":{"loop.rules":\#(JSONValue.string(lowered).text)},"events":[\#(events.joined(separator: ","))],"reason":"raise the bar","by":"carol"}"#
+            let (created, draft) = try await c.request(.post, "/v1/rules/drafts", body: body, token: "adm")
+            #expect(created == 201, "\(draft)")
+            #expect(
+                draft.contains(#""changed":2"#) && draft.contains(#""live":{"allow":2,"challenge":0,"review":0,"block":2}"#), "\(draft)")
+            let id = draft.components(separatedBy: #""id":""#)[1].prefix { $0 != "\"" }
+            // Stored, not served: the live rules still decide.
+            #expect(
+                try await c.request(.post, "/v1/check", body: Self.send("x1", account: "v1", text: "占位词")).1.contains(
+                    #""decision":"block""#))
+            // The author may not approve it; another person may; twice is a conflict.
+            let (own, ownBody) = try await c.request(.post, "/v1/rules/drafts/\(id)/approve", body: #"{"by":"carol"}"#, token: "adm")
+            #expect(own == 409 && ownBody.contains("another person must approve it"), "\(ownBody)")
+            let (approved, approvedBody) = try await c.request(
+                .post, "/v1/rules/drafts/\(id)/approve", body: #"{"by":"dave","reason":"looks right"}"#, token: "adm")
+            #expect(
+                approved == 200 && approvedBody.contains(#""status":"published""#) && approvedBody.contains(#""approved_by":"dave""#),
+                "\(approvedBody)")
+            #expect(
+                try await c.request(.post, "/v1/check", body: Self.send("x2", account: "v2", text: "占位词")).1.contains(
+                    #""decision":"review""#))
+            #expect(try await c.request(.post, "/v1/rules/drafts/\(id)/approve", body: #"{"by":"erin"}"#, token: "adm").0 == 409)
+            #expect(try await c.request(.post, "/v1/rules/drafts/d0000000/approve", body: #"{"by":"erin"}"#, token: "adm").0 == 404)
+            // A draft with an error: stored with its diagnostics (422), never published.
+            let broken = #"{"files":{"loop.rules":"rule x { on send when nope }"},"reason":"typo","by":"carol"}"#
+            let (bad, badBody) = try await c.request(.post, "/v1/rules/drafts", body: broken, token: "adm")
+            #expect(bad == 422 && badBody.contains(#""severity":"error""#), "\(badBody)")
+            let badID = badBody.components(separatedBy: #""id":""#)[1].prefix { $0 != "\"" }
+            #expect(try await c.request(.post, "/v1/rules/drafts/\(badID)/approve", body: #"{"by":"dave"}"#, token: "adm").0 == 422)
+            #expect(try await c.request(.post, "/v1/rules/drafts", body: body, token: "rev").0 == 401)
+            let (_, changes) = try await c.request(.get, "/v1/changes?limit=100")
+            #expect(changes.contains(#""kind":"draft""#) && changes.contains(#""kind":"draft_approve","by":"dave""#), "\(changes)")
+            #expect(try await c.request(.get, "/v1/rules/drafts").1.components(separatedBy: #""id":"d"#).count - 1 == 2)
         }
     }
 }

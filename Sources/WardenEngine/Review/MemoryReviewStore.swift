@@ -15,6 +15,7 @@ public final class MemoryReviewStore: ReviewStore, Sendable {
         var changes: [ChangeRecord] = []
         var nextChange = 1
         var ruleSets: [RuleSetVersion] = []
+        var drafts: [RuleDraft] = []
         var opensSincePurge = 0
     }
 
@@ -248,6 +249,14 @@ public final class MemoryReviewStore: ReviewStore, Sendable {
     }
 
     public func ruleSets() -> [RuleSetVersion] { book.withLock { $0.ruleSets } }
+
+    public func saveDraft(_ draft: RuleDraft) throws(ReviewError) {
+        book.withLock { b in
+            if let i = b.drafts.firstIndex(where: { $0.id == draft.id }) { b.drafts[i] = draft } else { b.drafts.append(draft) }
+        }
+    }
+
+    public func drafts() -> [RuleDraft] { book.withLock { $0.drafts } }
 }
 
 extension Array where Element == Int {

@@ -52,8 +52,16 @@ public protocol ReviewStore: AnyObject, Sendable {
     func storeRuleSet(_ version: RuleSetVersion) throws(ReviewError)
     /// Every rule set stored, oldest first.
     func ruleSets() -> [RuleSetVersion]
+
+    // MARK: drafts
+
+    /// Stores a draft, replacing the one with its id.
+    func saveDraft(_ draft: RuleDraft) throws(ReviewError)
+    /// Every draft, oldest first.
+    func drafts() -> [RuleDraft]
 }
 
 extension ReviewStore {
     public func ruleSet(digest: String) -> RuleSetVersion? { ruleSets().first { $0.digest == digest } }
+    public func draft(id: String) -> RuleDraft? { drafts().first { $0.id == id } }
 }

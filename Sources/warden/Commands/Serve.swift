@@ -109,6 +109,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-list-entries"), help: "Live entries one live list may hold (added through /v1/lists).")
     var maxListEntries = 10_000
 
+    @Flag(
+        name: .customLong("require-approval"),
+        help: "A rule-set draft (POST /v1/rules/drafts) is published only when someone other than its author approves it.")
+    var requireApproval = false
+
     @Flag(help: "Serve the review console at GET /console (Chinese and English; its routes need the reviewer or admin token).")
     var console = false
 
@@ -218,6 +223,7 @@ struct Serve: AsyncParsableCommand {
         configuration.reviewerToken = AdminToken(reviewerToken)
         configuration.console = console
         configuration.maxListEntries = maxListEntries
+        configuration.requireApproval = requireApproval
         var logger = Logger(label: "warden")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         // The outbox is written with the ledger: SQLite's table, or Redis's list (delivered by

@@ -29,6 +29,16 @@ extension RuleSetIndex {
             for d in declarations where d.kind == .rule { add(d.name, .function, "rule") }
             return items
         }
+        if let last, last.isKeyword("penalty") {
+            for action in PenaltyAction.allCases {
+                let shape =
+                    action == .label
+                    ? "label(account, \"NAME\" [, DURATION])"
+                    : action.targets.isEmpty ? action.rawValue : "\(action.rawValue)(\(action.targets[0])\(action.takesDuration ? ", DURATION" : ""))"
+                add(action.rawValue, .function, shape)
+            }
+            return items
+        }
         for key in Vocabulary.eventKeys.sorted() { add(key, .field, "event field") }
         for builtin in Builtin.allCases.sorted(by: { $0.rawValue < $1.rawValue }) {
             add(builtin.rawValue, .function, builtin.doc.signature, documentation: builtin.doc.summary)

@@ -168,7 +168,7 @@ import Testing
             "textDocument/completion", ["textDocument": ["uri": uri], "position": ["line": 0, "character": 31]])
         let labels = Set(
             ((anywhere["result"] as? [String: Any])?["items"] as? [[String: Any]])?.compactMap { $0["label"] as? String } ?? [])
-        #expect(labels.isSuperset(of: ["text", "account", "count", "near", "fraud", "r", "burst"]))
+        #expect(labels.isSuperset(of: ["text", "account", "count", "near", "has_label", "fraud", "r", "burst"]))
 
         // Symbols of this document, and formatting through fmt.
         let symbols = try client.request("textDocument/documentSymbol", ["textDocument": ["uri": uri]])

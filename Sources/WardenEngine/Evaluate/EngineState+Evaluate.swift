@@ -47,8 +47,6 @@ extension EngineState {
     struct Judgement {
         var fired: [Decision.FiredRule] = []
         var shadow: [Decision.FiredRule] = []
-        /// The penalties of enforced rules that held, in rule order: the commit stage writes them.
-        var planned: [(spec: PenaltySpec, rule: String)] = []
         /// The verdict penalties and state failures force, whatever `decide` says.
         var raise = Verdict.allow
         var verdict = Verdict.allow
@@ -138,9 +136,9 @@ extension EngineState {
             }
             j.fired.append(record)
             j.total += score
-            for spec in rule.penalties {
-                if let v = spec.action.verdict { j.raise = max(j.raise, v) }
-                j.planned.append((spec, rule.name))
+            if !rule.penalties.isEmpty {
+                for spec in rule.penalties { if let v = spec.action.verdict { j.raise = max(j.raise, v) } }
+                ctx.penalized.append(rule)
             }
         }
         ctx.score = j.total
@@ -162,8 +160,10 @@ extension EngineState {
         -> [Decision.Penalty]
     {
         var penalties: [Decision.Penalty] = []
-        for (spec, rule) in j.planned {
-            if let p = apply(spec, rule: rule, ctx: ctx, commit: commit, already: penalties) { penalties.append(p) }
+        for rule in ctx.penalized {
+            for spec in rule.penalties {
+                if let p = apply(spec, rule: rule.name, ctx: ctx, commit: commit, already: penalties) { penalties.append(p) }
+            }
         }
         if let failure = ctx.ledgerFailure {
             // SPEC: on_state_error decides what an event whose penalty could not be stored gets.

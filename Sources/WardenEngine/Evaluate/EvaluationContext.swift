@@ -53,6 +53,9 @@ final class EvaluationContext: @unchecked Sendable {
     @exclusivity(unchecked) var review: (any ReviewStore)?
     /// Entries added to live lists, matched beside the rule set's own (nil: no live list).
     @exclusivity(unchecked) var live: LiveLists.Snapshot?
+    /// Enforced rules that held and have penalties, in rule order: what the commit stage writes
+    /// (a buffer kept from event to event).
+    @exclusivity(unchecked) var penalized: [CompiledRuleSet.Rule] = []
     /// The invite graph and this event's change to it (its redemption's edge, its issue).
     @exclusivity(unchecked) var invites: InviteGraph?
     @exclusivity(unchecked) var inviteChange: InviteChange?
@@ -110,6 +113,7 @@ final class EvaluationContext: @unchecked Sendable {
         ledger = nil
         review = nil
         live = nil
+        if !penalized.isEmpty { penalized.removeAll(keepingCapacity: true) }
         invites = nil
         inviteChange = nil
         regexPrefilters = []

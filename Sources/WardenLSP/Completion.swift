@@ -34,7 +34,8 @@ extension RuleSetIndex {
                 let shape =
                     action == .label
                     ? "label(account, \"NAME\" [, DURATION])"
-                    : action.targets.isEmpty ? action.rawValue : "\(action.rawValue)(\(action.targets[0])\(action.takesDuration ? ", DURATION" : ""))"
+                    : action.targets.isEmpty
+                        ? action.rawValue : "\(action.rawValue)(\(action.targets[0])\(action.takesDuration ? ", DURATION" : ""))"
                 add(action.rawValue, .function, shape)
             }
             return items

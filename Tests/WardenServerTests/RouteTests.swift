@@ -161,7 +161,10 @@ import WardenServer
             #expect(
                 paths == [
                     "/v1/check", "/v1/penalties", "/v1/penalties/{id}/lift", "/v1/rules", "/v1/rules/reload", "/healthz", "/metrics",
-                    "/openapi.json",
+                    "/openapi.json", "/v1/cases", "/v1/cases/{id}", "/v1/cases/{id}/claim", "/v1/cases/{id}/resolve",
+                    "/v1/cases/labels.csv",
+                    "/v1/labels", "/v1/lists/{name}", "/v1/lists/{name}/entries", "/v1/changes", "/v1/rules/history", "/v1/rules/rollback",
+                    "/v1/rules/drafts", "/v1/rules/drafts/{id}", "/v1/rules/drafts/{id}/approve",
                 ])
             // The event schema names exactly the keys the language's table says an event carries.
             let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]

@@ -37,14 +37,18 @@ public final class MemoryReviewStore: ReviewStore, Sendable {
     // MARK: cases
 
     public func openCase(_ c: ReviewCase) throws(ReviewError) -> ReviewCase? {
-        let opened = book.withLock { b -> ReviewCase? in
-            guard b.unresolved < maxOpenCases else { return nil }
+        let (opened, purgeDue) = book.withLock { b -> (ReviewCase?, Bool) in
+            guard b.unresolved < maxOpenCases else { return (nil, false) }
             var c = c
             c.id = "c\(b.nextCase)"
             Self.insert(c, into: &b)
-            return c
+            b.opensSincePurge += 1
+            return (c, b.opensSincePurge % 1024 == 0)
         }
         if opened == nil { refused.add(1, ordering: .relaxed) }
+        // Resolved cases past the retention go, checked every 1,024 opens. (The SQLite store
+        // purges its copy and its file itself; it puts cases here without opening them.)
+        if purgeDue { _ = purge(at: c.opened) }
         return opened
     }
 

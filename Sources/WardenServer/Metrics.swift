@@ -26,11 +26,12 @@ package final class Metrics: Sendable {
     private let counterKeys: CoreMetrics.Gauge?
     private let keysRefused: CoreMetrics.Counter?
     /// The refused-key count already reported: the engine keeps a total, a counter takes steps.
-    private let refusedReported = Mutex(0)
+    private let refusedReported = TotalReported()
 
     /// A SQLite ledger's group commit: transactions committed and the penalty writes they carried.
     let commits: (@Sendable () -> (commits: Int, writes: Int))?
-    private let commitsReported = Mutex((commits: 0, writes: 0))
+    private let commitsReported = TotalReported()
+    private let writesReported = TotalReported()
     private let ledgerCommits: CoreMetrics.Counter?
     private let ledgerWrites: CoreMetrics.Counter?
 
@@ -38,7 +39,7 @@ package final class Metrics: Sendable {
     let review: (@Sendable () -> (open: Int, refused: Int))?
     private let casesOpen: CoreMetrics.Gauge?
     private let casesRefused: CoreMetrics.Counter?
-    private let casesRefusedReported = Mutex(0)
+    private let casesRefusedReported = TotalReported()
 
     package init(
         outbox: (@Sendable () -> [String: Int])? = nil, counters: (@Sendable () -> (keys: Int, refused: Int))? = nil,
@@ -93,30 +94,18 @@ package final class Metrics: Sendable {
         if let counters {
             let (keys, refused) = counters()
             counterKeys?.record(keys)
-            let step = refusedReported.withLock { reported in
-                defer { reported = max(reported, refused) }
-                return max(0, refused - reported)
-            }
-            if step > 0 { keysRefused?.increment(by: step) }
+            refusedReported.advance(to: refused, keysRefused)
         }
         if let commits {
             // Writes per commit above 1: group commit at work.
             let now = commits()
-            let step = commitsReported.withLock { reported in
-                defer { reported = (max(reported.commits, now.commits), max(reported.writes, now.writes)) }
-                return (max(0, now.commits - reported.commits), max(0, now.writes - reported.writes))
-            }
-            if step.0 > 0 { ledgerCommits?.increment(by: step.0) }
-            if step.1 > 0 { ledgerWrites?.increment(by: step.1) }
+            commitsReported.advance(to: now.commits, ledgerCommits)
+            writesReported.advance(to: now.writes, ledgerWrites)
         }
         if let review {
             let (open, refused) = review()
             casesOpen?.record(open)
-            let step = casesRefusedReported.withLock { reported in
-                defer { reported = max(reported, refused) }
-                return max(0, refused - reported)
-            }
-            if step > 0 { casesRefused?.increment(by: step) }
+            casesRefusedReported.advance(to: refused, casesRefused)
         }
         if let outbox {
             for (state, n) in outbox() {
@@ -124,5 +113,19 @@ package final class Metrics: Sendable {
             }
         }
         return registry.emitToString()
+    }
+}
+
+/// A total kept elsewhere (the engine, the group commit, the review store) reported through a
+/// counter, which only takes steps: what was reported so far, and the step to the new total.
+final class TotalReported: Sendable {
+    private let reported = Mutex(0)
+
+    func advance(to total: Int, _ counter: CoreMetrics.Counter?) {
+        let step = reported.withLock { r in
+            defer { r = max(r, total) }
+            return max(0, total - r)
+        }
+        if step > 0 { counter?.increment(by: step) }
     }
 }

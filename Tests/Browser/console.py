@@ -8,15 +8,13 @@ log and the rule history. Screenshots go to --screenshots (default: a temporary 
 
     python3 Tests/Browser/console.py [--binary .build/debug/warden] [--screenshots DIR]
 """
-import argparse, json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, shutil, sys, tempfile, time, urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from harness import ROOT, Checks, chromium, serve
 LIVE_RULES = """
 list live_phrases(live: true) = []
 
@@ -28,12 +26,6 @@ rule live_phrase "a phrase the risk team added while serving" {
   tags "live"
 }
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def call(base, method, path, body=None, token=None):
@@ -60,38 +52,19 @@ def main():
     for name, token in (("admin", "console-admin"), ("reviewer", "console-reviewer")):
         with open(os.path.join(work, name), "w") as f:
             f.write(token)
-    port = free_port()
-    server = subprocess.Popen(
-        [args.binary, "serve", "--rules", rules, "--port", str(port), "--state", "sqlite:" + os.path.join(work, "state.db"),
-         "--admin-token-file", os.path.join(work, "admin"), "--reviewer-token-file", os.path.join(work, "reviewer"), "--console"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    failures = []
-
-    def check(condition, what):
-        print(("ok   " if condition else "FAIL ") + what)
-        if not condition:
-            failures.append(what)
-
+    server, base = serve(args.binary, [
+        "--rules", rules, "--state", "sqlite:" + os.path.join(work, "state.db"), "--admin-token-file", os.path.join(work, "admin"),
+        "--reviewer-token-file", os.path.join(work, "reviewer"), "--console"])
+    check = Checks()
     driver = None
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except Exception:
-                time.sleep(0.1)
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         fraud = {"id": "m1", "type": "send", "ts": now, "account": "u1", "to": ["u2"], "text": "兼职刷单日赚300，加V领码", "code": "CODE7788"}
         decision = call(base, "POST", "/v1/check", fraud)
         check(decision.get("case") == "c1", f"the fraud message opened case c1: {decision.get('case')}")
         check(bool(call(base, "GET", "/v1/penalties?code=CODE7788")["penalties"]), "its code is revoked")
 
-        options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
-        for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900", "--lang=zh-CN"]:
-            options.add_argument(flag)
-        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        driver = chromium("zh-CN")
         wait = WebDriverWait(driver, 15)
         driver.get(base + "/console")
         check(driver.title == "Warden 审核台", f"the page is served, in Chinese first: {driver.title!r}")
@@ -166,8 +139,8 @@ def main():
         server.wait(timeout=10)
         shutil.rmtree(work, ignore_errors=True)
     print(f"screenshots in {shots}")
-    if failures:
-        print(f"{len(failures)} check(s) failed", file=sys.stderr)
+    if check.failures:
+        print(f"{len(check.failures)} check(s) failed", file=sys.stderr)
         return 1
     return 0
 

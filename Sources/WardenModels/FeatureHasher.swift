@@ -2,14 +2,14 @@ import WardenMatching
 
 /// Text to hashed n-gram features (`FeatureSpec`), without allocating: one pass over the
 /// UTF-8, a fold-table read per scalar and a few multiplies per n-gram.
-public struct FeatureHasher: Sendable {
-    public let spec: FeatureSpec
+package struct FeatureHasher: Sendable {
+    package let spec: FeatureSpec
     let table: FoldTable
     /// The fold table's direct entries (shared storage, not a copy), read in the hot loop.
     let entries: [UInt32]
     let repeats: Bool
 
-    public init(spec: FeatureSpec) {
+    package init(spec: FeatureSpec) {
         self.spec = spec
         let options = spec.foldOptions.textFolds
         table = FoldTable.forOptions(options)
@@ -18,16 +18,16 @@ public struct FeatureHasher: Sendable {
     }
 
     /// One n-gram occurrence: its bucket, its sign, and the folded units it covers.
-    public struct Occurrence: Sendable, Equatable {
-        public var bucket: Int
-        public var negative: Bool
-        public var units: Range<Int>
+    package struct Occurrence: Sendable, Equatable {
+        package var bucket: Int
+        package var negative: Bool
+        package var units: Range<Int>
     }
 
     /// The signed sum of `weights` over the n-grams of `text`, and how many n-grams there were:
     /// the hot loop of `classify`. UTF-8 is decoded by hand and the fold table read directly;
     /// nothing is allocated and no closure is called.
-    public func sum(_ text: String, _ weights: UnsafeBufferPointer<Float>) -> (sum: Float, count: Int) {
+    package func sum(_ text: String, _ weights: UnsafeBufferPointer<Float>) -> (sum: Float, count: Int) {
         var stream = UnitStream(spec: spec, repeats: repeats)
         var sum: Float = 0
         var count = 0
@@ -75,7 +75,7 @@ public struct FeatureHasher: Sendable {
 
     /// Calls `body(bucket, negative)` for every n-gram of `text` and returns how many there were
     /// (the same n-grams `sum` adds up; for training).
-    public func forEachFeature(_ text: String, _ body: (Int, Bool) -> Void) -> Int {
+    package func forEachFeature(_ text: String, _ body: (Int, Bool) -> Void) -> Int {
         var count = 0
         for o in occurrences(text).occurrences {
             body(o.bucket, o.negative)
@@ -86,7 +86,7 @@ public struct FeatureHasher: Sendable {
 
     /// Every occurrence with the units it covers, and each unit's range of original scalars
     /// (a collapsed repeat widens its unit; dropped characters belong to no unit). For evidence.
-    public func occurrences(_ text: String) -> (occurrences: [Occurrence], unitSpans: [Range<Int>]) {
+    package func occurrences(_ text: String) -> (occurrences: [Occurrence], unitSpans: [Range<Int>]) {
         var stream = UnitStream(spec: spec, repeats: repeats)
         var found: [Occurrence] = []
         var spans: [Range<Int>] = []

@@ -7,21 +7,21 @@ import WardenMatching
 /// digit and letter styles, invisible characters and noise removed, repeats collapsed), so
 /// `兼職刷單` and `加🌟薇信` give the features of `兼职刷单` and `加薇信`. The folded units then
 /// give character n-grams of `minN…maxN` units, hashed with `seed` into `2^bits` signed buckets.
-public struct FeatureSpec: Codable, Sendable, Equatable {
+package struct FeatureSpec: Codable, Sendable, Equatable {
     /// Fold names as in `fold: [...]` (`all` or single folds; `pinyin` and `boundary` do not apply).
-    public var folds: [String]
-    public var minN: Int
-    public var maxN: Int
+    package var folds: [String]
+    package var minN: Int
+    package var maxN: Int
     /// log2 of the number of hashed buckets (one weight each).
-    public var bits: Int
-    public var seed: UInt64
+    package var bits: Int
+    package var seed: UInt64
     /// Every digit folds to `0`: the value of a number says little, its presence a lot.
-    public var digitClass: Bool
+    package var digitClass: Bool
 
-    public static let maxBits = 22
-    public static let maxNgram = 5
+    package static let maxBits = 22
+    package static let maxNgram = 5
 
-    public init(
+    package init(
         folds: [String] = ["all"], minN: Int = 1, maxN: Int = 3, bits: Int = 18, seed: UInt64 = 0x5741_5244_454E, digitClass: Bool = true
     ) {
         self.folds = folds
@@ -33,14 +33,14 @@ public struct FeatureSpec: Codable, Sendable, Equatable {
     }
 
     /// The fold options the names stand for.
-    public var foldOptions: FoldOptions {
+    package var foldOptions: FoldOptions {
         var options: FoldOptions = []
         for name in folds { options.insert(FoldOptions.byName[name] ?? []) }
         return options
     }
 
     /// What is wrong with the spec, if anything (a header from a file is not trusted).
-    public var problem: String? {
+    package var problem: String? {
         if let unknown = folds.first(where: { FoldOptions.byName[$0] == nil }) { return "unknown fold '\(unknown)'" }
         if !(1...Self.maxNgram).contains(minN) || !(minN...Self.maxNgram).contains(maxN) {
             return "n-gram range \(minN)…\(maxN) is outside 1…\(Self.maxNgram)"

@@ -2,12 +2,12 @@ import WardenMatching
 
 /// A text as word lists see it: the folded units (SPEC §3 folds, repeats collapsed) and, for
 /// each unit, the range of original scalars it came from.
-public struct FoldedUnits: Sendable {
-    public var units: [UInt32] = []
-    public var spans: [Range<Int>] = []
+package struct FoldedUnits: Sendable {
+    package var units: [UInt32] = []
+    package var spans: [Range<Int>] = []
 
     /// Folds `text` with `table` (the list folds: `FoldTable.forOptions(FoldOptions.all.textFolds)`).
-    public init(_ text: String, table: FoldTable, repeats: Bool = true) {
+    package init(_ text: String, table: FoldTable, repeats: Bool = true) {
         for (index, scalar) in text.unicodeScalars.enumerated() {
             let e = table.fold(scalar.value)
             if e == FoldTable.drop { continue }
@@ -24,14 +24,14 @@ public struct FoldedUnits: Sendable {
     }
 
     /// The folded units `range` as a string.
-    public func string(_ range: Range<Int>) -> String {
+    package func string(_ range: Range<Int>) -> String {
         var s = String.UnicodeScalarView()
         for u in units[range] { s.append(Unicode.Scalar(u) ?? "\u{FFFD}") }
         return String(s)
     }
 
     /// The original scalar span of units `range`.
-    public func originalSpan(_ range: Range<Int>) -> Range<Int> {
+    package func originalSpan(_ range: Range<Int>) -> Range<Int> {
         spans[range.lowerBound].lowerBound..<spans[range.upperBound - 1].upperBound
     }
 }

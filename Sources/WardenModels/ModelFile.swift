@@ -13,10 +13,10 @@ import Foundation
 /// The checksum catches truncation and corruption without a cryptographic hash over megabytes
 /// at every load; the rule set digest takes the header and the checksum, so a retrained model
 /// changes the digest of every decision.
-public enum ModelFile {
-    public static let magic = "WARDEN-MODEL "
+package enum ModelFile {
+    package static let magic = "WARDEN-MODEL "
 
-    public enum Failure: Error, Equatable, CustomStringConvertible {
+    package enum Failure: Error, Equatable, CustomStringConvertible {
         case notAModel
         case version(Int)
         case header(String)
@@ -24,7 +24,7 @@ public enum ModelFile {
         case truncated(actual: Int, expected: Int?)
         case checksum
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .notAModel:
                 "not a Warden model (it does not start with '\(ModelFile.magic)\(ModelHeader.currentFormat)'); train one with 'warden train'"

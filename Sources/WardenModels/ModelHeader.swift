@@ -1,23 +1,23 @@
 /// What a model file says about itself, as JSON in its second line: how to read text, which
 /// labels were positive, what it was trained on, how its scores are calibrated, and what the
 /// cross-validation measured.
-public struct ModelHeader: Codable, Sendable, Equatable {
+package struct ModelHeader: Codable, Sendable, Equatable {
     /// The file format this Warden reads and writes.
-    public static let currentFormat = 1
+    package static let currentFormat = 1
 
-    public var format: Int
-    public var kind: String
-    public var features: FeatureSpec
-    public var labels: LabelRule
-    public var data: DataSummary
+    package var format: Int
+    package var kind: String
+    package var features: FeatureSpec
+    package var labels: LabelRule
+    package var data: DataSummary
     /// The UTC day it was trained (`SOURCE_DATE_EPOCH` sets it, for reproducible files).
-    public var trained: String
-    public var calibration: Calibration
-    public var training: TrainingParameters
+    package var trained: String
+    package var calibration: Calibration
+    package var training: TrainingParameters
     /// Cross-validated precision and recall at thresholds of the calibrated score.
-    public var estimate: [ThresholdRow]
+    package var estimate: [ThresholdRow]
 
-    public init(
+    package init(
         features: FeatureSpec, labels: LabelRule, data: DataSummary, trained: String, calibration: Calibration,
         training: TrainingParameters, estimate: [ThresholdRow]
     ) {
@@ -35,13 +35,13 @@ public struct ModelHeader: Codable, Sendable, Equatable {
 
 /// Which labels count as positive. With only `positive`, every other label is negative; with
 /// only `negative`, every other label is positive; with both, other labels are skipped.
-public struct LabelRule: Codable, Sendable, Equatable {
-    public var textField: String
-    public var labelField: String
-    public var positive: [String]
-    public var negative: [String]
+package struct LabelRule: Codable, Sendable, Equatable {
+    package var textField: String
+    package var labelField: String
+    package var positive: [String]
+    package var negative: [String]
 
-    public init(textField: String, labelField: String, positive: [String], negative: [String]) {
+    package init(textField: String, labelField: String, positive: [String], negative: [String]) {
         self.textField = textField
         self.labelField = labelField
         self.positive = positive
@@ -49,7 +49,7 @@ public struct LabelRule: Codable, Sendable, Equatable {
     }
 
     /// true: positive, false: negative, nil: skipped.
-    public func isPositive(_ label: String) -> Bool? {
+    package func isPositive(_ label: String) -> Bool? {
         if positive.contains(label) { return true }
         if negative.contains(label) { return false }
         if negative.isEmpty { return false }
@@ -59,20 +59,20 @@ public struct LabelRule: Codable, Sendable, Equatable {
 }
 
 /// The training data: files, a digest of the examples, and counts.
-public struct DataSummary: Codable, Sendable, Equatable {
-    public var files: [String]
+package struct DataSummary: Codable, Sendable, Equatable {
+    package var files: [String]
     /// SHA-256 over every example's label and text, in reading order.
-    public var sha256: String
-    public var positives: Int
-    public var negatives: Int
+    package var sha256: String
+    package var positives: Int
+    package var negatives: Int
     /// Negatives from `--benign` files (included in `negatives`).
-    public var benign: Int
+    package var benign: Int
     /// Per label, how many examples it had.
-    public var labels: [String: Int]
+    package var labels: [String: Int]
     /// Records whose label was neither positive nor negative.
-    public var skipped: Int
+    package var skipped: Int
 
-    public init(files: [String], sha256: String, positives: Int, negatives: Int, benign: Int, labels: [String: Int], skipped: Int) {
+    package init(files: [String], sha256: String, positives: Int, negatives: Int, benign: Int, labels: [String: Int], skipped: Int) {
         self.files = files
         self.sha256 = sha256
         self.positives = positives
@@ -84,26 +84,26 @@ public struct DataSummary: Codable, Sendable, Equatable {
 }
 
 /// Platt scaling: probability = 1 / (1 + exp(-(a · margin + b))).
-public struct Calibration: Codable, Sendable, Equatable {
-    public var method: String
-    public var a: Double
-    public var b: Double
+package struct Calibration: Codable, Sendable, Equatable {
+    package var method: String
+    package var a: Double
+    package var b: Double
 
-    public init(a: Double, b: Double) {
+    package init(a: Double, b: Double) {
         method = "platt"
         self.a = a
         self.b = b
     }
 }
 
-public struct TrainingParameters: Codable, Sendable, Equatable {
-    public var algorithm: String
-    public var epochs: Int
-    public var learningRate: Double
-    public var l2: Double
-    public var folds: Int
+package struct TrainingParameters: Codable, Sendable, Equatable {
+    package var algorithm: String
+    package var epochs: Int
+    package var learningRate: Double
+    package var l2: Double
+    package var folds: Int
 
-    public init(epochs: Int, learningRate: Double, l2: Double, folds: Int) {
+    package init(epochs: Int, learningRate: Double, l2: Double, folds: Int) {
         algorithm = "adagrad logistic regression"
         self.epochs = epochs
         self.learningRate = learningRate
@@ -113,15 +113,15 @@ public struct TrainingParameters: Codable, Sendable, Equatable {
 }
 
 /// Precision and recall when the calibrated score is at least `threshold`.
-public struct ThresholdRow: Codable, Sendable, Equatable {
-    public var threshold: Double
-    public var precision: Double
-    public var recall: Double
-    public var f1: Double
+package struct ThresholdRow: Codable, Sendable, Equatable {
+    package var threshold: Double
+    package var precision: Double
+    package var recall: Double
+    package var f1: Double
     /// Negatives flagged, of all negatives.
-    public var falsePositiveRate: Double
+    package var falsePositiveRate: Double
 
-    public init(threshold: Double, precision: Double, recall: Double, f1: Double, falsePositiveRate: Double) {
+    package init(threshold: Double, precision: Double, recall: Double, f1: Double, falsePositiveRate: Double) {
         self.threshold = threshold
         self.precision = precision
         self.recall = recall

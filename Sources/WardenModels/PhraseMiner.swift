@@ -11,49 +11,49 @@ import WardenMatching
 /// score down, a phrase gives way to its longest extension found in nearly as many positives and
 /// at least as precise (the maximal phrase), and is skipped when it contains, is contained in or
 /// overlaps a phrase already taken.
-public struct PhraseMiner: Sendable {
-    public struct Options: Sendable {
-        public var minLength = 2
-        public var maxLength = 8
+package struct PhraseMiner: Sendable {
+    package struct Options: Sendable {
+        package var minLength = 2
+        package var maxLength = 8
         /// Positive messages a phrase must occur in.
-        public var minSupport = 5
+        package var minSupport = 5
         /// α₀ of the prior: the prior for each phrase is α₀ times its share of all messages.
-        public var priorStrength = 100.0
+        package var priorStrength = 100.0
         /// A phrase gives way to a longer one found in at least this share of its positives.
-        public var absorb = 0.9
+        package var absorb = 0.9
         /// Phrases whose precision on the data is below this are left out.
-        public var minPrecision = 0.0
-        public var top = 50
-        public init() {}
+        package var minPrecision = 0.0
+        package var top = 50
+        package init() {}
     }
 
-    public struct Phrase: Sendable {
+    package struct Phrase: Sendable {
         /// The folded phrase (what a list matches).
-        public var folded: String
+        package var folded: String
         /// The phrase as the example wrote it (a list folds it to `folded`).
-        public var text: String
-        public var z: Double
-        public var logOdds: Double
+        package var text: String
+        package var z: Double
+        package var logOdds: Double
         /// Messages that contain it, per class.
-        public var positives: Int
-        public var negatives: Int
+        package var positives: Int
+        package var negatives: Int
         /// Positive share of the messages that contain it.
-        public var precision: Double { Double(positives) / Double(max(1, positives + negatives)) }
+        package var precision: Double { Double(positives) / Double(max(1, positives + negatives)) }
         /// The first positive message that contains it, and where (original scalars).
-        public var example: Int
-        public var span: Range<Int>
+        package var example: Int
+        package var span: Range<Int>
     }
 
-    public let options: Options
+    package let options: Options
     let table: FoldTable
 
-    public init(options: Options = Options()) {
+    package init(options: Options = Options()) {
         self.options = options
         table = FoldTable.forOptions(FoldOptions.all.textFolds)
     }
 
     /// The best phrases, best first. `progress(done, total)` counts messages read (twice).
-    public func mine(_ examples: [TrainingExample], progress: ((Int, Int) -> Void)? = nil) -> [Phrase] {
+    package func mine(_ examples: [TrainingExample], progress: ((Int, Int) -> Void)? = nil) -> [Phrase] {
         let folded = examples.map { FoldedUnits($0.text, table: table) }
         let positives = examples.indices.filter { examples[$0].positive }
         let negatives = examples.indices.filter { !examples[$0].positive }

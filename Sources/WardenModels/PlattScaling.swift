@@ -5,7 +5,7 @@ extension Calibration {
     /// Platt's smoothed targets (Lin, Lin & Weng 2007, "A note on Platt's probabilistic outputs
     /// for support vector machines"): the positives aim at (N₊+1)/(N₊+2), the negatives at
     /// 1/(N₋+2), so a separable fold does not drive the slope to infinity.
-    public static func fit(margins: [Double], positive: [Bool]) -> Calibration {
+    package static func fit(margins: [Double], positive: [Bool]) -> Calibration {
         let prior1 = Double(positive.filter { $0 }.count)
         let prior0 = Double(positive.count) - prior1
         let hi = (prior1 + 1) / (prior1 + 2)

@@ -4,12 +4,12 @@ import Foundation
 /// to the positive class, and `explain(text)` names the phrases that pushed it up.
 ///
 /// Immutable after loading: any number of threads score with one model and no lock.
-public final class TextModel: Sendable {
-    public let header: ModelHeader
+package final class TextModel: Sendable {
+    package let header: ModelHeader
     /// The checksum stored in the file, in hex: changes whenever any byte of the model does.
-    public let checksum: String
+    package let checksum: String
     /// The size of the model file in bytes.
-    public let size: Int
+    package let size: Int
     let hasher: FeatureHasher
     let weights: [Float]
     let bias: Float
@@ -24,20 +24,20 @@ public final class TextModel: Sendable {
     }
 
     /// Reads and verifies a model file's bytes.
-    public convenience init(bytes: [UInt8]) throws(ModelFile.Failure) {
+    package convenience init(bytes: [UInt8]) throws(ModelFile.Failure) {
         let (header, bias, weights, sum) = try ModelFile.decode(bytes)
         self.init(header: header, bias: bias, weights: weights, checksum: sum, size: bytes.count)
     }
 
     /// The uncalibrated score: bias plus the weights of the text's n-grams, scaled by one over
     /// the square root of their number (so long texts do not win on length alone).
-    public func margin(_ text: String) -> Double {
+    package func margin(_ text: String) -> Double {
         let (sum, n) = weights.withUnsafeBufferPointer { hasher.sum(text, $0) }
         return Double(bias) + (n == 0 ? 0 : Double(sum) / Double(n).squareRoot())
     }
 
     /// The calibrated probability in [0, 1].
-    public func probability(_ text: String) -> Double {
+    package func probability(_ text: String) -> Double {
         Self.probability(margin: margin(text), header.calibration)
     }
 
@@ -52,7 +52,7 @@ public final class TextModel: Sendable {
     /// characters whose share is at least a third of the strongest character's, and its weight
     /// is the sum of the n-grams inside it. So `代开发票` comes out as one phrase when its
     /// n-grams all push, rather than as `代开`, `开发` and `发票`, and a weak character ends it.
-    public func explain(_ text: String, limit: Int = 5) -> [ModelFeature] {
+    package func explain(_ text: String, limit: Int = 5) -> [ModelFeature] {
         let (occurrences, unitSpans) = hasher.occurrences(text)
         guard !occurrences.isEmpty, limit > 0 else { return [] }
         let scale = 1 / Double(occurrences.count).squareRoot()
@@ -92,7 +92,7 @@ public final class TextModel: Sendable {
     }
 
     /// The file's bytes (what `warden train --out` writes).
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         ModelFile.encode(header: header, bias: bias, weights: weights)
     }
 }

@@ -1,17 +1,17 @@
 import Foundation
 
 /// Precision and recall of scores at thresholds, with how often each label was flagged.
-public struct ThresholdReport: Sendable {
-    public static let standardThresholds = [0.5, 0.8, 0.9, 0.95, 0.99]
+package struct ThresholdReport: Sendable {
+    package static let standardThresholds = [0.5, 0.8, 0.9, 0.95, 0.99]
 
-    public var rows: [ThresholdRow] = []
+    package var rows: [ThresholdRow] = []
     /// How each threshold reads in the table (`>= 0.50`, or a verdict such as `review+`).
-    public var names: [String] = []
+    package var names: [String] = []
     /// Per label: (examples, flagged at each threshold).
-    public var labels: [(label: String, positive: Bool, total: Int, flagged: [Int])] = []
+    package var labels: [(label: String, positive: Bool, total: Int, flagged: [Int])] = []
 
     /// `scores[i]` of an example labelled `labels[i]`, positive or not.
-    public init(scores: [Double], positive: [Bool], labels: [String], thresholds: [Double] = standardThresholds, names: [String]? = nil) {
+    package init(scores: [Double], positive: [Bool], labels: [String], thresholds: [Double] = standardThresholds, names: [String]? = nil) {
         self.names = names ?? thresholds.map { String(format: ">= %.2f", $0) }
         let positives = positive.filter { $0 }.count
         let negatives = positive.count - positives
@@ -43,7 +43,7 @@ public struct ThresholdReport: Sendable {
     }
 
     /// The table for a terminal: one row per threshold, then the share of each label flagged.
-    public var text: String {
+    package var text: String {
         var out = ["flagged at   precision   recall      F1   negatives flagged"]
         for (r, name) in zip(rows, names) {
             out.append(

@@ -11,32 +11,32 @@ import WardenMatching
 /// margins give both the calibration and the cross-validated estimate. The final model is
 /// fitted on everything. Every shuffle comes from a seeded generator and every sum runs in a
 /// fixed order, so the same examples give the same bytes; the folds run on every core.
-public struct Trainer: Sendable {
-    public struct Options: Sendable {
-        public var features = FeatureSpec()
-        public var epochs = 6
-        public var learningRate = 0.2
-        public var l2 = 1e-6
-        public var folds = 5
-        public var thresholds = ThresholdReport.standardThresholds
-        public init() {}
+package struct Trainer: Sendable {
+    package struct Options: Sendable {
+        package var features = FeatureSpec()
+        package var epochs = 6
+        package var learningRate = 0.2
+        package var l2 = 1e-6
+        package var folds = 5
+        package var thresholds = ThresholdReport.standardThresholds
+        package init() {}
     }
 
-    public struct Result: Sendable {
-        public var model: TextModel
+    package struct Result: Sendable {
+        package var model: TextModel
         /// Cross-validated: every example scored by the model that did not train on it.
-        public var estimate: ThresholdReport
-        public var heldOutScores: [Double]
+        package var estimate: ThresholdReport
+        package var heldOutScores: [Double]
     }
 
-    public let options: Options
+    package let options: Options
 
-    public init(options: Options) {
+    package init(options: Options) {
         self.options = options
     }
 
     /// Trains on `examples`. `progress(done, total)` is called after each pass over the data.
-    public func train(
+    package func train(
         _ examples: [TrainingExample], labels: LabelRule, files: [String], skipped: Int, trained: String,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) -> Result {
@@ -89,7 +89,7 @@ public struct Trainer: Sendable {
     }
 
     /// The label of `--benign` lines.
-    public static let benignLabel = "benign"
+    package static let benignLabel = "benign"
 
     /// AdaGrad over shuffled passes of `members`; L2 applied to the weights an example touches.
     func fit(_ data: EncodedExamples, members: [Int], seed: UInt64, afterEpoch: () -> Void) -> ([Float], Float) {

@@ -1,11 +1,11 @@
 /// One labelled message for training.
-public struct TrainingExample: Sendable {
-    public var text: String
-    public var positive: Bool
+package struct TrainingExample: Sendable {
+    package var text: String
+    package var positive: Bool
     /// The label as the data wrote it (`benign` for `--benign` lines), for per-label figures.
-    public var label: String
+    package var label: String
 
-    public init(text: String, positive: Bool, label: String) {
+    package init(text: String, positive: Bool, label: String) {
         self.text = text
         self.positive = positive
         self.label = label

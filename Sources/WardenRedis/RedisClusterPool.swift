@@ -10,9 +10,9 @@ import Synchronization
 ///
 /// Warden's keys keep what must stay together in one slot: a counter key's hash, a penalty
 /// target's records and lists, the outbox, the invite log. Transactions run per slot.
-public final class RedisClusterPool: RedisClient {
-    public let timeout: Double
-    public let capacity: Int
+package final class RedisClusterPool: RedisClient {
+    package let timeout: Double
+    package let capacity: Int
     private let seeds: [Node]
     private let topology: Mutex<Topology>
     private let trips = Atomic<Int>(0)
@@ -29,7 +29,7 @@ public final class RedisClusterPool: RedisClient {
         var pools: [RedisPool] = []
     }
 
-    public init(seeds: [(host: String, port: Int)], timeout: Double, capacity: Int = 8) throws(RedisError) {
+    package init(seeds: [(host: String, port: Int)], timeout: Double, capacity: Int = 8) throws(RedisError) {
         self.seeds = seeds.map { Node(host: $0.host, port: $0.port) }
         self.timeout = timeout
         self.capacity = capacity
@@ -37,11 +37,11 @@ public final class RedisClusterPool: RedisClient {
         try refresh()
     }
 
-    public var roundTrips: Int { trips.load(ordering: .relaxed) }
+    package var roundTrips: Int { trips.load(ordering: .relaxed) }
 
     /// Reads the slot map from the first node (known or seed) that answers; pools of nodes
     /// still in the map are kept.
-    public func refresh() throws(RedisError) {
+    package func refresh() throws(RedisError) {
         let known = topology.withLock { $0 }
         var candidates = known.nodes
         for seed in seeds where !candidates.contains(seed) { candidates.append(seed) }
@@ -81,7 +81,7 @@ public final class RedisClusterPool: RedisClient {
         return max(0, t.slots[RedisSlot.of(key)])
     }
 
-    public func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisValue] {
+    package func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisValue] {
         trips.add(1, ordering: .relaxed)
         var replies = [RedisValue?](repeating: nil, count: commands.count)
         var pending = Array(commands.indices)
@@ -148,10 +148,10 @@ public final class RedisClusterPool: RedisClient {
     /// How long a transaction waits for a replica to acknowledge it (`WAIT 1`). Replication is
     /// asynchronous: a write only the master has is lost if the master dies before sending it,
     /// so a penalty counts as stored (and may be answered) only once a replica has it.
-    public static let replicaWaitMilliseconds = 250
+    package static let replicaWaitMilliseconds = 250
 
     /// One MULTI/EXEC per hash slot, each on its master, each acknowledged by a replica.
-    public func transaction(_ commands: [[String]]) throws(RedisError) {
+    package func transaction(_ commands: [[String]]) throws(RedisError) {
         var bySlot: [Int: [[String]]] = [:]
         var order: [Int] = []
         for command in commands {
@@ -183,7 +183,7 @@ public final class RedisClusterPool: RedisClient {
     }
 
     /// On every master (SCRIPT LOAD must be on the node that runs the script).
-    public func everywhere(_ command: [String]) throws(RedisError) -> RedisValue {
+    package func everywhere(_ command: [String]) throws(RedisError) -> RedisValue {
         let pools = topology.withLock { $0.pools }
         var first: RedisValue?
         for pool in pools {

@@ -5,14 +5,14 @@ import Glibc
 /// commands, replies copied into `RedisValue`. Not thread-safe: `RedisPool` hands a connection
 /// to one caller at a time. After an I/O error the connection is broken for good (`isBroken`)
 /// and the pool replaces it.
-public final class RedisConnection {
+package final class RedisConnection {
     private let context: UnsafeMutablePointer<redisContext>
-    public private(set) var isBroken = false
+    package private(set) var isBroken = false
     /// Pipelines answered so far.
-    public private(set) var served = 0
+    package private(set) var served = 0
 
     /// - Parameter timeout: seconds for connecting, and for each reply.
-    public init(host: String, port: Int, timeout: Double) throws(RedisError) {
+    package init(host: String, port: Int, timeout: Double) throws(RedisError) {
         let tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
         guard let c = redisConnectWithTimeout(host, Int32(port), tv) else { throw RedisError("out of memory connecting") }
         if c.pointee.err != 0 {
@@ -27,7 +27,7 @@ public final class RedisConnection {
     deinit { redisFree(context) }
 
     /// Sends every command, then reads every reply (one round trip).
-    public func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisValue] {
+    package func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisValue] {
         guard !isBroken else { throw RedisError("connection is broken") }
         for command in commands {
             let status = Self.withArguments(command) { argc, argv, lengths in
@@ -49,7 +49,7 @@ public final class RedisConnection {
     }
 
     /// One command, one reply.
-    public func command(_ arguments: [String]) throws(RedisError) -> RedisValue {
+    package func command(_ arguments: [String]) throws(RedisError) -> RedisValue {
         try pipeline([arguments])[0]
     }
 

@@ -4,7 +4,7 @@ extension RedisCounters {
     /// Every counter key in Redis with a non-zero value at `t`, read with SCAN and HGETALL
     /// (`warden state`): the same sums the counting script computes. One node only: a
     /// cluster's keys are spread over its masters, which SCAN does not cross.
-    public func readings(for engine: Engine, at t: Double, maxKeys: Int = 1_000_000) throws(RedisError) -> [CounterReading] {
+    package func readings(for engine: Engine, at t: Double, maxKeys: Int = 1_000_000) throws(RedisError) -> [CounterReading] {
         guard !(pool is RedisClusterPool) else {
             throw RedisError(
                 "listing counters of a Redis Cluster is not supported (SCAN does not cross nodes); run it against each master as redis://HOST:PORT"

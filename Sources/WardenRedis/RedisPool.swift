@@ -3,24 +3,24 @@ import Synchronization
 /// A few connections to one Redis server, shared by the engine's threads: a caller takes a
 /// connection, runs its commands, and gives it back; a broken connection is dropped and the
 /// next caller dials a new one (so the pool recovers by itself when Redis comes back).
-public final class RedisPool: RedisClient {
-    public let host: String
-    public let port: Int
-    public let timeout: Double
-    public let capacity: Int
+package final class RedisPool: RedisClient {
+    package let host: String
+    package let port: Int
+    package let timeout: Double
+    package let capacity: Int
     // `RedisConnection` is not Sendable; the free list hands each one to one thread at a time.
     private let idle: Mutex<[UnsafeConnection]> = Mutex([])
     private let trips = Atomic<Int>(0)
 
     /// Pipelines sent so far (each one round trip): what an event costs, for tests and tuning.
-    public var roundTrips: Int { trips.load(ordering: .relaxed) }
+    package var roundTrips: Int { trips.load(ordering: .relaxed) }
 
     private struct UnsafeConnection: @unchecked Sendable {
         let connection: RedisConnection
     }
 
     /// `redis://HOST:PORT` (port 6379 when left out).
-    public convenience init(url: String, timeout: Double = 0.05, capacity: Int = 8) throws(RedisError) {
+    package convenience init(url: String, timeout: Double = 0.05, capacity: Int = 8) throws(RedisError) {
         guard url.hasPrefix("redis://") else { throw RedisError("expected redis://HOST:PORT, not '\(url)'") }
         let rest = url.dropFirst("redis://".count).split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
         let parts = rest.split(separator: ":", maxSplits: 1)
@@ -30,7 +30,7 @@ public final class RedisPool: RedisClient {
         self.init(host: String(host), port: port, timeout: timeout, capacity: capacity)
     }
 
-    public init(host: String, port: Int, timeout: Double = 0.05, capacity: Int = 8) {
+    package init(host: String, port: Int, timeout: Double = 0.05, capacity: Int = 8) {
         self.host = host
         self.port = port
         self.timeout = timeout
@@ -38,7 +38,7 @@ public final class RedisPool: RedisClient {
     }
 
     /// Runs `body` with a connection; the connection goes back to the pool unless it broke.
-    public func with<R>(_ body: (RedisConnection) throws(RedisError) -> R) throws(RedisError) -> R {
+    package func with<R>(_ body: (RedisConnection) throws(RedisError) -> R) throws(RedisError) -> R {
         let connection: RedisConnection
         if let reused = idle.withLock({ $0.popLast() }) {
             connection = reused.connection
@@ -53,11 +53,11 @@ public final class RedisPool: RedisClient {
         return try body(connection)
     }
 
-    public func transaction(_ commands: [[String]]) throws(RedisError) {
+    package func transaction(_ commands: [[String]]) throws(RedisError) {
         try Self.check(try pipeline([["MULTI"]] + commands + [["EXEC"]]))
     }
 
-    public func everywhere(_ command: [String]) throws(RedisError) -> RedisValue {
+    package func everywhere(_ command: [String]) throws(RedisError) -> RedisValue {
         try pipeline([command])[0]
     }
 
@@ -65,7 +65,7 @@ public final class RedisPool: RedisClient {
     /// restarted): when a reused connection fails that way, the commands go once more on a fresh
     /// one. Not after a timeout: Redis may have run them, and counting an event twice is worse
     /// than answering it without the counters.
-    public func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisValue] {
+    package func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisValue] {
         trips.add(1, ordering: .relaxed)
         var reused = false
         do {

@@ -1,9 +1,9 @@
 /// Redis Cluster's hash slots: CRC16 (XMODEM) of the key, or of the part inside the first
 /// non-empty `{…}` (the hash tag), modulo 16,384.
-public enum RedisSlot {
-    public static let count = 16_384
+package enum RedisSlot {
+    package static let count = 16_384
 
-    public static func of(_ key: String) -> Int {
+    package static func of(_ key: String) -> Int {
         var bytes = Array(key.utf8)
         if let open = bytes.firstIndex(of: UInt8(ascii: "{")),
             let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "}")), close > open + 1

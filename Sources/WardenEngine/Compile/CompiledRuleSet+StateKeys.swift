@@ -1,18 +1,18 @@
 extension CompiledRuleSet {
     /// What the rule set's state is keyed by: whether a log split by account (`audit
     /// --partition`) decides exactly as the whole log does.
-    public struct StateKeys: Sendable, Equatable {
+    package struct StateKeys: Sendable, Equatable {
         /// Per key of the counters (`account`, `ip`, `account, device` …), how many counters.
-        public var counters: [String: Int]
+        package var counters: [String: Int]
         /// The kinds of target the rules' penalties land on.
-        public var penalties: Set<TargetKind>
+        package var penalties: Set<TargetKind>
 
         /// Every counter key starts with the account and every penalty lands on an account: all
         /// of an account's state is in its own partition.
-        public var exactByAccount: Bool { approximateByAccount.isEmpty }
+        package var exactByAccount: Bool { approximateByAccount.isEmpty }
 
         /// What a partition by account does not keep exact, in words (empty when exact).
-        public var approximateByAccount: [String] {
+        package var approximateByAccount: [String] {
             var out = counters.keys.filter { !($0 == "account" || $0.hasPrefix("account, ")) }.sorted().map { "counters by \($0)" }
             // A message is one event, in one partition.
             out += penalties.filter { $0 != .account && $0 != .message }.map(\.rawValue).sorted().map { "penalties on \($0)" }
@@ -20,7 +20,7 @@ extension CompiledRuleSet {
         }
     }
 
-    public var stateKeys: StateKeys {
+    package var stateKeys: StateKeys {
         var keys: [String: Int] = [:]
         for spec in counters { keys[spec.keyNames.joined(separator: ", "), default: 0] += 1 }
         let targets = Set(rules.flatMap { $0.penalties.compactMap { $0.target == nil ? nil : $0.action.targetKind } })

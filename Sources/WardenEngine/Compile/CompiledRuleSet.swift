@@ -82,19 +82,19 @@ public struct CompiledRuleSet: Sendable {
     var decide: [(verdict: Verdict, condition: Eval, text: String)]
     let matcher: KeywordMatcher
     /// Every word list of the rule set in one matcher (what a `check` scans a text with).
-    public var keywordMatcher: KeywordMatcher { matcher }
+    package var keywordMatcher: KeywordMatcher { matcher }
     /// Names of the word lists in the matcher, for evidence (hidden literal lists have nil).
     let listNames: [String?]
     /// Every distinct counter of the rule set.
     let counters: [CounterSpec]
     /// The rule set's `test` blocks.
-    public let tests: [CompiledTest]
+    package let tests: [CompiledTest]
     /// Per text slot (`TextSlot`): the prefilter over the patterns matched against it.
     let regexPrefilters: [RegexPrefilter?]
     /// Fields the keyword matcher reads.
     let scannedFields: [Field]
     /// The rule set's models, in declaration order.
-    public let models: [(name: String, model: TextModel)]
+    package let models: [(name: String, model: TextModel)]
     /// The (model, field) pairs the rules classify (`ModelSlot`), scored ahead in audits.
     let classifiedSlots: [Int]
     /// Per counter (in `counters` order), the rules that read it.
@@ -103,7 +103,7 @@ public struct CompiledRuleSet: Sendable {
     /// root: kept in the rule-set history, served again by a rollback.
     public internal(set) var sources: [String: [UInt8]] = [:]
     /// Word lists declared `live: true`: entries added while serving are matched beside these.
-    public internal(set) var liveLists: [LiveListSpec] = []
+    package internal(set) var liveLists: [LiveListSpec] = []
 }
 
 /// A penalty clause, compiled.

@@ -78,7 +78,7 @@ public final class Compiler {
         return compile(RuleSetLoader.Loaded(syntax: syntax, diagnostics: diagnostics, root: root))
     }
 
-    public static func compile(_ loaded: RuleSetLoader.Loaded) -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
+    package static func compile(_ loaded: RuleSetLoader.Loaded) -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
         var diagnostics = loaded.diagnostics
         // The checker runs on whatever parsed, so one run reports parse and name/type errors together.
         if !loaded.syntax.files.isEmpty {

@@ -3,11 +3,11 @@ import WardenMatching
 /// A word list declared `live: true`: its entries from the rule set are in the keyword
 /// automaton; entries added while serving are matched beside them (`LiveLists`), with the same
 /// folds.
-public struct LiveListSpec: Sendable {
-    public var name: String
+package struct LiveListSpec: Sendable {
+    package var name: String
     /// The list's index among the rule set's keyword lists (what hits are keyed by).
-    public var index: Int
-    public var folds: FoldOptions
+    package var index: Int
+    package var folds: FoldOptions
     /// Entries from the rule set; a live entry's hit is numbered after them.
-    public var staticCount: Int
+    package var staticCount: Int
 }

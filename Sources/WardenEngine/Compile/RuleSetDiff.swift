@@ -2,16 +2,16 @@ import WardenLanguage
 
 /// Which rules two rule sets add, remove and change (`warden dry-run`). A rule changes when its
 /// tokens do: a comment or the layout (`warden fmt`) is no change.
-public struct RuleSetDiff: Sendable, Equatable {
-    public var added: [String] = []
-    public var removed: [String] = []
-    public var changed: [String] = []
+package struct RuleSetDiff: Sendable, Equatable {
+    package var added: [String] = []
+    package var removed: [String] = []
+    package var changed: [String] = []
     /// The same for lists, patterns, models and lets, as `list NAME` and so on; and `decide`.
-    public var otherChanges: [String] = []
+    package var otherChanges: [String] = []
 
-    public var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty && otherChanges.isEmpty }
+    package var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty && otherChanges.isEmpty }
 
-    public init(old: RuleSetSyntax, new: RuleSetSyntax) {
+    package init(old: RuleSetSyntax, new: RuleSetSyntax) {
         func tokens(_ range: SourceRange) -> [String] {
             let file = SourceFile(path: range.file.path, text: range.text)
             return Lexer.tokenize(file).tokens.map { "\($0.kind.rawValue)\u{1F}\(file.slice($0.bytes))" }

@@ -3,17 +3,17 @@ import WardenLanguage
 
 /// Reads a rule set from disk: one `.rules` file, or every `.rules` file of a directory in
 /// file-name order, parsed into one namespace.
-public struct RuleSetLoader {
-    public struct Loaded: Sendable {
-        public var syntax: RuleSetSyntax
-        public var diagnostics: [Diagnostic]
+package struct RuleSetLoader {
+    package struct Loaded: Sendable {
+        package var syntax: RuleSetSyntax
+        package var diagnostics: [Diagnostic]
         /// The rule set's directory: `file(…)` paths must stay inside it.
-        public var root: String
+        package var root: String
     }
 
     /// The largest `.rules` file read (4 MiB): rules are written by people; anything larger is
     /// a mistake or an attack on the parser.
-    public static let maxFileBytes = 4 << 20
+    package static let maxFileBytes = 4 << 20
 
     /// The size of the file at `path` without reading it, or nil when it cannot be read.
     static func size(of path: String) -> Int? {
@@ -21,7 +21,7 @@ public struct RuleSetLoader {
     }
 
     /// The absolute path with `.` and `..` resolved: how `overlay` names files.
-    public static func standardized(_ path: String) -> String {
+    package static func standardized(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
@@ -35,7 +35,7 @@ public struct RuleSetLoader {
     /// Loads the rule set at `path`; a file named in `overlay` (by its standardized path) is
     /// read from there instead of the disk, and added if the directory does not list it yet:
     /// an editor's unsaved text (`warden lsp`).
-    public static func load(path: String, overlay: [String: String] = [:]) -> Loaded {
+    package static func load(path: String, overlay: [String: String] = [:]) -> Loaded {
         var syntax = RuleSetSyntax()
         var diagnostics: [Diagnostic] = []
         var isDirectory: ObjCBool = false

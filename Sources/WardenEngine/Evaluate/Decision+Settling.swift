@@ -17,7 +17,7 @@ extension Decision {
     /// is stored; a penalty in force that failed leaves the evidence; and the decision is marked
     /// `ledgerFailed` with the warning and the `on_state_error` floor of a write that failed in
     /// place. The verdict is never lowered (the rules' own reasons for it may still hold).
-    public func settling(_ failed: [FailedWrite]) -> Decision {
+    package func settling(_ failed: [FailedWrite]) -> Decision {
         // Undone newest first, a record ends as its earliest failed write restored it.
         var byID: [String: FailedWrite] = [:]
         for f in failed where byID[f.id] == nil { byID[f.id] = f }

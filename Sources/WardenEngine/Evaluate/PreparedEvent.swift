@@ -4,8 +4,8 @@ import WardenModels
 /// An event with its text work done: keyword scans and regex prefilter results for every field
 /// the rules read. Preparing needs no engine state, so an audit prepares events on every core
 /// and only the stateful evaluation runs in event-time order.
-public struct PreparedEvent: Sendable {
-    public let event: Event
+package struct PreparedEvent: Sendable {
+    package let event: Event
     let scans: [[[KeywordHit]]?]
     let candidates: [[Bool]?]
     let normalized: [String?]
@@ -15,7 +15,7 @@ public struct PreparedEvent: Sendable {
 
 extension Engine {
     /// Scans the event's text fields; safe to call from many threads at once.
-    public func prepare(_ event: Event) -> PreparedEvent {
+    package func prepare(_ event: Event) -> PreparedEvent {
         var scans = [[[KeywordHit]]?](repeating: nil, count: Field.allCases.count)
         var candidates = [[Bool]?](repeating: nil, count: TextSlot.count)
         var normalized = [String?](repeating: nil, count: Field.allCases.count)
@@ -44,7 +44,7 @@ extension Engine {
     }
 
     /// Decides a prepared event; the same as `check(prepared.event, …)`, minus the text work.
-    public func check(_ prepared: PreparedEvent, now: Double, commit: Bool = true) -> Decision {
+    package func check(_ prepared: PreparedEvent, now: Double, commit: Bool = true) -> Decision {
         state.evaluate(prepared.event, ruleSet: ruleSet, now: now, commit: commit, prepared: prepared)
     }
 }

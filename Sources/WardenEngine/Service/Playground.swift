@@ -8,20 +8,20 @@ import WardenLanguage
 /// files, which resolve against the live rule set's directory, read-only), into a fresh engine
 /// with in-memory state that is dropped after the answer: nothing typed here reaches the
 /// running engine, its counters or its ledger.
-public enum Playground {
+package enum Playground {
     /// The largest rules text taken, as for a rules file on disk.
-    public static let maxRulesBytes = RuleSetLoader.maxFileBytes
+    package static let maxRulesBytes = RuleSetLoader.maxFileBytes
     /// Events decided in one request (counters need a few to say anything).
-    public static let maxEvents = 1000
+    package static let maxEvents = 1000
 
-    public struct Request: Sendable {
-        public var rules: String
-        public var events: [Event]
+    package struct Request: Sendable {
+        package var rules: String
+        package var events: [Event]
     }
 
     /// Reads `{"rules": "…", "event": {…}}` or `{"rules": "…", "events": [{…}, …]}`; an error
     /// names the key (and the event's index).
-    public static func request(from value: JSONValue) throws(EventError) -> Request {
+    package static func request(from value: JSONValue) throws(EventError) -> Request {
         guard case .string(let rules)? = value["rules"] else {
             throw EventError(key: "rules", message: "'rules' must be the rules text, a string")
         }
@@ -55,7 +55,7 @@ public enum Playground {
     /// Compiles and decides; the answer as JSON: `diagnostics`, then (when the rules compile)
     /// `decisions`, the last event's `explain` text and `trace`, and `highlights` (evidence
     /// spans in the last event's text fields, in Unicode scalars).
-    public static func run(_ request: Request, root: String, now: Double) -> String {
+    package static func run(_ request: Request, root: String, now: Double) -> String {
         // Named as a file of the live rule set's directory, so `file("lists/…")` resolves there.
         let path = (root as NSString).appendingPathComponent("playground.rules")
         let (ruleSet, diagnostics) = Compiler.compile(source: request.rules, path: path, root: root)

@@ -1,12 +1,12 @@
 /// One key of one counter with its value at a time: what `warden state` lists.
-public struct CounterReading: Sendable {
+package struct CounterReading: Sendable {
     /// The counter as written: `count by account within 1d on send`.
-    public var counter: String
+    package var counter: String
     /// The rules that read it.
-    public var rules: [String]
+    package var rules: [String]
     /// The key's parts, by name: `[("account", "u1")]`.
-    public var key: [(name: String, value: String)]
-    public var value: Double
+    package var key: [(name: String, value: String)]
+    package var value: Double
 }
 
 extension CounterSpec {
@@ -29,7 +29,7 @@ extension Engine {
     /// Every key of every counter with a non-zero value at `t`, as the next event at `t` would
     /// read it (before counting itself). In-memory counters only: a shared backend (Redis) is
     /// read by its own client.
-    public func counterReadings(at t: Double) -> [CounterReading] {
+    package func counterReadings(at t: Double) -> [CounterReading] {
         let store = state.counters
         var out: [CounterReading] = []
         for (i, spec) in store.specs.enumerated() {
@@ -48,7 +48,7 @@ extension Engine {
     /// The latest start of the newest step of a rolling counter: at most the time of the newest
     /// event the state counted, and within the finest counter's step of it, so every counter
     /// read there includes the newest event's step (nil when nothing was counted).
-    public var newestCountedTime: Double? {
+    package var newestCountedTime: Double? {
         let store = state.counters
         var newest: Double?
         for (i, spec) in store.specs.enumerated() {
@@ -64,14 +64,14 @@ extension Engine {
 extension Engine {
     /// For a shared backend's reader: the counter a backend name (`CounterOperation.counter`)
     /// stands for, and the first step its value at `t` includes.
-    public func counterWindow(backendName: String, at t: Double) -> (index: Int, windowStart: Int32, distinct: Bool)? {
+    package func counterWindow(backendName: String, at t: Double) -> (index: Int, windowStart: Int32, distinct: Bool)? {
         guard let i = state.backendNames.firstIndex(of: backendName) else { return nil }
         let spec = state.counters.specs[i]
         return (i, state.counters.step(i, t) &- Int32(spec.window.span - 1), spec.kind == .distinct)
     }
 
     /// A reading of counter `index` for a key (its parts joined by U+001F) and its value.
-    public func counterReading(index: Int, key: String, value: Double) -> CounterReading {
+    package func counterReading(index: Int, key: String, value: Double) -> CounterReading {
         let spec = state.counters.specs[index]
         let parts = key.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
         return CounterReading(

@@ -1,33 +1,33 @@
 /// One invite tree for reports: its accounts in breadth-first order from the root, each with
 /// its parent's position.
-public struct InviteTree: Sendable {
-    public struct Member: Sendable {
-        public var account: String
+package struct InviteTree: Sendable {
+    package struct Member: Sendable {
+        package var account: String
         /// Position of its inviter in `members`; -1 for the root.
-        public var parent: Int
-        public var depth: Int
+        package var parent: Int
+        package var depth: Int
         /// When it joined (the root: its first issue).
-        public var joined: Double?
-        public var device: String?
+        package var joined: Double?
+        package var device: String?
     }
 
-    public var members: [Member]
+    package var members: [Member]
     /// Accounts in the whole tree (`members` may stop short of it).
-    public var size: Int
+    package var size: Int
     /// The most accounts that joined the tree within one hour.
-    public var peakPerHour: Int
+    package var peakPerHour: Int
     /// Accounts that joined per hour between its first and last join (trees of 10 or more).
-    public var perHour: Double?
+    package var perHour: Double?
     /// Accounts of the whole tree in the `flagged` set it was drawn with.
-    public var flagged: Int
+    package var flagged: Int
 }
 
 /// The trees a report shows.
-public struct InviteForest: Sendable {
-    public var largest: [InviteTree]
+package struct InviteForest: Sendable {
+    package var largest: [InviteTree]
     /// By `perHour`.
-    public var fastest: [InviteTree]
-    public var mostFlagged: [InviteTree]
+    package var fastest: [InviteTree]
+    package var mostFlagged: [InviteTree]
 }
 
 extension InviteStore {
@@ -90,7 +90,7 @@ extension InviteStore {
 extension Engine {
     /// The invite graph's largest, fastest-growing and most flagged trees (by the accounts in
     /// `flagged`), for the audit report.
-    public func inviteTrees(limit: Int = 3, maxMembers: Int = 400, flagged: Set<String> = []) -> InviteForest {
+    package func inviteTrees(limit: Int = 3, maxMembers: Int = 400, flagged: Set<String> = []) -> InviteForest {
         _ = state.invites.sync()
         return state.invites.store.withLock { $0.trees(limit: limit, maxMembers: maxMembers, flagged: flagged) }
     }

@@ -4,43 +4,43 @@ import Foundation
 /// (a verdict other than `allow`), and which rules' tags explain it.
 ///
 /// Each message is checked as a `send` from its own account, so counters never link them.
-public struct QualityReport: Sendable {
-    public struct Row: Sendable {
-        public var label: String
-        public var total = 0
-        public var flagged = 0
+package struct QualityReport: Sendable {
+    package struct Row: Sendable {
+        package var label: String
+        package var total = 0
+        package var flagged = 0
         /// Flagged and explained by a rule tagged with this label's category.
-        public var matchedCategory = 0
+        package var matchedCategory = 0
     }
 
-    public struct Example: Sendable {
-        public var label: String
-        public var text: String
-        public var verdict: Verdict
-        public var fired: [String]
+    package struct Example: Sendable {
+        package var label: String
+        package var text: String
+        package var verdict: Verdict
+        package var fired: [String]
     }
 
-    public var rows: [String: Row] = [:]
+    package var rows: [String: Row] = [:]
     /// Benign messages flagged, and harmful ones missed.
-    public var falsePositives: [Example] = []
-    public var misses: [Example] = []
+    package var falsePositives: [Example] = []
+    package var misses: [Example] = []
     /// Flagged messages per predicted category (from rule tags), and how many carried that label.
-    public var predicted: [String: (flagged: Int, correct: Int)] = [:]
+    package var predicted: [String: (flagged: Int, correct: Int)] = [:]
 
     /// Labels are `NRM` for benign text and a category otherwise; rule tags map to categories.
-    public static let categoryOfTag: [String: String] = [
+    package static let categoryOfTag: [String: String] = [
         "inducement": "IND", "fraud": "FRD", "diversion": "DIV", "spam": "SPM",
     ]
-    public static let benign = "NRM"
+    package static let benign = "NRM"
 
     /// The category of a tag: `fraud.authority` belongs to `fraud`'s.
-    public static func category(ofTag tag: String) -> String? {
+    package static func category(ofTag tag: String) -> String? {
         categoryOfTag[tag] ?? tag.split(separator: ".").first.flatMap { categoryOfTag[String($0)] }
     }
 
-    public init() {}
+    package init() {}
 
-    public mutating func add(label: String, text: String, decision: Decision) {
+    package mutating func add(label: String, text: String, decision: Decision) {
         var row = rows[label] ?? Row(label: label)
         row.total += 1
         let flagged = decision.verdict != .allow
@@ -62,7 +62,7 @@ public struct QualityReport: Sendable {
     }
 
     /// The table: per label, recall (flagged / total); per category, precision; overall.
-    public var table: String {
+    package var table: String {
         var lines = ["label   messages  flagged  recall   by its category  precision"]
         func pct(_ a: Int, _ b: Int) -> String { b == 0 ? "   —  " : String(format: "%6.2f%%", 100 * Double(a) / Double(b)) }
         for label in rows.keys.sorted() {

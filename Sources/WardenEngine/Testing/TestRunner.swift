@@ -2,30 +2,30 @@ import WardenLanguage
 
 /// Runs the `test` blocks of a rule set (SPEC §6): each from empty state, on a clock that starts
 /// at 2026-01-01T00:00:00Z and moves 1 s per event unless `every`, `after` or `ts` says otherwise.
-public struct TestRunner {
-    public static let start = 1_767_225_600.0  // 2026-01-01T00:00:00Z
+package struct TestRunner {
+    package static let start = 1_767_225_600.0  // 2026-01-01T00:00:00Z
 
-    public struct Failure: Sendable {
-        public var test: String
-        public var location: String
+    package struct Failure: Sendable {
+        package var test: String
+        package var location: String
         /// Which repetition of the step failed (1-based) and how many there were.
-        public var repetition: Int
-        public var repetitions: Int
-        public var expected: [String]
-        public var actual: String
+        package var repetition: Int
+        package var repetitions: Int
+        package var expected: [String]
+        package var actual: String
     }
 
-    public struct Report: Sendable {
-        public var passed: [String] = []
-        public var failures: [Failure] = []
-        public var failed: Int { failures.count }
+    package struct Report: Sendable {
+        package var passed: [String] = []
+        package var failures: [Failure] = []
+        package var failed: Int { failures.count }
         /// Rules that fired (enforced or shadow) on some test event, and those that never did.
-        public var firedRules: Set<String> = []
-        public var neverFired: [String] = []
+        package var firedRules: Set<String> = []
+        package var neverFired: [String] = []
     }
 
     /// Runs the rule set's tests (those whose name contains `filter`, when given).
-    public static func run(_ ruleSet: CompiledRuleSet, filter: String? = nil) -> Report {
+    package static func run(_ ruleSet: CompiledRuleSet, filter: String? = nil) -> Report {
         var report = Report()
         for test in ruleSet.tests where filter.map({ test.name.contains($0) }) ?? true {
             if let failure = run(test, ruleSet, fired: &report.firedRules) {

@@ -4,7 +4,7 @@
 /// `( account )`) print the same, so a counter's identity, and the state kept under it, does not
 /// depend on white space or redundant parentheses.
 extension Expr {
-    public var canonical: String { Self.print(self, above: 0) }
+    package var canonical: String { Self.print(self, above: 0) }
 
     /// Binding strength of each level of the grammar (see `Parser+Expressions`), weakest first.
     private enum Level {

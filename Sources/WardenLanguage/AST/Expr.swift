@@ -1,6 +1,6 @@
 /// An expression node with its source range.
-public struct Expr: Sendable {
-    public indirect enum Kind: Sendable {
+package struct Expr: Sendable {
+    package indirect enum Kind: Sendable {
         case string(String)
         case integer(Int)
         case decimal(Double)
@@ -23,31 +23,31 @@ public struct Expr: Sendable {
         case call(name: String, nameRange: SourceRange, arguments: [Argument])
     }
 
-    public var kind: Kind
-    public var range: SourceRange
+    package var kind: Kind
+    package var range: SourceRange
 
-    public init(_ kind: Kind, _ range: SourceRange) {
+    package init(_ kind: Kind, _ range: SourceRange) {
         self.kind = kind
         self.range = range
     }
 
     /// The name if this is a bare name.
-    public var nameValue: String? {
+    package var nameValue: String? {
         if case .name(let n) = kind { return n }
         return nil
     }
 }
 
-public enum UnaryOperator: String, Sendable {
+package enum UnaryOperator: String, Sendable {
     case not, negate = "-"
 }
 
-public enum BinaryOperator: String, Sendable, CaseIterable {
+package enum BinaryOperator: String, Sendable, CaseIterable {
     case or, and
     case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
     case add = "+", subtract = "-", multiply = "*", divide = "/"
 
-    public var isComparison: Bool {
+    package var isComparison: Bool {
         switch self {
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: true
         default: false
@@ -56,20 +56,20 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
 }
 
 /// `contains "s"`, `contains any L`, `contains all L`.
-public enum Quantifier: String, Sendable {
+package enum Quantifier: String, Sendable {
     case one, any, all
 }
 
 /// A call argument, `label: value` or `value`.
-public struct Argument: Sendable {
-    public var label: String?
-    public var labelRange: SourceRange?
-    public var value: Expr
+package struct Argument: Sendable {
+    package var label: String?
+    package var labelRange: SourceRange?
+    package var value: Expr
 }
 
 /// A `key: value` pair of an object literal.
-public struct Field: Sendable {
-    public var key: String
-    public var keyRange: SourceRange
-    public var value: Expr
+package struct Field: Sendable {
+    package var key: String
+    package var keyRange: SourceRange
+    package var value: Expr
 }

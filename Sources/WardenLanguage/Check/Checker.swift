@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The checker reads the syntax only; it does not open list files or compile regexes (the engine's
 /// compiler does, and reports at the same places).
-public struct Checker {
+package struct Checker {
     enum Symbol {
         case list(ListDecl)
         case pattern(PatternDecl)
@@ -29,7 +29,7 @@ public struct Checker {
     var references: [String: [(name: String, range: SourceRange)]] = [:]
     var owner: String?
 
-    public static func check(_ syntax: RuleSetSyntax) -> [Diagnostic] {
+    package static func check(_ syntax: RuleSetSyntax) -> [Diagnostic] {
         var checker = Checker(syntax: syntax)
         checker.run()
         return checker.diagnostics
@@ -466,7 +466,7 @@ public struct Checker {
         }
     }
 
-    public static func canonical(_ text: String) -> String {
+    package static func canonical(_ text: String) -> String {
         text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
     }
 

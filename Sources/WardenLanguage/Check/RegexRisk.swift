@@ -9,17 +9,17 @@
 ///   `(.*a){12}` — polynomial, of the degree of the count.
 ///
 /// A syntactic check only: it errs towards silence.
-public enum RegexRisk {
-    public struct Risk: Sendable, Equatable {
+package enum RegexRisk {
+    package struct Risk: Sendable, Equatable {
         /// The scalar offset of the quantifier that does the repeating.
-        public var offset: Int
-        public var message: String
-        public var hint: String
+        package var offset: Int
+        package var message: String
+        package var hint: String
     }
 
     /// The scalar offset of the quantifier that repeats a group with an unbounded loop inside,
     /// or nil.
-    public static func nestedQuantifier(_ pattern: String) -> Int? {
+    package static func nestedQuantifier(_ pattern: String) -> Int? {
         guard let risk = risk(pattern), risk.message == nested.message else { return nil }
         return risk.offset
     }
@@ -39,7 +39,7 @@ public enum RegexRisk {
     }
 
     /// The first risk found, or nil.
-    public static func risk(_ pattern: String) -> Risk? {
+    package static func risk(_ pattern: String) -> Risk? {
         let s = Array(pattern.unicodeScalars)
         var stack: [Group] = []
         /// Marks the innermost group's current alternative as not literal.

@@ -15,17 +15,17 @@
 ///
 /// Formatting is idempotent: the output formats to itself. A file that does not lex or parse is
 /// not formatted (the diagnostics say why).
-public enum Formatter {
-    public static let indentUnit = "  "
+package enum Formatter {
+    package static let indentUnit = "  "
 
-    public enum Outcome: Sendable {
+    package enum Outcome: Sendable {
         case formatted(String)
         /// The syntax errors that stop formatting.
         case failed([Diagnostic])
     }
 
     /// The formatted text, or the syntax errors that stop formatting.
-    public static func format(_ file: SourceFile) -> Outcome {
+    package static func format(_ file: SourceFile) -> Outcome {
         var syntax = RuleSetSyntax()
         let errors = Parser.parse(file, into: &syntax).filter {
             $0.severity == .error && ($0.id == "syntax" || $0.id == "full-width-quote")

@@ -2,23 +2,23 @@ import Foundation
 
 /// Turns a rules file into tokens. Errors become diagnostics and an `invalid` token, and lexing
 /// goes on, so one typo does not hide the rest of the file.
-public struct Lexer {
+package struct Lexer {
     let file: SourceFile
     let b: [UInt8]
     var i = 0
-    public private(set) var diagnostics: [Diagnostic] = []
+    package private(set) var diagnostics: [Diagnostic] = []
     private var previous: Token.Kind = .end
     private var previousText = ""
 
     /// Identifiers after which `/` starts a regex rather than a division.
     private static let regexAfterWords: Set<String> = ["matches", "and", "or", "not", "in", "when", "contains"]
 
-    public init(file: SourceFile) {
+    package init(file: SourceFile) {
         self.file = file
         self.b = file.bytes
     }
 
-    public static func tokenize(_ file: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+    package static func tokenize(_ file: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
         var lexer = Lexer(file: file)
         var tokens: [Token] = []
         while true {
@@ -29,7 +29,7 @@ public struct Lexer {
         return (tokens, lexer.diagnostics)
     }
 
-    public mutating func next() -> Token {
+    package mutating func next() -> Token {
         skipTrivia()
         let t = scan()
         previous = t.kind

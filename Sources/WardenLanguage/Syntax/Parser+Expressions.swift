@@ -4,7 +4,7 @@ extension Parser {
     /// Deep nesting is refused rather than allowed to exhaust the stack.
     static let maxDepth = 200
 
-    public mutating func parseExpression() throws(Diagnostic) -> Expr {
+    package mutating func parseExpression() throws(Diagnostic) -> Expr {
         try parseOr()
     }
 

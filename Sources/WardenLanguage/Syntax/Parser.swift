@@ -3,17 +3,17 @@
 /// Errors are thrown as `Diagnostic`s inside a production and caught at the nearest clause or
 /// declaration, which records them and skips to the next line that starts a clause or a
 /// declaration, so one mistake does not hide the ones after it.
-public struct Parser {
+package struct Parser {
     let file: SourceFile
     var tokens: [Token]
     var index = 0
     var depth = 0
-    public private(set) var diagnostics: [Diagnostic] = []
+    package private(set) var diagnostics: [Diagnostic] = []
 
     static let declarationKeywords: Set<String> = ["ruleset", "list", "pattern", "model", "let", "rule", "decide", "test"]
     static let clauseKeywords: Set<String> = ["on", "when", "score", "penalty", "tags", "mode", "rollout"]
 
-    public init(file: SourceFile) {
+    package init(file: SourceFile) {
         self.file = file
         let (tokens, diagnostics) = Lexer.tokenize(file)
         self.tokens = tokens
@@ -21,7 +21,7 @@ public struct Parser {
     }
 
     /// Parses one file into `syntax`, returning the diagnostics found.
-    public static func parse(_ file: SourceFile, into syntax: inout RuleSetSyntax) -> [Diagnostic] {
+    package static func parse(_ file: SourceFile, into syntax: inout RuleSetSyntax) -> [Diagnostic] {
         var parser = Parser(file: file)
         syntax.files.append(file)
         parser.parseFile(into: &syntax)

@@ -1,6 +1,6 @@
 /// A lexical token: its kind, its byte range and, for literals, the decoded value.
-public struct Token: Sendable, Equatable {
-    public enum Kind: String, Sendable {
+package struct Token: Sendable, Equatable {
+    package enum Kind: String, Sendable {
         case identifier = "name"
         case string = "string"
         case integer = "integer"
@@ -17,18 +17,18 @@ public struct Token: Sendable, Equatable {
         case end = "end of file"
     }
 
-    public var kind: Kind
-    public var bytes: Range<Int>
+    package var kind: Kind
+    package var bytes: Range<Int>
     /// Identifier text, decoded string value, or regex body.
-    public var text: String = ""
+    package var text: String = ""
     /// Integer value, or a duration in seconds.
-    public var integer: Int = 0
-    public var decimal: Double = 0
+    package var integer: Int = 0
+    package var decimal: Double = 0
     /// Regex flags.
-    public var flags: String = ""
+    package var flags: String = ""
 
     /// How a token reads in "expected X, found Y".
-    public var display: String {
+    package var display: String {
         switch kind {
         case .identifier: "'\(text)'"
         case .string: "string \"\(text)\""
@@ -38,5 +38,5 @@ public struct Token: Sendable, Equatable {
         }
     }
 
-    public func isKeyword(_ word: String) -> Bool { kind == .identifier && text == word }
+    package func isKeyword(_ word: String) -> Bool { kind == .identifier && text == word }
 }

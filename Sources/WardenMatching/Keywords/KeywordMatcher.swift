@@ -8,8 +8,8 @@ import Synchronization
 /// of the text is built. A small
 /// ring remembers where the last units started in the original text, so hits come back as spans
 /// of the original, in Unicode scalars.
-public final class KeywordMatcher: Sendable {
-    public let lists: [KeywordList]
+package final class KeywordMatcher: Sendable {
+    package let lists: [KeywordList]
     let groups: [Group]
     /// The hidden lists of the `pinyin` fold, after `lists` in the groups' numbering.
     let derived: [Derived]
@@ -75,7 +75,7 @@ public final class KeywordMatcher: Sendable {
     @inline(__always)
     static func endFlags(_ e: UInt32) -> UInt8 { UInt8(truncatingIfNeeded: (e >> endShift) & 3) }
 
-    public init(lists: [KeywordList]) {
+    package init(lists: [KeywordList]) {
         self.lists = lists
         noHits = [[KeywordHit]](repeating: [], count: lists.count)
         let hidden = Self.pinyinLists(lists)
@@ -232,7 +232,7 @@ public final class KeywordMatcher: Sendable {
     }
 
     /// Every hit of every list in `text`, grouped by list index, in order of position.
-    public func scan(_ text: String) -> [[KeywordHit]] { scan(text, displayOrder: true) }
+    package func scan(_ text: String) -> [[KeywordHit]] { scan(text, displayOrder: true) }
 
     /// `displayOrder`: rescan a text with right-to-left overrides in the order it is shown.
     private func scan(_ text: String, displayOrder: Bool) -> [[KeywordHit]] {

@@ -1,26 +1,26 @@
 /// An adversarial self-test of word lists (`warden lint --perturb`): every entry is rewritten
 /// the way an evader would, through the inverse of each fold its list applies, and the list must
 /// still catch it. What it does not catch is reported with one example per entry.
-public enum Perturbation {
+package enum Perturbation {
     /// One rewritten entry and the fold whose inverse made it.
-    public struct Variant: Sendable, Equatable {
-        public var fold: String
-        public var text: String
+    package struct Variant: Sendable, Equatable {
+        package var fold: String
+        package var text: String
     }
 
-    public struct ListReport: Sendable {
-        public var list: String
-        public var entries: Int
-        public var variants: Int
-        public var caught: Int
+    package struct ListReport: Sendable {
+        package var list: String
+        package var entries: Int
+        package var variants: Int
+        package var caught: Int
         /// Entries with at least one variant not caught: the entry and its first such variant.
-        public var misses: [(entry: String, variant: Variant)]
+        package var misses: [(entry: String, variant: Variant)]
         /// Variants not caught, per fold.
-        public var missesByFold: [String: Int]
+        package var missesByFold: [String: Int]
     }
 
     /// The variants of `entry` under the folds of `folds` (only those that change it).
-    public static func variants(of entry: String, folds: FoldOptions) -> [Variant] {
+    package static func variants(of entry: String, folds: FoldOptions) -> [Variant] {
         let scalars = Array(entry.unicodeScalars)
         var out: [Variant] = []
         func add(_ fold: String, _ changed: [Unicode.Scalar]) {
@@ -78,7 +78,7 @@ public enum Perturbation {
     }
 
     /// Every list of `matcher`, every entry, every variant, scanned with the matcher itself.
-    public static func check(_ matcher: KeywordMatcher) -> [ListReport] {
+    package static func check(_ matcher: KeywordMatcher) -> [ListReport] {
         matcher.lists.enumerated().map { index, list in
             var report = ListReport(list: list.name, entries: list.entries.count, variants: 0, caught: 0, misses: [], missesByFold: [:])
             for (e, entry) in list.entries.enumerated() {

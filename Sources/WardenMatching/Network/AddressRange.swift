@@ -1,11 +1,11 @@
 import Glibc
 
 /// An IPv4 or IPv6 address as 128 bits; IPv4 is mapped to `::ffff:a.b.c.d`.
-public struct IPAddress: Sendable, Hashable, Comparable {
-    public var high: UInt64
-    public var low: UInt64
+package struct IPAddress: Sendable, Hashable, Comparable {
+    package var high: UInt64
+    package var low: UInt64
 
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         if text.utf8.contains(UInt8(ascii: ":")) {
             var v6 = in6_addr()
             guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
@@ -30,15 +30,15 @@ public struct IPAddress: Sendable, Hashable, Comparable {
         low = l
     }
 
-    public static func < (a: IPAddress, b: IPAddress) -> Bool { (a.high, a.low) < (b.high, b.low) }
+    package static func < (a: IPAddress, b: IPAddress) -> Bool { (a.high, a.low) < (b.high, b.low) }
 }
 
 /// An address range written `203.0.113.0/24` or `2001:db8::/32` (a bare address is a /32 or /128).
-public struct AddressRange: Sendable, Hashable {
-    public var first: IPAddress
-    public var last: IPAddress
+package struct AddressRange: Sendable, Hashable {
+    package var first: IPAddress
+    package var last: IPAddress
 
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count <= 2, let address = IPAddress(String(parts[0])) else { return nil }
         let isV4 = !parts[0].contains(":")
@@ -54,7 +54,7 @@ public struct AddressRange: Sendable, Hashable {
         last = IPAddress(high: first.high | ~hMask, low: first.low | ~lMask)
     }
 
-    public func contains(_ address: IPAddress) -> Bool { first <= address && address <= last }
+    package func contains(_ address: IPAddress) -> Bool { first <= address && address <= last }
 
     static func mask(_ bits: Int) -> (UInt64, UInt64) {
         let h: UInt64 = bits >= 64 ? ~0 : (bits == 0 ? 0 : ~0 << UInt64(64 - bits))
@@ -72,11 +72,11 @@ extension IPAddress {
 
 extension IPAddress {
     /// Whether this is an IPv4 address (stored mapped as ::ffff:a.b.c.d).
-    public var isIPv4: Bool { high == 0 && low >> 32 == 0xFFFF }
+    package var isIPv4: Bool { high == 0 && low >> 32 == 0xFFFF }
 
     /// The network of this address with `prefix` bits, written `203.0.113.0/24` or `2001:db8::/32`;
     /// nil when the prefix is out of range for the address family.
-    public func network(prefix: Int) -> String? {
+    package func network(prefix: Int) -> String? {
         let v4 = isIPv4
         guard prefix >= 0, prefix <= (v4 ? 32 : 128) else { return nil }
         let (h, l) = AddressRange.mask((v4 ? 96 : 0) + prefix)

@@ -5,22 +5,22 @@ import CPCRE2
 /// Immutable after `init`, so it is shared across threads: `pcre2_match` only reads the code,
 /// and every call gets its own match data. The match context carries match and depth limits so
 /// no pattern can hang an evaluation; hitting one is reported as an error, not a silent miss.
-public final class CompiledRegex: @unchecked Sendable {
+package final class CompiledRegex: @unchecked Sendable {
     private let code: OpaquePointer
     private let context: OpaquePointer
-    public let pattern: String
-    public let isJITCompiled: Bool
+    package let pattern: String
+    package let isJITCompiled: Bool
 
-    public static let defaultMatchLimit: UInt32 = 1_000_000
-    public static let defaultDepthLimit: UInt32 = 10_000
+    package static let defaultMatchLimit: UInt32 = 1_000_000
+    package static let defaultDepthLimit: UInt32 = 10_000
     /// Heap for one match's backtracking frames, in KiB (interpreter only; JIT uses its stack).
-    public static let heapLimitKiB: UInt32 = 20_480
+    package static let heapLimitKiB: UInt32 = 20_480
     /// Bytes of pattern text, and of compiled code: a rule's regex is a line, not a program.
-    public static let maxPatternBytes = 8_192
-    public static let maxCompiledBytes = 1 << 20
+    package static let maxPatternBytes = 8_192
+    package static let maxCompiledBytes = 1 << 20
 
     /// Compiles `pattern` with flags from `i m s x`.
-    public init(_ pattern: String, flags: String = "", matchLimit: UInt32 = defaultMatchLimit) throws(RegexError) {
+    package init(_ pattern: String, flags: String = "", matchLimit: UInt32 = defaultMatchLimit) throws(RegexError) {
         var options = UInt32(PCRE2_UTF | PCRE2_UCP)
         for flag in flags {
             switch flag {
@@ -71,13 +71,13 @@ public final class CompiledRegex: @unchecked Sendable {
     }
 
     /// The first match in `subject` as a range of UTF-8 byte offsets, or nil.
-    public func firstMatch(inUTF8 subject: UnsafeBufferPointer<UInt8>) throws(RegexError) -> Range<Int>? {
+    package func firstMatch(inUTF8 subject: UnsafeBufferPointer<UInt8>) throws(RegexError) -> Range<Int>? {
         let scratch = try MatchScratch()
         return try firstMatch(inUTF8: subject, scratch: scratch)
     }
 
     /// The same with caller-owned match data, so a loop over many patterns allocates once.
-    public func firstMatch(inUTF8 subject: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws(RegexError) -> Range<Int>? {
+    package func firstMatch(inUTF8 subject: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws(RegexError) -> Range<Int>? {
         let data = scratch.data
         // A zero-length subject needs a valid pointer too.
         let rc: Int32
@@ -95,7 +95,7 @@ public final class CompiledRegex: @unchecked Sendable {
 
     /// The first match in `subject`, as a range of Unicode-scalar offsets; pass `scratch` to
     /// reuse match data across calls.
-    public func firstMatch(in subject: String, scratch: MatchScratch? = nil) throws(RegexError) -> Range<Int>? {
+    package func firstMatch(in subject: String, scratch: MatchScratch? = nil) throws(RegexError) -> Range<Int>? {
         let data: MatchScratch
         if let scratch { data = scratch } else { data = try MatchScratch() }
         var text = subject
@@ -126,10 +126,10 @@ public final class CompiledRegex: @unchecked Sendable {
 
 /// Match data that any pattern can use (whole-match offsets only); one per thread or loop,
 /// never shared between concurrent matches.
-public final class MatchScratch {
+package final class MatchScratch {
     let data: OpaquePointer
 
-    public init() throws(RegexError) {
+    package init() throws(RegexError) {
         guard let data = pcre2_match_data_create_8(1, nil) else {
             throw RegexError(code: 0, patternOffset: nil, message: "out of memory creating match data")
         }

@@ -2,8 +2,8 @@
 /// (`RegexLiterals`), with one keyword scan. A pattern can have several required sets (every
 /// match contains a string of each); it is a candidate only when each of them occurs. Patterns
 /// without requirements are always candidates.
-public final class RegexPrefilter: Sendable {
-    public let count: Int
+package final class RegexPrefilter: Sendable {
+    package let count: Int
     let lists: [KeywordList]
     /// The exact lists, with their global indices; nil when there are none (or too many states).
     let bytes: ByteAutomaton?
@@ -16,14 +16,14 @@ public final class RegexPrefilter: Sendable {
     let listPattern: FixedArray<Int32>
     let requiredCount: FixedArray<UInt8>
     /// Patterns with no literal requirement.
-    public let unguarded: [Int]
+    package let unguarded: [Int]
 
     /// Whether the prefilter can rule `pattern` out for a text (it requires literals).
-    public static func canRuleOut(_ pattern: String, flags: String) -> Bool {
+    package static func canRuleOut(_ pattern: String, flags: String) -> Bool {
         !RegexLiterals.requirements(pattern, flags: flags).isEmpty
     }
 
-    public convenience init(patterns: [(pattern: String, flags: String)]) {
+    package convenience init(patterns: [(pattern: String, flags: String)]) {
         self.init(patterns: patterns, byteAutomatonLimit: ByteAutomaton.maxEntries)
     }
 
@@ -59,7 +59,7 @@ public final class RegexPrefilter: Sendable {
     }
 
     /// Per pattern: whether it can match `text` (true for every pattern that does).
-    public func candidates(in text: String) -> [Bool] {
+    package func candidates(in text: String) -> [Bool] {
         var out = [Bool](repeating: false, count: count)
         var copy = text
         copy.withUTF8 { forEachCandidate(in: $0) { out[$0] = true } }

@@ -3,12 +3,12 @@
 /// The literals every match of a pattern must contain (`RegexLiterals`) go into one keyword
 /// automaton; a scan of the text tells which patterns can match at all, and only those run.
 /// Patterns without such literals always run.
-public final class RegexSet: Sendable {
-    public let regexes: [CompiledRegex]
+package final class RegexSet: Sendable {
+    package let regexes: [CompiledRegex]
     let prefilter: RegexPrefilter
 
     /// - Throws: the first pattern that does not compile, with its index.
-    public convenience init(patterns: [(pattern: String, flags: String)]) throws(RegexSetError) {
+    package convenience init(patterns: [(pattern: String, flags: String)]) throws(RegexSetError) {
         try self.init(patterns: patterns, byteAutomatonLimit: ByteAutomaton.maxEntries)
     }
 
@@ -26,14 +26,14 @@ public final class RegexSet: Sendable {
     }
 
     /// Indices of the patterns that can match `text` (a superset of those that do).
-    public func candidates(in text: String) -> [Int] {
+    package func candidates(in text: String) -> [Int] {
         let candidate = prefilter.candidates(in: text)
         return candidate.indices.filter { candidate[$0] }
     }
 
     /// Indices of the patterns that match `text`; a pattern that hits its match limit counts as
     /// not matching and is listed in `errors`.
-    public func matching(_ text: String, scratch: MatchScratch? = nil) -> (matches: [Int], errors: [Int]) {
+    package func matching(_ text: String, scratch: MatchScratch? = nil) -> (matches: [Int], errors: [Int]) {
         var matches: [Int] = []
         var errors: [Int] = []
         guard let scratch = scratch ?? (try? MatchScratch()) else { return ([], Array(regexes.indices)) }
@@ -51,17 +51,17 @@ public final class RegexSet: Sendable {
     }
 
     /// How many patterns have no literal to prefilter on.
-    public var unguardedCount: Int { prefilter.unguarded.count }
+    package var unguardedCount: Int { prefilter.unguarded.count }
 }
 
-public struct RegexSetError: Error, Sendable {
-    public var index: Int
-    public var error: RegexError
+package struct RegexSetError: Error, Sendable {
+    package var index: Int
+    package var error: RegexError
 }
 
 extension RegexSet {
     /// The prefilter's size, for `warden bench`: required literal sets and the byte automaton.
-    public var prefilterSummary: String {
+    package var prefilterSummary: String {
         let literals = prefilter.lists.reduce(0) { $0 + $1.entries.count }
         var out = "\(prefilter.lists.count) required literal sets, \(literals) literals"
         if let bytes = prefilter.bytes {

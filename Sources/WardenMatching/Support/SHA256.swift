@@ -2,7 +2,7 @@
 ///
 /// Hand-written to keep swift-crypto (and its BoringSSL build) out of the dependency graph for a
 /// single hash over a few kilobytes; checked against the FIPS test vectors in the tests.
-public struct SHA256 {
+package struct SHA256 {
     private var state: [UInt32] = [
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
     ]
@@ -20,9 +20,9 @@ public struct SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    public init() {}
+    package init() {}
 
-    public mutating func update(_ bytes: some Sequence<UInt8>) {
+    package mutating func update(_ bytes: some Sequence<UInt8>) {
         // Whole blocks go straight from contiguous input to `compress`; only the tail is buffered.
         let handled: Void? = bytes.withContiguousStorageIfAvailable { input in
             var i = 0
@@ -47,9 +47,9 @@ public struct SHA256 {
         update(Array(bytes))
     }
 
-    public mutating func update(_ text: String) { update(text.utf8) }
+    package mutating func update(_ text: String) { update(text.utf8) }
 
-    public mutating func finalize() -> [UInt8] {
+    package mutating func finalize() -> [UInt8] {
         let bits = length &* 8
         update([0x80])
         while buffer.count != 56 { update([0]) }
@@ -59,13 +59,13 @@ public struct SHA256 {
         return state.flatMap { word in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
     }
 
-    public static func hex(_ text: String) -> String {
+    package static func hex(_ text: String) -> String {
         var h = SHA256()
         h.update(text)
         return h.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
-    public mutating func hexDigest() -> String {
+    package mutating func hexDigest() -> String {
         finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
@@ -98,8 +98,8 @@ public struct SHA256 {
 }
 
 /// FNV-1a, 64 bits: a stable, fast hash for fingerprints and rollout buckets.
-public enum FNV1a {
-    public static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+package enum FNV1a {
+    package static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
         if let h = bytes.withContiguousStorageIfAvailable({ hash(buffer: $0) }) { return h }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in bytes {
@@ -121,7 +121,7 @@ public enum FNV1a {
 
     /// FNV-1a followed by a 64-bit finalizer (MurmurHash3's fmix64): FNV's top bits barely
     /// change between short similar strings, and distinct sampling selects on the top bits.
-    public static func mixed(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    package static func mixed(_ bytes: some Sequence<UInt8>) -> UInt64 {
         var h = hash(bytes)
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd

@@ -6,7 +6,7 @@
 /// through the `pinyin` fold's derived lists; one whose characters fold to it only in reverse
 /// was shown right to left (`bidi`, part of `invisible`). Computed scalar by scalar, without fold tables, so it
 /// costs microseconds and only for the evidence of rules that fire.
-public enum FoldAttribution {
+package enum FoldAttribution {
     /// The folds, in the language's names and in `FoldOptions.byName` order of declaration.
     static let named: [(String, FoldOptions)] = [
         ("width", .width), ("case", .caseFold), ("diacritics", .diacritics), ("traditional", .traditional),
@@ -16,7 +16,7 @@ public enum FoldAttribution {
 
     /// The folds of `folds` without which `text` (the hit's original characters) would not fold to
     /// `entry`; empty when the text is the keyword as written.
-    public static func via(text original: String, entry: String, folds: FoldOptions) -> [String] {
+    package static func via(text original: String, entry: String, folds: FoldOptions) -> [String] {
         // Most hits are the keyword as written: nothing to attribute, nothing to fold.
         if original == entry { return [] }
         // A hit's text is short, unless a run of one character stretches it (a repeat, or a

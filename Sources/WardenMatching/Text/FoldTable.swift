@@ -8,20 +8,20 @@ import Synchronization
 /// multi-scalar result (`ﬁ` → `fi`), anything else is the folded scalar. Above U+1FFFF only
 /// tags and variation selectors change (they are dropped). Repeat collapse is not per scalar
 /// and happens in the scanners.
-public final class FoldTable: Sendable {
-    public static let drop: UInt32 = 0xFFFF_FFFF
+package final class FoldTable: Sendable {
+    package static let drop: UInt32 = 0xFFFF_FFFF
     static let multiFlag: UInt32 = 0x8000_0000
     static let size = 0x20000
 
-    public let options: FoldOptions
+    package let options: FoldOptions
     /// The folded form of every scalar below `directSize` (for scanners with a loop of their own).
-    public let entries: [UInt32]
+    package let entries: [UInt32]
     /// The character folds of scalars from `size` up (rare ideographs of planes 2 and 3).
     let high: [UInt32: UInt32]
     let multi: [[UInt32]]
 
     /// The table for a fold set; built on first use and shared.
-    public static func forOptions(_ options: FoldOptions) -> FoldTable {
+    package static func forOptions(_ options: FoldOptions) -> FoldTable {
         let key = options.textFolds
         return cache.withLock { tables in
             if let t = tables[key] { return t }
@@ -75,11 +75,11 @@ public final class FoldTable: Sendable {
     }
 
     /// The scalars below which `entries` answers directly (above, only `fold` knows).
-    public static var directSize: Int { size }
+    package static var directSize: Int { size }
 
     /// The folded scalars of `v` (empty when dropped).
     @inline(__always)
-    public func fold(_ v: UInt32) -> UInt32 {
+    package func fold(_ v: UInt32) -> UInt32 {
         if v < Self.size { return entries[Int(v)] }
         if options.contains(.invisible), (0xE0000...0xE01EF).contains(v) { return Self.drop }
         // Ideographs of the supplementary planes: the traditional and variant forms there.
@@ -87,9 +87,9 @@ public final class FoldTable: Sendable {
         return v
     }
 
-    public func multiple(_ entry: UInt32) -> [UInt32] { multi[Int(entry & ~Self.multiFlag)] }
+    package func multiple(_ entry: UInt32) -> [UInt32] { multi[Int(entry & ~Self.multiFlag)] }
 
-    public static func isMulti(_ entry: UInt32) -> Bool { entry != drop && entry & multiFlag != 0 }
+    package static func isMulti(_ entry: UInt32) -> Bool { entry != drop && entry & multiFlag != 0 }
 
     // MARK: building
 

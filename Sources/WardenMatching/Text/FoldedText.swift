@@ -3,18 +3,18 @@
 /// `start[i]..<end[i]` is the range of original Unicode scalars that produced byte `i`: a
 /// collapsed repeat widens `end`, a removed character produces no byte at all. Spans of matches
 /// in the folded bytes map back to spans in the original through these two arrays.
-public struct FoldedText: Sendable {
-    public var bytes: [UInt8] = []
-    public var start: [Int32] = []
-    public var end: [Int32] = []
+package struct FoldedText: Sendable {
+    package var bytes: [UInt8] = []
+    package var start: [Int32] = []
+    package var end: [Int32] = []
     /// The original text's scalars, for boundary checks and excerpts.
-    public var original: [Unicode.Scalar] = []
+    package var original: [Unicode.Scalar] = []
 
     /// The original scalar range of folded bytes `range`.
-    public func originalSpan(of range: Range<Int>) -> Range<Int> {
+    package func originalSpan(of range: Range<Int>) -> Range<Int> {
         Int(start[range.lowerBound])..<Int(end[range.upperBound - 1])
     }
 
     /// The folded text as a string.
-    public var string: String { String(decoding: bytes, as: UTF8.self) }
+    package var string: String { String(decoding: bytes, as: UTF8.self) }
 }

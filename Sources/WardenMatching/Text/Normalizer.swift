@@ -3,17 +3,17 @@
 /// Per-scalar folds (compatibility forms and width, case, diacritics, traditional → simplified,
 /// digit and letter styles, look-alikes, invisible characters, noise) come from a `FoldTable`;
 /// repeat collapse is applied here, over the folded scalars.
-public struct Normalizer: Sendable {
-    public let options: FoldOptions
+package struct Normalizer: Sendable {
+    package let options: FoldOptions
     let table: FoldTable
 
-    public init(options: FoldOptions) {
+    package init(options: FoldOptions) {
         self.options = options
         self.table = FoldTable.forOptions(options)
     }
 
     /// The folded scalars of `text`, repeats collapsed (what keywords are stored as).
-    public func units(_ text: String) -> [UInt32] {
+    package func units(_ text: String) -> [UInt32] {
         var out: [UInt32] = []
         forEachUnit(text) { unit, _, repeated in if !repeated { out.append(unit) } }
         return out
@@ -22,7 +22,7 @@ public struct Normalizer: Sendable {
     /// The folded text alone, without the offset map (for `normalize` and `fingerprint`): the
     /// UTF-8 decoded by hand, each scalar's fold read from the table, the result's UTF-8 written
     /// straight into the string's storage (sized by a first pass when a guess is too small).
-    public func foldedString(_ text: String) -> String {
+    package func foldedString(_ text: String) -> String {
         var text = text
         return text.withUTF8 { p in
             let guess = p.count + p.count / 4 + 16
@@ -115,7 +115,7 @@ public struct Normalizer: Sendable {
     /// Whether the folded `keyword` occurs in the folded `text` (with the ASCII boundary rule
     /// when `boundary`): what a one-entry word list answers, without building an automaton —
     /// for `contains` with a needle known only per event.
-    public func occurs(_ keyword: String, in text: String, boundary: Bool) -> Bool {
+    package func occurs(_ keyword: String, in text: String, boundary: Bool) -> Bool {
         let needle = units(keyword)
         guard !needle.isEmpty else { return false }
         let folded = fold(text)
@@ -145,7 +145,7 @@ public struct Normalizer: Sendable {
     }
 
     /// The folded text with its map back to the original.
-    public func fold(_ text: String) -> FoldedText {
+    package func fold(_ text: String) -> FoldedText {
         var out = FoldedText()
         out.original = text.scalarArray
         var lastBytes = 0..<0

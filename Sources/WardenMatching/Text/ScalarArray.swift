@@ -3,7 +3,7 @@ extension String {
     /// `Array(text.unicodeScalars)` walks the scalar view generically (about 65 instructions a
     /// scalar under callgrind, this loop 10), and evidence paid that for the whole message on
     /// every event with a hit.
-    public var scalarArray: [Unicode.Scalar] {
+    package var scalarArray: [Unicode.Scalar] {
         if isEmpty { return [] }
         var text = self
         return text.withUTF8 { bytes in

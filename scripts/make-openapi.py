@@ -259,6 +259,30 @@ doc = {
                   "401": resp("The admin token is required.", err), "403": resp("Admin routes are off: no admin token is configured.", err),
                   "404": resp("No such draft.", err), "409": resp("Published or withdrawn already, or its author may not approve it.", err),
                   "503": resp("The store did not take it, or this server keeps no review loop.", err)}}},
+  "/v1/accounts/{id}": {"get": {
+    "operationId": "account", "summary": "An account: penalties in force, labels, its place in the invite graph.", "security": read,
+    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+    "responses": {"200": resp("The account.", {"type": "object", "required": ["account", "penalties", "labels", "invite"], "properties": {
+        "account": {"type": "string"}, "penalties": {"type": "array", "items": {"$ref": "#/components/schemas/PenaltyRecord"}},
+        "labels": {"type": "array", "items": {"$ref": "#/components/schemas/Label"}},
+        "invite": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["inviter", "depth", "joined", "code", "direct", "descendants"], "properties": {
+            "inviter": {"type": ["string", "null"]}, "depth": {"type": "integer"}, "joined": {"type": ["string", "null"]}, "code": {"type": ["string", "null"]},
+            "direct": {"type": "integer"}, "descendants": {"type": "integer"}}}]}}}),
+                  "401": resp("A token is required.", err), "404": resp("Warden has never seen the account ({\"error\"} only).", err)}}},
+  "/v1/accounts/{id}/downline": {"get": {
+    "operationId": "downline", "summary": "The accounts below one in the invite graph, level by level (a 团长's 下级用户).", "security": read,
+    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+                   {"name": "depth", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 64}, "description": "Levels down (default 8)."},
+                   {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+                   {"name": "after", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}, "description": "The cursor of the previous page."}],
+    "responses": {"200": resp("A page of the downline.", {"type": "object", "required": ["account", "downline", "next"], "properties": {
+        "account": {"type": "string"}, "next": {"type": ["string", "null"]},
+        "downline": {"type": "array", "items": {"type": "object", "required": ["account", "inviter", "depth", "joined", "status"], "properties": {
+            "account": {"type": "string"}, "inviter": {"type": "string"}, "depth": {"type": "integer"}, "joined": stamp,
+            "code": {"type": ["string", "null"]}, "device": {"type": ["string", "null"]}, "network": {"type": ["string", "null"]},
+            "status": {"type": "string", "enum": ["ok", "held", "penalized"]}}}}}}),
+                  "400": resp("A depth, limit or cursor out of range.", err), "401": resp("A token is required.", err),
+                  "404": resp("The account is in no invite tree.", err)}}},
   "/healthz": {"get": {"operationId": "health", "summary": "Liveness.", "responses": {"200": resp("ok", {"type": "string"}, "text/plain")}}},
   "/metrics": {"get": {"operationId": "metrics", "summary": "Prometheus metrics.", "security": read,
     "responses": {"200": resp("The metrics in Prometheus' text format.", {"type": "string"}, "text/plain"), "401": resp("The read token is required.", err)}}},

@@ -12,7 +12,8 @@ enum RouteLabels {
         "/v1/cases": "cases", "/v1/cases/:id": "case", "/v1/cases/:id/claim": "claim", "/v1/cases/:id/resolve": "resolve",
         "/v1/cases/labels.csv": "labels_csv", "/v1/labels": "labels", "/v1/lists/:name": "list", "/v1/lists/:name/entries": "list_entries",
         "/v1/changes": "changes", "/v1/rules/history": "history", "/v1/rules/rollback": "rollback",
-        "/v1/rules/drafts": "drafts", "/v1/rules/drafts/:id": "draft", "/v1/rules/drafts/:id/approve": "approve",
+        "/v1/accounts/:id": "account", "/v1/accounts/:id/downline": "downline", "/v1/rules/drafts": "drafts",
+        "/v1/rules/drafts/:id": "draft", "/v1/rules/drafts/:id/approve": "approve",
     ]
 }
 

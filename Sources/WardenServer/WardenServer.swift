@@ -111,6 +111,7 @@ package struct WardenServer: Sendable {
         let reviewer = router.group().add(middleware: LogRequestsMiddleware(.info)).add(middleware: ReviewerAuthMiddleware(server: self))
         addReviewRoutes(read: read, reviewer: reviewer, admin: admin)
         addDraftRoutes(read: read, admin: admin)
+        addAccountRoutes(read: read)
         if configuration.console {
             router.get("/console") { _, _ in Self.text(.ok, ServedFiles.console, type: "text/html; charset=utf-8") }
         }

@@ -224,4 +224,39 @@ import WardenServer
             #expect(try await c.request(.get, "/v1/rules/drafts").1.components(separatedBy: #""id":"d"#).count - 1 == 2)
         }
     }
+
+    /// A 团长 and the accounts below: the account view, the downline paged level by level, refusals.
+    @Test func accountsAndDownlines() async throws {
+        let server = try Server(state: StateStore(review: MemoryReviewStore()))
+        try await server.test { c in
+            let now = Timestamp.format(Date().timeIntervalSince1970)
+            func issue(_ account: String, _ code: String) -> String {
+                #"{"id":"i-\#(code)","type":"issue","ts":"\#(now)","account":"\#(account)","tier":"personal","code":"\#(code)"}"#
+            }
+            func redeem(_ account: String, _ code: String) -> String {
+                #"{"id":"r-\#(account)","type":"redeem","ts":"\#(now)","account":"\#(account)","code":"\#(code)","device":"d-\#(account)","ip":"198.18.0.9"}"#
+            }
+            for body in [
+                issue("leader", "LEADCODE1"), redeem("a", "LEADCODE1"), redeem("b", "LEADCODE1"), redeem("c", "LEADCODE1"),
+                issue("a", "ACODE1234"), redeem("z", "ACODE1234"),
+            ] {
+                #expect(try await c.request(.post, "/v1/check", body: body).0 == 200)
+            }
+            let (status, view) = try await c.request(.get, "/v1/accounts/leader")
+            #expect(status == 200 && view.contains(#""direct":3,"descendants":4"#), "\(view)")
+            #expect(try await c.request(.get, "/v1/accounts/z").1.contains(#""inviter":"a","depth":2"#))
+            let (_, first) = try await c.request(.get, "/v1/accounts/leader/downline?limit=2")
+            #expect(first.contains(#""account":"a","inviter":"leader","depth":1"#) && first.contains(#""next":"2""#), "\(first)")
+            #expect(first.contains(#""device":"d-a","network":"198.18.0.0/24","status":"ok""#), "\(first)")
+            let (_, second) = try await c.request(.get, "/v1/accounts/leader/downline?limit=2&after=2")
+            #expect(
+                second.contains(#""account":"c""#) && second.contains(#""account":"z","inviter":"a","depth":2"#)
+                    && second.contains(#""next":null"#), "\(second)")
+            #expect(!(try await c.request(.get, "/v1/accounts/leader/downline?depth=1").1.contains(#""account":"z""#)))
+            #expect(try await c.request(.get, "/v1/accounts/nobody").0 == 404)
+            #expect(try await c.request(.get, "/v1/accounts/nobody/downline").0 == 404)
+            #expect(try await c.request(.get, "/v1/accounts/leader/downline?depth=0").0 == 400)
+            #expect(try await c.request(.get, "/v1/accounts/leader/downline?limit=5000").0 == 400)
+        }
+    }
 }

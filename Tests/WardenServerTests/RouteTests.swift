@@ -164,7 +164,8 @@ import WardenServer
                     "/openapi.json", "/v1/cases", "/v1/cases/{id}", "/v1/cases/{id}/claim", "/v1/cases/{id}/resolve",
                     "/v1/cases/labels.csv",
                     "/v1/labels", "/v1/lists/{name}", "/v1/lists/{name}/entries", "/v1/changes", "/v1/rules/history", "/v1/rules/rollback",
-                    "/v1/rules/drafts", "/v1/rules/drafts/{id}", "/v1/rules/drafts/{id}/approve",
+                    "/v1/rules/drafts", "/v1/rules/drafts/{id}", "/v1/rules/drafts/{id}/approve", "/v1/accounts/{id}",
+                    "/v1/accounts/{id}/downline",
                 ])
             // The event schema names exactly the keys the language's table says an event carries.
             let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]

@@ -29,6 +29,10 @@ package enum RedisSlot {
         case "EVAL", "EVALSHA":
             guard command.count > 3, let keys = Int(command[2]), keys > 0 else { return nil }
             return command[3]
+        case "XREAD", "XREADGROUP":
+            // XREAD [COUNT n] [BLOCK ms] STREAMS key …: the key follows STREAMS.
+            guard let i = command.firstIndex(where: { $0.uppercased() == "STREAMS" }), i + 1 < command.count else { return nil }
+            return command[i + 1]
         case "MULTI", "EXEC", "DISCARD", "PING", "SCRIPT", "ASKING", "CLUSTER", "INFO", "FLUSHALL", "KEYS", "DBSIZE":
             return nil
         default:

@@ -11,7 +11,7 @@ struct Warden: AsyncParsableCommand {
         version: Warden.version,
         subcommands: [
             Check.self, Audit.self, DryRun.self, Serve.self, Lint.self, Fmt.self, Lsp.self, Test.self, State.self, Eval.self, Train.self,
-            Mine.self, Bench.self, Cases.self, VocabularyCommand.self,
+            Mine.self, Bench.self, Cases.self, Account.self, VocabularyCommand.self,
         ]
     )
 

@@ -193,4 +193,54 @@ import WardenTestSupport
         let cluster = try RedisClusterServer()
         try await twoServersShareTheLoop(state: cluster.url)
     }
+
+    /// A 团长's downline from every store: over HTTP on a second server sharing Redis or a
+    /// cluster, and with `warden account` from Redis and from a stopped server's SQLite file.
+    func downlineEverywhere(state: String?) async throws {
+        let now = ISO8601DateFormatter().string(from: Date())
+        let a = try ServeTests.Server(token: nil, state: state, extra: ["--redis-timeout", "1"])
+        let b = state == nil ? a : try ServeTests.Server(token: nil, state: state, extra: ["--redis-timeout", "1"])
+        func issue(_ account: String, _ code: String) -> String {
+            #"{"id":"i-\#(code)","type":"issue","ts":"\#(now)","account":"\#(account)","tier":"personal","code":"\#(code)"}"#
+        }
+        func redeem(_ account: String, _ code: String) -> String {
+            #"{"id":"r-\#(account)","type":"redeem","ts":"\#(now)","account":"\#(account)","code":"\#(code)","device":"d-\#(account)"}"#
+        }
+        var bodies = [issue("leader", "LEADCODE1")] + (0..<12).map { redeem("m\($0)", "LEADCODE1") }
+        bodies += [issue("m0", "MCODE0001"), redeem("n0", "MCODE0001"), redeem("n1", "MCODE0001")]
+        for body in bodies { #expect(try await a.request("POST", "/v1/check", body: body).0 == 200) }
+        let (_, view) = try await b.request("GET", "/v1/accounts/leader")
+        #expect(view.contains(#""direct":12,"descendants":14"#), "\(view)")
+        let (_, page) = try await b.request("GET", "/v1/accounts/leader/downline?limit=13")
+        #expect(
+            page.components(separatedBy: #""inviter":"leader""#).count - 1 == 12
+                && page.contains(#""account":"n0","inviter":"m0","depth":2"#), "\(page)")
+        var cliState = state ?? "sqlite:\(a.rules.path)/state.db"
+        if state == nil { a.stop() }  // SQLite: the graph is in the snapshot written at a clean stop
+        if state == nil { cliState = "sqlite:\(a.rules.path)/state.db" }
+        let shown = try cli.run(["account", "leader", "--rules", a.rules.path, "--state", cliState, "--downline", "--format", "json"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(
+            shown.stdout.contains(#""direct":12,"descendants":14"#) && shown.stdout.contains(#""account":"n1","inviter":"m0","depth":2"#),
+            "\(shown.stdout)")
+        let text = try cli.run(["account", "m0", "--rules", a.rules.path, "--state", cliState, "--downline"])
+        #expect(
+            text.stdout.contains("invited by leader, depth 1") && text.stdout.contains("2 direct invitees, 2 accounts below"),
+            "\(text.stdout)")
+        let missing = try cli.run(["account", "nobody", "--rules", a.rules.path, "--state", cliState])
+        #expect(missing.status == 1 && missing.stderr.contains("Warden has never seen it"))
+    }
+
+    @Test func downlinesFromSQLite() async throws { try await downlineEverywhere(state: nil) }
+
+    @Test func downlinesFromRedis() async throws {
+        let redis = try RedisServer()
+        defer { redis.stop() }
+        try await downlineEverywhere(state: "redis://127.0.0.1:\(redis.port)")
+    }
+
+    @Test func downlinesFromACluster() async throws {
+        let cluster = try RedisClusterServer()
+        try await downlineEverywhere(state: cluster.url)
+    }
 }

@@ -16,6 +16,8 @@ import WardenTestSupport
         #expect(RedisSlot.of("foo{}{bar}") == RedisSlot.of("foo{}{bar}"))
         #expect(RedisSlot.of("foo{{bar}}zap") == RedisSlot.of("{bar"))
         #expect(RedisSlot.key(of: ["EVALSHA", "abc", "1", "warden:c:{x}", "s"]) == "warden:c:{x}")
+        // A stream read routes by the key after STREAMS (routed by "COUNT", the invite graph was not shared on a cluster).
+        #expect(RedisSlot.key(of: ["XREAD", "COUNT", "500", "STREAMS", "warden:invites", "0-0"]) == "warden:invites")
         #expect(RedisSlot.key(of: ["MULTI"]) == nil)
     }
 

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import WardenEngine
+import WardenRedis
+import WardenSQLite
+
+/// `warden account ID --state S [--downline]`: what `GET /v1/accounts/{id}` answers, from a state
+/// read without taking it (a server may be running on it).
+struct Account: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show an account: penalties in force, labels, its place in the invite graph, and with --downline the accounts below it.")
+
+    @OptionGroup var ruleSet: RuleSetOptions
+
+    @ArgumentParser.Argument(help: "The account.")
+    var account: String
+
+    @Option(help: "sqlite:PATH, redis://HOST:PORT, redis+cluster://…, or a snapshot file.")
+    var state: String
+
+    @Flag(help: "List the accounts below it, level by level.")
+    var downline = false
+
+    @Option(help: "Levels down (1 to 64).")
+    var depth = 8
+
+    @Option(help: "At most this many accounts of the downline (1 to 1000).")
+    var limit = 100
+
+    @Option(help: "Continue after this cursor (the 'next' of the previous page).")
+    var after = 0
+
+    enum Format: String, ExpressibleByArgument { case text, json }
+
+    @Option(help: "'text' (the default) or 'json' (what the HTTP routes answer).")
+    var format: Format = .text
+
+    @Option(name: .customLong("redis-timeout"), help: "Seconds to wait for Redis.")
+    var redisTimeout: Double = 2
+
+    func validate() throws {
+        guard (1...Engine.maxDownlineDepth).contains(depth) else { throw ValidationError("--depth takes 1 to \(Engine.maxDownlineDepth)") }
+        guard (1...Engine.maxDownlinePage).contains(limit) else { throw ValidationError("--limit takes 1 to \(Engine.maxDownlinePage)") }
+        guard after >= 0 else { throw ValidationError("--after takes a cursor from 0") }
+    }
+
+    func run() throws {
+        let compiled = try ruleSet.load()
+        let location = try StateOpener.location(state, accepting: [.sqlite, .redis, .snapshot])
+        let engine: Engine
+        do {
+            switch location {
+            case .redis(let url):
+                let pool = try RedisClients.open(url: url, timeout: redisTimeout)
+                engine = Engine(
+                    ruleSet: compiled, ledger: RedisLedger(pool: pool), inviteLog: RedisInviteLog(pool: pool),
+                    review: RedisReviewStore(pool: pool))
+            case .sqlite(let path):
+                let (records, snapshot) = try SQLiteLedger.inspect(path: path)
+                let ledger = MemoryLedger()
+                ledger.load(records)
+                engine = Engine(ruleSet: compiled, ledger: ledger, review: try SQLiteReviewStore.inspect(path: path))
+                if let snapshot { _ = try engine.restore(snapshot: snapshot) }
+            default:
+                guard let data = FileManager.default.contents(atPath: state) else {
+                    Output.error("warden: cannot read '\(state)'")
+                    throw ExitCode(2)
+                }
+                engine = Engine(ruleSet: compiled)
+                _ = try engine.restore(snapshot: String(decoding: data, as: UTF8.self))
+            }
+        } catch let error as RedisError {
+            Output.error("warden: \(state): \(error.message)")
+            throw ExitCode(2)
+        } catch let error as SQLiteError {
+            Output.error("warden: \(error)")
+            throw ExitCode(2)
+        } catch let error as SnapshotError {
+            Output.error("warden: \(state): \(error.message)")
+            throw ExitCode(2)
+        }
+        let now = Date().timeIntervalSince1970
+        guard let view = engine.account(account, at: now) else {
+            Output.error("warden: no account \(account) in \(state): Warden has never seen it")
+            throw ExitCode(1)
+        }
+        let page = downline ? engine.downline(of: account, depth: depth, limit: limit, after: after, at: now) : nil
+        let zone = compiled.info.timezone == "UTC" ? nil : TimeZone(identifier: compiled.info.timezone)
+        switch format {
+        case .json:
+            guard case .object(var pairs) = view.jsonValue(at: now) else { return }
+            if let page {
+                pairs.append(("downline", .array(page.entries.map(\.jsonValue))))
+                pairs.append(("next", page.next.map { .string(String($0)) } ?? .null))
+            }
+            Output.line(JSONValue.object(pairs).text)
+        case .text:
+            Output.line(text(view, page, zone: zone, at: now))
+        }
+    }
+
+    func text(_ view: AccountView, _ page: (entries: [DownlineEntry], next: Int?)?, zone: TimeZone?, at t: Double) -> String {
+        var out = ["account \(view.account)"]
+        if let i = view.invite {
+            out.append(
+                "  invited by \(i.inviter ?? "nobody (a root)"), depth \(i.depth)"
+                    + (i.joined.map { ", joined \(Timestamp.format($0, zone: zone))" } ?? "") + (i.code.map { " with \($0)" } ?? ""))
+            out.append("  \(i.direct) direct invitees, \(i.descendants) accounts below")
+        } else {
+            out.append("  in no invite tree")
+        }
+        out.append(view.penalties.isEmpty ? "  penalties in force: none" : "  penalties in force: \(view.penalties.count)")
+        for p in view.penalties { out.append("    \(p.id) \(p.action.rawValue) (rule \(p.rule), offense \(p.offense))") }
+        out.append(view.labels.isEmpty ? "  labels: none" : "  labels: " + view.labels.map(\.label).joined(separator: ", "))
+        if let page {
+            out.append("downline (\(page.entries.count)\(page.next.map { ", more after \($0)" } ?? "")):")
+            for e in page.entries {
+                let indent = String(repeating: "  ", count: e.depth)
+                let place = [e.device, e.network].compactMap { $0 }.joined(separator: ", ")
+                out.append(
+                    "\(indent)\(e.account) ← \(e.inviter)  \(Timestamp.format(e.joined, zone: zone))  \(e.status.rawValue)"
+                        + (place.isEmpty ? "" : "  (\(place))"))
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+}

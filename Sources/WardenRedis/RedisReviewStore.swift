@@ -72,12 +72,12 @@ public final class RedisReviewStore: ReviewStore {
     }
 
     public func reviewCase(id: String) throws(ReviewError) -> ReviewCase? {
-        guard id.first == "c", Int(id.dropFirst()) != nil else { return nil }
-        return try run([["GET", key("case:\(id.dropFirst())")]])[0].string.flatMap(ReviewCase.init(storedText:))
+        guard let n = ReviewCase.number(of: id) else { return nil }
+        return try run([["GET", key("case:\(n)")]])[0].string.flatMap(ReviewCase.init(storedText:))
     }
 
     public func cases(_ query: CaseQuery, at t: Double) throws(ReviewError) -> (cases: [ReviewCase], next: String?) {
-        var after = query.after.flatMap { Int($0.dropFirst()) } ?? 0
+        var after = query.after.flatMap(ReviewCase.number(of:)) ?? 0
         var page: [ReviewCase] = []
         while true {
             let numbers = try run([["ZRANGEBYSCORE", key("cases"), "(\(after)", "+inf", "LIMIT", "0", "500"]])[0]
@@ -112,7 +112,7 @@ public final class RedisReviewStore: ReviewStore {
 
     private func change(_ id: String, _ transition: (ReviewCase) throws(ReviewError) -> ReviewCase) throws(ReviewError) -> ReviewCase {
         for _ in 0..<8 {
-            guard id.first == "c", let n = Int(id.dropFirst()),
+            guard let n = ReviewCase.number(of: id),
                 let body = try run([["GET", key("case:\(n)")]])[0].string, let current = ReviewCase(storedText: body)
             else { throw ReviewError(.notFound, "no case \(id)") }
             let next = try transition(current)
@@ -154,14 +154,14 @@ public final class RedisReviewStore: ReviewStore {
 
     public func labels(kind: EntityLabel.Kind, target: String, at t: Double) -> [EntityLabel] {
         guard case .array(let items)? = try? run([["HVALS", labelKey(kind, target)]])[0] else { return [] }
-        return items.compactMap { $0.string.flatMap { try? JSONParser.parse($0) }.flatMap(EntityLabel.init(json:)) }
+        return items.compactMap { $0.string.flatMap(EntityLabel.init(storedText:)) }
             .filter { $0.inForce(at: t) }.sorted { $0.at < $1.at }
     }
 
     /// A store that does not answer reads as "no label": a rule reading it does not fire.
     public func hasLabel(kind: EntityLabel.Kind, target: String, label: String, at t: Double) -> Bool {
         guard let body = (try? run([["HGET", labelKey(kind, target), label]]))?[0].string,
-            let l = (try? JSONParser.parse(body)).flatMap(EntityLabel.init(json:))
+            let l = EntityLabel(storedText: body)
         else { return false }
         return l.inForce(at: t)
     }
@@ -194,7 +194,7 @@ public final class RedisReviewStore: ReviewStore {
 
     public func entries(list: String, at t: Double) -> [ListEntry] {
         guard case .array(let items)? = try? run([["HVALS", key("list:\(list)")]])[0] else { return [] }
-        return items.compactMap { $0.string.flatMap { try? JSONParser.parse($0) }.flatMap(ListEntry.init(json:)) }
+        return items.compactMap { $0.string.flatMap(ListEntry.init(storedText:)) }
             .filter { $0.inForce(at: t) }.sorted { $0.entry < $1.entry }
     }
 
@@ -220,7 +220,7 @@ public final class RedisReviewStore: ReviewStore {
         guard case .array(let items)? = try? run([["LRANGE", key("changes"), "0", "-1"]])[0] else { return [] }
         var out: [ChangeRecord] = []
         for item in items {
-            guard let c = item.string.flatMap({ try? JSONParser.parse($0) }).flatMap(ChangeRecord.init(json:)) else { continue }
+            guard let c = item.string.flatMap(ChangeRecord.init(storedText:)) else { continue }
             if let since, c.at < since { continue }
             if let kind, c.kind != kind { continue }
             out.append(c)
@@ -238,7 +238,7 @@ public final class RedisReviewStore: ReviewStore {
         guard case .array(let order)? = try? run([["LRANGE", key("rulesets:order"), "0", "-1"]])[0] else { return [] }
         let digests = order.compactMap(\.string)
         guard !digests.isEmpty, case .array(let bodies)? = try? run([["HMGET", key("rulesets")] + digests])[0] else { return [] }
-        return bodies.compactMap { $0.string.flatMap { try? JSONParser.parse($0) }.flatMap(RuleSetVersion.init(json:)) }
+        return bodies.compactMap { $0.string.flatMap(RuleSetVersion.init(storedText:)) }
     }
 
     public func saveDraft(_ draft: RuleDraft) throws(ReviewError) {
@@ -250,6 +250,6 @@ public final class RedisReviewStore: ReviewStore {
         guard case .array(let order)? = try? run([["LRANGE", key("drafts:order"), "0", "-1"]])[0] else { return [] }
         let ids = order.compactMap(\.string)
         guard !ids.isEmpty, case .array(let bodies)? = try? run([["HMGET", key("drafts")] + ids])[0] else { return [] }
-        return bodies.compactMap { $0.string.flatMap { try? JSONParser.parse($0) }.flatMap(RuleDraft.init(json:)) }
+        return bodies.compactMap { $0.string.flatMap(RuleDraft.init(storedText:)) }
     }
 }

@@ -48,22 +48,22 @@ public final class SQLiteReviewStore: ReviewStore, @unchecked Sendable {
             if let c = row[0].text.flatMap(ReviewCase.init(storedText:)) { memory.put(c) }
         }
         for row in try db.run("SELECT body FROM labels") {
-            if let l = row[0].text.flatMap({ try? JSONParser.parse($0) }).flatMap(EntityLabel.init(json:)) { try? memory.addLabel(l) }
+            if let l = row[0].text.flatMap(EntityLabel.init(storedText:)) { try? memory.addLabel(l) }
         }
         for row in try db.run("SELECT body FROM list_entries") {
-            if let e = row[0].text.flatMap({ try? JSONParser.parse($0) }).flatMap(ListEntry.init(json:)) {
+            if let e = row[0].text.flatMap(ListEntry.init(storedText:)) {
                 try? memory.addEntry(e, cap: .max)
             }
         }
         let kept = MemoryReviewStore.changesKept
         for row in try db.run("SELECT body FROM (SELECT seq, body FROM changes ORDER BY seq DESC LIMIT \(kept)) ORDER BY seq") {
-            if let c = row[0].text.flatMap({ try? JSONParser.parse($0) }).flatMap(ChangeRecord.init(json:)) { try? memory.append(c) }
+            if let c = row[0].text.flatMap(ChangeRecord.init(storedText:)) { try? memory.append(c) }
         }
         for row in try db.run("SELECT body FROM drafts ORDER BY created") {
-            if let d = row[0].text.flatMap({ try? JSONParser.parse($0) }).flatMap(RuleDraft.init(json:)) { try? memory.saveDraft(d) }
+            if let d = row[0].text.flatMap(RuleDraft.init(storedText:)) { try? memory.saveDraft(d) }
         }
         for row in try db.run("SELECT body FROM rulesets ORDER BY loaded_at") {
-            if let v = row[0].text.flatMap({ try? JSONParser.parse($0) }).flatMap(RuleSetVersion.init(json:)) {
+            if let v = row[0].text.flatMap(RuleSetVersion.init(storedText:)) {
                 try? memory.storeRuleSet(v)
             }
         }
@@ -124,7 +124,7 @@ public final class SQLiteReviewStore: ReviewStore, @unchecked Sendable {
         let gone = memory.purge(at: t)
         guard !gone.isEmpty else { return }
         let db = ledger.db
-        let numbers = gone.compactMap { Int($0.dropFirst()) }
+        let numbers = gone.compactMap(ReviewCase.number(of:))
         _ = ledger.group.enqueue(id: "purge") { () throws(SQLiteError) in
             for n in numbers { _ = try db.run("DELETE FROM cases WHERE num = ?", [.integer(n)]) }
         }
@@ -174,10 +174,8 @@ public final class SQLiteReviewStore: ReviewStore, @unchecked Sendable {
 
     public func removeLabel(kind: EntityLabel.Kind, target: String, label: String) throws(ReviewError) -> Bool {
         try locked { () throws(ReviewError) -> Bool in
-            guard
-                memory.hasLabel(kind: kind, target: target, label: label, at: -.infinity)
-                    || memory.labels(kind: kind, target: target, at: -.infinity).contains(where: { $0.label == label })
-            else { return false }
+            // Expired or not (every label is in force at -∞): a label still held is removed.
+            guard memory.hasLabel(kind: kind, target: target, label: label, at: -.infinity) else { return false }
             try commit(
                 "label", "DELETE FROM labels WHERE kind = ? AND target = ? AND label = ?",
                 [.text(kind.rawValue), .text(target), .text(label)])

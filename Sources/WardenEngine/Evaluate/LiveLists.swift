@@ -31,20 +31,15 @@ final class LiveLists: Sendable {
     /// What to match this event with: each live list checked against the store's version.
     func snapshot(review: any ReviewStore, at t: Double) -> Snapshot {
         let snapshot = current.withLock { $0 }
-        var stale: [LiveListSpec] = []
+        var rebuilt: [(Int, Compiled)] = []
         for spec in snapshot.specs {
             let version = review.listVersion(spec.name)
             if let compiled = snapshot.lists[spec.index], compiled.version == version, t - compiled.builtAt < Self.rebuildEvery { continue }
-            stale.append(spec)
-        }
-        guard !stale.isEmpty else { return snapshot }
-        var rebuilt: [(Int, Compiled)] = []
-        for spec in stale {
-            let version = review.listVersion(spec.name)
             let entries = review.entries(list: spec.name, at: t).map(\.entry)
             let matcher = entries.isEmpty ? nil : KeywordMatcher(lists: [KeywordList(name: spec.name, entries: entries, folds: spec.folds)])
             rebuilt.append((spec.index, Compiled(version: version, builtAt: t, entries: entries, set: Set(entries), matcher: matcher)))
         }
+        guard !rebuilt.isEmpty else { return snapshot }
         return current.withLock { s in
             for (index, compiled) in rebuilt { s.lists[index] = compiled }
             return s
@@ -53,8 +48,6 @@ final class LiveLists: Sendable {
 }
 
 extension LiveLists.Snapshot {
-    var isEmpty: Bool { lists.values.allSatisfy { $0.entries.isEmpty } }
-
     /// Adds the live entries' hits in `text` to `hits` (numbered after the list's own entries).
     func scan(_ text: String, into hits: inout [[KeywordHit]]) {
         for spec in specs {

@@ -82,7 +82,7 @@ public final class MemoryReviewStore: ReviewStore, Sendable {
 
     /// Takes back a case whose write failed.
     package func remove(case id: String) {
-        guard let n = Int(id.dropFirst()) else { return }
+        guard let n = ReviewCase.number(of: id) else { return }
         book.withLock { b in
             guard let c = b.cases.removeValue(forKey: n) else { return }
             b.order.removeAll { $0 == n }
@@ -107,12 +107,12 @@ public final class MemoryReviewStore: ReviewStore, Sendable {
     }
 
     public func reviewCase(id: String) throws(ReviewError) -> ReviewCase? {
-        guard id.first == "c", let n = Int(id.dropFirst()) else { return nil }
+        guard let n = ReviewCase.number(of: id) else { return nil }
         return book.withLock { $0.cases[n] }
     }
 
     public func cases(_ query: CaseQuery, at t: Double) throws(ReviewError) -> (cases: [ReviewCase], next: String?) {
-        let after = query.after.flatMap { Int($0.dropFirst()) } ?? 0
+        let after = query.after.flatMap(ReviewCase.number(of:)) ?? 0
         return book.withLock { b in
             var start = b.order.partitioningIndex { $0 > after }
             var page: [ReviewCase] = []
@@ -136,7 +136,7 @@ public final class MemoryReviewStore: ReviewStore, Sendable {
     }
 
     private func update(_ id: String, _ change: (ReviewCase) throws(ReviewError) -> ReviewCase) throws(ReviewError) -> ReviewCase {
-        let n = id.first == "c" ? Int(id.dropFirst()) : nil
+        let n = ReviewCase.number(of: id)
         let result: Result<ReviewCase, ReviewError> = book.withLock { b in
             guard let n, let c = b.cases[n] else { return .failure(ReviewError(.notFound, "no case \(id)")) }
             do throws(ReviewError) {

@@ -61,7 +61,13 @@ public struct ReviewCase: Sendable, Equatable {
     }
 
     /// The case's number, which orders the queue.
-    public var number: Int { Int(id.dropFirst()) ?? 0 }
+    public var number: Int { Self.number(of: id) ?? 0 }
+
+    /// The number in a case id (`c12` → 12); nil for anything that is not a case id.
+    public static func number(of id: String) -> Int? {
+        guard id.first == "c" else { return nil }
+        return Int(id.dropFirst())
+    }
 
     /// The event's text: what a training file's `content` is.
     public var content: String { event["text"]?.stringValue ?? "" }

@@ -39,27 +39,21 @@ public struct RuleDraft: Sendable, Equatable {
     public var hasErrors: Bool { digest == nil }
 
     public func jsonValue(withFiles: Bool) -> JSONValue {
-        var version = RuleSetVersion(digest: digest ?? "", name: "", version: nil, loadedAt: created, by: by, reason: reason, files: files)
-            .jsonValue(withFiles: withFiles)
-        var files: JSONValue = .null
-        if case .object(let pairs) = version { files = pairs.first { $0.0 == "files" }?.1 ?? .null }
-        version = .null
-        return .object([
+        .object([
             ("id", .string(id)), ("status", .string(status.rawValue)), ("created", .string(Timestamp.format(created))), ("by", .string(by)),
             ("reason", .string(reason)), ("digest", digest.map(JSONValue.string) ?? .null), ("diagnostics", diagnostics),
             ("dry_run", dryRun), ("approved_by", approvedBy.map(JSONValue.string) ?? .null),
-            ("approved_at", approvedAt.map { .string(Timestamp.format($0)) } ?? .null), ("files", files),
+            ("approved_at", approvedAt.map { .string(Timestamp.format($0)) } ?? .null),
+            ("files", RuleSetVersion.filesJSON(files, withContents: withFiles)),
         ])
     }
 
     public init?(json v: JSONValue) {
         guard let id = v["id"]?.stringValue, let created = v["created"]?.stringValue.flatMap(Timestamp.parse),
-            let status = v["status"]?.stringValue.flatMap(Status.init(rawValue:)),
-            let stored = RuleSetVersion(
-                json: .object([("digest", .string("")), ("loaded_at", .string(Timestamp.format(created))), ("files", v["files"] ?? .null)]))
+            let status = v["status"]?.stringValue.flatMap(Status.init(rawValue:)), let files = RuleSetVersion.files(from: v["files"])
         else { return nil }
         self.init(
-            id: id, created: created, by: v["by"]?.stringValue ?? "", reason: v["reason"]?.stringValue ?? "", files: stored.files,
+            id: id, created: created, by: v["by"]?.stringValue ?? "", reason: v["reason"]?.stringValue ?? "", files: files,
             digest: v["digest"]?.stringValue, diagnostics: v["diagnostics"] ?? .array([]), dryRun: v["dry_run"] ?? .null)
         self.status = status
         approvedBy = v["approved_by"]?.stringValue

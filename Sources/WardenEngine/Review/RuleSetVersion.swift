@@ -23,40 +23,44 @@ public struct RuleSetVersion: Sendable, Equatable {
             ("digest", .string(digest)), ("name", .string(name)), ("version", version.map(JSONValue.string) ?? .null),
             ("loaded_at", .string(Timestamp.format(loadedAt))), ("by", .string(by)), ("reason", .string(reason)),
         ]
-        if withFiles {
-            pairs.append(
-                (
-                    "files",
-                    .object(
-                        files.sorted { $0.key < $1.key }.map { path, bytes in
-                            // Rules and lists are text; a model file is not.
-                            UTF8Validation.firstInvalidByte(bytes) == nil
-                                ? (path, .object([("text", .string(String(decoding: bytes, as: UTF8.self)))]))
-                                : (path, .object([("base64", .string(Data(bytes).base64EncodedString()))]))
-                        })
-                ))
-        } else {
-            pairs.append(("files", .array(files.keys.sorted().map(JSONValue.string))))
-        }
+        pairs.append(("files", Self.filesJSON(files, withContents: withFiles)))
         return .object(pairs)
     }
 
     public init?(json v: JSONValue) {
         guard let digest = v["digest"]?.stringValue, let loadedAt = v["loaded_at"]?.stringValue.flatMap(Timestamp.parse),
-            case .object(let files)? = v["files"]
+            let files = Self.files(from: v["files"])
         else { return nil }
-        var texts: [String: [UInt8]] = [:]
-        for (path, file) in files {
+        self.init(
+            digest: digest, name: v["name"]?.stringValue ?? "", version: v["version"]?.stringValue, loadedAt: loadedAt,
+            by: v["by"]?.stringValue ?? "", reason: v["reason"]?.stringValue ?? "", files: files)
+    }
+
+    /// A rule set's files as JSON: path → `{"text"}` (rules and lists), or `{"base64"}` (a
+    /// model file, which is not text); only the paths without `withContents`.
+    static func filesJSON(_ files: [String: [UInt8]], withContents: Bool) -> JSONValue {
+        guard withContents else { return .array(files.keys.sorted().map(JSONValue.string)) }
+        return .object(
+            files.sorted { $0.key < $1.key }.map { path, bytes in
+                UTF8Validation.firstInvalidByte(bytes) == nil
+                    ? (path, .object([("text", .string(String(decoding: bytes, as: UTF8.self)))]))
+                    : (path, .object([("base64", .string(Data(bytes).base64EncodedString()))]))
+            })
+    }
+
+    /// Reads `filesJSON(_:withContents: true)` back; nil when it is not that.
+    static func files(from value: JSONValue?) -> [String: [UInt8]]? {
+        guard case .object(let pairs)? = value else { return nil }
+        var files: [String: [UInt8]] = [:]
+        for (path, file) in pairs {
             if let text = file["text"]?.stringValue {
-                texts[path] = Array(text.utf8)
+                files[path] = Array(text.utf8)
             } else if let encoded = file["base64"]?.stringValue, let data = Data(base64Encoded: encoded) {
-                texts[path] = [UInt8](data)
+                files[path] = [UInt8](data)
             } else {
                 return nil
             }
         }
-        self.init(
-            digest: digest, name: v["name"]?.stringValue ?? "", version: v["version"]?.stringValue, loadedAt: loadedAt,
-            by: v["by"]?.stringValue ?? "", reason: v["reason"]?.stringValue ?? "", files: texts)
+        return files
     }
 }

@@ -32,10 +32,9 @@ extension InviteStore {
         guard let root = index(account) else { return 0 }
         var stack = nodes[Int(root)].children
         var n = 0
-        var guardCount = 0
-        while let i = stack.popLast(), guardCount < nodes.count {
+        // Bounded by the node count: a cycle (which the graph never makes) could not spin.
+        while let i = stack.popLast(), n < nodes.count {
             n += 1
-            guardCount += 1
             stack += nodes[Int(i)].children
         }
         return n

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import WardenEngine
-import WardenRedis
-import WardenSQLite
 
 /// `warden account ID --state S [--downline]`: what `GET /v1/accounts/{id}` answers, from a state
 /// read without taking it (a server may be running on it).
@@ -47,38 +45,7 @@ struct Account: ParsableCommand {
     func run() throws {
         let compiled = try ruleSet.load()
         let location = try StateOpener.location(state, accepting: [.sqlite, .redis, .snapshot])
-        let engine: Engine
-        do {
-            switch location {
-            case .redis(let url):
-                let pool = try RedisClients.open(url: url, timeout: redisTimeout)
-                engine = Engine(
-                    ruleSet: compiled, ledger: RedisLedger(pool: pool), inviteLog: RedisInviteLog(pool: pool),
-                    review: RedisReviewStore(pool: pool))
-            case .sqlite(let path):
-                let (records, snapshot) = try SQLiteLedger.inspect(path: path)
-                let ledger = MemoryLedger()
-                ledger.load(records)
-                engine = Engine(ruleSet: compiled, ledger: ledger, review: try SQLiteReviewStore.inspect(path: path))
-                if let snapshot { _ = try engine.restore(snapshot: snapshot) }
-            default:
-                guard let data = FileManager.default.contents(atPath: state) else {
-                    Output.error("warden: cannot read '\(state)'")
-                    throw ExitCode(2)
-                }
-                engine = Engine(ruleSet: compiled)
-                _ = try engine.restore(snapshot: String(decoding: data, as: UTF8.self))
-            }
-        } catch let error as RedisError {
-            Output.error("warden: \(state): \(error.message)")
-            throw ExitCode(2)
-        } catch let error as SQLiteError {
-            Output.error("warden: \(error)")
-            throw ExitCode(2)
-        } catch let error as SnapshotError {
-            Output.error("warden: \(state): \(error.message)")
-            throw ExitCode(2)
-        }
+        let (engine, _) = try StateOpener.inspect(location, ruleSet: compiled, redisTimeout: redisTimeout)
         let now = Date().timeIntervalSince1970
         guard let view = engine.account(account, at: now) else {
             Output.error("warden: no account \(account) in \(state): Warden has never seen it")

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import WardenEngine
 import WardenRedis
-import WardenSQLite
 
 /// `warden state`: the counters (by rule and key) and the penalties in force of a state, readable.
 struct State: ParsableCommand {
@@ -38,9 +37,6 @@ struct State: ParsableCommand {
 
     func run() throws {
         let compiled = try ruleSet.load()
-        let engine = Engine(ruleSet: compiled)
-        var penalties: [PenaltyRecord]
-        var readings: [CounterReading]
         var time = try at.map { text throws -> Double in
             guard let t = Timestamp.parse(text) else {
                 Output.error("warden: --at takes an RFC 3339 time, not '\(text)'")
@@ -49,39 +45,22 @@ struct State: ParsableCommand {
             return t
         }
         let location = try StateOpener.location(state, accepting: [.sqlite, .redis, .snapshot])
-        do {
-            if case .redis(let url) = location {
-                let pool = try RedisClients.open(url: url, timeout: redisTimeout)
-                let t = time ?? Date().timeIntervalSince1970
-                time = t
-                penalties = RedisLedger(pool: pool).all
-                readings = try RedisCounters(pool: pool).readings(for: engine, at: t)
-            } else {
-                if case .sqlite(let path) = location {
-                    let (records, snapshot) = try SQLiteLedger.inspect(path: path)
-                    if let snapshot { _ = try engine.restore(snapshot: snapshot) }
-                    penalties = records
-                } else {
-                    guard let data = FileManager.default.contents(atPath: state) else {
-                        Output.error("warden: cannot read '\(state)'")
-                        throw ExitCode(2)
-                    }
-                    _ = try engine.restore(snapshot: String(decoding: data, as: UTF8.self))
-                    penalties = engine.penalties
-                }
-                let t = time ?? engine.newestCountedTime ?? Date().timeIntervalSince1970
-                time = t
-                readings = engine.counterReadings(at: t)
+        let (engine, redis) = try StateOpener.inspect(location, ruleSet: compiled, redisTimeout: redisTimeout)
+        var penalties = engine.penalties
+        var readings: [CounterReading]
+        if let redis {
+            let t = time ?? Date().timeIntervalSince1970
+            time = t
+            do {
+                readings = try RedisCounters(pool: redis).readings(for: engine, at: t)
+            } catch {
+                Output.error("warden: \(state): \(error.message)")
+                throw ExitCode(2)
             }
-        } catch let error as RedisError {
-            Output.error("warden: \(state): \(error.message)")
-            throw ExitCode(2)
-        } catch let error as SQLiteError {
-            Output.error("warden: \(error)")
-            throw ExitCode(2)
-        } catch let error as SnapshotError {
-            Output.error("warden: \(state): \(error.message)")
-            throw ExitCode(2)
+        } else {
+            let t = time ?? engine.newestCountedTime ?? Date().timeIntervalSince1970
+            time = t
+            readings = engine.counterReadings(at: t)
         }
         let t = time ?? Date().timeIntervalSince1970
         if let target {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import WardenEngine
 import WardenRedis
 import WardenSQLite
@@ -64,5 +65,50 @@ enum StateOpener {
                 throw ExitCode(2)
             }
         }
+    }
+
+    /// A state read without taking it (`warden state`, `warden account`): an engine on
+    /// `ruleSet` holding what the state holds. Redis: its ledger, invite log and review store,
+    /// and the pool (for counter readings). SQLite (a server may be running on it): the file's
+    /// penalties and review loop, the counters and invite graph of its last snapshot. A snapshot
+    /// file: what it holds. Failures exit 2 naming the state.
+    static func inspect(_ location: StateLocation, ruleSet: CompiledRuleSet, redisTimeout: Double) throws -> (
+        engine: Engine, redis: (any RedisClient)?
+    ) {
+        do {
+            switch location {
+            case .redis(let url):
+                let pool = try RedisClients.open(url: url, timeout: redisTimeout)
+                let engine = Engine(
+                    ruleSet: ruleSet, ledger: RedisLedger(pool: pool), inviteLog: RedisInviteLog(pool: pool),
+                    review: RedisReviewStore(pool: pool))
+                return (engine, pool)
+            case .sqlite(let path):
+                let (records, snapshot) = try SQLiteLedger.inspect(path: path)
+                let ledger = MemoryLedger()
+                let engine = Engine(ruleSet: ruleSet, ledger: ledger, review: try SQLiteReviewStore.inspect(path: path))
+                if let snapshot { try engine.restore(snapshot: snapshot) }
+                // The file's penalties, not the snapshot's older copy of them.
+                ledger.load(records)
+                return (engine, nil)
+            case .snapshot(let path):
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    Output.error("warden: cannot read '\(path)'")
+                    throw ExitCode(2)
+                }
+                let engine = Engine(ruleSet: ruleSet)
+                try engine.restore(snapshot: String(decoding: data, as: UTF8.self))
+                return (engine, nil)
+            case .memory:
+                return (Engine(ruleSet: ruleSet), nil)
+            }
+        } catch let error as RedisError {
+            Output.error("warden: \(location): \(error.message)")
+        } catch let error as SQLiteError {
+            Output.error("warden: \(error)")
+        } catch let error as SnapshotError {
+            Output.error("warden: \(location): \(error.message)")
+        }
+        throw ExitCode(2)
     }
 }

@@ -243,4 +243,16 @@ import WardenTestSupport
         let cluster = try RedisClusterServer()
         try await downlineEverywhere(state: cluster.url)
     }
+
+    /// The review and account commands refuse bad input with a message and a non-zero exit.
+    @Test func badInputToTheCommands() throws {
+        let missing = try cli.run(["account", "u1", "--state", "sqlite:/nonexistent/state.db"])
+        #expect(missing.status == 2 && missing.stderr.contains("no such state file"), "\(missing.stderr)")
+        let depth = try cli.run(["account", "u1", "--state", "sqlite:/nonexistent/state.db", "--depth", "0"])
+        #expect(depth.status != 0 && depth.stderr.contains("--depth takes 1 to 64"), "\(depth.stderr)")
+        let since = try cli.run(["cases", "export", "--state", "sqlite:/nonexistent/state.db", "--since", "yesterday"])
+        #expect(since.status == 2 && since.stderr.contains("--since takes an RFC 3339 time"), "\(since.stderr)")
+        let status = try cli.run(["cases", "list", "--state", "memory"])
+        #expect(status.status == 2 && status.stderr.contains("--state takes"), "\(status.stderr)")
+    }
 }

@@ -43,7 +43,6 @@ struct Cases: ParsableCommand {
         var since: String?
 
         func run() throws {
-            let review = try Cases.open(state)
             let from = try since.map { text throws -> Double in
                 guard let t = Timestamp.parse(text) else {
                     Output.error("warden: --since takes an RFC 3339 time, not '\(text)'")
@@ -51,6 +50,7 @@ struct Cases: ParsableCommand {
                 }
                 return t
             }
+            let review = try Cases.open(state)
             var text = ""
             var rows = -1
             do throws(ReviewError) {

@@ -18,6 +18,10 @@ public struct CompiledRuleSet: Sendable {
         public var inviteRetention: Double?
         /// `max_future` in seconds: how far an event's `ts` may be ahead of the clock.
         public var maxFuture: Double = CompiledRuleSet.defaultMaxFuture
+        /// `reward_tiers`, `reward_excludes` and `reward_requires_return` (seconds).
+        public var rewardTiers: [Int] = []
+        public var rewardExcludes: [String] = []
+        public var rewardReturn: Double?
     }
 
     /// 5 minutes: client clocks drift by seconds; an event further ahead is refused.

@@ -159,7 +159,8 @@ extension Compiler {
                 return .number(score)
             }
         case .inviterOf, .inviteDepth, .descendants, .redeemers, .redeemerDevices, .redeemerNetworks, .sameDeviceAsInviter,
-            .sameNetworkAsInviter, .siblingsOnDevice, .siblingsOnNetwork, .issueDelay, .codeMaxUses:
+            .sameNetworkAsInviter, .siblingsOnDevice, .siblingsOnNetwork, .issueDelay, .codeMaxUses, .qualifiedInvitees, .flaggedInvitees,
+            .rewardTier:
             return inviteCall(builtin, positional, labeled)
         case .subnet:
             let address = expression(positional[0])

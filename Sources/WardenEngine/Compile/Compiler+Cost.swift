@@ -47,7 +47,8 @@ extension Compiler {
             case .len, .subnet, .atLeast: return inner + 2
             case .matchesFormat, .active, .hasLabel, .inviterOf, .inviteDepth, .descendants, .redeemers, .redeemerDevices,
                 .redeemerNetworks,
-                .sameDeviceAsInviter, .sameNetworkAsInviter, .siblingsOnDevice, .siblingsOnNetwork, .issueDelay, .codeMaxUses:
+                .sameDeviceAsInviter, .sameNetworkAsInviter, .siblingsOnDevice, .siblingsOnNetwork, .issueDelay, .codeMaxUses,
+                .qualifiedInvitees, .flaggedInvitees, .rewardTier:
                 return inner + 5
             }
         }

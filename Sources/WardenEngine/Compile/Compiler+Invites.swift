@@ -9,6 +9,9 @@ extension Compiler {
         let argument = expression(first)
         var window: Double?
         if case .duration(let seconds)? = labeled("within")?.kind { window = Double(seconds) }
+        if [.qualifiedInvitees, .flaggedInvitees, .rewardTier].contains(builtin) {
+            return rewardCall(builtin, argument)
+        }
         let query = Self.inviteQuery(builtin, window: window)
         let isBool = builtin.invite?.type == .bool
         return { ctx in
@@ -19,6 +22,32 @@ extension Compiler {
             }
             return value
         }
+    }
+
+    /// `qualified_invitees`, `flagged_invitees`, `reward_tier`: the graph's invitees, then
+    /// the ledger and labels for each (`RewardStanding`).
+    func rewardCall(_ builtin: Builtin, _ argument: @escaping Eval) -> Eval {
+        let info = rewardInfo
+        return { ctx in
+            guard let graph = ctx.invites, let subject = argument(ctx).string else { return .null }
+            let invitees = graph.read(ctx.inviteChange) { $0.invitees(of: subject) }
+            let s = RewardStanding.of(invitees, info: info, ledger: ctx.ledger, review: ctx.review, at: ctx.now)
+            switch builtin {
+            case .qualifiedInvitees: return .number(Double(s.qualified))
+            case .flaggedInvitees: return .number(Double(s.flagged))
+            default: return .number(Double(s.tier))
+            }
+        }
+    }
+
+    /// The reward header as `RewardStanding` reads it.
+    var rewardInfo: CompiledRuleSet.Info {
+        var info = CompiledRuleSet.Info(name: "", timezone: "UTC", digest: "")
+        let header = syntax.header
+        info.rewardTiers = (header?.rewardTiers?.value ?? []).compactMap { if case .integer(let n) = $0.kind { n } else { nil } }
+        info.rewardExcludes = (header?.rewardExcludes?.value ?? []).compactMap { if case .string(let s) = $0.kind { s } else { nil } }
+        info.rewardReturn = header?.rewardReturn.map { Double($0.value) }
+        return info
     }
 
     /// The question a built-in asks of the graph.
@@ -39,6 +68,7 @@ extension Compiler {
         case .siblingsOnNetwork: return { view, a, _ in .number(Double(view.siblingsSharing(a, device: false))) }
         case .issueDelay: return { view, a, _ in view.issueDelay(of: a).map(Value.number) ?? .null }
         case .codeMaxUses: return { view, c, _ in view.maxUses(of: c).map { .number(Double($0)) } ?? .null }
+        case .qualifiedInvitees, .flaggedInvitees, .rewardTier: return { _, _, _ in .null }
         case .count, .distinct, .sum, .near, .hits, .len, .fingerprint, .normalize, .fired, .atLeast, .matchesFormat, .subnet,
             .classify, .active, .hasLabel:
             return { _, _, _ in .null }

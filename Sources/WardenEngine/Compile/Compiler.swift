@@ -144,12 +144,14 @@ public final class Compiler {
         if diagnostics.hasErrors { return nil }
         let order = Self.topologicalOrder(ruleDependencies)
         let header = syntax.header
-        let info = CompiledRuleSet.Info(
+        var info = CompiledRuleSet.Info(
             name: header?.name.value ?? "unnamed", version: header?.version?.value,
             timezone: header?.timezone?.value ?? "UTC", digest: "sha256:" + digest.hexDigest(),
             onStateError: header?.onStateError.flatMap { StateErrorPolicy(rawValue: $0.value) } ?? .open,
             inviteRetention: header?.inviteRetention.map { Double($0.value) },
             maxFuture: header?.maxFuture.map { Double($0.value) } ?? CompiledRuleSet.defaultMaxFuture)
+        let reward = rewardInfo
+        (info.rewardTiers, info.rewardExcludes, info.rewardReturn) = (reward.rewardTiers, reward.rewardExcludes, reward.rewardReturn)
         // Rules keep their declaration index: fired(R) reads the context's flags by it.
         let ordered = order.map { rules[$0] }
         var ruleSet = CompiledRuleSet(

@@ -10,16 +10,25 @@ extension Engine {
         _ = state.invites.sync()
         let records = state.ledger.records(targetKind: .account, target: account)
         let labels = state.review?.labels(kind: .account, target: account, at: t) ?? []
-        let invite: AccountView.Invite? = state.invites.read(nil) { view in
+        let found: (AccountView.Invite, [RewardStanding.Invitee])? = state.invites.read(nil) { view in
             guard let i = view.store.index(account) else { return nil }
             let node = view.store.nodes[Int(i)]
-            return AccountView.Invite(
+            let invite = AccountView.Invite(
                 inviter: view.inviter(of: account), depth: view.depth(of: account),
                 joined: node.parent >= 0 ? node.joined : node.firstIssue, code: node.code, direct: node.children.count,
-                descendants: view.store.descendantCount(of: account))
+                descendants: view.store.descendantCount(of: account), reward: RewardStanding())
+            return (invite, view.invitees(of: account))
         }
-        guard invite != nil || !records.isEmpty || !labels.isEmpty else { return nil }
-        return AccountView(account: account, penalties: records.filter { $0.inForce(at: t) }, labels: labels, invite: invite)
+        var invite = found?.0
+        if let invitees = found?.1 {
+            invite?.reward = RewardStanding.of(invitees, info: ruleSet.info, ledger: state.ledger, review: state.review, at: t)
+        }
+        let recent = state.recent.of(account).map { e in
+            AccountView.Recent(id: e.id, type: e.type, at: e.at, verdict: e.verdict, rules: e.rules, caseID: e.caseID)
+        }
+        guard invite != nil || !records.isEmpty || !labels.isEmpty || !recent.isEmpty else { return nil }
+        return AccountView(
+            account: account, penalties: records.filter { $0.inForce(at: t) }, labels: labels, invite: invite, recent: recent)
     }
 
     /// A page of `account`'s downline, level by level, down to `depth` levels; `after` is the
@@ -43,16 +52,17 @@ extension Engine {
         let entries = page.entries.map { e in
             DownlineEntry(
                 account: e.name, inviter: e.inviter, depth: e.depth, joined: e.node.joined, code: e.node.code, device: e.node.device,
-                network: e.node.network, status: status(of: e.name, at: t))
+                network: e.node.network, status: status(of: e.name, flagged: e.node.flagged, at: t))
         }
         return (entries, page.more ? after + entries.count : nil)
     }
 
-    /// `penalized` with a lasting penalty in force, `held` with a reward held, else `ok`.
-    func status(of account: String, at t: Double) -> DownlineEntry.Status {
+    /// `penalized` with a lasting penalty in force, `held` with a reward held, `flagged` when
+    /// its redemption was not allowed, else `ok`.
+    func status(of account: String, flagged: Bool, at t: Double) -> DownlineEntry.Status {
         let records = state.ledger.records(targetKind: .account, target: account)
         if records.contains(where: { $0.inForce(at: t) }) { return .penalized }
         if records.contains(where: { $0.action == .holdReward && $0.lifted == nil }) { return .held }
-        return .ok
+        return flagged ? .flagged : .ok
     }
 }

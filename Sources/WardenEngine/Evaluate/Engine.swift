@@ -72,7 +72,7 @@ public final class Engine: Sendable {
                 maxBytes: maxCounterBytes, adopting: previous?.state.counters),
             ledger: ledger ?? previous?.state.ledger ?? MemoryLedger(), backend: counterBackend, invites: invites,
             review: review ?? previous?.state.review, liveLists: ruleSet.liveLists.isEmpty ? nil : LiveLists(specs: ruleSet.liveLists),
-            clock: clock)
+            recent: previous?.state.recent, clock: clock)
     }
 
     /// Seconds since 1970 (`CLOCK_REALTIME`).
@@ -170,6 +170,8 @@ final class EngineState: Sendable {
     let review: (any ReviewStore)?
     /// The rule set's live lists' added entries, compiled; nil when it declares none.
     let liveLists: LiveLists?
+    /// Decisions other than allow, per account, for the account view.
+    let recent: RecentDecisions
     private let gates: [Gate]
     /// Evaluation contexts to reuse from event to event.
     let contexts = ContextPool()
@@ -178,9 +180,11 @@ final class EngineState: Sendable {
 
     init(
         counters: CounterStore, ledger: any PenaltyLedger, backend: (any CounterBackend)? = nil, invites: InviteGraph,
-        review: (any ReviewStore)? = nil, liveLists: LiveLists? = nil, clock: @escaping @Sendable () -> Double
+        review: (any ReviewStore)? = nil, liveLists: LiveLists? = nil, recent: RecentDecisions? = nil,
+        clock: @escaping @Sendable () -> Double
     ) {
         self.review = review
+        self.recent = recent ?? RecentDecisions()
         self.liveLists = liveLists
         self.clock = clock
         self.counters = counters

@@ -25,6 +25,13 @@ extension EngineState {
         if commit, let review, penalties.contains(where: { $0.action == .review }) {
             openCase(for: &decision, event: event, at: ctx.penaltyTime, in: review)
         }
+        if commit, decision.verdict != .allow {
+            recent.record(
+                event.account,
+                RecentDecisions.Entry(
+                    id: event.id, type: event.type.rawValue, at: ctx.now, verdict: decision.verdict, rules: decision.fired.map(\.rule),
+                    caseID: decision.caseID))
+        }
         return decision
     }
 
@@ -73,9 +80,12 @@ extension EngineState {
         ctx.ledger = ledger
         ctx.review = review
         if let review, let liveLists { ctx.live = liveLists.snapshot(review: review, at: time) }
-        if event.type != .send {
+        // A send reads the graph as this engine has it: it never waits on the shared log.
+        ctx.invites = invites
+        if event.type == .send {
+            if let wait = ruleSet.info.rewardReturn { ctx.inviteChange = invites.activity(of: event.account, at: time, wait: wait) }
+        } else {
             let network = event.ip.flatMap { ctx.address($0) }.flatMap { $0.network(prefix: $0.isIPv4 ? 24 : 64) }
-            ctx.invites = invites
             if let problem = invites.sync() { ctx.warnings.append("invite graph state unavailable: \(problem)") }
             ctx.inviteChange = invites.change(for: event, at: time, network: network)
         }
@@ -170,10 +180,23 @@ extension EngineState {
             j.raise = ruleSet.info.onStateError.raising(j.raise)
             ctx.warnings.insert(Decision.ledgerFailureWarning(failure, policy: ruleSet.info.onStateError), at: 0)
         }
-        if commit, let change = ctx.inviteChange, let problem = invites.commit(change) {
+        if commit, let change = inviteChange(ctx, verdict: max(j.verdict, j.raise), ruleSet: ruleSet),
+            let problem = invites.commit(change)
+        {
             ctx.warnings.append("invite graph change not shared: \(problem)")
         }
         return penalties
+    }
+
+    /// What a committed event tells the invite graph: its issue or redemption (a redemption
+    /// that was not allowed marked flagged, for reward tiers), or, for a send of a bound
+    /// invitee, that it came back (`reward_requires_return`, worked out in `facts`).
+    private func inviteChange(_ ctx: EvaluationContext, verdict: Verdict, ruleSet: CompiledRuleSet) -> InviteChange? {
+        if case .redeem(var r)? = ctx.inviteChange {
+            r.flagged = verdict != .allow
+            return .redeem(r)
+        }
+        return ctx.inviteChange
     }
 
     /// Whether a rule's condition holds, with its evidence in `ctx` when it does. The cheap-first
@@ -337,7 +360,10 @@ extension EngineState {
     func apply(_ spec: PenaltySpec, rule: String, ctx: EvaluationContext, commit: Bool, already: [Decision.Penalty]) -> Decision.Penalty? {
         var p = Decision.Penalty(action: spec.action, targetKey: nil, targetValue: nil, until: nil, forever: false, rule: rule)
         guard spec.target != nil, let kind = spec.action.targetKind else { return p }  // review, challenge, reject: verdict only
-        guard case .string(let value) = spec.target!.value(of: ctx.event, now: ctx.now) else { return nil }
+        var target = spec.target!.value(of: ctx.event, now: ctx.now)
+        // A redeem event without `inviter`: the code's owner, as the invite graph found it.
+        if spec.target == .inviter, case .null = target, let owner = ctx.inviteChange?.redemption?.owner { target = .string(owner) }
+        guard case .string(let value) = target else { return nil }
         p.targetKey = kind
         p.targetValue = value
         if spec.action == .label { return label(spec, p, ctx: ctx, commit: commit, already: already) }

@@ -11,6 +11,8 @@ public struct AccountView: Sendable {
         /// Its direct invitees, and every account below it (all levels).
         public var direct: Int
         public var descendants: Int
+        /// Its direct invitees under the rule set's reward tiers.
+        public var reward: RewardStanding
     }
 
     public var account: String
@@ -18,6 +20,26 @@ public struct AccountView: Sendable {
     public var labels: [EntityLabel]
     /// Nil when the account is in no invite tree.
     public var invite: Invite?
+    /// Its last decisions other than allow made by this process, newest first.
+    public var recent: [Recent] = []
+
+    /// One decision in `recent`.
+    public struct Recent: Sendable {
+        public var id: String
+        public var type: String
+        public var at: Double
+        public var verdict: Verdict
+        public var rules: [String]
+        public var caseID: String?
+
+        var jsonValue: JSONValue {
+            .object([
+                ("id", .string(id)), ("type", .string(type)), ("at", .string(Timestamp.format(at))),
+                ("decision", .string(verdict.rawValue)),
+                ("rules", .array(rules.map(JSONValue.string))), ("case", caseID.map(JSONValue.string) ?? .null),
+            ])
+        }
+    }
 
     public func jsonValue(at t: Double) -> JSONValue {
         var invite: JSONValue = .null
@@ -25,12 +47,13 @@ public struct AccountView: Sendable {
             invite = .object([
                 ("inviter", i.inviter.map(JSONValue.string) ?? .null), ("depth", .int(i.depth)),
                 ("joined", i.joined.map { .string(Timestamp.format($0)) } ?? .null), ("code", i.code.map(JSONValue.string) ?? .null),
-                ("direct", .int(i.direct)), ("descendants", .int(i.descendants)),
+                ("direct", .int(i.direct)), ("descendants", .int(i.descendants)), ("qualified", .int(i.reward.qualified)),
+                ("pending", .int(i.reward.pending)), ("flagged", .int(i.reward.flagged)), ("tier", .int(i.reward.tier)),
             ])
         }
         return .object([
             ("account", .string(account)), ("penalties", .array(penalties.map(\.jsonValue))), ("labels", .array(labels.map(\.jsonValue))),
-            ("invite", invite),
+            ("recent", .array(recent.map(\.jsonValue))), ("invite", invite),
         ])
     }
 }
@@ -40,6 +63,8 @@ public struct DownlineEntry: Sendable {
     public enum Status: String, Sendable {
         /// Nothing against it.
         case ok
+        /// Its redemption was not allowed.
+        case flagged
         /// Its invite reward is held (`hold_reward`).
         case held
         /// A lasting penalty is in force on it.

@@ -105,6 +105,18 @@ final class InviteGraph: Sendable {
         }
     }
 
+    /// For a send: the activity that makes a bound invitee count as returned, when it was not
+    /// known to have returned and `wait` has passed since it redeemed. Read from this engine's
+    /// graph without a sync (a send never waits on the shared log); applying twice is harmless.
+    func activity(of account: String, at t: Double, wait: Double) -> InviteChange? {
+        store.withLock { s in
+            guard let i = s.index(account) else { return nil }
+            let n = s.nodes[Int(i)]
+            guard n.parent >= 0, n.lastActive < n.joined + wait, t >= n.joined + wait else { return nil }
+            return .active(InviteChange.Activity(account: account, at: t))
+        }
+    }
+
     /// Makes a change part of this engine's graph.
     func apply(_ change: InviteChange) {
         store.withLock { s in record(change, in: &s) }
@@ -153,10 +165,19 @@ enum InviteChange: Sendable {
         var ownerNetwork: String?
         /// False when the redeemer is already bound, is the owner, or is above the owner.
         var binds = false
+        /// The redemption's decision was not `allow` (set when it commits).
+        var flagged = false
+    }
+
+    /// A bound invitee active again (a send) after the rule set's `reward_requires_return`.
+    struct Activity: Sendable {
+        var account: String
+        var at: Double
     }
 
     case issue(Issue)
     case redeem(Redemption)
+    case active(Activity)
 
     var redemption: Redemption? {
         if case .redeem(let r) = self { r } else { nil }

@@ -27,8 +27,10 @@ extension InviteChange {
                 .object([
                     ("k", .string("redeem")), ("redeemer", .string(r.redeemer)), ("owner", text(r.owner)), ("code", .string(r.code)),
                     ("at", .number(r.at)), ("device", text(r.device)), ("network", text(r.network)),
-                    ("owner_device", text(r.ownerDevice)), ("owner_network", text(r.ownerNetwork)),
+                    ("owner_device", text(r.ownerDevice)), ("owner_network", text(r.ownerNetwork)), ("flagged", .bool(r.flagged)),
                 ]))
+        case .active(let a):
+            w.value(.object([("k", .string("active")), ("account", .string(a.account)), ("at", .number(a.at))]))
         }
         return w.output
     }
@@ -46,10 +48,14 @@ extension InviteChange {
                     maxUses: number("max_uses").map { Int($0) }))
         case "redeem":
             guard let redeemer = text("redeemer"), let code = text("code"), let at = number("at") else { return nil }
-            self = .redeem(
-                Redemption(
-                    redeemer: redeemer, owner: text("owner"), code: code, at: at, device: text("device"), network: text("network"),
-                    ownerDevice: text("owner_device"), ownerNetwork: text("owner_network")))
+            var r = Redemption(
+                redeemer: redeemer, owner: text("owner"), code: code, at: at, device: text("device"), network: text("network"),
+                ownerDevice: text("owner_device"), ownerNetwork: text("owner_network"))
+            if case .bool(true)? = v["flagged"] { r.flagged = true }
+            self = .redeem(r)
+        case "active":
+            guard let account = text("account"), let at = number("at") else { return nil }
+            self = .active(Activity(account: account, at: at))
         default:
             return nil
         }

@@ -12,7 +12,11 @@ extension InviteStore {
             d += 1
             var next: [Int32] = []
             for parent in level {
-                let children = nodes[Int(parent)].children.sorted { nodes[Int($0)].joined < nodes[Int($1)].joined }
+                // Children are appended as they join, so sorting is rarely needed.
+                var children = nodes[Int(parent)].children
+                if zip(children, children.dropFirst()).contains(where: { nodes[Int($0)].joined > nodes[Int($1)].joined }) {
+                    children.sort { nodes[Int($0)].joined < nodes[Int($1)].joined }
+                }
                 for child in children {
                     if seen >= skip {
                         if out.count == limit { return (out, true) }

@@ -10,7 +10,8 @@ extension InviteStore {
                 ("account", .string(n.name)), ("inviter", n.parent >= 0 ? .string(nodes[Int(n.parent)].name) : .null),
                 ("joined", n.parent >= 0 ? .number(n.joined) : .null), ("code", text(n.code)), ("device", text(n.device)),
                 ("network", text(n.network)), ("owner_device", text(n.ownerDevice)), ("owner_network", text(n.ownerNetwork)),
-                ("first_issue", time(n.firstIssue)), ("last_seen", .number(n.lastSeen)),
+                ("first_issue", time(n.firstIssue)), ("last_seen", .number(n.lastSeen)), ("flagged", .bool(n.flagged)),
+                ("last_active", n.lastActive.isFinite ? .number(n.lastActive) : .null),
             ])
         }
         let codeItems: [JSONValue] = codes.sorted { $0.key < $1.key }.map { code, c in
@@ -23,7 +24,7 @@ extension InviteStore {
             list.map { r in
                 JSONValue.object([
                     ("code", .string(r.code)), ("redeemer", .string(r.redeemer)), ("at", .number(r.at)),
-                    ("device", text(r.device)), ("network", text(r.network)),
+                    ("device", text(r.device)), ("network", text(r.network)), ("flagged", .bool(r.flagged)),
                 ])
             }
         }
@@ -50,6 +51,8 @@ extension InviteStore {
             s.nodes[Int(i)].ownerNetwork = text(a["owner_network"])
             s.nodes[Int(i)].firstIssue = number(a["first_issue"])
             s.nodes[Int(i)].lastSeen = number(a["last_seen"]) ?? -.infinity
+            s.nodes[Int(i)].lastActive = number(a["last_active"]) ?? -.infinity
+            if case .bool(true)? = a["flagged"] { s.nodes[Int(i)].flagged = true }
         }
         for a in accounts {
             guard let name = text(a["account"]), let inviter = text(a["inviter"]) else { continue }
@@ -86,10 +89,11 @@ extension InviteStore {
                 guard let code = text(w["code"]), let redeemer = text(w["redeemer"]), let at = number(w["at"]) else {
                     throw SnapshotError(message: "a waiting redemption needs 'code', 'redeemer' and 'at'")
                 }
-                s.waiting[code, default: []].append(
-                    InviteChange.Redemption(
-                        redeemer: redeemer, owner: nil, code: code, at: at, device: text(w["device"]), network: text(w["network"]),
-                        ownerDevice: nil, ownerNetwork: nil))
+                var r = InviteChange.Redemption(
+                    redeemer: redeemer, owner: nil, code: code, at: at, device: text(w["device"]), network: text(w["network"]),
+                    ownerDevice: nil, ownerNetwork: nil)
+                if case .bool(true)? = w["flagged"] { r.flagged = true }
+                s.waiting[code, default: []].append(r)
             }
         }
         s.newest = number(value["newest"]) ?? -.infinity

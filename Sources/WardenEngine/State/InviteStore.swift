@@ -18,6 +18,10 @@ struct InviteStore {
         /// `InviteGraph.descendantLevels` levels, sorted.
         var descendantJoins: [Int32] = []
         var lastSeen = -Double.infinity
+        /// Its redemption was not allowed (reward tiers do not count it).
+        var flagged = false
+        /// Its latest send or issue Warden was told of (`InviteChange.active`, issues).
+        var lastActive = -Double.infinity
     }
 
     struct Code {
@@ -85,6 +89,7 @@ struct InviteStore {
             let me = node(issue.account)
             nodes[Int(me)].lastSeen = max(nodes[Int(me)].lastSeen, issue.at)
             nodes[Int(me)].firstIssue = min(nodes[Int(me)].firstIssue ?? .infinity, issue.at)
+            nodes[Int(me)].lastActive = max(nodes[Int(me)].lastActive, issue.at)
             if nodes[Int(me)].device == nil { nodes[Int(me)].device = issue.device }
             if nodes[Int(me)].network == nil { nodes[Int(me)].network = issue.network }
             guard codes[issue.code] == nil else { return }
@@ -113,6 +118,7 @@ struct InviteStore {
             nodes[Int(me)].network = r.network ?? nodes[Int(me)].network
             nodes[Int(me)].ownerDevice = checked.ownerDevice
             nodes[Int(me)].ownerNetwork = checked.ownerNetwork
+            nodes[Int(me)].flagged = r.flagged
             nodes[Int(o)].children.append(me)
             var x = o
             let second = InviteGraph.second(r.at)
@@ -120,6 +126,10 @@ struct InviteStore {
                 Self.insertSorted(second, into: &nodes[Int(x)].descendantJoins)
                 x = nodes[Int(x)].parent
             }
+        case .active(let a):
+            guard let me = ids[a.account] else { return }
+            nodes[Int(me)].lastActive = max(nodes[Int(me)].lastActive, a.at)
+            nodes[Int(me)].lastSeen = max(nodes[Int(me)].lastSeen, a.at)
         }
     }
 

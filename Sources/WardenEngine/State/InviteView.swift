@@ -110,6 +110,24 @@ struct InviteView {
         return out
     }
 
+    /// The accounts `owner` invited (the event's redemption included), as reward tiers see them.
+    func invitees(of owner: String) -> [RewardStanding.Invitee] {
+        var out: [RewardStanding.Invitee] = []
+        if let o = store.index(owner) {
+            out.reserveCapacity(store.nodes[Int(o)].children.count + 1)
+            for c in store.nodes[Int(o)].children {
+                let n = store.nodes[Int(c)]
+                var last = n.lastActive
+                if case .active(let a)? = change, a.account == n.name { last = max(last, a.at) }
+                out.append(RewardStanding.Invitee(account: n.name, joined: n.joined, flagged: n.flagged, lastActive: last))
+            }
+        }
+        if let e = edge, e.owner == owner {
+            out.append(RewardStanding.Invitee(account: e.redeemer, joined: e.at, flagged: false, lastActive: -.infinity))
+        }
+        return out
+    }
+
     /// The redeemer's device and network at redemption, and its owner's at issue.
     private func ends(_ account: String) -> (device: String?, network: String?, ownerDevice: String?, ownerNetwork: String?)? {
         if let e = edge, e.redeemer == account { return (e.device, e.network, e.ownerDevice, e.ownerNetwork) }

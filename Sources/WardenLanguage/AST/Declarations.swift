@@ -8,7 +8,8 @@ package struct Located<Value: Sendable>: Sendable {
     }
 }
 
-/// `ruleset NAME [version "V"] [timezone "Z"] [on_state_error open|closed|block] [invite_retention D] [max_future D]`.
+/// `ruleset NAME [version "V"] [timezone "Z"] [on_state_error open|closed|block] [invite_retention D] [max_future D]
+/// [reward_tiers [N, …]] [reward_excludes ["LABEL", …]] [reward_requires_return D]`.
 package struct RuleSetHeader: Sendable {
     package var name: Located<String>
     package var version: Located<String>?
@@ -19,6 +20,12 @@ package struct RuleSetHeader: Sendable {
     package var inviteRetention: Located<Int>?
     /// How far (seconds) an event's `ts` may be ahead of the clock.
     package var maxFuture: Located<Int>?
+    /// Qualified invitees needed for each reward tier, lowest first.
+    package var rewardTiers: Located<[Expr]>?
+    /// Labels that keep an invitee from counting toward a reward.
+    package var rewardExcludes: Located<[Expr]>?
+    /// How long after redeeming an invitee must be active again (seconds) to count.
+    package var rewardReturn: Located<Int>?
 }
 
 /// `list NAME [(options)] = source`.

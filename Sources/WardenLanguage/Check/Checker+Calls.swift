@@ -189,7 +189,8 @@ extension Checker {
             expect(positional[1], .string, context, what: "classify")
             return .number
         case .inviterOf, .inviteDepth, .descendants, .redeemers, .redeemerDevices, .redeemerNetworks, .sameDeviceAsInviter,
-            .sameNetworkAsInviter, .siblingsOnDevice, .siblingsOnNetwork, .issueDelay, .codeMaxUses:
+            .sameNetworkAsInviter, .siblingsOnDevice, .siblingsOnNetwork, .issueDelay, .codeMaxUses, .qualifiedInvitees, .flaggedInvitees,
+            .rewardTier:
             return typeOfInviteCall(name, builtin.invite!, positional, labeled, e, context)
         case .subnet:
             allowLabels([], "(ADDRESS, PREFIX_BITS)")

@@ -57,6 +57,7 @@ package struct Checker {
         if let retention = syntax.header?.inviteRetention, retention.value < 3600 {
             diagnostics.append(.error(.typeMismatch, "invite_retention is at least 1h", at: retention.range))
         }
+        checkRewardHeader()
         if let tz = syntax.header?.timezone, TimeZone(identifier: tz.value) == nil {
             diagnostics.append(
                 .error(

@@ -194,6 +194,16 @@ package struct Parser {
                 guard current.kind == .duration else { throw unexpected(expected: "a duration such as 5m") }
                 let t = advance()
                 header.maxFuture = Located(t.integer, range(t))
+            } else if skipKeyword("reward_tiers") {
+                let open = try expect(.leftBracket, "a list of invitee counts such as [1, 3, 5]")
+                header.rewardTiers = Located(try parseListElements(open), range(from: open))
+            } else if skipKeyword("reward_excludes") {
+                let open = try expect(.leftBracket, "a list of labels such as [\"farm\"]")
+                header.rewardExcludes = Located(try parseListElements(open), range(from: open))
+            } else if skipKeyword("reward_requires_return") {
+                guard current.kind == .duration else { throw unexpected(expected: "a duration such as 24h") }
+                let t = advance()
+                header.rewardReturn = Located(t.integer, range(t))
             } else {
                 return header
             }

@@ -30,6 +30,9 @@ public enum Builtin: String, CaseIterable, Sendable {
     case siblingsOnNetwork = "siblings_on_network"
     case issueDelay = "issue_delay"
     case codeMaxUses = "code_max_uses"
+    case qualifiedInvitees = "qualified_invitees"
+    case flaggedInvitees = "flagged_invitees"
+    case rewardTier = "reward_tier"
 
     /// One line of documentation: how it is called, what it gives, an example.
     public struct Doc: Sendable {
@@ -161,6 +164,24 @@ public enum Builtin: String, CaseIterable, Sendable {
                 signature: "code_max_uses(CODE)",
                 summary: "`attrs.max_uses` of the code's `issue` event; `null` when it gave none: **codes are multi-use by default**",
                 example: "distinct(account, by: code, within: 30d) > code_max_uses(code)")
+        case .qualifiedInvitees:
+            Doc(
+                signature: "qualified_invitees(ACCOUNT)",
+                summary:
+                    "its direct invitees that count toward a reward: redemption allowed, no penalty in force, no label of `reward_excludes`, and (with `reward_requires_return D`) active again at least `D` after redeeming",
+                example: "qualified_invitees(account) >= 3")
+        case .flaggedInvitees:
+            Doc(
+                signature: "flagged_invitees(ACCOUNT)",
+                summary:
+                    "its direct invitees that cannot count: redemption not allowed, a penalty in force, or a label of `reward_excludes`",
+                example: "flagged_invitees(inviter_of(account)) > qualified_invitees(inviter_of(account))")
+        case .rewardTier:
+            Doc(
+                signature: "reward_tier(ACCOUNT)",
+                summary:
+                    "the reward tier its qualified invitees reach: 0 below the first of `reward_tiers`, 1 at the first, 2 at the second…",
+                example: "reward_tier(inviter_of(account)) >= 2")
         }
     }
 
@@ -191,6 +212,7 @@ public enum Builtin: String, CaseIterable, Sendable {
         case .siblingsOnNetwork: InviteSignature(type: .number, argument: "ACCOUNT", window: .none)
         case .issueDelay: InviteSignature(type: .duration, argument: "ACCOUNT", window: .none)
         case .codeMaxUses: InviteSignature(type: .number, argument: "CODE", window: .none)
+        case .qualifiedInvitees, .flaggedInvitees, .rewardTier: InviteSignature(type: .number, argument: "ACCOUNT", window: .none)
         }
     }
 }

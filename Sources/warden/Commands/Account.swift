@@ -73,12 +73,19 @@ struct Account: ParsableCommand {
                 "  invited by \(i.inviter ?? "nobody (a root)"), depth \(i.depth)"
                     + (i.joined.map { ", joined \(Timestamp.format($0, zone: zone))" } ?? "") + (i.code.map { " with \($0)" } ?? ""))
             out.append("  \(i.direct) direct invitees, \(i.descendants) accounts below")
+            let r = i.reward
+            out.append("  reward: tier \(r.tier); invitees qualified \(r.qualified), pending \(r.pending), flagged \(r.flagged)")
         } else {
             out.append("  in no invite tree")
         }
         out.append(view.penalties.isEmpty ? "  penalties in force: none" : "  penalties in force: \(view.penalties.count)")
         for p in view.penalties { out.append("    \(p.id) \(p.action.rawValue) (rule \(p.rule), offense \(p.offense))") }
         out.append(view.labels.isEmpty ? "  labels: none" : "  labels: " + view.labels.map(\.label).joined(separator: ", "))
+        if !view.recent.isEmpty { out.append("  recent decisions (this process):") }
+        for d in view.recent {
+            out.append(
+                "    \(Timestamp.format(d.at, zone: zone))  \(d.type) \(d.id)  \(d.verdict.rawValue)  " + d.rules.joined(separator: ", "))
+        }
         if let page {
             out.append("downline (\(page.entries.count)\(page.next.map { ", more after \($0)" } ?? "")):")
             for e in page.entries {

@@ -14,9 +14,20 @@ Three days of `issue` and `redeem` events (sorted by time):
 - stars: one code redeemed by dozens of accounts from two phones over one to three days, spread
   so that no phone passes three redemptions in an hour.
 
+- proxy farms (`--proxy-farms N`): farms that copy honest shapes to pass the graph rules: each
+  alt redeems on a fresh device from its own proxy address, hours apart, and never comes back.
+
+With `--returns`, honest invitees come back as people do (three in four send a message one to
+four days after redeeming; the log then runs past the three days to carry those sends); farm
+alts never do. That is what `reward_requires_return` reads.
+
 The labels file has one line per redeem event: `id<TAB>class<TAB>group<TAB>n`, where class is
-honest, chain or star, group names the farm (or tree) and n counts the farm's redemptions from 1.
-Codes carry no `max_uses` except a few honest single-use codes redeemed once.
+honest, chain, star or proxy, group names the farm (or tree) and n counts the farm's redemptions
+from 1. Codes carry no `max_uses` except a few honest single-use codes redeemed once.
+
+`--counts FILE` writes the generator's own invite graph: one line per account that invited
+anyone, `account<TAB>direct<TAB>descendants<TAB>class<TAB>returned`, where returned counts the
+direct invitees that came back (a replay's downline must give the same first two numbers).
 """
 import argparse
 import json
@@ -34,6 +45,9 @@ def main():
     ap.add_argument("--popular", type=int, default=20)
     ap.add_argument("--chains", type=int, default=40)
     ap.add_argument("--stars", type=int, default=30)
+    ap.add_argument("--proxy-farms", type=int, default=0)
+    ap.add_argument("--returns", action="store_true", help="honest invitees send again one to four days after redeeming")
+    ap.add_argument("--counts", help="write each inviter's direct and descendant counts here")
     ap.add_argument("--variant", choices=["base", "hard"], default="base",
                     help="hard: farms with more phones and slower steps, honest users with more family phones and fast issuers")
     ap.add_argument("--out", required=True)
@@ -50,6 +64,10 @@ def main():
     star_fresh = 0.3 if hard else 0.0
     events = []
     labels = {}
+    # The generator's own graph: each redemption's account is new, so every redemption binds.
+    parent = {}
+    returned = set()
+    kind = {}
     counter = [0]
 
     def eid():
@@ -84,6 +102,15 @@ def main():
     def where(p):
         return p["office"] if p["office"] and r.random() < 0.5 else p["home"]
 
+    def bind(account, owner, t, cls, person):
+        parent[account] = owner
+        kind.setdefault(owner, cls)
+        if args.returns and person is not None and r.random() < 0.75:
+            back = t + r.uniform(86_400, 4 * 86_400)
+            emit(back, type="send", account=account, text="在吗？明天一起吃饭", to=["f" + account], device=person["device"],
+                 ip=where(person))
+            returned.add(account)
+
     # Honest trees.
     def grow(owner, t_issue, depth, tree, fanout_mean):
         c = code()
@@ -103,6 +130,7 @@ def main():
             ip = owner["home"] if family else where(kid)
             rid = emit(t, type="redeem", account=kid["account"], code=c, device=device, ip=ip)
             labels[rid] = ("honest", tree, 0)
+            bind(kid["account"], owner["account"], t, "honest", kid)
             if depth < 6 and r.random() < 0.35:
                 delay = r.lognormvariate(10.5, 1.5) if r.random() > fast_issuers else r.uniform(120, 1800)
                 if t + delay < HORIZON:
@@ -123,6 +151,7 @@ def main():
             fan = new_person()
             rid = emit(t, type="redeem", account=fan["account"], code=c, device=fan["device"], ip=where(fan))
             labels[rid] = ("honest", f"popular{k}", 0)
+            bind(fan["account"], star["account"], t, "honest", fan)
 
     # Farms: a farmer's phones and a few mobile networks it rotates through.
     def mobile_ip(nets):
@@ -141,6 +170,7 @@ def main():
             phone = phones[i % len(phones)]
             rid = emit(t, type="redeem", account=acct, code=c, device=phone, ip=mobile_ip(nets))
             labels[rid] = ("chain", f"chain{k}", i)
+            bind(acct, f"c{k}a{i - 1}", t, "chain", None)
             t += r.uniform(*chain_issue)
             c = code()
             emit(t, type="issue", account=acct, code=c, device=phone, ip=mobile_ip(nets))
@@ -161,8 +191,38 @@ def main():
             device = f"fresh-s{k}-{i}" if r.random() < star_fresh else phones[i % len(phones)]
             rid = emit(t, type="redeem", account=f"s{k}r{i}", code=c, device=device, ip=mobile_ip(nets))
             labels[rid] = ("star", f"star{k}", i)
+            bind(f"s{k}r{i}", owner, t, "star", None)
+
+    for k in range(args.proxy_farms):
+        owner = new_person()
+        t = r.uniform(0, HORIZON * 0.5)
+        c = code()
+        emit(t, type="issue", account=owner["account"], code=c, device=owner["device"], ip=where(owner))
+        for i in range(1, r.randint(5, 12) + 1):
+            t += r.uniform(3600, 6 * 3600)
+            if t >= HORIZON:
+                break
+            acct = f"x{k}r{i}"
+            proxy = f"{r.randrange(11, 99)}.{r.randrange(0, 256)}.{r.randrange(0, 256)}.{r.randrange(1, 255)}"
+            rid = emit(t, type="redeem", account=acct, code=c, device=f"fresh-x{k}-{i}", ip=proxy)
+            labels[rid] = ("proxy", f"proxy{k}", i)
+            bind(acct, owner["account"], t, "proxy", None)
 
     events.sort(key=lambda e: (e["ts"], e["id"]))
+    if args.counts:
+        direct, below, back = {}, {}, {}
+        for account, owner in parent.items():
+            direct[owner] = direct.get(owner, 0) + 1
+            if account in returned:
+                back[owner] = back.get(owner, 0) + 1
+            up, seen = owner, 0
+            while up is not None and seen < 1000:
+                below[up] = below.get(up, 0) + 1
+                up = parent.get(up)
+                seen += 1
+        with open(args.counts, "w") as f:
+            for owner in sorted(direct):
+                f.write(f"{owner}\t{direct[owner]}\t{below[owner]}\t{kind[owner]}\t{back.get(owner, 0)}\n")
     with open(args.out, "w") as f:
         for e in events:
             f.write(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n")

@@ -10,8 +10,8 @@ struct Account: ParsableCommand {
 
     @OptionGroup var ruleSet: RuleSetOptions
 
-    @ArgumentParser.Argument(help: "The account.")
-    var account: String
+    @ArgumentParser.Argument(help: "The account (several: one answer each, in order).")
+    var accounts: [String]
 
     @Option(help: "sqlite:PATH, redis://HOST:PORT, redis+cluster://…, or a snapshot file.")
     var state: String
@@ -37,6 +37,7 @@ struct Account: ParsableCommand {
     var redisTimeout: Double = 2
 
     func validate() throws {
+        guard !accounts.isEmpty else { throw ValidationError("name at least one account") }
         guard (1...Engine.maxDownlineDepth).contains(depth) else { throw ValidationError("--depth takes 1 to \(Engine.maxDownlineDepth)") }
         guard (1...Engine.maxDownlinePage).contains(limit) else { throw ValidationError("--limit takes 1 to \(Engine.maxDownlinePage)") }
         guard after >= 0 else { throw ValidationError("--after takes a cursor from 0") }
@@ -47,23 +48,28 @@ struct Account: ParsableCommand {
         let location = try StateOpener.location(state, accepting: [.sqlite, .redis, .snapshot])
         let (engine, _) = try StateOpener.inspect(location, ruleSet: compiled, redisTimeout: redisTimeout)
         let now = Date().timeIntervalSince1970
-        guard let view = engine.account(account, at: now) else {
-            Output.error("warden: no account \(account) in \(state): Warden has never seen it")
-            throw ExitCode(1)
-        }
-        let page = downline ? engine.downline(of: account, depth: depth, limit: limit, after: after, at: now) : nil
         let zone = compiled.info.timezone == "UTC" ? nil : TimeZone(identifier: compiled.info.timezone)
-        switch format {
-        case .json:
-            guard case .object(var pairs) = view.jsonValue(at: now) else { return }
-            if let page {
-                pairs.append(("downline", .array(page.entries.map(\.jsonValue))))
-                pairs.append(("next", page.next.map { .string(String($0)) } ?? .null))
+        var missing = 0
+        for account in accounts {
+            guard let view = engine.account(account, at: now) else {
+                Output.error("warden: no account \(account) in \(state): Warden has never seen it")
+                missing += 1
+                continue
             }
-            Output.line(JSONValue.object(pairs).text)
-        case .text:
-            Output.line(text(view, page, zone: zone, at: now))
+            let page = downline ? engine.downline(of: account, depth: depth, limit: limit, after: after, at: now) : nil
+            switch format {
+            case .json:
+                guard case .object(var pairs) = view.jsonValue(at: now) else { continue }
+                if let page {
+                    pairs.append(("downline", .array(page.entries.map(\.jsonValue))))
+                    pairs.append(("next", page.next.map { .string(String($0)) } ?? .null))
+                }
+                Output.line(JSONValue.object(pairs).text)
+            case .text:
+                Output.line(text(view, page, zone: zone, at: now))
+            }
         }
+        if missing > 0 { throw ExitCode(1) }
     }
 
     func text(_ view: AccountView, _ page: (entries: [DownlineEntry], next: Int?)?, zone: TimeZone?, at t: Double) -> String {

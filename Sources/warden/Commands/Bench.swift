@@ -37,6 +37,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Invite edges to create for the invite-graph benchmark (0 skips it).")
     var inviteEdges: Int = 0
 
+    @Option(help: "Accounts below one leader for the downline benchmark (0 skips it).")
+    var downline: Int = 0
+
     @Option(help: "A file of regexes, one per line ('#' comments), tried on every line of --corpus.")
     var regexes: String?
 
@@ -51,6 +54,7 @@ struct Bench: ParsableCommand {
         if let regexes, let corpus { try benchRegexes(regexes, corpus: corpus) }
         if let model, let corpus { try benchModel(model, corpus: corpus) }
         if inviteEdges > 0 { benchInvites() }
+        if downline > 0 { benchDownline() }
         if counterKeys > 0 {
             benchCounter("count", "count(by: account, within: 1d) > 1000")
             benchCounter("distinct", "distinct(to, by: account, within: 1d) > 50")

@@ -129,6 +129,8 @@ doc = {
     "operationId": "rules", "summary": "The rule set in use.", "security": read,
     "responses": {"200": resp("Name, version, digest and rules.", {"type": "object", "required": ["name", "digest", "rules"], "properties": {
         "name": {"type": "string"}, "version": {"type": "string"}, "digest": {"type": "string"},
+        "timezone": {"type": "string", "description": "The rule set's time zone (IANA name)."},
+        "reward_tiers": {"type": "array", "items": {"type": "integer"}},
         "rules": {"type": "array", "items": {"type": "object", "required": ["name", "tags", "mode"], "properties": {
             "name": {"type": "string"}, "description": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
             "mode": {"type": "string", "enum": ["enforce", "shadow"]}, "rollout": {"type": "number"}}}},
@@ -262,12 +264,19 @@ doc = {
   "/v1/accounts/{id}": {"get": {
     "operationId": "account", "summary": "An account: penalties in force, labels, its place in the invite graph.", "security": read,
     "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-    "responses": {"200": resp("The account.", {"type": "object", "required": ["account", "penalties", "labels", "invite"], "properties": {
+    "responses": {"200": resp("The account.", {"type": "object", "required": ["account", "penalties", "labels", "recent", "invite"], "properties": {
         "account": {"type": "string"}, "penalties": {"type": "array", "items": {"$ref": "#/components/schemas/PenaltyRecord"}},
         "labels": {"type": "array", "items": {"$ref": "#/components/schemas/Label"}},
-        "invite": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["inviter", "depth", "joined", "code", "direct", "descendants"], "properties": {
+        "recent": {"type": "array", "description": "The last decisions other than allow this server made for it, newest first (at most 10).",
+            "items": {"type": "object", "required": ["id", "type", "at", "decision", "rules", "case"], "properties": {
+                "id": {"type": "string"}, "type": {"type": "string"}, "at": stamp, "decision": {"type": "string", "enum": ["challenge", "review", "block"]},
+                "rules": {"type": "array", "items": {"type": "string"}}, "case": {"type": ["string", "null"]}}}},
+        "invite": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["inviter", "depth", "joined", "code", "direct", "descendants", "qualified", "pending", "flagged", "tier"], "properties": {
             "inviter": {"type": ["string", "null"]}, "depth": {"type": "integer"}, "joined": {"type": ["string", "null"]}, "code": {"type": ["string", "null"]},
-            "direct": {"type": "integer"}, "descendants": {"type": "integer"}}}]}}}),
+            "direct": {"type": "integer"}, "descendants": {"type": "integer"},
+            "qualified": {"type": "integer", "description": "Direct invitees that count toward a reward (reward_tiers)."},
+            "pending": {"type": "integer", "description": "Clean invitees not yet back after reward_requires_return."},
+            "flagged": {"type": "integer"}, "tier": {"type": "integer", "description": "0 below the first tier, 1 at the first, and so on."}}}]}}}),
                   "401": resp("A token is required.", err), "404": resp("Warden has never seen the account ({\"error\"} only).", err)}}},
   "/v1/accounts/{id}/downline": {"get": {
     "operationId": "downline", "summary": "The accounts below one in the invite graph, level by level (a 团长's 下级用户).", "security": read,
@@ -280,7 +289,7 @@ doc = {
         "downline": {"type": "array", "items": {"type": "object", "required": ["account", "inviter", "depth", "joined", "status"], "properties": {
             "account": {"type": "string"}, "inviter": {"type": "string"}, "depth": {"type": "integer"}, "joined": stamp,
             "code": {"type": ["string", "null"]}, "device": {"type": ["string", "null"]}, "network": {"type": ["string", "null"]},
-            "status": {"type": "string", "enum": ["ok", "held", "penalized"]}}}}}}),
+            "status": {"type": "string", "enum": ["ok", "flagged", "held", "penalized"]}}}}}}),
                   "400": resp("A depth, limit or cursor out of range.", err), "401": resp("A token is required.", err),
                   "404": resp("The account is in no invite tree.", err)}}},
   "/healthz": {"get": {"operationId": "health", "summary": "Liveness.", "responses": {"200": resp("ok", {"type": "string"}, "text/plain")}}},

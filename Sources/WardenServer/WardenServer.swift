@@ -401,7 +401,8 @@ package struct WardenServer: Sendable {
         var info: [(String, JSONValue)] = [("name", .string(rs.info.name))]
         if let v = rs.info.version { info.append(("version", .string(v))) }
         info += [
-            ("digest", .string(rs.info.digest)), ("rules", .array(rules)),
+            ("digest", .string(rs.info.digest)), ("timezone", .string(rs.info.timezone)),
+            ("reward_tiers", .array(rs.info.rewardTiers.map { .int($0) })), ("rules", .array(rules)),
             ("live_lists", .array(rs.liveLists.map { .string($0.name) })),
         ]
         return Self.json(.ok, .object(info))

@@ -125,6 +125,49 @@ def main():
               f"the change log lists claim, lift, resolve, list entry and label by alice")
         driver.save_screenshot(os.path.join(shots, "console-changes.png"))
 
+        # An account: a 团长 whose downline has clean, returning, pending and flagged invitees.
+        base_t = time.time() - 3 * 86400
+        stamp = lambda hours: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(base_t + hours * 3600))
+        invites = [{"id": "i1", "type": "issue", "ts": stamp(0), "account": "lead1", "code": "LEADCODE01", "tier": "personal",
+                    "channel": "official_account", "ttl": 259200, "device": "lp", "ip": "100.64.1.7"}]
+        invites += [{"id": f"r{k}", "type": "redeem", "ts": stamp(k), "account": f"a{k}", "code": "LEADCODE01", "device": f"d{k}",
+                     "ip": f"10.0.{k}.5"} for k in range(1, 5)]
+        invites += [{"id": f"rf{k}", "type": "redeem", "ts": stamp(4 + k), "account": f"f{k}", "code": "LEADCODE01", "device": "lp",
+                     "ip": f"100.6{4 + k}.2.9"} for k in (1, 2)]
+        invites += [{"id": "i2", "type": "issue", "ts": stamp(7), "account": "a1", "code": "A1CODE0001", "tier": "personal",
+                     "channel": "official_account", "ttl": 259200, "device": "d1", "ip": "10.0.1.5"},
+                    {"id": "r5", "type": "redeem", "ts": stamp(8), "account": "b1", "code": "A1CODE0001", "device": "d1", "ip": "10.0.1.5"}]
+        invites += [{"id": f"s{k}", "type": "send", "ts": stamp(30 + k), "account": f"a{k}", "to": ["x"], "text": "在吗？明天一起吃饭"}
+                    for k in (1, 2, 3)]
+        verdicts = {e["id"]: call(base, "POST", "/v1/check", e)["decision"] for e in invites}
+        check(verdicts["rf1"] == "review" and verdicts["rf2"] == "review" and verdicts["r1"] == "allow",
+              f"redemptions on the leader's phone from elsewhere are reviewed: {verdicts}")
+        driver.find_element(By.CSS_SELECTOR, "#tabs button[data-tab='accounts']").click()
+        driver.find_element(By.ID, "accountId").send_keys("lead1\n")
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#tree .node"))
+        view = driver.find_element(By.ID, "accountView").text
+        check("奖励等级 2" in view, f"the account shows its reward tier (3 qualified of 1/3/5): {view!r}")
+        stats = [e.text.split("\n")[0] for e in driver.find_elements(By.CSS_SELECTOR, "#accountView .stat")]
+        check(stats[:5] == ["6", "7", "3", "1", "2"], f"direct 6, all 7, qualified 3, pending 1, flagged 2: {stats}")
+        nodes = driver.find_elements(By.CSS_SELECTOR, "#tree .node")
+        check(len(nodes) == 6, f"the first level is open, the second collapsed: {len(nodes)} nodes")
+        flagged = [n.get_attribute("data-account") for n in driver.find_elements(By.CSS_SELECTOR, "#tree .node.flagged")]
+        check(sorted(flagged) == ["f1", "f2"], f"the flagged invitees are marked: {flagged}")
+        chips = [n.get_attribute("data-account") for n in driver.find_elements(By.CSS_SELECTOR, "#tree .node") if n.find_elements(By.CSS_SELECTOR, ".chip")]
+        # f1 and f2 redeemed on the leader's phone; a1 shares d1 with b1 (collapsed below it).
+        check(sorted(chips) == ["a1", "f1", "f2"], f"accounts on a shared phone carry its colour: {chips}")
+        driver.find_element(By.ID, "treeSearch").send_keys("b1")
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#tree .node.hit"))
+        hit = driver.find_element(By.CSS_SELECTOR, "#tree .node.hit").get_attribute("data-account")
+        check(hit == "b1", f"a search opens the path to a second-level account: {hit}")
+        joined = driver.find_element(By.CSS_SELECTOR, "#tree .node[data-account='a1'] .muted").text
+        local = time.strftime("%Y/%m/%d %H:%M:%S", time.gmtime(base_t + 3600 + 8 * 3600)).replace("/0", "/")
+        check(joined.startswith(local), f"times are in the rule set's zone (Asia/Shanghai): {joined!r}, expected {local!r}")
+        driver.save_screenshot(os.path.join(shots, "console-account.png"))
+        driver.find_element(By.CSS_SELECTOR, "#tree .node[data-account='a1'] .who").click()
+        wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#accountView h2").text == "a1")
+        check("lead1" in driver.find_element(By.ID, "accountView").text, "a node opens its own account, with its inviter")
+
         # Rule history: the rule set served; a reviewer's rollback is refused (admin only).
         driver.find_element(By.CSS_SELECTOR, "#tabs button[data-tab='history']").click()
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#historyRows tr"))

@@ -47,6 +47,7 @@ test: test-deps browser-deps format-check
 	$(SWIFT) test
 	python3 Tests/Browser/playground.py
 	python3 Tests/Browser/console.py
+	python3 Tests/Browser/report.py
 	bash Tests/API/schemathesis.sh 30
 	bash Tests/Package/consumer.sh
 	$(MAKE) --no-print-directory release CONFIG=debug

@@ -60,8 +60,13 @@ package struct AuditSummary: Sendable {
         for (rule, n) in Self.top(shadowHits, 1000) { out.append(String(format: "  %8d  %@ (shadow)", n, rule)) }
         out.append(
             "penalties: " + (penalties.isEmpty ? "none" : Self.top(penalties, 100).map { "\($0.0) \($0.1)" }.joined(separator: ", ")))
-        out.append("top accounts (decisions other than allow): " + Self.top(accounts, 10).map { "\($0.0) \($0.1)" }.joined(separator: ", "))
-        if !codes.isEmpty { out.append("top codes: " + Self.top(codes, 10).map { "\($0.0) \($0.1)" }.joined(separator: ", ")) }
+        // Top lists only when they say something: accounts and codes with three findings or more.
+        let topAccounts = Self.top(accounts, 10).filter { $0.1 >= 3 }
+        if !topAccounts.isEmpty {
+            out.append("accounts with 3 or more findings: " + topAccounts.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+        }
+        let topCodes = Self.top(codes, 10).filter { $0.1 >= 3 }
+        if !topCodes.isEmpty { out.append("codes with 3 or more findings: " + topCodes.map { "\($0.0) \($0.1)" }.joined(separator: ", ")) }
         return out.joined(separator: "\n")
     }
 }

@@ -9,7 +9,7 @@ enum InviteTreeSVG {
     static let row = 36.0
     static let pack = 40
 
-    static func draw(_ tree: InviteTree, flagged: Set<String>) -> String {
+    static func draw(_ tree: InviteTree, flagged: Set<String>, zone: TimeZone? = nil, language: ReportLanguage = .en) -> String {
         let members = tree.members
         guard !members.isEmpty else { return "" }
         var children = [[Int]](repeating: [], count: members.count)
@@ -62,12 +62,14 @@ enum InviteTreeSVG {
                 edges +=
                     "<line x1='\(f(px(m.parent)))' y1='\(f(py(m.parent)))' x2='\(f(px(i)))' y2='\(f(py(i)))' stroke='\(red ? "#c8553d" : "#9aa5b1")' stroke-width='\(red ? 2.5 : 1)'/>"
             }
-            let when = m.joined.map { Timestamp.format($0) } ?? "?"
+            let when = m.joined.map { Timestamp.format($0, zone: zone) } ?? "?"
+            let joined = m.parent < 0 ? language.t("根账户，首次发码", "root, first issue") : language.t("加入", "joined")
             let title =
-                "\(m.account) · \(m.parent < 0 ? "root, first issue" : "joined") \(when)" + (m.device.map { " · \($0)" } ?? "")
-                + (red ? " · flagged" : "")
+                "\(m.account) · \(joined) \(when)" + (m.device.map { " · \($0)" } ?? "")
+                + (red ? " · " + language.t("兑换被拦", "flagged") : "")
+            let search = ([m.account] + (m.device.map { [$0] } ?? [])).joined(separator: " ")
             nodes +=
-                "<circle cx='\(f(px(i)))' cy='\(f(py(i)))' r='\(i == 0 ? 7 : 5)' fill='\(red ? "#c8553d" : i == 0 ? "#2f4858" : "#5b8db8")'><title>\(HTMLReport.escape(title))</title></circle>"
+                "<circle data-account='\(HTMLReport.escape(search))' cx='\(f(px(i)))' cy='\(f(py(i)))' r='\(i == 0 ? 7 : 5)' fill='\(red ? "#c8553d" : i == 0 ? "#2f4858" : "#5b8db8")'><title>\(HTMLReport.escape(title))</title></circle>"
         }
         let label = "<text x='\(f(px(0) + 10))' y='\(f(py(0) + 4))'>\(HTMLReport.escape(members[0].account))</text>"
         return "<svg class=tree width='\(f(width))' height='\(f(height))' viewBox='0 0 \(f(width)) \(f(height))' role=img>" + edges + nodes
@@ -75,27 +77,41 @@ enum InviteTreeSVG {
     }
 
     /// The report section: the largest trees, the fastest-growing ones and those with the most
-    /// flagged redemptions.
-    static func section(largest: [InviteTree], fastest: [InviteTree], flagged: Set<String>, mostFlagged: [InviteTree] = []) -> String {
+    /// flagged redemptions, with a search over every node drawn (account or device).
+    static func section(
+        largest: [InviteTree], fastest: [InviteTree], flagged: Set<String>, mostFlagged: [InviteTree] = [], zone: TimeZone? = nil,
+        language l: ReportLanguage = .en
+    ) -> String {
         guard !largest.isEmpty else { return "" }
         func caption(_ t: InviteTree) -> String {
             let marked = t.members.filter { flagged.contains($0.account) }.count
+            let root = HTMLReport.escape(t.members[0].account)
+            let depth = t.members.map(\.depth).max() ?? 0
+            if l == .zh {
+                let shown = t.members.count < t.size ? "（画出前 \(t.members.count) 个）" : ""
+                let rate = t.perHour.map { String(format: "，平均每小时加入 %.1f 个", $0) } ?? ""
+                return
+                    "<p class=meta>根账户 <b>\(root)</b>：\(t.size) 个账号\(shown)，深度 \(depth)\(rate)，一小时内最多加入 \(t.peakPerHour) 个，\(marked) 次兑换被拦（红色）</p>"
+            }
             let shown = t.members.count < t.size ? ", first \(t.members.count) drawn" : ""
             let rate = t.perHour.map { String(format: ", %.1f joined per hour over its life", $0) } ?? ""
             return
-                "<p class=meta>root <b>\(HTMLReport.escape(t.members[0].account))</b>: \(t.size) accounts\(shown), depth \(t.members.map(\.depth).max() ?? 0)\(rate), up to \(t.peakPerHour) within one hour, \(marked) flagged redemptions (red)</p>"
+                "<p class=meta>root <b>\(root)</b>: \(t.size) accounts\(shown), depth \(depth)\(rate), up to \(t.peakPerHour) within one hour, \(marked) flagged redemptions (red)</p>"
+        }
+        func drawn(_ trees: [InviteTree]) -> String {
+            trees.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged, zone: zone, language: l) + "</div>" }.joined()
         }
         var html =
-            "<h2 id=invite-trees>Invite trees</h2><p class=meta>Who invited whom, from the redemptions (root on top). Red edges lead to redemptions the rules flagged.</p>"
-        html += "<h3>Largest</h3>" + largest.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged) + "</div>" }.joined()
+            "<h2 id=invite-trees>\(l.t("邀请关系树", "Invite trees"))</h2><p class=meta>"
+            + l.t(
+                "谁邀请了谁（根账户在上），来自兑换记录。红色连线指向被规则拦下的兑换。悬停节点可见账号、加入时间（规则集时区）和设备。",
+                "Who invited whom, from the redemptions (root on top). Red edges lead to redemptions the rules flagged. Hover a node for its account, join time (the rule set's zone) and device."
+            ) + "</p>"
         html +=
-            "<h3>Fastest-growing (10 accounts or more)</h3>"
-            + fastest.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged) + "</div>" }.joined()
-        if !mostFlagged.isEmpty {
-            html +=
-                "<h3>Most flagged redemptions</h3>"
-                + mostFlagged.map { caption($0) + "<div class=scroll>" + draw($0, flagged: flagged) + "</div>" }.joined()
-        }
+            "<p><input type=search size=30 placeholder='\(l.t("在树中查找账号或设备", "find an account or device in the trees"))' oninput='searchTrees(this.value)'> <span class=meta id=treeHits data-unit='\(l.t("个匹配", "found"))'></span></p>"
+        html += "<h3>\(l.t("最大的树", "Largest"))</h3>" + drawn(largest)
+        html += "<h3>\(l.t("增长最快的树（10 个账号以上）", "Fastest-growing (10 accounts or more)"))</h3>" + drawn(fastest)
+        if !mostFlagged.isEmpty { html += "<h3>\(l.t("被拦兑换最多的树", "Most flagged redemptions"))</h3>" + drawn(mostFlagged) }
         return html
     }
 

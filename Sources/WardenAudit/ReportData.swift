@@ -1,8 +1,8 @@
 import Foundation
 import WardenEngine
 
-/// What the HTML report shows beyond the summary: the most severe findings with their evidence,
-/// the rules' descriptions, and the time zone to show times in.
+/// What the HTML report shows beyond the summary: the findings grouped by account and rule, with
+/// examples and their evidence; the rules' descriptions; the zone and language to show them in.
 package struct ReportData {
     package struct Example {
         package var id: String
@@ -16,51 +16,82 @@ package struct ReportData {
         package var text: String
     }
 
-    /// Up to `limit` findings per verdict, in log order; `examples` puts the worst first.
-    var byVerdict: [Verdict: [Example]] = [:]
+    /// Findings of one account under one rule: how many, the worst verdict, when, examples.
+    package struct Group {
+        package var account: String
+        package var rule: String
+        package var count = 0
+        package var worst = Verdict.allow
+        package var first = Double.infinity
+        package var last = -Double.infinity
+        /// The first `examplesPerGroup` findings.
+        package var examples: [Example] = []
+    }
+
+    /// Findings grouped by account and rule (a finding with two rules is in two groups).
+    var groups: [String: Group] = [:]
+    /// Findings (decisions other than allow) seen, and those past `maxGroups` not grouped.
     package var total = 0
+    package var ungrouped = 0
     /// Accounts whose redemption was flagged (a verdict other than allow), for the invite trees.
     package var flaggedRedeemers: Set<String> = []
-    package let limit: Int
+    /// Groups kept (memory: a group is about a kilobyte with its examples).
+    package let maxGroups: Int
+    package static let examplesPerGroup = 2
     /// Rule name → description, for the rules table.
     package var descriptions: [String: String] = [:]
     /// The rule set's zone: times show in it, with the offset (nil: UTC).
     package var zone: TimeZone?
+    package var language = ReportLanguage.en
 
-    package init(limit: Int = 200) { self.limit = limit }
+    package init(maxGroups: Int = 100_000) { self.maxGroups = maxGroups }
 
-    /// The rule set's descriptions and zone.
-    package init(ruleSet: CompiledRuleSet, limit: Int = 200) {
-        self.limit = limit
+    /// The rule set's descriptions and zone; the language its zone suggests unless given.
+    package init(ruleSet: CompiledRuleSet, language: ReportLanguage? = nil, maxGroups: Int = 100_000) {
+        self.maxGroups = maxGroups
         descriptions = Dictionary(ruleSet.rules.compactMap { r in r.description.map { (r.name, $0) } }) { a, _ in a }
         zone = ruleSet.info.timezone == "UTC" ? nil : TimeZone(identifier: ruleSet.info.timezone)
+        self.language = language ?? .default(timezone: ruleSet.info.timezone)
     }
 
-    /// The findings shown: block first, then review, then challenge; the highest scores first
-    /// within a verdict; at most `limit`.
-    package var examples: [Example] {
-        let order: [Verdict] = [.block, .review, .challenge]
-        return Array(
-            order.flatMap { v in
-                (byVerdict[v] ?? []).enumerated().sorted { a, b in
-                    a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
-                }.map(\.element)
-            }.prefix(limit))
+    /// The groups, the most severe first, then the largest, then by account and rule.
+    package var sortedGroups: [Group] {
+        groups.values.sorted { a, b in
+            if a.worst != b.worst { return a.worst > b.worst }
+            if a.count != b.count { return a.count > b.count }
+            return (a.account, a.rule) < (b.account, b.rule)
+        }
     }
 
     package mutating func add(_ finding: Auditor.Finding) {
         if finding.decision.verdict != .allow, finding.event.type == .redeem, flaggedRedeemers.count < 1_000_000 {
             flaggedRedeemers.insert(finding.event.account)
         }
-        guard finding.decision.verdict != .allow else { return }
-        total += 1
-        guard byVerdict[finding.decision.verdict, default: []].count < limit else { return }
         let d = finding.decision
-        byVerdict[d.verdict, default: []].append(
-            Example(
-                id: finding.event.id, ts: finding.event.ts ?? 0, account: finding.event.account, verdict: d.verdict, score: d.score,
-                rules: d.fired.map(\.rule), evidence: d.fired.flatMap { f in f.evidence.prefix(2).map { Self.short($0) } },
-                text: String((finding.event.text ?? finding.event.code ?? "").prefix(120))))
+        guard d.verdict != .allow else { return }
+        total += 1
+        let ts = finding.event.ts ?? 0
+        let example = Example(
+            id: finding.event.id, ts: ts, account: finding.event.account, verdict: d.verdict, score: d.score, rules: d.fired.map(\.rule),
+            evidence: d.fired.flatMap { f in f.evidence.prefix(2).map { Self.short($0) } },
+            text: String((finding.event.text ?? finding.event.code ?? "").prefix(120)))
+        // A decision raised by a penalty alone (no rule fired) is grouped under its verdict.
+        let rules = d.fired.isEmpty ? ["(" + d.verdict.rawValue + ")"] : d.fired.map(\.rule)
+        for rule in rules {
+            let key = finding.event.account + "\u{1}" + rule
+            if groups[key] == nil {
+                guard groups.count < maxGroups else {
+                    ungrouped += 1
+                    continue
+                }
+                groups[key] = Group(account: finding.event.account, rule: rule)
+            }
+            groups[key]!.count += 1
+            groups[key]!.worst = max(groups[key]!.worst, d.verdict)
+            groups[key]!.first = min(groups[key]!.first, ts)
+            groups[key]!.last = max(groups[key]!.last, ts)
+            if groups[key]!.examples.count < Self.examplesPerGroup { groups[key]!.examples.append(example) }
+        }
     }
 
     /// One piece of evidence in a few words: the match itself, not its context.

@@ -26,12 +26,12 @@ import WardenTestSupport
         let state = try cli.run(["state", "--rules", "rules", file, "--limit", "2"])
         #expect(state.status == 0, "\(state.stderr)")
         let lines = state.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "state \(file) read at 2026-03-01T18:00:39+08:00 with rule set invite 2026.11-c")
+        #expect(lines.first == "state \(file) read at 2026-03-01T18:00:39+08:00 with rule set invite 2026.12-a")
         #expect(lines.contains("  count by account within 1m on send (rule burst): 3 keys"))
         #expect(lines.contains("    40  account=bot"))
         #expect(lines.contains("    3  account=quiet"))
         #expect(lines.contains("    … 1 more (--limit)"))
-        #expect(lines.contains("  count by account within 1d on send (rule machine_brushing): 3 keys"))
+        #expect(lines.contains("  count by account within 1d on send (rules machine_brushing, enterprise_brushing, leader_jump): 3 keys"))
         #expect(lines.contains { $0.hasPrefix("  p-1 revoke_code on code AB12CD34 forever (rule fraud_text, offense 1") })
 
         // One target, as JSON; a time with nothing in the 1m window.
@@ -42,7 +42,8 @@ import WardenTestSupport
         #expect(
             counters.contains { $0["counter"] as? String == "count by account within 1m on send" && $0["rules"] as? [String] == ["burst"] })
         let later = try cli.run(["state", "--rules", "rules", file, "--at", "2026-03-01T10:05:00Z"])
-        #expect(!later.stdout.contains("(rule burst)") && later.stdout.contains("(rule machine_brushing)"))
+        #expect(
+            !later.stdout.contains("(rule burst)") && later.stdout.contains("(rules machine_brushing, enterprise_brushing, leader_jump)"))
         #expect(try cli.run(["state", "--rules", "rules", "/nonexistent.json"]).status == 2)
     }
 
@@ -58,7 +59,7 @@ import WardenTestSupport
             state.stdout.contains("  count by account within 1m on send (rule burst): 2 keys\n    40  account=bot\n    3  account=quiet\n"))
         #expect(
             state.stdout.contains(
-                "distinct to by account, fingerprint(text) within 1d on send (rule fanout): 2 keys\n    40  account=bot, fingerprint(text)="
+                "distinct to by account, fingerprint(text) within 1d on send (rules fanout, leader_fanout, new_leader_fanout): 2 keys\n    40  account=bot, fingerprint(text)="
             ))
     }
 }

@@ -31,6 +31,9 @@ struct Audit: ParsableCommand {
     @Option(help: "A self-contained HTML report.")
     var report: String?
 
+    @Option(help: "The report's language: zh or en (default: zh for a rule set whose timezone is Asia/*, else en).")
+    var lang: ReportLanguage?
+
     @OptionGroup var lateness: LatenessOptions
 
     @Flag(help: "Stop at the first bad line; unknown event keys are errors.")
@@ -73,7 +76,7 @@ struct Audit: ParsableCommand {
         options.partition = part
         let findings = try out.map(OutputFile.init)
         let outbox = try penalties.map(OutputFile.init)
-        var reportData = ReportData(ruleSet: compiled)
+        var reportData = ReportData(ruleSet: compiled, language: lang)
         let progress = Output.stderrIsTerminal ? ProgressLine() : nil
         let summary: AuditSummary
         do {
@@ -194,3 +197,5 @@ final class ProgressLine: Sendable {
 
     func finish() { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }
 }
+
+extension ReportLanguage: ExpressibleByArgument {}

@@ -86,6 +86,16 @@ import WardenMatching
         #expect(Timestamp.parse("2026-01-01T00:00:00") == nil)
         #expect(Timestamp.format(1_767_225_600) == "2026-01-01T00:00:00Z")
         #expect(Timestamp.format(951_782_400) == "2000-02-29T00:00:00Z")
+        // A fraction that rounds up to the next second carries into it (it printed ".000" of
+        // the second before), and what is printed reads back to the same millisecond.
+        #expect(Timestamp.format(1_767_225_599.9996) == "2026-01-01T00:00:00Z")
+        #expect(Timestamp.format(1_767_225_600.0004) == "2026-01-01T00:00:00Z")
+        #expect(Timestamp.format(1_767_225_600.25) == "2026-01-01T00:00:00.250Z")
+        #expect(Timestamp.format(-0.5) == "1969-12-31T23:59:59.500Z")
+        for t in stride(from: 1_767_225_599.0, to: 1_767_225_601.0, by: 0.0001) {
+            let text = Timestamp.format(t)
+            #expect(Timestamp.format(Timestamp.parse(text)!) == text, "\(t)")
+        }
         #expect(Timestamp.parseDuration("72h") == 259_200)
         #expect(Timestamp.parseDuration("-1h") == nil)
     }

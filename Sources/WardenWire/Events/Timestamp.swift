@@ -56,8 +56,10 @@ public enum Timestamp {
 
     /// `2026-11-26T09:30:00Z` (with milliseconds when there are any).
     public static func format(_ seconds: Double) -> String {
-        let whole = Int(seconds.rounded(.down))
-        let millis = Int(((seconds - Double(whole)) * 1000).rounded())
+        // Rounded to the millisecond first: 12.9996 is 13.000, not 12 and 1,000 ms.
+        let total = Int((seconds * 1000).rounded())
+        let whole = total >= 0 ? total / 1000 : (total - 999) / 1000
+        let millis = total - whole * 1000
         var days = whole / 86_400
         var rest = whole % 86_400
         if rest < 0 {

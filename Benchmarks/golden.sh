@@ -29,6 +29,6 @@ check() {
     status=1
   fi
 }
-check "samples/events-10k.jsonl" samples/events-10k.jsonl d23da8771e7fb76e88a77be2267ed0169f0d832da6e590a268c04aac9c7f81cd
-check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl ddf3c90f5cb7d66765dcee85e44031a109df5c0ed346deb20bb891fd995d2a22
+check "samples/events-10k.jsonl" samples/events-10k.jsonl 793422e87d187c83e0032553d37953a0def4c57b1416cbc07af231bb37e6a1db
+check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl 43b47affb222a8fa96f24c98fe50dbf50a55c0309e3383a45d91a49d61f3130a
 exit $status

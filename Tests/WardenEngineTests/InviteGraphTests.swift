@@ -215,4 +215,27 @@ import WardenEngine
         }
         #expect(restored.inviteEdges == 5 && e.inviteEdges == 5)  // d, and early once LATER was issued
     }
+
+    /// The account view's counts: a root that later redeems brings its subtree along, and a
+    /// snapshot gives the same figures.
+    @Test func descendantCountsFollowEdgesAndSnapshots() throws {
+        let e = try engine()
+        _ = buildTree(e)  // root → a → b, root → c
+        _ = e.check(issue("z", "Z1", at: 300), now: 0)
+        _ = e.check(redeem("y", "Z1", at: 310), now: 0)
+        _ = e.check(issue("y", "Y1", at: 320), now: 0)
+        _ = e.check(redeem("x", "Y1", at: 330), now: 0)  // z → y → x
+        #expect(e.account("root", at: Self.t0)?.invite?.descendants == 3)
+        _ = e.check(issue("c", "C1", at: 340), now: 0)
+        _ = e.check(redeem("z", "C1", at: 350), now: 0)  // z (with y, x) joins below c
+        #expect(e.account("root", at: Self.t0)?.invite?.descendants == 6)
+        #expect(e.account("c", at: Self.t0)?.invite?.descendants == 3)
+        #expect(e.account("a", at: Self.t0)?.invite?.descendants == 1)
+        let restored = try engine()
+        _ = try restored.restore(snapshot: e.snapshot())
+        for name in ["root", "a", "c", "z", "y", "x"] {
+            #expect(
+                restored.account(name, at: Self.t0)?.invite?.descendants == e.account(name, at: Self.t0)?.invite?.descendants, "\(name)")
+        }
+    }
 }

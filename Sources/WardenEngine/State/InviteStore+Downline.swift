@@ -34,13 +34,6 @@ extension InviteStore {
     /// Every account below `account` (all levels), counted.
     func descendantCount(of account: String) -> Int {
         guard let root = index(account) else { return 0 }
-        var stack = nodes[Int(root)].children
-        var n = 0
-        // Bounded by the node count: a cycle (which the graph never makes) could not spin.
-        while let i = stack.popLast(), n < nodes.count {
-            n += 1
-            stack += nodes[Int(i)].children
-        }
-        return n
+        return Int(nodes[Int(root)].below)
     }
 }

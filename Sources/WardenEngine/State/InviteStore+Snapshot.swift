@@ -76,6 +76,7 @@ extension InviteStore {
             }
         }
         for i in s.nodes.indices { s.nodes[i].descendantJoins.sort() }
+        s.recountBelow()
         for c in codes {
             guard let code = text(c["code"]), let owner = text(c["owner"]), let issued = number(c["issued"]) else {
                 throw SnapshotError(message: "an invite code needs 'code', 'owner' and 'issued'")

@@ -22,6 +22,9 @@ struct InviteStore {
         var flagged = false
         /// Its latest send or issue Warden was told of (`InviteChange.active`, issues).
         var lastActive = -Double.infinity
+        /// Accounts below it, all levels (kept as edges are made: the account view reads it
+        /// without walking a 团长's hundred thousand descendants).
+        var below: Int32 = 0
     }
 
     struct Code {
@@ -120,6 +123,7 @@ struct InviteStore {
             nodes[Int(me)].ownerNetwork = checked.ownerNetwork
             nodes[Int(me)].flagged = r.flagged
             nodes[Int(o)].children.append(me)
+            addBelow(from: o, count: 1 + nodes[Int(me)].below)
             var x = o
             let second = InviteGraph.second(r.at)
             for _ in 0..<InviteGraph.descendantLevels where x >= 0 {
@@ -131,6 +135,24 @@ struct InviteStore {
             nodes[Int(me)].lastActive = max(nodes[Int(me)].lastActive, a.at)
             nodes[Int(me)].lastSeen = max(nodes[Int(me)].lastSeen, a.at)
         }
+    }
+
+    /// Adds `count` to `below` of `i` and every account above it.
+    mutating func addBelow(from i: Int32, count: Int32) {
+        var x = i
+        var steps = 0
+        // Bounded by the node count: a cycle (which the graph never makes) could not spin.
+        while x >= 0, steps < nodes.count {
+            nodes[Int(x)].below &+= count
+            x = nodes[Int(x)].parent
+            steps += 1
+        }
+    }
+
+    /// `below` of every account from the edges (after a restore or a sweep).
+    mutating func recountBelow() {
+        for i in nodes.indices { nodes[i].below = 0 }
+        for i in nodes.indices where nodes[i].parent >= 0 { addBelow(from: nodes[i].parent, count: 1) }
     }
 
     static func insertSorted(_ t: Int32, into times: inout [Int32]) {
@@ -172,6 +194,7 @@ struct InviteStore {
             if cut > 0 { kept[i].descendantJoins.removeFirst(cut) }
         }
         nodes = kept
+        recountBelow()
         ids = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1.name, Int32($0)) })
         codes = codes.compactMapValues { c in
             guard c.issued >= horizon, keep[Int(c.owner)] >= 0 else { return nil }

@@ -29,6 +29,6 @@ check() {
     status=1
   fi
 }
-check "samples/events-10k.jsonl" samples/events-10k.jsonl 793422e87d187c83e0032553d37953a0def4c57b1416cbc07af231bb37e6a1db
-check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl 43b47affb222a8fa96f24c98fe50dbf50a55c0309e3383a45d91a49d61f3130a
+check "samples/events-10k.jsonl" samples/events-10k.jsonl a928d0f961a93dba23c4153af2ea1ab298fad5523b75af02f19c1c7a75272844
+check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl c79670f579a1bf2a92a097d893c89e16ac8a672b1ed6449dd96e1d7e636140d5
 exit $status

@@ -197,7 +197,9 @@ import WardenTestSupport
     /// A 团长's downline from every store: over HTTP on a second server sharing Redis or a
     /// cluster, and with `warden account` from Redis and from a stopped server's SQLite file.
     func downlineEverywhere(state: String?) async throws {
-        let now = ISO8601DateFormatter().string(from: Date())
+        // The invites two days ago; one invitee comes back now (reward_requires_return 24h).
+        let now = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-2 * 86_400))
+        let later = ISO8601DateFormatter().string(from: Date())
         let a = try ServeTests.Server(token: nil, state: state, extra: ["--redis-timeout", "1"])
         let b = state == nil ? a : try ServeTests.Server(token: nil, state: state, extra: ["--redis-timeout", "1"])
         func issue(_ account: String, _ code: String) -> String {
@@ -206,22 +208,33 @@ import WardenTestSupport
         func redeem(_ account: String, _ code: String) -> String {
             #"{"id":"r-\#(account)","type":"redeem","ts":"\#(now)","account":"\#(account)","code":"\#(code)","device":"d-\#(account)"}"#
         }
-        var bodies = [issue("leader", "LEADCODE1")] + (0..<12).map { redeem("m\($0)", "LEADCODE1") }
+        var bodies =
+            [
+                #"{"id":"i-lead","type":"issue","ts":"\#(now)","account":"leader","tier":"personal","code":"LEADCODE1","device":"lp","ip":"100.64.1.7"}"#
+            ]
+            + (0..<11).map { redeem("m\($0)", "LEADCODE1") }
+        // On the leader's phone from another network: reviewed, so flagged for the reward.
+        bodies.append(#"{"id":"r-m11","type":"redeem","ts":"\#(now)","account":"m11","code":"LEADCODE1","device":"lp","ip":"100.65.2.9"}"#)
         bodies += [issue("m0", "MCODE0001"), redeem("n0", "MCODE0001"), redeem("n1", "MCODE0001")]
+        bodies.append(#"{"id":"s-m1","type":"send","ts":"\#(later)","account":"m1","to":["x"],"text":"在吗"}"#)
         for body in bodies { #expect(try await a.request("POST", "/v1/check", body: body).0 == 200) }
         let (_, view) = try await b.request("GET", "/v1/accounts/leader")
-        #expect(view.contains(#""direct":12,"descendants":14"#), "\(view)")
+        // m0 issued a code (active again, but within the day: pending); m1 sent the next day.
+        #expect(view.contains(#""direct":12,"descendants":14,"qualified":1,"pending":10,"flagged":1,"tier":1"#), "\(view)")
+        #expect(try await b.request("GET", "/v1/accounts/m11").1.contains(#""decision":"review""#) == (state == nil))
         let (_, page) = try await b.request("GET", "/v1/accounts/leader/downline?limit=13")
         #expect(
             page.components(separatedBy: #""inviter":"leader""#).count - 1 == 12
-                && page.contains(#""account":"n0","inviter":"m0","depth":2"#), "\(page)")
+                && page.contains(#""account":"n0","inviter":"m0","depth":2"#)
+                && page.contains(#""account":"m11","inviter":"leader","depth":1"#) && page.contains(#""status":"flagged""#), "\(page)")
         var cliState = state ?? "sqlite:\(a.rules.path)/state.db"
         if state == nil { a.stop() }  // SQLite: the graph is in the snapshot written at a clean stop
         if state == nil { cliState = "sqlite:\(a.rules.path)/state.db" }
         let shown = try cli.run(["account", "leader", "--rules", a.rules.path, "--state", cliState, "--downline", "--format", "json"])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(
-            shown.stdout.contains(#""direct":12,"descendants":14"#) && shown.stdout.contains(#""account":"n1","inviter":"m0","depth":2"#),
+            shown.stdout.contains(#""direct":12,"descendants":14,"qualified":1,"pending":10,"flagged":1,"tier":1"#)
+                && shown.stdout.contains(#""account":"n1","inviter":"m0","depth":2"#),
             "\(shown.stdout)")
         let text = try cli.run(["account", "m0", "--rules", a.rules.path, "--state", cliState, "--downline"])
         #expect(

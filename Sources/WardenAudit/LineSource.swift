@@ -10,6 +10,8 @@ package final class LineSource {
     package let size: Int?
     private var file: FileHandle?
     private var gz: gzFile?
+    /// Another source's bytes, chunk by chunk (an archive's segments merged); nil at the end.
+    private var chunks: (() throws -> [UInt8]?)?
     private var buffer: [UInt8] = []
     private var start = 0
     private var finished = false
@@ -47,6 +49,14 @@ package final class LineSource {
             try? handle.seek(toOffset: 0)
             file = handle
         }
+    }
+
+    /// Lines from `chunks` (named `path` in messages); `size` for progress.
+    package init(path: String, size: Int?, chunks: @escaping () throws -> [UInt8]?) {
+        self.path = path
+        self.size = size
+        self.chunks = chunks
+        maxLineBytes = EventLimits.default.maxEventBytes
     }
 
     deinit {
@@ -111,7 +121,14 @@ package final class LineSource {
             start = 0
         }
         let chunk = 1 << 16
-        if let gz {
+        if let chunks {
+            if let bytes = try chunks() {
+                buffer.append(contentsOf: bytes)
+                bytesRead += bytes.count
+            } else {
+                finished = true
+            }
+        } else if let gz {
             var bytes = [UInt8](repeating: 0, count: chunk)
             let n = bytes.withUnsafeMutableBytes { gzread(gz, $0.baseAddress, UInt32(chunk)) }
             if n < 0 {

@@ -62,7 +62,7 @@ public enum EventField: String, CaseIterable, Sendable {
         case .ttl: "issue: requested validity; rules read seconds"
         case .inviter: "redeem: the account that owns the code"
         case .attrs:
-            "anything else; rules read it as `attrs.NAME` (`attrs.max_uses` on an issue makes a code single- or few-use)"
+            "anything else; rules read it as `attrs.NAME` (`attrs.max_uses` on an issue makes a code single- or few-use; the default rules read `attrs.account_kind`, `personal`, `enterprise` or `leader`, and `attrs.account_age_days`: see [review.md](review.md#account-kinds))"
         case .message: "the event id, as a penalty target (`delete_content(message)`)"
         }
     }

@@ -58,6 +58,7 @@ let package = Package(
             name: "WardenServer",
             dependencies: [
                 "WardenEngine",
+                "WardenAudit",
                 "WardenLanguage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -45,15 +45,23 @@ package final class Auditor {
     /// Audits `paths` in order, calling `onFinding` for every decided event in event-time order
     /// and `onProgress` between batches.
     package func run(
-        paths: [String], onFinding: (Finding) throws -> Void, onProgress: ((_ done: Int, _ total: Int?, _ events: Int) -> Void)? = nil
+        paths: [String], onFinding: (Finding) throws -> Void,
+        onProgress: ((_ done: Int, _ total: Int?, _ events: Int) throws -> Void)? = nil
+    ) throws -> AuditSummary {
+        try run(sources: try paths.map { try LineSource(path: $0) }, onFinding: onFinding, onProgress: onProgress)
+    }
+
+    /// Audits the lines of `sources` in order (files, or an archive's merged segments).
+    package func run(
+        sources: [LineSource], onFinding: (Finding) throws -> Void,
+        onProgress: ((_ done: Int, _ total: Int?, _ events: Int) throws -> Void)? = nil
     ) throws -> AuditSummary {
         var summary = AuditSummary()
-        summary.files = paths
+        summary.files = sources.map(\.path)
         summary.ruleset = engines[0].ruleSet.info.digest
         let started = Date()
         var buffer = ReorderBuffer(lateness: options.lateness)
         var seq = 0
-        let sources = try paths.map { try LineSource(path: $0) }
         let totalBytes = sources.allSatisfy { $0.size != nil } ? sources.reduce(0) { $0 + ($1.size ?? 0) } : nil
         var doneBytes = 0
 
@@ -106,7 +114,7 @@ package final class Auditor {
                     }
                 }
             }
-            onProgress?(doneBytes + batch.bytesRead, totalBytes, summary.events)
+            try onProgress?(doneBytes + batch.bytesRead, totalBytes, summary.events)
             prefetcher.discard([batch, spent])
             spent = []
             spent.reserveCapacity(batchSize)

@@ -41,11 +41,20 @@ package final class Metrics: Sendable {
     private let casesRefused: CoreMetrics.Counter?
     private let casesRefusedReported = TotalReported()
 
+    /// The archive: events written, and events dropped (a full disk, a queue past its bound).
+    let archive: (@Sendable () -> (written: Int, dropped: Int))?
+    private let archived: CoreMetrics.Counter?
+    private let archiveDropped: CoreMetrics.Counter?
+    private let archivedReported = TotalReported()
+    private let droppedReported = TotalReported()
+
     package init(
         outbox: (@Sendable () -> [String: Int])? = nil, counters: (@Sendable () -> (keys: Int, refused: Int))? = nil,
-        commits: (@Sendable () -> (commits: Int, writes: Int))? = nil, review: (@Sendable () -> (open: Int, refused: Int))? = nil
+        commits: (@Sendable () -> (commits: Int, writes: Int))? = nil, review: (@Sendable () -> (open: Int, refused: Int))? = nil,
+        archive: (@Sendable () -> (written: Int, dropped: Int))? = nil
     ) {
         self.review = review
+        self.archive = archive
         self.outbox = outbox
         self.counters = counters
         self.commits = commits
@@ -62,6 +71,8 @@ package final class Metrics: Sendable {
         ledgerWrites = commits.map { _ in CoreMetrics.Counter(label: "warden_ledger_writes_total", factory: factory) }
         casesOpen = review.map { _ in CoreMetrics.Gauge(label: "warden_review_cases_open", factory: factory) }
         casesRefused = review.map { _ in CoreMetrics.Counter(label: "warden_review_cases_refused_total", factory: factory) }
+        archived = archive.map { _ in CoreMetrics.Counter(label: "warden_archive_events_total", factory: factory) }
+        archiveDropped = archive.map { _ in CoreMetrics.Counter(label: "warden_archive_dropped_total", factory: factory) }
     }
 
     private func count(_ label: String, _ dimensions: [(String, String)], by amount: Int = 1) {
@@ -106,6 +117,11 @@ package final class Metrics: Sendable {
             let (open, refused) = review()
             casesOpen?.record(open)
             casesRefusedReported.advance(to: refused, casesRefused)
+        }
+        if let archive {
+            let (written, dropped) = archive()
+            archivedReported.advance(to: written, archived)
+            droppedReported.advance(to: dropped, archiveDropped)
         }
         if let outbox {
             for (state, n) in outbox() {

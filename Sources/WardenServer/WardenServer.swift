@@ -7,6 +7,7 @@ import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
+import WardenAudit
 import WardenEngine
 import WardenLanguage
 
@@ -42,12 +43,15 @@ package struct WardenServer: Sendable {
         package var maxListEntries = 10_000
         /// A draft is published only when someone other than its author approves it.
         package var requireApproval = false
+        /// Where every checked event is appended (`serve --archive DIR`).
+        package var archive: ArchiveWriter?
         package init() {}
     }
 
     let service: WardenService
     let configuration: Configuration
     let metrics: Metrics
+    let backtests = Backtests()
     let logger: Logger
     private let stateDown = StateFlag()
     private let ledgerDown = StateFlag()
@@ -65,9 +69,13 @@ package struct WardenServer: Sendable {
         self.logger = logger
         var queue: (@Sendable () -> (open: Int, refused: Int))?
         if let review = service.review { queue = { (review.openCaseCount, review.casesRefused) } }
+        var archived: (@Sendable () -> (written: Int, dropped: Int))?
+        if let a = configuration.archive {
+            archived = { (a.written.load(ordering: .relaxed), a.dropped.load(ordering: .relaxed)) }
+        }
         self.metrics = Metrics(
             outbox: outbox, counters: { (service.engine.counterKeyCount, service.engine.counterKeysRefused) }, commits: commits,
-            review: queue)
+            review: queue, archive: archived)
         if configuration.blockingThreads > 0 {
             let pool = NIOThreadPool(numberOfThreads: configuration.blockingThreads)
             pool.start()
@@ -112,6 +120,7 @@ package struct WardenServer: Sendable {
         addReviewRoutes(read: read, reviewer: reviewer, admin: admin)
         addDraftRoutes(read: read, admin: admin)
         addAccountRoutes(read: read)
+        addBacktestRoutes(read: read, admin: admin)
         if configuration.console {
             router.get("/console") { _, _ in Self.text(.ok, ServedFiles.console, type: "text/html; charset=utf-8") }
         }
@@ -292,6 +301,7 @@ package struct WardenServer: Sendable {
             return Self.badRequest("not valid JSON at column \(error.column): \(error.message)")
         }
         let decoder = EventDecoder()
+        let received = service.now()
         if case .array(let items)? = value["events"] {
             var events: [Event] = []
             for (index, item) in items.enumerated() {
@@ -305,7 +315,12 @@ package struct WardenServer: Sendable {
             }
             let batch = events
             let decisions = try await settled { try await run { [service] in service.check(batch, dryRun: dryRun) } }
-            if !dryRun { decisions.forEach(metrics.decision) }
+            if !dryRun {
+                decisions.forEach(metrics.decision)
+                if let archive = configuration.archive {
+                    for event in batch { archive.append(event, ts: event.ts ?? received, received: received) }
+                }
+            }
             decisions.forEach(noteState)
             return Self.raw(.ok, "{\"decisions\":[" + decisions.map(\.json).joined(separator: ",") + "]}")
         }
@@ -317,7 +332,10 @@ package struct WardenServer: Sendable {
             return Self.badRequest(error.message, key: error.key)
         }
         let decision = try await settled { try await run { [service] in [service.check(event, dryRun: dryRun)] } }[0]
-        if !dryRun { metrics.decision(decision) }
+        if !dryRun {
+            metrics.decision(decision)
+            configuration.archive?.append(event, ts: event.ts ?? received, received: received)
+        }
         noteState(decision)
         return Self.raw(.ok, decision.json)
     }

@@ -36,6 +36,8 @@ package final class ArchiveWriter: Sendable {
     package let options: Options
     package let writer: String
     private let queue = Mutex<(entries: [Entry], closing: Bool)>(([], false))
+    /// Called once what was queued before `flush` is written and flushed.
+    private let flushes = Mutex<[@Sendable () -> Void]>([])
     private let stopped = DispatchSemaphore(value: 0)
     package let written = Atomic<Int>(0)
     package let dropped = Atomic<Int>(0)
@@ -76,6 +78,11 @@ package final class ArchiveWriter: Sendable {
         if !accepted { drop(1) }
     }
 
+    /// Calls `done` once every event queued so far is written and flushed (readable on disk).
+    package func flush(_ done: @escaping @Sendable () -> Void) {
+        flushes.withLock { $0.append(done) }
+    }
+
     /// Writes what is queued, finishes the segment (its gzip trailer) and stops the thread.
     package func close() {
         let first = queue.withLock { q -> Bool in
@@ -112,6 +119,10 @@ package final class ArchiveWriter: Sendable {
         var reopen = 0
         var lastRetention = -Double.infinity
         while true {
+            let waiting = flushes.withLock { f in
+                defer { f.removeAll() }
+                return f
+            }
             let (entries, closing) = queue.withLock { q in
                 defer { q.entries.removeAll(keepingCapacity: true) }
                 return (q.entries, q.closing)
@@ -129,7 +140,7 @@ package final class ArchiveWriter: Sendable {
                     drop(entries.count)
                 }
             }
-            if let o = open, o.dirty, now - o.lastFlush >= options.flushInterval || closing {
+            if let o = open, o.dirty, now - o.lastFlush >= options.flushInterval || closing || !waiting.isEmpty {
                 if gzflush(o.gz, Z_SYNC_FLUSH) != Z_OK {
                     fail(&open, "flush")
                     failingUntil = now + options.retryInterval
@@ -138,6 +149,7 @@ package final class ArchiveWriter: Sendable {
                     o.lastFlush = now
                 }
             }
+            for done in waiting { done() }
             if closing {
                 if let o = open { gzclose(o.gz) }
                 stopped.signal()

@@ -6,6 +6,20 @@ extension Compiler {
     /// private directory, compiled from there exactly as from their own directory (so the digest
     /// is the one they were stored under), and the directory is removed.
     public static func compile(files: [String: [UInt8]]) -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
+        switch written(files, { compile(path: $0) }) {
+        case .success(let result): return result
+        case .failure(let diagnostic): return (nil, [diagnostic])
+        }
+    }
+
+    /// The parsed syntax of a rule set held as files (for a rule-set diff); nil when they
+    /// cannot be written out.
+    package static func syntax(files: [String: [UInt8]]) -> RuleSetSyntax? {
+        try? written(files, { RuleSetLoader.load(path: $0).syntax }).get()
+    }
+
+    /// `body` run on the files written to a fresh private directory, removed afterwards.
+    private static func written<R>(_ files: [String: [UInt8]], _ body: (String) -> R) -> Result<R, Diagnostic> {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-rules-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         do {
@@ -15,15 +29,15 @@ extension Compiler {
                 // Paths come from a store: nothing absolute, nothing climbing out.
                 let parts = path.split(separator: "/")
                 guard !path.hasPrefix("/"), !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." }) else {
-                    return (nil, [Diagnostic(.rulesFile, .error, "stored rule set names the file '\(path)'", at: nil, path: path)])
+                    return .failure(Diagnostic(.rulesFile, .error, "stored rule set names the file '\(path)'", at: nil, path: path))
                 }
                 let url = directory.appendingPathComponent(path)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(bytes).write(to: url)
             }
         } catch {
-            return (nil, [Diagnostic(.io, .error, "cannot write the stored rule set to \(directory.path): \(error)", at: nil, path: nil)])
+            return .failure(Diagnostic(.io, .error, "cannot write the stored rule set to \(directory.path): \(error)", at: nil, path: nil))
         }
-        return compile(path: directory.path)
+        return .success(body(directory.path))
     }
 }

@@ -17,7 +17,9 @@ struct Audit: ParsableCommand {
     @OptionGroup var ruleSet: RuleSetOptions
 
     @Argument(help: "Log files.")
-    var logs: [String]
+    var logs: [String] = []
+
+    @OptionGroup var archive: ArchiveOptions
 
     @Option(help: "Findings as JSONL: decisions other than allow (all of them with --all).")
     var out: String?
@@ -67,6 +69,8 @@ struct Audit: ParsableCommand {
             part = p
         }
         let compiled = try ruleSet.load()
+        let archived = try archive.reader(zone: compiled.info.timezone, now: Date().timeIntervalSince1970)
+        guard !logs.isEmpty || archived != nil else { throw ValidationError("name log files, or an --archive") }
         let engine = try shared.engine(compiled, lateness: lateness)
         if let stateIn { try StateFiles.restore(engine, from: stateIn) }
         var options = Auditor.Options()
@@ -81,7 +85,7 @@ struct Audit: ParsableCommand {
         let summary: AuditSummary
         do {
             summary = try Auditor(engine: engine, options: options).run(
-                paths: logs,
+                sources: try logs.map { try LineSource(path: $0) } + (archived.map { [$0.lineSource()] } ?? []),
                 onFinding: { finding in
                     if let findings, all || finding.decision.verdict != .allow { findings.line(finding.decision.json) }
                     if let outbox {
@@ -102,6 +106,7 @@ struct Audit: ParsableCommand {
             try Data(HTMLReport.audit(summary, reportData, trees: engine.inviteTrees(flagged: reportData.flaggedRedeemers)).utf8).write(
                 to: URL(fileURLWithPath: report))
         }
+        for warning in archived?.warnings ?? [] { Output.error("warden: \(warning)") }
         Output.line(summary.text)
         if summary.badLines > 0 { throw ExitCode(2) }
     }

@@ -14,7 +14,9 @@ struct DryRun: ParsableCommand {
     var baseline: String
 
     @Argument(help: "Log files (JSONL or CSV, gzip or not).")
-    var logs: [String]
+    var logs: [String] = []
+
+    @OptionGroup var archive: ArchiveOptions
 
     @Option(help: "Write the comparison as JSON.")
     var json: String?
@@ -27,6 +29,8 @@ struct DryRun: ParsableCommand {
     func run() throws {
         let lateness = try self.lateness.seconds()
         let current = Engine(ruleSet: try ruleSet.load(), lateness: lateness)
+        let archived = try archive.reader(zone: current.ruleSet.info.timezone, now: Date().timeIntervalSince1970)
+        guard !logs.isEmpty || archived != nil else { throw ValidationError("name log files, or an --archive") }
         var baselineOptions = ruleSet
         baselineOptions.rules = baseline
         let old = Engine(ruleSet: try baselineOptions.load(), lateness: lateness)
@@ -42,7 +46,7 @@ struct DryRun: ParsableCommand {
         let summary: AuditSummary
         do {
             summary = try Auditor(engines: [old, current], options: options).run(
-                paths: logs,
+                sources: try logs.map { try LineSource(path: $0) } + (archived.map { [$0.lineSource()] } ?? []),
                 onFinding: { finding in
                     comparison.add(baseline: finding.decisions[0], current: finding.decisions[1], event: finding.event)
                 })
@@ -50,6 +54,7 @@ struct DryRun: ParsableCommand {
             Output.error("warden: \(error)")
             throw ExitCode(2)
         }
+        for warning in archived?.warnings ?? [] { Output.error("warden: \(warning)") }
         if let json { try Data(comparison.json.utf8).write(to: URL(fileURLWithPath: json)) }
         if let report { try Data(comparison.html.utf8).write(to: URL(fileURLWithPath: report)) }
         Output.line(comparison.text)

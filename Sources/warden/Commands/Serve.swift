@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import WardenAudit
 import WardenEngine
 import WardenSQLite
 import WardenServer
@@ -99,6 +100,16 @@ struct Serve: AsyncParsableCommand {
         name: .customLong("reviewer-token-file"),
         help: "A file holding the reviewers' token (or WARDEN_REVIEWER_TOKEN): cases, labels and live list entries.")
     var reviewerTokenFile: String?
+
+    @Option(help: "Append every checked event to hourly gzip segments in this directory (for audits, dry runs and backtests).")
+    var archive: String?
+
+    @Option(name: .customLong("archive-keep"), help: "Remove archive segments older than this.")
+    var archiveKeep = "7d"
+
+    @Option(
+        name: .customLong("archive-max-bytes"), help: "Keep the archive directory under this many bytes (oldest segments removed first).")
+    var archiveMaxBytes: Int?
 
     @Option(name: .customLong("max-open-cases"), help: "Review cases open at once; past it no case is opened (metric, log line).")
     var maxOpenCases = 100_000
@@ -226,6 +237,26 @@ struct Serve: AsyncParsableCommand {
         configuration.requireApproval = requireApproval
         var logger = Logger(label: "warden")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        if let archive {
+            guard let keep = Timestamp.parseDuration(archiveKeep), keep >= 3600 else {
+                Output.error("warden: --archive-keep takes a duration of at least 1h, such as 7d")
+                throw ExitCode(2)
+            }
+            if let archiveMaxBytes, archiveMaxBytes < 1 << 20 {
+                Output.error("warden: --archive-max-bytes takes at least 1048576")
+                throw ExitCode(2)
+            }
+            var options = ArchiveWriter.Options(directory: archive)
+            options.keep = keep
+            options.maxBytes = archiveMaxBytes
+            let log = logger
+            do {
+                configuration.archive = try ArchiveWriter(options, onProblem: { log.warning("\($0)") })
+            } catch {
+                Output.error("warden: --archive \(archive): \(error)")
+                throw ExitCode(2)
+            }
+        }
         // The outbox is written with the ledger: SQLite's table, or Redis's list (delivered by
         // whichever server holds the lease).
         let outbox = state.ledger as? any PenaltyOutbox
@@ -259,5 +290,6 @@ struct Serve: AsyncParsableCommand {
             Output.line("warden: listening on http://\(host):\(port) (rule set \(service.engine.ruleSet.info.digest))")
         }
         try await app.runService()
+        configuration.archive?.close()
     }
 }

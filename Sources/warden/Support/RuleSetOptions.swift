@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import WardenAudit
 import WardenEngine
 import WardenLanguage
 
@@ -34,5 +36,46 @@ struct LatenessOptions: ParsableArguments {
             throw ValidationError("--max-lateness takes a duration such as 10m")
         }
         return seconds
+    }
+}
+
+/// `--archive DIR --since T --until T`: a server's archive as input (`serve --archive`).
+struct ArchiveOptions: ParsableArguments {
+    @Option(help: "Read the events a server archived (serve --archive DIR), beside any log files.")
+    var archive: String?
+
+    @Option(help: "With --archive: from this time (ISO 8601, or 'YYYY-MM-DD[ HH:MM[:SS]]' in the rule set's zone).")
+    var since: String?
+
+    @Option(help: "With --archive: up to this time, excluded (default: now).")
+    var until: String?
+
+    /// The archive's merged stream, or nil without --archive; a usage error for bad times.
+    func reader(zone: String, now: Double) throws -> ArchiveReader? {
+        guard let archive else {
+            if since != nil || until != nil { throw ValidationError("--since and --until go with --archive") }
+            return nil
+        }
+        let from = try since.map { try Self.time($0, "--since", zone: zone) } ?? 0
+        let to = try until.map { try Self.time($0, "--until", zone: zone) } ?? now
+        guard from < to else { throw ValidationError("--since must be before --until") }
+        do {
+            return try ArchiveReader(directory: archive, since: from, until: to)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// An RFC 3339 time, or a local date and time in `zone`.
+    static func time(_ text: String, _ option: String, zone: String) throws -> Double {
+        if let t = Timestamp.parse(text) { return t }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")
+        for format in ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"] {
+            formatter.dateFormat = format
+            if let d = formatter.date(from: text) { return d.timeIntervalSince1970 }
+        }
+        throw ValidationError("\(option) takes an ISO 8601 time or 'YYYY-MM-DD[ HH:MM[:SS]]' in \(zone), not '\(text)'")
     }
 }

@@ -59,8 +59,9 @@ if command -v wrk >/dev/null; then
   echo "== 64 connections, no backtest"
   wrk -t 2 -c 64 -d 10s --latency -s Benchmarks/serve/check.lua "http://127.0.0.1:$port" | grep -E "Requests/sec|99%"
   (run_backtest > /dev/null) &
+  backtest=$!
   sleep 1
   echo "== 64 connections, a backtest running"
   wrk -t 2 -c 64 -d 10s --latency -s Benchmarks/serve/check.lua "http://127.0.0.1:$port" | grep -E "Requests/sec|99%"
-  wait
+  wait $backtest
 fi

@@ -1,10 +1,10 @@
 /// A small, fast, seeded generator (Vigna's SplitMix64): the same seed gives the same shuffles
 /// on every machine, unlike the system generator.
-struct SplitMix64 {
+package struct SplitMix64 {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -96,16 +96,11 @@ extension WardenServer {
         return Self.json(.ok, .object([("id", .string(id)), ("status", .string("cancelling"))]))
     }
 
-    /// An RFC 3339 time, or a local `YYYY-MM-DD[ HH:MM[:SS]]` in the rule set's zone.
+    /// An RFC 3339 time, or a local one in the rule set's zone (`Timestamp.parse(_:localIn:)`).
     static func time(_ text: String, zone: String) throws -> Double {
-        if let t = Timestamp.parse(text) { return t }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")
-        for format in ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"] {
-            formatter.dateFormat = format
-            if let d = formatter.date(from: text) { return d.timeIntervalSince1970 }
+        guard let t = Timestamp.parse(text, localIn: zone) else {
+            throw HTTPError(.badRequest, message: "'\(text)' is not an RFC 3339 time nor 'YYYY-MM-DD[ HH:MM[:SS]]' in \(zone)")
         }
-        throw HTTPError(.badRequest, message: "'\(text)' is not an RFC 3339 time nor 'YYYY-MM-DD[ HH:MM[:SS]]' in \(zone)")
+        return t
     }
 }

@@ -82,6 +82,20 @@ public enum Timestamp {
         return String(format(seconds + Double(offset)).dropLast()) + offsetText(offset)
     }
 
+    /// An RFC 3339 time, or a local `YYYY-MM-DD[ HH:MM[:SS]]` (a `T` may stand for the space) in
+    /// `zone` (an IANA name; UTC when unknown): what `--since`/`--until` and backtests take.
+    public static func parse(_ text: String, localIn zone: String) -> Double? {
+        if let t = parse(text) { return t }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")
+        for format in ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"] {
+            formatter.dateFormat = format
+            if let d = formatter.date(from: text) { return d.timeIntervalSince1970 }
+        }
+        return nil
+    }
+
     /// A zone's offset from UTC at an instant, `+08:00`.
     public static func offsetText(at seconds: Double, zone: TimeZone) -> String {
         offsetText(zone.secondsFromGMT(for: Date(timeIntervalSince1970: seconds)))

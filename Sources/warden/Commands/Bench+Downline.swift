@@ -1,5 +1,6 @@
 import Foundation
 import WardenEngine
+import WardenModels
 
 /// `warden bench --downline N`: a 团长 with N accounts below (a thousand direct invitees, the rest
 /// spread under them), built through `Engine.check`; then the account view and the first
@@ -13,7 +14,7 @@ extension Bench {
         guard let ruleSet = Compiler.compile(source: source).ruleSet else { return }
         let engine = Engine(ruleSet: ruleSet)
         let t0 = 1_767_225_600.0
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var issue = Event(id: "i", type: .issue, account: "leader", ts: t0)
         issue.code = "LEADER00"
         _ = engine.check(issue, now: t0)
@@ -52,18 +53,5 @@ extension Bench {
                 format:
                     "downline: leader with %d accounts below (%d direct), built in %.1f s; account view %.2f ms (max %.2f), first page of 100 %.2f ms (max %.2f), last page of 1000 %.2f ms (max %.2f)",
                 total, direct, built, view.median, view.max, page.median, page.max, deep.median, deep.max))
-    }
-}
-
-/// A small seeded generator, so each run builds the same tree.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

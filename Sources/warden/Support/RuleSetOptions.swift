@@ -66,16 +66,11 @@ struct ArchiveOptions: ParsableArguments {
         }
     }
 
-    /// An RFC 3339 time, or a local date and time in `zone`.
+    /// An RFC 3339 time, or a local date and time in `zone` (`Timestamp.parse(_:localIn:)`).
     static func time(_ text: String, _ option: String, zone: String) throws -> Double {
-        if let t = Timestamp.parse(text) { return t }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")
-        for format in ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"] {
-            formatter.dateFormat = format
-            if let d = formatter.date(from: text) { return d.timeIntervalSince1970 }
+        guard let t = Timestamp.parse(text, localIn: zone) else {
+            throw ValidationError("\(option) takes an ISO 8601 time or 'YYYY-MM-DD[ HH:MM[:SS]]' in \(zone), not '\(text)'")
         }
-        throw ValidationError("\(option) takes an ISO 8601 time or 'YYYY-MM-DD[ HH:MM[:SS]]' in \(zone), not '\(text)'")
+        return t
     }
 }

@@ -292,7 +292,17 @@ doc = {
             "status": {"type": "string", "enum": ["ok", "flagged", "held", "penalized"]}}}}}}),
                   "400": resp("A depth, limit or cursor out of range.", err), "401": resp("A token is required.", err),
                   "404": resp("The account is in no invite tree.", err)}}},
-  "/v1/backtests": {"post": {
+  "/v1/rules/files": {"get": {
+    "operationId": "ruleFiles", "summary": "The text files (rules, word lists) of the rule set serving, for a candidate to start from.", "security": bearer,
+    "responses": {"200": resp("The files.", {"type": "object", "required": ["digest", "files", "omitted"], "properties": {
+        "digest": {"type": "string"}, "files": {"type": "object", "additionalProperties": {"type": "string"}},
+        "omitted": {"type": "array", "items": {"type": "string"}, "description": "Files that are not text (models), by path."}}}),
+                  "401": resp("The admin token is required.", err), "403": resp("Admin routes are off: no admin token is configured.", err)}}},
+  "/v1/backtests": {"get": {
+    "operationId": "backtests", "summary": "The backtests kept (the last 20), newest first, without their results.", "security": read,
+    "responses": {"200": resp("The runs.", {"type": "object", "required": ["backtests"], "properties": {"backtests": {"type": "array", "items": {"$ref": "#/components/schemas/Backtest"}}}}),
+                  "401": resp("A token is required.", err)}},
+   "post": {
     "operationId": "startBacktest", "summary": "Run a candidate rule set beside the live one over this server's archive (serve --archive), on fresh engines.", "security": bearer,
     "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {
         "files": {"type": "object", "additionalProperties": {"type": ["string", "null"]}, "description": "path → text, applied to the live rule set's files (null removes one)."},
@@ -309,11 +319,8 @@ doc = {
   "/v1/backtests/{id}": {"get": {
     "operationId": "backtest", "summary": "A backtest: status, progress and, when done, what warden dry-run --json writes.", "security": read,
     "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-    "responses": {"200": resp("The run.", {"type": "object", "required": ["id", "status", "progress", "events", "result"], "properties": {
-        "id": {"type": "string"}, "status": {"type": "string", "enum": ["queued", "running", "done", "failed", "cancelled"]},
-        "progress": {"type": "number"}, "events": {"type": "integer"}, "since": stamp, "until": stamp, "baseline": {"type": "string"},
-        "candidate": {"type": "string"}, "created": stamp, "warnings": {"type": "array", "items": {"type": "string"}},
-        "error": {"type": ["string", "null"]}, "result": {"type": ["object", "null"]}}}),
+    "responses": {"200": resp("The run.", {"allOf": [{"$ref": "#/components/schemas/Backtest"}, {"type": "object", "required": ["result"], "properties": {
+        "result": {"type": ["object", "null"], "description": "What warden dry-run --json writes, once done."}}}]}),
                   "401": resp("A token is required.", err), "404": resp("No such backtest.", err)}},
     "delete": {
     "operationId": "cancelBacktest", "summary": "Cancel a running backtest.", "security": bearer,
@@ -341,6 +348,11 @@ doc = {
                   "reason": {"type": "string"}, "digest": {"type": ["string", "null"]}, "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}},
                   "dry_run": {"type": ["object", "null"]}, "approved_by": {"type": ["string", "null"]}, "approved_at": {"type": ["string", "null"]},
                   "files": {"type": ["array", "object"]}}},
+              "Backtest": {"type": "object", "required": ["id", "status", "progress", "events", "since", "until", "baseline", "candidate", "created", "warnings", "error", "changed"], "properties": {
+                  "id": {"type": "string"}, "status": {"type": "string", "enum": ["queued", "running", "done", "failed", "cancelled"]},
+                  "progress": {"type": "number"}, "events": {"type": "integer"}, "since": stamp, "until": stamp, "baseline": {"type": "string"},
+                  "candidate": {"type": "string"}, "created": stamp, "warnings": {"type": "array", "items": {"type": "string"}},
+                  "error": {"type": ["string", "null"]}, "changed": {"type": ["integer", "null"], "description": "Events whose decision changes, once done."}}},
               "Reload": {"type": "object", "required": ["accepted", "digest", "counters_kept", "counters_reset", "diagnostics"], "properties": {
                   "previous": {"type": "string"},
                   "accepted": {"type": "boolean"}, "digest": {"type": "string"}, "counters_kept": {"type": "number"},

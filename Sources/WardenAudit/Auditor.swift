@@ -14,6 +14,9 @@ package final class Auditor {
         package var maxErrorsShown = 20
         /// Only the events of this part of the accounts (the others are read and skipped).
         package var partition: AuditPartition?
+        /// Every thread of the run at a low priority (nice 19), on threads of its own: a
+        /// backtest inside a server, which must leave the cores to the checks.
+        package var background = false
         package init() {}
     }
 
@@ -65,17 +68,39 @@ package final class Auditor {
         let totalBytes = sources.allSatisfy { $0.size != nil } ? sources.reduce(0) { $0 + ($1.size ?? 0) } : nil
         var doneBytes = 0
 
-        // Events decided, freed on the reader's thread (see `Prefetcher.discard`).
+        // Events in the order they are decided, evaluated a batch at a time (two engines side by
+        // side: each still sees every event in order), then freed on the reader's thread (see
+        // `Prefetcher.discard`).
         var spent: [ReorderBuffer.Item] = []
-        func emit(_ item: consuming ReorderBuffer.Item) throws {
-            let decisions = zip(engines, item.prepared).map { engine, prepared in engine.check(prepared, now: item.ts) }
-            summary.add(decisions[0], ts: item.ts, account: item.event.account, code: item.event.code)
-            try onFinding(Finding(decisions: decisions, event: item.event, file: item.file, line: item.line))
-            spent.append(item)
+        var ready: [ReorderBuffer.Item] = []
+        func emit(_ item: consuming ReorderBuffer.Item) { ready.append(item) }
+        let engines = self.engines
+        let background = options.background
+        let side = engines.count > 1 ? WorkerPool(threads: engines.count - 1) { if background { ThreadPriority.background() } } : nil
+        defer { side?.close() }
+        func decide() throws {
+            guard !ready.isEmpty else { return }
+            let items = UncheckedBox(ready)
+            let perEngine = ParallelSlots<[Decision]>(count: engines.count, pool: side, chunks: engines.count) { e in
+                items.value.map { engines[e].check($0.prepared[e], now: $0.ts) }
+            }.values
+            for (k, item) in ready.enumerated() {
+                let decisions = perEngine.map { $0[k] }
+                summary.add(decisions[0], ts: item.ts, account: item.event.account, code: item.event.code)
+                try onFinding(Finding(decisions: decisions, event: item.event, file: item.file, line: item.line))
+            }
+            spent.append(contentsOf: ready)
+            ready.removeAll(keepingCapacity: true)
         }
 
+        var pool: WorkerPool?
+        if options.background {
+            ThreadPriority.background()
+            pool = WorkerPool(threads: max(1, ProcessInfo.processInfo.activeProcessorCount - 1)) { ThreadPriority.background() }
+        }
+        defer { pool?.close() }
         let reader = BatchReader(
-            sources: sources, engines: engines, strict: options.strict, batchSize: batchSize, partition: options.partition)
+            sources: sources, engines: engines, strict: options.strict, batchSize: batchSize, partition: options.partition, pool: pool)
         let prefetcher = Prefetcher(depth: 2) { try reader.next() }
         defer { prefetcher.cancel() }
         while let next = try prefetcher.next() {
@@ -107,19 +132,21 @@ package final class Auditor {
                     // One event at a time, as it arrived: results never depend on batch boundaries.
                     if buffer.isLate(ts) {
                         summary.late += 1
-                        try emit(item)
+                        emit(item)
                     } else {
                         buffer.push(item)
-                        while let ready = buffer.pop(draining: false) { try emit(ready) }
+                        while let next = buffer.pop(draining: false) { emit(next) }
                     }
                 }
             }
+            try decide()
             try onProgress?(doneBytes + batch.bytesRead, totalBytes, summary.events)
             prefetcher.discard([batch, spent])
             spent = []
             spent.reserveCapacity(batchSize)
         }
-        while let item = buffer.pop(draining: true) { try emit(item) }
+        while let item = buffer.pop(draining: true) { emit(item) }
+        try decide()
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }

@@ -34,8 +34,14 @@ final class BatchReader {
     /// Events of other parts are decoded (to find their account) but not prepared.
     let partition: AuditPartition?
 
-    init(sources: [LineSource], engines: [Engine], strict: Bool, batchSize: Int, partition: AuditPartition? = nil) {
+    /// The threads that decode, when not dispatch's (see `WorkerPool`).
+    let pool: WorkerPool?
+
+    init(
+        sources: [LineSource], engines: [Engine], strict: Bool, batchSize: Int, partition: AuditPartition? = nil, pool: WorkerPool? = nil
+    ) {
         self.partition = partition
+        self.pool = pool
         self.sources = sources[...]
         self.engines = engines
         self.strict = strict
@@ -139,7 +145,7 @@ final class BatchReader {
         // A log holds the past: an event ahead of the wall clock by more than `max_future` is a
         // forged or broken line, refused like a malformed one.
         let now = Date().timeIntervalSince1970
-        return ParallelSlots<Result<([PreparedEvent], Int), EventError>>(count: lines.count) { k in
+        return ParallelSlots<Result<([PreparedEvent], Int), EventError>>(count: lines.count, pool: pool) { k in
             let (number, record) = lines[k]
             do throws(EventError) {
                 let decoded: EventDecoder.Decoded

@@ -56,14 +56,16 @@ package struct DryRunReport {
     }
 
     /// The rule-set changes in words, one per line.
-    var diffLines: [String] {
+    var diffLines: [String] { diffLines(.en) }
+
+    func diffLines(_ l: ReportLanguage) -> [String] {
         guard let diff else { return [] }
-        if diff.isEmpty { return ["no rule changes (layout and comments aside)"] }
+        if diff.isEmpty { return [l.t("规则没有改动（排版和注释除外）", "no rule changes (layout and comments aside)")] }
         var lines: [String] = []
-        if !diff.added.isEmpty { lines.append("rules added: " + diff.added.joined(separator: ", ")) }
-        if !diff.removed.isEmpty { lines.append("rules removed: " + diff.removed.joined(separator: ", ")) }
-        if !diff.changed.isEmpty { lines.append("rules changed: " + diff.changed.joined(separator: ", ")) }
-        if !diff.otherChanges.isEmpty { lines.append("also: " + diff.otherChanges.joined(separator: ", ")) }
+        if !diff.added.isEmpty { lines.append(l.t("新增规则：", "rules added: ") + diff.added.joined(separator: ", ")) }
+        if !diff.removed.isEmpty { lines.append(l.t("删除规则：", "rules removed: ") + diff.removed.joined(separator: ", ")) }
+        if !diff.changed.isEmpty { lines.append(l.t("修改规则：", "rules changed: ") + diff.changed.joined(separator: ", ")) }
+        if !diff.otherChanges.isEmpty { lines.append(l.t("其他改动：", "also: ") + diff.otherChanges.joined(separator: ", ")) }
         return lines
     }
 
@@ -154,38 +156,59 @@ package struct DryRunReport {
         return w.output
     }
 
-    package var html: String {
-        var body = "<h1>Warden dry run</h1><p class=meta>\(events) events · \(changed) decisions change</p>"
-        body += "<p class=meta>baseline: \(HTMLReport.escape(baseline))<br>current: \(HTMLReport.escape(current))</p>"
+    package var html: String { html(language: .en) }
+
+    /// The comparison as a page, in Chinese or English (the rule set's zone decides by default).
+    package func html(language l: ReportLanguage) -> String {
+        let title = l.t("Warden 试运行对比", "Warden dry run")
+        var body =
+            "<h1>\(title)</h1><p class=meta>" + l.t("\(events) 个事件 · \(changed) 个判定变化", "\(events) events · \(changed) decisions change")
+        body +=
+            "</p><p class=meta>\(l.t("基准", "baseline")): \(HTMLReport.escape(baseline))<br>\(l.t("候选", "current")): \(HTMLReport.escape(current))</p>"
+        let diffLines = self.diffLines(l)
         if !diffLines.isEmpty {
-            body += "<h2>Rule changes</h2><ul>" + diffLines.map { "<li>\(HTMLReport.escape($0))</li>" }.joined() + "</ul>"
+            body += "<h2>\(l.t("规则改动", "Rule changes"))</h2><ul>" + diffLines.map { "<li>\(HTMLReport.escape($0))</li>" }.joined() + "</ul>"
         }
         body +=
-            "<h2>Rule hits that change</h2>"
+            "<h2>\(l.t("规则命中变化", "Rule hits that change"))</h2>"
             + HTMLReport.table(
-                ["rule", "baseline", "current", "delta"], changedRules.map { [$0.0, String($0.1), String($0.2), String($0.2 - $0.1)] })
+                [l.t("规则", "rule"), l.t("基准", "baseline"), l.t("候选", "current"), l.t("差值", "delta")],
+                changedRules.map { [$0.0, String($0.1), String($0.2), String($0.2 - $0.1)] })
         // The cells off the diagonal that are not zero: the events whose verdict moved.
         let verdicts = Verdict.allCases
         body +=
-            "<h2>Decisions (rows: baseline, columns: current; changes highlighted)</h2>"
+            "<h2>\(l.t("判定变化（行：基准，列：候选；变化高亮）", "Decisions (rows: baseline, columns: current; changes highlighted)"))</h2>"
             + HTMLReport.table(
-                ["baseline"] + verdicts.map(\.rawValue),
-                verdicts.map { from in [from.rawValue] + verdicts.map { String(transitions[from]?[$0] ?? 0) } },
+                [l.t("基准", "baseline")] + verdicts.map(l.verdict),
+                verdicts.map { from in [l.verdict(from)] + verdicts.map { String(transitions[from]?[$0] ?? 0) } },
                 highlight: { row, column in
                     column > 0 && verdicts[row] != verdicts[column - 1] && (transitions[verdicts[row]]?[verdicts[column - 1]] ?? 0) > 0
                 })
-        body += "<h2>Accounts newly penalized</h2>" + HTMLReport.bars(AuditSummary.top(newlyPenalized, 20), color: "#c8553d")
-        body += "<h2>Accounts freed</h2>" + HTMLReport.bars(AuditSummary.top(freed, 20), color: "#5a9e6f")
         body +=
-            "<h2>Examples</h2>"
+            "<h2>\(l.t("新增处罚账号", "Accounts newly penalized"))</h2>"
+            + HTMLReport.bars(AuditSummary.top(newlyPenalized, 20), color: "#c8553d")
+        body += "<h2>\(l.t("解除处罚账号", "Accounts freed"))</h2>" + HTMLReport.bars(AuditSummary.top(freed, 20), color: "#5a9e6f")
+        body +=
+            "<h2>\(l.t("变化示例", "Examples"))</h2>"
             + HTMLReport.table(
-                ["change", "id", "account", "text", "baseline rules", "current rules"],
+                [
+                    l.t("变化", "change"), "id", l.t("账号", "account"), l.t("文本", "text"), l.t("基准规则", "baseline rules"),
+                    l.t("候选规则", "current rules"),
+                ],
                 examples.keys.sorted().flatMap { key in
                     examples[key]!.map {
-                        [key, $0.id, $0.account, $0.text, $0.baselineRules.joined(separator: " "), $0.currentRules.joined(separator: " ")]
+                        [
+                            change(key, l), $0.id, $0.account, $0.text, $0.baselineRules.joined(separator: " "),
+                            $0.currentRules.joined(separator: " "),
+                        ]
                     }
                 },
                 cjk: [3])
-        return HTMLReport.page(title: "Warden dry run", body: body)
+        return HTMLReport.page(title: title, body: body, lang: l.htmlLang)
+    }
+
+    /// "allow → block" in the page's language.
+    private func change(_ key: String, _ l: ReportLanguage) -> String {
+        key.components(separatedBy: " → ").map { Verdict(rawValue: $0).map(l.verdict) ?? $0 }.joined(separator: " → ")
     }
 }

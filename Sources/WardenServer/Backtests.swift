@@ -24,14 +24,19 @@ package final class Backtests: Sendable {
         package var result: String?
         package var html: String?
         package var warnings: [String] = []
+        /// Events whose decision changes, once done.
+        package var changed: Int?
 
-        package var jsonValue: JSONValue {
+        /// The run as `GET /v1/backtests/{id}` gives it; without the result in a list.
+        package func json(withResult: Bool = true) -> JSONValue {
             var pairs: [(String, JSONValue)] = [
                 ("id", .string(id)), ("status", .string(status.rawValue)), ("progress", .number((progress * 1000).rounded() / 1000)),
                 ("events", .int(events)), ("since", .string(Timestamp.format(since))), ("until", .string(Timestamp.format(until))),
                 ("baseline", .string(baseline)), ("candidate", .string(candidate)), ("created", .string(Timestamp.format(created))),
                 ("warnings", .array(warnings.map(JSONValue.string))), ("error", error.map(JSONValue.string) ?? .null),
+                ("changed", changed.map(JSONValue.int) ?? .null),
             ]
+            guard withResult else { return .object(pairs) }
             var result: JSONValue = .null
             if let text = self.result, let parsed = try? JSONParser.parse(text) { result = parsed }
             pairs.append(("result", result))
@@ -47,6 +52,9 @@ package final class Backtests: Sendable {
     package init() {}
 
     package func get(_ id: String) -> Run? { runs.withLock { $0[id] } }
+
+    /// The runs kept, newest first.
+    package func list() -> [Run] { runs.withLock { Array($0.values) }.sorted { ($0.created, $0.id) > ($1.created, $1.id) } }
 
     /// Starts a run, or nil when one is queued or running (one at a time).
     package func start(
@@ -64,9 +72,7 @@ package final class Backtests: Sendable {
         }
         guard started else { return nil }
         let thread = Thread { [self] in
-            // Below the request threads: a backtest runs on what they leave (SCHED_IDLE).
-            var param = sched_param()
-            _ = pthread_setschedparam(pthread_self(), 5, &param)  // SCHED_IDLE (Linux)
+            // Below the request threads (every thread of the run: `Options.background`).
             self.execute(id, live: live, candidate: candidate, archive: archive, since: since, until: until, lateness: lateness)
         }
         thread.name = "warden-backtest"
@@ -96,6 +102,7 @@ package final class Backtests: Sendable {
             let engines = [Engine(ruleSet: live, lateness: lateness), Engine(ruleSet: candidate, lateness: lateness)]
             var options = Auditor.Options()
             options.lateness = lateness
+            options.background = true
             var comparison = DryRunReport()
             comparison.baseline = "live (\(live.info.name)\(live.info.version.map { " " + $0 } ?? ""), \(live.info.digest))"
             comparison.current =
@@ -120,13 +127,14 @@ package final class Backtests: Sendable {
             if summary.badLines > 0 {
                 warnings.append("\(summary.badLines) archived lines could not be read: \(summary.badExamples.prefix(3))")
             }
-            let (json, html) = (comparison.json, comparison.html)
+            let (json, html) = (comparison.json, comparison.html(language: .default(timezone: live.info.timezone)))
             update(id) {
                 $0.status = .done
                 $0.progress = 1
                 $0.events = summary.events
                 $0.result = json
                 $0.html = html
+                $0.changed = comparison.changed
                 $0.warnings = warnings
             }
         } catch is Cancelled {

@@ -9,6 +9,10 @@ import WardenEngine
 extension WardenServer {
     func addBacktestRoutes(read: RouterGroup<BasicRequestContext>, admin: RouterGroup<BasicRequestContext>) {
         admin.post("/v1/backtests") { request, _ in try await self.startBacktest(request) }
+        read.get("/v1/backtests") { _, _ in
+            Self.json(.ok, .object([("backtests", .array(self.backtests.list().map { $0.json(withResult: false) }))]))
+        }
+        admin.get("/v1/rules/files") { _, _ in self.ruleFiles() }
         read.get("/v1/backtests/:id") { _, context in self.backtest(context.parameters.get("id") ?? "") }
         read.get("/v1/backtests/:id/report") { _, context in self.backtestReport(context.parameters.get("id") ?? "") }
         admin.delete("/v1/backtests/:id") { _, context in self.cancelBacktest(context.parameters.get("id") ?? "") }
@@ -77,7 +81,7 @@ extension WardenServer {
 
     func backtest(_ id: String) -> Response {
         guard let run = backtests.get(id) else { return Self.json(.notFound, .object([("error", .string("no backtest \(id)"))])) }
-        return Self.json(.ok, run.jsonValue)
+        return Self.json(.ok, run.json())
     }
 
     func backtestReport(_ id: String) -> Response {
@@ -94,6 +98,23 @@ extension WardenServer {
             return Self.json(.conflict, .object([("error", .string("backtest \(id) has ended (\(run.status.rawValue))"))]))
         }
         return Self.json(.ok, .object([("id", .string(id)), ("status", .string("cancelling"))]))
+    }
+
+    /// The text files of the rule set serving (rules and word lists), for a candidate to start
+    /// from; model files and anything else that is not text are named, not sent.
+    func ruleFiles() -> Response {
+        let live = service.engine.ruleSet
+        var files: [(String, JSONValue)] = []
+        var omitted: [JSONValue] = []
+        for (path, bytes) in live.sources.sorted(by: { $0.key < $1.key }) {
+            if bytes.count <= 1 << 20, !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) {
+                files.append((path, .string(text)))
+            } else {
+                omitted.append(.string(path))
+            }
+        }
+        return Self.json(
+            .ok, .object([("digest", .string(live.info.digest)), ("files", .object(files)), ("omitted", .array(omitted))]))
     }
 
     /// An RFC 3339 time, or a local one in the rule set's zone (`Timestamp.parse(_:localIn:)`).

@@ -12,7 +12,8 @@ import argparse, json, os, shutil, sys, tempfile, time, urllib.request
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from harness import ROOT, Checks, chromium, serve
 LIVE_RULES = """
@@ -24,6 +25,16 @@ rule live_phrase "a phrase the risk team added while serving" {
   score 100
   penalty review
   tags "live"
+}
+"""
+
+MEAL_RULE = """
+
+rule meal_probe "a candidate: review every meal invitation" {
+  on send
+  when text contains "吃饭"
+  score 60
+  penalty review
 }
 """
 
@@ -54,7 +65,7 @@ def main():
             f.write(token)
     server, base = serve(args.binary, [
         "--rules", rules, "--state", "sqlite:" + os.path.join(work, "state.db"), "--admin-token-file", os.path.join(work, "admin"),
-        "--reviewer-token-file", os.path.join(work, "reviewer"), "--console"])
+        "--reviewer-token-file", os.path.join(work, "reviewer"), "--console", "--archive", os.path.join(work, "archive")])
     check = Checks()
     driver = None
     try:
@@ -167,6 +178,52 @@ def main():
         driver.find_element(By.CSS_SELECTOR, "#tree .node[data-account='a1'] .who").click()
         wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#accountView h2").text == "a1")
         check("lead1" in driver.find_element(By.ID, "accountView").text, "a node opens its own account, with its inviter")
+
+        # Backtests (admin): a candidate that also reviews 吃饭 replayed over what this server checked.
+        token = driver.find_element(By.ID, "token")
+        token.clear()
+        token.send_keys("console-admin")
+        driver.execute_script("document.getElementById('token').dispatchEvent(new Event('change'))")
+        driver.find_element(By.CSS_SELECTOR, "#tabs button[data-tab='backtests']").click()
+        wait.until(lambda d: d.find_element(By.ID, "btText").get_attribute("value"))
+        files = [o.get_attribute("value") for o in driver.find_elements(By.CSS_SELECTOR, "#btFile option")]
+        check("90-live.rules" in files and not any(f.endswith(".model") for f in files), f"the live rule set's text files are offered: {files}")
+        Select(driver.find_element(By.ID, "btFile")).select_by_value("90-live.rules")
+        text = driver.find_element(By.ID, "btText")
+        text.send_keys(Keys.CONTROL, Keys.END)
+        text.send_keys(MEAL_RULE)
+        driver.find_element(By.ID, "btStart").click()
+        wait.until(lambda d: "完成" in d.find_element(By.ID, "btRows").text)
+        row = driver.find_element(By.ID, "btRows").text
+        meals = sum(1 for e in invites if "吃饭" in e.get("text", ""))
+        check(f" {meals}" in row.split("完成")[1], f"the run is done and {meals} decisions change: {row!r}")
+        driver.find_element(By.CSS_SELECTOR, "#btRows button").click()
+        wait.until(lambda d: "meal_probe" in d.find_element(By.ID, "btResult").text)
+        result = driver.find_element(By.ID, "btResult").text
+        check("放行" in result and "审核" in result and "meal_probe" in result, "the result shows the decision matrix and the rule that changes, in Chinese")
+        changed = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#btResult td.changed")]
+        check(changed == [str(meals)], f"exactly one cell moved, allow → review, by {meals}: {changed}")
+        driver.execute_script("window.scrollTo(0, 0)")
+        driver.save_screenshot(os.path.join(shots, "console-backtest.png"))
+        driver.execute_script("document.getElementById('btResult').scrollIntoView()")
+        driver.save_screenshot(os.path.join(shots, "console-backtest-result.png"))
+        check("存档开始" in row, f"a run without 'since' reads from the archive's start: {row!r}")
+        driver.find_element(By.CSS_SELECTOR, "#btResult .bar button").click()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#btResult iframe.report"))
+        frame = driver.find_element(By.CSS_SELECTOR, "#btResult iframe.report")
+        driver.switch_to.frame(frame)
+        heading = driver.find_element(By.TAG_NAME, "h1").text
+        page_text = driver.find_element(By.TAG_NAME, "body").text
+        driver.switch_to.default_content()
+        check(heading == "Warden 试运行对比" and "放行 → 审核" in page_text, f"the full report is the dry-run page, in Chinese: {heading!r}")
+        driver.execute_script("document.querySelector('#btResult iframe').scrollIntoView()")
+        driver.save_screenshot(os.path.join(shots, "console-backtest-report.png"))
+        text.send_keys("\nrule broken {")
+        driver.find_element(By.ID, "btStart").click()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#btDiagnostics li"))
+        diagnostic = driver.find_element(By.ID, "btDiagnostics").text
+        check(diagnostic.startswith("90-live.rules:") and "error" in diagnostic, f"a candidate that does not compile shows where: {diagnostic!r}")
+        driver.save_screenshot(os.path.join(shots, "console-backtest-error.png"))
 
         # Rule history: the rule set served; a reviewer's rollback is refused (admin only).
         driver.find_element(By.CSS_SELECTOR, "#tabs button[data-tab='history']").click()

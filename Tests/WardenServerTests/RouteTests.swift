@@ -165,7 +165,7 @@ import WardenServer
                     "/v1/cases/labels.csv",
                     "/v1/labels", "/v1/lists/{name}", "/v1/lists/{name}/entries", "/v1/changes", "/v1/rules/history", "/v1/rules/rollback",
                     "/v1/rules/drafts", "/v1/rules/drafts/{id}", "/v1/rules/drafts/{id}/approve", "/v1/accounts/{id}",
-                    "/v1/accounts/{id}/downline", "/v1/backtests", "/v1/backtests/{id}", "/v1/backtests/{id}/report",
+                    "/v1/accounts/{id}/downline", "/v1/backtests", "/v1/backtests/{id}", "/v1/backtests/{id}/report", "/v1/rules/files",
                 ])
             // The event schema names exactly the keys the language's table says an event carries.
             let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]

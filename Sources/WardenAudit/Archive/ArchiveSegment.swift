@@ -36,7 +36,7 @@ package struct ArchiveSegment: Sendable, Equatable {
             guard let (hour, writer) = hour(ofName: name) else { return nil }
             let path = (directory as NSString).appendingPathComponent(name)
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            return ArchiveSegment(path: path, hour: hour, writer: writer, bytes: size ?? 0)
+            return ArchiveSegment(path: path, hour: hour, writer: writer, bytes: size)
         }.sorted { ($0.hour, $0.writer) < ($1.hour, $1.writer) }
     }
 }

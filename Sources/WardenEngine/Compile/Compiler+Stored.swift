@@ -6,8 +6,17 @@ extension Compiler {
     /// private directory, compiled from there exactly as from their own directory (so the digest
     /// is the one they were stored under), and the directory is removed.
     public static func compile(files: [String: [UInt8]]) -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
-        switch written(files, { compile(path: $0) }) {
-        case .success(let result): return result
+        switch written(files, { directory in (directory, compile(path: directory)) }) {
+        case .success(let (directory, result)):
+            // Diagnostics name the files as the store does, not the temporary directory.
+            let prefix = directory + "/"
+            let diagnostics = result.diagnostics.map { d -> Diagnostic in
+                var d = d
+                if let file = d.file, file.hasPrefix(prefix) { d.shownFile = String(file.dropFirst(prefix.count)) }
+                d.message = d.message.replacingOccurrences(of: prefix, with: "")
+                return d
+            }
+            return (result.ruleSet, diagnostics)
         case .failure(let diagnostic): return (nil, [diagnostic])
         }
     }

@@ -17,6 +17,9 @@ public struct Diagnostic: Sendable, Error, CustomStringConvertible {
     public var path: String?
     /// A "did you mean" or other hint shown under the caret.
     public var hint: String?
+    /// The name to show for the file instead of the path it was read from (a stored rule set
+    /// compiled in a temporary directory names its own files).
+    public var shownFile: String?
 
     public init(
         _ id: DiagnosticID, _ severity: Severity = .error, _ message: String, at range: SourceRange?,
@@ -39,7 +42,7 @@ public struct Diagnostic: Sendable, Error, CustomStringConvertible {
     }
 
     public var location: SourceLocation? { range?.start }
-    public var file: String? { range?.file.path ?? path }
+    public var file: String? { shownFile ?? range?.file.path ?? path }
 
     public var description: String { DiagnosticRenderer(color: false).render(self) }
 }

@@ -24,6 +24,9 @@ struct DryRun: ParsableCommand {
     @Option(help: "Write the comparison as a self-contained HTML page.")
     var report: String?
 
+    @Option(help: "The page's language: zh or en (default: zh for a rule set whose timezone is Asia/*, else en).")
+    var lang: ReportLanguage?
+
     @OptionGroup var lateness: LatenessOptions
 
     func run() throws {
@@ -56,7 +59,10 @@ struct DryRun: ParsableCommand {
         }
         for warning in archived?.warnings ?? [] { Output.error("warden: \(warning)") }
         if let json { try Data(comparison.json.utf8).write(to: URL(fileURLWithPath: json)) }
-        if let report { try Data(comparison.html.utf8).write(to: URL(fileURLWithPath: report)) }
+        if let report {
+            let language = lang ?? .default(timezone: current.ruleSet.info.timezone)
+            try Data(comparison.html(language: language).utf8).write(to: URL(fileURLWithPath: report))
+        }
         Output.line(comparison.text)
         if summary.badLines > 0 {
             Output.error("warden: \(summary.badLines) bad line\(summary.badLines == 1 ? "" : "s") skipped:")

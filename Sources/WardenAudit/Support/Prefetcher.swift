@@ -93,8 +93,9 @@ final class Prefetcher<Item>: @unchecked Sendable {
     }
 }
 
-/// Carries a value that is used by one thread at a time into a `@Sendable` closure.
-private struct UncheckedBox<T>: @unchecked Sendable {
+/// Carries a value into a `@Sendable` closure where the code that shares it makes the access
+/// safe (one thread at a time, or reads only).
+struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }

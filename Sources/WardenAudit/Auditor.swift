@@ -17,6 +17,9 @@ package final class Auditor {
         /// Every thread of the run at a low priority (nice 19), on threads of its own: a
         /// backtest inside a server, which must leave the cores to the checks.
         package var background = false
+        /// Called by every thread of the run every few hundred events (a backtest steps aside
+        /// while the server answers checks).
+        package var pause: (@Sendable () -> Void)?
         package init() {}
     }
 
@@ -33,6 +36,8 @@ package final class Auditor {
     let engines: [Engine]
     let options: Options
     let batchSize = 4096
+    /// Events between two calls of `Options.pause` on a thread.
+    static let pauseEvery = 128
 
     /// One engine for an audit; two for a dry run (the events are read and decoded once).
     package init(engines: [Engine], options: Options) {
@@ -76,13 +81,17 @@ package final class Auditor {
         func emit(_ item: consuming ReorderBuffer.Item) { ready.append(item) }
         let engines = self.engines
         let background = options.background
+        let pause = options.pause
         let side = engines.count > 1 ? WorkerPool(threads: engines.count - 1) { if background { ThreadPriority.background() } } : nil
         defer { side?.close() }
         func decide() throws {
             guard !ready.isEmpty else { return }
             let items = UncheckedBox(ready)
             let perEngine = ParallelSlots<[Decision]>(count: engines.count, pool: side, chunks: engines.count) { e in
-                items.value.map { engines[e].check($0.prepared[e], now: $0.ts) }
+                items.value.enumerated().map { k, item in
+                    if k % Self.pauseEvery == 0 { pause?() }
+                    return engines[e].check(item.prepared[e], now: item.ts)
+                }
             }.values
             for (k, item) in ready.enumerated() {
                 let decisions = perEngine.map { $0[k] }
@@ -100,7 +109,8 @@ package final class Auditor {
         }
         defer { pool?.close() }
         let reader = BatchReader(
-            sources: sources, engines: engines, strict: options.strict, batchSize: batchSize, partition: options.partition, pool: pool)
+            sources: sources, engines: engines, strict: options.strict, batchSize: batchSize, partition: options.partition, pool: pool,
+            pause: options.pause)
         let prefetcher = Prefetcher(depth: 2) { try reader.next() }
         defer { prefetcher.cancel() }
         while let next = try prefetcher.next() {

@@ -36,12 +36,16 @@ final class BatchReader {
 
     /// The threads that decode, when not dispatch's (see `WorkerPool`).
     let pool: WorkerPool?
+    /// Called every `Auditor.pauseEvery` lines (see `Auditor.Options.pause`).
+    let pause: (@Sendable () -> Void)?
 
     init(
-        sources: [LineSource], engines: [Engine], strict: Bool, batchSize: Int, partition: AuditPartition? = nil, pool: WorkerPool? = nil
+        sources: [LineSource], engines: [Engine], strict: Bool, batchSize: Int, partition: AuditPartition? = nil, pool: WorkerPool? = nil,
+        pause: (@Sendable () -> Void)? = nil
     ) {
         self.partition = partition
         self.pool = pool
+        self.pause = pause
         self.sources = sources[...]
         self.engines = engines
         self.strict = strict
@@ -51,6 +55,7 @@ final class BatchReader {
 
     /// The next batch, or the end of a file; nil when every file is read.
     func next() throws -> Item? {
+        pause?()
         guard let source = sources.first else { return nil }
         let lines = try readLines(source)
         if lines.isEmpty {
@@ -142,11 +147,13 @@ final class BatchReader {
         let format = csv
         let decoder = self.decoder
         let partition = self.partition
+        let pause = self.pause
         // A log holds the past: an event ahead of the wall clock by more than `max_future` is a
         // forged or broken line, refused like a malformed one.
         let now = Date().timeIntervalSince1970
         return ParallelSlots<Result<([PreparedEvent], Int), EventError>>(count: lines.count, pool: pool) { k in
             let (number, record) = lines[k]
+            if k % Auditor.pauseEvery == 0 { pause?() }
             do throws(EventError) {
                 let decoded: EventDecoder.Decoded
                 switch record {

@@ -102,7 +102,11 @@ package struct WardenServer: Sendable {
         router.add(middleware: RequestMetricsMiddleware(server: self))
         // Every request at debug (`--log-level debug`); headers are never logged (tokens).
         router.add(middleware: LogRequestsMiddleware(.debug))
-        router.post("/v1/check") { request, _ in try await self.check(request) }
+        router.post("/v1/check") { request, _ in
+            self.backtests.checkStarted()
+            defer { self.backtests.checkEnded() }
+            return try await self.check(request)
+        }
         router.get("/healthz") { _, _ in Self.text(.ok, "ok\n") }
         router.get("/openapi.json") { _, _ in Self.text(.ok, ServedFiles.openAPI, type: "application/json") }
         // Read routes: open, or behind the read token when one is configured.

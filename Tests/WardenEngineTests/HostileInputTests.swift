@@ -150,6 +150,38 @@ import WardenMatching
         #expect(diagnostics.first?.location?.line == 2)
     }
 
+    /// A chain of operators is as tall a tree as it has terms, and every later walk (checker,
+    /// compiler, evaluation, formatter) recurses that deep: 7,000 terms used to overflow the
+    /// stack. Chains, and lets read through lets, are refused past the nesting limit; a chain
+    /// under it compiles and decides.
+    @Test func longChainsAndLetChainsAreRefusedWithALimit() throws {
+        func diagnostics(_ source: String) -> [String] {
+            Compiler.compile(source: "ruleset t\n" + source).diagnostics.filter { $0.severity == .error }.map(\.message)
+        }
+        let limit = "expression more than 200 levels deep (each operator of a chain is a level)"
+        let ones = Array(repeating: "1", count: 7_000)
+        #expect(diagnostics("rule r { on send when true score \(ones.joined(separator: "+")) }") == [limit])
+        #expect(diagnostics("rule r { on send when true score \(ones.joined(separator: "*")) }") == [limit])
+        let words = (0..<8_000).map { "text contains \"w\($0)\"" }
+        #expect(diagnostics("rule r { on send when \(words.joined(separator: " or ")) }") == [limit])
+        #expect(diagnostics("rule r { on send when \(words.joined(separator: " and ")) }") == [limit])
+        let lets = ["let a0 = 1"] + (1..<5_000).map { "let a\($0) = a\($0 - 1) + 1" }
+        let refused = Compiler.compile(source: "ruleset t\n" + lets.joined(separator: "\n") + "\nrule r { on send when a4999 > 3 }")
+            .diagnostics
+        #expect(
+            refused.filter { $0.severity == .error }.map(\.message) == ["'a100' is more than 200 levels deep through the lets it reads"])
+        #expect(!refused.contains { $0.id == "unused" }, "lets read by a refused one are not 'never used'")
+
+        let short = words.prefix(150).joined(separator: " or ")
+        let (ruleSet, errors) = Compiler.compile(
+            source: "ruleset t\nrule r { on send when \(short) score 10 }\ndecide { review when score >= 10 }")
+        #expect(errors.filter { $0.severity == .error }.isEmpty)
+        var e = Event(id: "m1", type: .send, account: "a", ts: 1_767_225_600)
+        e.text = "说w149"
+        e.to = ["b"]
+        #expect(Engine(ruleSet: try #require(ruleSet)).check(e, now: 0).verdict == .review)
+    }
+
     @Test func listEntryLimits() throws {
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("warden-limits-\(UUID().uuidString)")

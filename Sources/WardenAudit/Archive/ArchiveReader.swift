@@ -63,16 +63,26 @@ package final class ArchiveReader {
     /// could hold events that early; nil when all are read.
     private func pickNext() -> Int? {
         while true {
-            let earliest = open.indices.filter { open[$0].head != nil }.min { open[$0].head!.ts < open[$1].head!.ts }
+            let earliest = earliestOpen()
             // Open the next segment when nothing is open or its hour could come first.
             if next < segments.count, earliest == nil || Double(segments[next].hour) * 3600 - 3600 <= open[earliest!].head!.ts {
                 openSegment(segments[next])
                 next += 1
                 continue
             }
-            open.removeAll { $0.head == nil }
-            return open.indices.filter { open[$0].head != nil }.min { open[$0].head!.ts < open[$1].head!.ts }
+            if open.contains(where: { $0.head == nil }) { open.removeAll { $0.head == nil } }
+            return earliestOpen()
         }
+    }
+
+    /// The open segment with the earliest next event (the first of equals).
+    private func earliestOpen() -> Int? {
+        var best: Int?
+        for k in open.indices {
+            guard let ts = open[k].head?.ts else { continue }
+            if best == nil || ts < open[best!].head!.ts { best = k }
+        }
+        return best
     }
 
     private func openSegment(_ s: ArchiveSegment) {
@@ -105,18 +115,35 @@ package final class ArchiveReader {
         }
     }
 
+    private static let prefix = Array(#"{"ts":"#.utf8)
+    private static let marker = Array(#","event":"#.utf8)
+
     /// `{"ts":T,"received":R,"event":{…}}` → T and the event's bytes, without a JSON parse.
     private static func parse(_ line: ArraySlice<UInt8>) -> Head? {
-        let prefix = Array(#"{"ts":"#.utf8)
         guard line.count > prefix.count + 12, line.starts(with: prefix), line.last == UInt8(ascii: "}") else { return nil }
         var i = line.startIndex + prefix.count
         let numberStart = i
-        while i < line.endIndex, line[i] != UInt8(ascii: ",") { i += 1 }
-        guard let ts = Double(String(decoding: line[numberStart..<i], as: UTF8.self)) else { return nil }
-        let marker = Array(#","event":"#.utf8)
+        var whole = 0
+        var digitsOnly = true
+        while i < line.endIndex, line[i] != UInt8(ascii: ",") {
+            let d = line[i] &- UInt8(ascii: "0")
+            if d > 9 || whole > Int.max / 20 { digitsOnly = false } else { whole = whole * 10 + Int(d) }
+            i += 1
+        }
+        guard i > numberStart, i < line.endIndex else { return nil }
+        // Whole seconds are the common case; anything else goes through Double's own parser.
+        let ts: Double
+        if digitsOnly {
+            ts = Double(whole)
+        } else {
+            guard let parsed = Double(String(decoding: line[numberStart..<i], as: UTF8.self)) else { return nil }
+            ts = parsed
+        }
         // The received time is a number: the event's object starts after the first `,"event":`.
-        guard let at = line[i...].firstRange(of: marker) else { return nil }
-        let event = line[at.upperBound..<(line.endIndex - 1)]
+        var j = i + 1
+        while j < line.endIndex, line[j] != UInt8(ascii: ",") { j += 1 }
+        guard line[j...].starts(with: marker) else { return nil }
+        let event = line[(j + marker.count)..<(line.endIndex - 1)]
         guard event.first == UInt8(ascii: "{") else { return nil }
         return Head(ts: ts, line: event)
     }

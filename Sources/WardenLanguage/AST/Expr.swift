@@ -23,12 +23,27 @@ package struct Expr: Sendable {
         case call(name: String, nameRange: SourceRange, arguments: [Argument])
     }
 
-    package var kind: Kind
+    package private(set) var kind: Kind
     package var range: SourceRange
+    /// Levels of the tree under and including this node (a leaf is 1): every walk of the AST
+    /// recurses this deep, so the parser refuses a tree taller than `Parser.maxDepth`, whether
+    /// by nesting or by a long chain (`a or b or …` is a tree as tall as its terms).
+    package let height: Int
 
     package init(_ kind: Kind, _ range: SourceRange) {
         self.kind = kind
         self.range = range
+        let below: Int
+        switch kind {
+        case .string, .integer, .decimal, .bool, .duration, .name, .attribute, .regex: below = 0
+        case .list(let items): below = items.reduce(0) { max($0, $1.height) }
+        case .object(let fields): below = fields.reduce(0) { max($0, $1.value.height) }
+        case .unary(_, let e): below = e.height
+        case .binary(_, let a, let b), .contains(let a, _, let b), .matches(let a, let b), .inList(let a, let b):
+            below = max(a.height, b.height)
+        case .call(_, _, let arguments): below = arguments.reduce(0) { max($0, $1.value.height) }
+        }
+        height = below + 1
     }
 
     /// The name if this is a bare name.

@@ -66,6 +66,7 @@ package struct Checker {
         }
         for list in syntax.lists { checkList(list) }
         for p in syntax.patterns { warnBacktracking(p.pattern, at: p.regexRange) }
+        boundLetDepths()
         for decl in syntax.lets where letTypes[decl.name.value] == nil {
             _ = typeOfLet(decl)
         }

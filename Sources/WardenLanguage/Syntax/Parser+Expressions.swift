@@ -1,8 +1,17 @@
 /// Expressions, loosest first: `or`, `and`, `not`, comparisons (`== != < <= > >= in contains
 /// matches`), `+ -`, `* /`, unary `-`, calls and `.`.
 extension Parser {
-    /// Deep nesting is refused rather than allowed to exhaust the stack.
+    /// Deep nesting, and a chain long enough to make as tall a tree, are refused rather than
+    /// allowed to exhaust the stack of a later walk (checker, compiler, evaluation, formatter).
     static let maxDepth = 200
+
+    /// `e`, unless its tree is taller than `maxDepth` (a chain of operators adds a level a term).
+    func bounded(_ e: Expr) throws(Diagnostic) -> Expr {
+        guard e.height + depth > Self.maxDepth else { return e }
+        throw Diagnostic.error(
+            .limit, "expression more than \(Self.maxDepth) levels deep (each operator of a chain is a level)", at: e.range,
+            hint: "test a list instead (`x in [...]`, `text contains any L`), or split the expression with `let`")
+    }
 
     package mutating func parseExpression() throws(Diagnostic) -> Expr {
         try parseOr()
@@ -12,7 +21,7 @@ extension Parser {
         var left = try parseAnd()
         while skipKeyword("or") {
             let right = try parseAnd()
-            left = Expr(.binary(.or, left, right), left.range.union(right.range))
+            left = try bounded(Expr(.binary(.or, left, right), left.range.union(right.range)))
         }
         return left
     }
@@ -21,7 +30,7 @@ extension Parser {
         var left = try parseNot()
         while skipKeyword("and") {
             let right = try parseNot()
-            left = Expr(.binary(.and, left, right), left.range.union(right.range))
+            left = try bounded(Expr(.binary(.and, left, right), left.range.union(right.range)))
         }
         return left
     }
@@ -91,7 +100,7 @@ extension Parser {
         while current.kind == .plus || current.kind == .minus {
             let op: BinaryOperator = advance().kind == .plus ? .add : .subtract
             let right = try parseMultiplicative()
-            left = Expr(.binary(op, left, right), left.range.union(right.range))
+            left = try bounded(Expr(.binary(op, left, right), left.range.union(right.range)))
         }
         return left
     }
@@ -101,7 +110,7 @@ extension Parser {
         while current.kind == .star || current.kind == .slash {
             let op: BinaryOperator = advance().kind == .star ? .multiply : .divide
             let right = try parseUnary()
-            left = Expr(.binary(op, left, right), left.range.union(right.range))
+            left = try bounded(Expr(.binary(op, left, right), left.range.union(right.range)))
         }
         return left
     }

@@ -558,7 +558,9 @@ import WardenMatching
             changes["added"] as? [String] == ["night_owl"] && changes["removed"] as? [String] == ["gone"]
                 && changes["changed"] as? [String] == ["burst"])
         let page = try String(contentsOfFile: html, encoding: .utf8)
-        #expect(page.contains("<td class='n changed'>27</td>") && page.contains("<li>rules changed: burst</li>"))
+        // The page is in the rule set's language (Asia/Shanghai: Chinese).
+        #expect(page.contains("<td class='n changed'>27</td>") && page.contains("<li>修改规则：burst</li>"))
+        #expect(page.contains("<h1>Warden 试运行对比</h1>"))
         #expect(!page.contains("<td class='n changed'>8322</td>"))
 
         // The same rules, formatted differently: no rule changes.

@@ -20,7 +20,7 @@ work=$(mktemp -d)
 pid=
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 archive=bench-data/archive-1m
-[ -f "$archive/.complete" ] || python3 - bench-data/events-1m.jsonl "$archive" <<'PY'
+[ -f "$archive/.complete-1" ] || python3 - bench-data/events-1m.jsonl "$archive" <<'PY'
 import gzip, os, shutil, sys, time
 src, out = sys.argv[1], sys.argv[2]
 shutil.rmtree(out, ignore_errors=True)
@@ -33,10 +33,10 @@ for line in open(src, encoding="utf-8"):
     hour = ts // 3600
     if hour not in files:
         name = time.strftime("events-%Y%m%dT%H", time.gmtime(hour * 3600)) + "-bench.jsonl.gz"
-        files[hour] = gzip.open(os.path.join(out, name), "wt", compresslevel=6, encoding="utf-8")
+        files[hour] = gzip.open(os.path.join(out, name), "wt", compresslevel=1, encoding="utf-8")
     files[hour].write('{"ts":%d,"received":%d,"event":%s}\n' % (ts, ts, line))
 for f in files.values(): f.close()
-open(os.path.join(out, ".complete"), "w").close()
+open(os.path.join(out, ".complete-1"), "w").close()  # level 1, as serve writes
 PY
 echo "archive: $(ls "$archive" | wc -l) segments, $(du -sh "$archive" | cut -f1)"
 printf 'bench-admin' > "$work/admin"
@@ -78,7 +78,7 @@ done
 [ ${#ratios[@]} -eq 3 ] && printf 'median speed ratio (backtest / file): %.2f\n' "$(printf '%s\n' "${ratios[@]}" | sort -n | sed -n 2p)"
 if command -v wrk >/dev/null; then
   load() { wrk -t 2 -c 64 -d 10s --latency -s Benchmarks/serve/check.lua "http://127.0.0.1:$port" | grep -E "Requests/sec|99%" | xargs; }
-  for round in 1 2; do
+  for round in 1 2 3; do
     start_server
     echo "round $round, 64 connections, no backtest:      $(load)"
     start_server

@@ -55,6 +55,38 @@ import FoundationNetworking
         #expect(decisions.components(separatedBy: #""rule":"burst""#).count - 1 >= 10)
     }
 
+    /// A stored counter snapshot that does not restore stops the server at start, naming it
+    /// (it used to be dropped without a word: counters and downlines reset, the row overwritten);
+    /// `--discard-bad-snapshot` starts empty on purpose.
+    @Test func aBadSnapshotStopsTheServerAtStart() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-snap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("state.db").path
+        let rules = CLITests.root.appendingPathComponent("rules").path
+        // A server makes the state file, and is stopped.
+        let (first, _) = try Self.runBriefly(["serve", "--rules", rules, "--port", "0", "--state", "sqlite:" + db], seconds: 3)
+        #expect(first == -1)
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT OR REPLACE INTO snapshots (id, taken, body) VALUES (1, 0, '{\\\"format\\\":\\\"warden-state/1\\\",\\\"counters\\\":')\"); c.commit()",
+            db,
+        ]
+        try python.run()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0)
+        let (status, stderr) = try Self.runBriefly(["serve", "--rules", rules, "--port", "0", "--state", "sqlite:" + db], seconds: 10)
+        #expect(status == 1, "\(stderr)")
+        #expect(
+            stderr.contains("the counter snapshot in sqlite:\(db) does not restore") && stderr.contains("--discard-bad-snapshot"),
+            "\(stderr)")
+        let (started, log) = try Self.runBriefly(
+            ["serve", "--rules", rules, "--port", "0", "--state", "sqlite:" + db, "--discard-bad-snapshot"], seconds: 3)
+        #expect(started == -1, "it serves: \(log)")
+    }
+
     @Test func aReadTokenGuardsTheReadRoutes() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("warden-read-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: file) }

@@ -121,6 +121,11 @@ struct Serve: AsyncParsableCommand {
     var maxListEntries = 10_000
 
     @Flag(
+        name: .customLong("discard-bad-snapshot"),
+        help: "Start with empty counters when the stored counter snapshot does not restore (it is overwritten by the next one).")
+    var discardBadSnapshot = false
+
+    @Flag(
         name: .customLong("require-approval"),
         help: "A rule-set draft (POST /v1/rules/drafts) is published only when someone other than its author approves it.")
     var requireApproval = false
@@ -207,7 +212,21 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if let snapshot = state.snapshots?.loadSnapshot() {
-            _ = try? service.engine.restore(snapshot: snapshot)
+            // Counters and the invite graph come from it: starting empty without a word would
+            // reset every rate limit and downline, and the next snapshot would overwrite the old one.
+            do {
+                _ = try service.engine.restore(snapshot: snapshot)
+            } catch {
+                let what = "warden: the counter snapshot in \(location.description) does not restore: \(error)"
+                guard discardBadSnapshot else {
+                    Output.error(
+                        what
+                            + "; the server does not start. Fix or remove it, or start with --discard-bad-snapshot (empty counters; the next snapshot overwrites it)"
+                    )
+                    throw ExitCode(1)
+                }
+                Output.error(what + "; starting with empty counters (--discard-bad-snapshot): the next snapshot overwrites it")
+            }
         }
         var configuration = WardenServer.Configuration()
         configuration.host = host

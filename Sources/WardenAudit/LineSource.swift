@@ -35,6 +35,10 @@ package final class LineSource {
             size = nil
             return
         }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw AuditError.input("\(path): is a directory, not a log file")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw AuditError.input("\(path): cannot open")
         }

@@ -194,6 +194,7 @@ import FoundationNetworking
         for extra in [
             ["--idle-timeout", "1e300"], ["--idle-timeout", "nan"], ["--snapshot-every", "0"], ["--snapshot-every", "1e300"],
             ["--port", "70000"], ["--port=-1"], ["--state", "sqlite:"], ["--log-level", "verbose"],
+            ["--idle-timeout", "1e-300"], ["--request-timeout", "1e-9"],
         ] {
             let (status, stderr) = try Self.runBriefly(base + extra)
             #expect(status == 2, "\(extra): \(stderr)")

@@ -61,6 +61,21 @@ import WardenModelTestSupport
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    /// A learning rate that overflows the weights, and a directory given as a file, crashed.
+    @Test func outOfRangeRatesAndDirectoriesAreRefused() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = try syntheticCSV(in: dir)
+        let out = dir.appendingPathComponent("m.model").path
+        let rate = try cli.run(["train", csv, "--positive", "spam", "--learning-rate", "1e308", "--out", out])
+        #expect(rate.status != 0 && rate.stderr.contains("--learning-rate in (0, 10]"), "\(rate.stderr)")
+        let benign = try cli.run(["train", csv, "--positive", "spam", "--benign", dir.path, "--out", out])
+        #expect(benign.status == 2 && benign.stderr.contains("is a directory"), "\(benign.stderr)")
+        let audit = try cli.run(["audit", "--rules", "rules", dir.path])
+        #expect(audit.status == 2 && audit.stderr.contains("is a directory"), "\(audit.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test func trainedModelWorksBesideTheDefaultRules() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

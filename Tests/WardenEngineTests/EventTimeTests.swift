@@ -39,6 +39,18 @@ import WardenEngine
 
     /// Within the bound too: an account 700 s ahead of another is not a reason to drop the
     /// other's events as late (lateness is per key).
+    /// Times print as RFC 3339 whatever they are: four-digit years, and a value from a damaged
+    /// store clamped to the years RFC 3339 has instead of trapping.
+    @Test func timesPrintAsRFC3339() throws {
+        let early = try #require(Timestamp.parse("0001-01-01T00:00:00Z"))
+        #expect(Timestamp.format(early) == "0001-01-01T00:00:00Z")
+        #expect(Timestamp.format(try #require(Timestamp.parse("0000-03-01T12:00:00Z"))) == "0000-03-01T12:00:00Z")
+        #expect(Timestamp.format(1e300) == "9999-12-31T23:59:59.999Z")
+        #expect(Timestamp.format(-1e300) == "0000-01-01T00:00:00Z")
+        #expect(Timestamp.format(.nan) == "1970-01-01T00:00:00Z")
+        #expect(Timestamp.format(Self.t0) == "2026-01-01T00:00:00Z")
+    }
+
     @Test func lateIsPerKey() throws {
         let e = try engine(Self.burst, header: "max_future 30m")
         _ = e.check(send("early-riser", at: Self.t0 + 700), now: Self.wall)

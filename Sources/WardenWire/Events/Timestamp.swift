@@ -56,6 +56,9 @@ public enum Timestamp {
 
     /// `2026-11-26T09:30:00Z` (with milliseconds when there are any).
     public static func format(_ seconds: Double) -> String {
+        // Within what RFC 3339 can write (years 0000 to 9999): a time read from a damaged store
+        // (1e300) would otherwise trap converting to Int.
+        let seconds = seconds.isNaN ? 0 : min(max(seconds, -62_167_219_200), 253_402_300_799.999)
         // Rounded to the millisecond first: 12.9996 is 13.000, not 12 and 1,000 ms.
         let total = Int((seconds * 1000).rounded())
         let whole = total >= 0 ? total / 1000 : (total - 999) / 1000
@@ -68,7 +71,8 @@ public enum Timestamp {
         }
         let (y, m, d) = civilFromDays(days)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
-        var s = "\(y)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))"
+        let year = String(String(y + 10_000).dropFirst())  // four digits: 0001, not 1
+        var s = "\(year)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))"
         if millis > 0 { s += "." + String(String(millis + 1000).dropFirst()) }
         return s + "Z"
     }

@@ -143,14 +143,14 @@ struct Serve: AsyncParsableCommand {
         if Logger.Level(rawValue: logLevel) == nil {
             try refuse("--log-level takes \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(logLevel)'")
         }
-        if !(idleTimeout.isFinite && idleTimeout > 0 && idleTimeout <= 3600) {
-            try refuse("--idle-timeout takes seconds in (0, 3600], not \(idleTimeout)")
+        if !(idleTimeout.isFinite && idleTimeout >= 1 && idleTimeout <= 3600) {
+            try refuse("--idle-timeout takes seconds in [1, 3600], not \(idleTimeout)")
         }
         if !(snapshotEvery.isFinite && snapshotEvery >= 1 && snapshotEvery <= 86_400) {
             try refuse("--snapshot-every takes seconds in [1, 86400], not \(snapshotEvery)")
         }
-        if !(requestTimeout.isFinite && requestTimeout > 0 && requestTimeout <= 3600) {
-            try refuse("--request-timeout takes seconds in (0, 3600], not \(requestTimeout)")
+        if !(requestTimeout.isFinite && requestTimeout >= 0.01 && requestTimeout <= 3600) {
+            try refuse("--request-timeout takes seconds in [0.01, 3600], not \(requestTimeout)")
         }
         if !(redisTimeout.isFinite && redisTimeout > 0 && redisTimeout <= 60) {
             try refuse("--redis-timeout takes seconds in (0, 60], not \(redisTimeout)")

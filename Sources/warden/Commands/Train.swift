@@ -48,8 +48,9 @@ struct Train: ParsableCommand {
         guard (1...FeatureSpec.maxNgram).contains(maxNgram) else {
             throw ValidationError("--max-ngram is from 1 to \(FeatureSpec.maxNgram)")
         }
-        guard epochs >= 1, folds >= 2, learningRate > 0, l2 >= 0 else {
-            throw ValidationError("--epochs is at least 1, --folds at least 2, --learning-rate above 0, --l2 not negative")
+        // Past these bounds the weights overflow to infinity and the model scores nothing.
+        guard epochs >= 1, folds >= 2, learningRate > 0, learningRate <= 10, l2 >= 0, l2 <= 10 else {
+            throw ValidationError("--epochs is at least 1, --folds at least 2, --learning-rate in (0, 10], --l2 in [0, 10]")
         }
         try data.check()
     }

@@ -26,7 +26,9 @@ struct Warden: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            Output.checkWrites()
         } catch {
+            Output.checkWrites()
             // argument-parser exits 64 (EX_USAGE) on usage errors; the contract says 2.
             if exitCode(for: error) == .validationFailure {
                 Output.error(fullMessage(for: error))

@@ -18,7 +18,8 @@ import WardenMatching
         return root.appendingPathComponent(".build/debug/warden")
     }
 
-    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// `stdout`: a file to write standard output to instead of capturing it (`/dev/full`).
+    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], stdout: FileHandle? = nil) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -27,7 +28,12 @@ import WardenMatching
         let out = Pipe()
         let err = Pipe()
         let input = Pipe()
-        process.standardOutput = out
+        if let stdout {
+            process.standardOutput = stdout
+            try out.fileHandleForWriting.close()
+        } else {
+            process.standardOutput = out
+        }
         process.standardError = err
         process.standardInput = input
         try process.run()
@@ -112,6 +118,28 @@ import WardenMatching
         #expect(fraud.contains(#""digest":"sha256:"#))
         let safe = lines.first { $0.contains(#""id":"m-1005""#) }!
         #expect(safe.contains(#""decision":"allow""#))
+    }
+
+    /// A full disk: `check` exited 0 with its output cut short and `audit` crashed, leaving
+    /// truncated files. Now both exit 1 naming what could not be written, and an output file is
+    /// whole or absent.
+    @Test func aFullDiskIsAnErrorNotACrash() throws {
+        let full = FileHandle(forWritingAtPath: "/dev/full")!
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-full-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for arguments in [["check", "--rules", "rules", "samples/events.jsonl"], ["audit", "--rules", "rules", "samples/events.jsonl"]] {
+            let r = try run(arguments, stdout: full)
+            #expect(
+                r.status == 1 && r.stderr.contains("cannot write to standard output: No space left on device"), "\(arguments): \(r.stderr)")
+        }
+        let outbox = dir.appendingPathComponent("outbox.jsonl").path
+        let r = try run(["audit", "--rules", "rules", "samples/events.jsonl", "--out", "/dev/full", "--penalties", outbox])
+        #expect(r.status == 1 && r.stderr.contains("cannot write '/dev/full': No space left on device"), "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == [], "no partial or half-written outbox")
+        let ok = try run(["audit", "--rules", "rules", "samples/events.jsonl", "--penalties", outbox])
+        #expect(ok.status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["outbox.jsonl"])
     }
 
     @Test func checkOneEventAsArgument() throws {

@@ -95,16 +95,25 @@ struct Audit: ParsableCommand {
                 }, onProgress: { done, total, events in progress?.update(done: done, total: total, events: events) })
         } catch let error as AuditError {
             progress?.finish()
+            findings?.discard()
+            outbox?.discard()
             Output.error("warden: \(error)")
             throw ExitCode(2)
         }
         progress?.finish()
-        try findings?.close()
+        do {
+            try findings?.close()
+        } catch {
+            outbox?.discard()
+            throw error
+        }
         try outbox?.close()
         if let stateOut { try StateFiles.save(engine, to: stateOut) }
         if let report {
-            try Data(HTMLReport.audit(summary, reportData, trees: engine.inviteTrees(flagged: reportData.flaggedRedeemers)).utf8).write(
-                to: URL(fileURLWithPath: report))
+            let page = HTMLReport.audit(summary, reportData, trees: engine.inviteTrees(flagged: reportData.flaggedRedeemers))
+            let file = try OutputFile(report)
+            file.line(page)
+            try file.close()
         }
         for warning in archived?.warnings ?? [] { Output.error("warden: \(warning)") }
         Output.line(summary.text)
@@ -112,17 +121,29 @@ struct Audit: ParsableCommand {
     }
 }
 
-/// A buffered output file.
+/// A buffered output file, written whole or not at all: the lines go to a temporary file beside
+/// it, renamed over it by `close()`; an error writing (a full disk) ends the command with exit 1
+/// and a message naming the file, and leaves no truncated file behind. A device or a pipe
+/// (`/dev/stdout`) is written directly.
 final class OutputFile {
-    let handle: FileHandle
-    var buffer = Data()
+    let path: String
+    private let temporary: String?
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var failure: Int32?
+    private var closed = false
 
     init(_ path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
-            Output.error("warden: cannot write '\(path)'")
+        self.path = path
+        var info = stat()
+        let special = stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+        temporary = special ? nil : path + ".partial-\(getpid())"
+        let target = temporary ?? path
+        fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            Output.error("warden: cannot write '\(path)': \(String(cString: strerror(errno)))")
             throw ExitCode(2)
         }
-        handle = h
     }
 
     func line(_ text: String) {
@@ -132,13 +153,49 @@ final class OutputFile {
     }
 
     func flush() {
-        handle.write(buffer)
+        guard failure == nil, !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 {
+                    failure = n < 0 ? errno : EIO
+                    return
+                }
+                offset += n
+            }
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Writes what is left and puts the file in place; throws (exit 1, after a message) when
+    /// any write failed, removing the partial file.
     func close() throws {
         flush()
-        try handle.close()
+        if failure == nil, temporary != nil, fsync(fd) != 0 { failure = errno }
+        if Glibc.close(fd) != 0, failure == nil { failure = errno }
+        closed = true
+        if let failure {
+            discard()
+            let what = temporary == nil ? "the output is incomplete" : "nothing was written there"
+            Output.error("warden: cannot write '\(path)': \(String(cString: strerror(failure))); \(what)")
+            throw ExitCode(1)
+        }
+        if let temporary, rename(temporary, path) != 0 {
+            let e = errno
+            discard()
+            Output.error("warden: cannot write '\(path)': \(String(cString: strerror(e)))")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Removes the partial file of a run that did not finish.
+    func discard() {
+        guard let temporary else { return }
+        if !closed { Glibc.close(fd) }
+        closed = true
+        unlink(temporary)
     }
 }
 

@@ -4,11 +4,39 @@ import Glibc
 /// Writing to stdout and stderr without Glibc's globals (not concurrency-safe under Swift 6).
 enum Output {
     static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        write(1, Array((text + "\n").utf8))
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        write(2, Array((text + "\n").utf8))
+    }
+
+    /// The first error writing to standard output (a full disk, a closed pipe): the command's
+    /// output is incomplete, so `warden` exits 1 naming it instead of 0 (`checkWrites`).
+    nonisolated(unsafe) static var stdoutFailure: Int32?
+
+    /// Writes all of `bytes` to `fd`; a failure on standard output is remembered, never a trap
+    /// (FileHandle's `write` traps on one).
+    static func write(_ fd: Int32, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 {
+                    if fd == 1, stdoutFailure == nil { stdoutFailure = n < 0 ? errno : EIO }
+                    return
+                }
+                offset += n
+            }
+        }
+    }
+
+    /// After a command: exit 1 when its standard output could not be written in full.
+    static func checkWrites() {
+        guard let failure = stdoutFailure else { return }
+        error("warden: cannot write to standard output: \(String(cString: strerror(failure))); the output is incomplete")
+        Foundation.exit(1)
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
@@ -40,14 +68,7 @@ struct BufferedOutput {
 
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { break }
-                offset += n
-            }
-        }
+        Output.write(1, buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 }

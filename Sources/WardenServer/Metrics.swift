@@ -92,6 +92,11 @@ package final class Metrics: Sendable {
         if d.ledgerFailed { ledgerErrors.increment() }
     }
 
+    /// Top-level event keys ignored as unknown (not labelled by key: clients choose them).
+    func unknownKeys(_ n: Int) {
+        count("warden_unknown_event_keys_total", [], by: n)
+    }
+
     func ledgerFailure() {
         ledgerErrors.increment()
     }

@@ -43,6 +43,8 @@ package struct WardenServer: Sendable {
         package var maxListEntries = 10_000
         /// A draft is published only when someone other than its author approves it.
         package var requireApproval = false
+        /// Refuse events with unknown top-level keys (400) instead of warning in the decision.
+        package var strictEvents = false
         /// Where every checked event is appended (`serve --archive DIR`).
         package var archive: ArchiveWriter?
         package init() {}
@@ -304,21 +306,24 @@ package struct WardenServer: Sendable {
         } catch {
             return Self.badRequest("not valid JSON at column \(error.column): \(error.message)")
         }
-        let decoder = EventDecoder()
+        let decoder = EventDecoder(strict: configuration.strictEvents)
         let received = service.now()
         if case .array(let items)? = value["events"] {
             var events: [Event] = []
+            var unknown: [[String]] = []
             for (index, item) in items.enumerated() {
                 do throws(EventError) {
-                    let event = try decoder.decode(item).event
-                    if let refused = service.futureError(event) { throw refused }
-                    events.append(event)
+                    let decoded = try decoder.decode(item)
+                    if let refused = service.futureError(decoded.event) { throw refused }
+                    events.append(decoded.event)
+                    unknown.append(decoded.unknownKeys)
                 } catch {
                     return Self.badRequest(error.message, key: error.key, index: index)
                 }
             }
             let batch = events
-            let decisions = try await settled { try await run { [service] in service.check(batch, dryRun: dryRun) } }
+            var decisions = try await settled { try await run { [service] in service.check(batch, dryRun: dryRun) } }
+            for k in decisions.indices { noteUnknownKeys(unknown[k], in: &decisions[k]) }
             if !dryRun {
                 decisions.forEach(metrics.decision)
                 if let archive = configuration.archive {
@@ -328,20 +333,38 @@ package struct WardenServer: Sendable {
             decisions.forEach(noteState)
             return Self.raw(.ok, "{\"decisions\":[" + decisions.map(\.json).joined(separator: ",") + "]}")
         }
-        let event: Event
+        let decoded: EventDecoder.Decoded
         do throws(EventError) {
-            event = try decoder.decode(value).event
-            if let refused = service.futureError(event) { throw refused }
+            decoded = try decoder.decode(value)
+            if let refused = service.futureError(decoded.event) { throw refused }
         } catch {
             return Self.badRequest(error.message, key: error.key)
         }
-        let decision = try await settled { try await run { [service] in [service.check(event, dryRun: dryRun)] } }[0]
+        let event = decoded.event
+        var decision = try await settled { try await run { [service] in [service.check(event, dryRun: dryRun)] } }[0]
+        noteUnknownKeys(decoded.unknownKeys, in: &decision)
         if !dryRun {
             metrics.decision(decision)
             configuration.archive?.append(event, ts: event.ts ?? received, received: received)
         }
         noteState(decision)
         return Self.raw(.ok, decision.json)
+    }
+
+    /// Unknown top-level keys were ignored: a typo (`devce`, `IP`) silently switches rules off,
+    /// so the decision says so, with the key meant when one is close, and a metric counts them.
+    func noteUnknownKeys(_ keys: [String], in decision: inout Decision) {
+        guard !keys.isEmpty else { return }
+        metrics.unknownKeys(keys.count)
+        let named = keys.prefix(5).map { key -> String in
+            let shown = key.count > 40 ? String(key.prefix(40)) + "…" : key
+            let meant = Vocabulary.eventKeys.first { $0 == key.lowercased() } ?? Suggestion.closest(to: key, in: Vocabulary.eventKeys)
+            return "'\(shown)'" + (meant.map { " (did you mean '\($0)'?)" } ?? "")
+        }
+        let more = keys.count > 5 ? " and \(keys.count - 5) more" : ""
+        decision.warnings.append(
+            "unknown event key\(keys.count == 1 ? "" : "s") \(named.joined(separator: ", "))\(more) ignored; free-form data goes in attrs (serve --strict-events refuses them)"
+        )
     }
 
     /// Runs checks and, when the ledger commits behind them, answers only once every write they

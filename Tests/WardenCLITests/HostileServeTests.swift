@@ -87,6 +87,30 @@ import FoundationNetworking
         #expect(started == -1, "it serves: \(log)")
     }
 
+    /// A redeem with `devce`, `IP` and `Ts` was answered allow without a word: the device and
+    /// network rules were silently off. The decision now names the keys it ignored, with the key
+    /// meant, a metric counts them, and `--strict-events` refuses them.
+    @Test func unknownEventKeysAreNamedNotIgnored() async throws {
+        let typo = #"{"id":"r1","type":"redeem","account":"u9","code":"ABCD1234","devce":"d1","IP":"10.0.0.1","Ts":"2026-03-01T10:00:00Z"}"#
+        let server = try Server(token: nil, state: "memory")
+        let (status, body) = try await server.request("POST", "/v1/check", body: typo)
+        #expect(status == 200)
+        #expect(
+            body.contains(
+                #"unknown event keys 'devce' (did you mean 'device'?), 'IP' (did you mean 'ip'?), 'Ts' (did you mean 'ts'?) ignored"#),
+            "\(body)")
+        let (_, batch) = try await server.request("POST", "/v1/check", body: #"{"events":[\#(typo),\#(Self.send("m2"))]}"#)
+        #expect(batch.components(separatedBy: "unknown event keys").count == 2, "only the event with them: \(batch)")
+        let (_, metrics) = try await server.request("GET", "/metrics")
+        #expect(metrics.contains("warden_unknown_event_keys_total 6"), "\(metrics)")
+        let clean = try await server.request("POST", "/v1/check", body: Self.send("m3"))
+        #expect(!clean.1.contains("warnings"))
+
+        let strict = try Server(token: nil, state: "memory", extra: ["--strict-events"])
+        let (refused, answer) = try await strict.request("POST", "/v1/check", body: typo)
+        #expect(refused == 400 && answer.contains(#""key":"devce""#), "\(answer)")
+    }
+
     @Test func aReadTokenGuardsTheReadRoutes() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("warden-read-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: file) }

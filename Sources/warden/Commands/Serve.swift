@@ -121,6 +121,11 @@ struct Serve: AsyncParsableCommand {
     var maxListEntries = 10_000
 
     @Flag(
+        name: .customLong("strict-events"),
+        help: "Refuse an event with an unknown top-level key (400 naming it) instead of warning in its decision.")
+    var strictEvents = false
+
+    @Flag(
         name: .customLong("discard-bad-snapshot"),
         help: "Start with empty counters when the stored counter snapshot does not restore (it is overwritten by the next one).")
     var discardBadSnapshot = false
@@ -254,6 +259,7 @@ struct Serve: AsyncParsableCommand {
         configuration.console = console
         configuration.maxListEntries = maxListEntries
         configuration.requireApproval = requireApproval
+        configuration.strictEvents = strictEvents
         var logger = Logger(label: "warden")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         if let archive {

@@ -26,7 +26,7 @@ event = {
   "properties": {
     "id": {"type": "string", "description": "Unique id of the event (for a send: the message id)."},
     "type": {"type": "string", "enum": ["send", "issue", "redeem"]},
-    "ts": {"oneOf": [{"type": "string", "description": "RFC 3339"}, {"type": "number"}], "description": "Event time; defaults to now. At most max_future ahead of the server's clock."},
+    "ts": {"oneOf": [{"type": "string", "description": "RFC 3339"}, {"type": "number", "description": "Epoch seconds; a number from 1e11 up is epoch milliseconds (seconds that large are past the year 5000)."}], "description": "Event time; defaults to now. At most max_future ahead of the server's clock."},
     "account": {"type": "string"},
     "tier": {"type": "string", "enum": ["personal", "enterprise", "third_party"]},
     "channel": {"type": "string"},

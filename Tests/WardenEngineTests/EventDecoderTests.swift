@@ -15,6 +15,24 @@ import WardenMatching
         #expect(EventDecoder.keys == Vocabulary.eventKeys)
     }
 
+    /// Epoch milliseconds (Java's default) were refused as out of range: a number that can only
+    /// be milliseconds is read as them, by both decoding paths; beyond them it is still refused.
+    @Test func epochMillisecondsAreReadAsMilliseconds() throws {
+        func ts(_ n: String) throws -> Double? {
+            let line = #"{"id":"m","type":"send","account":"a","to":["b"],"text":"hi","ts":\#(n)}"#
+            let fast = try decoder.decode(bytes: Array(line.utf8)[...]).event.ts
+            let full = try decoder.decode(try JSONParser.parse(line) as JSONValue).event.ts
+            #expect(fast == full)
+            return full
+        }
+        #expect(try ts("1767225600") == 1_767_225_600)
+        #expect(try ts("1767225600123") == 1_767_225_600.123)
+        #expect(try ts("99999999999") == 99_999_999_999)
+        #expect(try ts("100000000000") == 100_000_000)
+        #expect(throws: EventError.self) { try ts("1767225600123000") }
+        #expect(throws: EventError.self) { try ts("-1") }
+    }
+
     @Test func decodesEveryField() throws {
         let line =
             #"{"id":"m1","type":"send","ts":"2026-11-26T09:00:00+08:00","account":"u1","tier":"personal","channel":"wework","ip":"2001:db8::1","device":"d","to":["a","b"],"text":"hi","code":"AB12CD34","ttl":"72h","inviter":"u0","attrs":{"vip":true,"age":3,"src":"x"}}"#

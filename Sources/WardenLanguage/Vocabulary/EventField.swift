@@ -25,7 +25,7 @@ public enum EventField: String, CaseIterable, Sendable {
         switch self {
         case .id, .account, .channel, .device, .text, .code, .inviter, .message: "string"
         case .type: "`\"send\"`, `\"issue\"` or `\"redeem\"`"
-        case .ts: "RFC 3339 string, epoch seconds (number)"
+        case .ts: "RFC 3339 string, epoch seconds (number; from 1e11 up, epoch milliseconds)"
         case .tier: "`\"personal\"`, `\"enterprise\"` or `\"third_party\"`"
         case .ip: "string (IPv4 or IPv6)"
         case .to: "array of strings"

@@ -177,7 +177,12 @@ public struct EventDecoder: Sendable {
         switch value {
         case nil, .null?: return nil
         case .number(let n)?:
-            guard n >= 0, n < 253_402_300_800 else { throw EventError(key: "ts", message: "epoch seconds out of range") }
+            // Epoch seconds; or milliseconds (Java's default) when it can only be milliseconds: a
+            // number of seconds from 1e11 up is past the year 5000, which no event can be.
+            if n >= 100_000_000_000, n < 253_402_300_800_000 { return n / 1000 }
+            guard n >= 0, n < 100_000_000_000 else {
+                throw EventError(key: "ts", message: "epoch seconds (or milliseconds) out of range: \(n)")
+            }
             return n
         case .string(let s)?:
             guard let t = Timestamp.parse(s) else {

@@ -43,6 +43,13 @@ public enum ReviewText {
         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
             return "\(what) is one line of text without control characters"
         }
+        // Invisible format characters: bidi overrides reorder what a reader of the change log
+        // sees (a reason that reads backwards), zero-width ones hide text inside a word.
+        if let hidden = text.unicodeScalars.first(where: { $0.properties.generalCategory == .format }) {
+            let code = String(hidden.value, radix: 16, uppercase: true)
+            return
+                "\(what) contains an invisible or direction-changing character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code))"
+        }
         return nil
     }
 }

@@ -49,6 +49,7 @@ test: test-deps browser-deps format-check
 	python3 Tests/Browser/console.py
 	python3 Tests/Browser/report.py
 	bash Tests/API/schemathesis.sh 30
+	bash Tests/API/promtool.sh
 	bash Tests/Package/consumer.sh
 	$(MAKE) --no-print-directory release-debug
 	bash Tests/Release/release.sh dist/$(RELEASE).tar.gz

@@ -20,7 +20,6 @@ package final class Metrics: Sendable {
     /// Counter keys held, and new keys refused at the per-counter limit (current rule set).
     let counters: (@Sendable () -> (keys: Int, refused: Int))?
 
-    private let latency: Recorder
     private let stateErrors: CoreMetrics.Counter
     private let ledgerErrors: CoreMetrics.Counter
     private let counterKeys: CoreMetrics.Gauge?
@@ -61,12 +60,11 @@ package final class Metrics: Sendable {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.valueHistogramBuckets["warden_request_seconds"] = Self.buckets
         self.factory = factory
-        latency = Recorder(label: "warden_request_seconds", aggregate: true, factory: factory)
         // Created now, so they read 0 before anything happens.
         stateErrors = CoreMetrics.Counter(label: "warden_state_errors_total", factory: factory)
         ledgerErrors = CoreMetrics.Counter(label: "warden_ledger_failures_total", factory: factory)
-        counterKeys = counters.map { _ in CoreMetrics.Gauge(label: "warden_counter_keys", factory: factory) }
-        keysRefused = counters.map { _ in CoreMetrics.Counter(label: "warden_counter_keys_refused", factory: factory) }
+        counterKeys = counters.map { _ in CoreMetrics.Gauge(label: "warden_window_keys", factory: factory) }
+        keysRefused = counters.map { _ in CoreMetrics.Counter(label: "warden_window_keys_refused_total", factory: factory) }
         ledgerCommits = commits.map { _ in CoreMetrics.Counter(label: "warden_ledger_commits_total", factory: factory) }
         ledgerWrites = commits.map { _ in CoreMetrics.Counter(label: "warden_ledger_writes_total", factory: factory) }
         casesOpen = review.map { _ in CoreMetrics.Gauge(label: "warden_review_cases_open", factory: factory) }
@@ -81,7 +79,7 @@ package final class Metrics: Sendable {
 
     func request(route: String, status: Int, seconds: Double) {
         count("warden_requests_total", [("route", route), ("status", String(status))])
-        latency.record(seconds)
+        Recorder(label: "warden_request_seconds", dimensions: [("route", route)], aggregate: true, factory: factory).record(seconds)
     }
 
     func decision(_ d: Decision) {
@@ -105,8 +103,26 @@ package final class Metrics: Sendable {
         count("warden_reloads_total", [("result", accepted ? "accepted" : "refused")])
     }
 
-    /// The metrics in Prometheus' text format; the gauges read now.
-    package var text: String {
+    /// The metrics in Prometheus' text format, each with its HELP line; the gauges read now;
+    /// `warden_build_info` names the version and the rule set serving (servers that drift apart
+    /// can be alerted on), and the process' own figures follow.
+    package func text(ruleSet info: CompiledRuleSet.Info) -> String {
+        var out = MetricsHelp.annotate(collect())
+        out += MetricsHelp.family(
+            "warden_build_info", "gauge",
+            [
+                (
+                    [
+                        ("version", WardenInfo.version), ("ruleset", info.name), ("ruleset_version", info.version ?? ""),
+                        ("digest", info.digest),
+                    ], 1
+                )
+            ])
+        out += ProcessMetrics.text()
+        return out
+    }
+
+    private func collect() -> String {
         if let counters {
             let (keys, refused) = counters()
             counterKeys?.record(keys)

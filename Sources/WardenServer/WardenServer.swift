@@ -115,7 +115,9 @@ package struct WardenServer: Sendable {
         let read = router.group().add(middleware: ReadAuthMiddleware(server: self))
         read.get("/v1/penalties") { request, _ in await self.penalties(request) }
         read.get("/v1/rules") { _, _ in self.rules() }
-        read.get("/metrics") { _, _ in Self.text(.ok, self.metrics.text, type: "text/plain; version=0.0.4") }
+        read.get("/metrics") { _, _ in
+            Self.text(.ok, self.metrics.text(ruleSet: self.service.engine.ruleSet.info), type: "text/plain; version=0.0.4")
+        }
         // Admin routes: behind the admin token (off without one).
         // Admin requests (lifts, reloads, the playground) are rare and worth an audit line: info.
         let admin = router.group().add(middleware: LogRequestsMiddleware(.info)).add(middleware: AdminAuthMiddleware(server: self))

@@ -133,9 +133,17 @@ import WardenServer
             #expect(metrics.contains(#"warden_requests_total{route="lift",status="#))
             #expect(metrics.contains(#"warden_requests_total{route="rules",status="200"}"#))
             #expect(metrics.contains(#"warden_reloads_total{result="refused"} 1"#))
-            #expect(metrics.contains("\nwarden_counter_keys_refused 0\n"))
-            #expect(metrics.contains("\nwarden_counter_keys "))
-            #expect(metrics.contains("warden_request_seconds_bucket{le=\"+Inf\"}"))
+            #expect(metrics.contains("\nwarden_window_keys_refused_total 0\n"))
+            #expect(metrics.contains("\nwarden_window_keys "))
+            #expect(metrics.contains(#"warden_request_seconds_bucket{route="check",le="+Inf"}"#))
+            // Every family has its HELP line, counters end in _total, and the build is named.
+            let lines = metrics.split(separator: "\n")
+            for (k, line) in lines.enumerated() where line.hasPrefix("# TYPE ") {
+                let parts = line.split(separator: " ")
+                #expect(k > 0 && lines[k - 1].hasPrefix("# HELP \(parts[2]) "), "\(line)")
+                if parts[3] == "counter" { #expect(parts[2].hasSuffix("_total"), "\(line)") }
+            }
+            #expect(metrics.contains(#"warden_build_info{version=""#) && metrics.contains("process_resident_memory_bytes "))
         }
     }
 

@@ -60,6 +60,7 @@ let package = Package(
                 "WardenEngine",
                 "WardenAudit",
                 "WardenLanguage",
+                "WardenMatching",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

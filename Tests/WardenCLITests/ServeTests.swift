@@ -211,15 +211,20 @@ import FoundationNetworking
     /// Every penalty and lift reaches the webhook, in order, although the receiver fails every
     /// third request.
     @Test func penaltiesReachTheWebhookDespiteFailures() async throws {
-        let receiver = try WebhookReceiver()
+        let receiver = try WebhookReceiver(secret: "s3cr3t-webhook")
         defer { receiver.stop() }
-        let server = try Server(token: "t", extra: ["--penalty-webhook", receiver.url])
+        let secret = receiver.dir.appendingPathComponent("secret").path
+        try "s3cr3t-webhook\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        let server = try Server(token: "t", extra: ["--penalty-webhook", receiver.url, "--webhook-secret-file", secret])
         for k in 0..<6 {
             _ = try await server.request(
                 "POST", "/v1/check", body: Self.send("h\(k)", account: "f\(k)", text: "兼职刷单日赚300", code: "HOOK\(k)"))
         }
         _ = try await server.request("POST", "/v1/penalties/p-1/lift", body: #"{"reason":"appeal"}"#, token: "t")
         #expect(try await receiver.keys(expecting: 7) == (1...6).map { "p-\($0):recorded:forever" } + ["p-1:lifted:lifted"])
+        // Every body signed, and verified by the receiver as the docs say (Python's hmac).
+        let log = try String(contentsOf: receiver.dir.appendingPathComponent("received.jsonl"), encoding: .utf8)
+        #expect(log.components(separatedBy: #""signature": "ok""#).count - 1 == 7, "\(log)")
         let (_, metrics) = try await server.request("GET", "/metrics")
         #expect(metrics.contains(#"warden_outbox_messages{state="delivered"} 7.0"#))
     }
@@ -251,13 +256,15 @@ import FoundationNetworking
         let process = Process()
         let url: String
 
-        init() throws {
+        /// `secret`: check each delivery's signature against it.
+        init(secret: String? = nil) throws {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [
-                "python3", CLITests.fixtures.appendingPathComponent("webhook_receiver.py").path,
-                dir.appendingPathComponent("received.jsonl").path,
-            ]
+            process.arguments =
+                [
+                    "python3", CLITests.fixtures.appendingPathComponent("webhook_receiver.py").path,
+                    dir.appendingPathComponent("received.jsonl").path,
+                ] + (secret.map { [$0] } ?? [])
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice  // so it holds no pipe of the test runner

@@ -97,6 +97,11 @@ struct Serve: AsyncParsableCommand {
     var penaltyWebhook: String?
 
     @Option(
+        name: .customLong("webhook-secret-file"),
+        help: "Sign every webhook body with the secret in this file (HMAC-SHA256, header Warden-Signature; or WARDEN_WEBHOOK_SECRET).")
+    var webhookSecretFile: String?
+
+    @Option(
         name: .customLong("reviewer-token-file"),
         help: "A file holding the reviewers' token (or WARDEN_REVIEWER_TOKEN): cases, labels and live list entries.")
     var reviewerTokenFile: String?
@@ -286,12 +291,17 @@ struct Serve: AsyncParsableCommand {
         // whichever server holds the lease).
         let outbox = state.ledger as? any PenaltyOutbox
         var delivery: WebhookDelivery?
+        if penaltyWebhook == nil, webhookSecretFile != nil {
+            Output.error("warden: --webhook-secret-file signs what --penalty-webhook delivers; give the webhook too")
+            throw ExitCode(2)
+        }
         if let penaltyWebhook {
             guard let url = URL(string: penaltyWebhook), url.scheme == "http" || url.scheme == "https", let outbox else {
                 Output.error("warden: --penalty-webhook takes an http(s) URL and needs --state sqlite:PATH or redis://HOST:PORT")
                 throw ExitCode(2)
             }
-            delivery = WebhookDelivery(url: url, ledger: outbox)
+            let secret = try token(file: webhookSecretFile, variable: "WARDEN_WEBHOOK_SECRET", what: "webhook secret")
+            delivery = WebhookDelivery(url: url, ledger: outbox, secret: secret)
         }
         var outboxCounts: (@Sendable () -> [String: Int])?
         if let outbox {

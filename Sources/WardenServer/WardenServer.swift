@@ -463,28 +463,36 @@ package struct WardenServer: Sendable {
         let reason = try Self.text(body, "reason", optional: true)
         let service = self.service
         let result = try await NIOThreadPool.singleton.runIfActive { service.reload(by: by, reason: reason.isEmpty ? "reload" : reason) }
-        metrics.reload(accepted: result.accepted)
-        if result.accepted {
-            logger.info(
-                "rules reloaded",
-                metadata: ["digest": .string(result.digest), "previous": .string(result.previousDigest ?? ""), "by": .string(by)])
-        } else {
-            logger.error("reload refused; the old rule set keeps serving", metadata: ["by": .string(by)])
-        }
+        noteReload(result, by: by)
         return Self.json(result.accepted ? .ok : .unprocessableContent, Self.reloadJSON(result))
     }
 
     package func reloadFromSignal() {
-        let result = service.reload(by: "SIGHUP", reason: "reload on SIGHUP")
+        noteReload(service.reload(by: "SIGHUP", reason: "reload on SIGHUP"), by: "SIGHUP")
+    }
+
+    /// One log line a reload, the same from the route and from SIGHUP: old and new digest and
+    /// who asked; a refusal with its first errors on that one line.
+    func noteReload(_ result: WardenService.Reload, by: String) {
         metrics.reload(accepted: result.accepted)
         if result.accepted {
             logger.info(
-                "rules reloaded on SIGHUP",
-                metadata: ["digest": .string(result.digest), "counters_reset": .stringConvertible(result.countersReset.count)])
+                "rules reloaded",
+                metadata: [
+                    "digest": .string(result.digest), "previous": .string(result.previousDigest ?? ""), "by": .string(by),
+                    "counters_reset": .stringConvertible(result.countersReset.count),
+                ])
         } else {
+            let errors = result.diagnostics.filter { $0.severity == .error }
+            let shown = errors.prefix(3).map { d in
+                [d.file, d.location.map { "\($0.line):\($0.column)" }].compactMap { $0 }.joined(separator: ":") + " " + d.message
+            }
             logger.error(
                 "reload refused; the old rule set keeps serving",
-                metadata: ["errors": .string(RuleSetError(diagnostics: result.diagnostics).description)])
+                metadata: [
+                    "by": .string(by), "errors": .stringConvertible(errors.count),
+                    "first": .string(shown.joined(separator: " | ") + (errors.count > 3 ? " | …" : "")),
+                ])
         }
     }
 

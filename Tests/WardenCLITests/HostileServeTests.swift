@@ -111,6 +111,33 @@ import FoundationNetworking
         #expect(refused == 400 && answer.contains(#""key":"devce""#), "\(answer)")
     }
 
+    /// `--log-format json`: one object a line; a reload from the route logged like one on SIGHUP
+    /// (old and new digest, who), a refused one on one line with its first error.
+    @Test func jsonLogsAndOneLineAReload() async throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("warden-log-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let server = try Server(token: "t", state: "memory", extra: ["--log-format", "json"], stderr: log)
+        _ = try await server.request("POST", "/v1/rules/reload", body: #"{"by":"alice","reason":"weekly"}"#, token: "t")
+        try "rule broken {".write(to: server.rules.appendingPathComponent("98-broken.rules"), atomically: true, encoding: .utf8)
+        let (refused, _) = try await server.request("POST", "/v1/rules/reload", body: #"{"by":"bob","reason":"oops"}"#, token: "t")
+        #expect(refused == 422)
+        kill(server.process.processIdentifier, SIGHUP)
+        var lines: [[String: Any]] = []
+        for _ in 0..<50 {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            lines = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(lines.count == text.split(separator: "\n").count, "every line is a JSON object: \(text)")
+            if lines.filter({ $0["message"] as? String == "reload refused; the old rule set keeps serving" }).count >= 2 { break }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        let reloaded = lines.first { $0["message"] as? String == "rules reloaded" }
+        #expect(reloaded?["by"] as? String == "alice" && (reloaded?["previous"] as? String)?.hasPrefix("sha256:") == true)
+        let refusals = lines.filter { $0["message"] as? String == "reload refused; the old rule set keeps serving" }
+        #expect(refusals.map { $0["by"] as? String } == ["bob", "SIGHUP"], "\(refusals)")
+        #expect((refusals.first?["first"] as? String)?.contains("98-broken.rules:1:") == true, "\(refusals)")
+        #expect(lines.allSatisfy { $0["ts"] is String && $0["level"] is String })
+    }
+
     @Test func aReadTokenGuardsTheReadRoutes() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("warden-read-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: file) }

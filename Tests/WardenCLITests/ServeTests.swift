@@ -21,7 +21,7 @@ import FoundationNetworking
         /// `fileLimitKiB` starts it under `ulimit -f` (SIGXFSZ ignored): a disk that fills up.
         init(
             token: String?, state: String? = nil, extra: [String] = [], fileLimitKiB: Int? = nil, setup: (URL) throws -> Void = { _ in },
-            extraFromRules: (URL) -> [String] = { _ in [] }
+            extraFromRules: (URL) -> [String] = { _ in [] }, stderr: String? = nil
         ) throws {
             rules = FileManager.default.temporaryDirectory.appendingPathComponent("warden-serve-\(UUID().uuidString)")
             try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("rules"), to: rules)
@@ -43,7 +43,12 @@ import FoundationNetworking
             process.environment = env
             let out = Pipe()
             process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
+            if let stderr {
+                FileManager.default.createFile(atPath: stderr, contents: nil)
+                process.standardError = FileHandle(forWritingAtPath: stderr)
+            } else {
+                process.standardError = FileHandle.nullDevice
+            }
             try process.run()
             var text = ""
             let deadline = Date().addingTimeInterval(30)

@@ -93,6 +93,9 @@ struct Serve: AsyncParsableCommand {
         help: "trace, debug, info (default), notice, warning, error or critical; debug logs every request, info the admin ones.")
     var logLevel = "info"
 
+    @Option(name: .customLong("log-format"), help: "text (default) or json: one JSON object a line on standard error.")
+    var logFormat = "text"
+
     @Option(name: .customLong("penalty-webhook"), help: "Deliver every penalty and lift to this URL (needs sqlite state).")
     var penaltyWebhook: String?
 
@@ -150,6 +153,9 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         if !(0...65_535).contains(port) { try refuse("--port takes 0 to 65535, not \(port)") }
+        if logFormat != "text", logFormat != "json" {
+            try refuse("--log-format takes text or json, not '\(logFormat)'")
+        }
         if Logger.Level(rawValue: logLevel) == nil {
             try refuse("--log-level takes \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(logLevel)'")
         }
@@ -265,7 +271,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxListEntries = maxListEntries
         configuration.requireApproval = requireApproval
         configuration.strictEvents = strictEvents
-        var logger = Logger(label: "warden")
+        var logger = logFormat == "json" ? Logger(label: "warden") { JSONLogHandler(label: $0) } : Logger(label: "warden")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         if let archive {
             guard let keep = Timestamp.parseDuration(archiveKeep), keep >= 3600 else {

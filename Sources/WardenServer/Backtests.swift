@@ -51,7 +51,11 @@ package final class Backtests: Sendable {
     /// Runs kept for GET after they end (the oldest go first).
     static let kept = 20
 
-    package init() {}
+    /// Runs at nice 19 (`serve --backtest-priority low`, the default) or as the checks do (a
+    /// replica kept for backtests, or a test on a loaded machine).
+    let lowPriority: Bool
+
+    package init(lowPriority: Bool = true) { self.lowPriority = lowPriority }
 
     /// Brackets a check, so that a running backtest yields to it.
     package func checkStarted() { checksInFlight.add(1, ordering: .relaxed) }
@@ -124,7 +128,7 @@ package final class Backtests: Sendable {
             let engines = [Engine(ruleSet: live, lateness: lateness), Engine(ruleSet: candidate, lateness: lateness)]
             var options = Auditor.Options()
             options.lateness = lateness
-            options.background = true
+            options.background = lowPriority
             options.pause = { [self] in self.yieldToChecks() }
             var comparison = DryRunReport()
             comparison.baseline = "live (\(live.info.name)\(live.info.version.map { " " + $0 } ?? ""), \(live.info.digest))"

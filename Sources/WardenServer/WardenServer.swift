@@ -45,6 +45,8 @@ package struct WardenServer: Sendable {
         package var requireApproval = false
         /// Refuse events with unknown top-level keys (400) instead of warning in the decision.
         package var strictEvents = false
+        /// Backtests at nice 19 (the default) or at the checks' priority.
+        package var lowPriorityBacktests = true
         /// Where every checked event is appended (`serve --archive DIR`).
         package var archive: ArchiveWriter?
         package init() {}
@@ -53,7 +55,7 @@ package struct WardenServer: Sendable {
     let service: WardenService
     let configuration: Configuration
     let metrics: Metrics
-    let backtests = Backtests()
+    let backtests: Backtests
     let logger: Logger
     private let stateDown = StateFlag()
     private let ledgerDown = StateFlag()
@@ -68,6 +70,7 @@ package struct WardenServer: Sendable {
     ) {
         self.service = service
         self.configuration = configuration
+        self.backtests = Backtests(lowPriority: configuration.lowPriorityBacktests)
         self.logger = logger
         var queue: (@Sendable () -> (open: Int, refused: Int))?
         if let review = service.review { queue = { (review.openCaseCount, review.casesRefused) } }
@@ -178,13 +181,9 @@ package struct WardenServer: Sendable {
         } catch {
             return Self.badRequest(error.message, key: error.key)
         }
-        var isDirectory: ObjCBool = false
-        let path = service.path
-        let root =
-            FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
-            ? (path as NSString).deletingLastPathComponent : path
+        let files = service.engine.ruleSet.sources
         let answer = try await NIOThreadPool.singleton.runIfActive {
-            Playground.run(sandbox, root: root, now: Date().timeIntervalSince1970)
+            Playground.run(sandbox, files: files, now: Date().timeIntervalSince1970)
         }
         return Self.raw(.ok, answer)
     }

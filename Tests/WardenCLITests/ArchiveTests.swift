@@ -58,7 +58,9 @@ import WardenWire
     @Test func aBacktestDecidesAsDryRunDoesOnTheSameEvents() async throws {
         let archive = FileManager.default.temporaryDirectory.appendingPathComponent("warden-archive-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: archive) }
-        let server = try ServeTests.Server(token: "adm", state: "memory", extra: ["--archive", archive.path])
+        // At the checks' priority: at nice 19 the run waits on every other test of the suite.
+        let server = try ServeTests.Server(
+            token: "adm", state: "memory", extra: ["--archive", archive.path, "--backtest-priority", "normal"])
         let sent = try await Self.send(try Self.generated(20_000, seed: 3), to: server)
         #expect(sent.count > 19_000)
         let volume = try String(contentsOf: server.rules.appendingPathComponent("10-volume.rules"), encoding: .utf8)

@@ -428,6 +428,16 @@ import FoundationNetworking
         let (_, failed) = try await server.request("POST", "/v1/playground", body: broken, token: "tok")
         let failure = try #require(try JSONSerialization.jsonObject(with: Data(failed.utf8)) as? [String: Any])
         #expect(failure["ok"] as? Bool == false && failure["decisions"] == nil)
+
+        // `file(…)` reaches the live rule set's own files, nothing else beside them (a token file
+        // next to the rules was quoted in the diagnostics).
+        try "token-do-not-show-xyz\n".write(to: server.rules.appendingPathComponent("admin.token"), atomically: true, encoding: .utf8)
+        let probe =
+            #"{"rules":"ruleset p\nlist t = file(\"admin.token\")\nlist own = file(\"lists/fraud.txt\")\nrule r { on send when text contains any t or text contains any own }","event":{"type":"send","account":"a","to":["b"],"text":"x"}}"#
+        let (_, probed) = try await server.request("POST", "/v1/playground", body: probe, token: "tok")
+        #expect(!probed.contains("token-do-not-show") && probed.contains("admin.token"), "\(probed)")
+        #expect(probed.hasPrefix(#"{"ok":false"#), "a file the rule set did not load is not there: \(probed)")
+        #expect(!probed.contains("lists/fraud.txt"), "the rule set's own lists resolve: \(probed)")
         let first = try #require((failure["diagnostics"] as? [[String: Any]])?.first)
         #expect(first["message"] as? String == "unknown name 'nowhere'" && first["line"] as? Int == 2)
     }

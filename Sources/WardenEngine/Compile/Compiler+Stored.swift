@@ -7,17 +7,34 @@ extension Compiler {
     /// is the one they were stored under), and the directory is removed.
     public static func compile(files: [String: [UInt8]]) -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
         switch written(files, { directory in (directory, compile(path: directory)) }) {
-        case .success(let (directory, result)):
-            // Diagnostics name the files as the store does, not the temporary directory.
-            let prefix = directory + "/"
-            let diagnostics = result.diagnostics.map { d -> Diagnostic in
-                var d = d
-                if let file = d.file, file.hasPrefix(prefix) { d.shownFile = String(file.dropFirst(prefix.count)) }
-                d.message = d.message.replacingOccurrences(of: prefix, with: "")
-                return d
-            }
-            return (result.ruleSet, diagnostics)
+        case .success(let (directory, result)): return (result.ruleSet, relabelled(result.diagnostics, directory))
         case .failure(let diagnostic): return (nil, [diagnostic])
+        }
+    }
+
+    /// `source` compiled as one more file beside a rule set held as files (the playground): its
+    /// `file("…")` reaches those files and nothing else (not what else lies in the live rule
+    /// set's directory: a token file beside a single-file rule set was quoted in diagnostics).
+    package static func compile(source: String, besideFiles files: [String: [UInt8]]) -> (
+        ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]
+    ) {
+        let result = written(files) { directory in
+            (directory, compile(source: source, path: directory + "/playground.rules", root: directory))
+        }
+        switch result {
+        case .success(let (directory, result)): return (result.ruleSet, relabelled(result.diagnostics, directory))
+        case .failure(let diagnostic): return (nil, [diagnostic])
+        }
+    }
+
+    /// Diagnostics naming files as the store does, not the temporary directory.
+    private static func relabelled(_ diagnostics: [Diagnostic], _ directory: String) -> [Diagnostic] {
+        let prefix = directory + "/"
+        return diagnostics.map { d -> Diagnostic in
+            var d = d
+            if let file = d.file, file.hasPrefix(prefix) { d.shownFile = String(file.dropFirst(prefix.count)) }
+            d.message = d.message.replacingOccurrences(of: prefix, with: "")
+            return d
         }
     }
 

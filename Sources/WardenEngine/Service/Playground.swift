@@ -55,10 +55,9 @@ package enum Playground {
     /// Compiles and decides; the answer as JSON: `diagnostics`, then (when the rules compile)
     /// `decisions`, the last event's `explain` text and `trace`, and `highlights` (evidence
     /// spans in the last event's text fields, in Unicode scalars).
-    package static func run(_ request: Request, root: String, now: Double) -> String {
-        // Named as a file of the live rule set's directory, so `file("lists/…")` resolves there.
-        let path = (root as NSString).appendingPathComponent("playground.rules")
-        let (ruleSet, diagnostics) = Compiler.compile(source: request.rules, path: path, root: root)
+    package static func run(_ request: Request, files: [String: [UInt8]], now: Double) -> String {
+        // A file beside the live rule set's own, so `file("lists/…")` resolves to its lists.
+        let (ruleSet, diagnostics) = Compiler.compile(source: request.rules, besideFiles: files)
         var w = JSONWriter(capacity: 4096)
         w.raw("{\"ok\":")
         w.raw(ruleSet == nil ? "false" : "true")

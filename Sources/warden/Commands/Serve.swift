@@ -128,6 +128,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-list-entries"), help: "Live entries one live list may hold (added through /v1/lists).")
     var maxListEntries = 10_000
 
+    @Option(
+        name: .customLong("backtest-priority"),
+        help: "low (default: nice 19, below the checks) or normal (a replica kept for backtests).")
+    var backtestPriority = "low"
+
     @Flag(
         name: .customLong("strict-events"),
         help: "Refuse an event with an unknown top-level key (400 naming it) instead of warning in its decision.")
@@ -153,6 +158,9 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         if !(0...65_535).contains(port) { try refuse("--port takes 0 to 65535, not \(port)") }
+        if backtestPriority != "low", backtestPriority != "normal" {
+            try refuse("--backtest-priority takes low or normal, not '\(backtestPriority)'")
+        }
         if logFormat != "text", logFormat != "json" {
             try refuse("--log-format takes text or json, not '\(logFormat)'")
         }
@@ -271,6 +279,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxListEntries = maxListEntries
         configuration.requireApproval = requireApproval
         configuration.strictEvents = strictEvents
+        configuration.lowPriorityBacktests = backtestPriority == "low"
         var logger = logFormat == "json" ? Logger(label: "warden") { JSONLogHandler(label: $0) } : Logger(label: "warden")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         if let archive {

@@ -20,6 +20,7 @@ enum MetricsHelp {
         "warden_archive_dropped_total": "Events the archive dropped (a full disk, a queue past its bound).",
         "warden_outbox_messages": "Penalty webhook messages, by state.",
         "warden_unknown_event_keys_total": "Unknown top-level event keys ignored.",
+        "warden_build_info": "Warden's version and the rule set it serves.",
     ]
 
     /// `text` with `# HELP` before each `# TYPE` line (a generic one for a name not listed).
@@ -40,7 +41,7 @@ enum MetricsHelp {
     static func family(_ name: String, _ type: String, _ samples: [(labels: [(String, String)], value: Double)], help: String? = nil)
         -> String
     {
-        var out = "# HELP \(name) \(help ?? Self.help[name] ?? "Warden's version and the rule set it serves.")\n# TYPE \(name) \(type)\n"
+        var out = "# HELP \(name) \(help ?? Self.help[name] ?? "Warden's \(name).")\n# TYPE \(name) \(type)\n"
         for (labels, value) in samples {
             let pairs = labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",")
             let number = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)

@@ -20,9 +20,6 @@ package enum HMACSHA256 {
     }
 
     package static func hex(key: some Collection<UInt8>, message: some Sequence<UInt8>) -> String {
-        authenticate(key: key, message: message).map {
-            String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
-        }
-        .joined()
+        SHA256.hex(bytes: authenticate(key: key, message: message))
     }
 }

@@ -62,12 +62,13 @@ package struct SHA256 {
     package static func hex(_ text: String) -> String {
         var h = SHA256()
         h.update(text)
-        return h.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return hex(bytes: h.finalize())
     }
 
-    package mutating func hexDigest() -> String {
-        finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-    }
+    package mutating func hexDigest() -> String { Self.hex(bytes: finalize()) }
+
+    /// Lower-case hex, two digits a byte.
+    package static func hex(bytes: [UInt8]) -> String { bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
 
     private mutating func compress(_ block: UnsafeBufferPointer<UInt8>) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in compress(block, schedule: w) }

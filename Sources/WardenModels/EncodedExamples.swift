@@ -4,7 +4,7 @@ struct EncodedExamples: Sendable {
     static let bucketMask: UInt32 = ~signBit
     var features: [UInt32] = []
     var offsets: [Int] = [0]
-    /// One over the square root of the example's n-gram count (the model's length scaling).
+    /// `FeatureSpec.scale` of the example's n-gram count (the model's length scaling).
     var scales: [Float] = []
     var targets: [Bool] = []
 
@@ -14,20 +14,20 @@ struct EncodedExamples: Sendable {
                 features.append(UInt32(bucket) | (negative ? Self.signBit : 0))
             }
             offsets.append(features.count)
-            scales.append(n == 0 ? 0 : 1 / Float(n).squareRoot())
+            scales.append(hasher.spec.scale(n))
             targets.append(e.positive)
         }
     }
 
     /// The margin of example `i` under a fitted model, summed as `TextModel.margin` sums it.
     func margin(_ i: Int, weights: [Float], bias: Float) -> Double {
+        let scale = Double(scales[i])
         var sum: Float = 0
         for k in offsets[i]..<offsets[i + 1] {
             let f = features[k]
             let w = weights[Int(f & Self.bucketMask)]
             sum += f & Self.signBit != 0 ? -w : w
         }
-        let n = offsets[i + 1] - offsets[i]
-        return Double(bias) + (n == 0 ? 0 : Double(sum) / Double(n).squareRoot())
+        return Double(bias) + Double(sum) * scale
     }
 }

@@ -30,10 +30,11 @@ package final class TextModel: Sendable {
     }
 
     /// The uncalibrated score: bias plus the weights of the text's n-grams, scaled by one over
-    /// the square root of their number (so long texts do not win on length alone).
+    /// the square root of their number (so long texts do not win on length alone), and of at
+    /// least the spec's evidence floor (so a short text does not win on one n-gram alone).
     package func margin(_ text: String) -> Double {
         let (sum, n) = weights.withUnsafeBufferPointer { hasher.sum(text, $0) }
-        return Double(bias) + (n == 0 ? 0 : Double(sum) / Double(n).squareRoot())
+        return Double(bias) + Double(sum) * Double(header.features.scale(n))
     }
 
     /// The calibrated probability in [0, 1].
@@ -55,7 +56,7 @@ package final class TextModel: Sendable {
     package func explain(_ text: String, limit: Int = 5) -> [ModelFeature] {
         let (occurrences, unitSpans) = hasher.occurrences(text)
         guard !occurrences.isEmpty, limit > 0 else { return [] }
-        let scale = 1 / Double(occurrences.count).squareRoot()
+        let scale = Double(header.features.scale(occurrences.count))
         let contributions = occurrences.map { o in Double(o.negative ? -weights[o.bucket] : weights[o.bucket]) * scale }
         var share = [Double](repeating: 0, count: unitSpans.count)
         for (o, c) in zip(occurrences, contributions) {

@@ -76,7 +76,7 @@ package struct Trainer: Sendable {
         let positives = positive.filter { $0 }.count
         let summary = DataSummary(
             files: files, sha256: digest.hexDigest(), positives: positives, negatives: examples.count - positives,
-            benign: counts[Self.benignLabel] ?? 0, labels: counts, skipped: skipped)
+            benign: (counts[Self.benignLabel] ?? 0) + (counts[Self.chatLabel] ?? 0), labels: counts, skipped: skipped)
         let header = ModelHeader(
             features: options.features, labels: labels, data: summary, trained: trained, calibration: calibration,
             training: TrainingParameters(epochs: options.epochs, learningRate: options.learningRate, l2: options.l2, folds: k),
@@ -90,6 +90,8 @@ package struct Trainer: Sendable {
 
     /// The label of `--benign` lines.
     package static let benignLabel = "benign"
+    /// The label of `--benign-chat` lines: ordinary chat, counted apart.
+    package static let chatLabel = "chat"
 
     /// AdaGrad over shuffled passes of `members`; L2 applied to the weights an example touches.
     func fit(_ data: EncodedExamples, members: [Int], seed: UInt64, afterEpoch: () -> Void) -> ([Float], Float) {

@@ -141,6 +141,9 @@ extension Compiler {
                 let alphanumeric = scalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
                 return .bool(alphanumeric && lengths.contains(scalars.count))
             }
+        case .hasModel:
+            let loaded = positional[0].nameValue.flatMap { modelIndex[$0] } != nil
+            return { _ in .bool(loaded) }
         case .classify:
             guard let name = positional[0].nameValue, let index = modelIndex[name] else { return { _ in .null } }
             let model = models[index].model

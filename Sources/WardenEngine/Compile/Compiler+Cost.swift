@@ -40,7 +40,7 @@ extension Compiler {
             guard let builtin = Builtin(rawValue: name) else { return inner + 5 }
             switch builtin {
             case .count, .distinct, .sum: return 1
-            case .fired: return 0
+            case .fired, .hasModel: return 0
             case .near, .hits: return inner + 10
             case .normalize, .fingerprint: return inner + 8
             case .classify: return 100

@@ -199,6 +199,15 @@ extension Compiler {
     /// error at the path. The rule set digest takes each model's header and checksum.
     func compileModels() {
         for decl in syntax.models {
+            if decl.optional {
+                guard let resolved = resolve(decl.path, kind: "model") else { continue }
+                if !loadsOptionalModels || !FileManager.default.fileExists(atPath: resolved) {
+                    // Absent on purpose: has_model(NAME) is false, classify(NAME, …) is null.
+                    digest.update("model \(decl.name.value) \(decl.path.value) absent")
+                    digest.update([0])
+                    continue
+                }
+            }
             guard let bytes = contents(decl.path, kind: "model") else { continue }
             do throws(ModelFile.Failure) {
                 let model = try TextModel(bytes: bytes)

@@ -70,7 +70,7 @@ extension Compiler {
         case .codeMaxUses: return { view, c, _ in view.maxUses(of: c).map { .number(Double($0)) } ?? .null }
         case .qualifiedInvitees, .flaggedInvitees, .rewardTier: return { _, _, _ in .null }
         case .count, .distinct, .sum, .near, .hits, .len, .fingerprint, .normalize, .fired, .atLeast, .matchesFormat, .subnet,
-            .classify, .active, .hasLabel:
+            .classify, .hasModel, .active, .hasLabel:
             return { _, _, _ in .null }
         }
     }

@@ -19,7 +19,9 @@ extension Compiler {
                 }
             }
             let loc = test.name.range.start
-            return CompiledTest(name: test.name.value, location: "\(test.name.range.file.path):\(loc.line)", steps: steps)
+            return CompiledTest(
+                name: test.name.value, location: "\(test.name.range.file.path):\(loc.line)", steps: steps, withoutModels: test.withoutModels
+            )
         }
     }
 

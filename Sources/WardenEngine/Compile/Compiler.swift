@@ -59,14 +59,19 @@ public final class Compiler {
         return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : (path as NSString).lastPathComponent
     }
 
-    init(syntax: RuleSetSyntax, root: String) {
+    /// False: every `optional: true` model is taken as absent (`test … without models`).
+    let loadsOptionalModels: Bool
+
+    init(syntax: RuleSetSyntax, root: String, loadsOptionalModels: Bool = true) {
         self.syntax = syntax
         self.root = root
+        self.loadsOptionalModels = loadsOptionalModels
     }
 
-    /// Loads, checks and compiles the rule set at `path`.
-    public static func compile(path: String) -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
-        compile(RuleSetLoader.load(path: path))
+    /// Loads, checks and compiles the rule set at `path`; with `optionalModels` false, every model
+    /// declared `optional: true` is taken as absent whether its file is there or not.
+    public static func compile(path: String, optionalModels: Bool = true) -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
+        compile(RuleSetLoader.load(path: path), optionalModels: optionalModels)
     }
 
     /// Compiles rules held in memory (tests, embedding); `file(…)` paths resolve against `root`.
@@ -78,7 +83,9 @@ public final class Compiler {
         return compile(RuleSetLoader.Loaded(syntax: syntax, diagnostics: diagnostics, root: root))
     }
 
-    package static func compile(_ loaded: RuleSetLoader.Loaded) -> (ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]) {
+    package static func compile(_ loaded: RuleSetLoader.Loaded, optionalModels: Bool = true) -> (
+        ruleSet: CompiledRuleSet?, diagnostics: [Diagnostic]
+    ) {
         var diagnostics = loaded.diagnostics
         // The checker runs on whatever parsed, so one run reports parse and name/type errors together.
         if !loaded.syntax.files.isEmpty {
@@ -90,7 +97,7 @@ public final class Compiler {
             }
             diagnostics += checked
         }
-        let compiler = Compiler(syntax: loaded.syntax, root: loaded.root)
+        let compiler = Compiler(syntax: loaded.syntax, root: loaded.root, loadsOptionalModels: optionalModels)
         var ruleSet: CompiledRuleSet?
         if diagnostics.hasErrors {
             // Still load lists and compile patterns: their errors are independent of the rules'.

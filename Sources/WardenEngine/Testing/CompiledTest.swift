@@ -21,4 +21,6 @@ package struct CompiledTest: Sendable {
     package var name: String
     package var location: String
     package var steps: [Step]
+    /// Run on the rule set compiled with its optional models absent.
+    package var withoutModels = false
 }

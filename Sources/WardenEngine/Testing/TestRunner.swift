@@ -24,11 +24,14 @@ package struct TestRunner {
         package var neverFired: [String] = []
     }
 
-    /// Runs the rule set's tests (those whose name contains `filter`, when given).
-    package static func run(_ ruleSet: CompiledRuleSet, filter: String? = nil) -> Report {
+    /// Runs the rule set's tests (those whose name contains `filter`, when given); a test written
+    /// `without models` runs on `withoutModels` (the same rules compiled with their optional
+    /// models absent) when it is given.
+    package static func run(_ ruleSet: CompiledRuleSet, withoutModels: CompiledRuleSet? = nil, filter: String? = nil) -> Report {
         var report = Report()
         for test in ruleSet.tests where filter.map({ test.name.contains($0) }) ?? true {
-            if let failure = run(test, ruleSet, fired: &report.firedRules) {
+            let rules = test.withoutModels ? withoutModels ?? ruleSet : ruleSet
+            if let failure = run(test, rules, fired: &report.firedRules) {
                 report.failures.append(failure)
             } else {
                 report.passed.append(test.name)

@@ -58,11 +58,14 @@ package struct PatternDecl: Sendable {
     package var regexRange: SourceRange
 }
 
-/// `model NAME = file("path")`: a text classifier trained by `warden train`.
+/// `model NAME = file("path" [, optional: true])`: a text classifier trained by `warden train`.
+/// An optional model whose file is absent is no error: `has_model(NAME)` is false and the
+/// rules that read it hold as they would without it.
 package struct ModelDecl: Sendable {
     package var name: Located<String>
     package var path: Located<String>
     package var range: SourceRange
+    package var optional = false
 }
 
 /// `let NAME = expr`.
@@ -101,6 +104,9 @@ package struct DecideDecl: Sendable {
 package struct TestDecl: Sendable {
     package var name: Located<String>
     package var steps: [TestStep]
+    /// `test "…" without models { … }`: run as if every optional model's file were absent, so the
+    /// test pins what the rules decide on their own, whatever models are installed beside them.
+    package var withoutModels = false
 }
 
 package enum TestStep: Sendable {

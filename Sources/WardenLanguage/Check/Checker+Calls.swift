@@ -168,6 +168,23 @@ extension Checker {
                 }
             }
             return .bool
+        case .hasModel:
+            allowLabels([], "(MODEL)")
+            guard arity(1, "(MODEL)") else { return .bool }
+            if let model = positional[0].nameValue, case .model? = symbols[model] {
+                used.insert(model)
+            } else {
+                let declared = syntax.models.map(\.name.value)
+                error(
+                    .unknownName,
+                    positional[0].nameValue.map { "unknown model '\($0)'" } ?? "has_model(…) takes the name of a model",
+                    positional[0].range,
+                    hint: nameHint(positional[0], kinds: .models)
+                        ?? (declared.isEmpty
+                            ? "declare one: model NAME = file(\"NAME.model\", optional: true)"
+                            : "models are \(declared.joined(separator: ", "))"))
+            }
+            return .bool
         case .classify:
             allowLabels([], "(MODEL, TEXT)")
             guard arity(2, "(MODEL, TEXT)") else { return .number }

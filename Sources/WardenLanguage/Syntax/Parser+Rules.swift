@@ -99,7 +99,12 @@ extension Parser {
 
     mutating func parseTest() throws(Diagnostic) -> TestDecl {
         let name = try expectString("the test's name in quotes")
-        try expect(.leftBrace, "'{'")
+        var withoutModels = false
+        if skipKeyword("without") {
+            guard skipKeyword("models") else { throw unexpected(expected: "'models' (test \"…\" without models { … })") }
+            withoutModels = true
+        }
+        try expect(.leftBrace, withoutModels ? "'{'" : "'{' (or 'without models')")
         var steps: [TestStep] = []
         while current.kind != .rightBrace {
             if current.kind == .end || forgotBrace(allowing: ["send", "issue", "redeem", "after"]) {
@@ -114,7 +119,7 @@ extension Parser {
             }
         }
         advance()
-        return TestDecl(name: name, steps: steps)
+        return TestDecl(name: name, steps: steps, withoutModels: withoutModels)
     }
 
     mutating func parseStep() throws(Diagnostic) -> TestStep {

@@ -160,7 +160,20 @@ package struct Parser {
             let name = try expectName("the model's name")
             try expect(.assign, "'='")
             try expectKeyword("file")
-            syntax.models.append(ModelDecl(name: name, path: try parseFileArgument(), range: range(from: keyword)))
+            try expect(.leftParen, "'('")
+            let path = try expectString("a file path string")
+            var optional = false
+            if current.kind == .comma {
+                advance()
+                guard skipKeyword("optional") else { throw unexpected(expected: "'optional: true'") }
+                try expect(.colon, "':'")
+                guard current.kind == .identifier, current.text == "true" || current.text == "false" else {
+                    throw unexpected(expected: "true or false")
+                }
+                optional = advance().text == "true"
+            }
+            try expect(.rightParen, "')'")
+            syntax.models.append(ModelDecl(name: name, path: path, range: range(from: keyword), optional: optional))
         case "let":
             let name = try expectName("a name")
             try expect(.assign, "'='")

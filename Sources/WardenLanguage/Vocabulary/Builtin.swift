@@ -16,6 +16,7 @@ public enum Builtin: String, CaseIterable, Sendable {
     case matchesFormat = "matches_format"
     case subnet
     case classify
+    case hasModel = "has_model"
     case active
     case hasLabel = "has_label"
     case inviterOf = "inviter_of"
@@ -99,6 +100,12 @@ public enum Builtin: String, CaseIterable, Sendable {
                 summary:
                     "the model's calibrated probability in [0, 1] that the text is of its positive class; `null` when the text is absent. Evidence: the score and the phrases that pushed it up",
                 example: "classify(spam, text) >= 0.9")
+        case .hasModel:
+            Doc(
+                signature: "has_model(MODEL)",
+                summary:
+                    "whether the model's file was loaded: false for a model declared `optional: true` whose file is absent (then `classify` of it is `null`), so rules can defer to a model only where one is installed",
+                example: "has_model(spam) and classify(spam, text) < 0.3")
         case .active:
             Doc(
                 signature: "active(ACTION, TARGET)",
@@ -198,7 +205,7 @@ public enum Builtin: String, CaseIterable, Sendable {
     public var invite: InviteSignature? {
         switch self {
         case .count, .distinct, .sum, .near, .hits, .len, .fingerprint, .normalize, .fired, .atLeast, .matchesFormat, .subnet,
-            .classify, .active, .hasLabel:
+            .classify, .hasModel, .active, .hasLabel:
             nil
         case .inviterOf: InviteSignature(type: .string, argument: "ACCOUNT", window: .none)
         case .inviteDepth: InviteSignature(type: .number, argument: "ACCOUNT", window: .none)

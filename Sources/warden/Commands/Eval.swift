@@ -11,7 +11,8 @@ struct Eval: ParsableCommand {
             Labelled files are CSV with a header or JSONL (with --text, --label and --positive or \
             --negative, as 'warden train' reads them), or TSV: LABEL<TAB>TEXT per line (IND, FRD, \
             DIV, SPM for harmful categories, NRM for benign; '#' lines are comments). --benign files \
-            hold one benign message per line. Each message is checked as a send from its own \
+            hold one benign message per line; --benign-chat files too, counted apart as label \
+            'chat' (ordinary chat between people, the false positives a platform notices first). Each message is checked as a send from its own \
             account. A message is flagged when the verdict is not allow; the tables also give the \
             figures at each verdict, and at thresholds of every model of the rule set.
             """)
@@ -55,10 +56,22 @@ struct Eval: ParsableCommand {
         let labels = examples.map(\.label)
         let levels: [Verdict] = [.challenge, .review, .block]
         let byVerdict = ThresholdReport(
-            scores: outcomes.map { Double(Verdict.allCases.firstIndex(of: $0.verdict)!) }, positive: positive, labels: labels,
-            thresholds: levels.map { Double(Verdict.allCases.firstIndex(of: $0)!) }, names: levels.map { $0.rawValue + "+" })
+            scores: outcomes.map { byVerdictScore($0.verdict) }, positive: positive, labels: labels,
+            thresholds: levels.map { byVerdictScore($0) }, names: levels.map { $0.rawValue + "+" })
         Output.line("\nthe rule set (flagged: a verdict of challenge or above)")
         Output.line(byVerdict.text)
+        let fromFiles = examples.indices.filter { examples[$0].label != Trainer.benignLabel && examples[$0].label != Trainer.chatLabel }
+        if fromFiles.count < examples.count, !fromFiles.isEmpty {
+            let alone = ThresholdReport(
+                scores: fromFiles.map { byVerdictScore(outcomes[$0].verdict) }, positive: fromFiles.map { positive[$0] },
+                labels: fromFiles.map { labels[$0] }, thresholds: [byVerdictScore(.challenge)], names: ["challenge"])
+            if let row = alone.rows.first {
+                Output.line(
+                    String(
+                        format: "on the labelled files alone (no benign lines): precision %.2f%%, recall %.2f%%, F1 %.4f at challenge+",
+                        row.precision * 100, row.recall * 100, row.f1))
+            }
+        }
         Output.line("")
         Output.line(EvalDetails.categoryTable(outcomes))
         for (name, model) in engine.ruleSet.models {
@@ -69,6 +82,8 @@ struct Eval: ParsableCommand {
         Output.line("")
         Output.line(EvalDetails.instructive(outcomes, engine: engine, count: verbose ? Int.max : misses, event: Self.event))
     }
+
+    func byVerdictScore(_ v: Verdict) -> Double { Double(Verdict.allCases.firstIndex(of: v)!) }
 
     /// A message as a send from an account of its own, so that counters never link two.
     static func event(_ n: Int, _ text: String) -> Event {
@@ -102,7 +117,7 @@ struct Eval: ParsableCommand {
         }
         // Benign files are deduplicated together (the review files repeat their lines).
         var seen = Set<String>()
-        for path in data.benign {
+        for path in data.benign + data.benignChat {
             for line in try lines(path) where !line.isEmpty && seen.insert(line).inserted { check(QualityReport.benign, line) }
         }
         Output.line(report.table)

@@ -19,7 +19,11 @@ struct Test: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let report = TestRunner.run(try ruleSet.load(), filter: filter)
+        let rules = try ruleSet.load()
+        // Tests written `without models` need the rules once more, with optional models absent.
+        let withoutModels =
+            rules.tests.contains(where: \.withoutModels) && !rules.models.isEmpty ? try ruleSet.load(optionalModels: false) : nil
+        let report = TestRunner.run(rules, withoutModels: withoutModels, filter: filter)
         if let filter, report.passed.isEmpty, report.failed == 0 {
             Output.error("warden: no test name contains '\(filter)'")
             throw ExitCode(2)

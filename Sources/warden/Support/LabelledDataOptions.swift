@@ -24,6 +24,12 @@ struct LabelledDataOptions: ParsableArguments {
     @Option(help: "A file of benign messages, one per line, all negative (repeatable; repeated lines count once).")
     var benign: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "A file of ordinary chat, one message per line, all negative and counted apart as label 'chat' (repeatable).",
+            discussion: "Short greetings and arrangements between people: what a model must leave alone."))
+    var benignChat: [String] = []
+
     struct Loaded {
         var examples: [TrainingExample]
         /// File names (without directories), for the model's header.
@@ -34,7 +40,7 @@ struct LabelledDataOptions: ParsableArguments {
     /// Called by the commands (not `validate()`, which argument-parser would run for every
     /// command that includes these options, TSV evaluations too).
     func check() throws {
-        if files.isEmpty, benign.isEmpty { throw ValidationError("give labelled files (and --benign files)") }
+        if files.isEmpty, benign.isEmpty, benignChat.isEmpty { throw ValidationError("give labelled files (and --benign files)") }
         if !files.isEmpty, positive.isEmpty, negative.isEmpty {
             throw ValidationError("say which labels are positive (--positive V) or which are negative (--negative V)")
         }
@@ -74,7 +80,8 @@ struct LabelledDataOptions: ParsableArguments {
         }
         var seen = Set<String>()
         var benignCount = 0
-        for path in benign {
+        var chatCount = 0
+        for (path, label) in benign.map({ ($0, Trainer.benignLabel) }) + benignChat.map({ ($0, Trainer.chatLabel) }) {
             let lines: [String]
             do {
                 lines = try LabelledReader.lines(path)
@@ -83,8 +90,8 @@ struct LabelledDataOptions: ParsableArguments {
                 throw ExitCode(2)
             }
             for line in lines where seen.insert(line).inserted {
-                examples.append(TrainingExample(text: line, positive: false, label: Trainer.benignLabel))
-                benignCount += 1
+                examples.append(TrainingExample(text: line, positive: false, label: label))
+                if label == Trainer.chatLabel { chatCount += 1 } else { benignCount += 1 }
             }
         }
         if badCount > 10 { Output.error("… \(badCount - 10) more bad records") }
@@ -111,18 +118,23 @@ struct LabelledDataOptions: ParsableArguments {
                 + (badCount > 0 ? " (\(badCount) bad, skipped)" : "")
                 + (benign.isEmpty
                     ? ""
-                    : " and \(Train.grouped(benignCount)) distinct benign lines from \(benign.count) file\(benign.count == 1 ? "" : "s")"))
+                    : " and \(Train.grouped(benignCount)) distinct benign lines from \(benign.count) file\(benign.count == 1 ? "" : "s")")
+                + (benignChat.isEmpty
+                    ? ""
+                    : " and \(Train.grouped(chatCount)) distinct chat lines from \(benignChat.count) file\(benignChat.count == 1 ? "" : "s")")
+        )
         let negatives = examples.count - positives
         var perLabel = counts.keys.sorted().map { l -> String in
             let side = rule.isPositive(l).map { $0 ? "+" : "-" } ?? "skipped"
             return "\(l) \(side) \(Train.grouped(counts[l]!))"
         }
         if benignCount > 0 { perLabel.append("benign - \(Train.grouped(benignCount))") }
+        if chatCount > 0 { perLabel.append("chat - \(Train.grouped(chatCount))") }
         Output.line(
             "examples: \(Train.grouped(positives)) positive, \(Train.grouped(negatives)) negative, \(Train.grouped(skipped)) skipped (\(perLabel.joined(separator: "; ")))"
         )
         return Loaded(
-            examples: examples, files: files.map { ($0 as NSString).lastPathComponent } + benign.map { ($0 as NSString).lastPathComponent },
+            examples: examples, files: (files + benign + benignChat).map { ($0 as NSString).lastPathComponent },
             skipped: skipped)
     }
 }

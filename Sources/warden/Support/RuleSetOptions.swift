@@ -10,8 +10,8 @@ struct RuleSetOptions: ParsableArguments {
     var rules: String = "./rules"
 
     /// Compiles the rule set; prints its diagnostics and exits 1 on errors.
-    func load(showWarnings: Bool = false) throws -> CompiledRuleSet {
-        let (ruleSet, diagnostics) = Compiler.compile(path: rules)
+    func load(showWarnings: Bool = false, optionalModels: Bool = true) throws -> CompiledRuleSet {
+        let (ruleSet, diagnostics) = Compiler.compile(path: rules, optionalModels: optionalModels)
         let renderer = DiagnosticRenderer(color: Output.colorStderr)
         for d in diagnostics where d.severity == .error || showWarnings {
             Output.error(renderer.render(d))

@@ -94,8 +94,14 @@ import Testing
         #expect(spans("\u{202E}利返\u{202C}") == [1..<3])
         #expect(found("加\u{202E}信微\u{202C}") == ["加微信"])
         #expect(found("\u{202E}信微加") == ["加微信"])  // to the end of the text
-        #expect(found("\u{2067}包红\u{2069}来领") == ["红包"])  // an isolate
-        #expect(found("\u{202B}现套\u{202C}") == ["套现"])  // an embedding
+        // An embedding or an isolate does not reorder Chinese: 现套 is shown 现套.
+        #expect(found("\u{2067}包红\u{2069}来领") == [])
+        #expect(found("\u{202B}现套\u{202C}") == [])
+        #expect(found("\u{2067}\u{202E}包红\u{202C}\u{2069}来领") == ["红包"])  // an override inside an isolate
+        #expect(found("\u{2067}\u{202E}包红\u{2069}来领") == ["红包"])  // ended by the isolate's PDI
+        #expect(found("\u{202E}利返\u{2069}") == ["返利"])  // an unmatched PDI does not end it
+        #expect(found("加\u{202E}信微\u{2029}领红包") == ["加微信", "红包"])  // a paragraph separator ends it
+        #expect(found("\u{202E}利\u{202B}\u{202C}返\u{202C}") == ["返利"])  // a nested embedding's PDF is its own
         // What is shown backwards is not a hit, and text outside the override stays as it is.
         #expect(found("\u{202E}返利\u{202C}") == [])
         #expect(found("红包\u{202E}abc\u{202C}") == ["红包"])

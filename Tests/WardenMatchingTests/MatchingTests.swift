@@ -57,7 +57,9 @@ import Testing
             KeywordList(name: "warnings", entries: ["谨防", "都是骗子"]),
             KeywordList(name: "fraud", entries: ["刷单", "转账"], warnedBy: 0),
         ])
-        #expect(matcher.scan("提醒：谨防刷单")[1].isEmpty)  // a colon does not end the clause
+        #expect(matcher.scan("提醒：谨防刷单")[1].isEmpty)  // the tip warns in its own clause
+        // A colon ends a heading: a warning's title over a pitch does not cancel the pitch.
+        #expect(matcher.scan("谨防小贴士：兼职刷单")[1].map(\.span) == [8..<10])
         #expect(matcher.scan("要你转账的都是骗子")[1].isEmpty)
         // Another clause, after a full stop or a comma, keeps its hits.
         #expect(matcher.scan("谨防受骗。兼职刷单")[1].map(\.span) == [7..<9])

@@ -54,18 +54,32 @@ extension Compiler {
             return { ctx in
                 guard let scanned = scan(ctx) else { return .bool(false) }
                 let field = scanned.field
-                for x in scanned.hits[a] {
-                    for y in scanned.hits[b] {
+                let xs = scanned.hits[a]
+                let ys = scanned.hits[b]
+                guard !xs.isEmpty, !ys.isEmpty else { return .bool(false) }
+                // Distances as the reader sees the text: in display order when it holds a
+                // right-to-left override (出售 stored after 邀请码 but shown before it), and
+                // without invisible characters (zero-width, bidi controls, variation selectors):
+                // padding must not pull two cues apart. Worked out only when a raw gap is too long.
+                var shown: DisplayPositions??
+                for x in xs {
+                    for y in ys {
                         // Characters between the two hits (0 when they touch or overlap); with
                         // `ordered`, the entry of A must end before the entry of B starts.
-                        let gap: Int
-                        if inOrder {
-                            gap = y.span.lowerBound - x.span.upperBound
-                            guard gap >= 0 else { continue }
-                        } else {
-                            gap = max(0, y.span.lowerBound - x.span.upperBound, x.span.lowerBound - y.span.upperBound)
+                        var gap = Self.gap(x.span, y.span, ordered: inOrder)
+                        if gap.map({ $0 > within }) ?? true {
+                            if shown == nil { shown = .some(DisplayPositions(scanned.text(ctx))) }
+                            let positions = shown!
+                            let (sx, sy) = (positions?.shown(x.span) ?? x.span, positions?.shown(y.span) ?? y.span)
+                            gap = Self.gap(sx, sy, ordered: inOrder)
+                            guard let g = gap else { continue }
+                            if g > within {
+                                let between = sy.lowerBound >= sx.upperBound ? sx.upperBound..<sy.lowerBound : sy.upperBound..<sx.lowerBound
+                                guard positions?.visible(between) ?? Self.visibleScalars(scanned.text(ctx), between) <= within else {
+                                    continue
+                                }
+                            }
                         }
-                        guard gap <= within else { continue }
                         guard ctx.collectsEvidence else { return .bool(true) }
                         let text = scanned.text(ctx)
                         ctx.evidence.append(
@@ -219,5 +233,29 @@ extension Compiler {
         guard case .call(let name, _, let arguments) = e.kind, ["count", "distinct", "sum"].contains(name) else { return nil }
         let positional = arguments.filter { $0.label == nil }.map(\.value)
         return counter(name, positional, { label in arguments.first { $0.label == label }?.value }, e)
+    }
+
+    /// Characters between two spans (0 when they touch or overlap); with `ordered`, nil when the
+    /// first does not end before the second starts.
+    static func gap(_ x: Range<Int>, _ y: Range<Int>, ordered: Bool) -> Int? {
+        if ordered {
+            let g = y.lowerBound - x.upperBound
+            return g >= 0 ? g : nil
+        }
+        return max(0, y.lowerBound - x.upperBound, x.lowerBound - y.upperBound)
+    }
+
+    /// Scalars in `range` that a reader sees: format characters
+    /// (zero-width, bidi controls), combining marks and variation selectors are not counted.
+    static func visibleScalars(_ scalars: [Unicode.Scalar], _ range: Range<Int>) -> Int {
+        guard !range.isEmpty else { return 0 }
+        var n = 0
+        for s in scalars[max(0, range.lowerBound)..<min(scalars.count, range.upperBound)] {
+            switch s.properties.generalCategory {
+            case .format, .nonspacingMark, .enclosingMark: continue
+            default: n += 1
+            }
+        }
+        return n
     }
 }

@@ -289,10 +289,18 @@ extension Compiler {
         let prefilterSlot = slot
         let prefilterText = textSlot
         return { ctx in
-            if let prefilterText, let prefilterSlot, !ctx.regexCandidate(prefilterText, prefilterSlot) { return .bool(false) }
+            let candidate = prefilterText.flatMap { t in prefilterSlot.map { ctx.regexCandidate(t, $0) } } ?? true
+            // A text with a right-to-left override is also matched as shown (its PDF-less tail
+            // reversed), whatever the prefilter saw in the stored order.
+            let shown = prefilterText.flatMap { ctx.display($0) }
+            guard candidate || shown != nil else { return .bool(false) }
             guard let text = (prefilterText.flatMap { ctx.text($0) }) ?? s(ctx).string else { return .bool(false) }
             do throws(RegexError) {
-                guard let span = try regex.firstMatch(in: text, scratch: ctx.matchScratch) else { return .bool(false) }
+                var span = candidate ? try regex.firstMatch(in: text, scratch: ctx.matchScratch) : nil
+                if span == nil, let shown, let at = try regex.firstMatch(in: shown.text, scratch: ctx.matchScratch) {
+                    span = shown.stored(at)
+                }
+                guard let span else { return .bool(false) }
                 guard ctx.collectsEvidence else { return .bool(true) }
                 ctx.evidence.append(
                     Evidence(

@@ -64,6 +64,9 @@ final class EvaluationContext: @unchecked Sendable {
     /// Folded texts and fingerprints per field, computed on first use.
     @exclusivity(unchecked) var normalizedTexts: [String?] = Array(repeating: nil, count: Field.allCases.count)
     @exclusivity(unchecked) var fingerprints: [String?] = Array(repeating: nil, count: Field.allCases.count)
+    /// Per text slot, the text as shown when it holds a right-to-left override (`.some(nil)`:
+    /// it holds none), computed on first use.
+    @exclusivity(unchecked) var displays: [DisplayPositions??] = Array(repeating: nil, count: TextSlot.count)
     static let folder = Normalizer(options: FoldOptions.all.textFolds)
     /// Model scores per (model, field) slot (`ModelSlot`), computed on first use; sized by the
     /// evaluation for the rule set's models.
@@ -98,6 +101,7 @@ final class EvaluationContext: @unchecked Sendable {
             Self.refill(&normalizedTexts, with: nil, count: Field.allCases.count)
         }
         Self.refill(&originals, with: nil, count: Field.allCases.count)
+        Self.refill(&displays, with: nil, count: TextSlot.count)
         Self.refill(&fired, with: false, count: ruleCount)
         evidence.removeAll(keepingCapacity: true)
         warnings.removeAll(keepingCapacity: true)
@@ -150,6 +154,19 @@ final class EvaluationContext: @unchecked Sendable {
     func text(_ slot: Int) -> String? {
         let field = TextSlot.field(slot)
         return TextSlot.isNormalized(slot) ? normalized(field) : field.value(of: event, now: now).string
+    }
+
+    /// A raw text slot as shown, when it holds a right-to-left override: patterns on `text` are
+    /// tried on it too (`‮nc.t‬` is shown, and clicked, as t.cn). Folded slots are folded in
+    /// display order already.
+    func display(_ slot: Int) -> DisplayPositions? {
+        if let cached = displays[slot] { return cached }
+        var shown: DisplayPositions?
+        if !TextSlot.isNormalized(slot), let text = text(slot), text.utf8.contains(0xE2) {
+            shown = DisplayPositions(Array(text.unicodeScalars))
+        }
+        displays[slot] = .some(shown)
+        return shown
     }
 
     /// An address parsed from text, remembering the last one: an event's `ip` is asked for by

@@ -293,8 +293,9 @@ package final class KeywordMatcher: Sendable {
     }
 
     /// Offsets (Unicode scalars) of the characters that end a clause: sentence and clause
-    /// punctuation (，。！？；、 and their ASCII and full-width forms, …) and line breaks; not colons,
-    /// which introduce what they warn of (提醒：谨防刷单).
+    /// punctuation (，。！？；、 and their ASCII and full-width forms, …), colons and line breaks. A
+    /// colon ends a heading: `防骗小贴士：兼职刷单日赚300` is a pitch under a warning's title, and
+    /// an honest tip warns in its own words after the colon (提醒：谨防刷单, 提醒：刷单就是诈骗).
     static func clauseEnds(_ text: String) -> [Int] {
         var ends: [Int] = []
         for (offset, scalar) in text.unicodeScalars.enumerated() where clausePunctuation.contains(scalar.value) {
@@ -303,7 +304,7 @@ package final class KeywordMatcher: Sendable {
         return ends
     }
 
-    static let clausePunctuation: Set<UInt32> = Set("，,。．.！!？?；;、…\n\r｡︒﹐﹒﹔﹖﹗".unicodeScalars.map(\.value))
+    static let clausePunctuation: Set<UInt32> = Set("，,。．.！!？?；;、…\n\r｡︒﹐﹒﹔﹖﹗：:".unicodeScalars.map(\.value))
 
     /// One pass over the UTF-8 of a text: decode, fold, classify, look up the keywords ending here, report.
     /// Returns whether the text holds a right-to-left override, embedding or isolate that the
@@ -432,7 +433,7 @@ package final class KeywordMatcher: Sendable {
             let e = code(of: v, entries, g)
             if e == drop {
                 // One comparison for the usual dropped characters (spaces, ASCII punctuation).
-                if v >= 0x202B, v == 0x202E || v == 0x202B || v == 0x2067 { reversed = true }
+                if v == BidiDisplay.override { reversed = true }
                 continue
             }
             if e & multiFlag == 0 {

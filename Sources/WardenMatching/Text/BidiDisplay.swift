@@ -1,34 +1,74 @@
-/// A text in the order a reader sees it when it holds right-to-left overrides (U+202E RLO),
-/// embeddings (U+202B RLE) or isolates (U+2067 RLI): `‮利返‬` is stored as 利返 but shown as 返利.
+/// A text in the order a reader sees it when it holds right-to-left overrides (U+202E RLO):
+/// `‮利返‬` is stored as 利返 but shown as 返利.
 ///
-/// The scalars between such a control and its terminator (PDF U+202C for RLO and RLE, PDI
-/// U+2069 for RLI, else the end of the line or text) are reversed; this is the part of the
-/// Unicode bidirectional algorithm that evasion uses, not the whole algorithm (no nesting, no
-/// weak types). The controls stay in place, so every display position maps to one stored one.
+/// Only an override reorders Chinese and Latin text: inside an embedding (U+202B RLE) or an
+/// isolate (U+2067 RLI) strong left-to-right characters keep their order (UAX #9, rule L2 on an
+/// even level), so `‫现套‬` is shown 现套 and must not match 套现. An override runs to its own PDF
+/// (U+202C; overrides and embeddings opened inside it are closed first), to the PDI (U+2069)
+/// that closes an isolate opened before it (an unmatched PDI does nothing), or to the end of the
+/// paragraph (a line feed, carriage return, U+2029, U+001C–U+001E or U+0085). The scalars in
+/// that run are reversed; this is the part of the bidirectional algorithm that evasion uses,
+/// not the whole algorithm (no weak types, a nested left-to-right override is reversed with the
+/// rest). The controls stay in place, so every display position maps to one stored one.
 struct BidiDisplay {
     let text: String
     /// Display position → stored scalar index.
     let order: [Int]
+
+    /// The scalar that starts a reordered run.
+    static let override: UInt32 = 0x202E
+
+    static func endsParagraph(_ v: UInt32) -> Bool {
+        v == 0x0A || v == 0x0D || v == 0x2029 || (0x1C...0x1E).contains(v) || v == 0x85
+    }
 
     init?(_ stored: String) {
         let scalars = Array(stored.unicodeScalars)
         var order = Array(scalars.indices)
         var i = 0
         var changed = false
+        // Isolates (LRI, RLI, FSI) open at this point and not yet closed by a PDI.
+        var openIsolates = 0
         while i < scalars.count {
             let v = scalars[i].value
-            guard v == 0x202E || v == 0x202B || v == 0x2067 else {
+            if Self.endsParagraph(v) {
+                openIsolates = 0
+            } else if (0x2066...0x2068).contains(v) {
+                openIsolates += 1
+            } else if v == 0x2069 {
+                openIsolates = max(0, openIsolates - 1)
+            }
+            guard v == Self.override else {
                 i += 1
                 continue
             }
-            let end = v == 0x2067 ? 0x2069 : 0x202C
             var j = i + 1
-            while j < scalars.count, scalars[j].value != end, scalars[j] != "\n" { j += 1 }
+            var embeddings = 0
+            var isolates = 0
+            scan: while j < scalars.count {
+                let w = scalars[j].value
+                switch w {
+                case _ where Self.endsParagraph(w): break scan
+                case 0x202A, 0x202B, 0x202D, 0x202E: embeddings += 1
+                case 0x202C:
+                    if embeddings == 0 { break scan }
+                    embeddings -= 1
+                case 0x2066...0x2068: isolates += 1
+                case 0x2069:
+                    if isolates > 0 {
+                        isolates -= 1
+                    } else if openIsolates > 0 {
+                        break scan  // closes the isolate the override sits in
+                    }
+                default: break
+                }
+                j += 1
+            }
             if j - i > 2 {
                 order[(i + 1)..<j].reverse()
                 changed = true
             }
-            i = j + 1
+            i = j
         }
         guard changed else { return nil }
         self.order = order

@@ -71,7 +71,16 @@ package final class FoldTable: Sendable {
         }
         self.entries = entries
         self.multi = multi
-        high = traditional.filter { $0.key >= UInt32(Self.size) }
+        var high = traditional.filter { $0.key >= UInt32(Self.size) }
+        // CJK Compatibility Ideographs Supplement (U+2F800–2FA1F): each is canonically one
+        // unified ideograph (U+2F804 is 你), so it reads as that one and its folds.
+        for v in UInt32(0x2F800)...UInt32(0x2FA1F) {
+            guard let s = Unicode.Scalar(v) else { continue }
+            let k = Array(String(s).precomposedStringWithCanonicalMapping.unicodeScalars)
+            guard k.count == 1, k[0] != s else { continue }
+            high[v] = traditional[k[0].value] ?? k[0].value
+        }
+        self.high = high
     }
 
     /// The scalars below which `entries` answers directly (above, only `fold` knows).

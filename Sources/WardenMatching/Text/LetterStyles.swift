@@ -2,7 +2,8 @@
 ///
 /// Regional indicators (🇦), negative circled and squared letters (🅐 🅰), small capitals (ᴀ),
 /// and the Cyrillic and Greek letters that Unicode's confusables data marks as look-alikes of
-/// Latin ones (`а`, `ν`). NFKC already handles mathematical, circled, parenthesized, squared and
+/// Latin ones (`а`, `ν`), and the other letters that data calls look-alikes (`ConfusableLetters`).
+/// NFKC already handles mathematical, circled, parenthesized, squared and
 /// full-width letters.
 enum LetterStyles {
     static func ascii(_ v: UInt32) -> UInt32? {
@@ -11,9 +12,21 @@ enum LetterStyles {
         case 0x1F150...0x1F169: return 0x61 + (v - 0x1F150)  // negative circled
         case 0x1F170...0x1F189: return 0x61 + (v - 0x1F170)  // negative squared
         case 0x1F130...0x1F149: return 0x61 + (v - 0x1F130)  // squared (also NFKC)
-        default: return table[v]
+        default: return table[v] ?? confusable[v]
         }
     }
+
+    /// The rest of Unicode's look-alike letters (Cherokee Ꮩ, Lisu ꓦ, ʋ): `ConfusableLetters`.
+    static let confusable: [UInt32: UInt32] = {
+        var t: [UInt32: UInt32] = [:]
+        let scalars = Array(ConfusableLetters.pairs.unicodeScalars)
+        var i = 0
+        while i + 1 < scalars.count {
+            t[scalars[i].value] = scalars[i + 1].value
+            i += 2
+        }
+        return t
+    }()
 
     static let table: [UInt32: UInt32] = {
         var t: [UInt32: UInt32] = [:]

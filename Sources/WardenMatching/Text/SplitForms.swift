@@ -23,18 +23,20 @@ enum SplitForms {
     }()
 
     /// Spellings per keyword with a split character, at most this many per keyword.
-    static let maxPerEntry = 24
+    static let maxPerEntry = 48
 
     /// Spellings of each entry with one of its characters split (in each of its decompositions),
-    /// then two (their first decompositions), up to `maxPerEntry`, with the entry's index; keywords
-    /// of at least two characters, the characters as written (`units` of `normalizer`).
+    /// then two, then three and so on, every decomposition of each, up to `maxPerEntry`, with the
+    /// entry's index; keywords of at least two characters, the characters as written (`units` of
+    /// `normalizer`). An evader who splits one character of 邀请码 often splits the next too
+    /// (邀讠青石马), in whichever of its decompositions they know.
     static func entries(_ entries: [String], normalizer: Normalizer) -> [(String, Int)] {
         var out: [(String, Int)] = []
-        func spelled(_ letters: [UInt32], _ splits: [(Int, (UInt32, UInt32))]) -> String {
+        func spelled(_ letters: [UInt32], _ splits: [Int: (UInt32, UInt32)]) -> String {
             var view = String.UnicodeScalarView()
             for (k, u) in letters.enumerated() {
-                if let split = splits.first(where: { $0.0 == k }) {
-                    view.append(contentsOf: [split.1.0, split.1.1].compactMap(Unicode.Scalar.init))
+                if let split = splits[k] {
+                    view.append(contentsOf: [split.0, split.1].compactMap(Unicode.Scalar.init))
                 } else if let s = Unicode.Scalar(u) {
                     view.append(s)
                 }
@@ -44,17 +46,27 @@ enum SplitForms {
         for (e, entry) in entries.enumerated() {
             let letters = normalizer.units(entry)
             guard letters.count >= 2 else { continue }
+            let splittable = letters.indices.filter { parts[letters[$0]] != nil }
             var found: [String] = []
-            for (k, u) in letters.enumerated() {
-                for pair in parts[u] ?? [] { found.append(spelled(letters, [(k, pair)])) }
-            }
-            outer: for i in letters.indices {
-                guard let a = parts[letters[i]]?.first else { continue }
-                for j in (i + 1)..<letters.count {
-                    guard found.count < maxPerEntry else { break outer }
-                    guard let b = parts[letters[j]]?.first else { continue }
-                    found.append(spelled(letters, [(i, a), (j, b)]))
+            // Breadth first over how many characters are split, so a cap keeps the likeliest.
+            var frontier: [[Int: (UInt32, UInt32)]] = [[:]]
+            var size = 0
+            while size < splittable.count, found.count < maxPerEntry {
+                var next: [[Int: (UInt32, UInt32)]] = []
+                grow: for chosen in frontier {
+                    let last = chosen.keys.max() ?? -1
+                    for i in splittable where i > last {
+                        for pair in parts[letters[i]]! {
+                            var more = chosen
+                            more[i] = pair
+                            next.append(more)
+                            found.append(spelled(letters, more))
+                            if found.count >= maxPerEntry { break grow }
+                        }
+                    }
                 }
+                frontier = next
+                size += 1
             }
             out += found.prefix(maxPerEntry).map { ($0, e) }
         }

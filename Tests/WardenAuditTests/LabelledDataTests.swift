@@ -94,3 +94,39 @@ import WardenModels
         #expect(flagged(model.estimate, "normal") <= 0.03, "\(model.estimate.text)")
     }
 }
+
+/// The evidence floor and the calibration check by length: what keeps a model from calling a
+/// greeting spam.
+@Suite struct ModelEvidenceTests {
+    @Test func aShortTextIsScaledAsIfItHadTheFloorsNgrams() {
+        let spec = FeatureSpec(evidenceFloor: 24)
+        #expect(spec.scale(0) == 0)
+        #expect(spec.scale(3) == 1 / Float(24).squareRoot())
+        #expect(spec.scale(100) == 1 / Float(100).squareRoot())
+        #expect(FeatureSpec(evidenceFloor: 0).scale(3) == 1 / Float(3).squareRoot())
+        #expect(FeatureSpec(evidenceFloor: -1).problem != nil)
+    }
+
+    @Test func aHeaderWithoutTheFloorReadsAsNoFloor() throws {
+        // Files written before the floor existed scale by √n, as they were trained.
+        let json = #"{"folds":["all"],"minN":1,"maxN":3,"bits":18,"seed":1,"digitClass":true}"#
+        let spec = try JSONDecoder().decode(FeatureSpec.self, from: Data(json.utf8))
+        #expect(spec.evidenceFloor == 0)
+        let round = try JSONDecoder().decode(FeatureSpec.self, from: try JSONEncoder().encode(FeatureSpec()))
+        #expect(round.evidenceFloor == FeatureSpec.defaultEvidenceFloor)
+    }
+
+    @Test func calibrationIsCheckedPerLengthBucket() {
+        // Short messages: scored 0.6 on average but none positive; long ones: calibrated.
+        let texts = Array(repeating: "你好", count: 40) + Array(repeating: String(repeating: "长", count: 80), count: 40)
+        let scores = Array(repeating: 0.6, count: 40) + (0..<40).map { $0 < 20 ? 0.9 : 0.1 }
+        let positive = Array(repeating: false, count: 40) + (0..<40).map { $0 < 20 }
+        let report = LengthCalibration(texts: texts, scores: scores, positive: positive)
+        let short = report.rows[0]
+        #expect(short.lengths == 0...4 && short.count == 40 && short.negativesFlagged == 40 && abs(short.meanScore - 0.6) < 1e-9)
+        let long = report.rows[4]
+        #expect(long.count == 40 && long.positives == 20 && long.positivesFlagged == 20 && long.negativesFlagged == 0)
+        #expect(report.overconfident.map(\.lengths) == [0...4])
+        #expect(report.text.contains("0–4"))
+    }
+}

@@ -213,6 +213,8 @@ import WardenMatching
         #expect((failure["location"] as? String)?.hasSuffix("failing.rules:5") == true && failure["expected"] as? [String] == ["allow"])
         let passing = try run(["test", "--rules", "rules", "--format", "json"])
         #expect(passing.status == 0 && passing.stdout.contains(#""never_fired":[]"#))
+        // The default rules' model rules wait for model files: listed apart, not as untested.
+        #expect(passing.stdout.contains(#""waiting_for_models":["contact_deferred","fraud_model","spam_model"]"#), "\(passing.stdout)")
         let version = try run(["--version"])
         #expect(version.status == 0 && version.stdout.hasPrefix("0."))
     }
@@ -334,7 +336,8 @@ import WardenMatching
         #expect(lines.contains("score: 180 = fraud_text 80 + div_contact 50 + diversion 50"))
         #expect(lines.contains("decide: ✓ block when score >= 100"))
         #expect(lines.contains("verdict: block"))
-        #expect(lines.contains { $0.contains("match of contact_handle at [11,25) in text: 赚300, «加V: shuadan888» 领码") })
+        #expect(lines.contains("    ✓ contact_named → true"))  // a let, explained with its parts
+        #expect(lines.contains { $0.contains("hit contact: 加v at [11,13) in text: 赚300, «加V»: shua via case") })
         #expect(lines.contains("penalties applied:"))
         #expect(lines.contains("  revoke_code on code AB12CD34 forever (rule fraud_text, offense 1, p-1)"))
     }
@@ -434,9 +437,9 @@ import WardenMatching
         ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("audited 10000 events from 1 file"))
-        #expect(r.stdout.contains("decisions: allow 8349, challenge 50, review 220, block 1381"))
+        #expect(r.stdout.contains("decisions: allow 8345, challenge 50, review 224, block 1381"))
         let lines = try String(contentsOfFile: findings, encoding: .utf8).split(separator: "\n")
-        #expect(lines.count == 50 + 220 + 1381)
+        #expect(lines.count == 50 + 224 + 1381)
         #expect(lines.allSatisfy { !$0.contains(#""decision":"allow""#) })
         let records = try String(contentsOfFile: outbox, encoding: .utf8).split(separator: "\n")
         #expect(!records.isEmpty && records.allSatisfy { $0.contains(#""idempotency_key":"#) })
@@ -448,14 +451,14 @@ import WardenMatching
         // with their descriptions; findings grouped by account and rule, the most severe first.
         #expect(html.contains("<html lang=zh-Hans>") && html.contains("判定时间分布（每小时，Asia/Shanghai, UTC+08:00）"))
         #expect(html.contains("\"Noto Sans CJK SC\"") && html.contains("<td lang=zh-Hans>诈骗信息: fraud phrases</td>"))
-        #expect(html.contains("1651 条判定不是放行，分为 "))
+        #expect(html.contains("1655 条判定不是放行，分为 "))
         let findingsTable = try #require(html.components(separatedBy: "<table id=findingsTable>").last)
         let rows = findingsTable.matches(of: /<tr><td>(拦截|审核|验证)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td class='n'>(\d+)<\/td>/)
         let severity = ["拦截": 0, "审核": 1, "验证": 2]
         #expect(rows.count > 200 && rows.first?.output.1 == "拦截")
         #expect(rows.map { severity[String($0.output.1)]! } == rows.map { severity[String($0.output.1)]! }.sorted())
         // Every finding is in one group or more: the counts add up to at least the findings.
-        #expect(rows.map { Int($0.output.4)! }.reduce(0, +) >= 1651)
+        #expect(rows.map { Int($0.output.4)! }.reduce(0, +) >= 1655)
         #expect(findingsTable.contains("fraud_words: 无抵押贷款; money_moves: 加微信"))
         #expect(findingsTable.firstMatch(of: /\d\d:\d\d:\d\dZ/) == nil)
         let english = dir.appendingPathComponent("en.html").path
@@ -486,7 +489,7 @@ import WardenMatching
         #expect(r.status == 0, "\(r.stderr)")
         var digest = SHA256()
         digest.update(Array(r.stdout.utf8))
-        #expect(digest.hexDigest() == "a928d0f961a93dba23c4153af2ea1ab298fad5523b75af02f19c1c7a75272844")
+        #expect(digest.hexDigest() == "158e48468474a88d1153e825dd0043abf8d7222acd685df28188d78141f3a018")
     }
 }
 
@@ -579,7 +582,7 @@ import WardenMatching
         #expect(lines.contains("  rules removed: gone"))
         #expect(lines.contains("  rules changed: burst"))
         #expect(!r.stdout.contains("also:"))
-        #expect(lines.contains { $0.hasPrefix("  allow     8322      27*") })
+        #expect(lines.contains { $0.hasPrefix("  allow     8318      27*") }, "\(r.stdout)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
         let changes = try #require(object["rule_changes"] as? [String: Any])
         #expect(

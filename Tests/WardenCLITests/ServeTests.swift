@@ -108,7 +108,6 @@ import FoundationNetworking
         let server = try Server(token: "t") { dir in
             try Data(Synthetic.modelBytes()).write(to: model(dir))
             try """
-            model spam = file("spam.model")
             rule spam_model { on send when classify(spam, text) >= 0.5 score 50 tags "spam" }
 
             """.write(to: dir.appendingPathComponent("80-models.rules"), atomically: true, encoding: .utf8)

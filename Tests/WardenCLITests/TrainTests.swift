@@ -92,9 +92,8 @@ import WardenModelTestSupport
         #expect(train.stdout.contains("cross-validated (5 folds"))
         #expect(train.stdout.contains("  >= 0.50  "))
         #expect(train.stdout.contains("+ spam"))
+        // The default rule set declares spam.model as an optional model: the file is enough.
         try """
-        model spam = file("spam.model")
-
         rule spam_model "the spam model is confident" {
           on send
           when classify(spam, text) >= 0.5

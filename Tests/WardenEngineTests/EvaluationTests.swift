@@ -26,6 +26,30 @@ import Testing
         return e
     }
 
+    /// Distances and patterns as the reader sees the text: `near` does not count invisible
+    /// characters and measures a right-to-left override in display order, and a pattern on the
+    /// text is tried on the text as shown (the evidence span points into the stored text).
+    @Test func nearAndPatternsReadTheTextAsShown() throws {
+        let e = try engine(
+            """
+            list sell = ["出售"]
+            list goods = ["邀请码"]
+            pattern link = /t\\.cn\\/[a-z]+/
+            rule trade { on send when near(text, sell, goods, within: 2, ordered: true) }
+            rule linked { on send when text matches link }
+            """)
+        func fired(_ text: String) -> [String] { e.check(send(text), now: 0).fired.map(\.rule) }
+        #expect(fired("出售邀请码") == ["trade"])
+        #expect(fired("出售\u{200B}\u{200B}\u{200B}\u{200B}邀请码") == ["trade"])  // padding is no distance
+        #expect(fired("出售一些好的邀请码").isEmpty)  // four characters a reader sees
+        #expect(fired("\u{202E}码请邀售出") == ["trade"])  // shown 出售邀请码
+        #expect(fired("邀请码出售").isEmpty)  // ordered: shown the other way round
+        #expect(fired("\u{202E}abc/nc.t") == ["linked"])  // shown t.cn/cba
+        let d = e.check(send("看\u{202E}abc/nc.t"), now: 0)
+        #expect(d.fired.first?.evidence.first?.span == 2..<10)
+        #expect(fired("\u{202B}abc/nc.t\u{202C}").isEmpty)  // an embedding does not reorder Latin
+    }
+
     /// A reviewer sees which folds made a keyword hit.
     @Test func keywordEvidenceSaysWhichFoldsMadeTheHit() throws {
         let e = try engine(

@@ -83,7 +83,8 @@ import WardenModels
         let engine = Engine(ruleSet: try compile(dir))
         let (_, trace) = engine.explain(send("兼职刷单，代开发票"), now: 0)
         #expect(trace.text.contains("✓ classify(spam, text) >= 0.5 → true"))
-        #expect(trace.text.contains("model spam on text: score 1.0000; pushed up by \"兼职刷单，代开发票\" [0,9) +"))
+        // 9 characters: under the evidence floor, so a little short of certain.
+        #expect(trace.text.contains("model spam on text: score 0.9999; pushed up by \"兼职刷单，代开发票\" [0,9) +"))
     }
 
     @Test func preparedChecksAgreeWithDirectOnes() throws {
@@ -191,5 +192,85 @@ import WardenModels
         #expect(try errors("classify(spam, text) > 0.5 and classify(spam, normalize(text)) < 2").isEmpty)
         let unused = try diagnostics(decl + "rule r { on send when true }\n").first { $0.id == "unused" }
         #expect(unused?.message == "model 'spam' is never used")
+    }
+
+    /// `file("…", optional: true)`: absent, the rules that ask `has_model` hold as without it;
+    /// present, it is read like any model; `test … without models` pins the rules on their own.
+    static let optionalRules = """
+        ruleset m version "1"
+        model spam = file("spam.model", optional: true)
+        rule contact "a number" {
+          on send
+          when text contains "电话"
+          score 50
+        }
+        rule deferred "the model calls it ordinary" {
+          on send
+          when fired(contact) and has_model(spam) and classify(spam, text) < 0.5
+          score -50
+        }
+        rule spam_model "the model is confident" {
+          on send
+          when has_model(spam) and classify(spam, text) >= 0.5
+          score 60
+        }
+        decide { review when score >= 50 }
+        test "a number alone is reviewed" without models {
+          send { account: "a", text: "联系电话", to: ["b"] } expect review, fired contact, not fired deferred
+        }
+        test "with the model it defers" {
+          send { account: "a", text: "联系电话", to: ["b"] } expect allow, fired deferred
+        }
+
+        """
+
+    @Test func anOptionalModelMayBeAbsentAndTestsCanPinTheRulesWithoutIt() throws {
+        let absent = try directory(Self.optionalRules, model: nil)
+        defer { try? FileManager.default.removeItem(at: absent) }
+        let (withoutFile, diagnostics) = Compiler.compile(path: absent.path)
+        #expect(diagnostics.filter { $0.severity == .error }.isEmpty, "\(diagnostics)")
+        let bare = try #require(withoutFile)
+        #expect(bare.models.isEmpty)
+        let d = Engine(ruleSet: bare).check(send("联系电话"), now: 0)
+        #expect(d.verdict == .review)
+        #expect(!d.fired("deferred") && !d.fired("spam_model"))
+
+        // Present: read, and the rule set's digest changes with it.
+        let present = try directory(Self.optionalRules)
+        defer { try? FileManager.default.removeItem(at: present) }
+        let loaded = try compile(present)
+        #expect(loaded.models.map(\.name) == ["spam"])
+        #expect(loaded.info.digest != bare.info.digest)
+        #expect(Engine(ruleSet: loaded).check(send("联系电话"), now: 0).fired("deferred"))
+
+        // Tests: the `without models` one runs on the rules compiled without the optional model.
+        let alone = try #require(Compiler.compile(path: present.path, optionalModels: false).ruleSet)
+        #expect(alone.models.isEmpty && alone.info.digest == bare.info.digest)
+        #expect(loaded.tests.map(\.withoutModels) == [true, false])
+        let report = TestRunner.run(loaded, withoutModels: alone)
+        #expect(report.failed == 0, "\(report.failures.map(\.actual))")
+        // Run on the rules with the model, the pinned test fails: it is not vacuous.
+        #expect(TestRunner.run(loaded).failures.map(\.test) == ["a number alone is reviewed"])
+        // Without the file, the test that needs the model fails.
+        #expect(TestRunner.run(bare, withoutModels: bare).failures.map(\.test) == ["with the model it defers"])
+    }
+
+    @Test func hasModelAndTheOptionalFlagAreChecked() throws {
+        func errors(_ rules: String) throws -> [String] {
+            try diagnostics(rules, model: nil).filter { $0.severity == .error }.map(\.message)
+        }
+        #expect(
+            try errors("model spam = file(\"spam.model\", optional: true)\nrule r { on send when has_model(spma) }\n") == [
+                "unknown model 'spma'"
+            ])
+        #expect(
+            try errors("model spam = file(\"spam.model\", optional: maybe)\nrule r { on send when has_model(spam) }\n").first?
+                .contains("true or false") == true)
+        // Not optional: an absent file is still an error.
+        #expect(
+            try errors("model spam = file(\"spam.model\")\nrule r { on send when has_model(spam) }\n") == [
+                "model file 'spam.model' does not exist"
+            ])
+        #expect(try errors("model spam = file(\"spam.model\", optional: true)\nrule r { on send when has_model(spam) }\n").isEmpty)
     }
 }

@@ -117,9 +117,24 @@ import Testing
         #expect(hits("女子评返现") == ["好评返现"])
         #expect(hits("氵去院传票") == ["法院传票"] && hits("水去院传票") == ["法院传票"])
         #expect(hits("力 口 微 信") == ["加微信"])  // with the list's noise fold
+        #expect(hits("力口微亻言") == ["加微信"])  // two characters split
+        #expect(hits("女子评返王见") == ["好评返现"])  // two characters split
         #expect(hits("女子的评价").isEmpty && hits("力口").isEmpty)  // components alone are not keywords
         #expect(KeywordMatcher(lists: [KeywordList(name: "w", entries: words)]).scan("力口微信")[0].isEmpty)  // off unless asked
         #expect(FoldAttribution.via(text: "力口微信", entry: "加微信", folds: FoldOptions.all.union(.split)) == ["split"])
+    }
+
+    /// Look-alikes the `letters` and `width` folds did not know before: Unicode's confusable
+    /// letters of other scripts (Lisu, Cherokee, Cyrillic izhitsa) and the CJK compatibility
+    /// ideographs of plane 2, each canonically one unified ideograph.
+    @Test func lookAlikeLettersAndCompatibilityIdeographs() {
+        #expect(found("加ꓦx") == ["vx"])
+        #expect(found("Ꮩx") == ["vx"])
+        #expect(found("ѵx") == ["vx"])
+        #expect(found("红\u{2F829}") == ["红包"])  // U+2F829 is 包
+        // Symbols stay symbols, so the noise fold still skips them between characters.
+        #expect(found("加×微×信") == ["加微信"])
+        #expect(found("∨x").isEmpty)
     }
 
     /// Attribution reads the hit's text: a hostile run of one character must not make it slow.

@@ -108,6 +108,9 @@ public struct CompiledRuleSet: Sendable {
     public internal(set) var sources: [String: [UInt8]] = [:]
     /// Word lists declared `live: true`: entries added while serving are matched beside these.
     package internal(set) var liveLists: [LiveListSpec] = []
+    /// Rules that read an optional model whose file is absent (through `has_model` or
+    /// `classify`, directly or in a let): they wait for the file, so no test is expected to fire them.
+    package internal(set) var waitingForModels: Set<String> = []
 }
 
 /// A penalty clause, compiled.

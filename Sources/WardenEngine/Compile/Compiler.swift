@@ -169,7 +169,33 @@ public final class Compiler {
         ruleSet.counterRules = counters.indices.map { counterRules[$0] ?? [] }
         ruleSet.sources = sources
         ruleSet.liveLists = liveLists
+        ruleSet.waitingForModels = Set(syntax.rules.filter { readsAbsentModel($0) }.map(\.name.value))
         return ruleSet
+    }
+
+    /// Whether a rule's condition cannot hold without an optional model that is not loaded: one
+    /// of its `and` parts (through lets) asks `has_model` or compares a `classify` of it, and
+    /// every branch of an `or` does. A rule that only consults a model in one branch can still fire.
+    func readsAbsentModel(_ rule: RuleDecl) -> Bool {
+        let absent = Set(syntax.models.filter { $0.optional && modelIndex[$0.name.value] == nil }.map(\.name.value))
+        guard !absent.isEmpty else { return false }
+        let lets = Dictionary(syntax.lets.map { ($0.name.value, $0.value) }, uniquingKeysWith: { a, _ in a })
+        var seen = Set<String>()
+        func requires(_ e: Expr) -> Bool {
+            switch e.kind {
+            case .call(let name, _, let arguments):
+                return (name == "has_model" || name == "classify") && arguments.first?.value.nameValue.map(absent.contains) == true
+            case .name(let n):
+                guard let value = lets[n], seen.insert(n).inserted else { return false }
+                defer { seen.remove(n) }
+                return requires(value)
+            case .binary(.and, let a, let b): return requires(a) || requires(b)
+            case .binary(.or, let a, let b): return requires(a) && requires(b)
+            case .binary(let op, let a, let b) where op.isComparison: return requires(a) || requires(b)
+            default: return false
+            }
+        }
+        return rule.when.map(requires) ?? false
     }
 
     /// A pseudo rule index in `dependencies`: the expression reads a counter. It travels with

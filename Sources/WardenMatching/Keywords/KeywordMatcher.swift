@@ -293,8 +293,8 @@ package final class KeywordMatcher: Sendable {
     }
 
     /// Offsets (Unicode scalars) of the characters that end a clause: sentence and clause
-    /// punctuation (，。！？；、 and their ASCII and full-width forms, …), colons and line breaks. A
-    /// colon ends a heading: `防骗小贴士：兼职刷单日赚300` is a pitch under a warning's title, and
+    /// punctuation (，。！？；、 and their ASCII and full-width forms, …), colons, closing brackets
+    /// and line breaks. A colon or a 【…】 bracket ends a heading: `防骗小贴士：兼职刷单日赚300` is a pitch under a warning's title, and
     /// an honest tip warns in its own words after the colon (提醒：谨防刷单, 提醒：刷单就是诈骗).
     static func clauseEnds(_ text: String) -> [Int] {
         var ends: [Int] = []
@@ -304,7 +304,7 @@ package final class KeywordMatcher: Sendable {
         return ends
     }
 
-    static let clausePunctuation: Set<UInt32> = Set("，,。．.！!？?；;、…\n\r｡︒﹐﹒﹔﹖﹗：:".unicodeScalars.map(\.value))
+    static let clausePunctuation: Set<UInt32> = Set("，,。．.！!？?；;、…\n\r｡︒﹐﹒﹔﹖﹗：:】］]".unicodeScalars.map(\.value))
 
     /// One pass over the UTF-8 of a text: decode, fold, classify, look up the keywords ending here, report.
     /// Returns whether the text holds a right-to-left override, embedding or isolate that the

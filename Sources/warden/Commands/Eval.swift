@@ -28,8 +28,9 @@ struct Eval: ParsableCommand {
         help: "How many misses and false hits to show: the misses a rule came closest to catching, the false hits with the highest scores.")
     var misses: Int = 10
 
-    /// TSV catalogues, or only --benign files: the category report.
-    var isTSV: Bool { data.files.allSatisfy { $0.hasSuffix(".tsv") } }
+    /// TSV catalogues, or only --benign files: the category report. Chat files take the
+    /// threshold tables, so every model's figure on chat is printed too.
+    var isTSV: Bool { data.files.isEmpty ? data.benignChat.isEmpty : data.files.allSatisfy { $0.hasSuffix(".tsv") } }
 
     func validate() throws {
         if data.files.contains(where: { $0.hasSuffix(".tsv") }), !isTSV {

@@ -43,6 +43,9 @@ struct Test: ParsableCommand {
         if filter == nil, !report.neverFired.isEmpty, !report.passed.isEmpty || report.failed > 0 {
             Output.error("warden: rules that no test event fired: \(report.neverFired.joined(separator: ", "))")
         }
+        if filter == nil, !report.waitingForModels.isEmpty {
+            Output.error("warden: rules waiting for an optional model's file: \(report.waitingForModels.joined(separator: ", "))")
+        }
         Output.line("\(report.passed.count) passed, \(report.failed) failed")
         if report.failed > 0 { throw ExitCode(1) }
     }
@@ -59,7 +62,10 @@ struct Test: ParsableCommand {
             ("passed", .array(report.passed.map(JSONValue.string))), ("failed", .array(failures)),
         ]
         // With a filter, rules outside the tests run say nothing about coverage.
-        if !filtered { pairs.append(("never_fired", .array(report.neverFired.map(JSONValue.string)))) }
+        if !filtered {
+            pairs.append(("never_fired", .array(report.neverFired.map(JSONValue.string))))
+            pairs.append(("waiting_for_models", .array(report.waitingForModels.map(JSONValue.string))))
+        }
         var w = JSONWriter()
         w.value(.object(pairs))
         return w.output

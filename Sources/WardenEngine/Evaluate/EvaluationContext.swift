@@ -162,7 +162,7 @@ final class EvaluationContext: @unchecked Sendable {
     func display(_ slot: Int) -> DisplayPositions? {
         if let cached = displays[slot] { return cached }
         var shown: DisplayPositions?
-        if !TextSlot.isNormalized(slot), let text = text(slot), text.utf8.contains(0xE2) {
+        if !TextSlot.isNormalized(slot), let text = text(slot), DisplayPositions.holdsOverride(text) {
             shown = DisplayPositions(Array(text.unicodeScalars))
         }
         displays[slot] = .some(shown)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A text in the order a reader sees it when it holds right-to-left overrides (U+202E RLO):
 /// `‮利返‬` is stored as 利返 but shown as 返利.
 ///
@@ -17,6 +21,23 @@ struct BidiDisplay {
 
     /// The scalar that starts a reordered run.
     static let override: UInt32 = 0x202E
+
+    /// Whether `text` holds U+202E (UTF-8 E2 80 AE): a byte search for the lead byte, which
+    /// ideographs never use, so ordinary Chinese text is ruled out at memchr's speed.
+    package static func holdsOverride(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { p in
+            guard let base = p.baseAddress else { return false }
+            var i = 0
+            while i + 2 < p.count {
+                guard let hit = memchr(base + i, 0xE2, p.count - i - 2) else { return false }
+                let at = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
+                if p[at + 1] == 0x80 && p[at + 2] == 0xAE { return true }
+                i = at + 1
+            }
+            return false
+        }
+    }
 
     static func endsParagraph(_ v: UInt32) -> Bool {
         v == 0x0A || v == 0x0D || v == 0x2029 || (0x1C...0x1E).contains(v) || v == 0x85

@@ -10,6 +10,9 @@ package struct DisplayPositions: Sendable {
     /// The text as shown.
     package let text: String
 
+    /// Whether a text holds a right-to-left override at all (a byte search; see `BidiDisplay`).
+    package static func holdsOverride(_ text: String) -> Bool { BidiDisplay.holdsOverride(text) }
+
     package init?(_ scalars: [Unicode.Scalar]) {
         guard scalars.contains(where: { $0.value == BidiDisplay.override }) else { return nil }
         var view = String.UnicodeScalarView()

@@ -24,7 +24,7 @@ package struct Normalizer: Sendable {
     /// straight into the string's storage (sized by a first pass when a guess is too small).
     package func foldedString(_ text: String) -> String {
         // Folded in the order a reader sees it: a right-to-left override stores 信微加 for 加微信.
-        var text = text.utf8.contains(0xE2) && text.unicodeScalars.contains("\u{202E}") ? BidiDisplay(text)?.text ?? text : text
+        var text = BidiDisplay.holdsOverride(text) ? BidiDisplay(text)?.text ?? text : text
         return text.withUTF8 { p in
             let guess = p.count + p.count / 4 + 16
             if let s = foldedString(p, capacity: guess) { return s }

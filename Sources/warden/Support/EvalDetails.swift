@@ -57,9 +57,10 @@ enum EvalDetails {
         var parts: String
     }
 
-    static func nearest(_ trace: ExplainTrace) -> [Near] {
+    static func nearest(_ trace: ExplainTrace, skipping waiting: Set<String> = []) -> [Near] {
         var near: [Near] = []
-        for rule in trace.rules where !rule.fired {
+        // A rule waiting for an absent model file cannot fire: it is no near miss.
+        for rule in trace.rules where !rule.fired && !waiting.contains(rule.name) {
             let parts = rule.lines.filter { $0.depth == 1 }
             guard rule.lines.first?.text.contains(" and ") == true, parts.count >= 2 else { continue }
             let held = parts.filter { $0.holds == true }.count
@@ -76,7 +77,12 @@ enum EvalDetails {
         var out: [String] = []
         let misses = outcomes.indices.filter { outcomes[$0].positive && outcomes[$0].verdict == .allow }
         let ranked = misses.map { i -> (Int, [Near]) in
-            (i, nearest(engine.explain(event(i, outcomes[i].text), now: event(i, "").ts ?? 0, commit: false).1))
+            (
+                i,
+                nearest(
+                    engine.explain(event(i, outcomes[i].text), now: event(i, "").ts ?? 0, commit: false).1,
+                    skipping: engine.ruleSet.waitingForModels)
+            )
         }
         .sorted { a, b in
             let (ca, cb) = (a.1.first?.closeness ?? 0, b.1.first?.closeness ?? 0)

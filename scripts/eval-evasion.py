@@ -96,20 +96,24 @@ def occurrences(text, words):
 def rewrite(cls, text, spans, rng, splits, looks):
     # Latin words of the message (加VX, QQ, a handle): where the boundary rule decides.
     latin = [m.span() for m in re.finditer(r"[A-Za-z]{2,}", text)]
-    if cls == "split":
-        options = [(a, b) for a, b in spans if any(c in splits for c in text[a:b])]
+    def positions(table):
+        """The positions of one word, chosen at random, whose characters the table rewrites."""
+        options = [(a, b) for a, b in spans if any(c in table for c in text[a:b])]
         if not options:
             return None
         a, b = rng.choice(options)
-        idx = [i for i in range(a, b) if text[i] in splits]
+        return [i for i in range(a, b) if text[i] in table]
+
+    if cls == "split":
+        idx = positions(splits)
+        if idx is None:
+            return None
         chosen = idx if rng.random() < 0.5 else [rng.choice(idx)]
         return "".join("".join(splits[c]) if i in chosen else c for i, c in enumerate(text))
     if cls == "lookalike":
-        options = [(a, b) for a, b in spans if any(c in looks for c in text[a:b])]
-        if not options:
+        idx = positions(looks)
+        if idx is None:
             return None
-        a, b = rng.choice(options)
-        idx = [i for i in range(a, b) if text[i] in looks]
         i = rng.choice(idx)
         return text[:i] + rng.choice(looks[text[i]]) + text[i + 1:]
     if cls == "bidi":

@@ -245,17 +245,9 @@ extension Compiler {
         return max(0, y.lowerBound - x.upperBound, x.lowerBound - y.upperBound)
     }
 
-    /// Scalars in `range` that a reader sees: format characters
-    /// (zero-width, bidi controls), combining marks and variation selectors are not counted.
+    /// Scalars in `range` that a reader sees (`DisplayPositions.isVisible`).
     static func visibleScalars(_ scalars: [Unicode.Scalar], _ range: Range<Int>) -> Int {
         guard !range.isEmpty else { return 0 }
-        var n = 0
-        for s in scalars[max(0, range.lowerBound)..<min(scalars.count, range.upperBound)] {
-            switch s.properties.generalCategory {
-            case .format, .nonspacingMark, .enclosingMark: continue
-            default: n += 1
-            }
-        }
-        return n
+        return scalars[max(0, range.lowerBound)..<min(scalars.count, range.upperBound)].filter(DisplayPositions.isVisible).count
     }
 }

@@ -169,16 +169,16 @@ public final class Compiler {
         ruleSet.counterRules = counters.indices.map { counterRules[$0] ?? [] }
         ruleSet.sources = sources
         ruleSet.liveLists = liveLists
-        ruleSet.waitingForModels = Set(syntax.rules.filter { readsAbsentModel($0) }.map(\.name.value))
+        ruleSet.waitingForModels = rulesWaitingForModels()
         return ruleSet
     }
 
-    /// Whether a rule's condition cannot hold without an optional model that is not loaded: one
+    /// The rules whose condition cannot hold without an optional model that is not loaded: one
     /// of its `and` parts (through lets) asks `has_model` or compares a `classify` of it, and
     /// every branch of an `or` does. A rule that only consults a model in one branch can still fire.
-    func readsAbsentModel(_ rule: RuleDecl) -> Bool {
+    func rulesWaitingForModels() -> Set<String> {
         let absent = Set(syntax.models.filter { $0.optional && modelIndex[$0.name.value] == nil }.map(\.name.value))
-        guard !absent.isEmpty else { return false }
+        guard !absent.isEmpty else { return [] }
         let lets = Dictionary(syntax.lets.map { ($0.name.value, $0.value) }, uniquingKeysWith: { a, _ in a })
         var seen = Set<String>()
         func requires(_ e: Expr) -> Bool {
@@ -195,7 +195,7 @@ public final class Compiler {
             default: return false
             }
         }
-        return rule.when.map(requires) ?? false
+        return Set(syntax.rules.filter { $0.when.map(requires) ?? false }.map(\.name.value))
     }
 
     /// A pseudo rule index in `dependencies`: the expression reads a counter. It travels with

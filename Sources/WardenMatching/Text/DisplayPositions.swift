@@ -42,13 +42,15 @@ package struct DisplayPositions: Sendable {
 
     /// Characters a reader sees in a display range (format characters and marks not counted).
     package func visible(_ range: Range<Int>) -> Int {
-        var n = 0
-        for d in range where d >= 0 && d < order.count {
-            switch scalars[order[d]].properties.generalCategory {
-            case .format, .nonspacingMark, .enclosingMark: continue
-            default: n += 1
-            }
+        range.filter { $0 >= 0 && $0 < order.count && Self.isVisible(scalars[order[$0]]) }.count
+    }
+
+    /// Whether a reader sees the scalar: not a format character (zero-width, bidi controls)
+    /// nor a mark (combining marks, variation selectors).
+    package static func isVisible(_ s: Unicode.Scalar) -> Bool {
+        switch s.properties.generalCategory {
+        case .format, .nonspacingMark, .enclosingMark: false
+        default: true
         }
-        return n
     }
 }

@@ -17,16 +17,7 @@ enum LetterStyles {
     }
 
     /// The rest of Unicode's look-alike letters (Cherokee Ꮩ, Lisu ꓦ, ʋ): `ConfusableLetters`.
-    static let confusable: [UInt32: UInt32] = {
-        var t: [UInt32: UInt32] = [:]
-        let scalars = Array(ConfusableLetters.pairs.unicodeScalars)
-        var i = 0
-        while i + 1 < scalars.count {
-            t[scalars[i].value] = scalars[i + 1].value
-            i += 2
-        }
-        return t
-    }()
+    static let confusable = FoldTable.pairMap(ConfusableLetters.pairs)
 
     static let table: [UInt32: UInt32] = {
         var t: [UInt32: UInt32] = [:]

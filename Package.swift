@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "WardenServerTests",
             dependencies: [
-                "WardenServer", "WardenEngine", "WardenLanguage", "WardenSQLite",
+                "WardenServer", "WardenEngine", "WardenLanguage", "WardenSQLite", "WardenWire",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],

@@ -47,7 +47,8 @@ fired = {"type": "object", "required": ["rule", "score", "evidence"], "propertie
 penalty = {"type": "object", "required": ["action", "rule"], "properties": {
   "action": {"type": "string"}, "target": {"type": "object", "additionalProperties": {"type": "string"}},
   "until": {"type": "string", "description": "RFC 3339, or \"forever\""}, "rule": {"type": "string"},
-  "id": {"type": "string"}, "offense": {"type": "integer"}, "label": {"type": "string", "description": "The label a label(…) penalty put on its target."}}}
+  "id": {"type": "string"}, "offense": {"type": "integer"}, "label": {"type": "string", "description": "The label a label(…) penalty put on its target."},
+  "durability": {"type": "string", "enum": ["single_node", "replicated", "primary_only"], "description": "With Redis state: what the stored record survives. single_node: one Redis server, as durable as its persistence; replicated: a replica acknowledged it; primary_only: only the master has it (lost if the master fails before a replica syncs). Absent with memory or SQLite state."}}}
 ruleset = {"type": "object", "required": ["name", "digest"], "properties": {"name": {"type": "string"}, "version": {"type": "string"}, "digest": {"type": "string"}}}
 decision = {"type": "object", "required": ["id", "type", "decision", "score", "fired", "penalties", "shadow", "ruleset"], "properties": {
   "id": {"type": "string"}, "type": {"type": "string", "enum": ["send", "issue", "redeem"]},
@@ -112,11 +113,19 @@ doc = {
         {"$ref": "#/components/schemas/Decision"},
         {"type": "object", "required": ["decisions"], "properties": {"decisions": {"type": "array", "items": {"$ref": "#/components/schemas/Decision"}}}}]}), **common}}},
   "/v1/penalties": {"get": {
-    "operationId": "penalties", "summary": "Penalties in force on an account or a code.", "security": read,
+    "operationId": "penalties", "summary": "Penalties on an account or a code (those in force); without either, a page of the whole ledger, filtered.", "security": read,
     "parameters": [{"name": "account", "in": "query", "required": False, "schema": {"type": "string"}},
-                   {"name": "code", "in": "query", "required": False, "schema": {"type": "string"}}],
-    "responses": {"200": resp("The penalties in force.", {"type": "object", "required": ["penalties"], "properties": {"penalties": {"type": "array", "items": {"$ref": "#/components/schemas/PenaltyRecord"}}}}),
-                  "400": resp("Neither account nor code given.", err), "401": resp("The read token is required.", err)}}},
+                   {"name": "code", "in": "query", "required": False, "schema": {"type": "string"}},
+                   {"name": "status", "in": "query", "required": False, "schema": {"type": "string", "enum": ["in_force", "lifted", "ended", "all"]}, "description": "Without account or code: which records (default in_force)."},
+                   {"name": "action", "in": "query", "required": False, "schema": {"type": "string", "enum": ["disable_generation", "restrict_send", "revoke_code", "delete_content", "hold_reward", "warn", "label"]}},
+                   {"name": "rule", "in": "query", "required": False, "schema": {"type": "string"}},
+                   {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}, "description": "Records a page (default 100)."},
+                   {"name": "after", "in": "query", "required": False, "schema": {"type": "string"}, "description": "The `next` of the previous page."}],
+    "responses": {"200": resp("The penalties; a listing adds the count matched and the cursor of the next page.", {"type": "object", "required": ["penalties"], "properties": {
+                      "penalties": {"type": "array", "items": {"$ref": "#/components/schemas/PenaltyRecord"}},
+                      "matched": {"type": "integer", "description": "Records matching the filters, over every page."},
+                      "next": {"type": ["string", "null"], "description": "Pass as after= for the next page; null on the last."}}}),
+                  "400": resp("A filter that is not one (an unknown status or action, a bad limit, an unknown cursor).", err), "401": resp("The read token is required.", err)}}},
   "/v1/penalties/{id}/lift": {"post": {
     "operationId": "lift", "summary": "Lift a penalty (an appeal).", "security": bearer,
     "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],

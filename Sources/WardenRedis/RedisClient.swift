@@ -1,11 +1,14 @@
+import WardenEngine
+
 /// What the counters, the ledger and the invite log need of Redis: one node (`RedisPool`) or a
 /// cluster (`RedisClusterPool`), behind one interface.
 public protocol RedisClient: Sendable {
     /// Commands in one round trip per node, replies in order.
     func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisValue]
     /// MULTI/EXEC: atomic on one node. A cluster runs one transaction per hash slot (the
-    /// commands of one slot are atomic together, not across slots).
-    func transaction(_ commands: [[String]]) throws(RedisError)
+    /// commands of one slot are atomic together, not across slots) and says whether a replica
+    /// acknowledged every one. Throws only when a write was not accepted or its fate is unknown.
+    @discardableResult func transaction(_ commands: [[String]]) throws(RedisError) -> PenaltyDurability
     /// A command every node must run (SCRIPT LOAD); the first node's reply.
     func everywhere(_ command: [String]) throws(RedisError) -> RedisValue
     /// Pipelines sent so far (round trips), for tests and tuning.

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import WardenEngine
 
 /// A Redis Cluster client on the single-node pools: each command goes to the master of its
 /// key's hash slot (`RedisSlot`); the commands of one pipeline are grouped by node, and the
@@ -92,14 +93,17 @@ package final class RedisClusterPool: RedisClient {
             for i in pending { groups[node(for: commands[i], t), default: []].append(i) }
             let work = groups.sorted { $0.key < $1.key }
             let answers = Mutex([Int: Result<[RedisValue], RedisError>]())
-            // Each node's share in one round trip, the nodes at the same time.
+            // Each node's share in one round trip, the nodes at the same time, all within the
+            // calling check's deadline (the workers are other threads).
+            let deadline = StateDeadline.current
             DispatchQueue.concurrentPerform(iterations: work.count) { k in
                 let (n, indices) = work[k]
-                let result: Result<[RedisValue], RedisError>
-                do throws(RedisError) {
-                    result = .success(try t.pools[n].pipeline(indices.map { commands[$0] }))
-                } catch {
-                    result = .failure(error)
+                let result = StateDeadline.with(deadline) { () -> Result<[RedisValue], RedisError> in
+                    do throws(RedisError) {
+                        return .success(try t.pools[n].pipeline(indices.map { commands[$0] }))
+                    } catch {
+                        return .failure(error)
+                    }
                 }
                 answers.withLock { $0[k] = result }
             }
@@ -145,13 +149,15 @@ package final class RedisClusterPool: RedisClient {
         return Node(host: String(parts[2][..<colon]), port: port)
     }
 
-    /// How long a transaction waits for a replica to acknowledge it (`WAIT 1`). Replication is
-    /// asynchronous: a write only the master has is lost if the master dies before sending it,
-    /// so a penalty counts as stored (and may be answered) only once a replica has it.
-    package static let replicaWaitMilliseconds = 250
+    /// How long a transaction waits at most for a replica to acknowledge it (`WAIT 1`), and
+    /// never past the check's deadline. Replication is asynchronous: a write only the master
+    /// has is lost if the master dies before sending it. The answer says which it was
+    /// (`PenaltyDurability`); a replica that is slow, paused or still syncing never turns a
+    /// write the master accepted into a failure.
+    package static let replicaWait = 0.25
 
-    /// One MULTI/EXEC per hash slot, each on its master, each acknowledged by a replica.
-    package func transaction(_ commands: [[String]]) throws(RedisError) {
+    /// One MULTI/EXEC per hash slot, each on its master, each followed by `WAIT 1`.
+    @discardableResult package func transaction(_ commands: [[String]]) throws(RedisError) -> PenaltyDurability {
         var bySlot: [Int: [[String]]] = [:]
         var order: [Int] = []
         for command in commands {
@@ -159,6 +165,7 @@ package final class RedisClusterPool: RedisClient {
             if bySlot[slot] == nil { order.append(slot) }
             bySlot[slot, default: []].append(command)
         }
+        var replicated = true
         for slot in order {
             let group = bySlot[slot]!
             for attempt in 0..<2 {
@@ -166,20 +173,18 @@ package final class RedisClusterPool: RedisClient {
                 let n = max(0, t.slots[slot])
                 guard n < t.pools.count else { throw RedisError("the cluster has no known node") }
                 trips.add(1, ordering: .relaxed)
-                let replies = try t.pools[n].pipeline(
-                    [["MULTI"]] + group + [["EXEC"]] + [["WAIT", "1", String(Self.replicaWaitMilliseconds)]])
+                let (replies, replicas) = try t.pools[n].transaction(group, replicaWait: Self.replicaWait)
                 let moved = replies.contains { if case .error(let m) = $0 { m.hasPrefix("MOVED ") } else { false } }
                 if moved, attempt == 0 {
                     try refresh()
                     continue
                 }
-                try Self.check(Array(replies.dropLast()))
-                guard let acknowledged = replies.last?.int, acknowledged >= 1 else {
-                    throw RedisError("no replica acknowledged the write within \(Self.replicaWaitMilliseconds) ms")
-                }
+                try Self.check(replies)
+                if replicas < 1 { replicated = false }
                 break
             }
         }
+        return replicated ? .replicated : .primaryOnly
     }
 
     /// On every master (SCRIPT LOAD must be on the node that runs the script).

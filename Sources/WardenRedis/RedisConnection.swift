@@ -10,10 +10,13 @@ package final class RedisConnection {
     package private(set) var isBroken = false
     /// Pipelines answered so far.
     package private(set) var served = 0
+    /// Seconds each reply may take now (`setTimeout`).
+    private var timeout: Double
 
     /// - Parameter timeout: seconds for connecting, and for each reply.
     package init(host: String, port: Int, timeout: Double) throws(RedisError) {
-        let tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
+        let tv = Self.timeval(timeout)
+        self.timeout = timeout
         guard let c = redisConnectWithTimeout(host, Int32(port), tv) else { throw RedisError("out of memory connecting") }
         if c.pointee.err != 0 {
             let message = Self.message(c)
@@ -25,6 +28,19 @@ package final class RedisConnection {
     }
 
     deinit { redisFree(context) }
+
+    private static func timeval(_ seconds: Double) -> Glibc.timeval {
+        let s = max(0.001, seconds)
+        return Glibc.timeval(tv_sec: Int(s), tv_usec: Int((s - s.rounded(.down)) * 1_000_000))
+    }
+
+    /// Seconds each reply may take from now on (a check's deadline shortens it; a `WAIT`
+    /// lengthens it by the time the server itself waits). A system call only when it changes.
+    package func setTimeout(_ seconds: Double) {
+        guard seconds != timeout else { return }
+        timeout = seconds
+        redisSetTimeout(context, Self.timeval(seconds))
+    }
 
     /// Sends every command, then reads every reply (one round trip).
     package func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisValue] {

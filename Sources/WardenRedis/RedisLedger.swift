@@ -88,24 +88,41 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
     }
 
     @discardableResult public func record(_ penalty: PenaltyRecord) throws(LedgerError) -> PenaltyRecord {
+        try recordDurably(penalty).record
+    }
+
+    /// Numbers ids from a sequence that starts, when Redis has none (a new Redis, or one that
+    /// restarted empty), at a millionth of a second's resolution of the time now: ids answered
+    /// before the restart are never handed out again (that would take a million penalties a
+    /// second since the previous start), so webhook idempotency keys and lifts by id stay apart.
+    static let nextIDScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) end
+        return redis.call('INCR', KEYS[1])
+        """
+
+    public func recordDurably(_ penalty: PenaltyRecord) throws(LedgerError) -> (record: PenaltyRecord, durability: PenaltyDurability?) {
         var r = penalty
         do throws(RedisError) {
-            guard let n = try pool.pipeline([["INCR", "\(prefix):seq"]])[0].int else { throw RedisError("INCR did not answer a number") }
+            let seed = String(Int(Date().timeIntervalSince1970) * 1_000_000)
+            guard let n = try pool.pipeline([["EVAL", Self.nextIDScript, "1", "\(prefix):seq", seed]])[0].int else {
+                throw RedisError("the id sequence did not answer a number")
+            }
             r.id = "p-\(n)"
             let key = recordKey(r)
-            try transaction([
-                ["SET", key, Self.encode(r)],
-                ["SET", idKey(r.id), key],
-                ["RPUSH", actionList(r.action, r.targetKind, r.target), key],
-                ["RPUSH", targetList(r.targetKind, r.target), key],
-                ["RPUSH", "\(prefix):all", key],
-                outboxPush(r, "recorded"),
-            ])
+            let durability = try transaction(
+                [
+                    ["SET", key, Self.encode(r)],
+                    ["SET", idKey(r.id), key],
+                    ["RPUSH", actionList(r.action, r.targetKind, r.target), key],
+                    ["RPUSH", targetList(r.targetKind, r.target), key],
+                    ["RPUSH", "\(prefix):all", key],
+                    outboxPush(r, "recorded"),
+                ], id: r.id)
+            return (r, durability)
         } catch {
             failureCount.add(1, ordering: .relaxed)
-            throw LedgerError("redis: \(error)")
+            throw LedgerError("redis: \(error.message)")
         }
-        return r
     }
 
     private func load(_ id: String) -> PenaltyRecord? {
@@ -118,24 +135,28 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
         }
     }
 
-    private func store(_ r: PenaltyRecord, _ change: String) throws(LedgerError) {
+    @discardableResult private func store(_ r: PenaltyRecord, _ change: String) throws(LedgerError) -> PenaltyDurability {
         do throws(RedisError) {
-            try transaction([["SET", recordKey(r), Self.encode(r)], outboxPush(r, change)])
+            return try transaction([["SET", recordKey(r), Self.encode(r)], outboxPush(r, change)], id: r.id)
         } catch {
             failureCount.add(1, ordering: .relaxed)
-            throw LedgerError("redis: \(error)")
+            throw LedgerError("redis: \(error.message)")
         }
     }
 
     public func extend(id: String, until: Double?, forever: Bool) throws(LedgerError) {
-        guard var r = load(id) else { return }
+        _ = try extendDurably(id: id, until: until, forever: forever)
+    }
+
+    public func extendDurably(id: String, until: Double?, forever: Bool) throws(LedgerError) -> PenaltyDurability? {
+        guard var r = load(id) else { return nil }
         if forever {
             r.forever = true
             r.until = nil
         } else if let until, !r.forever, until > (r.until ?? -.infinity) {
             r.until = until
         }
-        try store(r, "extended")
+        return try store(r, "extended")
     }
 
     public func lift(id: String, reason: String, at t: Double) throws(LedgerError) -> PenaltyRecord? {
@@ -174,9 +195,11 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
                     break
                 }
             } else {
-                break  // Redis is down: no lock to take
+                break  // Redis is down (or the check's time ran out): no lock to take
             }
-            usleep(attempt < 10 ? 200 : 5_000)
+            let pause = attempt < 10 ? 200 : 5_000
+            if let remaining = StateDeadline.remaining, remaining < Double(pause) / 1e6 { break }  // the check's deadline
+            usleep(UInt32(pause))
         }
         defer {
             if held {
@@ -207,8 +230,13 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
     // MARK: outbox
 
     /// Commands applied together (MULTI/EXEC): a record and its outbox message, or neither.
-    private func transaction(_ commands: [[String]]) throws(RedisError) {
-        try pool.transaction(commands)
+    /// A reply that did not come in time leaves the outcome unknown, and the error says so.
+    private func transaction(_ commands: [[String]], id: String) throws(RedisError) -> PenaltyDurability {
+        do throws(RedisError) {
+            return try pool.transaction(commands)
+        } catch  where error.timedOut {
+            throw RedisError("\(error.message) (no answer in time: penalty \(id) may still be stored)", timedOut: true)
+        }
     }
 
     private var outboxKeys: [String] {

@@ -1,4 +1,5 @@
 import Synchronization
+import WardenEngine
 
 /// A few connections to one Redis server, shared by the engine's threads: a caller takes a
 /// connection, runs its commands, and gives it back; a broken connection is dropped and the
@@ -38,12 +39,20 @@ package final class RedisPool: RedisClient {
     }
 
     /// Runs `body` with a connection; the connection goes back to the pool unless it broke.
-    package func with<R>(_ body: (RedisConnection) throws(RedisError) -> R) throws(RedisError) -> R {
+    /// Each reply may take `timeout` (plus `extra`, for a command the server itself holds),
+    /// and never past the check's deadline (`StateDeadline`): once that passed, nothing is sent.
+    package func with<R>(extra: Double = 0, _ body: (RedisConnection) throws(RedisError) -> R) throws(RedisError) -> R {
+        var limit = timeout + extra
+        if let remaining = StateDeadline.remaining {
+            guard remaining >= 0.001 else { throw RedisError("the check's time for Redis ran out", timedOut: true) }
+            limit = min(limit, remaining)
+        }
         let connection: RedisConnection
         if let reused = idle.withLock({ $0.popLast() }) {
             connection = reused.connection
+            connection.setTimeout(limit)
         } else {
-            connection = try RedisConnection(host: host, port: port, timeout: timeout)
+            connection = try RedisConnection(host: host, port: port, timeout: limit)
         }
         defer {
             if !connection.isBroken {
@@ -53,8 +62,42 @@ package final class RedisPool: RedisClient {
         return try body(connection)
     }
 
-    package func transaction(_ commands: [[String]]) throws(RedisError) {
+    /// One node: MULTI/EXEC, as durable as the server's persistence.
+    @discardableResult package func transaction(_ commands: [[String]]) throws(RedisError) -> PenaltyDurability {
         try Self.check(try pipeline([["MULTI"]] + commands + [["EXEC"]]))
+        return .singleNode
+    }
+
+    /// MULTI/EXEC, then `WAIT 1` on the same connection (WAIT counts the replicas that have
+    /// this connection's writes), for at most `replicaWait` seconds and never past the check's
+    /// deadline. Returns the replies up to EXEC and how many replicas acknowledged. Once EXEC
+    /// answered, nothing turns the write into a failure: a WAIT that times out, fails or finds
+    /// no time left means 0 replicas, not an error (the master has the write and serves it).
+    package func transaction(_ commands: [[String]], replicaWait: Double) throws(RedisError) -> (replies: [RedisValue], replicas: Int) {
+        trips.add(1, ordering: .relaxed)
+        let run = { (c: RedisConnection) throws(RedisError) -> (replies: [RedisValue], replicas: Int) in
+            let replies = try c.pipeline([["MULTI"]] + commands + [["EXEC"]])
+            guard case .array? = replies.last else { return (replies, 0) }
+            var wait = replicaWait
+            if let remaining = StateDeadline.remaining { wait = min(wait, remaining - 0.002) }
+            let milliseconds = Int(wait * 1000)
+            guard milliseconds >= 1 else { return (replies, 0) }
+            let readFor = Double(milliseconds) / 1000 + self.timeout
+            c.setTimeout(StateDeadline.remaining.map { min(readFor, max(0.001, $0)) } ?? readFor)
+            let acknowledged = (try? c.pipeline([["WAIT", "1", String(milliseconds)]]))?.first?.int ?? 0
+            return (replies, acknowledged)
+        }
+        var reused = false
+        do {
+            return try with { c throws(RedisError) in
+                reused = c.served > 0
+                return try run(c)
+            }
+        } catch {
+            // As `pipeline`: a pooled connection that died while idle, tried once more.
+            guard reused, !error.timedOut else { throw error }
+            return try with { c throws(RedisError) in try run(c) }
+        }
     }
 
     package func everywhere(_ command: [String]) throws(RedisError) -> RedisValue {

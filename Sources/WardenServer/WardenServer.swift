@@ -386,7 +386,7 @@ package struct WardenServer: Sendable {
         } else if let code = query["code"] {
             target = (.code, String(code))
         } else {
-            return Self.badRequest("give ?account=… or ?code=…")
+            return penaltyListing(request)
         }
         let records = service.penalties(targetKind: target.0, target: target.1)
         return Self.json(.ok, .object([("penalties", .array(records.map(Self.record)))]))

@@ -9,7 +9,10 @@ public final class RedisClusterServer: @unchecked Sendable {
     private var processes: [Int: Process] = [:]
     private let dir: URL
 
-    public init() throws {
+    /// - Parameter replicasInSync: wait until every master's replica has synced (the default);
+    ///   false hands the cluster over the moment it reports `cluster_state:ok`, replicas
+    ///   possibly still syncing, as an operator's script would.
+    public init(replicasInSync: Bool = true) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cluster-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         // A random port may be taken (by another test's server, or its cluster bus port): try
@@ -37,7 +40,7 @@ public final class RedisClusterServer: @unchecked Sendable {
         try create.run()
         create.waitUntilExit()
         guard create.terminationStatus == 0 else { throw RedisError("redis-cli --cluster create failed") }
-        try waitUntilOK()
+        try waitUntilOK(replicas: replicasInSync ? true : nil)
     }
 
     public var url: String { "redis+cluster://" + ports.prefix(3).map { "127.0.0.1:\($0)" }.joined(separator: ",") }
@@ -73,7 +76,8 @@ public final class RedisClusterServer: @unchecked Sendable {
     /// own, so a test waiting for the failover passes `replicas: false`: then only the masters
     /// that have replicas must have them in sync. The deadline is generous: on a CI machine whose
     /// two cores also run the rest of the suite, a young cluster once took longer than 30 s.
-    public func waitUntilOK(seconds: Double = 90, replicas: Bool = true) throws {
+    /// `replicas: nil` asks only for `cluster_state:ok`.
+    public func waitUntilOK(seconds: Double = 90, replicas: Bool? = true) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let ok = processes.keys.allSatisfy { port in
@@ -82,6 +86,7 @@ public final class RedisClusterServer: @unchecked Sendable {
                         .first
                 else { return false }
                 guard info.contains("cluster_state:ok") else { return false }
+                guard let replicas else { return true }
                 guard
                     case .string(let replication)? = try? RedisPool(host: "127.0.0.1", port: port, timeout: 0.5).pipeline([
                         ["INFO", "replication"]
@@ -117,6 +122,26 @@ public final class RedisClusterServer: @unchecked Sendable {
         throw RedisError("slot \(slot) unserved")
     }
 
+    /// The port of a replica of the master on `port`, from the master's `INFO replication`.
+    public func replica(of port: Int) throws -> Int {
+        guard
+            case .string(let info)? = try RedisPool(host: "127.0.0.1", port: port, timeout: 1).pipeline([["INFO", "replication"]]).first,
+            let line = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("slave0:") }),
+            let field = line.split(separator: ",").first(where: { $0.hasPrefix("port=") }), let replica = Int(field.dropFirst(5))
+        else { throw RedisError("the master on \(port) has no replica") }
+        return replica
+    }
+
+    /// SIGSTOP one node: alive to the kernel (connections stay open) but answering nothing.
+    public func pause(_ port: Int) {
+        if let p = processes[port] { Foundation.kill(p.processIdentifier, SIGSTOP) }
+    }
+
+    /// SIGCONT a paused node.
+    public func resume(_ port: Int) {
+        if let p = processes[port] { Foundation.kill(p.processIdentifier, SIGCONT) }
+    }
+
     /// SIGKILL one node (a master, for a failover).
     public func kill(_ port: Int) {
         guard let p = processes.removeValue(forKey: port) else { return }
@@ -125,7 +150,10 @@ public final class RedisClusterServer: @unchecked Sendable {
     }
 
     deinit {
-        for port in Array(processes.keys) { kill(port) }
+        for port in Array(processes.keys) {
+            resume(port)
+            kill(port)
+        }
         try? FileManager.default.removeItem(at: dir)
     }
 }

@@ -29,10 +29,23 @@ public final class RedisServer: @unchecked Sendable {
     /// SIGKILL: a test server has nothing to save (and a down Redis is what the tests want).
     public func stop() {
         guard let process else { return }
+        kill(process.processIdentifier, SIGCONT)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         self.process = nil
     }
 
-    deinit { stop() }
+    /// SIGSTOP: connections stay open and nothing answers (a stalled server); `resume` ends it.
+    public func pause() {
+        if let process { kill(process.processIdentifier, SIGSTOP) }
+    }
+
+    public func resume() {
+        if let process { kill(process.processIdentifier, SIGCONT) }
+    }
+
+    deinit {
+        resume()
+        stop()
+    }
 }

@@ -131,4 +131,52 @@ import Testing
         _ = source.check(e, now: 0)
         #expect(try engine.restore(snapshot: source.snapshot()) == 1)
     }
+
+    /// Numbers no server writes (a damaged or hand-made snapshot) are refused with a reason:
+    /// they trapped (SIGILL) where they became integers.
+    @Test func outOfRangeNumbersAreRefusedNotTrappedOn() throws {
+        let source = """
+            ruleset t
+            rule c { on send when count(by: account, within: 1h) > 100 }
+            rule d { on send when distinct(to, by: account, within: 1h) > 100 }
+            """
+        let ruleSet = try #require(Compiler.compile(source: source).ruleSet)
+        let writer = Engine(ruleSet: ruleSet)
+        var e = Event(id: "x", type: .send, account: "a", ts: 1_767_225_600)
+        e.to = ["r"]
+        e.text = "hi"
+        _ = writer.check(e, now: 0)
+        let good = writer.snapshot()
+        #expect(try Engine(ruleSet: ruleSet).restore(snapshot: good) == 0)
+        let damaged = [
+            (#""buckets":\[\[[0-9]+"#, #""buckets":[[1e10"#),
+            (#""level":0"#, #""level":1e30"#),
+            (#""values":\[\["([0-9a-f]+)",[0-9]+"#, #""values":[["$1",1e10"#),
+        ]
+        for (pattern, replacement) in damaged {
+            let text = good.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+            #expect(text != good, "\(pattern) is in the snapshot")
+            #expect(throws: SnapshotError.self) { try Engine(ruleSet: ruleSet).restore(snapshot: text) }
+        }
+        // A penalty id at the end of Int's range does not overflow the next id.
+        let records =
+            #""penalties":[{"id":"p-9223372036854775807","action":"restrict_send","target_kind":"account","target":"a","start":1767225600,"forever":true,"offense":1,"rule":"c","event":"x"}]"#
+        let withID = good.replacingOccurrences(of: #""penalties":\[\]"#, with: records, options: .regularExpression)
+        #expect(withID != good)
+        #expect(try Engine(ruleSet: ruleSet).restore(snapshot: withID) == 0)
+    }
+
+    /// 10^5 buckets of one key restore in one pass (a copy per bucket took 21 s).
+    @Test func manyBucketsOfOneKeyRestore() throws {
+        let ruleSet = try #require(
+            Compiler.compile(source: "ruleset t\nrule c { on send when count(by: account, within: 1h) > 3 }").ruleSet)
+        let buckets = (0..<100_000).map { "[\($0),1]" }.joined(separator: ",")
+        let text =
+            #"{"format":"warden-state/1","ruleset":"x","counters":[{"id":"count||account|1h||send","keys":[{"key":"a","buckets":["#
+            + buckets
+            + #"]}]}],"penalties":[]}"#
+        let engine = Engine(ruleSet: ruleSet)
+        #expect(try engine.restore(snapshot: text) == 0)
+        #expect(engine.counterKeyCount == 1)
+    }
 }

@@ -17,5 +17,13 @@ import WardenEngine
         #expect(stored.contains(#""target_kind":"code""#) && stored.contains(#""lifted":{"at":1767229200,"reason":"appeal"}"#))
         #expect(RedisLedger.decode(stored) == record)
         #expect(RedisLedger.decode(#"{"id":"p-1"}"#) == nil)
+        // Numbers no server writes are refused, not trapped on.
+        for bad in [#""offense":1e300"#, #""offense":0.5"#, #""start":1e300"#, #""until":-1e300"#] {
+            let text =
+                #"{"id":"p-1","action":"revoke_code","target_kind":"code","target":"C","start":1767225600,"until":1767229200,"forever":false,"offense":1,"rule":"r","event":"e"}"#
+            let field = bad.split(separator: ":")[0]
+            let damaged = text.replacingOccurrences(of: #"\#(field):[^,]*"#, with: bad, options: .regularExpression)
+            #expect(damaged != text && RedisLedger.decode(damaged) == nil, "\(damaged)")
+        }
     }
 }

@@ -106,4 +106,74 @@ import WardenTestSupport
         // The penalty answered before the failover is still in force.
         #expect(engine.check(Self.send("early", 500), now: 0).fired.map(\.rule).contains("penalty_in_force"))
     }
+
+    /// Engines with a short reply timeout (serve's 50 ms) and checks bounded as serve bounds
+    /// them (one second in all each).
+    static func fastEngines(_ cluster: RedisClusterServer, _ source: String) throws -> [Engine] {
+        let ruleSet = try #require(Compiler.compile(source: source).ruleSet)
+        return try (0..<2).map { _ in
+            let pool = try RedisClients.open(url: cluster.url, timeout: 0.05)
+            let ledger = RedisLedger(pool: pool)
+            return Engine(
+                ruleSet: ruleSet, ledger: ledger, counterBackend: RedisCounters(pool: pool, ledger: ledger),
+                inviteLog: RedisInviteLog(pool: pool))
+        }
+    }
+
+    static let thirdSend = """
+        ruleset t
+        rule flood { on send when count(by: account, within: 1d) > 2 penalty restrict_send(account, 1h) }
+        """
+
+    /// A cluster used the moment it reports ok, replicas perhaps still syncing: every penalty
+    /// is answered (a replica's WAIT that outlives the reply timeout made every write fail), the
+    /// answer says what durability it got, and what is answered is what is stored.
+    @Test func aClusterUsedTheMomentItIsOKStoresEveryPenaltyItAnswers() throws {
+        let cluster = try RedisClusterServer(replicasInSync: false)
+        let engines = try Self.fastEngines(cluster, Self.thirdSend)
+        var answered: [String: String] = [:]
+        for a in 0..<30 {
+            for k in 0..<3 {
+                let d = StateDeadline.within(seconds: 1) { engines[k % 2].check(Self.send("acct\(a)", k), now: 0) }
+                #expect(!d.ledgerFailed && !d.stateUnavailable, "\(d.warnings)")
+                if k == 2 {
+                    let p = try #require(d.penalties.first)
+                    #expect(p.durability == .replicated || p.durability == .primaryOnly)
+                    answered["acct\(a)"] = p.id
+                } else {
+                    #expect(d.penalties.isEmpty)
+                }
+            }
+        }
+        for (account, id) in answered {
+            let stored = engines[1].penalties(targetKind: .account, target: account, inForceAt: 1_767_225_610)
+            #expect(stored.map(\.id) == [id])
+        }
+    }
+
+    /// A replica paused (SIGSTOP) under the slot's master: the penalty is answered and stored,
+    /// marked primary_only, within the check's budget; once the replica is back, replicated.
+    @Test func aPausedReplicaLeavesPenaltiesStoredOnTheMaster() throws {
+        let cluster = try RedisClusterServer()
+        let engines = try Self.fastEngines(cluster, Self.thirdSend)
+        // An account whose records live on the master of slot 0's shard, and a second one there.
+        let master = try cluster.master(of: 0)
+        let accounts = (0..<2000).map { "paused\($0)" }.filter { (try? cluster.master(of: RedisSlot.of("{account|\($0)}"))) == master }
+        #expect(accounts.count >= 2)
+        let replica = try cluster.replica(of: master)
+        cluster.pause(replica)
+        let started = Date()
+        let paused = (0..<3).map { k in StateDeadline.within(seconds: 1) { engines[k % 2].check(Self.send(accounts[0], k), now: 0) } }
+        let d = paused[2]
+        let elapsed = Date().timeIntervalSince(started)
+        cluster.resume(replica)
+        #expect(!d.ledgerFailed && d.warnings.isEmpty, "\(d.warnings)")
+        let p = try #require(d.penalties.first)
+        #expect(p.durability == .primaryOnly)
+        #expect(elapsed < 3, "three checks within their budgets, not stuck on the replica")
+        #expect(engines[1].penalties(targetKind: .account, target: accounts[0], inForceAt: 1_767_225_610).map(\.id) == [p.id])
+        try cluster.waitUntilOK()
+        let resumed = (0..<3).map { k in StateDeadline.within(seconds: 1) { engines[k % 2].check(Self.send(accounts[1], k), now: 0) } }
+        #expect(resumed[2].penalties.first?.durability == .replicated)
+    }
 }

@@ -7,6 +7,7 @@ import Testing
 import WardenEngine
 import WardenLanguage
 import WardenServer
+import WardenWire
 
 @testable import WardenSQLite
 
@@ -259,5 +260,55 @@ import WardenServer
         #expect(requests.first?.level == .info)
         #expect(requests.first?.metadata["hb.request.path"].map { "\($0)" } == "/v1/rules/reload")
         #expect(!log.entries.contains { "\($0.metadata)".contains("s3cret") })
+    }
+
+    /// Without a target, the ledger is listed a page at a time: in force by default, filtered
+    /// by action and rule, `next` leading through every page once, bad filters a 400 naming them.
+    @Test func theLedgerIsListedInPages() async throws {
+        let server = try Server(token: "s3cret")
+        try await server.test { server in
+            // Five revoked codes (fraud text) and their deleted messages (delete_content does not last).
+            for k in 1...5 {
+                let (status, _) = try await server.request(
+                    .post, "/v1/check", body: Self.send("f\(k)", text: "兼职刷单日赚300", code: "CODE000\(k)"))
+                #expect(status == 200)
+            }
+            let (liftStatus, _) = try await server.request(.post, "/v1/penalties/p-1/lift", body: #"{"reason":"appeal"}"#, token: "s3cret")
+            #expect(liftStatus == 200)
+
+            func page(_ query: String) async throws -> JSONValue {
+                let (status, body) = try await server.request(.get, "/v1/penalties" + query)
+                #expect(status == 200, "\(query): \(body)")
+                return try JSONParser.parse(body)
+            }
+            func ids(_ v: JSONValue) -> [String] {
+                guard case .array(let items)? = v["penalties"] else { return [] }
+                return items.compactMap { $0["id"]?.stringValue }
+            }
+            let all = try await page("?status=all")
+            let allIDs = ids(all)
+            #expect(all["matched"] == .number(Double(allIDs.count)) && all["next"] == .null)
+            // In force: the revocations not lifted (a revocation lasts; the lifted one does not).
+            let inForce = try await page("?action=revoke_code")
+            #expect(ids(inForce).count == 4 && !ids(inForce).contains("p-1"))
+            #expect(ids(try await page("?status=lifted")) == ["p-1"])
+            #expect(ids(try await page("?status=all&rule=no_such_rule")).isEmpty)
+            // Two at a time: every record once, in order, and the last page says so.
+            var seen: [String] = []
+            var after = ""
+            for _ in 0..<10 {
+                let p = try await page("?status=all&limit=2" + after)
+                seen += ids(p)
+                guard case .string(let next)? = p["next"] else { break }
+                #expect(next == seen.last)
+                after = "&after=" + next
+            }
+            #expect(seen == allIDs && seen.count == 5)
+
+            #expect(try await server.request(.get, "/v1/penalties?status=maybe").0 == 400)
+            #expect(try await server.request(.get, "/v1/penalties?action=smite").1.contains(#""key":"action""#))
+            #expect(try await server.request(.get, "/v1/penalties?limit=0").0 == 400)
+            #expect(try await server.request(.get, "/v1/penalties?after=p-999").0 == 400)
+        }
     }
 }

@@ -33,6 +33,7 @@ extension Decision {
             w.member("until", PenaltyRecord.endText(until: p.until, forever: p.forever))
             w.member("offense", integer: p.offense)
             w.member("id", p.id)
+            w.member("durability", p.durability?.rawValue)
             w.member("label", p.label)
             w.raw(",\"rule\":")
             w.string(p.rule)

@@ -21,6 +21,8 @@ public struct Decision: Sendable {
         public var offense: Int?
         /// The label a `label(…)` penalty put on its target.
         public var label: String?
+        /// What the stored record would survive, when a shared ledger said (Redis).
+        public var durability: PenaltyDurability?
     }
 
     public var id: String

@@ -389,7 +389,7 @@ extension EngineState {
             var (until, forever) = Self.end(spec.duration, offense: current.offense, from: t, action: spec.action)
             if commit {
                 do throws(LedgerError) {
-                    try ledger.extend(id: current.id, until: until, forever: forever)
+                    p.durability = try ledger.extendDurably(id: current.id, until: until, forever: forever)
                 } catch {
                     ctx.ledgerFailure = error.message
                     (until, forever) = (current.until, current.forever)
@@ -411,7 +411,8 @@ extension EngineState {
             offense: offense, rule: rule, event: ctx.event.id, lifted: nil)
         if commit {
             do throws(LedgerError) {
-                p.id = try ledger.record(record).id
+                let stored = try ledger.recordDurably(record)
+                (p.id, p.durability) = (stored.record.id, stored.durability)
             } catch {
                 ctx.ledgerFailure = error.message
                 return nil

@@ -44,12 +44,14 @@ public final class WardenService: Sendable {
     public let deferredLedger: (any DeferredDurability)?
     /// The clock for events without `ts` (seconds since 1970); the wall clock by default.
     let clock: @Sendable () -> Double
+    /// Seconds one check may wait on shared state in all (`StateDeadline`); nil: no bound.
+    public let checkBudget: Double?
 
     public init(
         rulesAt path: String, lateness: Double = 600, ledger: (any PenaltyLedger)? = nil, maxCounterKeys: Int = 10_000_000,
         maxCounterBytes: Int = .max,
         counterBackend: (any CounterBackend)? = nil, inviteLog: (any InviteLog)? = nil, review: (any ReviewStore)? = nil,
-        clock: @escaping @Sendable () -> Double = WardenService.wallClock
+        checkBudget: Double? = nil, clock: @escaping @Sendable () -> Double = WardenService.wallClock
     ) throws(RuleSetError) {
         let (ruleSet, diagnostics) = Compiler.compile(path: path)
         guard let ruleSet else { throw RuleSetError(diagnostics: diagnostics) }
@@ -61,6 +63,7 @@ public final class WardenService: Sendable {
         self.inviteLog = inviteLog
         self.review = review
         self.clock = clock
+        self.checkBudget = checkBudget
         self.durableLedger = ledger
         self.deferredLedger = (ledger as? any DeferredDurability).flatMap { $0.defersCommits ? $0 : nil }
         current = Mutex(
@@ -79,7 +82,8 @@ public final class WardenService: Sendable {
     ) throws(RuleSetError) {
         try self.init(
             rulesAt: path, lateness: lateness, ledger: state.ledger, maxCounterKeys: maxCounterKeys, maxCounterBytes: maxCounterBytes,
-            counterBackend: state.counters, inviteLog: state.invites, review: state.review, clock: clock)
+            counterBackend: state.counters, inviteLog: state.invites, review: state.review, checkBudget: state.checkBudget,
+            clock: clock)
     }
 
     public static let wallClock: @Sendable () -> Double = Engine.wallClock
@@ -95,14 +99,15 @@ public final class WardenService: Sendable {
         engine.futureError(event, now: clock())
     }
 
+    /// One event; its work on shared state bounded by `checkBudget` in all.
     public func check(_ event: Event, dryRun: Bool = false) -> Decision {
-        engine.check(event, now: clock(), commit: !dryRun)
+        StateDeadline.within(seconds: checkBudget) { engine.check(event, now: clock(), commit: !dryRun) }
     }
 
-    /// Several events in order, on one engine.
+    /// Several events in order, on one engine, each with its own `checkBudget`.
     public func check(_ events: [Event], dryRun: Bool = false) -> [Decision] {
         let engine = self.engine
-        return events.map { engine.check($0, now: clock(), commit: !dryRun) }
+        return events.map { event in StateDeadline.within(seconds: checkBudget) { engine.check(event, now: clock(), commit: !dryRun) } }
     }
 
     public func penalties(targetKind: TargetKind, target: String) -> [PenaltyRecord] {

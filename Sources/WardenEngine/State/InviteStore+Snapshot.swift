@@ -36,7 +36,13 @@ extension InviteStore {
 
     static func load(_ value: JSONValue) throws(SnapshotError) -> InviteStore {
         func text(_ v: JSONValue?) -> String? { if case .string(let s)? = v { s } else { nil } }
-        func number(_ v: JSONValue?) -> Double? { if case .number(let n)? = v { n } else { nil } }
+        // Times are seconds in the years 1–9999; a value outside (a damaged or hand-made
+        // snapshot) is refused by name rather than trapping where it becomes a day number.
+        func number(_ v: JSONValue?) throws(SnapshotError) -> Double? {
+            guard case .number(let n)? = v else { return nil }
+            guard PenaltyRecord.storableTimes.contains(n) else { throw SnapshotError(message: "invite graph: \(n) is not a time") }
+            return n
+        }
         var s = InviteStore()
         guard case .array(let accounts)? = value["accounts"], case .array(let codes)? = value["codes"] else {
             throw SnapshotError(message: "the invite graph needs 'accounts' and 'codes' arrays")
@@ -49,14 +55,14 @@ extension InviteStore {
             s.nodes[Int(i)].network = text(a["network"])
             s.nodes[Int(i)].ownerDevice = text(a["owner_device"])
             s.nodes[Int(i)].ownerNetwork = text(a["owner_network"])
-            s.nodes[Int(i)].firstIssue = number(a["first_issue"])
-            s.nodes[Int(i)].lastSeen = number(a["last_seen"]) ?? -.infinity
-            s.nodes[Int(i)].lastActive = number(a["last_active"]) ?? -.infinity
+            s.nodes[Int(i)].firstIssue = try number(a["first_issue"])
+            s.nodes[Int(i)].lastSeen = try number(a["last_seen"]) ?? -.infinity
+            s.nodes[Int(i)].lastActive = try number(a["last_active"]) ?? -.infinity
             if case .bool(true)? = a["flagged"] { s.nodes[Int(i)].flagged = true }
         }
         for a in accounts {
             guard let name = text(a["account"]), let inviter = text(a["inviter"]) else { continue }
-            guard let joined = number(a["joined"]) else {
+            guard let joined = try number(a["joined"]) else {
                 throw SnapshotError(message: "invite account \(name): an inviter needs 'joined'")
             }
             let me = s.node(name)
@@ -77,17 +83,22 @@ extension InviteStore {
         }
         for i in s.nodes.indices { s.nodes[i].descendantJoins.sort() }
         s.recountBelow()
+        func uses(_ v: JSONValue?) throws(SnapshotError) -> Int? {
+            guard case .number(let n)? = v else { return nil }
+            guard let k = Int(exactly: n), k >= 0 else { throw SnapshotError(message: "invite graph: max_uses \(n) is not a count") }
+            return k
+        }
         for c in codes {
-            guard let code = text(c["code"]), let owner = text(c["owner"]), let issued = number(c["issued"]) else {
+            guard let code = text(c["code"]), let owner = text(c["owner"]), let issued = try number(c["issued"]) else {
                 throw SnapshotError(message: "an invite code needs 'code', 'owner' and 'issued'")
             }
             s.codes[code] = Code(
                 owner: s.node(owner), issued: issued, device: text(c["device"]), network: text(c["network"]),
-                maxUses: number(c["max_uses"]).map { Int($0) })
+                maxUses: try uses(c["max_uses"]))
         }
         if case .array(let waiting)? = value["waiting"] {
             for w in waiting {
-                guard let code = text(w["code"]), let redeemer = text(w["redeemer"]), let at = number(w["at"]) else {
+                guard let code = text(w["code"]), let redeemer = text(w["redeemer"]), let at = try number(w["at"]) else {
                     throw SnapshotError(message: "a waiting redemption needs 'code', 'redeemer' and 'at'")
                 }
                 var r = InviteChange.Redemption(
@@ -97,7 +108,7 @@ extension InviteStore {
                 s.waiting[code, default: []].append(r)
             }
         }
-        s.newest = number(value["newest"]) ?? -.infinity
+        s.newest = try number(value["newest"]) ?? -.infinity
         s.lastSweep = s.newest
         return s
     }

@@ -26,6 +26,10 @@ public protocol PenaltyLedger: AnyObject, Sendable {
     /// `inForce` for several targets at once (an event checks its account and its code): a
     /// remote ledger answers them in one round trip.
     func inForce(_ queries: [PenaltyQuery], at t: Double) -> [PenaltyRecord?]
+    /// `record`, with what the write would survive when the ledger can tell (a shared one).
+    func recordDurably(_ penalty: PenaltyRecord) throws(LedgerError) -> (record: PenaltyRecord, durability: PenaltyDurability?)
+    /// `extend`, with what the change would survive when the ledger can tell.
+    func extendDurably(id: String, until: Double?, forever: Bool) throws(LedgerError) -> PenaltyDurability?
 }
 
 /// A ledger write that was not stored: the disk is full, another process holds the database's
@@ -55,6 +59,15 @@ extension PenaltyLedger {
 
     public func inForce(_ queries: [PenaltyQuery], at t: Double) -> [PenaltyRecord?] {
         queries.map { inForce(action: $0.action, targetKind: $0.targetKind, target: $0.target, at: t) }
+    }
+
+    public func recordDurably(_ penalty: PenaltyRecord) throws(LedgerError) -> (record: PenaltyRecord, durability: PenaltyDurability?) {
+        (try record(penalty), nil)
+    }
+
+    public func extendDurably(id: String, until: Double?, forever: Bool) throws(LedgerError) -> PenaltyDurability? {
+        try extend(id: id, until: until, forever: forever)
+        return nil
     }
 }
 
@@ -116,7 +129,7 @@ public final class MemoryLedger: PenaltyLedger, Sendable {
         book.withLock { b in
             b = Book()
             for r in records {
-                if r.id.hasPrefix("p-"), let n = Int(r.id.dropFirst(2)) { b.nextNumber = max(b.nextNumber, n + 1) }
+                if r.id.hasPrefix("p-"), let n = Int(r.id.dropFirst(2)), n < Int.max { b.nextNumber = max(b.nextNumber, n + 1) }
                 b.index(r)
             }
         }

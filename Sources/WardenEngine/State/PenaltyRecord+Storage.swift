@@ -36,14 +36,26 @@ extension PenaltyRecord {
         guard let kind = TargetKind(rawValue: kindName) else {
             throw SnapshotError(message: "penalty \(id): unknown target kind '\(kindName)'")
         }
+        // A record another program (or a damaged store) wrote may hold any number: refused
+        // here, by name, rather than trapping where an Int is made of it.
+        guard let count = Int(exactly: offense), (1...1_000_000_000).contains(count) else {
+            throw SnapshotError(message: "penalty \(id): offense \(offense) is not a count")
+        }
+        func time(_ name: String, _ t: Double) throws(SnapshotError) -> Double {
+            guard Self.storableTimes.contains(t) else { throw SnapshotError(message: "penalty \(id): \(name) \(t) is not a time") }
+            return t
+        }
         self.init(
-            id: id, action: action, targetKind: kind, target: target, start: start, until: nil, forever: v["forever"] == .bool(true),
-            offense: Int(offense), rule: rule, event: event, lifted: nil)
-        if case .number(let until)? = v["until"] { self.until = until }
+            id: id, action: action, targetKind: kind, target: target, start: try time("start", start), until: nil,
+            forever: v["forever"] == .bool(true), offense: count, rule: rule, event: event, lifted: nil)
+        if case .number(let until)? = v["until"] { self.until = try time("until", until) }
         if case .number(let at)? = v["lifted"]?["at"], case .string(let reason)? = v["lifted"]?["reason"] {
-            lifted = Lift(at: at, reason: reason)
+            lifted = Lift(at: try time("lifted.at", at), reason: reason)
         } else if case .number(let at)? = v["lifted_at"], case .string(let reason)? = v["lift_reason"] {
-            lifted = Lift(at: at, reason: reason)  // the older Redis form
+            lifted = Lift(at: try time("lifted_at", at), reason: reason)  // the older Redis form
         }
     }
+
+    /// Seconds since 1970 a stored record may hold: years 0001 to 9999.
+    static let storableTimes: ClosedRange<Double> = -62_135_596_800...253_402_300_799
 }

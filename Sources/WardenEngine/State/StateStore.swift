@@ -18,12 +18,16 @@ public struct StateStore: Sendable {
     /// The review loop: cases, labels, live list entries, the change log, the rule sets served.
     /// Nil: no queue (a one-off check or an audit has nobody to review its cases).
     public var review: (any ReviewStore)?
+    /// The longest one check may spend on this state in all (Redis: `--redis-timeout`), however
+    /// many round trips it makes (`StateDeadline`). Nil: no bound beyond each reply's own.
+    public var checkBudget: Double?
 
     public init(
         ledger: (any PenaltyLedger)? = nil, counters: (any CounterBackend)? = nil, invites: (any InviteLog)? = nil,
-        snapshots: (any SnapshotStore)? = nil, review: (any ReviewStore)? = nil
+        snapshots: (any SnapshotStore)? = nil, review: (any ReviewStore)? = nil, checkBudget: Double? = nil
     ) {
         self.review = review
+        self.checkBudget = checkBudget
         self.ledger = ledger
         self.counters = counters
         self.invites = invites

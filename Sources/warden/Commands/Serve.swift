@@ -75,7 +75,8 @@ struct Serve: AsyncParsableCommand {
     var maxCounterMemory = 4096
 
     @Option(
-        name: .customLong("redis-timeout"), help: "Seconds to wait for Redis (connect and each reply) before a check goes on without it.")
+        name: .customLong("redis-timeout"),
+        help: "Seconds a check may wait on Redis in all (connecting and every reply) before it goes on without it.")
     var redisTimeout: Double = 0.05
 
     @Option(

@@ -59,7 +59,8 @@ enum StateOpener {
                 return StateStore(
                     ledger: ledger, counters: RedisCounters(pool: pool, ledger: ledger), invites: RedisInviteLog(pool: pool),
                     review: options.review
-                        ? RedisReviewStore(pool: pool, maxOpenCases: options.maxOpenCases, retention: options.caseRetention) : nil)
+                        ? RedisReviewStore(pool: pool, maxOpenCases: options.maxOpenCases, retention: options.caseRetention) : nil,
+                    checkBudget: options.redisTimeout)
             } catch {
                 Output.error("warden: --state: \(error.message)")
                 throw ExitCode(2)

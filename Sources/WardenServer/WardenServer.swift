@@ -62,6 +62,11 @@ package struct WardenServer: Sendable {
     private let queueFull = StateFlag()
     /// Runs checks off the cooperative threads when they wait on Redis (`blockingThreads`).
     let blocking: NIOThreadPool?
+    /// The playground's own thread: its work never queues ahead of a reload or a lift on the
+    /// shared pool, and one request at a time runs (`Playground.budget` each).
+    let playgroundPool: NIOThreadPool?
+    /// Playground requests running or waiting: past two, the answer is 429.
+    let playgroundGate = RequestGate(limit: 2)
 
     /// - Parameter commits: (transactions, writes) of a SQLite ledger's group commit, for the metrics.
     package init(
@@ -87,6 +92,13 @@ package struct WardenServer: Sendable {
             blocking = pool
         } else {
             blocking = nil
+        }
+        if configuration.playground {
+            let pool = NIOThreadPool(numberOfThreads: 1)
+            pool.start()
+            playgroundPool = pool
+        } else {
+            playgroundPool = nil
         }
     }
 
@@ -182,7 +194,11 @@ package struct WardenServer: Sendable {
             return Self.badRequest(error.message, key: error.key)
         }
         let files = service.engine.ruleSet.sources
-        let answer = try await NIOThreadPool.singleton.runIfActive {
+        guard playgroundGate.enter() else {
+            return Self.json(.tooManyRequests, .object([("error", .string("the playground is busy with other requests; try again"))]))
+        }
+        defer { playgroundGate.leave() }
+        let answer = try await (playgroundPool ?? NIOThreadPool.singleton).runIfActive {
             Playground.run(sandbox, files: files, now: Date().timeIntervalSince1970)
         }
         return Self.raw(.ok, answer)

@@ -448,6 +448,38 @@ import FoundationNetworking
         #expect(first["message"] as? String == "unknown name 'nowhere'" && first["line"] as? Int == 2)
     }
 
+    /// A playground request that would run for minutes (backtracking patterns at their match
+    /// limits over many events) stops at its budget and says so. Playground requests run on
+    /// their own thread, one at a time and two at most: with two running a reload answers
+    /// before either (it waited 81 s behind them on the shared pool), and a third is a 429.
+    @Test func heavyPlaygroundRequestsStopAtTheirBudgetAndHoldUpNothing() async throws {
+        let server = try Server(token: "tok", extra: ["--playground"])
+        let rules =
+            "ruleset p\\n" + (0..<300).map { #"rule r\#($0) { on send when text matches /(a+)+$|z\#($0)/ }"# }.joined(separator: "\\n")
+        let text = String(repeating: "a", count: 300) + "!"
+        let events = (0..<60).map { k in Self.send("h\(k)", account: "u", text: text) }
+        let body = #"{"rules":"\#(rules)","events":[\#(events.joined(separator: ","))]}"#
+        let started = Date()
+        @Sendable func heavy() async throws -> (status: Int, answer: String, done: Date) {
+            let (status, answer) = try await server.request("POST", "/v1/playground", body: body, token: "tok")
+            return (status, answer, Date())
+        }
+        async let first = heavy()
+        try await Task.sleep(nanoseconds: 300_000_000)
+        async let second = heavy()
+        try await Task.sleep(nanoseconds: 300_000_000)
+        #expect(try await server.request("POST", "/v1/playground", body: body, token: "tok").0 == 429)
+        let (reloadStatus, _) = try await server.request("POST", "/v1/rules/reload", body: "", token: "tok")
+        let reloaded = Date()
+        let answers = [try await first, try await second]
+        #expect(reloadStatus == 200 && answers.allSatisfy { reloaded < $0.done }, "the reload waited behind the playground")
+        for a in answers {
+            #expect(
+                a.status == 200 && a.answer.contains(#""stopped":"the playground's 5 s budget ran out after "#), "\(a.answer.prefix(300))")
+        }
+        #expect(Date().timeIntervalSince(started) < 40)
+    }
+
     @Test func theThousandAndFirstSendOverHTTP() async throws {
         let server = try Server(token: nil)
         let base = Date(timeIntervalSince1970: 1_772_359_200)  // 2026-03-01T10:00:00Z

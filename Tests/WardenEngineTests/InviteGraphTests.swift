@@ -96,6 +96,69 @@ import WardenEngine
         #expect(json.contains(#""builtin":"same_device_as_inviter","account":"b","path":[{"account":"root""#), "\(json)")
     }
 
+    /// A star's figures, kept incrementally (invitees in order of joining, device and network
+    /// counts per inviter), equal a brute-force count over the events so far, late events
+    /// included.
+    @Test func aStarsFiguresMatchABruteForceCount() throws {
+        let e = try engine()
+        _ = e.check(issue("root", "R1", at: 0, device: "phone-r", ip: "10.0.0.1"), now: 0)
+        var rng = SystemRandomNumberGenerator()
+        struct Joined {
+            var t: Double
+            var device: String
+            var network: String
+        }
+        var bound: [Joined] = []
+        var t = 100.0
+        for k in 0..<400 {
+            t += Double.random(in: 0...600, using: &rng)
+            let at = t - (k % 7 == 0 ? Double.random(in: 0...500, using: &rng) : 0)  // some late
+            let device = "d\(Int.random(in: 0..<25, using: &rng))"
+            let network = "10.\(Int.random(in: 0..<9, using: &rng)).0.1"
+            let d = e.check(redeem("x\(k)", "R1", at: at, device: device, ip: network), now: 0)
+            let now = Self.t0 + at
+            func second(_ x: Double) -> Int { Int((x - 1_577_836_800).rounded(.down)) }
+            let inWindow = bound.filter { second(Self.t0 + $0.t) > second(now - 86_400) && second(Self.t0 + $0.t) <= second(now) }
+            let subnet = network.split(separator: ".").prefix(3).joined(separator: ".") + ".0/24"
+            let v = values(d)
+            #expect(v["owner_redeemers"] == Double(inWindow.count + 1), "event \(k)")
+            #expect(v["owner_devices"] == Double(Set(inWindow.map(\.device) + [device]).count), "event \(k)")
+            #expect(v["owner_networks"] == Double(Set(inWindow.map(\.network) + [subnet]).count), "event \(k)")
+            #expect(v["sibling_devices"] == Double(bound.filter { $0.device == device }.count), "event \(k)")
+            #expect(v["sibling_networks"] == Double(bound.filter { $0.network == subnet }.count), "event \(k)")
+            bound.append(Joined(t: at, device: device, network: subnet))
+        }
+        // The same after a snapshot restore (invitees sorted and counted again).
+        let restored = try engine()
+        _ = try restored.restore(snapshot: e.snapshot())
+        let probe = redeem("last", "R1", at: t + 1, device: "d0", ip: "10.0.0.9")
+        #expect(values(restored.check(probe, now: 0)) == values(e.check(probe, now: 0)))
+    }
+
+    /// A cycle longer than the depth paths are followed to is refused like a short one (the
+    /// ancestor walk stopped at 64 and let a ring of 70 accounts close).
+    @Test func aLongCycleDoesNotClose() throws {
+        let e = try engine()
+        _ = e.check(issue("a0", "C0", at: 0), now: 0)
+        for k in 1..<70 {
+            _ = e.check(redeem("a\(k)", "C\(k - 1)", at: Double(k * 10)), now: 0)
+            _ = e.check(issue("a\(k)", "C\(k)", at: Double(k * 10 + 5)), now: 0)
+        }
+        let closing = values(e.check(redeem("a0", "C69", at: 1_000), now: 0))
+        #expect(closing["depth"] == 0 && closing["by_root"] == nil)
+        #expect(values(e.check(issue("a0", "C0B", at: 1_010), now: 0))["depth"] == 0)
+    }
+
+    /// Redemptions of a code nobody issued wait for its issue up to a cap: a hundred thousand,
+    /// bound by one issue, made a star that slowed every redeem under the graph's lock.
+    @Test func waitingRedemptionsOfOneCodeAreCapped() throws {
+        let e = try engine()
+        for k in 0..<1_200 { _ = e.check(redeem("w\(k)", "LATE1", at: Double(k)), now: 0) }
+        _ = e.check(issue("boss", "LATE1", at: 1_300), now: 0)
+        let next = values(e.check(redeem("after", "LATE1", at: 1_400), now: 0))
+        #expect(next["owner_redeemers"] == 1_001)
+    }
+
     @Test func maxUsesComesFromTheIssueEvent() throws {
         let e = try engine()
         _ = e.check(issue("o", "ONE", at: 0, maxUses: 1), now: 0)

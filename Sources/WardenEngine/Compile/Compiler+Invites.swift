@@ -30,8 +30,8 @@ extension Compiler {
         let info = rewardInfo
         return { ctx in
             guard let graph = ctx.invites, let subject = argument(ctx).string else { return .null }
-            let invitees = graph.read(ctx.inviteChange) { $0.invitees(of: subject) }
-            let s = RewardStanding.of(invitees, info: info, ledger: ctx.ledger, review: ctx.review, at: ctx.now)
+            let (invitees, older) = graph.read(ctx.inviteChange) { $0.invitees(of: subject, returnWithin: info.rewardReturn) }
+            let s = RewardStanding.of(invitees, older: older, info: info, ledger: ctx.ledger, review: ctx.review, at: ctx.now)
             switch builtin {
             case .qualifiedInvitees: return .number(Double(s.qualified))
             case .flaggedInvitees: return .number(Double(s.flagged))
@@ -56,11 +56,19 @@ extension Compiler {
         case .inviterOf: return { view, a, _ in view.inviter(of: a).map(Value.string) ?? .null }
         case .inviteDepth: return { view, a, _ in .number(Double(view.depth(of: a))) }
         case .descendants: return { view, a, now in .number(Double(view.descendants(of: a, within: window, now: now))) }
-        case .redeemers: return { view, a, now in .number(Double(view.redeemers(of: a, within: window ?? 0, now: now).count)) }
+        case .redeemers: return { view, a, now in .number(Double(view.redeemerCount(of: a, within: window ?? 0, now: now))) }
         case .redeemerDevices:
-            return { view, a, now in .number(Double(Set(view.redeemers(of: a, within: window ?? 0, now: now).compactMap(\.device)).count)) }
+            return { view, a, now in
+                .number(
+                    Double(
+                        view.redeemerDistinct(of: a, within: window ?? 0, now: now, device: true, latest: InviteGraph.maxRedeemersScanned)))
+            }
         case .redeemerNetworks:
-            return { view, a, now in .number(Double(Set(view.redeemers(of: a, within: window ?? 0, now: now).compactMap(\.network)).count))
+            return { view, a, now in
+                .number(
+                    Double(
+                        view.redeemerDistinct(of: a, within: window ?? 0, now: now, device: false, latest: InviteGraph.maxRedeemersScanned))
+                )
             }
         case .sameDeviceAsInviter: return { view, a, _ in .bool(view.sharesWithInviter(a, device: true)) }
         case .sameNetworkAsInviter: return { view, a, _ in .bool(view.sharesWithInviter(a, device: false)) }
@@ -110,7 +118,7 @@ extension EvaluationContext {
         graph.read(inviteChange) { view in
             e.path = view.path(to: account)
             if ["redeemers", "redeemer_devices", "redeemer_networks"].contains(name), let window {
-                e.redeemers = Array(view.redeemers(of: account, within: window.seconds, now: now).suffix(20))
+                e.redeemers = view.redeemers(of: account, within: window.seconds, now: now, latest: 20)
             }
         }
         return e

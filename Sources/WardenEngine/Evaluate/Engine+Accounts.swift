@@ -10,18 +10,19 @@ extension Engine {
         _ = state.invites.sync()
         let records = state.ledger.records(targetKind: .account, target: account)
         let labels = state.review?.labels(kind: .account, target: account, at: t) ?? []
-        let found: (AccountView.Invite, [RewardStanding.Invitee])? = state.invites.read(nil) { view in
+        let found: (AccountView.Invite, ([RewardStanding.Invitee], RewardStanding))? = state.invites.read(nil) { view in
             guard let i = view.store.index(account) else { return nil }
             let node = view.store.nodes[Int(i)]
             let invite = AccountView.Invite(
                 inviter: view.inviter(of: account), depth: view.depth(of: account),
                 joined: node.parent >= 0 ? node.joined : node.firstIssue, code: node.code, direct: node.children.count,
                 descendants: view.store.descendantCount(of: account), reward: RewardStanding())
-            return (invite, view.invitees(of: account))
+            return (invite, view.invitees(of: account, returnWithin: ruleSet.info.rewardReturn))
         }
         var invite = found?.0
-        if let invitees = found?.1 {
-            invite?.reward = RewardStanding.of(invitees, info: ruleSet.info, ledger: state.ledger, review: state.review, at: t)
+        if let (invitees, older) = found?.1 {
+            invite?.reward = RewardStanding.of(
+                invitees, older: older, info: ruleSet.info, ledger: state.ledger, review: state.review, at: t)
         }
         let recent = state.recent.of(account).map { e in
             AccountView.Recent(id: e.id, type: e.type, at: e.at, verdict: e.verdict, rules: e.rules, caseID: e.caseID)

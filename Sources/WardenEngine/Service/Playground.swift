@@ -13,6 +13,10 @@ package enum Playground {
     package static let maxRulesBytes = RuleSetLoader.maxFileBytes
     /// Events decided in one request (counters need a few to say anything).
     package static let maxEvents = 1000
+    /// Seconds of work one request may take (compiling and deciding): the events left when it
+    /// runs out are not decided, and the answer says so. Backtracking patterns under their match
+    /// limits can still take a while per event; 300 of them over 100 events ran 83 s.
+    package static let budget = 5.0
 
     package struct Request: Sendable {
         package var rules: String
@@ -55,7 +59,8 @@ package enum Playground {
     /// Compiles and decides; the answer as JSON: `diagnostics`, then (when the rules compile)
     /// `decisions`, the last event's `explain` text and `trace`, and `highlights` (evidence
     /// spans in the last event's text fields, in Unicode scalars).
-    package static func run(_ request: Request, files: [String: [UInt8]], now: Double) -> String {
+    package static func run(_ request: Request, files: [String: [UInt8]], now: Double, budget: Double = Playground.budget) -> String {
+        let started = StateDeadline.now()
         // A file beside the live rule set's own, so `file("lists/…")` resolves to its lists.
         let (ruleSet, diagnostics) = Compiler.compile(source: request.rules, besideFiles: files)
         var w = JSONWriter(capacity: 4096)
@@ -72,7 +77,13 @@ package enum Playground {
         let engine = Engine(ruleSet: ruleSet, maxCounterKeys: 100_000, clock: { max(latest, now) })
         var decisions: [Decision] = []
         var trace: ExplainTrace?
+        var stopped: String?
         for (k, event) in request.events.enumerated() {
+            if StateDeadline.now() - started > budget {
+                stopped =
+                    "the playground's \(Int(budget)) s budget ran out after \(k) of \(request.events.count) events; the rest were not decided"
+                break
+            }
             if k == request.events.count - 1 {
                 let (decision, last) = engine.explain(event, now: now)
                 decisions.append(decision)
@@ -87,6 +98,10 @@ package enum Playground {
             decision.write(to: &w)
         }
         w.raw("]")
+        if let stopped {
+            w.raw(",\"stopped\":")
+            w.string(stopped)
+        }
         if let trace {
             w.raw(",\"explain\":")
             w.string(trace.text)

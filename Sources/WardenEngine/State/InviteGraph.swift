@@ -24,6 +24,15 @@ final class InviteGraph: Sendable {
     static let maxDepth = 64
     /// How many levels below an account `descendants` counts.
     static let descendantLevels = 8
+    /// Redemptions kept per code whose issue event has not come (more are not bound later).
+    static let maxWaitingPerCode = 1_000
+    /// Redeemers of a window whose devices or networks `redeemer_devices` and
+    /// `redeemer_networks` tell apart: the latest ones; an inviter with more is far past any
+    /// threshold, and the count stays bounded per event.
+    static let maxRedeemersScanned = 1_000
+    /// Direct invitees whose penalties and labels the reward standing reads: the latest ones;
+    /// older invitees count by what the graph knows (a flagged redemption, a return).
+    static let maxInviteesRead = 1_000
     static let epoch = 1_577_836_800.0  // 2020-01-01T00:00:00Z, as the counters'
 
     /// An instant as whole seconds from `epoch`.

@@ -74,6 +74,7 @@ extension InviteStore {
             s.nodes[Int(me)].joined = joined
             s.nodes[Int(o)].children.append(me)
         }
+        s.reindexChildren()
         for i in s.nodes.indices where s.nodes[i].parent >= 0 {
             var x = s.nodes[i].parent
             for _ in 0..<InviteGraph.descendantLevels where x >= 0 {

@@ -25,6 +25,10 @@ struct InviteStore {
         /// Accounts below it, all levels (kept as edges are made: the account view reads it
         /// without walking a 团长's hundred thousand descendants).
         var below: Int32 = 0
+        /// Its direct invitees by device and by network (`siblings_on_device` reads one entry
+        /// instead of walking every invitee of a star).
+        var childDevices: [String: Int32] = [:]
+        var childNetworks: [String: Int32] = [:]
     }
 
     struct Code {
@@ -40,6 +44,8 @@ struct InviteStore {
     var codes: [String: Code] = [:]
     /// Redemptions of codes whose issue event has not come yet, by code.
     var waiting: [String: [InviteChange.Redemption]] = [:]
+    /// Redemptions not kept because their code had `InviteGraph.maxWaitingPerCode` waiting.
+    var waitingDropped = 0
     var newest = -Double.infinity
     var lastSweep = -Double.infinity
 
@@ -53,15 +59,16 @@ struct InviteStore {
         return i
     }
 
-    /// Whether `ancestor` is `i` or above it.
+    /// Whether `ancestor` is `i` or above it, however deep the chain (a walk stopped at
+    /// `maxDepth` let a cycle of 65 accounts bind).
     func isAncestor(_ ancestor: Int32, of i: Int32) -> Bool {
         var x = i
-        for _ in 0...InviteGraph.maxDepth {
+        for _ in 0...nodes.count {
             if x == ancestor { return true }
             x = nodes[Int(x)].parent
             if x < 0 { return false }
         }
-        return false
+        return true  // a cycle already (never made): refuse to add to it
     }
 
     /// Fills in a redemption's owner (from `inviter` or the code's issue) and whether it binds.
@@ -93,8 +100,14 @@ struct InviteStore {
             nodes[Int(me)].lastSeen = max(nodes[Int(me)].lastSeen, issue.at)
             nodes[Int(me)].firstIssue = min(nodes[Int(me)].firstIssue ?? .infinity, issue.at)
             nodes[Int(me)].lastActive = max(nodes[Int(me)].lastActive, issue.at)
-            if nodes[Int(me)].device == nil { nodes[Int(me)].device = issue.device }
-            if nodes[Int(me)].network == nil { nodes[Int(me)].network = issue.network }
+            if nodes[Int(me)].device == nil, let device = issue.device {
+                nodes[Int(me)].device = device
+                if nodes[Int(me)].parent >= 0 { nodes[Int(nodes[Int(me)].parent)].childDevices[device, default: 0] += 1 }
+            }
+            if nodes[Int(me)].network == nil, let network = issue.network {
+                nodes[Int(me)].network = network
+                if nodes[Int(me)].parent >= 0 { nodes[Int(nodes[Int(me)].parent)].childNetworks[network, default: 0] += 1 }
+            }
             guard codes[issue.code] == nil else { return }
             codes[issue.code] = Code(owner: me, issued: issue.at, device: issue.device, network: issue.network, maxUses: issue.maxUses)
             // Redemptions that came before this issue event bind now.
@@ -106,7 +119,14 @@ struct InviteStore {
             let me = node(r.redeemer)
             nodes[Int(me)].lastSeen = max(nodes[Int(me)].lastSeen, r.at)
             guard let owner = r.owner else {
-                waiting[r.code, default: []].append(r)
+                // A code nobody issued yet: kept to bind when its issue comes, up to a cap (a
+                // hundred thousand waiting, bound by one issue, made a star that slowed every
+                // redeem under the graph's lock).
+                if waiting[r.code, default: []].count < InviteGraph.maxWaitingPerCode {
+                    waiting[r.code, default: []].append(r)
+                } else {
+                    waitingDropped += 1
+                }
                 return
             }
             // Re-checked under the lock: another event may have bound the account meanwhile.
@@ -122,7 +142,7 @@ struct InviteStore {
             nodes[Int(me)].ownerDevice = checked.ownerDevice
             nodes[Int(me)].ownerNetwork = checked.ownerNetwork
             nodes[Int(me)].flagged = r.flagged
-            nodes[Int(o)].children.append(me)
+            addChild(me, to: o)
             addBelow(from: o, count: 1 + nodes[Int(me)].below)
             var x = o
             let second = InviteGraph.second(r.at)
@@ -134,6 +154,46 @@ struct InviteStore {
             guard let me = ids[a.account] else { return }
             nodes[Int(me)].lastActive = max(nodes[Int(me)].lastActive, a.at)
             nodes[Int(me)].lastSeen = max(nodes[Int(me)].lastSeen, a.at)
+        }
+    }
+
+    /// Adds `c` to `o`'s invitees, kept in order of joining (a window of redeemers is then a
+    /// range found by binary search), with its device and network counted.
+    mutating func addChild(_ c: Int32, to o: Int32) {
+        let k = childIndex(of: o, after: nodes[Int(c)].joined)
+        nodes[Int(o)].children.insert(c, at: k)
+        if let d = nodes[Int(c)].device { nodes[Int(o)].childDevices[d, default: 0] += 1 }
+        if let n = nodes[Int(c)].network { nodes[Int(o)].childNetworks[n, default: 0] += 1 }
+    }
+
+    /// The first index of `o`'s invitees that joined after `t` (all of them when none did).
+    func childIndex(of o: Int32, after t: Double) -> Int {
+        let children = nodes[Int(o)].children
+        if let last = children.last, nodes[Int(last)].joined <= t { return children.count }
+        var lo = 0
+        var hi = children.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if nodes[Int(children[mid])].joined <= t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Every account's invitees in order of joining, and their device and network counts
+    /// (after a restore or a sweep).
+    mutating func reindexChildren() {
+        for i in nodes.indices where !nodes[i].children.isEmpty {
+            var children = nodes[i].children
+            children.sort { (nodes[Int($0)].joined, $0) < (nodes[Int($1)].joined, $1) }
+            var devices: [String: Int32] = [:]
+            var networks: [String: Int32] = [:]
+            for c in children {
+                if let d = nodes[Int(c)].device { devices[d, default: 0] += 1 }
+                if let n = nodes[Int(c)].network { networks[n, default: 0] += 1 }
+            }
+            nodes[i].children = children
+            nodes[i].childDevices = devices
+            nodes[i].childNetworks = networks
         }
     }
 
@@ -195,6 +255,7 @@ struct InviteStore {
         }
         nodes = kept
         recountBelow()
+        reindexChildren()
         ids = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1.name, Int32($0)) })
         codes = codes.compactMapValues { c in
             guard c.issued >= horizon, keep[Int(c.owner)] >= 0 else { return nil }

@@ -91,41 +91,103 @@ struct InviteView {
         return s <= InviteGraph.second(now) && s > InviteGraph.second(now - window)
     }
 
-    /// The accounts `owner` invited in the window, with their devices and networks.
-    func redeemers(of owner: String, within window: Double, now: Double) -> [InviteStep] {
+    /// The indices of `owner`'s stored invitees that joined in `(now - window, now]`, to the
+    /// second: a range, since invitees are kept in order of joining.
+    private func windowRange(_ o: Int32, within window: Double, now: Double) -> Range<Int> {
+        // Seconds are whole: a join at t counts when second(t) is in (second(now - window), second(now)].
+        let start = Double(InviteGraph.second(now - window)) + InviteGraph.epoch + 1
+        let end = Double(InviteGraph.second(now)) + InviteGraph.epoch + 1
+        let lo = store.childIndex(of: o, after: start.nextDown)
+        let hi = store.childIndex(of: o, after: end.nextDown)
+        return lo..<max(lo, hi)
+    }
+
+    /// How many accounts `owner` invited in the window (the event's redemption included).
+    func redeemerCount(of owner: String, within window: Double, now: Double) -> Int {
+        var n = store.index(owner).map { windowRange($0, within: window, now: now).count } ?? 0
+        if let e = edge, e.owner == owner, inWindow(e.at, window, now) { n += 1 }
+        return n
+    }
+
+    /// The latest `limit` accounts `owner` invited in the window, with their devices and
+    /// networks, oldest first (the event's redemption last).
+    func redeemers(of owner: String, within window: Double, now: Double, latest limit: Int = .max) -> [InviteStep] {
         var out: [InviteStep] = []
+        let ownEdge = edge.flatMap { e in e.owner == owner && inWindow(e.at, window, now) ? e : nil }
         if let o = store.index(owner) {
-            for c in store.nodes[Int(o)].children {
+            let range = windowRange(o, within: window, now: now)
+            let kept = max(0, min(range.count, limit - (ownEdge == nil ? 0 : 1)))
+            let children = store.nodes[Int(o)].children
+            for c in children[(range.upperBound - kept)..<range.upperBound] {
                 let child = store.nodes[Int(c)]
-                if inWindow(child.joined, window, now) {
-                    out.append(
-                        InviteStep(
-                            account: child.name, joined: child.joined, device: child.device, network: child.network, code: child.code))
-                }
+                out.append(
+                    InviteStep(account: child.name, joined: child.joined, device: child.device, network: child.network, code: child.code))
             }
         }
-        if let e = edge, e.owner == owner, inWindow(e.at, window, now) {
+        if let e = ownEdge, limit > 0 {
             out.append(InviteStep(account: e.redeemer, joined: e.at, device: e.device, network: e.network, code: e.code))
         }
         return out
     }
 
-    /// The accounts `owner` invited (the event's redemption included), as reward tiers see them.
-    func invitees(of owner: String) -> [RewardStanding.Invitee] {
+    /// The accounts `owner` invited (the event's redemption included), as reward tiers see them:
+    /// the latest `InviteGraph.maxInviteesRead` in full, for the ledger and labels to be read,
+    /// and the older ones sorted already by what the graph knows (`older`).
+    func invitees(of owner: String, returnWithin: Double?) -> (latest: [RewardStanding.Invitee], older: RewardStanding) {
         var out: [RewardStanding.Invitee] = []
+        var older = RewardStanding()
+        // The event's own activity, if it is a send or an issue: it may be one of the invitees.
+        var active: (account: String, at: Double)?
+        if case .active(let a)? = change { active = (a.account, a.at) }
         if let o = store.index(owner) {
-            out.reserveCapacity(store.nodes[Int(o)].children.count + 1)
-            for c in store.nodes[Int(o)].children {
+            let children = store.nodes[Int(o)].children
+            let split = max(0, children.count + (edge?.owner == owner ? 1 : 0) - InviteGraph.maxInviteesRead)
+            out.reserveCapacity(min(children.count, InviteGraph.maxInviteesRead) + 1)
+            // Older invitees: three fields each, read in place (no copy of the node, no name).
+            for c in children[..<split] {
+                if store.nodes[Int(c)].flagged {
+                    older.flagged += 1
+                    continue
+                }
+                var last = store.nodes[Int(c)].lastActive
+                if let active, active.account == store.nodes[Int(c)].name { last = max(last, active.at) }
+                if let wait = returnWithin, last < store.nodes[Int(c)].joined + wait {
+                    older.pending += 1
+                } else {
+                    older.qualified += 1
+                }
+            }
+            for c in children[split...] {
                 let n = store.nodes[Int(c)]
                 var last = n.lastActive
-                if case .active(let a)? = change, a.account == n.name { last = max(last, a.at) }
+                if let active, active.account == n.name { last = max(last, active.at) }
                 out.append(RewardStanding.Invitee(account: n.name, joined: n.joined, flagged: n.flagged, lastActive: last))
             }
         }
         if let e = edge, e.owner == owner {
             out.append(RewardStanding.Invitee(account: e.redeemer, joined: e.at, flagged: false, lastActive: -.infinity))
         }
-        return out
+        return (out, older)
+    }
+
+    /// Distinct devices (or networks) among the latest `limit` accounts `owner` invited in the
+    /// window, the event's redemption included; read in place, without building steps.
+    func redeemerDistinct(of owner: String, within window: Double, now: Double, device: Bool, latest limit: Int) -> Int {
+        var seen = Set<String>(minimumCapacity: min(limit, 64))
+        var room = limit
+        if let e = edge, e.owner == owner, inWindow(e.at, window, now), room > 0 {
+            room -= 1
+            if let v = device ? e.device : e.network { seen.insert(v) }
+        }
+        if let o = store.index(owner) {
+            let range = windowRange(o, within: window, now: now)
+            let children = store.nodes[Int(o)].children
+            seen.reserveCapacity(min(range.count, room) + seen.count)
+            for c in children[(range.upperBound - min(range.count, room))..<range.upperBound] {
+                if let v = device ? store.nodes[Int(c)].device : store.nodes[Int(c)].network { seen.insert(v) }
+            }
+        }
+        return seen.count
     }
 
     /// The redeemer's device and network at redemption, and its owner's at issue.
@@ -143,13 +205,19 @@ struct InviteView {
         return mine != nil && mine == theirs
     }
 
-    /// The inviter's other invitees that redeemed on the account's device (or network).
+    /// The inviter's other invitees that redeemed on the account's device (or network): one
+    /// entry of the inviter's counts, not a walk over its invitees.
     func siblingsSharing(_ account: String, device: Bool) -> Int {
         guard let e = ends(account), let mine = device ? e.device : e.network, let parent = inviter(of: account) else { return 0 }
         var n = 0
         if let p = store.index(parent) {
-            for c in store.nodes[Int(p)].children where store.nodes[Int(c)].name != account {
-                if (device ? store.nodes[Int(c)].device : store.nodes[Int(c)].network) == mine { n += 1 }
+            let node = store.nodes[Int(p)]
+            n = Int((device ? node.childDevices : node.childNetworks)[mine] ?? 0)
+            // The account itself, when it is one of them.
+            if let i = store.index(account), store.nodes[Int(i)].parent == p,
+                (device ? store.nodes[Int(i)].device : store.nodes[Int(i)].network) == mine
+            {
+                n -= 1
             }
         }
         if let edge, edge.owner == parent, edge.redeemer != account, (device ? edge.device : edge.network) == mine { n += 1 }

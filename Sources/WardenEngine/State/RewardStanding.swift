@@ -28,12 +28,14 @@ public struct RewardStanding: Sendable, Equatable {
     /// Sorts `invitees` under `info`'s reward header: a redemption not allowed, a lasting
     /// penalty in force or a label of `reward_excludes` flags one; a clean one that has not
     /// been active `reward_requires_return` after redeeming is pending. One ledger read for all.
+    /// `older`: the invitees already sorted without the ledger (`InviteView.invitees`).
     static func of(
-        _ invitees: [Invitee], info: CompiledRuleSet.Info, ledger: (any PenaltyLedger)?, review: (any ReviewStore)?, at t: Double
+        _ invitees: [Invitee], older: RewardStanding = RewardStanding(), info: CompiledRuleSet.Info, ledger: (any PenaltyLedger)?,
+        review: (any ReviewStore)?, at t: Double
     ) -> RewardStanding {
-        var s = RewardStanding()
+        var s = older
         let candidates = invitees.filter { !$0.flagged }
-        s.flagged = invitees.count - candidates.count
+        s.flagged += invitees.count - candidates.count
         var penalized = Set<String>()
         if let ledger, !candidates.isEmpty {
             let queries = candidates.flatMap { c in

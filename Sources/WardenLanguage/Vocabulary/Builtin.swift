@@ -139,11 +139,12 @@ public enum Builtin: String, CaseIterable, Sendable {
         case .redeemerDevices:
             Doc(
                 signature: "redeemer_devices(ACCOUNT, within: D)",
-                summary: "distinct devices among those redeemers (absent devices not counted)",
+                summary:
+                    "distinct devices among those redeemers (absent devices not counted; the latest 1,000 redeemers of the window are read)",
                 example: "redeemer_devices(inviter_of(account), within: 3d) <= 2")
         case .redeemerNetworks:
             Doc(
-                signature: "redeemer_networks(ACCOUNT, within: D)", summary: "distinct networks among them",
+                signature: "redeemer_networks(ACCOUNT, within: D)", summary: "distinct networks among them (the latest 1,000 read)",
                 example: "redeemer_networks(inviter_of(account), within: 3d) <= 2")
         case .sameDeviceAsInviter:
             Doc(

@@ -39,7 +39,7 @@ package enum ModelFile {
     }
 
     /// The file's bytes.
-    static func encode(header: ModelHeader, bias: Float, weights: [Float]) -> [UInt8] {
+    package static func encode(header: ModelHeader, bias: Float, weights: [Float]) -> [UInt8] {
         var out = Array("\(magic)\(header.format)\n".utf8)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -54,7 +54,10 @@ package enum ModelFile {
     }
 
     /// Parses and verifies a file's bytes.
-    static func decode(_ bytes: [UInt8]) throws(Failure) -> (header: ModelHeader, bias: Float, weights: [Float], checksum: UInt64) {
+    /// The largest weight (and bias) a model file may hold.
+    static let maxWeight: Float = 1_000_000
+
+    package static func decode(_ bytes: [UInt8]) throws(Failure) -> (header: ModelHeader, bias: Float, weights: [Float], checksum: UInt64) {
         let magicBytes = Array(magic.utf8)
         guard bytes.count > magicBytes.count, Array(bytes[0..<magicBytes.count]) == magicBytes,
             let firstBreak = bytes[magicBytes.count...].prefix(16).firstIndex(of: 0x0A)
@@ -95,6 +98,11 @@ package enum ModelFile {
             }
         }
         guard values.allSatisfy(\.isFinite) else { throw .header("weights that are not finite numbers") }
+        // Trained weights are a few units; one near Float's limit overflows the sum of a text's
+        // n-grams to infinity, and the score came out 0 without a word.
+        guard values.allSatisfy({ abs($0) <= maxWeight }) else {
+            throw .header("weights beyond ±\(Int(maxWeight)) (a trained model's are a few units; these would overflow a text's sum)")
+        }
         let bias = values.removeFirst()
         return (header, bias, values, sum)
     }

@@ -24,17 +24,33 @@ extension RedisClient {
     }
 }
 
-/// Opens the client a state URL names: `redis://HOST:PORT` (one node) or
-/// `redis+cluster://HOST:PORT[,HOST:PORT…]` (a cluster, discovered from any of the seeds).
+/// Opens the client a state URL names: `redis://[USER@]HOST:PORT` (one node) or
+/// `redis+cluster://[USER@]HOST:PORT[,HOST:PORT…]` (a cluster, discovered from any of the
+/// seeds); `password` is sent with `AUTH` on every connection. Credentials Redis refuses are an
+/// error here, at start (the first connection is tried); a Redis that is down is not (checks
+/// then go on without it, as `on_state_error` says).
 public enum RedisClients {
-    public static func open(url: String, timeout: Double, capacity: Int = 8) throws(RedisError) -> any RedisClient {
+    public static func open(url: String, timeout: Double, capacity: Int = 8, password: String? = nil) throws(RedisError) -> any RedisClient
+    {
         if url.hasPrefix("redis+cluster://") {
             let seeds = try url.dropFirst("redis+cluster://".count).split(separator: ",").map { seed throws(RedisError) in
-                try RedisPool(url: "redis://" + seed, timeout: timeout, capacity: capacity)
+                try RedisPool(url: "redis://" + seed, timeout: timeout, capacity: capacity, password: password)
             }
-            guard !seeds.isEmpty else { throw RedisError("no seed node in '\(url)'") }
-            return try RedisClusterPool(seeds: seeds.map { ($0.host, $0.port) }, timeout: timeout, capacity: capacity)
+            guard let first = seeds.first else { throw RedisError("no seed node in '\(url)'") }
+            return try RedisClusterPool(
+                seeds: seeds.map { ($0.host, $0.port) }, timeout: timeout, capacity: capacity, credentials: first.credentials)
         }
-        return try RedisPool(url: url, timeout: timeout, capacity: capacity)
+        let pool = try RedisPool(url: url, timeout: timeout, capacity: capacity, password: password)
+        do throws(RedisError) {
+            if case .error(let message)? = try pool.pipeline([["PING"]]).first, message.hasPrefix("NOAUTH") {
+                throw RedisError(
+                    "Redis asks for a password (\(message)): give --redis-password-file or WARDEN_REDIS_PASSWORD_FILE", refused: true)
+            }
+        } catch  where error.refused {
+            throw error
+        } catch {
+            // Down or slow at start: not fatal.
+        }
+        return pool
     }
 }

@@ -14,6 +14,7 @@ import WardenEngine
 package final class RedisClusterPool: RedisClient {
     package let timeout: Double
     package let capacity: Int
+    package let credentials: RedisCredentials?
     private let seeds: [Node]
     private let topology: Mutex<Topology>
     private let trips = Atomic<Int>(0)
@@ -30,10 +31,13 @@ package final class RedisClusterPool: RedisClient {
         var pools: [RedisPool] = []
     }
 
-    package init(seeds: [(host: String, port: Int)], timeout: Double, capacity: Int = 8) throws(RedisError) {
+    package init(seeds: [(host: String, port: Int)], timeout: Double, capacity: Int = 8, credentials: RedisCredentials? = nil)
+        throws(RedisError)
+    {
         self.seeds = seeds.map { Node(host: $0.host, port: $0.port) }
         self.timeout = timeout
         self.capacity = capacity
+        self.credentials = credentials
         topology = Mutex(Topology())
         try refresh()
     }
@@ -49,10 +53,20 @@ package final class RedisClusterPool: RedisClient {
         for candidate in candidates {
             let probe =
                 known.nodes.firstIndex(of: candidate).map { known.pools[$0] }
-                ?? RedisPool(host: candidate.host, port: candidate.port, timeout: timeout, capacity: capacity)
-            guard let reply = try? probe.pipeline([["CLUSTER", "SLOTS"]]).first, case .array(let ranges) = reply, !ranges.isEmpty else {
-                continue
+                ?? RedisPool(host: candidate.host, port: candidate.port, timeout: timeout, capacity: capacity, credentials: credentials)
+            let answer: RedisValue?
+            do throws(RedisError) {
+                answer = try probe.pipeline([["CLUSTER", "SLOTS"]]).first
+            } catch  where error.refused {
+                throw error
+            } catch {
+                answer = nil
             }
+            if case .error(let message)? = answer, message.hasPrefix("NOAUTH") {
+                throw RedisError(
+                    "Redis asks for a password (\(message)): give --redis-password-file or WARDEN_REDIS_PASSWORD_FILE", refused: true)
+            }
+            guard let reply = answer, case .array(let ranges) = reply, !ranges.isEmpty else { continue }
             var next = Topology()
             for range in ranges {
                 guard case .array(let r) = range, r.count >= 3, let low = r[0].int, let high = r[1].int,
@@ -65,7 +79,7 @@ package final class RedisClusterPool: RedisClient {
                     next.nodes.append(node)
                     next.pools.append(
                         known.nodes.firstIndex(of: node).map { known.pools[$0] }
-                            ?? RedisPool(host: node.host, port: node.port, timeout: timeout, capacity: capacity))
+                            ?? RedisPool(host: node.host, port: node.port, timeout: timeout, capacity: capacity, credentials: credentials))
                     index = next.nodes.count - 1
                 }
                 for slot in low...high { next.slots[slot] = index! }
@@ -126,7 +140,8 @@ package final class RedisClusterPool: RedisClient {
                             refreshNeeded = true
                             retry.append(i)
                         } else if case .error(let message) = reply, message.hasPrefix("ASK "), let target = Self.node(in: message) {
-                            let pool = RedisPool(host: target.host, port: target.port, timeout: timeout, capacity: 1)
+                            let pool = RedisPool(
+                                host: target.host, port: target.port, timeout: timeout, capacity: 1, credentials: credentials)
                             replies[i] = try pool.pipeline([["ASKING"], commands[i]]).last
                         } else {
                             replies[i] = reply

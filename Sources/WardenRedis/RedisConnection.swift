@@ -14,7 +14,8 @@ package final class RedisConnection {
     private var timeout: Double
 
     /// - Parameter timeout: seconds for connecting, and for each reply.
-    package init(host: String, port: Int, timeout: Double) throws(RedisError) {
+    /// - Parameter credentials: sent with `AUTH` once connected; a refusal is an error.
+    package init(host: String, port: Int, timeout: Double, credentials: RedisCredentials? = nil) throws(RedisError) {
         let tv = Self.timeval(timeout)
         self.timeout = timeout
         guard let c = redisConnectWithTimeout(host, Int32(port), tv) else { throw RedisError("out of memory connecting") }
@@ -25,6 +26,13 @@ package final class RedisConnection {
         }
         redisSetTimeout(c, tv)
         context = c
+        if let credentials {
+            let reply = try command(credentials.command)
+            if case .error(let message) = reply {
+                isBroken = true
+                throw RedisError("Redis refused the credentials (AUTH): \(message)", refused: true)
+            }
+        }
     }
 
     deinit { redisFree(context) }

@@ -9,6 +9,7 @@ package final class RedisPool: RedisClient {
     package let port: Int
     package let timeout: Double
     package let capacity: Int
+    package let credentials: RedisCredentials?
     // `RedisConnection` is not Sendable; the free list hands each one to one thread at a time.
     private let idle: Mutex<[UnsafeConnection]> = Mutex([])
     private let trips = Atomic<Int>(0)
@@ -20,22 +21,44 @@ package final class RedisPool: RedisClient {
         let connection: RedisConnection
     }
 
-    /// `redis://HOST:PORT` (port 6379 when left out).
-    package convenience init(url: String, timeout: Double = 0.05, capacity: Int = 8) throws(RedisError) {
+    /// `redis://[USER@]HOST:PORT` (port 6379 when left out); the password comes from
+    /// `password`, never from the URL.
+    package convenience init(url: String, timeout: Double = 0.05, capacity: Int = 8, password: String? = nil) throws(RedisError) {
+        if url.hasPrefix("rediss://") {
+            throw RedisError(
+                "TLS (rediss://) needs a hiredis built with TLS; Debian's libhiredis 0.14, which Warden links, has none: reach Redis through a TLS tunnel on loopback (stunnel, spiped) and give redis://127.0.0.1:PORT"
+            )
+        }
         guard url.hasPrefix("redis://") else { throw RedisError("expected redis://HOST:PORT, not '\(url)'") }
-        let rest = url.dropFirst("redis://".count).split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+        var rest = url.dropFirst("redis://".count).split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+        var user: String?
+        if let at = rest.lastIndex(of: "@") {
+            let who = String(rest[..<at])
+            guard !who.contains(":") else {
+                throw RedisError(
+                    "no password in the URL (it shows in process lists and logs): give --redis-password-file or WARDEN_REDIS_PASSWORD_FILE")
+            }
+            user = who.isEmpty ? nil : who
+            rest = String(rest[rest.index(after: at)...])
+        }
         let parts = rest.split(separator: ":", maxSplits: 1)
         guard let host = parts.first, !host.isEmpty else { throw RedisError("no host in '\(url)'") }
         let port = parts.count == 2 ? Int(parts[1]) : 6379
         guard let port, (1...65535).contains(port) else { throw RedisError("bad port in '\(url)'") }
-        self.init(host: String(host), port: port, timeout: timeout, capacity: capacity)
+        if user != nil, password == nil {
+            throw RedisError("a user in the URL needs a password: --redis-password-file or WARDEN_REDIS_PASSWORD_FILE")
+        }
+        self.init(
+            host: String(host), port: port, timeout: timeout, capacity: capacity,
+            credentials: password.map { RedisCredentials(user: user, password: $0) })
     }
 
-    package init(host: String, port: Int, timeout: Double = 0.05, capacity: Int = 8) {
+    package init(host: String, port: Int, timeout: Double = 0.05, capacity: Int = 8, credentials: RedisCredentials? = nil) {
         self.host = host
         self.port = port
         self.timeout = timeout
         self.capacity = capacity
+        self.credentials = credentials
     }
 
     /// Runs `body` with a connection; the connection goes back to the pool unless it broke.
@@ -52,7 +75,7 @@ package final class RedisPool: RedisClient {
             connection = reused.connection
             connection.setTimeout(limit)
         } else {
-            connection = try RedisConnection(host: host, port: port, timeout: limit)
+            connection = try RedisConnection(host: host, port: port, timeout: limit, credentials: credentials)
         }
         defer {
             if !connection.isBroken {

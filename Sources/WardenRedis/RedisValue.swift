@@ -31,9 +31,12 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// No reply within the timeout: the server may have run the commands.
     public var timedOut = false
-    public init(_ message: String, timedOut: Bool = false) {
+    /// Redis answered and refused who we are (AUTH, NOAUTH): a configuration error, not an outage.
+    public var refused = false
+    public init(_ message: String, timedOut: Bool = false, refused: Bool = false) {
         self.message = message
         self.timedOut = timedOut
+        self.refused = refused
     }
     public var description: String { "redis: \(message)" }
 }

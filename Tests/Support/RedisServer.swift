@@ -5,22 +5,28 @@ import WardenRedis
 public final class RedisServer: @unchecked Sendable {
     public let port: Int
     private var process: Process?
+    /// Extra redis-server arguments (`--requirepass`, ACLs).
+    private let extra: [String]
 
-    public init() throws {
+    public init(arguments: [String] = []) throws {
         port = Int.random(in: 20_000..<40_000)
+        extra = arguments
         try start()
     }
 
     public func start() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-        p.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        p.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"] + extra
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
         process = p
         for _ in 0..<100 {
-            if (try? RedisPool(host: "127.0.0.1", port: port, timeout: 0.2).pipeline([["PING"]])) == [.status("PONG")] { return }
+            if let reply = try? RedisPool(host: "127.0.0.1", port: port, timeout: 0.2).pipeline([["PING"]]).first {
+                if reply == .status("PONG") { return }
+                if case .error(let message) = reply, message.hasPrefix("NOAUTH") { return }  // up, and asking for a password
+            }
             Thread.sleep(forTimeInterval: 0.05)
         }
         throw RedisError("redis-server did not start on port \(port)")

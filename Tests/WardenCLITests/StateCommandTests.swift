@@ -62,4 +62,40 @@ import WardenTestSupport
                 "distinct to by account, fingerprint(text) within 1d on send (rules fanout, leader_fanout, new_leader_fanout): 2 keys\n    40  account=bot, fingerprint(text)="
             ))
     }
+
+    /// A Redis that asks for a password (requirepass, or an ACL user): the password from a file,
+    /// the user in the URL; a wrong or missing password stops the command at start with what to
+    /// give, and a password in the URL or rediss:// are refused with the reason.
+    @Test func redisWithAPassword() throws {
+        let redis = try RedisServer(arguments: ["--requirepass", "s3cret-pw", "--user", "warden", "on", ">w4rden-pw", "~*", "&*", "+@all"])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warden-auth-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let right = dir.appendingPathComponent("pw").path
+        let wrong = dir.appendingPathComponent("wrong").path
+        let user = dir.appendingPathComponent("user-pw").path
+        try "s3cret-pw\n".write(toFile: right, atomically: true, encoding: .utf8)
+        try "nope\n".write(toFile: wrong, atomically: true, encoding: .utf8)
+        try "w4rden-pw\n".write(toFile: user, atomically: true, encoding: .utf8)
+        let url = "redis://127.0.0.1:\(redis.port)"
+        // A small rule set that counts (the default one takes seconds to load in a debug build).
+        let rulesFile = dir.appendingPathComponent("t.rules").path
+        try "ruleset t\nrule c { on send when count(by: account, within: 1h) > 100 }\n".write(
+            toFile: rulesFile, atomically: true, encoding: .utf8)
+        let log = "samples/events.jsonl"
+        let ok = try cli.run(["check", "--rules", rulesFile, log, "--state", url, "--redis-password-file", right])
+        #expect(ok.status == 0 && !ok.stdout.contains("state unavailable") && !ok.stdout.contains("warnings"), "\(ok.stderr)")
+        let asUser = try cli.run([
+            "check", "--rules", rulesFile, log, "--state", "redis://warden@127.0.0.1:\(redis.port)", "--redis-password-file", user,
+        ])
+        #expect(asUser.status == 0 && !asUser.stdout.contains("warnings"), "\(asUser.stderr)")
+        let missing = try cli.run(["check", "--rules", rulesFile, log, "--state", url])
+        #expect(missing.status == 2 && missing.stderr.contains("--redis-password-file"), "\(missing.stderr)")
+        let refused = try cli.run(["check", "--rules", rulesFile, log, "--state", url, "--redis-password-file", wrong])
+        #expect(refused.status == 2 && refused.stderr.contains("refused the credentials"), "\(refused.stderr)")
+        let inURL = try cli.run(["check", "--rules", rulesFile, log, "--state", "redis://u:pw@127.0.0.1:\(redis.port)"])
+        #expect(inURL.status == 2 && inURL.stderr.contains("no password in the URL"), "\(inURL.stderr)")
+        let tls = try cli.run(["check", "--rules", rulesFile, log, "--state", "rediss://127.0.0.1:\(redis.port)"])
+        #expect(tls.status == 2 && tls.stderr.contains("TLS"), "\(tls.stderr)")
+    }
 }

@@ -114,6 +114,20 @@ import WardenModels
         #expect(failure([]) == .notAModel)
     }
 
+    /// A finite weight near Float's limit overflowed a text's sum and scored 0 without a word:
+    /// refused at load, with the reason.
+    @Test func overflowingWeightsAreRefused() throws {
+        let (header, bias, weights, _) = try ModelFile.decode(Self.bytes)
+        var huge = weights
+        huge[3] = 3e38
+        guard case .header(let why)? = failure(ModelFile.encode(header: header, bias: bias, weights: huge)) else {
+            Issue.record("a model with a weight of 3e38 loaded")
+            return
+        }
+        #expect(why.contains("beyond ±1000000"))
+        #expect(failure(ModelFile.encode(header: header, bias: bias, weights: weights)) == nil)
+    }
+
     @Test func aNewerFormatIsRefusedWithItsVersion() {
         var newer = Self.bytes
         let magic = Array("WARDEN-MODEL ".utf8)

@@ -80,6 +80,12 @@ struct Serve: AsyncParsableCommand {
     var redisTimeout: Double = 0.05
 
     @Option(
+        name: .customLong("redis-password-file"),
+        help: "A file holding the Redis password (AUTH; the user goes in the URL: redis://USER@HOST:PORT). Else WARDEN_REDIS_PASSWORD_FILE."
+    )
+    var redisPasswordFile: String?
+
+    @Option(
         name: .customLong("check-threads"),
         help:
             "Threads that run checks which wait on the network (Redis); default 32 with redis state, 0 (the request's own thread) otherwise."
@@ -226,7 +232,8 @@ struct Serve: AsyncParsableCommand {
         let state = try StateOpener.open(
             location,
             StateOpener.Options(
-                sync: sync, outbox: penaltyWebhook != nil, deferred: true, redisTimeout: redisTimeout, redisConnections: 40, review: true,
+                sync: sync, outbox: penaltyWebhook != nil, deferred: true, redisTimeout: redisTimeout, redisConnections: 40,
+                redisPasswordFile: redisPasswordFile, review: true,
                 maxOpenCases: maxOpenCases, caseRetention: Timestamp.parseDuration(caseRetention) ?? 0))
         let service: WardenService
         do {

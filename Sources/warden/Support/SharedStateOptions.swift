@@ -15,6 +15,12 @@ struct SharedStateOptions: ParsableArguments {
     @Option(name: .customLong("redis-timeout"), help: "Seconds to wait for Redis (connect and each reply).")
     var redisTimeout: Double = 1
 
+    @Option(
+        name: .customLong("redis-password-file"),
+        help: "A file holding the Redis password (AUTH; the user goes in the URL: redis://USER@HOST:PORT). Else WARDEN_REDIS_PASSWORD_FILE."
+    )
+    var redisPasswordFile: String?
+
     /// The shared state, or `.memory` for state in this process.
     func open() throws -> StateStore {
         guard let state else { return .memory }
@@ -23,7 +29,7 @@ struct SharedStateOptions: ParsableArguments {
             Output.error("warden: --redis-timeout takes seconds in (0, 60]")
             throw ExitCode(2)
         }
-        return try StateOpener.open(location, StateOpener.Options(redisTimeout: redisTimeout))
+        return try StateOpener.open(location, StateOpener.Options(redisTimeout: redisTimeout, redisPasswordFile: redisPasswordFile))
     }
 
     /// An engine on the shared state, or on state of its own.

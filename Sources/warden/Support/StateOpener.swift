@@ -16,6 +16,8 @@ enum StateOpener {
         var deferred = false
         var redisTimeout = 0.05
         var redisConnections = 8
+        /// `--redis-password-file` (else the environment: `RedisCredentials.password(file:)`).
+        var redisPasswordFile: String?
         /// Keep the review loop (cases, labels, live lists, history): `serve` does; with SQLite
         /// it is always kept, since the file outlives the command.
         var review = false
@@ -54,7 +56,9 @@ enum StateOpener {
             }
         case .redis(let url):
             do {
-                let pool = try RedisClients.open(url: url, timeout: options.redisTimeout, capacity: options.redisConnections)
+                let password = try RedisCredentials.password(file: options.redisPasswordFile)
+                let pool = try RedisClients.open(
+                    url: url, timeout: options.redisTimeout, capacity: options.redisConnections, password: password)
                 let ledger = RedisLedger(pool: pool)
                 return StateStore(
                     ledger: ledger, counters: RedisCounters(pool: pool, ledger: ledger), invites: RedisInviteLog(pool: pool),
@@ -79,7 +83,7 @@ enum StateOpener {
         do {
             switch location {
             case .redis(let url):
-                let pool = try RedisClients.open(url: url, timeout: redisTimeout)
+                let pool = try RedisClients.open(url: url, timeout: redisTimeout, password: try RedisCredentials.password(file: nil))
                 let engine = Engine(
                     ruleSet: ruleSet, ledger: RedisLedger(pool: pool), inviteLog: RedisInviteLog(pool: pool),
                     review: RedisReviewStore(pool: pool))

@@ -11,7 +11,12 @@ import WardenWire
 package final class LanguageServer {
     private let channel: JSONRPCChannel
     /// Open documents: URI → text.
-    private var documents: [String: String] = [:]
+    private var documents: [String: String] = [:] {
+        didSet { indexes.removeAll() }
+    }
+    /// Analyses since the open documents last changed, by the path asked about: a hover, a
+    /// completion or a definition reads one instead of analysing the rule set again.
+    private var indexes: [String: RuleSetIndex] = [:]
     private var shutdownRequested = false
 
     package init(input: FileHandle = .standardInput, output: FileHandle = .standardOutput) {
@@ -72,6 +77,8 @@ package final class LanguageServer {
         case "textDocument/didClose":
             documents[uri] = nil
             channel.send(["method": "textDocument/publishDiagnostics", "params": ["uri": .string(uri), "diagnostics": []]])
+        case "textDocument/didSave":
+            indexes.removeAll()  // a list file beside it may have changed on disk too
         default: break
         }
     }
@@ -104,7 +111,11 @@ package final class LanguageServer {
     }
 
     private func index(for uri: String) -> RuleSetIndex {
-        RuleSetIndex(path: RuleSetLoader.standardized(Self.path(of: uri)), overlay: overlay)
+        let path = RuleSetLoader.standardized(Self.path(of: uri))
+        if let known = indexes[path] { return known }
+        let index = RuleSetIndex(path: path, overlay: overlay)
+        indexes[path] = index
+        return index
     }
 
     /// Publishes the diagnostics of every open document of the changed one's rule set.

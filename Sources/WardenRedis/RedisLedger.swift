@@ -18,6 +18,7 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
     let pool: any RedisClient
     let prefix: String
     private let failureCount = Atomic<Int>(0)
+    private let skippedCount = Atomic<Int>(0)
 
     public init(pool: any RedisClient, prefix: String = "warden") {
         self.pool = pool
@@ -26,6 +27,9 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
 
     /// Ledger operations that failed because Redis did not answer.
     public var failures: Int { failureCount.load(ordering: .relaxed) }
+
+    /// Records read from Redis that did not decode (out-of-range numbers, missing fields): skipped.
+    public var skippedRecords: Int { skippedCount.load(ordering: .relaxed) }
 
     func actionList(_ action: PenaltyAction, _ kind: TargetKind, _ target: String) -> String {
         "\(prefix):a:{\(kind.rawValue)|\(target)}:\(action.rawValue)"
@@ -44,7 +48,7 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
 
     private func records(inList list: String) -> [PenaltyRecord] {
         do throws(RedisError) {
-            return Self.records(try pool.pipeline([["EVAL", Self.listScript, "1", list]])[0])
+            return records(try pool.pipeline([["EVAL", Self.listScript, "1", list]])[0])
         } catch {
             failureCount.add(1, ordering: .relaxed)
             return []
@@ -78,7 +82,7 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
     func inForceAnswers(_ queries: [PenaltyQuery], replies: some Collection<RedisValue>, at t: Double) -> [PenaltyRecord?] {
         var answers: [PenaltyQuery: PenaltyRecord] = [:]
         for (q, reply) in zip(queries.filter { $0.action.isLasting }, replies) {
-            answers[q] = Self.records(reply).reversed().first { $0.inForce(at: t) }
+            answers[q] = records(reply).reversed().first { $0.inForce(at: t) }
         }
         return queries.map { answers[$0] }
     }
@@ -128,7 +132,7 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
     private func load(_ id: String) -> PenaltyRecord? {
         do throws(RedisError) {
             guard let key = try pool.pipeline([["GET", idKey(id)]])[0].string else { return nil }
-            return try pool.pipeline([["GET", key]])[0].string.flatMap(Self.decode)
+            return decoded(try pool.pipeline([["GET", key]])[0].string)
         } catch {
             failureCount.add(1, ordering: .relaxed)
             return nil
@@ -175,7 +179,7 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
     public var all: [PenaltyRecord] {
         do throws(RedisError) {
             guard case .array(let keys) = try pool.pipeline([["LRANGE", "\(prefix):all", "0", "-1"]])[0], !keys.isEmpty else { return [] }
-            return try pool.pipeline(keys.compactMap { $0.string.map { ["GET", $0] } }).compactMap { $0.string.flatMap(Self.decode) }
+            return try pool.pipeline(keys.compactMap { $0.string.map { ["GET", $0] } }).compactMap { decoded($0.string) }
         } catch {
             failureCount.add(1, ordering: .relaxed)
             return []
@@ -214,10 +218,20 @@ public final class RedisLedger: PenaltyLedger, PenaltyOutbox {
         return body()
     }
 
-    /// The records of a list script's answer.
-    static func records(_ reply: RedisValue) -> [PenaltyRecord] {
+    /// The records of a list script's answer; one that does not decode is skipped and counted.
+    func records(_ reply: RedisValue) -> [PenaltyRecord] {
         guard case .array(let items) = reply else { return [] }
-        return items.compactMap { $0.string.flatMap(decode) }
+        return items.compactMap { item in decoded(item.string) }
+    }
+
+    /// A stored record, or nil (counted in `skippedRecords`) when there is text that does not read.
+    private func decoded(_ text: String?) -> PenaltyRecord? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let record = Self.decode(text) else {
+            skippedCount.add(1, ordering: .relaxed)
+            return nil
+        }
+        return record
     }
 
     static func encode(_ r: PenaltyRecord) -> String { r.storedText }

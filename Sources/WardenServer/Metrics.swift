@@ -47,11 +47,17 @@ package final class Metrics: Sendable {
     private let archivedReported = TotalReported()
     private let droppedReported = TotalReported()
 
+    /// Stored penalty records that did not read and were skipped.
+    let skippedRecords: (@Sendable () -> Int)?
+    private let recordsSkipped: CoreMetrics.Counter?
+    private let skippedReported = TotalReported()
+
     package init(
         outbox: (@Sendable () -> [String: Int])? = nil, counters: (@Sendable () -> (keys: Int, refused: Int))? = nil,
         commits: (@Sendable () -> (commits: Int, writes: Int))? = nil, review: (@Sendable () -> (open: Int, refused: Int))? = nil,
-        archive: (@Sendable () -> (written: Int, dropped: Int))? = nil
+        archive: (@Sendable () -> (written: Int, dropped: Int))? = nil, skippedRecords: (@Sendable () -> Int)? = nil
     ) {
+        self.skippedRecords = skippedRecords
         self.review = review
         self.archive = archive
         self.outbox = outbox
@@ -71,6 +77,7 @@ package final class Metrics: Sendable {
         casesRefused = review.map { _ in CoreMetrics.Counter(label: "warden_review_cases_refused_total", factory: factory) }
         archived = archive.map { _ in CoreMetrics.Counter(label: "warden_archive_events_total", factory: factory) }
         archiveDropped = archive.map { _ in CoreMetrics.Counter(label: "warden_archive_dropped_total", factory: factory) }
+        recordsSkipped = skippedRecords.map { _ in CoreMetrics.Counter(label: "warden_ledger_records_skipped_total", factory: factory) }
     }
 
     private func count(_ label: String, _ dimensions: [(String, String)], by amount: Int = 1) {
@@ -144,6 +151,7 @@ package final class Metrics: Sendable {
             archivedReported.advance(to: written, archived)
             droppedReported.advance(to: dropped, archiveDropped)
         }
+        if let skippedRecords { skippedReported.advance(to: skippedRecords(), recordsSkipped) }
         if let outbox {
             for (state, n) in outbox() {
                 CoreMetrics.Gauge(label: "warden_outbox_messages", dimensions: [("state", state)], factory: factory).record(n)
@@ -159,10 +167,15 @@ final class TotalReported: Sendable {
     private let reported = Mutex(0)
 
     func advance(to total: Int, _ counter: CoreMetrics.Counter?) {
+        if let step = advance(to: total) { counter?.increment(by: step) }
+    }
+
+    /// The step to `total` since the last call, or nil when there is none.
+    func advance(to total: Int) -> Int? {
         let step = reported.withLock { r in
             defer { r = max(r, total) }
             return max(0, total - r)
         }
-        if step > 0 { counter?.increment(by: step) }
+        return step > 0 ? step : nil
     }
 }

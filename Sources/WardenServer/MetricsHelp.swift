@@ -18,6 +18,8 @@ enum MetricsHelp {
         "warden_review_cases_refused_total": "Review cases not opened because the queue was full.",
         "warden_archive_events_total": "Events written to the archive.",
         "warden_archive_dropped_total": "Events the archive dropped (a full disk, a queue past its bound).",
+        "warden_ledger_records_skipped_total":
+            "Stored penalty records that did not read (out-of-range numbers, missing fields) and were skipped.",
         "warden_outbox_messages": "Penalty webhook messages, by state.",
         "warden_unknown_event_keys_total": "Unknown top-level event keys ignored.",
         "warden_build_info": "Warden's version and the rule set it serves.",

@@ -60,6 +60,8 @@ package struct WardenServer: Sendable {
     private let stateDown = StateFlag()
     private let ledgerDown = StateFlag()
     private let queueFull = StateFlag()
+    /// Skipped ledger records already logged.
+    private let skippedLogged = TotalReported()
     /// Runs checks off the cooperative threads when they wait on Redis (`blockingThreads`).
     let blocking: NIOThreadPool?
     /// The playground's own thread: its work never queues ahead of a reload or a lift on the
@@ -85,7 +87,7 @@ package struct WardenServer: Sendable {
         }
         self.metrics = Metrics(
             outbox: outbox, counters: { (service.engine.counterKeyCount, service.engine.counterKeysRefused) }, commits: commits,
-            review: queue, archive: archived)
+            review: queue, archive: archived, skippedRecords: { service.skippedLedgerRecords })
         if configuration.blockingThreads > 0 {
             let pool = NIOThreadPool(numberOfThreads: configuration.blockingThreads)
             pool.start()
@@ -244,6 +246,12 @@ package struct WardenServer: Sendable {
     /// Logs when the shared counter state or the penalty ledger fails and when it works again
     /// (once each per outage, not per request).
     func noteState(_ decision: Decision) {
+        let skipped = service.skippedLedgerRecords
+        if skipped > 0, let newly = skippedLogged.advance(to: skipped) {
+            logger.error(
+                "penalty records in the store that do not read were skipped (out-of-range numbers or missing fields; see warden_ledger_records_skipped_total)",
+                metadata: ["new": .stringConvertible(newly), "total": .stringConvertible(skipped)])
+        }
         if decision.penalties.contains(where: { $0.action == .review }) {
             if decision.caseID == nil, let review = service.review, review.openCaseCount >= review.maxOpenCases {
                 if !queueFull.exchange(true) {

@@ -130,7 +130,9 @@ import WardenTestSupport
         let key = try #require(try pool.pipeline([["GET", "warden:id:\(id)"]])[0].string)
         let stored = try #require(try pool.pipeline([["GET", key]])[0].string)
         _ = try pool.pipeline([["SET", key, stored.replacingOccurrences(of: #""offense":1"#, with: #""offense":1e300"#)]])
+        #expect(engine.ledger.skippedRecords == 0)
         let next = engine.check(Self.send("bad", 1), now: 0)
         #expect(!next.fired.map(\.rule).contains("penalty_in_force"))
+        #expect(engine.ledger.skippedRecords >= 1, "counted, for the metric and the log")
     }
 }

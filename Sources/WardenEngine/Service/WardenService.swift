@@ -91,6 +91,9 @@ public final class WardenService: Sendable {
     /// The service's clock now (seconds since 1970).
     public func now() -> Double { clock() }
 
+    /// Stored penalty records skipped because they did not read (a shared store's), since start.
+    public var skippedLedgerRecords: Int { engine.ledger.skippedRecords }
+
     /// The engine serving now. Requests take it once, so a reload never changes it under them.
     public var engine: Engine { current.withLock { $0 } }
 

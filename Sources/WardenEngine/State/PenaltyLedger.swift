@@ -26,6 +26,9 @@ public protocol PenaltyLedger: AnyObject, Sendable {
     /// `inForce` for several targets at once (an event checks its account and its code): a
     /// remote ledger answers them in one round trip.
     func inForce(_ queries: [PenaltyQuery], at t: Double) -> [PenaltyRecord?]
+    /// Stored records that did not read (damaged, or written by another program) and were
+    /// skipped, since the start: a shared store may hold what this process never wrote.
+    var skippedRecords: Int { get }
     /// `record`, with what the write would survive when the ledger can tell (a shared one).
     func recordDurably(_ penalty: PenaltyRecord) throws(LedgerError) -> (record: PenaltyRecord, durability: PenaltyDurability?)
     /// `extend`, with what the change would survive when the ledger can tell.
@@ -64,6 +67,8 @@ extension PenaltyLedger {
     public func recordDurably(_ penalty: PenaltyRecord) throws(LedgerError) -> (record: PenaltyRecord, durability: PenaltyDurability?) {
         (try record(penalty), nil)
     }
+
+    public var skippedRecords: Int { 0 }
 
     public func extendDurably(id: String, until: Double?, forever: Bool) throws(LedgerError) -> PenaltyDurability? {
         try extend(id: id, until: until, forever: forever)

@@ -28,6 +28,9 @@ let package = Package(
         // Already in the graph through Hummingbird: the metrics API; swift-prometheus exports it.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // Already in the graph through async-http-client: TLS to Redis (rediss://), which the
+        // linked hiredis 0.14 lacks.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
         // Webhook delivery, and the client HummingbirdTesting drives in-process route tests with.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
     ],
@@ -52,7 +55,13 @@ let package = Package(
         ),
         .target(name: "WardenAudit", dependencies: ["WardenEngine", "WardenMatching", "CZlib"], swiftSettings: strictSettings),
         .target(name: "WardenSQLite", dependencies: ["WardenEngine", "CSQLite"], swiftSettings: strictSettings),
-        .target(name: "WardenRedis", dependencies: ["WardenEngine", "CHiredis"], swiftSettings: strictSettings),
+        .target(
+            name: "WardenRedis",
+            dependencies: [
+                "WardenEngine", "CHiredis", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOTLS", package: "swift-nio"),
+            ], swiftSettings: strictSettings),
         .target(name: "WardenLSP", dependencies: ["WardenEngine", "WardenLanguage", "WardenWire"], swiftSettings: strictSettings),
         .target(
             name: "WardenServer",

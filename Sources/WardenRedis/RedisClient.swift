@@ -1,3 +1,4 @@
+import Glibc
 import WardenEngine
 
 /// What the counters, the ledger and the invite log need of Redis: one node (`RedisPool`) or a
@@ -30,17 +31,20 @@ extension RedisClient {
 /// error here, at start (the first connection is tried); a Redis that is down is not (checks
 /// then go on without it, as `on_state_error` says).
 public enum RedisClients {
-    public static func open(url: String, timeout: Double, capacity: Int = 8, password: String? = nil) throws(RedisError) -> any RedisClient
+    public static func open(url: String, timeout: Double, capacity: Int = 8, password: String? = nil, tls: RedisTLS? = nil)
+        throws(RedisError) -> any RedisClient
     {
-        if url.hasPrefix("redis+cluster://") {
-            let seeds = try url.dropFirst("redis+cluster://".count).split(separator: ",").map { seed throws(RedisError) in
-                try RedisPool(url: "redis://" + seed, timeout: timeout, capacity: capacity, password: password)
+        for scheme in ["redis+cluster://", "rediss+cluster://"] where url.hasPrefix(scheme) {
+            let node = scheme == "rediss+cluster://" ? "rediss://" : "redis://"
+            let seeds = try url.dropFirst(scheme.count).split(separator: ",").map { seed throws(RedisError) in
+                try RedisPool(url: node + seed, timeout: timeout, capacity: capacity, password: password, tls: tls)
             }
             guard let first = seeds.first else { throw RedisError("no seed node in '\(url)'") }
             return try RedisClusterPool(
-                seeds: seeds.map { ($0.host, $0.port) }, timeout: timeout, capacity: capacity, credentials: first.credentials)
+                seeds: seeds.map { ($0.host, $0.port) }, timeout: timeout, capacity: capacity, credentials: first.credentials,
+                tls: first.tls)
         }
-        let pool = try RedisPool(url: url, timeout: timeout, capacity: capacity, password: password)
+        let pool = try RedisPool(url: url, timeout: timeout, capacity: capacity, password: password, tls: tls)
         do throws(RedisError) {
             if case .error(let message)? = try pool.pipeline([["PING"]]).first, message.hasPrefix("NOAUTH") {
                 throw RedisError(
@@ -49,7 +53,16 @@ public enum RedisClients {
         } catch  where error.refused {
             throw error
         } catch {
-            // Down or slow at start: not fatal.
+            // Down or slow at start: not fatal. A certificate that does not verify is (the
+            // tunnel notes why a moment after hiredis sees the connection close).
+            var noted = pool.tlsError
+            for _ in 0..<20 where pool.tls != nil && noted == nil {
+                usleep(10_000)
+                noted = pool.tlsError
+            }
+            if let why = noted, why.contains("ertificate") || why.contains("andshake") || why.contains("SSL") {
+                throw RedisError("TLS to \(pool.host):\(pool.port) failed: \(why) (a private CA: --redis-ca-file)", refused: true)
+            }
         }
         return pool
     }

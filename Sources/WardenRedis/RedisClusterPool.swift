@@ -15,6 +15,7 @@ package final class RedisClusterPool: RedisClient {
     package let timeout: Double
     package let capacity: Int
     package let credentials: RedisCredentials?
+    package let tls: RedisTLS?
     private let seeds: [Node]
     private let topology: Mutex<Topology>
     private let trips = Atomic<Int>(0)
@@ -31,9 +32,10 @@ package final class RedisClusterPool: RedisClient {
         var pools: [RedisPool] = []
     }
 
-    package init(seeds: [(host: String, port: Int)], timeout: Double, capacity: Int = 8, credentials: RedisCredentials? = nil)
-        throws(RedisError)
-    {
+    package init(
+        seeds: [(host: String, port: Int)], timeout: Double, capacity: Int = 8, credentials: RedisCredentials? = nil, tls: RedisTLS? = nil
+    ) throws(RedisError) {
+        self.tls = tls
         self.seeds = seeds.map { Node(host: $0.host, port: $0.port) }
         self.timeout = timeout
         self.capacity = capacity
@@ -53,7 +55,8 @@ package final class RedisClusterPool: RedisClient {
         for candidate in candidates {
             let probe =
                 known.nodes.firstIndex(of: candidate).map { known.pools[$0] }
-                ?? RedisPool(host: candidate.host, port: candidate.port, timeout: timeout, capacity: capacity, credentials: credentials)
+                ?? RedisPool(
+                    host: candidate.host, port: candidate.port, timeout: timeout, capacity: capacity, credentials: credentials, tls: tls)
             let answer: RedisValue?
             do throws(RedisError) {
                 answer = try probe.pipeline([["CLUSTER", "SLOTS"]]).first
@@ -79,7 +82,8 @@ package final class RedisClusterPool: RedisClient {
                     next.nodes.append(node)
                     next.pools.append(
                         known.nodes.firstIndex(of: node).map { known.pools[$0] }
-                            ?? RedisPool(host: node.host, port: node.port, timeout: timeout, capacity: capacity, credentials: credentials))
+                            ?? RedisPool(
+                                host: node.host, port: node.port, timeout: timeout, capacity: capacity, credentials: credentials, tls: tls))
                     index = next.nodes.count - 1
                 }
                 for slot in low...high { next.slots[slot] = index! }
@@ -141,7 +145,7 @@ package final class RedisClusterPool: RedisClient {
                             retry.append(i)
                         } else if case .error(let message) = reply, message.hasPrefix("ASK "), let target = Self.node(in: message) {
                             let pool = RedisPool(
-                                host: target.host, port: target.port, timeout: timeout, capacity: 1, credentials: credentials)
+                                host: target.host, port: target.port, timeout: timeout, capacity: 1, credentials: credentials, tls: tls)
                             replies[i] = try pool.pipeline([["ASKING"], commands[i]]).last
                         } else {
                             replies[i] = reply

@@ -31,6 +31,14 @@ public struct RedisCredentials: Sendable, Equatable {
         return nil
     }
 
+    /// The CA file for `rediss://`: `--redis-ca-file`, else `WARDEN_REDIS_CA_FILE`; nil for the
+    /// system's roots.
+    public static func caFile(_ file: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let file { return file }
+        if let file = environment["WARDEN_REDIS_CA_FILE"], !file.isEmpty { return file }
+        return nil
+    }
+
     /// The `AUTH` command.
     var command: [String] { ["AUTH"] + (user.map { [$0] } ?? []) + [password] }
 }

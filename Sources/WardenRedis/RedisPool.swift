@@ -10,6 +10,9 @@ package final class RedisPool: RedisClient {
     package let timeout: Double
     package let capacity: Int
     package let credentials: RedisCredentials?
+    /// TLS to this node (`rediss://`): hiredis connects to a loopback tunnel that carries it.
+    package let tls: RedisTLS?
+    private let tunnel = Mutex<RedisTLSTunnel?>(nil)
     // `RedisConnection` is not Sendable; the free list hands each one to one thread at a time.
     private let idle: Mutex<[UnsafeConnection]> = Mutex([])
     private let trips = Atomic<Int>(0)
@@ -23,14 +26,12 @@ package final class RedisPool: RedisClient {
 
     /// `redis://[USER@]HOST:PORT` (port 6379 when left out); the password comes from
     /// `password`, never from the URL.
-    package convenience init(url: String, timeout: Double = 0.05, capacity: Int = 8, password: String? = nil) throws(RedisError) {
-        if url.hasPrefix("rediss://") {
-            throw RedisError(
-                "TLS (rediss://) needs a hiredis built with TLS; Debian's libhiredis 0.14, which Warden links, has none: reach Redis through a TLS tunnel on loopback (stunnel, spiped) and give redis://127.0.0.1:PORT"
-            )
-        }
-        guard url.hasPrefix("redis://") else { throw RedisError("expected redis://HOST:PORT, not '\(url)'") }
-        var rest = url.dropFirst("redis://".count).split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+    package convenience init(url: String, timeout: Double = 0.05, capacity: Int = 8, password: String? = nil, tls: RedisTLS? = nil)
+        throws(RedisError)
+    {
+        let scheme = url.hasPrefix("rediss://") ? "rediss://" : "redis://"
+        guard url.hasPrefix(scheme) else { throw RedisError("expected redis://HOST:PORT or rediss://HOST:PORT, not '\(url)'") }
+        var rest = url.dropFirst(scheme.count).split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
         var user: String?
         if let at = rest.lastIndex(of: "@") {
             let who = String(rest[..<at])
@@ -50,15 +51,37 @@ package final class RedisPool: RedisClient {
         }
         self.init(
             host: String(host), port: port, timeout: timeout, capacity: capacity,
-            credentials: password.map { RedisCredentials(user: user, password: $0) })
+            credentials: password.map { RedisCredentials(user: user, password: $0) },
+            tls: scheme == "rediss://" ? (tls ?? RedisTLS()) : nil)
     }
 
-    package init(host: String, port: Int, timeout: Double = 0.05, capacity: Int = 8, credentials: RedisCredentials? = nil) {
+    package init(
+        host: String, port: Int, timeout: Double = 0.05, capacity: Int = 8, credentials: RedisCredentials? = nil, tls: RedisTLS? = nil
+    ) {
         self.host = host
         self.port = port
         self.timeout = timeout
         self.capacity = capacity
         self.credentials = credentials
+        self.tls = tls
+    }
+
+    /// Why the last TLS connection failed, when this node is reached over TLS.
+    package var tlsError: String? { tunnel.withLock { $0?.lastError } }
+
+    /// Where hiredis connects: the node, or with TLS the loopback end of its tunnel (opened once).
+    private func endpoint() throws(RedisError) -> (host: String, port: Int) {
+        guard let tls else { return (host, port) }
+        return try tunnel.withLock { t throws(RedisError) in
+            if let t { return ("127.0.0.1", t.localPort) }
+            do {
+                let opened = try RedisTLSTunnel(host: host, port: port, caFile: tls.caFile, handshake: max(0.2, min(timeout, 5)))
+                t = opened
+                return ("127.0.0.1", opened.localPort)
+            } catch {
+                throw RedisError("cannot set up TLS to \(host):\(port): \(error)")
+            }
+        }
     }
 
     /// Runs `body` with a connection; the connection goes back to the pool unless it broke.
@@ -75,7 +98,8 @@ package final class RedisPool: RedisClient {
             connection = reused.connection
             connection.setTimeout(limit)
         } else {
-            connection = try RedisConnection(host: host, port: port, timeout: limit, credentials: credentials)
+            let (h, p) = try endpoint()
+            connection = try RedisConnection(host: h, port: p, timeout: limit, credentials: credentials)
         }
         defer {
             if !connection.isBroken {

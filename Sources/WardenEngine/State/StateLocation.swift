@@ -36,7 +36,9 @@ public enum StateLocation: Equatable, Sendable, CustomStringConvertible {
             let path = String(text.dropFirst("sqlite:".count))
             guard !path.isEmpty else { throw Invalid(message: "--state sqlite: needs a path (sqlite:PATH)") }
             parsed = .sqlite(path: path)
-        } else if text.hasPrefix("redis://") || text.hasPrefix("rediss://") || text.hasPrefix("redis+cluster://") {
+        } else if text.hasPrefix("redis://") || text.hasPrefix("rediss://") || text.hasPrefix("redis+cluster://")
+            || text.hasPrefix("rediss+cluster://")
+        {
             parsed = .redis(url: text)
         } else if kinds.contains(.snapshot), !text.isEmpty, !text.contains("://") {
             parsed = .snapshot(path: text)

@@ -86,6 +86,11 @@ struct Serve: AsyncParsableCommand {
     var redisPasswordFile: String?
 
     @Option(
+        name: .customLong("redis-ca-file"),
+        help: "For rediss:// (TLS): the CA that signed Redis's certificate (PEM). Else WARDEN_REDIS_CA_FILE, else the system's roots.")
+    var redisCAFile: String?
+
+    @Option(
         name: .customLong("check-threads"),
         help:
             "Threads that run checks which wait on the network (Redis); default 32 with redis state, 0 (the request's own thread) otherwise."
@@ -233,7 +238,7 @@ struct Serve: AsyncParsableCommand {
             location,
             StateOpener.Options(
                 sync: sync, outbox: penaltyWebhook != nil, deferred: true, redisTimeout: redisTimeout, redisConnections: 40,
-                redisPasswordFile: redisPasswordFile, review: true,
+                redisPasswordFile: redisPasswordFile, redisCAFile: redisCAFile, review: true,
                 maxOpenCases: maxOpenCases, caseRetention: Timestamp.parseDuration(caseRetention) ?? 0))
         let service: WardenService
         do {

@@ -21,6 +21,11 @@ struct SharedStateOptions: ParsableArguments {
     )
     var redisPasswordFile: String?
 
+    @Option(
+        name: .customLong("redis-ca-file"),
+        help: "For rediss:// (TLS): the CA that signed Redis's certificate (PEM). Else WARDEN_REDIS_CA_FILE, else the system's roots.")
+    var redisCAFile: String?
+
     /// The shared state, or `.memory` for state in this process.
     func open() throws -> StateStore {
         guard let state else { return .memory }
@@ -29,7 +34,8 @@ struct SharedStateOptions: ParsableArguments {
             Output.error("warden: --redis-timeout takes seconds in (0, 60]")
             throw ExitCode(2)
         }
-        return try StateOpener.open(location, StateOpener.Options(redisTimeout: redisTimeout, redisPasswordFile: redisPasswordFile))
+        return try StateOpener.open(
+            location, StateOpener.Options(redisTimeout: redisTimeout, redisPasswordFile: redisPasswordFile, redisCAFile: redisCAFile))
     }
 
     /// An engine on the shared state, or on state of its own.

@@ -18,6 +18,8 @@ enum StateOpener {
         var redisConnections = 8
         /// `--redis-password-file` (else the environment: `RedisCredentials.password(file:)`).
         var redisPasswordFile: String?
+        /// `--redis-ca-file` for `rediss://` (else `WARDEN_REDIS_CA_FILE`, else the system's roots).
+        var redisCAFile: String?
         /// Keep the review loop (cases, labels, live lists, history): `serve` does; with SQLite
         /// it is always kept, since the file outlives the command.
         var review = false
@@ -58,7 +60,8 @@ enum StateOpener {
             do {
                 let password = try RedisCredentials.password(file: options.redisPasswordFile)
                 let pool = try RedisClients.open(
-                    url: url, timeout: options.redisTimeout, capacity: options.redisConnections, password: password)
+                    url: url, timeout: options.redisTimeout, capacity: options.redisConnections, password: password,
+                    tls: RedisTLS(caFile: RedisCredentials.caFile(options.redisCAFile)))
                 let ledger = RedisLedger(pool: pool)
                 return StateStore(
                     ledger: ledger, counters: RedisCounters(pool: pool, ledger: ledger), invites: RedisInviteLog(pool: pool),
@@ -83,7 +86,9 @@ enum StateOpener {
         do {
             switch location {
             case .redis(let url):
-                let pool = try RedisClients.open(url: url, timeout: redisTimeout, password: try RedisCredentials.password(file: nil))
+                let pool = try RedisClients.open(
+                    url: url, timeout: redisTimeout, password: try RedisCredentials.password(file: nil),
+                    tls: RedisTLS(caFile: RedisCredentials.caFile(nil)))
                 let engine = Engine(
                     ruleSet: ruleSet, ledger: RedisLedger(pool: pool), inviteLog: RedisInviteLog(pool: pool),
                     review: RedisReviewStore(pool: pool))

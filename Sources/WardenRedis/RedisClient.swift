@@ -46,10 +46,7 @@ public enum RedisClients {
         }
         let pool = try RedisPool(url: url, timeout: timeout, capacity: capacity, password: password, tls: tls)
         do throws(RedisError) {
-            if case .error(let message)? = try pool.pipeline([["PING"]]).first, message.hasPrefix("NOAUTH") {
-                throw RedisError(
-                    "Redis asks for a password (\(message)): give --redis-password-file or WARDEN_REDIS_PASSWORD_FILE", refused: true)
-            }
+            if let refusal = RedisError.passwordRequired(by: try pool.pipeline([["PING"]]).first) { throw refusal }
         } catch  where error.refused {
             throw error
         } catch {

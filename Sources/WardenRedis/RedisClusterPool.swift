@@ -65,10 +65,7 @@ package final class RedisClusterPool: RedisClient {
             } catch {
                 answer = nil
             }
-            if case .error(let message)? = answer, message.hasPrefix("NOAUTH") {
-                throw RedisError(
-                    "Redis asks for a password (\(message)): give --redis-password-file or WARDEN_REDIS_PASSWORD_FILE", refused: true)
-            }
+            if let refusal = RedisError.passwordRequired(by: answer) { throw refusal }
             guard let reply = answer, case .array(let ranges) = reply, !ranges.isEmpty else { continue }
             var next = Topology()
             for range in ranges {

@@ -85,13 +85,14 @@ package final class RedisPool: RedisClient {
     }
 
     /// Runs `body` with a connection; the connection goes back to the pool unless it broke.
-    /// Each reply may take `timeout` (plus `extra`, for a command the server itself holds),
-    /// and never past the check's deadline (`StateDeadline`): once that passed, nothing is sent.
-    package func with<R>(extra: Double = 0, _ body: (RedisConnection) throws(RedisError) -> R) throws(RedisError) -> R {
-        var limit = timeout + extra
+    /// Each reply may take `timeout`, and never past the check's deadline (`StateDeadline`):
+    /// once that passed, nothing is sent. What is left is taken in whole milliseconds, so the
+    /// socket's timeout (a system call to change) stays the same from one round trip to the next.
+    package func with<R>(_ body: (RedisConnection) throws(RedisError) -> R) throws(RedisError) -> R {
+        var limit = timeout
         if let remaining = StateDeadline.remaining {
             guard remaining >= 0.001 else { throw RedisError("the check's time for Redis ran out", timedOut: true) }
-            limit = min(limit, remaining)
+            limit = min(limit, (remaining * 1000).rounded(.down) / 1000)
         }
         let connection: RedisConnection
         if let reused = idle.withLock({ $0.popLast() }) {
@@ -109,6 +110,23 @@ package final class RedisPool: RedisClient {
         return try body(connection)
     }
 
+    /// `with`, once more on a fresh connection when a pooled one failed: it may have died while
+    /// idle (Redis restarted). Not after a timeout: Redis may have run the commands, and
+    /// counting an event twice is worse than answering it without the counters.
+    private func retryingStale<R>(_ body: (RedisConnection) throws(RedisError) -> R) throws(RedisError) -> R {
+        trips.add(1, ordering: .relaxed)
+        var reused = false
+        do {
+            return try with { c throws(RedisError) in
+                reused = c.served > 0
+                return try body(c)
+            }
+        } catch {
+            guard reused, !error.timedOut else { throw error }
+            return try with(body)
+        }
+    }
+
     /// One node: MULTI/EXEC, as durable as the server's persistence.
     @discardableResult package func transaction(_ commands: [[String]]) throws(RedisError) -> PenaltyDurability {
         try Self.check(try pipeline([["MULTI"]] + commands + [["EXEC"]]))
@@ -121,29 +139,17 @@ package final class RedisPool: RedisClient {
     /// answered, nothing turns the write into a failure: a WAIT that times out, fails or finds
     /// no time left means 0 replicas, not an error (the master has the write and serves it).
     package func transaction(_ commands: [[String]], replicaWait: Double) throws(RedisError) -> (replies: [RedisValue], replicas: Int) {
-        trips.add(1, ordering: .relaxed)
-        let run = { (c: RedisConnection) throws(RedisError) -> (replies: [RedisValue], replicas: Int) in
+        try retryingStale { c throws(RedisError) in
             let replies = try c.pipeline([["MULTI"]] + commands + [["EXEC"]])
             guard case .array? = replies.last else { return (replies, 0) }
             var wait = replicaWait
             if let remaining = StateDeadline.remaining { wait = min(wait, remaining - 0.002) }
             let milliseconds = Int(wait * 1000)
             guard milliseconds >= 1 else { return (replies, 0) }
-            let readFor = Double(milliseconds) / 1000 + self.timeout
+            let readFor = Double(milliseconds) / 1000 + timeout
             c.setTimeout(StateDeadline.remaining.map { min(readFor, max(0.001, $0)) } ?? readFor)
             let acknowledged = (try? c.pipeline([["WAIT", "1", String(milliseconds)]]))?.first?.int ?? 0
             return (replies, acknowledged)
-        }
-        var reused = false
-        do {
-            return try with { c throws(RedisError) in
-                reused = c.served > 0
-                return try run(c)
-            }
-        } catch {
-            // As `pipeline`: a pooled connection that died while idle, tried once more.
-            guard reused, !error.timedOut else { throw error }
-            return try with { c throws(RedisError) in try run(c) }
         }
     }
 
@@ -151,21 +157,9 @@ package final class RedisPool: RedisClient {
         try pipeline([command])[0]
     }
 
-    /// Commands in one round trip. A pooled connection may have died while idle (Redis
-    /// restarted): when a reused connection fails that way, the commands go once more on a fresh
-    /// one. Not after a timeout: Redis may have run them, and counting an event twice is worse
-    /// than answering it without the counters.
+    /// Commands in one round trip (`retryingStale`: a pooled connection that died idle is
+    /// replaced once).
     package func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisValue] {
-        trips.add(1, ordering: .relaxed)
-        var reused = false
-        do {
-            return try with { c throws(RedisError) in
-                reused = c.served > 0
-                return try c.pipeline(commands)
-            }
-        } catch {
-            guard reused, !error.timedOut else { throw error }
-            return try with { c throws(RedisError) in try c.pipeline(commands) }
-        }
+        try retryingStale { c throws(RedisError) in try c.pipeline(commands) }
     }
 }

@@ -40,3 +40,11 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
     }
     public var description: String { "redis: \(message)" }
 }
+
+extension RedisError {
+    /// The error for a reply that asks for a password (`NOAUTH`), or nil for any other reply.
+    static func passwordRequired(by reply: RedisValue?) -> RedisError? {
+        guard case .error(let message)? = reply, message.hasPrefix("NOAUTH") else { return nil }
+        return RedisError("Redis asks for a password (\(message)): give --redis-password-file or WARDEN_REDIS_PASSWORD_FILE", refused: true)
+    }
+}

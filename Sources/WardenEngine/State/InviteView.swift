@@ -102,6 +102,12 @@ struct InviteView {
         return lo..<max(lo, hi)
     }
 
+    /// The latest `limit` (or fewer) of `o`'s stored invitees that joined in the window.
+    private func latest(_ o: Int32, within window: Double, now: Double, _ limit: Int) -> ArraySlice<Int32> {
+        let range = windowRange(o, within: window, now: now)
+        return store.nodes[Int(o)].children[(range.upperBound - max(0, min(range.count, limit)))..<range.upperBound]
+    }
+
     /// How many accounts `owner` invited in the window (the event's redemption included).
     func redeemerCount(of owner: String, within window: Double, now: Double) -> Int {
         var n = store.index(owner).map { windowRange($0, within: window, now: now).count } ?? 0
@@ -115,10 +121,7 @@ struct InviteView {
         var out: [InviteStep] = []
         let ownEdge = edge.flatMap { e in e.owner == owner && inWindow(e.at, window, now) ? e : nil }
         if let o = store.index(owner) {
-            let range = windowRange(o, within: window, now: now)
-            let kept = max(0, min(range.count, limit - (ownEdge == nil ? 0 : 1)))
-            let children = store.nodes[Int(o)].children
-            for c in children[(range.upperBound - kept)..<range.upperBound] {
+            for c in latest(o, within: window, now: now, limit - (ownEdge == nil ? 0 : 1)) {
                 let child = store.nodes[Int(c)]
                 out.append(
                     InviteStep(account: child.name, joined: child.joined, device: child.device, network: child.network, code: child.code))
@@ -180,10 +183,9 @@ struct InviteView {
             if let v = device ? e.device : e.network { seen.insert(v) }
         }
         if let o = store.index(owner) {
-            let range = windowRange(o, within: window, now: now)
-            let children = store.nodes[Int(o)].children
-            seen.reserveCapacity(min(range.count, room) + seen.count)
-            for c in children[(range.upperBound - min(range.count, room))..<range.upperBound] {
+            let invitees = latest(o, within: window, now: now, room)
+            seen.reserveCapacity(invitees.count + seen.count)
+            for c in invitees {
                 if let v = device ? store.nodes[Int(c)].device : store.nodes[Int(c)].network { seen.insert(v) }
             }
         }

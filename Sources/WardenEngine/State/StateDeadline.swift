@@ -36,9 +36,12 @@ public enum StateDeadline {
     /// Runs `body` with `deadline` as the thread's deadline (the earlier one when a deadline is
     /// already set), and restores the one before afterwards.
     public static func with<R, E: Error>(_ deadline: Double?, _ body: () throws(E) -> R) throws(E) -> R {
+        // No deadline leaves the current one as it is: nothing to set (a check without a budget
+        // costs no thread-slot calls).
+        guard let deadline else { return try body() }
         let saved = pthread_getspecific(key)
-        let earlier = [current, deadline].compactMap { $0 }.min()
-        pthread_setspecific(key, earlier.flatMap { UnsafeRawPointer(bitPattern: UInt($0.bitPattern)) })
+        let earlier = min(current ?? deadline, deadline)
+        pthread_setspecific(key, UnsafeRawPointer(bitPattern: UInt(earlier.bitPattern)))
         defer { pthread_setspecific(key, saved) }
         return try body()
     }

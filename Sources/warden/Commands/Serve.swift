@@ -79,16 +79,7 @@ struct Serve: AsyncParsableCommand {
         help: "Seconds a check may wait on Redis in all (connecting and every reply) before it goes on without it.")
     var redisTimeout: Double = 0.05
 
-    @Option(
-        name: .customLong("redis-password-file"),
-        help: "A file holding the Redis password (AUTH; the user goes in the URL: redis://USER@HOST:PORT). Else WARDEN_REDIS_PASSWORD_FILE."
-    )
-    var redisPasswordFile: String?
-
-    @Option(
-        name: .customLong("redis-ca-file"),
-        help: "For rediss:// (TLS): the CA that signed Redis's certificate (PEM). Else WARDEN_REDIS_CA_FILE, else the system's roots.")
-    var redisCAFile: String?
+    @OptionGroup var redisAccess: RedisAccessOptions
 
     @Option(
         name: .customLong("check-threads"),
@@ -238,7 +229,7 @@ struct Serve: AsyncParsableCommand {
             location,
             StateOpener.Options(
                 sync: sync, outbox: penaltyWebhook != nil, deferred: true, redisTimeout: redisTimeout, redisConnections: 40,
-                redisPasswordFile: redisPasswordFile, redisCAFile: redisCAFile, review: true,
+                redisPasswordFile: redisAccess.passwordFile, redisCAFile: redisAccess.caFile, review: true,
                 maxOpenCases: maxOpenCases, caseRetention: Timestamp.parseDuration(caseRetention) ?? 0))
         let service: WardenService
         do {

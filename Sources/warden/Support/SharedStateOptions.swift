@@ -15,16 +15,7 @@ struct SharedStateOptions: ParsableArguments {
     @Option(name: .customLong("redis-timeout"), help: "Seconds to wait for Redis (connect and each reply).")
     var redisTimeout: Double = 1
 
-    @Option(
-        name: .customLong("redis-password-file"),
-        help: "A file holding the Redis password (AUTH; the user goes in the URL: redis://USER@HOST:PORT). Else WARDEN_REDIS_PASSWORD_FILE."
-    )
-    var redisPasswordFile: String?
-
-    @Option(
-        name: .customLong("redis-ca-file"),
-        help: "For rediss:// (TLS): the CA that signed Redis's certificate (PEM). Else WARDEN_REDIS_CA_FILE, else the system's roots.")
-    var redisCAFile: String?
+    @OptionGroup var redisAccess: RedisAccessOptions
 
     /// The shared state, or `.memory` for state in this process.
     func open() throws -> StateStore {
@@ -35,7 +26,8 @@ struct SharedStateOptions: ParsableArguments {
             throw ExitCode(2)
         }
         return try StateOpener.open(
-            location, StateOpener.Options(redisTimeout: redisTimeout, redisPasswordFile: redisPasswordFile, redisCAFile: redisCAFile))
+            location,
+            StateOpener.Options(redisTimeout: redisTimeout, redisPasswordFile: redisAccess.passwordFile, redisCAFile: redisAccess.caFile))
     }
 
     /// An engine on the shared state, or on state of its own.

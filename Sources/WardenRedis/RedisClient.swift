@@ -52,8 +52,10 @@ public enum RedisClients {
         } catch {
             // Down or slow at start: not fatal. A certificate that does not verify is (the
             // tunnel notes why a moment after hiredis sees the connection close).
+            // The tunnel's handshake limit is the reply timeout, counted from its own connect:
+            // wait that long again, at start only.
             var noted = pool.tlsError
-            for _ in 0..<20 where pool.tls != nil && noted == nil {
+            for _ in 0..<Int((timeout + 0.5) * 100) where pool.tls != nil && noted == nil {
                 usleep(10_000)
                 noted = pool.tlsError
             }

@@ -62,6 +62,7 @@ final class RedisTLSTunnel: Sendable {
                             let bound = NIOLoopBound(remote, eventLoop: outbound.eventLoop)
                             outbound.eventLoop.scheduleTask(in: .milliseconds(Int64(handshake * 1000))) {
                                 guard !bound.value.handshaken, outbound.isActive else { return }
+                                bound.value.noted = true
                                 failure.note(
                                     RedisError("no TLS handshake from \(host):\(port) within \(handshake) s (is it a TLS port? SSL)"))
                                 outbound.close(promise: nil)
@@ -96,14 +97,22 @@ private final class GlueHandler: ChannelDuplexHandler {
     private var context: ChannelHandlerContext?
     private var pendingRead = false
     private let failure: RedisTLSTunnel.Failure
+    /// This handler sits on the TLS side (towards the server).
+    private let tlsSide: Bool
     /// The TLS side's handshake completed.
     var handshaken = false
+    /// This connection's failure was noted already.
+    var noted = false
 
-    init(_ failure: RedisTLSTunnel.Failure) { self.failure = failure }
+    init(_ failure: RedisTLSTunnel.Failure, tlsSide: Bool) {
+        self.failure = failure
+        self.tlsSide = tlsSide
+    }
 
+    /// The hiredis side first, the TLS side second.
     static func matchedPair(_ failure: RedisTLSTunnel.Failure) -> (GlueHandler, GlueHandler) {
-        let a = GlueHandler(failure)
-        let b = GlueHandler(failure)
+        let a = GlueHandler(failure, tlsSide: false)
+        let b = GlueHandler(failure, tlsSide: true)
         a.partner = b
         b.partner = a
         return (a, b)
@@ -120,7 +129,15 @@ private final class GlueHandler: ChannelDuplexHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) { partner?.context?.flush() }
 
-    func channelInactive(context: ChannelHandlerContext) { partner?.context?.close(promise: nil) }
+    /// A server that closes before the handshake is done is not speaking TLS (a plain Redis
+    /// port closes on a request it cannot parse): said so, since hiredis sees only the close.
+    func channelInactive(context: ChannelHandlerContext) {
+        if tlsSide, !handshaken, !noted {
+            noted = true
+            failure.note(RedisError("the server closed the connection before the TLS handshake (is it a TLS port? SSL)"))
+        }
+        partner?.context?.close(promise: nil)
+    }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case .handshakeCompleted? = event as? TLSUserEvent { handshaken = true }
@@ -128,7 +145,10 @@ private final class GlueHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        failure.note(error)
+        if !noted {
+            noted = true
+            failure.note(tlsSide && !handshaken ? RedisError("TLS handshake failed: \(error)") : error)
+        }
         partner?.context?.close(promise: nil)
         context.close(promise: nil)
     }

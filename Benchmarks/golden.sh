@@ -29,6 +29,6 @@ check() {
     status=1
   fi
 }
-check "samples/events-10k.jsonl" samples/events-10k.jsonl a928d0f961a93dba23c4153af2ea1ab298fad5523b75af02f19c1c7a75272844
-check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl c79670f579a1bf2a92a097d893c89e16ac8a672b1ed6449dd96e1d7e636140d5
+check "samples/events-10k.jsonl" samples/events-10k.jsonl 158e48468474a88d1153e825dd0043abf8d7222acd685df28188d78141f3a018
+check "10^6 generated events (seed 1)" bench-data/events-1m.jsonl 623c627205843d6f4a17e9075b26a72b28a86bb2fac8c919d5621826ab7456cf
 exit $status

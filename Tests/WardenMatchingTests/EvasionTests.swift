@@ -168,6 +168,30 @@ import Testing
         #expect(shortcuts > 20_000 * sets.count)  // the shortcut is taken for nearly all of them
     }
 
+    /// A fold table skips the folds for scalars no step changes (`FoldTable.inert`); every
+    /// entry still is what the full fold gives, for every scalar of the table, under fold sets
+    /// that use each step alone, all of them and none.
+    @Test func foldTablesAgreeWithTheFullFoldForEveryScalar() {
+        let all = FoldOptions.all.textFolds
+        let steps: [FoldOptions] = [.width, .caseFold, .diacritics, .traditional, .digits, .letters, .invisible, .noise, .variants]
+        var skipped = 0
+        for options in [all, [], [.caseFold]] + steps.map({ all.subtracting($0) }) {
+            let table = FoldTable.forOptions(options)
+            let map = FoldTable.characterMap(options)
+            for v in 0..<UInt32(FoldTable.size) {
+                if FoldTable.inert[Int(v)] { skipped += 1 }
+                let expected: [UInt32] = Unicode.Scalar(v).map { FoldTable.fold($0, options, map) } ?? []
+                let entry = table.entries[Int(v)]
+                let got = entry == FoldTable.drop ? [] : FoldTable.isMulti(entry) ? table.multiple(entry) : [entry]
+                if got != expected {
+                    Issue.record("U+\(String(v, radix: 16)) under \(options): \(got) against \(expected)")
+                    return
+                }
+            }
+        }
+        #expect(skipped > 60_000 * 12)  // most scalars take the shortcut
+    }
+
     @Test func spansCoverTheOriginalCharacters() {
         #expect(spans("请加🌟微🌟信吧") == [1..<6])
         #expect(spans("兼職刷單!") == [0..<4])

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// Finds the hits of every word list in a text at once, folding as it reads.
@@ -88,7 +89,14 @@ package final class KeywordMatcher: Sendable {
             if byFolds[folds] == nil { order.append(folds) }
             byFolds[folds, default: []].append(i)
         }
-        groups = order.map { Self.build(folds: $0, lists: all, members: byFolds[$0]!) }
+        // Each group builds its fold table and index on its own, on every core.
+        let sets = order.map { ($0, byFolds[$0]!) }
+        let built = Mutex([Group?](repeating: nil, count: sets.count))
+        DispatchQueue.concurrentPerform(iterations: sets.count) { k in
+            let group = Self.build(folds: sets[k].0, lists: all, members: sets[k].1)
+            built.withLock { $0[k] = group }
+        }
+        groups = built.withLock { $0.map { $0! } }
     }
 
     private static func build(folds: FoldOptions, lists: [KeywordList], members: [Int]) -> Group {

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -23,18 +24,18 @@ package final class FoldTable: Sendable {
     /// The table for a fold set; built on first use and shared.
     package static func forOptions(_ options: FoldOptions) -> FoldTable {
         let key = options.textFolds
+        if let t = cache.withLock({ $0[key] }) { return t }
+        // Built outside the lock, so that tables of different fold sets build side by side
+        // (`KeywordMatcher` builds its groups on every core); the first one stored is shared.
+        let t: FoldTable
+        if key.contains(.syllables) {
+            // The same folds, then characters to their syllables: derived, not rebuilt.
+            t = FoldTable(syllablesOf: forOptions(key.subtracting(.syllables)))
+        } else {
+            t = FoldTable(building: key)
+        }
         return cache.withLock { tables in
-            if let t = tables[key] { return t }
-            let t: FoldTable
-            if key.contains(.syllables) {
-                // The same folds, then characters to their syllables: derived, not rebuilt.
-                let without = key.subtracting(.syllables)
-                let base = tables[without] ?? FoldTable(building: without)
-                tables[without] = base
-                t = FoldTable(syllablesOf: base)
-            } else {
-                t = FoldTable(building: key)
-            }
+            if let first = tables[key] { return first }
             tables[key] = t
             return t
         }
@@ -55,7 +56,12 @@ package final class FoldTable: Sendable {
         var entries = [UInt32](repeating: 0, count: Self.size)
         var multi: [[UInt32]] = []
         let traditional = Self.characterMap(options)
+        let inert = Self.inert
         for v in 0..<UInt32(Self.size) {
+            if inert[Int(v)] {
+                entries[Int(v)] = v
+                continue
+            }
             guard let s = Unicode.Scalar(v) else {
                 entries[Int(v)] = Self.drop
                 continue
@@ -160,6 +166,33 @@ package final class FoldTable: Sendable {
             map[v] = parts.filter { $0.properties.generalCategory != .nonspacingMark }
         }
         return map
+    }()
+
+    /// Per scalar below `size`: no step of any fold changes it (most ideographs, letters of
+    /// scripts without case, ASCII lower-case letters and digits), so every fold set leaves it
+    /// as it is. Computed once per process; a table then runs the folds only on the others
+    /// (loading a rule set builds a table per fold set its lists use).
+    static let inert: [Bool] = {
+        // The two Unicode maps the steps read are built side by side first.
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            _ = k == 0 ? compatibility.count : withoutMarks.count
+        }
+        let steps: [FoldOptions] = [.width, .caseFold, .diacritics, .digits, .letters, .invisible, .noise]
+        let characters = characterMap([.traditional, .variants])
+        let parts = 4
+        let chunk = size / parts
+        let done = Mutex([[Bool]](repeating: [], count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            var inert = [Bool](repeating: false, count: chunk)
+            for k in 0..<chunk {
+                let v = UInt32(part * chunk + k)
+                guard let s = Unicode.Scalar(v), characters[v] == nil else { continue }
+                // Each step alone leaves `s` as it is, so any sequence of them does.
+                inert[k] = steps.allSatisfy { foldSingle(s, $0, [:]) == v }
+            }
+            done.withLock { $0[part] = inert }
+        }
+        return done.withLock { $0.flatMap { $0 } }
     }()
 
     /// Chinese numerals and financial numerals for 0–9.

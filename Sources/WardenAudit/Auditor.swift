@@ -87,18 +87,24 @@ package final class Auditor {
         func decide() throws {
             guard !ready.isEmpty else { return }
             let items = UncheckedBox(ready)
+            // By index, not by item: an item copied out of the array retains and releases every
+            // string of its event.
             let perEngine = ParallelSlots<[Decision]>(count: engines.count, pool: side, chunks: engines.count) { e in
-                items.value.enumerated().map { k, item in
+                items.value.indices.map { k in
                     if k % Self.pauseEvery == 0 { pause?() }
-                    return engines[e].check(item.prepared[e], now: item.ts)
+                    return engines[e].check(items.value[k].prepared[e], now: items.value[k].ts)
                 }
             }.values
-            for (k, item) in ready.enumerated() {
-                let decisions = perEngine.map { $0[k] }
-                summary.add(decisions[0], ts: item.ts, account: item.event.account, code: item.event.code)
-                try onFinding(Finding(decisions: decisions, event: item.event, file: item.file, line: item.line))
+            for k in ready.indices {
+                let decisions = perEngine.count == 1 ? [perEngine[0][k]] : perEngine.map { $0[k] }
+                summary.add(decisions[0], ts: ready[k].ts, account: ready[k].event.account, code: ready[k].event.code)
+                try onFinding(Finding(decisions: decisions, event: ready[k].event, file: ready[k].file, line: ready[k].line))
             }
-            spent.append(contentsOf: ready)
+            if spent.isEmpty {
+                swap(&spent, &ready)
+            } else {
+                spent.append(contentsOf: ready)
+            }
             ready.removeAll(keepingCapacity: true)
         }
 

@@ -161,3 +161,47 @@ extension RegexSetTests {
         }
     }
 }
+
+extension RegexSetTests {
+    /// Caseless literals are spelled out in every case for the prefilter's byte automaton: on
+    /// random literals and texts of letters with unusual case partners (ſ, K, İ, ı, ς, ẞ, a
+    /// decomposed é), the prefilter says a literal is there exactly when the folding matcher
+    /// finds it.
+    @Test func caselessSpellingsFindWhatTheFoldingMatcherFinds() {
+        let pieces = [
+            "s", "S", "ſ", "k", "K", "\u{212A}", "i", "I", "İ", "ı", "σ", "ς", "Σ", "a", "é", "É", "e\u{301}", "ß", "ẞ", "微", "x",
+            "\u{307}",
+        ]
+        var rng = SystemRandomNumberGenerator()
+        var spelled = 0
+        for _ in 0..<300 {
+            let literal = (0..<Int.random(in: 1...3, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let prefilter = RegexPrefilter(patterns: [(literal, "i")])  // letters only: the literal is its own pattern
+            guard prefilter.unguarded.isEmpty, let list = prefilter.lists.first else { continue }
+            if !prefilter.byteLists.isEmpty { spelled += 1 }
+            let matcher = KeywordMatcher(lists: [KeywordList(name: "l", entries: list.entries, folds: [.caseFold])])
+            for _ in 0..<40 {
+                let text = (0..<Int.random(in: 1...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+                #expect(prefilter.candidates(in: text)[0] == matcher.listsPresent(in: text)[0], "\(literal) in \(text)")
+            }
+        }
+        #expect(spelled > 200)  // most literals are spelled out, not left to the matcher
+        #expect(CaselessSpellings.spellings(of: ["vx"])?.sorted() == ["VX", "Vx", "vX", "vx"])
+        #expect(CaselessSpellings.spellings(of: ["sk"])?.count == 9)  // s S ſ × k K K
+    }
+}
+
+extension RegexSetTests {
+    /// Spelled out, the caseless literals would make the byte automaton too large: they go back
+    /// to the folding matcher, and the exact ones stay in the automaton.
+    @Test func caselessSpellingsGiveWayWhenTheAutomatonWouldBeTooLarge() {
+        let patterns = [("刷单", ""), ("abcdefgh", "i")]
+        let roomy = RegexPrefilter(patterns: patterns, byteAutomatonLimit: ByteAutomaton.maxEntries)
+        let tight = RegexPrefilter(patterns: patterns, byteAutomatonLimit: 500)
+        #expect(roomy.byteLists == [0, 1] && roomy.matcherLists.isEmpty)
+        #expect(tight.bytes != nil && tight.byteLists == [0] && tight.matcherLists == [1])
+        for text in ["刷单", "ABCDEFGH", "aBcDeFgH 刷单", "abcdefg"] {
+            #expect(tight.candidates(in: text) == roomy.candidates(in: text), "\(text)")
+        }
+    }
+}

@@ -5,7 +5,8 @@
 package final class RegexPrefilter: Sendable {
     package let count: Int
     let lists: [KeywordList]
-    /// The exact lists, with their global indices; nil when there are none (or too many states).
+    /// The exact lists and the caseless ones spelled out, with their global indices; nil when
+    /// there are none (or too many states).
     let bytes: ByteAutomaton?
     let byteLists: [Int]
     /// The other lists (and, when the byte automaton would be too large, all of them).
@@ -45,8 +46,27 @@ package final class RegexPrefilter: Sendable {
         }
         count = patterns.count
         self.lists = lists
-        var exact = lists.indices.filter { lists[$0].folds.isEmpty }
-        let automaton = exact.isEmpty ? nil : ByteAutomaton(sets: exact.map { lists[$0].entries }, maxEntries: byteAutomatonLimit)
+        // Exact lists, and caseless ones spelled out in every case (`CaselessSpellings`): all
+        // of them in one byte automaton, so a text is read once for them.
+        var exact: [Int] = []
+        var spelled: [[String]] = []
+        for (k, list) in lists.enumerated() {
+            if list.folds.isEmpty {
+                exact.append(k)
+                spelled.append(list.entries)
+            } else if list.folds == [.caseFold], let spellings = CaselessSpellings.spellings(of: list.entries) {
+                exact.append(k)
+                spelled.append(spellings)
+            }
+        }
+        var automaton = exact.isEmpty ? nil : ByteAutomaton(sets: spelled, maxEntries: byteAutomatonLimit)
+        if automaton == nil, exact.contains(where: { !lists[$0].folds.isEmpty }) {
+            // Too large with the spellings: the caseless lists go back to the matcher.
+            let plain = exact.indices.filter { lists[exact[$0]].folds.isEmpty }
+            spelled = plain.map { spelled[$0] }
+            exact = plain.map { exact[$0] }
+            automaton = exact.isEmpty ? nil : ByteAutomaton(sets: spelled, maxEntries: byteAutomatonLimit)
+        }
         if automaton == nil { exact = [] }
         bytes = automaton
         byteLists = exact

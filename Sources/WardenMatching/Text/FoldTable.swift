@@ -24,24 +24,33 @@ package final class FoldTable: Sendable {
     /// The table for a fold set; built on first use and shared.
     package static func forOptions(_ options: FoldOptions) -> FoldTable {
         let key = options.textFolds
-        if let t = cache.withLock({ $0[key] }) { return t }
-        // Built outside the lock, so that tables of different fold sets build side by side
-        // (`KeywordMatcher` builds its groups on every core); the first one stored is shared.
-        let t: FoldTable
-        if key.contains(.syllables) {
-            // The same folds, then characters to their syllables: derived, not rebuilt.
-            t = FoldTable(syllablesOf: forOptions(key.subtracting(.syllables)))
-        } else {
-            t = FoldTable(building: key)
+        let slot = cache.withLock { slots in
+            if let slot = slots[key] { return slot }
+            let slot = Slot()
+            slots[key] = slot
+            return slot
         }
-        return cache.withLock { tables in
-            if let first = tables[key] { return first }
-            tables[key] = t
-            return t
+        // Built under its own slot's lock: tables of different fold sets build side by side
+        // (`KeywordMatcher` builds its groups on every core), each of them once.
+        return slot.table.withLock { table in
+            if let table { return table }
+            let built: FoldTable
+            if key.contains(.syllables) {
+                // The same folds, then characters to their syllables: derived, not rebuilt.
+                built = FoldTable(syllablesOf: forOptions(key.subtracting(.syllables)))
+            } else {
+                built = FoldTable(building: key)
+            }
+            table = built
+            return built
         }
     }
 
-    private static let cache = Mutex<[FoldOptions: FoldTable]>([:])
+    private final class Slot: Sendable {
+        let table = Mutex<FoldTable?>(nil)
+    }
+
+    private static let cache = Mutex<[FoldOptions: Slot]>([:])
 
     private init(syllablesOf base: FoldTable) {
         options = base.options.union(.syllables)

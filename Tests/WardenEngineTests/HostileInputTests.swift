@@ -91,7 +91,7 @@ import WardenMatching
     @Test func validatorAgreesWithSwiftsOnRandomBytes() {
         var rng = SplitMix(seed: 16)
         let pieces: [[UInt8]] = [
-            Array("abcdefghij".utf8), Array("刷单".utf8), Array("é".utf8), Array("🎁".utf8), Array("\u{FFFF}".utf8),
+            Array("abcdefghij".utf8), Array("刷单".utf8), Array("兼职刷单日赚，加微信".utf8), Array("é".utf8), Array("🎁".utf8), Array("\u{FFFF}".utf8),
             [0x80], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE4, 0xB8], [0xFF],
             [0xEE, 0x80, 0x80],
         ]

@@ -96,12 +96,12 @@ final class EvaluationContext: @unchecked Sendable {
             adopt(prepared)
         } else {
             // Refilling an array still shared with a prepared event would copy it first.
-            Self.refill(&scans, with: nil, count: Field.allCases.count)
-            Self.refill(&regexCandidates, with: nil, count: TextSlot.count)
-            Self.refill(&normalizedTexts, with: nil, count: Field.allCases.count)
+            Self.clear(&scans, count: Field.allCases.count)
+            Self.clear(&regexCandidates, count: TextSlot.count)
+            Self.clear(&normalizedTexts, count: Field.allCases.count)
         }
-        Self.refill(&originals, with: nil, count: Field.allCases.count)
-        Self.refill(&displays, with: nil, count: TextSlot.count)
+        Self.clear(&originals, count: Field.allCases.count)
+        Self.clear(&displays, count: TextSlot.count)
         Self.refill(&fired, with: false, count: ruleCount)
         evidence.removeAll(keepingCapacity: true)
         warnings.removeAll(keepingCapacity: true)
@@ -121,7 +121,7 @@ final class EvaluationContext: @unchecked Sendable {
         invites = nil
         inviteChange = nil
         regexPrefilters = []
-        Self.refill(&fingerprints, with: nil, count: Field.allCases.count)
+        Self.clear(&fingerprints, count: Field.allCases.count)
         modelScores.removeAll(keepingCapacity: true)
     }
 
@@ -130,6 +130,16 @@ final class EvaluationContext: @unchecked Sendable {
         scans = prepared.scans
         regexCandidates = prepared.candidates
         normalizedTexts = prepared.normalized
+    }
+
+    /// Sets every entry to nil, writing only those that are not: most caches of an event stay
+    /// empty, and assigning nil to an empty entry still calls the runtime to release it.
+    private static func clear<W>(_ array: inout [W?], count: Int) {
+        guard array.count == count else {
+            array = Array(repeating: nil, count: count)
+            return
+        }
+        for i in array.indices where array[i] != nil { array[i] = nil }
     }
 
     private static func refill<T>(_ array: inout [T], with value: T, count: Int) {

@@ -25,10 +25,24 @@ public enum UTF8Validation {
                 i += 1
                 continue
             }
-            // The common three-byte form without bounds of its own (E1–EC, EE–EF: CJK among them).
-            if c >= 0xE1, c != 0xED, i + 2 < n, base[i + 1] & 0xC0 == 0x80, base[i + 2] & 0xC0 == 0x80, c <= 0xEF {
-                i += 3
-                continue
+            // The common three-byte form without bounds of its own (E1–EC, EE–EF: CJK among
+            // them), a run of them read four bytes at a time: lead 1110xxxx, two 10xxxxxx.
+            if c >= 0xE1, c != 0xED, c <= 0xEF {
+                var j = i
+                while j + 4 <= n {
+                    let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt32.self).littleEndian
+                    let lead = w & 0xFF
+                    guard w & 0x00C0_C0F0 == 0x0080_80E0, lead != 0xE0, lead != 0xED else { break }
+                    j += 3
+                }
+                if j > i {
+                    i = j
+                    continue
+                }
+                if i + 2 < n, base[i + 1] & 0xC0 == 0x80, base[i + 2] & 0xC0 == 0x80 {
+                    i += 3
+                    continue
+                }
             }
             let length: Int
             var low: UInt8 = 0x80

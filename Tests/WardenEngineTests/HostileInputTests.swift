@@ -120,6 +120,7 @@ import WardenMatching
         let d = engine.check(event, now: 0)
         #expect(clock.now - start < .seconds(1))
         #expect(d.warnings.count == 1)
+        #expect(d.warnings.first?.hasPrefix("rule slow: pattern") == true, "\(d.warnings)")
         #expect(!d.fired.contains { $0.rule == "slow" })
         #expect(d.fired.contains { $0.rule == "other" })
     }

@@ -127,10 +127,13 @@ extension EngineState {
         }
         let account = ctx.event.account
         let kindBit = ctx.event.type.bit
+        ctx.rules = ruleSet.rules
         for rule in ruleSet.rules where rule.onMask & kindBit != 0 {
             if ctx.stateUnavailable, rule.readsCounters { continue }
-            ctx.evidence.removeAll(keepingCapacity: true)
-            ctx.ruleName = rule.name
+            // Emptied only when it holds something: `removeAll` on an empty array is not free,
+            // and most rules leave none.
+            if !ctx.evidence.isEmpty { ctx.evidence.removeAll(keepingCapacity: true) }
+            ctx.ruleIndex = rule.index
             let holds = Self.holds(rule, ctx)
             var score = 0.0
             if holds { score = rule.score.flatMap { $0(ctx).number } ?? 0 }

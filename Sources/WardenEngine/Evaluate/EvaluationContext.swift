@@ -38,8 +38,11 @@ final class EvaluationContext: @unchecked Sendable {
     @exclusivity(unchecked) var penaltiesRead: [String] = []
     /// The enforced score, readable in `decide`.
     @exclusivity(unchecked) var score: Double = 0
-    /// The rule being evaluated, for warnings.
-    @exclusivity(unchecked) var ruleName = ""
+    /// The rule being evaluated (its `index` among `rules`), for warnings: an index, so that
+    /// moving from rule to rule touches no reference count.
+    @exclusivity(unchecked) var ruleIndex = -1
+    @exclusivity(unchecked) var rules: [CompiledRuleSet.Rule] = []
+    var ruleName: String { rules.first { $0.index == ruleIndex }?.name ?? "" }
     /// Each counter's value for this event (null when its key is null), and its key: the key
     /// values joined by U+001F, as the store keeps them.
     @exclusivity(unchecked) var counterValues: [Value]
@@ -110,7 +113,7 @@ final class EvaluationContext: @unchecked Sendable {
         if !penaltiesRead.isEmpty { penaltiesRead.removeAll(keepingCapacity: true) }
         collectsEvidence = true
         score = 0
-        ruleName = ""
+        ruleIndex = -1
         Self.refill(&counterValues, with: .null, count: counters.count)
         Self.refill(&counterKeys, with: "", count: counters.count)
         counterSpecs = counters

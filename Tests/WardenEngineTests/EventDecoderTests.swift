@@ -216,3 +216,20 @@ import WardenMatching
         }
     }
 }
+
+/// The JSON writer skips eight bytes at a time past text that needs no escape: on random
+/// strings of pieces that do and do not (quotes, backslashes, control characters, U+2028/2029,
+/// other characters led by E2, CJK, emoji), what it writes parses back to the string, with no
+/// raw control character or line separator in it.
+@Test func jsonWriterEscapesWhatItMustAndNothingElse() throws {
+    var rng = SplitMix(seed: 2028)
+    let pieces = [
+        "abcdefghijk", "刷单日赚三百元", "\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{2028}", "\u{2029}", "…", "①", "\u{2027}", "🎁", " ", "/",
+    ]
+    for _ in 0..<3_000 {
+        let text = (0..<Int(rng.next() % 12)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+        let quoted = JSONWriter.quote(text)
+        #expect(try JSONParser.parse(quoted) == .string(text), "\(text.debugDescription)")
+        #expect(!quoted.utf8.contains { $0 < 0x20 } && !quoted.contains("\u{2028}") && !quoted.contains("\u{2029}"), "\(quoted)")
+    }
+}

@@ -80,7 +80,23 @@ public struct JSONWriter {
         var runStart = 0
         var i = 0
         let n = input.count
+        guard let base = input.baseAddress else {
+            buffer.append(0x22)
+            return
+        }
         while i < n {
+            // Eight bytes at a time while none needs a look: no control byte, quote, backslash
+            // or E2 (the lead of U+2028/2029). Each test is exact for "does any byte…".
+            while i + 8 <= n {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if Self.anyByteBelow0x20(w) || Self.anyByte(w, equalTo: 0x22) || Self.anyByte(w, equalTo: 0x5C)
+                    || Self.anyByte(w, equalTo: 0xE2)
+                {
+                    break
+                }
+                i += 8
+            }
+            guard i < n else { break }
             let b = input[i]
             let escape: Bool
             if b >= 0x20 && b != 0x22 && b != 0x5C {
@@ -116,6 +132,20 @@ public struct JSONWriter {
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether a byte of `w` is below 0x20 (`(w - 0x20…) & ~w & 0x80…`, exact for "any").
+    @inline(__always)
+    static func anyByteBelow0x20(_ w: UInt64) -> Bool { (w &- ones &* 0x20) & ~w & highs != 0 }
+
+    /// Whether a byte of `w` is `b` (a zero byte of `w ^ b…`).
+    @inline(__always)
+    static func anyByte(_ w: UInt64, equalTo b: UInt8) -> Bool {
+        let x = w ^ (ones &* UInt64(b))
+        return (x &- ones) & ~x & highs != 0
+    }
 
     /// `["a","b"]`.
     public mutating func strings(_ items: [String]) {

@@ -195,13 +195,25 @@ extension RegexSetTests {
     /// Spelled out, the caseless literals would make the byte automaton too large: they go back
     /// to the folding matcher, and the exact ones stay in the automaton.
     @Test func caselessSpellingsGiveWayWhenTheAutomatonWouldBeTooLarge() {
-        let patterns = [("刷单", ""), ("abcdefgh", "i")]
+        let patterns = [("刷单", ""), ("sksksksk", "i")]  // 256 spellings (s ſ, k K)
         let roomy = RegexPrefilter(patterns: patterns, byteAutomatonLimit: ByteAutomaton.maxEntries)
         let tight = RegexPrefilter(patterns: patterns, byteAutomatonLimit: 500)
         #expect(roomy.byteLists == [0, 1] && roomy.matcherLists.isEmpty)
         #expect(tight.bytes != nil && tight.byteLists == [0] && tight.matcherLists == [1])
-        for text in ["刷单", "ABCDEFGH", "aBcDeFgH 刷单", "abcdefg"] {
+        for text in ["刷单", "SKSKSKSK", "ſKsKſksk 刷单", "sksksks"] {
             #expect(tight.candidates(in: text) == roomy.candidates(in: text), "\(text)")
         }
+    }
+}
+
+extension RegexSetTests {
+    /// With caseless literals in it, the byte automaton folds ASCII case for every literal: an
+    /// exact literal with a capital then lets other cases try its regex, which still decides.
+    @Test func anExactLiteralBesideCaselessOnesStillMatchesExactly() throws {
+        let set = try RegexSet(patterns: [("VIP会员", ""), ("vx", "i")])
+        #expect(set.prefilter.matcherLists.isEmpty)  // both in the byte automaton
+        #expect(set.matching("vip会员 VX").matches == [1])
+        #expect(set.matching("VIP会员").matches == [0])
+        #expect(set.prefilter.candidates(in: "vip会员") == [true, false])  // a candidate, not a match
     }
 }

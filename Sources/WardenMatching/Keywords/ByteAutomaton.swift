@@ -30,15 +30,19 @@ struct ByteAutomaton: Sendable {
     /// keeps its sparse matcher.
     static let maxEntries = 4 << 20
 
-    /// `sets[k]` are the literals of set k (non-empty UTF-8 strings).
-    init?(sets: [[String]], maxEntries: Int = Self.maxEntries) {
+    /// `sets[k]` are the literals of set k (non-empty UTF-8 strings). With `foldsASCIICase`,
+    /// A–Z and a–z are one byte class: a literal matches in any ASCII case (the regex
+    /// prefilter's caseless literals; for its exact ones that only lets a few more texts try
+    /// the regex).
+    init?(sets: [[String]], maxEntries: Int = Self.maxEntries, foldsASCIICase: Bool = false) {
         var children: [[UInt8: Int32]] = [[:]]
         var own: [[Int32]] = [[]]
         var used = [Bool](repeating: false, count: 256)
         for (k, set) in sets.enumerated() {
             for literal in set where !literal.isEmpty {
                 var state: Int32 = 0
-                for byte in literal.utf8 {
+                for raw in literal.utf8 {
+                    let byte = foldsASCIICase && raw >= 0x41 && raw <= 0x5A ? raw + 0x20 : raw
                     used[Int(byte)] = true
                     if let next = children[Int(state)][byte] {
                         state = next
@@ -58,6 +62,9 @@ struct ByteAutomaton: Sendable {
         for b in 0..<256 where used[b] {
             classOf[b] = Int32(classes)
             classes += 1
+        }
+        if foldsASCIICase {
+            for upper in 0x41...0x5A where used[upper + 0x20] { classOf[upper] = classOf[upper + 0x20] }
         }
         let n = children.count
         guard n * classes <= maxEntries else { return nil }

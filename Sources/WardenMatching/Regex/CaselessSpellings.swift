@@ -14,13 +14,20 @@ enum CaselessSpellings {
     static let total = 4096
 
     /// The spellings of every entry, or nil when one of them cannot be spelled out.
-    static func spellings(of entries: [String], limit: Int = limit, total: Int = total) -> [String]? {
+    /// - Parameter asciiFolded: for an automaton that folds ASCII case itself
+    ///   (`ByteAutomaton(foldsASCIICase:)`): A–Z are left out of the spellings.
+    static func spellings(of entries: [String], limit: Int = limit, total: Int = total, asciiFolded: Bool = false) -> [String]? {
         let normalizer = Normalizer(options: [.caseFold])
         var out: [String] = []
         for entry in entries {
             let units = normalizer.units(entry)
             guard !units.isEmpty else { continue }
-            guard let positions = variants(of: units) else { return nil }
+            guard var positions = variants(of: units) else { return nil }
+            if asciiFolded {
+                positions = positions.map { p in
+                    p.filter { !($0.value >= 0x41 && $0.value <= 0x5A) || !p.contains(Unicode.Scalar($0.value + 0x20)!) }
+                }
+            }
             var count = 1
             for p in positions {
                 count *= p.count

@@ -54,12 +54,18 @@ package final class RegexPrefilter: Sendable {
             if list.folds.isEmpty {
                 exact.append(k)
                 spelled.append(list.entries)
-            } else if list.folds == [.caseFold], let spellings = CaselessSpellings.spellings(of: list.entries) {
+            } else if list.folds == [.caseFold], let spellings = CaselessSpellings.spellings(of: list.entries, asciiFolded: true) {
                 exact.append(k)
                 spelled.append(spellings)
             }
         }
-        var automaton = exact.isEmpty ? nil : ByteAutomaton(sets: spelled, maxEntries: byteAutomatonLimit)
+        // With caseless lists in it, the automaton folds ASCII case (their spellings leave A–Z
+        // out); an exact literal with a capital then lets a few more texts try its regex.
+        var automaton =
+            exact.isEmpty
+            ? nil
+            : ByteAutomaton(
+                sets: spelled, maxEntries: byteAutomatonLimit, foldsASCIICase: exact.contains { !lists[$0].folds.isEmpty })
         if automaton == nil, exact.contains(where: { !lists[$0].folds.isEmpty }) {
             // Too large with the spellings: the caseless lists go back to the matcher.
             let plain = exact.indices.filter { lists[exact[$0]].folds.isEmpty }

@@ -70,6 +70,8 @@ public struct JSONWriter {
 
     @inlinable
     public mutating func string(_ s: String) {
+        // Native strings lend their UTF-8 in place (no copy, no reference count touched).
+        if s.utf8.withContiguousStorageIfAvailable({ string(utf8: $0) }) != nil { return }
         var s = s
         s.withUTF8 { string(utf8: $0) }
     }

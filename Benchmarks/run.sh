@@ -4,17 +4,7 @@
 # Peers: GNU grep -F and ripgrep -F (whole process, lines with a match), and Hyperscan through
 # the C harness in Benchmarks/hyperscan (every literal match; (regex, line) pairs for regexes).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-data=${WARDEN_DATA:-../shared/data}
-out=bench-data
-need=()
-command -v rg >/dev/null || need+=(ripgrep)
-command -v bc >/dev/null || need+=(bc)
-[ -f /usr/include/hs/hs.h ] || need+=(libhyperscan-dev)
-if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null; fi
-mkdir -p "$out"
-[ -f "$out/corpus.txt" ] || python3 "$data/bench/make-corpus.py" "$out" >/dev/null
-cc -O2 -o "$out/hs_count" Benchmarks/hyperscan/hs_count.c -lhs
+source "$(dirname "$0")/peers.sh"
 swift build -c release >/dev/null
 bin=.build/release/warden
 mib() { echo "$(stat -c %s "$1") / 1048576" | bc -l; }

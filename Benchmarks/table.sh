@@ -12,20 +12,9 @@
 # Inputs are generated into bench-data/ (never committed). The machines are shared and noisy:
 # compare the ratios of one run, not absolute figures across runs.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-data=${WARDEN_DATA:-../shared/data}
-out=bench-data
-need=()
-command -v rg >/dev/null || need+=(ripgrep)
-command -v bc >/dev/null || need+=(bc)
-[ -x /usr/bin/time ] || need+=(time)
-[ -f /usr/include/hs/hs.h ] || need+=(libhyperscan-dev)
-if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null; fi
-mkdir -p "$out"
-[ -f "$out/corpus.txt" ] || python3 "$data/bench/make-corpus.py" "$out" >/dev/null
+source "$(dirname "$0")/peers.sh"
 [ -f "$out/events-1m.jsonl" ] || python3 scripts/make-samples.py --events 1000000 --seed 1 > "$out/events-1m.jsonl"
 [ -f "$out/events-200k.jsonl" ] || head -200000 "$out/events-1m.jsonl" > "$out/events-200k.jsonl"
-[ -x "$out/hs_count" ] || cc -O2 -o "$out/hs_count" Benchmarks/hyperscan/hs_count.c -lhs
 if [ -z "${BIN:-}" ]; then swift build -c release --product warden >/dev/null; fi
 bin=${BIN:-.build/release/warden}
 rows=${ROWS:-123456}

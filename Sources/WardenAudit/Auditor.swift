@@ -96,7 +96,7 @@ package final class Auditor {
                 }
             }.values
             for k in ready.indices {
-                let decisions = perEngine.count == 1 ? [perEngine[0][k]] : perEngine.map { $0[k] }
+                let decisions = perEngine.map { $0[k] }
                 summary.add(decisions[0], ts: ready[k].ts, account: ready[k].event.account, code: ready[k].event.code)
                 try onFinding(Finding(decisions: decisions, event: ready[k].event, file: ready[k].file, line: ready[k].line))
             }

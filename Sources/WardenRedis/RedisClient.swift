@@ -54,13 +54,14 @@ public enum RedisClients {
             // tunnel notes why a moment after hiredis sees the connection close).
             // The tunnel's handshake limit is the reply timeout, counted from its own connect:
             // wait that long again, at start only.
-            var noted = pool.tlsError
+            var noted = pool.tlsFailure
             for _ in 0..<Int((timeout + 0.5) * 100) where pool.tls != nil && noted == nil {
                 usleep(10_000)
-                noted = pool.tlsError
+                noted = pool.tlsFailure
             }
-            if let why = noted, why.contains("ertificate") || why.contains("andshake") || why.contains("SSL") {
-                throw RedisError("TLS to \(pool.host):\(pool.port) failed: \(why) (a private CA: --redis-ca-file)", refused: true)
+            if let failure = noted, failure.tls {
+                throw RedisError(
+                    "TLS to \(pool.host):\(pool.port) failed: \(failure.message) (a private CA: --redis-ca-file)", refused: true)
             }
         }
         return pool

@@ -67,7 +67,7 @@ package final class RedisPool: RedisClient {
     }
 
     /// Why the last TLS connection failed, when this node is reached over TLS.
-    package var tlsError: String? { tunnel.withLock { $0?.lastError } }
+    package var tlsFailure: (message: String, tls: Bool)? { tunnel.withLock { $0?.lastFailure } }
 
     /// Where hiredis connects: the node, or with TLS the loopback end of its tunnel (opened once).
     private func endpoint() throws(RedisError) -> (host: String, port: Int) {

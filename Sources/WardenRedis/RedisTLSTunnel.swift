@@ -17,12 +17,13 @@ final class RedisTLSTunnel: Sendable {
     private let failure = Failure()
 
     /// Why the last connection through the tunnel failed (a refused connection, a certificate
-    /// that did not verify): hiredis only sees the connection close, so this says why.
-    var lastError: String? { failure.message.withLock { $0 } }
+    /// that did not verify), and whether TLS itself failed (no handshake, a certificate, a server
+    /// that is not a TLS port): hiredis only sees the connection close, so this says why.
+    var lastFailure: (message: String, tls: Bool)? { failure.last.withLock { $0 } }
 
     final class Failure: Sendable {
-        let message = Mutex<String?>(nil)
-        func note(_ error: any Error) { message.withLock { $0 = "\(error)" } }
+        let last = Mutex<(message: String, tls: Bool)?>(nil)
+        func note(_ error: any Error, tls: Bool) { last.withLock { $0 = ("\(error)", tls) } }
     }
 
     /// - Parameter handshake: seconds the server has to answer the TLS handshake (a plain Redis
@@ -51,7 +52,7 @@ final class RedisTLSTunnel: Sendable {
                     }
                     .connect(host: host, port: port)
                     .flatMapError { error in
-                        failure.note(error)
+                        failure.note(error, tls: false)
                         return inbound.eventLoop.makeFailedFuture(error)
                     }
                     .flatMap { outbound in
@@ -64,7 +65,8 @@ final class RedisTLSTunnel: Sendable {
                                 guard !bound.value.handshaken, outbound.isActive else { return }
                                 bound.value.noted = true
                                 failure.note(
-                                    RedisError("no TLS handshake from \(host):\(port) within \(handshake) s (is it a TLS port? SSL)"))
+                                    RedisError("no TLS handshake from \(host):\(port) within \(handshake) s (is it a TLS port?)"), tls: true
+                                )
                                 outbound.close(promise: nil)
                             }
                         } catch {
@@ -134,7 +136,7 @@ private final class GlueHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if tlsSide, !handshaken, !noted {
             noted = true
-            failure.note(RedisError("the server closed the connection before the TLS handshake (is it a TLS port? SSL)"))
+            failure.note(RedisError("the server closed the connection before the TLS handshake (is it a TLS port?)"), tls: true)
         }
         partner?.context?.close(promise: nil)
     }
@@ -147,7 +149,8 @@ private final class GlueHandler: ChannelDuplexHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if !noted {
             noted = true
-            failure.note(tlsSide && !handshaken ? RedisError("TLS handshake failed: \(error)") : error)
+            let duringHandshake = tlsSide && !handshaken
+            failure.note(duringHandshake ? RedisError("TLS handshake failed: \(error)") : error, tls: duringHandshake)
         }
         partner?.context?.close(promise: nil)
         context.close(promise: nil)

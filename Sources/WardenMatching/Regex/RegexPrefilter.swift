@@ -61,12 +61,10 @@ package final class RegexPrefilter: Sendable {
         }
         // With caseless lists in it, the automaton folds ASCII case (their spellings leave A–Z
         // out); an exact literal with a capital then lets a few more texts try its regex.
+        let caseless = exact.contains { !lists[$0].folds.isEmpty }
         var automaton =
-            exact.isEmpty
-            ? nil
-            : ByteAutomaton(
-                sets: spelled, maxEntries: byteAutomatonLimit, foldsASCIICase: exact.contains { !lists[$0].folds.isEmpty })
-        if automaton == nil, exact.contains(where: { !lists[$0].folds.isEmpty }) {
+            exact.isEmpty ? nil : ByteAutomaton(sets: spelled, maxEntries: byteAutomatonLimit, foldsASCIICase: caseless)
+        if automaton == nil, caseless {
             // Too large with the spellings: the caseless lists go back to the matcher.
             let plain = exact.indices.filter { lists[exact[$0]].folds.isEmpty }
             spelled = plain.map { spelled[$0] }

@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 
 @testable import WardenMatching
@@ -110,6 +111,40 @@ import Testing
 }
 
 @Suite struct AddressRangeTests {
+    /// Dotted IPv4 is read without inet_pton; what it reads must be what inet_pton reads, and
+    /// what it refuses must still be what inet_pton decides. Random dotted strings with the
+    /// usual mistakes (leading zeros, parts over 255, four digits, missing or extra parts,
+    /// signs, spaces) against inet_pton itself.
+    @Test func ipv4ReadsAsInetPtonDoes() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = [
+            "0", "00", "01", "1", "9", "10", "99", "100", "199", "255", "256", "300", "999", "0255", "1000", "", " 1", "+1", "-1", "1a",
+            "x",
+        ]
+        func reference(_ text: String) -> IPAddress? {
+            var v4 = in_addr()
+            if inet_pton(AF_INET, text, &v4) == 1 {
+                return IPAddress(high: 0, low: 0xFFFF_0000_0000 | UInt64(UInt32(bigEndian: v4.s_addr)))
+            }
+            var v6 = in6_addr()
+            return inet_pton(AF_INET6, text, &v6) == 1 ? IPAddress(bytes: v6) : nil
+        }
+        var accepted = 0
+        for _ in 0..<20_000 {
+            let count = Bool.random(using: &rng) ? 4 : Int.random(in: 1...6, using: &rng)
+            let valid = pieces.filter { !$0.isEmpty && $0.allSatisfy(\.isNumber) && ($0 == "0" || !$0.hasPrefix("0")) && Int($0)! <= 255 }
+            var text = (0..<count).map { _ in (Bool.random(using: &rng) ? valid : pieces).randomElement(using: &rng)! }.joined(
+                separator: ".")
+            if Int.random(in: 0..<20, using: &rng) == 0 { text += "." }
+            let parsed = IPAddress(text)
+            #expect(parsed == reference(text), "\(text)")
+            if parsed != nil { accepted += 1 }
+        }
+        #expect(accepted > 1000, "the random strings hold valid addresses too")
+        #expect(IPAddress("192.168.1.255") == IPAddress(high: 0, low: 0xFFFF_C0A8_01FF))
+        #expect(IPAddress("::ffff:192.168.1.255") == IPAddress("192.168.1.255"))
+    }
+
     @Test func ipv4AndIpv6Ranges() {
         let v4 = AddressRange("203.0.113.0/24")!
         #expect(v4.contains(IPAddress("203.0.113.200")!))

@@ -98,7 +98,8 @@ extension EngineState {
     /// Stage 2: the counters updated (or only read, without `commit`) and the penalties in
     /// force on the event's account and code.
     private func count(_ ctx: EvaluationContext, ruleSet: CompiledRuleSet, commit: Bool) -> [PenaltyRecord] {
-        let queries = Self.inForceQueries(ctx.event)
+        // The event's kind, account and code, not the event: a copy of it retains every string.
+        let queries = Self.inForceQueries(type: ctx.event.type, account: ctx.event.account, code: ctx.event.code)
         let answers = updateCounters(ctx, specs: ruleSet.counters, commit: commit, inForce: queries)
         return (answers ?? ledger.inForce(queries, at: ctx.penaltyTime)).compactMap { $0 }
     }
@@ -219,14 +220,14 @@ extension EngineState {
     /// What to ask the ledger for an event. SPEC §2: generation disabled blocks `issue`;
     /// sending restricted blocks `send`; a revoked code blocks `send` and `redeem` events that
     /// carry it.
-    static func inForceQueries(_ event: Event) -> [PenaltyQuery] {
+    static func inForceQueries(type: Event.Kind, account: String, code: String?) -> [PenaltyQuery] {
         var checks: [PenaltyQuery] = []
-        switch event.type {
-        case .issue: checks.append(PenaltyQuery(action: .disableGeneration, targetKind: .account, target: event.account))
-        case .send: checks.append(PenaltyQuery(action: .restrictSend, targetKind: .account, target: event.account))
+        switch type {
+        case .issue: checks.append(PenaltyQuery(action: .disableGeneration, targetKind: .account, target: account))
+        case .send: checks.append(PenaltyQuery(action: .restrictSend, targetKind: .account, target: account))
         case .redeem: break
         }
-        if event.type != .issue, let code = event.code { checks.append(PenaltyQuery(action: .revokeCode, targetKind: .code, target: code)) }
+        if type != .issue, let code { checks.append(PenaltyQuery(action: .revokeCode, targetKind: .code, target: code)) }
         return checks
     }
 
@@ -245,6 +246,15 @@ extension EngineState {
             if spec.keys.count == 1, let single = Self.keyText(spec.keys[0](ctx)) {
                 ctx.counterOperations.append(operation(i, spec, key: single, ctx: ctx, commit: commit))
                 continue
+            }
+            // Several single values (by: [account, fingerprint(text)]): the key is built in place,
+            // with no array of parts.
+            switch Self.joinedKey(spec.keys, ctx) {
+            case .key(let joined):
+                ctx.counterOperations.append(operation(i, spec, key: joined, ctx: ctx, commit: commit))
+                continue
+            case .null: continue
+            case .list: break
             }
             // Key parts: a list value (such as `to`) counts the event under each element.
             var parts: [String] = []
@@ -321,6 +331,32 @@ extension EngineState {
             index: i, kind: spec.kind == .distinct ? .distinct : .series, counter: backendNames[i], key: key, step: step,
             windowStart: step &- (span - 1), keepSteps: late + span - 1, amount: amount, hashes: hashes, counts: counts,
             commit: commit, ttlMilliseconds: Int(late + span + 1) * spec.window.step * 1000)
+    }
+
+    enum JoinedKey {
+        case key(String)
+        /// A key expression gave null: the event does not count.
+        case null
+        /// A key expression gave a list: one key per element (the general path).
+        case list
+    }
+
+    /// The key of a counter whose key expressions each give one value, their texts joined by
+    /// U+001F (what the general path gives for them).
+    static func joinedKey(_ keys: [Eval], _ ctx: EvaluationContext) -> JoinedKey {
+        var key = ""
+        var null = false
+        for (k, expression) in keys.enumerated() {
+            let value = expression(ctx)
+            guard let text = keyText(value) else {
+                if case .strings(let items) = value, !items.isEmpty { return .list }
+                null = true
+                continue
+            }
+            if k > 0 { key.append("\u{1F}") }
+            key.append(text)
+        }
+        return null ? .null : .key(key)
     }
 
     /// A key value as text: a string, a number as displayed, a boolean; nil for null or a list.

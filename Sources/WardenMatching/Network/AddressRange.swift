@@ -6,6 +6,12 @@ package struct IPAddress: Sendable, Hashable, Comparable {
     package var low: UInt64
 
     package init?(_ text: String) {
+        // Most addresses are dotted IPv4, read here without a C string; anything else (IPv6, or
+        // what this strict reading refuses) goes to inet_pton, which decides.
+        if let v4 = Self.dottedQuad(text.utf8) {
+            self.init(high: 0, low: 0xFFFF_0000_0000 | UInt64(v4))
+            return
+        }
         if text.utf8.contains(UInt8(ascii: ":")) {
             var v6 = in6_addr()
             guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
@@ -16,6 +22,32 @@ package struct IPAddress: Sendable, Hashable, Comparable {
             // s_addr holds the four bytes in network order.
             self.init(high: 0, low: 0xFFFF_0000_0000 | UInt64(UInt32(bigEndian: v4.s_addr)))
         }
+    }
+
+    /// `a.b.c.d`, each part 0–255 in one to three digits without a leading zero: a strict subset
+    /// of what inet_pton(AF_INET) accepts, with the same value; nil for anything else.
+    static func dottedQuad(_ utf8: String.UTF8View) -> UInt32? {
+        var value: UInt32 = 0
+        var part: UInt32 = 0
+        var digits = 0
+        var parts = 0
+        for byte in utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, parts < 3 else { return nil }
+                value = value << 8 | part
+                parts += 1
+                part = 0
+                digits = 0
+            } else {
+                let d = UInt32(byte &- UInt8(ascii: "0"))
+                guard d < 10, digits < 3, !(digits == 1 && part == 0) else { return nil }
+                part = part * 10 + d
+                digits += 1
+                guard part <= 255 else { return nil }
+            }
+        }
+        guard digits > 0, parts == 3 else { return nil }
+        return value << 8 | part
     }
 
     /// From an IPv6 address's 16 bytes in network order.

@@ -51,7 +51,9 @@ struct Check: ParsableCommand {
         var bad = 0
         var unknownKeys = 0
         let source: String
-        let lines: AnySequence<[UInt8]>
+        // A file is read whole and its lines decoded where they lie (no copy per line).
+        var whole: [UInt8] = []
+        var lines: AnySequence<[UInt8]>?
         if event.hasPrefix("{") {
             source = "<argument>"
             lines = AnySequence([Array(event.utf8)])
@@ -64,14 +66,15 @@ struct Check: ParsableCommand {
                 Output.error("warden: cannot read '\(event)'")
                 throw ExitCode(2)
             }
-            lines = AnySequence([UInt8](data).split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0) })
+            whole = [UInt8](data)
         }
         var number = 0
-        for line in lines {
+        /// Decides one line; false when a bad line ends the run (--strict).
+        func handle(_ line: ArraySlice<UInt8>) -> Bool {
             number += 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
             do throws(EventError) {
-                let decoded = try decoder.decode(bytes: line.last == 0x0D ? line.dropLast() : line[...], file: source, line: number)
+                let decoded = try decoder.decode(bytes: line.last == 0x0D ? line.dropLast() : line, file: source, line: number)
                 unknownKeys += decoded.unknownKeys.count
                 let now = Date().timeIntervalSince1970
                 if var refused = engine.futureError(decoded.event, now: now) {
@@ -102,7 +105,18 @@ struct Check: ParsableCommand {
                 out.line(w.output)
                 out.flush()
                 Output.error(error.description)
-                if strict { break }
+                if strict { return false }
+            }
+            return true
+        }
+        if let lines {
+            for line in lines where !handle(line[...]) { break }
+        } else {
+            let ends = whole.withUnsafeBufferPointer { Self.lineEnds($0) }
+            var start = 0
+            for end in ends {
+                if !handle(whole[start..<end]) { break }
+                start = end + 1
             }
         }
         out.flush()
@@ -111,6 +125,23 @@ struct Check: ParsableCommand {
             Output.error("warden: ignored \(unknownKeys) unknown event key\(unknownKeys == 1 ? "" : "s") (use --strict to refuse them)")
         }
         if bad > 0 { throw ExitCode(2) }
+    }
+}
+
+extension Check {
+    /// Where each line of `bytes` ends (its newline, or the end for the last line, which may be
+    /// empty), found with memchr.
+    static func lineEnds(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+        var ends: [Int] = []
+        guard let base = bytes.baseAddress else { return [0] }
+        var start = 0
+        while start < bytes.count, let hit = memchr(base + start, 0x0A, bytes.count - start) {
+            let end = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            ends.append(end)
+            start = end + 1
+        }
+        ends.append(bytes.count)
+        return ends
     }
 }
 

@@ -95,14 +95,10 @@ final class EvaluationContext: @unchecked Sendable {
         self.event = event
         self.matcher = matcher
         self.now = now
-        if let prepared {
-            adopt(prepared)
-        } else {
-            // Refilling an array still shared with a prepared event would copy it first.
-            Self.clear(&scans, count: Field.allCases.count)
-            Self.clear(&regexCandidates, count: TextSlot.count)
-            Self.clear(&normalizedTexts, count: Field.allCases.count)
-        }
+        Self.clear(&scans, count: Field.allCases.count)
+        Self.clear(&regexCandidates, count: TextSlot.count)
+        Self.clear(&normalizedTexts, count: Field.allCases.count)
+        if let prepared { adopt(prepared) }
         Self.clear(&originals, count: Field.allCases.count)
         Self.clear(&displays, count: TextSlot.count)
         Self.refill(&fired, with: false, count: ruleCount)
@@ -129,10 +125,11 @@ final class EvaluationContext: @unchecked Sendable {
     }
 
     /// Takes a prepared event's text work as this event's caches (shared, not copied).
+    /// Takes the prepared event's text work into the caches (cleared, or new).
     func adopt(_ prepared: PreparedEvent) {
-        scans = prepared.scans
-        regexCandidates = prepared.candidates
-        normalizedTexts = prepared.normalized
+        for (field, hits) in prepared.scans { scans[field] = hits }
+        for (slot, patterns) in prepared.candidates { regexCandidates[slot] = patterns }
+        for (field, text) in prepared.normalized { normalizedTexts[field] = text }
     }
 
     /// Sets every entry to nil, writing only those that are not: most caches of an event stay

@@ -6,9 +6,12 @@ import WardenModels
 /// and only the stateful evaluation runs in event-time order.
 package struct PreparedEvent: Sendable {
     package let event: Event
-    let scans: [[[KeywordHit]]?]
-    let candidates: [[Bool]?]
-    let normalized: [String?]
+    /// Only the fields and slots that were worked on, by index (`Field.rawValue`, text slot):
+    /// an array per cache sized for every field would be allocated and freed, element by
+    /// element, for every event, and an event's rules read one or two.
+    let scans: [(field: Int, hits: [[KeywordHit]])]
+    let candidates: [(slot: Int, patterns: [Bool])]
+    let normalized: [(field: Int, text: String)]
     /// Model scores per `ModelSlot`, for the (model, field) pairs the rules classify.
     let modelScores: [Double?]
 }
@@ -16,11 +19,11 @@ package struct PreparedEvent: Sendable {
 extension Engine {
     /// Scans the event's text fields; safe to call from many threads at once.
     package func prepare(_ event: Event) -> PreparedEvent {
-        var scans = [[[KeywordHit]]?](repeating: nil, count: Field.allCases.count)
-        var candidates = [[Bool]?](repeating: nil, count: TextSlot.count)
-        var normalized = [String?](repeating: nil, count: Field.allCases.count)
+        var scans: [(field: Int, hits: [[KeywordHit]])] = []
+        var candidates: [(slot: Int, patterns: [Bool])] = []
+        var normalized: [(field: Int, text: String)] = []
         for field in ruleSet.scannedFields {
-            if case .string(let text) = field.value(of: event, now: 0) { scans[field.rawValue] = ruleSet.matcher.scan(text) }
+            if case .string(let text) = field.value(of: event, now: 0) { scans.append((field.rawValue, ruleSet.matcher.scan(text))) }
         }
         for slot in 0..<TextSlot.count {
             guard let prefilter = ruleSet.regexPrefilters[slot] else { continue }
@@ -28,16 +31,22 @@ extension Engine {
             guard case .string(let raw) = field.value(of: event, now: 0) else { continue }
             var text = raw
             if TextSlot.isNormalized(slot) {
-                let folded = normalized[field.rawValue] ?? EvaluationContext.folder.foldedString(raw)
-                normalized[field.rawValue] = folded
-                text = folded
+                if let done = normalized.first(where: { $0.field == field.rawValue }) {
+                    text = done.text
+                } else {
+                    text = EvaluationContext.folder.foldedString(raw)
+                    normalized.append((field.rawValue, text))
+                }
             }
-            candidates[slot] = prefilter.candidates(in: text)
+            candidates.append((slot, prefilter.candidates(in: text)))
         }
-        var modelScores = [Double?](repeating: nil, count: ModelSlot.count(models: ruleSet.models.count))
-        for slot in ruleSet.classifiedSlots {
-            if case .string(let text) = ModelSlot.field(slot).value(of: event, now: 0) {
-                modelScores[slot] = ruleSet.models[ModelSlot.model(slot)].model.probability(text)
+        var modelScores: [Double?] = []
+        if !ruleSet.classifiedSlots.isEmpty {
+            modelScores = [Double?](repeating: nil, count: ModelSlot.count(models: ruleSet.models.count))
+            for slot in ruleSet.classifiedSlots {
+                if case .string(let text) = ModelSlot.field(slot).value(of: event, now: 0) {
+                    modelScores[slot] = ruleSet.models[ModelSlot.model(slot)].model.probability(text)
+                }
             }
         }
         return PreparedEvent(event: event, scans: scans, candidates: candidates, normalized: normalized, modelScores: modelScores)

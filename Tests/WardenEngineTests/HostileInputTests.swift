@@ -60,7 +60,7 @@ import WardenMatching
                 == "f.jsonl:7:385: not valid JSON: JSON nested deeper than 64 levels")
     }
 
-    @Test func invalidUTF8IsReportedWithItsByteOffset() {
+    @Test func invalidUTF8IsReportedWithItsByteOffset() throws {
         var bytes = Array(sendJSON(text: "刷单").utf8)
         let at = bytes.firstIndex(of: 0xE5)! + 1  // the middle of 刷
         bytes[at] = 0x41
@@ -74,6 +74,27 @@ import WardenMatching
             let marker = line.firstIndex(of: 0xC3)!  // U+00FF is C3 BF: make it one bare byte
             line.replaceSubrange(marker...(marker + 1), with: [0xFF])
             #expect(throws: EventError(file: "f.jsonl", line: 3, message: "invalid UTF-8 at byte \(marker)"), "\(extra)") {
+                try decoder.decode(bytes: line, file: "f.jsonl", line: 3)
+            }
+        }
+        // Every position of a line with text in every place: a bare 0xFF there, or a character
+        // cut short, is reported at its offset (the fast decoder validates strings as it makes
+        // them; nothing else may get through it).
+        let full = Array(
+            sendJSON(text: "兼职刷单 🎁", extra: ",\"nick\":\"小明\",\"attrs\":{\"备注\":[\"加微信\",1,{\"键\":\"值\"}]}").utf8)
+        for k in full.indices {
+            var line = full
+            line[k] = 0xFF
+            // In a character, the character's first byte is the offset.
+            let offset = try #require(UTF8Validation.firstInvalidByte(line))
+            #expect(offset <= k && k - offset < 4)
+            #expect(throws: EventError(file: "f.jsonl", line: 3, message: "invalid UTF-8 at byte \(offset)")) {
+                try decoder.decode(bytes: line, file: "f.jsonl", line: 3)
+            }
+            guard full[k] >= 0xC0 else { continue }
+            line = full
+            line[k + 1] = 0x41  // the lead byte now starts a character that does not continue
+            #expect(throws: EventError(file: "f.jsonl", line: 3, message: "invalid UTF-8 at byte \(k)")) {
                 try decoder.decode(bytes: line, file: "f.jsonl", line: 3)
             }
         }

@@ -8,7 +8,8 @@ package struct IPAddress: Sendable, Hashable, Comparable {
     package init?(_ text: String) {
         // Most addresses are dotted IPv4, read here without a C string; anything else (IPv6, or
         // what this strict reading refuses) goes to inet_pton, which decides.
-        if let v4 = Self.dottedQuad(text.utf8) {
+        var copy = text
+        if let v4 = copy.withUTF8({ Self.dottedQuad($0) }) {
             self.init(high: 0, low: 0xFFFF_0000_0000 | UInt64(v4))
             return
         }
@@ -26,7 +27,7 @@ package struct IPAddress: Sendable, Hashable, Comparable {
 
     /// `a.b.c.d`, each part 0–255 in one to three digits without a leading zero: a strict subset
     /// of what inet_pton(AF_INET) accepts, with the same value; nil for anything else.
-    static func dottedQuad(_ utf8: String.UTF8View) -> UInt32? {
+    static func dottedQuad(_ utf8: UnsafeBufferPointer<UInt8>) -> UInt32? {
         var value: UInt32 = 0
         var part: UInt32 = 0
         var digits = 0

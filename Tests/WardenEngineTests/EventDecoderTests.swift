@@ -17,6 +17,20 @@ import WardenMatching
 
     /// Epoch milliseconds (Java's default) were refused as out of range: a number that can only
     /// be milliseconds is read as them, by both decoding paths; beyond them it is still refused.
+    /// The fast decoder names a key by one word compare: every key's own bytes give it, and a
+    /// key one byte away from it (longer, shorter, a byte changed) gives nothing.
+    @Test func theFastDecoderNamesEveryKeyAndNothingElse() {
+        func named(_ text: String) -> EventDecoder.FastKey? {
+            Array(text.utf8).withUnsafeBufferPointer { EventDecoder.fastKey($0) }
+        }
+        for key in EventDecoder.FastKey.allCases {
+            #expect(named(key.name) == key)
+            #expect(named(key.name + "s") == nil && named(String(key.name.dropLast())) == nil, "\(key)")
+            #expect(named(key.name.uppercased()) == nil && named(" " + key.name) == nil, "\(key)")
+        }
+        #expect(named("") == nil && named("accounts") == nil && named("inviters") == nil && named("message") == nil)
+    }
+
     @Test func epochMillisecondsAreReadAsMilliseconds() throws {
         func ts(_ n: String) throws -> Double? {
             let line = #"{"id":"m","type":"send","account":"a","to":["b"],"text":"hi","ts":\#(n)}"#

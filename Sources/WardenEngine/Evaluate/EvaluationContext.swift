@@ -124,7 +124,6 @@ final class EvaluationContext: @unchecked Sendable {
         modelScores.removeAll(keepingCapacity: true)
     }
 
-    /// Takes a prepared event's text work as this event's caches (shared, not copied).
     /// Takes the prepared event's text work into the caches (cleared, or new).
     func adopt(_ prepared: PreparedEvent) {
         for (field, hits) in prepared.scans { scans[field] = hits }

@@ -8,8 +8,7 @@ import WardenMatching
 /// meeting an unknown key — it gives up and the full decoder runs, so every error keeps its exact
 /// message and position.
 extension EventDecoder {
-    /// The keys of the format in the order of `FastKey`.
-
+    /// The keys of the format.
     enum FastKey: Int, CaseIterable {
         case id, type, ts, account, tier, channel, ip, device, to, text, code, ttl, inviter, attrs
         var name: String { "\(self)" }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import WardenMatching
@@ -190,6 +191,149 @@ import Testing
             }
         }
         #expect(skipped > 60_000 * 12)  // most scalars take the shortcut
+    }
+
+    /// The folds read each step from flat arrays (`FoldSteps`); this is the same chain of steps
+    /// written the direct way (dictionaries and Unicode properties per scalar), and every scalar
+    /// of the table's range and a sample above it fold the same under each step alone, all of
+    /// them and none.
+    @Test func foldStepsFoldAsTheDirectStepsDo() {
+        let all = FoldOptions.all.textFolds.subtracting(.syllables)
+        let steps: [FoldOptions] = [.width, .caseFold, .diacritics, .traditional, .digits, .letters, .invisible, .noise, .variants]
+        let scalars =
+            Array(0..<UInt32(FoldTable.size)) + Array(stride(from: UInt32(0x20000), to: 0x32000, by: 7)) + Array(0xE0000...0xE01EF)
+        for options in [all, []] + steps + steps.map({ all.subtracting($0) }) {
+            let map = FoldTable.characterMap(options)
+            let dictionary = Self.directCharacterMap(options)
+            for v in scalars {
+                guard let s = Unicode.Scalar(v) else { continue }
+                let direct = Self.directFoldSingle(s, options, dictionary)
+                let flat = FoldTable.foldSingle(s, options, map)
+                let full = FoldTable.fold(s, options, map)
+                let directFull = direct.map { $0 == FoldTable.drop ? [] : [$0] } ?? Self.directFoldMany(s, options, dictionary)
+                if direct != flat || full != directFull {
+                    Issue.record("U+\(String(v, radix: 16)) under \(options): \(full) against \(directFull)")
+                    return
+                }
+            }
+        }
+    }
+
+    static func directCharacterMap(_ options: FoldOptions) -> [UInt32: UInt32] {
+        var map: [UInt32: UInt32] = options.contains(.traditional) ? FoldTable.traditionalMap : [:]
+        if options.contains(.variants) {
+            for (v, c) in FoldTable.variantMap where map[v] == nil {
+                map[v] = options.contains(.traditional) ? FoldTable.traditionalMap[c] ?? c : c
+            }
+        }
+        return map
+    }
+
+    /// One scalar through every step of `options`, each step asked directly.
+    static func directFoldSingle(_ s: Unicode.Scalar, _ options: FoldOptions, _ traditional: [UInt32: UInt32]) -> UInt32? {
+        var c = s
+        let v = s.value
+        if options.contains(.width), v >= 0x80, let k = FoldTable.compatibility[v] {
+            guard k.count == 1 else { return nil }
+            c = k[0]
+        }
+        if let t = traditional[c.value], let u = Unicode.Scalar(t) { c = u }
+        if options.contains(.digits) {
+            if let d = FoldTable.chineseDigits[c.value] {
+                c = Unicode.Scalar(d)!
+            } else if c.value >= 0x80, let type = c.properties.numericType, type == .decimal || type == .digit,
+                let n = c.properties.numericValue, n >= 0, n <= 9, n == n.rounded()
+            {
+                c = Unicode.Scalar(0x30 + UInt32(n))!
+            }
+        }
+        if options.contains(.letters), let l = LetterStyles.ascii(c.value), let u = Unicode.Scalar(l) { c = u }
+        if options.contains(.caseFold) {
+            if c.value >= 0x41 && c.value <= 0x5A {
+                c = Unicode.Scalar(c.value + 0x20)!
+            } else if c.value >= 0x80, c.properties.changesWhenLowercased {
+                let lower = c.properties.lowercaseMapping.unicodeScalars
+                guard lower.count == 1 else { return nil }
+                c = lower.first!
+            } else if c.value >= 0x80, let other = FoldTable.caseFoldedThroughUpper(c) {
+                c = other
+            }
+        }
+        if options.contains(.diacritics), c.value >= 0xC0, let stripped = FoldTable.withoutMarks[c.value] {
+            guard stripped.count == 1 else { return stripped.isEmpty ? FoldTable.drop : nil }
+            c = stripped[0]
+        }
+        if options.contains(.invisible), Normalizer.isInvisible(c) { return FoldTable.drop }
+        if options.contains(.noise), Normalizer.isNoise(c) { return FoldTable.drop }
+        return c.value
+    }
+
+    /// A scalar that some step turns into several, through every step of `options`, directly.
+    static func directFoldMany(_ s: Unicode.Scalar, _ options: FoldOptions, _ traditional: [UInt32: UInt32]) -> [UInt32] {
+        var scalars: [Unicode.Scalar] = [s]
+        let v = s.value
+        let isASCII = v < 0x80
+        let isCJK = (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v)
+        if options.contains(.width), !isASCII, !isCJK, let k = FoldTable.compatibility[v] {
+            scalars = k
+        }
+        if !traditional.isEmpty {
+            scalars = scalars.map { traditional[$0.value].flatMap(Unicode.Scalar.init) ?? $0 }
+        }
+        if options.contains(.digits) {
+            scalars = scalars.map { c in
+                if let d = FoldTable.chineseDigits[c.value] { return Unicode.Scalar(d)! }
+                if c.value >= 0x80, let type = c.properties.numericType, type == .decimal || type == .digit,
+                    let n = c.properties.numericValue, n >= 0, n <= 9, n == n.rounded()
+                {
+                    return Unicode.Scalar(0x30 + UInt32(n))!
+                }
+                return c
+            }
+        }
+        if options.contains(.letters) {
+            scalars = scalars.map { c in LetterStyles.ascii(c.value).flatMap(Unicode.Scalar.init) ?? c }
+        }
+        if options.contains(.caseFold) {
+            scalars = scalars.flatMap { c -> [Unicode.Scalar] in
+                if c.value >= 0x41 && c.value <= 0x5A { return [Unicode.Scalar(c.value + 0x20)!] }
+                if c.value >= 0x80, c.properties.changesWhenLowercased { return Array(c.properties.lowercaseMapping.unicodeScalars) }
+                if c.value >= 0x80, let other = FoldTable.caseFoldedThroughUpper(c) { return [other] }
+                return [c]
+            }
+        }
+        if options.contains(.diacritics) {
+            scalars = scalars.flatMap { c -> [Unicode.Scalar] in
+                if c.value >= 0xC0, let stripped = FoldTable.withoutMarks[c.value] { return stripped }
+                if c.value >= UInt32(FoldTable.size), c.value >= 0xC0 {
+                    let parts = Array(String(c).decomposedStringWithCanonicalMapping.unicodeScalars)
+                    if parts.count > 1 { return parts.filter { $0.properties.generalCategory != .nonspacingMark } }
+                }
+                return [c]
+            }
+        }
+        if options.contains(.invisible) { scalars.removeAll(where: Normalizer.isInvisible) }
+        if options.contains(.noise) { scalars.removeAll(where: Normalizer.isNoise) }
+        return scalars.map(\.value)
+    }
+
+    /// The generated Unicode tables (`scripts/make-unicode-fold-tables.swift`) are what this
+    /// toolchain's Foundation computes, scalar by scalar: a toolchain with other Unicode data
+    /// fails here until the file is generated again.
+    @Test func generatedUnicodeTablesAreThisToolchainsNormalization() {
+        let computed = FoldTable.computedUnicodeMaps()
+        let loaded = FoldTable.unicodeMaps
+        #expect(computed.compatibility.count > 4_000)
+        #expect(computed.withoutMarks.count > 12_000)  // Hangul syllables included
+        for (name, a, b) in [
+            ("compatibility", computed.compatibility, loaded.compatibility), ("withoutMarks", computed.withoutMarks, loaded.withoutMarks),
+        ] {
+            #expect(a.count == b.count, "\(name): \(a.count) computed, \(b.count) generated")
+            for (v, k) in a where b[v] != k {
+                Issue.record("\(name) U+\(String(v, radix: 16)): \(k) computed, \(b[v] ?? []) generated")
+                return
+            }
+        }
     }
 
     @Test func spansCoverTheOriginalCharacters() {

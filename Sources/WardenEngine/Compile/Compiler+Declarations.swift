@@ -163,10 +163,13 @@ extension Compiler {
         digest.update([0])
         var lines: [(Int, String)] = []
         var number = 0
-        for raw in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on the byte: a String split on the Character "\n" keeps "\r\n" (one Character)
+        // whole, which made a file saved with CRLF line ends one long entry.
+        for raw in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             number += 1
-            let text = String(Self.trimmed(raw))
-            if text.isEmpty || text.hasPrefix("#") { continue }
+            let line = String(decoding: raw, as: UTF8.self)
+            let text = String(Self.trimmed(line[...]))
+            if text.isEmpty || text.utf8.first == UInt8(ascii: "#") { continue }
             if text.unicodeScalars.count > Self.maxListEntryLength {
                 error(
                     .limit,
@@ -190,9 +193,15 @@ extension Compiler {
         let scalars = text.unicodeScalars
         var start = scalars.startIndex
         var end = scalars.endIndex
-        while start < end, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
-        while end > start, scalars[scalars.index(before: end)].properties.isWhitespace { end = scalars.index(before: end) }
+        while start < end, isWhitespace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, isWhitespace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
         return Substring(scalars[start..<end])
+    }
+
+    /// White_Space, answered without the property lookup for ASCII (most ends of most lines).
+    @inline(__always)
+    static func isWhitespace(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x80 ? s.value == 0x20 || (s.value >= 0x09 && s.value <= 0x0D) : s.properties.isWhitespace
     }
 
     /// Loads every `model NAME = file(…)`; a missing, corrupt or wrong-version file is an

@@ -43,24 +43,43 @@ struct ReverseTrie: Sendable {
     /// `patterns` are distinct sequences of classes (1...), `classCount` one more than the
     /// largest class.
     init(patterns: [[UInt32]], classCount: Int) {
-        var children: [[UInt32: Int32]] = [[:]]
+        var rootChild = [Int32](repeating: -1, count: max(classCount, 1))
         var terminal: [Int32] = [-1]
         var flags = [UInt8](repeating: 0, count: max(classCount, 1))
         var pairSet = Set<UInt64>()
         var pairKeywordSet = Set<UInt64>()
         var tripleSet = Set<UInt64>()
+        // The transitions below the root go into an open-addressing table sized for every unit
+        // of every pattern (an upper bound), then into one sized for those there are: a
+        // dictionary per node cost ~400 million instructions for 64k words.
+        let bound = patterns.reduce(0) { $0 + max($1.count - 1, 0) }
+        var building = 16
+        while building < bound * 2 { building <<= 1 }
+        var bKeys = [UInt64](repeating: Self.emptyKey, count: building)
+        var bValues = [Int32](repeating: 0, count: building)
+        let bMask = building - 1
+        var transitions = 0
         for (id, pattern) in patterns.enumerated() where !pattern.isEmpty {
             var node: Int32 = 0
             for c in pattern.reversed() {
-                if let next = children[Int(node)][c] {
-                    node = next
-                } else {
-                    let next = Int32(children.count)
-                    children.append([:])
-                    terminal.append(-1)
-                    children[Int(node)][c] = next
-                    node = next
+                if node == 0 {
+                    if rootChild[Int(c)] < 0 {
+                        rootChild[Int(c)] = Int32(terminal.count)
+                        terminal.append(-1)
+                    }
+                    node = rootChild[Int(c)]
+                    continue
                 }
+                let key = UInt64(UInt32(node)) << 32 | UInt64(c)
+                var slot = Self.hash(key) & bMask
+                while bKeys[slot] != Self.emptyKey, bKeys[slot] != key { slot = (slot + 1) & bMask }
+                if bKeys[slot] != key {
+                    bKeys[slot] = key
+                    bValues[slot] = Int32(terminal.count)
+                    terminal.append(-1)
+                    transitions += 1
+                }
+                node = bValues[slot]
             }
             terminal[Int(node)] = Int32(id)
             let last = Int(pattern[pattern.count - 1])
@@ -77,23 +96,16 @@ struct ReverseTrie: Sendable {
                 }
             }
         }
-        var rootChild = [Int32](repeating: -1, count: max(classCount, 1))
-        for (c, node) in children[0] { rootChild[Int(c)] = node }
-        var transitions = 0
-        for row in children.dropFirst() { transitions += row.count }
         var capacity = 16
         while capacity < transitions * 2 { capacity <<= 1 }
         var keys = [UInt64](repeating: Self.emptyKey, count: capacity)
         var values = [Int32](repeating: 0, count: capacity)
         let mask = capacity - 1
-        for node in 1..<children.count {
-            for (c, child) in children[node] {
-                let key = UInt64(UInt32(node)) << 32 | UInt64(c)
-                var slot = Self.hash(key) & mask
-                while keys[slot] != Self.emptyKey { slot = (slot + 1) & mask }
-                keys[slot] = key
-                values[slot] = child
-            }
+        for (k, key) in bKeys.enumerated() where key != Self.emptyKey {
+            var slot = Self.hash(key) & mask
+            while keys[slot] != Self.emptyKey { slot = (slot + 1) & mask }
+            keys[slot] = key
+            values[slot] = bValues[k]
         }
         self.patternLength = FixedArray(patterns.map { Int32($0.count) })
         self.rootChild = FixedArray(rootChild)

@@ -88,7 +88,7 @@ package enum FoldAttribution {
     /// the Unicode property lookups it makes (the hits a reviewer sees are mostly these); nil
     /// for anything else. An ideograph folds only through the character map and the digits.
     @inline(__always)
-    static func quickFold(_ v: UInt32, _ options: FoldOptions, _ map: [UInt32: UInt32]) -> UInt32? {
+    static func quickFold(_ v: UInt32, _ options: FoldOptions, _ map: CharacterMap) -> UInt32? {
         if v < 0x80 {
             guard KeywordMatcher.isWord(v) else { return nil }
             return options.contains(.caseFold) && v >= 0x41 && v <= 0x5A ? v + 0x20 : v

@@ -86,7 +86,7 @@ package final class FoldTable: Sendable {
         }
         self.entries = entries
         self.multi = multi
-        var high = traditional.filter { $0.key >= UInt32(Self.size) }
+        var high = traditional.high
         // CJK Compatibility Ideographs Supplement (U+2F800–2FA1F): each is canonically one
         // unified ideograph (U+2F804 is 你), so it reads as that one and its folds.
         for v in UInt32(0x2F800)...UInt32(0x2FA1F) {
@@ -133,14 +133,18 @@ package final class FoldTable: Sendable {
 
     /// The character-to-character folds of `options` in one map: traditional → simplified,
     /// and with `variants`, each variant to its common character and on through the first.
-    static func characterMap(_ options: FoldOptions) -> [UInt32: UInt32] {
+    static func characterMap(_ options: FoldOptions) -> CharacterMap {
         switch (options.contains(.traditional), options.contains(.variants)) {
-        case (true, true): return withVariants
-        case (true, false): return traditionalMap
-        case (false, true): return variantMap
+        case (true, true): return flatWithVariants
+        case (true, false): return flatTraditional
+        case (false, true): return flatVariants
         case (false, false): return [:]
         }
     }
+
+    private static let flatWithVariants = CharacterMap(withVariants)
+    private static let flatTraditional = CharacterMap(traditionalMap)
+    private static let flatVariants = CharacterMap(variantMap)
 
     private static let withVariants: [UInt32: UInt32] = {
         var map = traditionalMap
@@ -151,43 +155,87 @@ package final class FoldTable: Sendable {
 
     static let variantMap = pairMap(VariantTable.pairs)
 
-    /// NFKC of every scalar in the table's range that it changes, computed once per process and
-    /// shared by every fold set (it is the expensive part of building a table).
-    static let compatibility: [UInt32: [Unicode.Scalar]] = {
-        var map: [UInt32: [Unicode.Scalar]] = [:]
-        for v in UInt32(0x80)..<UInt32(size) {
-            if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0xAC00...0xD7A3).contains(v) { continue }
-            guard let s = Unicode.Scalar(v) else { continue }
-            let k = Array(String(s).precomposedStringWithCompatibilityMapping.unicodeScalars)
-            if k != [s] { map[v] = k }
-        }
+    /// NFKC of every scalar in the table's range that it changes (from the generated
+    /// `UnicodeFoldTables`: computing it through Foundation at every start cost ~0.6 billion
+    /// instructions).
+    static let compatibility: [UInt32: [Unicode.Scalar]] = parse(UnicodeFoldTables.compatibility)
+
+    /// Scalars that decompose canonically into a base and marks, and the base without its marks
+    /// (generated, as `compatibility`); Hangul syllables into their jamo.
+    static let withoutMarks: [UInt32: [Unicode.Scalar]] = {
+        var map = parse(UnicodeFoldTables.withoutMarks)
+        for v in UInt32(0xAC00)...UInt32(0xD7A3) { map[v] = hangulJamo(v) }
         return map
     }()
 
-    /// Scalars that decompose canonically into a base and marks, and the base without its marks.
-    static let withoutMarks: [UInt32: [Unicode.Scalar]] = {
+    /// The canonical decomposition of a Hangul syllable (Unicode §3.12): leading consonant,
+    /// vowel and, when there is one, trailing consonant.
+    static func hangulJamo(_ v: UInt32) -> [Unicode.Scalar] {
+        let s = v - 0xAC00
+        var jamo = [Unicode.Scalar(0x1100 + s / 588)!, Unicode.Scalar(0x1161 + (s % 588) / 28)!]
+        if s % 28 != 0 { jamo.append(Unicode.Scalar(0x11A7 + s % 28)!) }
+        return jamo
+    }
+
+    /// Reads a generated table: `scalar:result;` in hex, the result's scalars separated by spaces.
+    static func parse(_ table: String) -> [UInt32: [Unicode.Scalar]] {
         var map: [UInt32: [Unicode.Scalar]] = [:]
-        for v in UInt32(0xC0)..<UInt32(size) {
-            if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) { continue }
-            guard let s = Unicode.Scalar(v) else { continue }
-            let parts = Array(String(s).decomposedStringWithCanonicalMapping.unicodeScalars)
-            guard parts.count > 1 else { continue }
-            map[v] = parts.filter { $0.properties.generalCategory != .nonspacingMark }
+        for entry in table.utf8.split(separator: UInt8(ascii: ";")) {
+            let sides = entry.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+            guard sides.count == 2, let key = hexValue(sides[0]) else { continue }
+            map[key] = sides[1].split(separator: UInt8(ascii: " ")).compactMap { hexValue($0).flatMap(Unicode.Scalar.init) }
         }
         return map
-    }()
+    }
+
+    private static func hexValue(_ digits: Substring.UTF8View) -> UInt32? {
+        var v: UInt32 = 0
+        var any = false
+        for b in digits {
+            switch b {
+            case 0x30...0x39: v = v << 4 | UInt32(b - 0x30)
+            case 0x61...0x66: v = v << 4 | UInt32(b - 0x61 + 10)
+            case 0x20, 0x0A: continue  // the literal's line breaks and indentation
+            default: return nil
+            }
+            any = true
+        }
+        return any ? v : nil
+    }
+
+    /// `compatibility` and `withoutMarks` as this process's Foundation computes them, for the
+    /// test that keeps the generated tables current.
+    package static func computedUnicodeMaps() -> (compatibility: [UInt32: [UInt32]], withoutMarks: [UInt32: [UInt32]]) {
+        var compatibility: [UInt32: [UInt32]] = [:]
+        var withoutMarks: [UInt32: [UInt32]] = [:]
+        for v in UInt32(0x80)..<UInt32(size) {
+            if (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) { continue }
+            guard let s = Unicode.Scalar(v) else { continue }
+            if !(0xAC00...0xD7A3).contains(v) {
+                let k = Array(String(s).precomposedStringWithCompatibilityMapping.unicodeScalars)
+                if k != [s] { compatibility[v] = k.map(\.value) }
+            }
+            guard v >= 0xC0 else { continue }
+            let parts = Array(String(s).decomposedStringWithCanonicalMapping.unicodeScalars)
+            guard parts.count > 1 else { continue }
+            withoutMarks[v] = parts.filter { $0.properties.generalCategory != .nonspacingMark }.map(\.value)
+        }
+        return (compatibility, withoutMarks)
+    }
+
+    /// The tables the folds read, as scalar values (what `computedUnicodeMaps` is compared with).
+    package static var unicodeMaps: (compatibility: [UInt32: [UInt32]], withoutMarks: [UInt32: [UInt32]]) {
+        (compatibility.mapValues { $0.map(\.value) }, withoutMarks.mapValues { $0.map(\.value) })
+    }
 
     /// Per scalar below `size`: no step of any fold changes it (most ideographs, letters of
     /// scripts without case, ASCII lower-case letters and digits), so every fold set leaves it
     /// as it is. Computed once per process; a table then runs the folds only on the others
     /// (loading a rule set builds a table per fold set its lists use).
     static let inert: [Bool] = {
-        // The two Unicode maps the steps read are built side by side first.
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
-            _ = k == 0 ? compatibility.count : withoutMarks.count
-        }
         let steps: [FoldOptions] = [.width, .caseFold, .diacritics, .digits, .letters, .invisible, .noise]
         let characters = characterMap([.traditional, .variants])
+        let none: CharacterMap = [:]
         let parts = 4
         let chunk = size / parts
         let done = Mutex([[Bool]](repeating: [], count: parts))
@@ -197,7 +245,7 @@ package final class FoldTable: Sendable {
                 let v = UInt32(part * chunk + k)
                 guard let s = Unicode.Scalar(v), characters[v] == nil else { continue }
                 // Each step alone leaves `s` as it is, so any sequence of them does.
-                inert[k] = steps.allSatisfy { foldSingle(s, $0, [:]) == v }
+                inert[k] = steps.allSatisfy { foldSingle(s, $0, none) == v }
             }
             done.withLock { $0[part] = inert }
         }
@@ -215,50 +263,38 @@ package final class FoldTable: Sendable {
 
     /// Applies every fold in `options` to one scalar. Most scalars map to one scalar through
     /// every step; that path allocates nothing, and only a multi-scalar result takes the slow one.
-    static func fold(_ s: Unicode.Scalar, _ options: FoldOptions, _ traditional: [UInt32: UInt32]) -> [UInt32] {
+    static func fold(_ s: Unicode.Scalar, _ options: FoldOptions, _ traditional: CharacterMap) -> [UInt32] {
         if let single = foldSingle(s, options, traditional) {
             return single == drop ? [] : [single]
         }
         return foldMany(s, options, traditional)
     }
 
-    /// The one-scalar result (or `drop`), or nil when some step yields several scalars.
-    static func foldSingle(_ s: Unicode.Scalar, _ options: FoldOptions, _ traditional: [UInt32: UInt32]) -> UInt32? {
-        var c = s
-        let v = s.value
-        if options.contains(.width), v >= 0x80, let k = compatibility[v] {
-            guard k.count == 1 else { return nil }
-            c = k[0]
+    /// The one-scalar result (or `drop`), or nil when some step yields several scalars. Each
+    /// step is an array read (`FoldSteps`), in the order `foldMany` applies them.
+    @inline(__always)
+    static func foldSingle(_ s: Unicode.Scalar, _ options: FoldOptions, _ traditional: CharacterMap) -> UInt32? {
+        let steps = FoldSteps.shared
+        var c = s.value
+        if options.contains(.width) {
+            c = steps.width(c)
+            if c == FoldSteps.many { return nil }
         }
-        if let t = traditional[c.value], let u = Unicode.Scalar(t) { c = u }
-        if options.contains(.digits) {
-            if let d = chineseDigits[c.value] {
-                c = Unicode.Scalar(d)!
-            } else if c.value >= 0x80, let type = c.properties.numericType, type == .decimal || type == .digit,
-                let n = c.properties.numericValue, n >= 0, n <= 9, n == n.rounded()
-            {
-                c = Unicode.Scalar(0x30 + UInt32(n))!
-            }
-        }
-        if options.contains(.letters), let l = LetterStyles.ascii(c.value), let u = Unicode.Scalar(l) { c = u }
+        if let t = traditional[c] { c = t }
+        if options.contains(.digits) { c = steps.digit(c) }
+        if options.contains(.letters) { c = steps.letter(c) }
         if options.contains(.caseFold) {
-            if c.value >= 0x41 && c.value <= 0x5A {
-                c = Unicode.Scalar(c.value + 0x20)!
-            } else if c.value >= 0x80, c.properties.changesWhenLowercased {
-                let lower = c.properties.lowercaseMapping.unicodeScalars
-                guard lower.count == 1 else { return nil }
-                c = lower.first!
-            } else if c.value >= 0x80, let other = caseFoldedThroughUpper(c) {
-                c = other
-            }
+            c = steps.caseFold(c)
+            if c == FoldSteps.many { return nil }
         }
-        if options.contains(.diacritics), c.value >= 0xC0, let stripped = withoutMarks[c.value] {
-            guard stripped.count == 1 else { return stripped.isEmpty ? drop : nil }
-            c = stripped[0]
+        if options.contains(.diacritics) {
+            c = steps.marks(c)
+            if c == FoldSteps.many { return nil }
+            if c == FoldSteps.gone { return drop }
         }
-        if options.contains(.invisible), Normalizer.isInvisible(c) { return drop }
-        if options.contains(.noise), Normalizer.isNoise(c) { return drop }
-        return c.value
+        if options.contains(.invisible), steps.isInvisible(c) { return drop }
+        if options.contains(.noise), steps.isNoise(c) { return drop }
+        return c
     }
 
     /// Lower-case letters that have no upper case of their own to come back from: `ſ` (long s),
@@ -273,51 +309,39 @@ package final class FoldTable: Sendable {
         return l
     }
 
-    static func foldMany(_ s: Unicode.Scalar, _ options: FoldOptions, _ traditional: [UInt32: UInt32]) -> [UInt32] {
-        var scalars: [Unicode.Scalar] = [s]
+    static func foldMany(_ s: Unicode.Scalar, _ options: FoldOptions, _ traditional: CharacterMap) -> [UInt32] {
+        let steps = FoldSteps.shared
+        var scalars: [UInt32] = [s.value]
         let v = s.value
         let isASCII = v < 0x80
         let isCJK = (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v)
         if options.contains(.width), !isASCII, !isCJK, let k = compatibility[v] {
-            scalars = k
+            scalars = k.map(\.value)
         }
         if !traditional.isEmpty {
-            scalars = scalars.map { traditional[$0.value].flatMap(Unicode.Scalar.init) ?? $0 }
+            scalars = scalars.map { traditional[$0] ?? $0 }
         }
-        if options.contains(.digits) {
-            scalars = scalars.map { c in
-                if let d = chineseDigits[c.value] { return Unicode.Scalar(d)! }
-                if c.value >= 0x80, let type = c.properties.numericType, type == .decimal || type == .digit,
-                    let n = c.properties.numericValue, n >= 0, n <= 9, n == n.rounded()
-                {
-                    return Unicode.Scalar(0x30 + UInt32(n))!
-                }
-                return c
-            }
-        }
-        if options.contains(.letters) {
-            scalars = scalars.map { c in LetterStyles.ascii(c.value).flatMap(Unicode.Scalar.init) ?? c }
-        }
+        if options.contains(.digits) { scalars = scalars.map(steps.digit) }
+        if options.contains(.letters) { scalars = scalars.map(steps.letter) }
         if options.contains(.caseFold) {
-            scalars = scalars.flatMap { c -> [Unicode.Scalar] in
-                if c.value >= 0x41 && c.value <= 0x5A { return [Unicode.Scalar(c.value + 0x20)!] }
-                if c.value >= 0x80, c.properties.changesWhenLowercased { return Array(c.properties.lowercaseMapping.unicodeScalars) }
-                if c.value >= 0x80, let other = caseFoldedThroughUpper(c) { return [other] }
-                return [c]
+            scalars = scalars.flatMap { c -> [UInt32] in
+                let folded = steps.caseFold(c)
+                guard folded == FoldSteps.many else { return [folded] }
+                return Unicode.Scalar(c).map { Array($0.properties.lowercaseMapping.unicodeScalars.map(\.value)) } ?? [c]
             }
         }
         if options.contains(.diacritics) {
-            scalars = scalars.flatMap { c -> [Unicode.Scalar] in
-                if c.value >= 0xC0, let stripped = withoutMarks[c.value] { return stripped }
-                if c.value >= UInt32(size), c.value >= 0xC0 {
-                    let parts = Array(String(c).decomposedStringWithCanonicalMapping.unicodeScalars)
-                    if parts.count > 1 { return parts.filter { $0.properties.generalCategory != .nonspacingMark } }
+            scalars = scalars.flatMap { c -> [UInt32] in
+                if c >= 0xC0, let stripped = withoutMarks[c] { return stripped.map(\.value) }
+                if c >= UInt32(size), c >= 0xC0, let u = Unicode.Scalar(c) {
+                    let parts = Array(String(u).decomposedStringWithCanonicalMapping.unicodeScalars)
+                    if parts.count > 1 { return parts.filter { $0.properties.generalCategory != .nonspacingMark }.map(\.value) }
                 }
                 return [c]
             }
         }
-        if options.contains(.invisible) { scalars.removeAll(where: Normalizer.isInvisible) }
-        if options.contains(.noise) { scalars.removeAll(where: Normalizer.isNoise) }
-        return scalars.map(\.value)
+        if options.contains(.invisible) { scalars.removeAll(where: steps.isInvisible) }
+        if options.contains(.noise) { scalars.removeAll(where: steps.isNoise) }
+        return scalars
     }
 }

@@ -172,14 +172,19 @@ package struct Normalizer: Sendable {
         for (index, scalar) in text.unicodeScalars.enumerated() {
             let e = table.fold(scalar.value)
             if e == FoldTable.drop { continue }
-            let produced = FoldTable.isMulti(e) ? table.multiple(e) : [e]
-            for unit in produced {
+            func emit(_ unit: UInt32) {
                 if options.contains(.repeats), unit == last, !(unit >= 0x30 && unit <= 0x39) {
                     body(unit, index, true)
-                    continue
+                    return
                 }
                 body(unit, index, false)
                 last = unit
+            }
+            // One scalar without an array: loading folds every keyword through here.
+            if FoldTable.isMulti(e) {
+                for unit in table.multiple(e) { emit(unit) }
+            } else {
+                emit(e)
             }
         }
     }
@@ -188,11 +193,18 @@ package struct Normalizer: Sendable {
     static func isInvisible(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         if v < 0x300 { return v == 0xAD }
+        return isInvisible(s, s.properties.generalCategory)
+    }
+
+    /// `isInvisible` with the scalar's general category already read.
+    static func isInvisible(_ s: Unicode.Scalar, _ category: Unicode.GeneralCategory) -> Bool {
+        let v = s.value
+        if v < 0x300 { return v == 0xAD }
         switch v {
         case 0xFE00...0xFE0F, 0xE0100...0xE01EF, 0xE0000...0xE007F, 0x3164, 0xFFA0, 0x115F, 0x1160: return true
         default: break
         }
-        switch s.properties.generalCategory {
+        switch category {
         case .format, .nonspacingMark, .enclosingMark: return true
         default: return false
         }
@@ -200,12 +212,17 @@ package struct Normalizer: Sendable {
 
     /// Spaces, punctuation, symbols and emoji: never letters, digits or CJK characters.
     static func isNoise(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x80 ? isNoise(s, .control) : isNoise(s, s.properties.generalCategory)
+    }
+
+    /// `isNoise` with the scalar's general category already read.
+    static func isNoise(_ s: Unicode.Scalar, _ category: Unicode.GeneralCategory) -> Bool {
         let v = s.value
         if v < 0x80 {
             let c = UInt8(v)
             return !((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A))
         }
-        switch s.properties.generalCategory {
+        switch category {
         case .spaceSeparator, .lineSeparator, .paragraphSeparator, .control,
             .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
             .initialPunctuation, .finalPunctuation, .otherPunctuation,

@@ -250,6 +250,14 @@ import Testing
             source: "ruleset t\nlist w = file(\"lists/w.txt\")\nrule r { on send when text contains any w }", path: path, root: rules.path)
         let e = try #require(good.ruleSet).self
         #expect(Engine(ruleSet: e).check(send("做兼职"), now: 0).fired("r"))
+        // A list saved with Windows line ends: one entry per line, not one long entry.
+        try "刷单\r\n兼职\r\n# 注释\r\n".write(to: rules.appendingPathComponent("lists/crlf.txt"), atomically: true, encoding: .utf8)
+        let crlf = try #require(
+            Compiler.compile(
+                source: "ruleset t\nlist w = file(\"lists/crlf.txt\")\nrule r { on send when text contains any w }", path: path,
+                root: rules.path
+            ).ruleSet)
+        for text in ["做兼职", "刷单返利"] { #expect(Engine(ruleSet: crlf).check(send(text), now: 0).fired("r"), "\(text)") }
         for (source, message) in [
             ("../outside.txt", "list file '../outside.txt' is outside the rule set's directory"),
             ("lists/link.txt", "list file 'lists/link.txt' is outside the rule set's directory"),

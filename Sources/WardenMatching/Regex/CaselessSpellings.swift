@@ -33,11 +33,18 @@ enum CaselessSpellings {
                 count *= p.count
                 if count > limit { return nil }
             }
-            var spelled = [""]
+            // Spelled as UTF-8 bytes (String concatenation per scalar cost twice as much).
+            var spelled: [[UInt8]] = [[]]
             for p in positions {
-                spelled = spelled.flatMap { prefix in p.map { prefix + String(Character($0)) } }
+                spelled = spelled.flatMap { prefix in
+                    p.map { s in
+                        var bytes = prefix
+                        Normalizer.appendUTF8(s, to: &bytes)
+                        return bytes
+                    }
+                }
             }
-            out += spelled
+            out += spelled.map { String(decoding: $0, as: UTF8.self) }
             if out.count > total { return nil }
         }
         return out

@@ -57,7 +57,7 @@ final class BatchReader {
     func next() throws -> Item? {
         pause?()
         guard let source = sources.first else { return nil }
-        let lines = try readLines(source)
+        let (lines, store) = try readLines(source)
         if lines.isEmpty {
             sources.removeFirst()
             decoder = EventDecoder(strict: strict, requireTimestamp: true)
@@ -67,20 +67,24 @@ final class BatchReader {
         }
         return .batch(
             Batch(
-                path: source.path, lineNumbers: lines.map(\.line), results: prepare(lines, path: source.path), bytesRead: source.bytesRead))
+                path: source.path, lineNumbers: lines.map(\.line), results: prepare(lines, store: store, path: source.path),
+                bytesRead: source.bytesRead))
     }
 
-    /// One record as read: a JSON line's bytes (checked and decoded on every core), a record
-    /// as text (the first line, CSV), or why it is not one.
+    /// One record as read: where a JSON line's bytes are in the batch's store (checked and
+    /// decoded on every core), a record as text (the first line, CSV), or why it is not one.
     enum Record {
-        case bytes([UInt8])
+        case bytes(Range<Int>)
         case text(String)
         case failed(EventError)
     }
 
-    /// Up to `batchSize` records with their line numbers (CSV records may span lines inside quotes).
-    private func readLines(_ source: LineSource) throws -> [(line: Int, record: Record)] {
+    /// Up to `batchSize` records with their line numbers (CSV records may span lines inside
+    /// quotes), and the bytes of the JSON lines among them, one after the other: one buffer a
+    /// batch rather than an array (a malloc and a free) a line.
+    private func readLines(_ source: LineSource) throws -> ([(line: Int, record: Record)], [UInt8]) {
         var batch: [(line: Int, record: Record)] = []
+        var store: [UInt8] = []
         while batch.count < batchSize, let raw = try source.nextLine() {
             let number = source.lineNumber
             if let skipped = source.skippedBytes {
@@ -90,7 +94,10 @@ final class BatchReader {
             // A JSON line after the first: its bytes go to the decoder as they are (it checks
             // the size and the UTF-8 itself, in parallel).
             if !firstLine, csv == nil, Self.firstNonSpace(raw) == UInt8(ascii: "{") {
-                batch.append((number, .bytes(Array(raw))))
+                if store.isEmpty { store.reserveCapacity(min(raw.count * batchSize, 1 << 22)) }
+                let at = store.count
+                store.append(contentsOf: raw)
+                batch.append((number, .bytes(at..<store.count)))
                 continue
             }
             do throws(EventError) {
@@ -133,7 +140,7 @@ final class BatchReader {
             if text.allSatisfy({ $0.isWhitespace }) { continue }
             batch.append((number, .text(text)))
         }
-        return batch
+        return (batch, store)
     }
 
     /// The first byte that is not ASCII white space, if any.
@@ -142,7 +149,9 @@ final class BatchReader {
     }
 
     /// Decodes and prepares a batch on every core.
-    private func prepare(_ lines: [(line: Int, record: Record)], path: String) -> [Result<([PreparedEvent], Int), EventError>] {
+    private func prepare(_ lines: [(line: Int, record: Record)], store: [UInt8], path: String) -> [Result<
+        ([PreparedEvent], Int), EventError
+    >] {
         let engines = self.engines
         let format = csv
         let decoder = self.decoder
@@ -158,7 +167,7 @@ final class BatchReader {
                 let decoded: EventDecoder.Decoded
                 switch record {
                 case .failed(let failure): throw failure
-                case .bytes(let bytes): decoded = try decoder.decode(bytes: bytes)
+                case .bytes(let range): decoded = try decoder.decode(bytes: store[range])
                 case .text(let text):
                     if let format {
                         decoded = try decoder.decode(try format.object(text))

@@ -74,7 +74,7 @@ package final class LineSource {
         while true {
             if skipping > 0 {
                 // Inside an over-long line: drop bytes up to its end.
-                if let nl = buffer[start...].firstIndex(of: 0x0A) {
+                if let nl = lineBreak(from: start) {
                     skippedBytes = skipping + (nl - start)
                     skipping = 0
                     start = nl + 1
@@ -92,7 +92,7 @@ package final class LineSource {
                 try fill()
                 continue
             }
-            if let nl = buffer[max(start, searched)...].firstIndex(of: 0x0A) {
+            if let nl = lineBreak(from: max(start, searched)) {
                 var end = nl
                 if end > start, buffer[end - 1] == 0x0D { end -= 1 }
                 let line = buffer[start..<end]
@@ -115,6 +115,14 @@ package final class LineSource {
             }
             searched = buffer.count
             try fill()
+        }
+    }
+
+    /// The index of the first `\n` from `i` on (memchr: a generic search went byte by byte).
+    private func lineBreak(from i: Int) -> Int? {
+        buffer.withUnsafeBufferPointer { p in
+            guard i < p.count, let base = p.baseAddress, let hit = memchr(base + i, 0x0A, p.count - i) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
         }
     }
 

@@ -104,6 +104,24 @@ import WardenMatching
         #expect(throws: EventError.self) { try EventDecoder(strict: true).decode(line: line) }
     }
 
+    /// Strings are scanned eight bytes at a time: an escape, a quote or a control byte is found
+    /// at every offset from the string's start, in ASCII and in Chinese.
+    @Test func stringsAreReadWhereverTheirEscapesFall() throws {
+        for filler in ["a", "刷"] {
+            for k in 0..<40 {
+                let head = String(repeating: filler, count: k)
+                let tail = String(repeating: filler, count: 17)
+                for (escaped, value) in [(#"\""#, "\""), (#"\\"#, "\\"), (#"\n"#, "\n"), (#"\u4e2d"#, "中")] {
+                    let parsed = try JSONParser.parse("\"" + head + escaped + tail + "\"")
+                    #expect(parsed == .string(head + value + tail), "\(filler) \(k) \(escaped)")
+                }
+                #expect(try JSONParser.parse("\"" + head + "\"") == .string(head))
+                #expect(throws: JSONParser.Failure.self) { try JSONParser.parse("\"" + head + "\u{01}" + tail + "\"") }
+                #expect(throws: JSONParser.Failure.self) { try JSONParser.parse("\"" + head + tail) }
+            }
+        }
+    }
+
     @Test func jsonDepthIsLimited() {
         let deep = String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000)
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(deep) }

@@ -165,6 +165,15 @@ public struct JSONParser {
         let start = i
         // Most strings have no escape: one scan, one copy.
         var j = i + 1
+        // Eight bytes at a time while none is a quote, a backslash or a control byte (the
+        // writer's exact tests), then byte by byte to the one that is.
+        if let base = b.baseAddress {
+            while j + 8 <= b.count {
+                let w = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+                if JSONWriter.anyByteBelow0x20(w) || JSONWriter.anyByte(w, equalTo: 0x22) || JSONWriter.anyByte(w, equalTo: 0x5C) { break }
+                j += 8
+            }
+        }
         while j < b.count, b[j] != UInt8(ascii: "\""), b[j] != UInt8(ascii: "\\"), b[j] >= 0x20 { j += 1 }
         if j < b.count, b[j] == UInt8(ascii: "\"") {
             i = j + 1

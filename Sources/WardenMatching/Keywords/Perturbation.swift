@@ -59,7 +59,7 @@ package enum Perturbation {
             add(
                 "repeats",
                 scalars.flatMap { s in
-                    FoldTable.fold(s, digits, [:] as CharacterMap).allSatisfy { (0x30...0x39).contains($0) } ? [s] : [s, s]
+                    FoldTable.fold(s, digits, .empty).allSatisfy { (0x30...0x39).contains($0) } ? [s] : [s, s]
                 })
         }
         if folds.contains(.split), scalars.count >= 2, let k = scalars.firstIndex(where: { SplitForms.parts[$0.value] != nil }),

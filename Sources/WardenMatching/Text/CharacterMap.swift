@@ -1,7 +1,7 @@
 /// A character-to-character fold (traditional → simplified, variants to their common form):
 /// a flat array below `FoldTable.size`, so building a fold table reads it without hashing, and
 /// a dictionary for the rare ideographs above.
-struct CharacterMap: Sendable, ExpressibleByDictionaryLiteral {
+struct CharacterMap: Sendable {
     /// 0 where the map has no entry (no character maps to U+0000).
     private let flat: [UInt32]
     /// The entries from `FoldTable.size` up.
@@ -19,9 +19,8 @@ struct CharacterMap: Sendable, ExpressibleByDictionaryLiteral {
         self.high = high
     }
 
-    init(dictionaryLiteral elements: (UInt32, UInt32)...) {
-        self.init(Dictionary(elements, uniquingKeysWith: { a, _ in a }))
-    }
+    /// No character mapped (neither `traditional` nor `variants`).
+    static let empty = CharacterMap([:])
 
     @inline(__always)
     subscript(_ v: UInt32) -> UInt32? {

@@ -125,6 +125,12 @@ final class FoldSteps: Sendable {
 
     // MARK: reads
 
+    /// Whether no step changes `v` (below the range): what `FoldTable.inert` asks.
+    func leavesAlone(_ v: UInt32) -> Bool {
+        let i = Int(v)
+        return width[i] == v && digits[i] == v && letters[i] == v && caseFold[i] == v && marks[i] == v && flags[i] == 0
+    }
+
     @inline(__always) func width(_ v: UInt32) -> UInt32 {
         v < FoldTable.size ? width[Int(v)] : Unicode.Scalar(v).map(Self.width) ?? v
     }

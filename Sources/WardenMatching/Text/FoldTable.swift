@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -138,7 +137,7 @@ package final class FoldTable: Sendable {
         case (true, true): return flatWithVariants
         case (true, false): return flatTraditional
         case (false, true): return flatVariants
-        case (false, false): return [:]
+        case (false, false): return .empty
         }
     }
 
@@ -233,23 +232,10 @@ package final class FoldTable: Sendable {
     /// as it is. Computed once per process; a table then runs the folds only on the others
     /// (loading a rule set builds a table per fold set its lists use).
     static let inert: [Bool] = {
-        let steps: [FoldOptions] = [.width, .caseFold, .diacritics, .digits, .letters, .invisible, .noise]
+        let steps = FoldSteps.shared
         let characters = characterMap([.traditional, .variants])
-        let none: CharacterMap = [:]
-        let parts = 4
-        let chunk = size / parts
-        let done = Mutex([[Bool]](repeating: [], count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            var inert = [Bool](repeating: false, count: chunk)
-            for k in 0..<chunk {
-                let v = UInt32(part * chunk + k)
-                guard let s = Unicode.Scalar(v), characters[v] == nil else { continue }
-                // Each step alone leaves `s` as it is, so any sequence of them does.
-                inert[k] = steps.allSatisfy { foldSingle(s, $0, none) == v }
-            }
-            done.withLock { $0[part] = inert }
-        }
-        return done.withLock { $0.flatMap { $0 } }
+        // Each step alone leaves the scalar as it is, so any sequence of them does.
+        return (0..<UInt32(size)).map { v in Unicode.Scalar(v) != nil && characters[v] == nil && steps.leavesAlone(v) }
     }()
 
     /// Chinese numerals and financial numerals for 0–9.

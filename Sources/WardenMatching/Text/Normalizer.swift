@@ -212,7 +212,7 @@ package struct Normalizer: Sendable {
 
     /// Spaces, punctuation, symbols and emoji: never letters, digits or CJK characters.
     static func isNoise(_ s: Unicode.Scalar) -> Bool {
-        s.value < 0x80 ? isNoise(s, .control) : isNoise(s, s.properties.generalCategory)
+        isNoise(s, s.properties.generalCategory)
     }
 
     /// `isNoise` with the scalar's general category already read.

@@ -120,6 +120,10 @@ package final class Auditor {
         let prefetcher = Prefetcher(depth: 2) { try reader.next() }
         defer { prefetcher.cancel() }
         while let next = try prefetcher.next() {
+            // The rules that read only the event are judged on the readers' threads while the
+            // evaluation here is the slower stage (a batch was waiting for it), and here while
+            // the readers are (it waited for a batch): either way the decisions are the same.
+            reader.judgingAhead.store(!prefetcher.waited, ordering: .relaxed)
             guard case .batch(let batch) = next else {
                 if case .endOfFile(let bytes) = next {
                     doneBytes += bytes

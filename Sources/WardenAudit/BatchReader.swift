@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WardenEngine
 
 /// The audit's first two stages: reads logs in batches of lines (JSONL, or CSV records that
@@ -38,6 +39,9 @@ final class BatchReader {
     let pool: WorkerPool?
     /// Called every `Auditor.pauseEvery` lines (see `Auditor.Options.pause`).
     let pause: (@Sendable () -> Void)?
+    /// Whether the batches read from now on have their stateless rules judged here
+    /// (`Engine.prepare`): set by the evaluation, which knows whether it is the slower stage.
+    let judgingAhead = Atomic<Bool>(false)
 
     init(
         sources: [LineSource], engines: [Engine], strict: Bool, batchSize: Int, partition: AuditPartition? = nil, pool: WorkerPool? = nil,
@@ -160,6 +164,7 @@ final class BatchReader {
         // A log holds the past: an event ahead of the wall clock by more than `max_future` is a
         // forged or broken line, refused like a malformed one.
         let now = Date().timeIntervalSince1970
+        let judging = judgingAhead.load(ordering: .relaxed)
         return ParallelSlots<Result<([PreparedEvent], Int), EventError>>(count: lines.count, pool: pool) { k in
             let (number, record) = lines[k]
             if k % Auditor.pauseEvery == 0 { pause?() }
@@ -177,7 +182,7 @@ final class BatchReader {
                 }
                 if let refused = engines.first?.futureError(decoded.event, now: now) { throw refused }
                 if let partition, !partition.contains(account: decoded.event.account) { return .success(([], decoded.unknownKeys.count)) }
-                return .success((engines.map { $0.prepare(decoded.event) }, decoded.unknownKeys.count))
+                return .success((engines.map { $0.prepare(decoded.event, judgingAhead: judging) }, decoded.unknownKeys.count))
             } catch {
                 var e = error
                 e.file = path

@@ -13,6 +13,9 @@ final class Prefetcher<Item>: @unchecked Sendable {
     private var cancelled = false
     private var failure: (any Error)?
     private let depth: Int
+    /// Whether the last `next()` found no item made and waited for one: the producer is the
+    /// slower side. Read by the consumer, which alone calls `next()`.
+    private(set) var waited = false
     /// What the consumer is done with, freed on the producer's thread (see `discard`).
     private var garbage: [Any] = []
 
@@ -66,6 +69,7 @@ final class Prefetcher<Item>: @unchecked Sendable {
     func next() throws -> Item? {
         condition.lock()
         defer { condition.unlock() }
+        waited = items.isEmpty && !finished
         while items.isEmpty && !finished { condition.wait() }
         if !items.isEmpty {
             let item = items.removeFirst()

@@ -48,8 +48,8 @@ public struct CompiledRuleSet: Sendable {
         /// The condition in source order, with evidence.
         let when: Eval
         /// The same answer, parts cheapest first; nil when that is the source order.
-        let test: Eval?
-        let score: Eval?
+        let test: CompiledExpression?
+        let score: CompiledExpression?
         let penalties: [PenaltySpec]
         /// The condition split into parts, for explain traces.
         let explain: ConditionNode?
@@ -61,7 +61,7 @@ public struct CompiledRuleSet: Sendable {
 
         init(
             name: String, index: Int, description: String?, tags: [String], on: Set<Event.Kind>, condition: ConditionNode?,
-            score: Eval?, penalties: [PenaltySpec], shadow: Bool, rollout: Int?, readsCounters: Bool = false
+            score: CompiledExpression?, penalties: [PenaltySpec], shadow: Bool, rollout: Int?, readsCounters: Bool = false
         ) {
             self.readsCounters = readsCounters
             self.onMask = Event.Kind.mask(on)
@@ -70,9 +70,15 @@ public struct CompiledRuleSet: Sendable {
             self.description = description
             self.tags = tags
             self.on = on
-            let never: Eval = { _ in .bool(false) }
-            self.when = condition?.eval ?? never
-            if let condition, condition.reordered { self.test = condition.test } else { self.test = nil }
+            // Unwrapped, not `condition?.eval ?? never`: the generic `??` would hand back the
+            // closure converted (see `CompiledExpression`).
+            if let condition {
+                self.when = condition.eval
+                self.test = condition.reordered ? CompiledExpression(eval: condition.test) : nil
+            } else {
+                self.when = { _ in .bool(false) }
+                self.test = nil
+            }
             self.score = score
             self.penalties = penalties
             self.explain = condition
@@ -111,6 +117,9 @@ public struct CompiledRuleSet: Sendable {
     /// Rules that read an optional model whose file is absent (through `has_model` or
     /// `classify`, directly or in a let): they wait for the file, so no test is expected to fire them.
     package internal(set) var waitingForModels: Set<String> = []
+    /// Per rule (by `Rule.index`): whether it reads only the event (`Compiler.statelessRules`),
+    /// so that an audit can judge it ahead, on the reader threads.
+    var statelessRules: [Bool] = []
 }
 
 /// A penalty clause, compiled.

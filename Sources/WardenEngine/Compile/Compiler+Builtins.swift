@@ -220,7 +220,9 @@ extension Compiler {
         }
         let spec = CounterSpec(
             kind: CounterSpec.Kind(rawValue: name)!, window: window, identity: identity, keyNames: keyNames,
-            keys: keyExprs.map(expression), field: positional.first.map(expression), filter: whereExpr.map(expression),
+            keys: keyExprs.map { CompiledExpression(eval: expression($0)) },
+            field: positional.first.map { CompiledExpression(eval: expression($0)) },
+            filter: whereExpr.map { CompiledExpression(eval: expression($0)) },
             on: currentOn)
         counters.append(spec)
         counterIndex[identity] = counters.count - 1

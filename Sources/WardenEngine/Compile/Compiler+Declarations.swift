@@ -268,7 +268,7 @@ extension Compiler {
         currentRule = rule.name.value
         defer { currentRule = "" }
         let condition = rule.when.map(conditionNode)
-        let score = rule.score.map { expression($0) }
+        let score = rule.score.map { CompiledExpression(eval: expression($0)) }
         let penalties = rule.penalties.map(penalty)
         return CompiledRuleSet.Rule(
             name: rule.name.value, index: ruleIndex[rule.name.value]!, description: rule.description, tags: rule.tags,

@@ -170,6 +170,7 @@ public final class Compiler {
         ruleSet.sources = sources
         ruleSet.liveLists = liveLists
         ruleSet.waitingForModels = rulesWaitingForModels()
+        ruleSet.statelessRules = statelessRules()
         return ruleSet
     }
 

@@ -25,6 +25,10 @@ import WardenMatching
 public final class Engine: Sendable {
     public let ruleSet: CompiledRuleSet
     let state: EngineState
+    /// The kinds of event (`Event.Kind.bit`) `prepare` judges stateless rules of: those some
+    /// stateless rule is `on`, unless a live list can gain entries while events are evaluated
+    /// (a live list is read at evaluation time).
+    let judgedAhead: UInt8
 
     /// - Parameter lateness: how far (seconds) an event may trail the newest one and still land
     ///   in its own counter step.
@@ -73,6 +77,9 @@ public final class Engine: Sendable {
             ledger: ledger ?? previous?.state.ledger ?? MemoryLedger(), backend: counterBackend, invites: invites,
             review: review ?? previous?.state.review, liveLists: ruleSet.liveLists.isEmpty ? nil : LiveLists(specs: ruleSet.liveLists),
             recent: previous?.state.recent, clock: clock)
+        judgedAhead =
+            state.review != nil && state.liveLists != nil
+            ? 0 : ruleSet.rules.reduce(0) { $0 | (ruleSet.statelessRules[$1.index] ? $1.onMask : 0) }
     }
 
     /// Seconds since 1970 (`CLOCK_REALTIME`).

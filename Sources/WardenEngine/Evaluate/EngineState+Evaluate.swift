@@ -15,7 +15,9 @@ extension EngineState {
         defer { contexts.give(ctx) }
         let enforced = count(ctx, ruleSet: ruleSet, commit: commit)
         observer?.prepared(event, at: ctx.now, ruleSet: ruleSet, context: ctx, inForce: enforced, invites: invites)
-        var judgement = judge(ctx, ruleSet: ruleSet, enforced: enforced, observer: observer)
+        // An explain (an observer) watches every rule evaluated here.
+        let outcomes = observer == nil ? prepared?.outcomes : nil
+        var judgement = judge(ctx, ruleSet: ruleSet, enforced: enforced, outcomes: outcomes, observer: observer)
         let penalties = self.commit(ctx, judgement: &judgement, ruleSet: ruleSet, commit: commit)
         observer?.decided(total: judgement.total, fired: judgement.fired, verdict: judgement.verdict, raise: judgement.raise)
         var decision = Decision(
@@ -104,9 +106,11 @@ extension EngineState {
         return (answers ?? ledger.inForce(queries, at: ctx.penaltyTime)).compactMap { $0 }
     }
 
-    /// Stage 3: every rule of the event's kind, then `decide`. Reads the context only.
+    /// Stage 3: every rule of the event's kind, then `decide`. Reads the context only. With
+    /// `outcomes` (`judgeAhead`), the stateless rules are read from them, not evaluated.
     private func judge(
-        _ ctx: EvaluationContext, ruleSet: CompiledRuleSet, enforced: [PenaltyRecord], observer: (any EvaluationObserver)?
+        _ ctx: EvaluationContext, ruleSet: CompiledRuleSet, enforced: [PenaltyRecord], outcomes: [RuleOutcome]?,
+        observer: (any EvaluationObserver)?
     ) -> Judgement {
         var j = Judgement()
         if !enforced.isEmpty {
@@ -129,21 +133,36 @@ extension EngineState {
         let account = ctx.event.account
         let kindBit = ctx.event.type.bit
         ctx.rules = ruleSet.rules
+        var next = 0
         for rule in ruleSet.rules where rule.onMask & kindBit != 0 {
             if ctx.stateUnavailable, rule.readsCounters { continue }
             // Emptied only when it holds something: `removeAll` on an empty array is not free,
             // and most rules leave none.
             if !ctx.evidence.isEmpty { ctx.evidence.removeAll(keepingCapacity: true) }
             ctx.ruleIndex = rule.index
-            let holds = Self.holds(rule, ctx)
+            let holds: Bool
             var score = 0.0
-            if holds { score = rule.score.flatMap { $0(ctx).number } ?? 0 }
+            var judged: RuleOutcome?
+            if let outcomes, ruleSet.statelessRules[rule.index] {
+                // Judged ahead: listed when it held or warned, in this order.
+                if next < outcomes.count, outcomes[next].index == rule.index {
+                    judged = outcomes[next]
+                    next += 1
+                }
+                holds = judged?.holds ?? false
+                score = judged?.score ?? 0
+                if let warnings = judged?.warnings, !warnings.isEmpty { ctx.warnings.append(contentsOf: warnings) }
+            } else {
+                holds = Self.holds(rule, ctx)
+                if holds { score = rule.score.flatMap { $0.eval(ctx).number } ?? 0 }
+            }
             if let observer {
                 observer.evaluated(rule, holds: holds, enforced: enforces(rule, account: account), score: score, context: ctx)
             }
             guard holds else { continue }
             ctx.fired[rule.index] = true
-            let record = Decision.FiredRule(rule: rule.name, score: score, tags: rule.tags, evidence: ctx.evidence.map { $0.completed() })
+            let record = Decision.FiredRule(
+                rule: rule.name, score: score, tags: rule.tags, evidence: judged?.evidence ?? ctx.evidence.map { $0.completed() })
             guard enforces(rule, account: account) else {
                 j.shadow.append(record)
                 continue
@@ -207,7 +226,7 @@ extension EngineState {
     /// test decides most rules; one that holds is evaluated again in source order, which is what
     /// defines its evidence (and the warnings of its patterns, which are taken from that run).
     static func holds(_ rule: CompiledRuleSet.Rule, _ ctx: EvaluationContext) -> Bool {
-        guard let test = rule.test else { return rule.when(ctx).isTrue }
+        guard let test = rule.test?.eval else { return rule.when(ctx).isTrue }
         let warnings = ctx.warnings.count
         ctx.collectsEvidence = false
         let passes = test(ctx).isTrue
@@ -243,7 +262,7 @@ extension EngineState {
         let kindBit = ctx.event.type.bit
         for (i, spec) in specs.enumerated() where spec.onMask & kindBit != 0 {
             // The common key: one expression with one value (by: account), no arrays.
-            if spec.keys.count == 1, let single = Self.keyText(spec.keys[0](ctx)) {
+            if spec.keys.count == 1, let single = Self.keyText(spec.keys[0].eval(ctx)) {
                 ctx.counterOperations.append(operation(i, spec, key: single, ctx: ctx, commit: commit))
                 continue
             }
@@ -261,7 +280,7 @@ extension EngineState {
             var lists: [(index: Int, items: [String])] = []
             var isNull = false
             for key in spec.keys {
-                let value = key(ctx)
+                let value = key.eval(ctx)
                 if let text = Self.keyText(value) {
                     parts.append(text)
                 } else if case .strings(let items) = value, !items.isEmpty {
@@ -343,11 +362,11 @@ extension EngineState {
 
     /// The key of a counter whose key expressions each give one value, their texts joined by
     /// U+001F (what the general path gives for them).
-    static func joinedKey(_ keys: [Eval], _ ctx: EvaluationContext) -> JoinedKey {
+    static func joinedKey(_ keys: [CompiledExpression], _ ctx: EvaluationContext) -> JoinedKey {
         var key = ""
         var null = false
         for (k, expression) in keys.enumerated() {
-            let value = expression(ctx)
+            let value = expression.eval(ctx)
             guard let text = keyText(value) else {
                 if case .strings(let items) = value, !items.isEmpty { return .list }
                 null = true
@@ -373,12 +392,12 @@ extension EngineState {
     /// Whether the event counts (its `where:`), and what it adds: an amount, or the values'
     /// hashes of a `distinct`.
     static func measure(_ spec: CounterSpec, _ ctx: EvaluationContext) -> (counts: Bool, amount: Double, hashes: [UInt64]) {
-        let counts = spec.filter.map { $0(ctx).isTrue } ?? true
+        let counts = spec.filter.map { $0.eval(ctx).isTrue } ?? true
         switch spec.kind {
         case .count: return (counts, 1, [])
-        case .sum: return (counts, spec.field.flatMap { $0(ctx).number } ?? 0, [])
+        case .sum: return (counts, spec.field.flatMap { $0.eval(ctx).number } ?? 0, [])
         case .distinct:
-            switch spec.field?(ctx) {
+            switch spec.field?.eval(ctx) {
             case .string(let s)?: return (counts, 1, [FNV1a.mixed(s.utf8)])
             case .number(let n)?: return (counts, 1, [FNV1a.mixed(Value.number(n).display.utf8)])
             case .bool(let b)?: return (counts, 1, [FNV1a.mixed(String(b).utf8)])

@@ -14,11 +14,27 @@ package struct PreparedEvent: Sendable {
     let normalized: [(field: Int, text: String)]
     /// Model scores per `ModelSlot`, for the (model, field) pairs the rules classify.
     let modelScores: [Double?]
+    /// The stateless rules of the event's kind, judged ahead (nil: not judged, evaluate them
+    /// all in order): only those that held or warned, in the order the rules are evaluated.
+    var outcomes: [RuleOutcome]?
+}
+
+/// What a rule that reads only the event concluded, judged on a reader thread.
+struct RuleOutcome: Sendable {
+    let index: Int
+    let holds: Bool
+    let score: Double
+    /// Completed, as a fired rule keeps it.
+    let evidence: [Evidence]
+    let warnings: [String]
 }
 
 extension Engine {
-    /// Scans the event's text fields; safe to call from many threads at once.
-    package func prepare(_ event: Event) -> PreparedEvent {
+    /// Scans the event's text fields and, with `judgingAhead`, judges the rules that read only
+    /// the event (`PreparedEvent.outcomes`); safe to call from many threads at once. Either way
+    /// `check(_:now:)` decides the same: judging ahead moves work off the evaluation in order,
+    /// which an audit wants while that is its slowest stage.
+    package func prepare(_ event: Event, judgingAhead: Bool = true) -> PreparedEvent {
         var scans: [(field: Int, hits: [[KeywordHit]])] = []
         var candidates: [(slot: Int, patterns: [Bool])] = []
         var normalized: [(field: Int, text: String)] = []
@@ -49,7 +65,11 @@ extension Engine {
                 }
             }
         }
-        return PreparedEvent(event: event, scans: scans, candidates: candidates, normalized: normalized, modelScores: modelScores)
+        var prepared = PreparedEvent(event: event, scans: scans, candidates: candidates, normalized: normalized, modelScores: modelScores)
+        if judgingAhead, judgedAhead & event.type.bit != 0, let ts = event.ts {
+            prepared.outcomes = state.judgeAhead(prepared, at: ts, ruleSet: ruleSet)
+        }
+        return prepared
     }
 
     /// Decides a prepared event; the same as `check(prepared.event, …)`, minus the text work.

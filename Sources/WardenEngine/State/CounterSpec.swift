@@ -46,15 +46,16 @@ final class CounterSpec: Sendable {
     let identity: String
     /// Names of the key parts, for evidence: `account`, `fingerprint(text)`.
     let keyNames: [String]
-    let keys: [Eval]
-    let field: Eval?
-    let filter: Eval?
+    let keys: [CompiledExpression]
+    let field: CompiledExpression?
+    let filter: CompiledExpression?
     let on: Set<Event.Kind>
     /// `on` as bits of `Event.Kind.bit`.
     let onMask: UInt8
 
     init(
-        kind: Kind, window: Window, identity: String, keyNames: [String], keys: [Eval], field: Eval?, filter: Eval?,
+        kind: Kind, window: Window, identity: String, keyNames: [String], keys: [CompiledExpression], field: CompiledExpression?,
+        filter: CompiledExpression?,
         on: Set<Event.Kind>
     ) {
         self.kind = kind

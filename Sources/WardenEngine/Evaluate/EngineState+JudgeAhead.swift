@@ -1,0 +1,38 @@
+import WardenMatching
+
+extension EngineState {
+    /// Judges the event's stateless rules (`CompiledRuleSet.statelessRules`) as `judge` does,
+    /// on the calling thread: an audit's reader threads, ahead of the evaluation in event-time
+    /// order, which then only reads the outcomes. Rules run in the rule set's order, so a
+    /// `fired()` of one stateless rule by another reads what it reads in `judge`.
+    func judgeAhead(_ prepared: PreparedEvent, at ts: Double, ruleSet: CompiledRuleSet) -> [RuleOutcome] {
+        let event = prepared.event
+        let ctx = contexts.take(
+            event: event, matcher: ruleSet.matcher, now: min(ts, clock() + ruleSet.info.maxFuture), ruleCount: ruleSet.rules.count,
+            counters: ruleSet.counters, prepared: prepared)
+        defer { contexts.give(ctx) }
+        ctx.regexPrefilters = ruleSet.regexPrefilters
+        if !ruleSet.models.isEmpty { ctx.modelScores = Array(repeating: nil, count: ModelSlot.count(models: ruleSet.models.count)) }
+        if !prepared.modelScores.isEmpty { ctx.modelScores = prepared.modelScores }
+        ctx.rules = ruleSet.rules
+        let kindBit = event.type.bit
+        var outcomes: [RuleOutcome] = []
+        for rule in ruleSet.rules where rule.onMask & kindBit != 0 && ruleSet.statelessRules[rule.index] {
+            if !ctx.evidence.isEmpty { ctx.evidence.removeAll(keepingCapacity: true) }
+            let warned = ctx.warnings.count
+            ctx.ruleIndex = rule.index
+            let holds = Self.holds(rule, ctx)
+            var score = 0.0
+            if holds {
+                score = rule.score.flatMap { $0.eval(ctx).number } ?? 0
+                ctx.fired[rule.index] = true
+            }
+            guard holds || ctx.warnings.count > warned else { continue }
+            outcomes.append(
+                RuleOutcome(
+                    index: rule.index, holds: holds, score: score, evidence: holds ? ctx.evidence.map { $0.completed() } : [],
+                    warnings: Array(ctx.warnings[warned...])))
+        }
+        return outcomes
+    }
+}

@@ -20,6 +20,9 @@ package final class Auditor {
         /// Called by every thread of the run every few hundred events (a backtest steps aside
         /// while the server answers checks).
         package var pause: (@Sendable () -> Void)?
+        /// Batches found ready in a row before the readers start judging the rules that read
+        /// only the event (`Engine.prepare`); nil: never. The decisions do not depend on it.
+        package var judgeAheadAfter: Int? = 4
         package init() {}
     }
 
@@ -117,13 +120,19 @@ package final class Auditor {
         let reader = BatchReader(
             sources: sources, engines: engines, strict: options.strict, batchSize: batchSize, partition: options.partition, pool: pool,
             pause: options.pause)
+        reader.judgingAhead.store(options.judgeAheadAfter == 0, ordering: .relaxed)
         let prefetcher = Prefetcher(depth: 2) { try reader.next() }
         defer { prefetcher.cancel() }
+        // Batches in a row that were ready before the evaluation asked for them.
+        var aheadOfUs = 0
         while let next = try prefetcher.next() {
             // The rules that read only the event are judged on the readers' threads while the
-            // evaluation here is the slower stage (a batch was waiting for it), and here while
-            // the readers are (it waited for a batch): either way the decisions are the same.
-            reader.judgingAhead.store(!prefetcher.waited, ordering: .relaxed)
+            // evaluation here is the slower stage (several batches in a row were waiting for
+            // it), and here as soon as it waits for one: judging ahead costs the readers a
+            // little more than it saves here, which only pays while they have time to spare.
+            // Either way the decisions are the same.
+            aheadOfUs = prefetcher.waited ? 0 : aheadOfUs + 1
+            reader.judgingAhead.store(options.judgeAheadAfter.map { aheadOfUs >= $0 } ?? false, ordering: .relaxed)
             guard case .batch(let batch) = next else {
                 if case .endOfFile(let bytes) = next {
                     doneBytes += bytes

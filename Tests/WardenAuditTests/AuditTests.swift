@@ -40,17 +40,22 @@ import WardenEngine
         return path
     }
 
-    func audit(_ paths: [String], lateness: Double = 600, strict: Bool = false) throws -> (AuditSummary, [String: String]) {
+    func audit(_ paths: [String], lateness: Double = 600, strict: Bool = false, judgeAheadAfter: Int? = 4) throws -> (
+        AuditSummary, [String: String]
+    ) {
         var options = Auditor.Options()
         options.lateness = lateness
         options.strict = strict
+        options.judgeAheadAfter = judgeAheadAfter
         var decisions: [String: String] = [:]
         let summary = try Auditor(engine: try engine(), options: options).run(
             paths: paths, onFinding: { decisions[$0.decision.id] = $0.decision.json })
         return (summary, decisions)
     }
 
-    @Test func auditDecidesWhatCheckDecidesEvenWhenShuffledWithinTheBound() throws {
+    /// Whether the readers judge the stateless rules ahead (every batch, or none) changes no decision.
+    @Test(arguments: [0, nil] as [Int?])
+    func auditDecidesWhatCheckDecidesEvenWhenShuffledWithinTheBound(judgeAheadAfter: Int?) throws {
         let lines = events(3000, seed: 3)
         // check: one event at a time, in event-time order.
         let e = try engine()
@@ -69,7 +74,7 @@ import WardenEngine
             shuffled += block
         }
         #expect(shuffled != lines)
-        let (summary, actual) = try audit([try write(shuffled, "shuffled.jsonl")])
+        let (summary, actual) = try audit([try write(shuffled, "shuffled.jsonl")], judgeAheadAfter: judgeAheadAfter)
         #expect(summary.late == 0)
         #expect(summary.events == 3000)
         #expect(actual == expected)

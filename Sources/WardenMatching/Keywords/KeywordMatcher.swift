@@ -108,25 +108,35 @@ package final class KeywordMatcher: Sendable {
         var owners: [[(list: Int32, entry: Int32, runs: [UInt8]?)]] = []
         var edges: [(Bool, Bool)] = []
         let uncollapsed = folds.contains(.repeats) ? Normalizer(options: folds.subtracting(.repeats)) : nil
-        for listIndex in members {
-            for (entryIndex, entry) in lists[listIndex].entries.enumerated() {
-                let units = normalizer.units(entry)
-                if units.isEmpty { continue }
-                let runs = uncollapsed.flatMap { Self.runLengths(of: $0.units(entry), collapsedTo: units.count) }
-                let classes = units.map { u -> UInt32 in
-                    if let c = classOf[u] { return c }
-                    let c = UInt32(classOf.count + 1)
-                    classOf[u] = c
-                    return c
-                }
-                if let p = patternIndex[classes] {
-                    owners[p].append((Int32(listIndex), Int32(entryIndex), runs))
-                } else {
-                    patternIndex[classes] = patterns.count
-                    patterns.append(classes)
-                    owners.append([(Int32(listIndex), Int32(entryIndex), runs)])
-                    edges.append((isWord(units.first!), isWord(units.last!)))
-                }
+        // Every entry folded (and its repeats measured) on every core first: independent per
+        // entry, and most of the time a large list takes to load. Indexed below, in order.
+        let items = members.flatMap { list in lists[list].entries.indices.map { (list, $0) } }
+        let folded = [(units: [UInt32], runs: [UInt8]?)].parallel(items.count) { k in
+            let entry = lists[items[k].0].entries[items[k].1]
+            let units = normalizer.units(entry)
+            return (units, units.isEmpty ? nil : uncollapsed.flatMap { Self.runLengths(of: $0.units(entry), collapsedTo: units.count) })
+        }
+        // Sized once: grown entry by entry, the index rehashed every array key at each doubling.
+        patternIndex.reserveCapacity(items.count)
+        patterns.reserveCapacity(items.count)
+        owners.reserveCapacity(items.count)
+        edges.reserveCapacity(items.count)
+        for (k, (listIndex, entryIndex)) in items.enumerated() {
+            let (units, runs) = folded[k]
+            if units.isEmpty { continue }
+            let classes = units.map { u -> UInt32 in
+                if let c = classOf[u] { return c }
+                let c = UInt32(classOf.count + 1)
+                classOf[u] = c
+                return c
+            }
+            if let p = patternIndex[classes] {
+                owners[p].append((Int32(listIndex), Int32(entryIndex), runs))
+            } else {
+                patternIndex[classes] = patterns.count
+                patterns.append(classes)
+                owners.append([(Int32(listIndex), Int32(entryIndex), runs)])
+                edges.append((isWord(units.first!), isWord(units.last!)))
             }
         }
         precondition(classOf.count < Int(classMask), "too many distinct keyword characters")

@@ -182,6 +182,9 @@ final class EngineState: Sendable {
     private let gates: [Gate]
     /// Evaluation contexts to reuse from event to event.
     let contexts = ContextPool()
+    /// The readers' own, for judging ahead (`judgeAhead`): sharing one pool with the evaluation
+    /// in order would make it wait on the readers' lock for every event.
+    let aheadContexts = ContextPool()
     /// The wall clock, which bounds event time (see `Engine.check`).
     let clock: @Sendable () -> Double
 

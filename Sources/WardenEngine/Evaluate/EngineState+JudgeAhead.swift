@@ -7,10 +7,10 @@ extension EngineState {
     /// `fired()` of one stateless rule by another reads what it reads in `judge`.
     func judgeAhead(_ prepared: PreparedEvent, at ts: Double, ruleSet: CompiledRuleSet) -> [RuleOutcome] {
         let event = prepared.event
-        let ctx = contexts.take(
+        let ctx = aheadContexts.take(
             event: event, matcher: ruleSet.matcher, now: min(ts, clock() + ruleSet.info.maxFuture), ruleCount: ruleSet.rules.count,
             counters: ruleSet.counters, prepared: prepared)
-        defer { contexts.give(ctx) }
+        defer { aheadContexts.give(ctx) }
         ctx.regexPrefilters = ruleSet.regexPrefilters
         if !ruleSet.models.isEmpty { ctx.modelScores = Array(repeating: nil, count: ModelSlot.count(models: ruleSet.models.count)) }
         if !prepared.modelScores.isEmpty { ctx.modelScores = prepared.modelScores }

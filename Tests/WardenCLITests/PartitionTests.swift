@@ -93,6 +93,12 @@ import WardenTestSupport
         #expect(exact.stdout.contains("state: counters by account (3); penalties on account; audit --partition (by account) is exact"))
         let defaults = try cli.run(["lint", "--keys", "--rules", "rules"])
         #expect(defaults.stdout.contains("audit --partition (by account) is approximate for counters by code"))
+        // An inviter's downline is redeemed by other accounts, which another part decides.
+        #expect(defaults.stdout.hasSuffix("penalties on code, the invite graph\n"))
+        try (Self.rules + "\nrule deep { on redeem when invite_depth(account) > 3 }\n").write(
+            toFile: rules + ".rules", atomically: true, encoding: .utf8)
+        let invites = try cli.run(["lint", "--keys", "--rules", rules + ".rules"])
+        #expect(invites.stdout.contains("audit --partition (by account) is approximate for the invite graph"))
         #expect(try cli.run(["audit", "--rules", "rules", "--partition", "3/2", "samples/events.jsonl"]).status == 2)
     }
 }

@@ -6,6 +6,8 @@ extension CompiledRuleSet {
         package var counters: [String: Int]
         /// The kinds of target the rules' penalties land on.
         package var penalties: Set<TargetKind>
+        /// Whether the rules read the invite graph, whose edges join accounts.
+        package var inviteGraph = false
 
         /// Every counter key starts with the account and every penalty lands on an account: all
         /// of an account's state is in its own partition.
@@ -16,6 +18,8 @@ extension CompiledRuleSet {
             var out = counters.keys.filter { !($0 == "account" || $0.hasPrefix("account, ")) }.sorted().map { "counters by \($0)" }
             // A message is one event, in one partition.
             out += penalties.filter { $0 != .account && $0 != .message }.map(\.rawValue).sorted().map { "penalties on \($0)" }
+            // An inviter's downline is redeemed by other accounts, in other parts.
+            if inviteGraph { out.append("the invite graph") }
             return out
         }
     }
@@ -24,6 +28,6 @@ extension CompiledRuleSet {
         var keys: [String: Int] = [:]
         for spec in counters { keys[spec.keyNames.joined(separator: ", "), default: 0] += 1 }
         let targets = Set(rules.flatMap { $0.penalties.compactMap { $0.target == nil ? nil : $0.action.targetKind } })
-        return StateKeys(counters: keys, penalties: targets)
+        return StateKeys(counters: keys, penalties: targets, inviteGraph: readsInviteGraph)
     }
 }

@@ -120,6 +120,9 @@ public struct CompiledRuleSet: Sendable {
     /// Per rule (by `Rule.index`): whether it reads only the event (`Compiler.statelessRules`),
     /// so that an audit can judge it ahead, on the reader threads.
     var statelessRules: [Bool] = []
+    /// Whether its rules read the invite graph (or a send's return, `reward_requires_return`):
+    /// edges join accounts, so a split by account does not keep it whole.
+    var readsInviteGraph = false
 }
 
 /// A penalty clause, compiled.

@@ -4,6 +4,7 @@ import WardenLanguage
 /// Each reads the graph as the event sees it: the stored edges and the event's own.
 extension Compiler {
     func inviteCall(_ builtin: Builtin, _ positional: [Expr], _ labeled: (String) -> Expr?) -> Eval {
+        readsInviteGraph = true
         let name = builtin.rawValue
         guard let first = positional.first else { return { _ in .null } }
         let argument = expression(first)

@@ -50,6 +50,8 @@ public final class Compiler {
     var sources: [String: [UInt8]] = [:]
     /// Lists declared `live: true`.
     var liveLists: [LiveListSpec] = []
+    /// Whether a rule reads the invite graph (a built-in of `Vocabulary.inviteBuiltins`).
+    var readsInviteGraph = false
 
     /// `path` relative to the rule set's root (its file name when it is not under the root).
     func relative(_ path: String) -> String {
@@ -171,6 +173,7 @@ public final class Compiler {
         ruleSet.liveLists = liveLists
         ruleSet.waitingForModels = rulesWaitingForModels()
         ruleSet.statelessRules = statelessRules()
+        ruleSet.readsInviteGraph = readsInviteGraph || info.rewardReturn != nil
         return ruleSet
     }
 

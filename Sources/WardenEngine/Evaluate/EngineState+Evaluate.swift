@@ -91,9 +91,7 @@ extension EngineState {
             if let problem = invites.sync() { ctx.warnings.append("invite graph state unavailable: \(problem)") }
             ctx.inviteChange = invites.change(for: event, at: time, network: network)
         }
-        ctx.regexPrefilters = ruleSet.regexPrefilters
-        if !ruleSet.models.isEmpty { ctx.modelScores = Array(repeating: nil, count: ModelSlot.count(models: ruleSet.models.count)) }
-        if let prepared, !prepared.modelScores.isEmpty { ctx.modelScores = prepared.modelScores }
+        ctx.readRules(of: ruleSet, prepared: prepared)
         return ctx
     }
 
@@ -140,7 +138,7 @@ extension EngineState {
             // and most rules leave none.
             if !ctx.evidence.isEmpty { ctx.evidence.removeAll(keepingCapacity: true) }
             ctx.ruleIndex = rule.index
-            let holds: Bool
+            var holds = false
             var score = 0.0
             var judged: RuleOutcome?
             if let outcomes, ruleSet.statelessRules[rule.index] {
@@ -153,8 +151,7 @@ extension EngineState {
                 score = judged?.score ?? 0
                 if let warnings = judged?.warnings, !warnings.isEmpty { ctx.warnings.append(contentsOf: warnings) }
             } else {
-                holds = Self.holds(rule, ctx)
-                if holds { score = rule.score.flatMap { $0.eval(ctx).number } ?? 0 }
+                (holds, score) = Self.judgeRule(rule, ctx)
             }
             if let observer {
                 observer.evaluated(rule, holds: holds, enforced: enforces(rule, account: account), score: score, context: ctx)
@@ -220,6 +217,12 @@ extension EngineState {
             return .redeem(r)
         }
         return ctx.inviteChange
+    }
+
+    /// Whether a rule holds, and its score when it does (0 otherwise).
+    static func judgeRule(_ rule: CompiledRuleSet.Rule, _ ctx: EvaluationContext) -> (holds: Bool, score: Double) {
+        guard holds(rule, ctx) else { return (false, 0) }
+        return (true, rule.score.flatMap { $0.eval(ctx).number } ?? 0)
     }
 
     /// Whether a rule's condition holds, with its evidence in `ctx` when it does. The cheap-first

@@ -11,9 +11,7 @@ extension EngineState {
             event: event, matcher: ruleSet.matcher, now: min(ts, clock() + ruleSet.info.maxFuture), ruleCount: ruleSet.rules.count,
             counters: ruleSet.counters, prepared: prepared)
         defer { aheadContexts.give(ctx) }
-        ctx.regexPrefilters = ruleSet.regexPrefilters
-        if !ruleSet.models.isEmpty { ctx.modelScores = Array(repeating: nil, count: ModelSlot.count(models: ruleSet.models.count)) }
-        if !prepared.modelScores.isEmpty { ctx.modelScores = prepared.modelScores }
+        ctx.readRules(of: ruleSet, prepared: prepared)
         ctx.rules = ruleSet.rules
         let kindBit = event.type.bit
         var outcomes: [RuleOutcome] = []
@@ -21,12 +19,8 @@ extension EngineState {
             if !ctx.evidence.isEmpty { ctx.evidence.removeAll(keepingCapacity: true) }
             let warned = ctx.warnings.count
             ctx.ruleIndex = rule.index
-            let holds = Self.holds(rule, ctx)
-            var score = 0.0
-            if holds {
-                score = rule.score.flatMap { $0.eval(ctx).number } ?? 0
-                ctx.fired[rule.index] = true
-            }
+            let (holds, score) = Self.judgeRule(rule, ctx)
+            if holds { ctx.fired[rule.index] = true }
             guard holds || ctx.warnings.count > warned else { continue }
             outcomes.append(
                 RuleOutcome(

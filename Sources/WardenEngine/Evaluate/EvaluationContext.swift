@@ -124,6 +124,14 @@ final class EvaluationContext: @unchecked Sendable {
         modelScores.removeAll(keepingCapacity: true)
     }
 
+    /// The rule set's prefilters and model slots, with the prepared event's model scores: what
+    /// rules read besides the event, whether judged in order or ahead.
+    func readRules(of ruleSet: CompiledRuleSet, prepared: PreparedEvent?) {
+        regexPrefilters = ruleSet.regexPrefilters
+        if !ruleSet.models.isEmpty { modelScores = Array(repeating: nil, count: ModelSlot.count(models: ruleSet.models.count)) }
+        if let prepared, !prepared.modelScores.isEmpty { modelScores = prepared.modelScores }
+    }
+
     /// Takes the prepared event's text work into the caches (cleared, or new).
     func adopt(_ prepared: PreparedEvent) {
         for (field, hits) in prepared.scans { scans[field] = hits }

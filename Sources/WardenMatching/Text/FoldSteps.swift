@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 /// What each fold step does to each scalar below `FoldTable.size`, read from flat arrays.
 ///
 /// Why: building a fold table runs the steps over ~35k scalars, and `FoldTable.inert` over all
@@ -33,12 +30,7 @@ final class FoldSteps: Sendable {
         // Built in parts on every core: loading waits for it before its first fold table.
         let parts = 8
         let chunk = n / parts
-        let built = Mutex([Part?](repeating: nil, count: parts))
-        DispatchQueue.concurrentPerform(iterations: parts) { k in
-            let part = Part(Self.range(k * chunk..<(k + 1) * chunk))
-            built.withLock { $0[k] = part }
-        }
-        let all = built.withLock { $0.map { $0! } }
+        let all = [Part].parallel(parts, parts: parts) { k in Part(Self.range(k * chunk..<(k + 1) * chunk)) }
         width = all.flatMap(\.width)
         digits = all.flatMap(\.digits)
         letters = all.flatMap(\.letters)

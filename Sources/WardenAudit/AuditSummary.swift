@@ -23,6 +23,11 @@ package struct AuditSummary: Sendable {
     package var timeline: [Int: [Verdict: Int]] = [:]
     /// The digest of the rule set that decided.
     package var ruleset = ""
+    /// How the evaluation ran: split by account over threads, or on one thread and why.
+    package var evaluation = ""
+    /// Batches decided, and of those decided with the accounts split over threads.
+    package var batches = 0
+    package var batchesSplit = 0
 
     mutating func add(_ d: Decision, ts: Double, account: String, code: String?) {
         events += 1
@@ -54,6 +59,7 @@ package struct AuditSummary: Sendable {
                 + (unknownKeys > 0 ? "; unknown keys ignored: \(unknownKeys)" : "")
                 + (otherPartitions > 0 ? "; events of other partitions skipped: \(otherPartitions)" : ""))
         for example in badExamples { out.append("  \(example)") }
+        if !evaluation.isEmpty { out.append("evaluation: \(evaluation)") }
         if badLines > badExamples.count { out.append("  … \(badLines - badExamples.count) more") }
         out.append("rule hits:")
         for (rule, n) in Self.top(ruleHits, 1000) { out.append(String(format: "  %8d  %@", n, rule)) }

@@ -1,12 +1,15 @@
 import Dispatch
 import Foundation
 import WardenEngine
+import WardenMatching
 
 /// Streams logs through an engine: lines are read, decoded and their text prepared on every
 /// core, ahead of the evaluation (`BatchReader` on a `Prefetcher`); a reorder buffer restores
 /// event-time order within the lateness bound, and the stateful evaluation runs one event at a
 /// time in that order — so an audit decides exactly what `check` decides for the same events in
-/// event-time order.
+/// event-time order. When the rule set keeps all its state by account (`Engine.apartObstacle`)
+/// and the evaluation is the slower stage, a batch's accounts are split over threads, each
+/// account's events still in order (`decideApart`), with the same decisions.
 package final class Auditor {
     package struct Options: Sendable {
         package var lateness: Double = 600
@@ -23,6 +26,13 @@ package final class Auditor {
         /// Batches found ready in a row before the readers start judging the rules that read
         /// only the event (`Engine.prepare`); nil: never. The decisions do not depend on it.
         package var judgeAheadAfter: Int? = 4
+        /// Threads the evaluation splits the accounts over when that decides exactly as one
+        /// thread does (`Engine.apartObstacle`); 1: one thread, in event-time order.
+        package var evaluators = ProcessInfo.processInfo.activeProcessorCount
+        /// Batches found ready in a row before the evaluation splits the accounts over
+        /// `evaluators` threads (while the readers keep up, their cores are better left to
+        /// them). The decisions do not depend on it.
+        package var splitAfter = 2
         package init() {}
     }
 
@@ -85,19 +95,38 @@ package final class Auditor {
         let engines = self.engines
         let background = options.background
         let pause = options.pause
-        let side = engines.count > 1 ? WorkerPool(threads: engines.count - 1) { if background { ThreadPriority.background() } } : nil
+        let obstacle = options.evaluators > 1 ? engines.lazy.compactMap(\.apartObstacle).first : "one thread asked for"
+        let parts = obstacle == nil ? options.evaluators : 1
+        let threads = engines.count * parts
+        let side = threads > 1 ? WorkerPool(threads: threads - 1) { if background { ThreadPriority.background() } } : nil
         defer { side?.close() }
+        // The newest event time decided so far; a batch is decided apart only when none of its
+        // events trails it by more than the lateness (`span`).
+        var newest = -Double.infinity
+        // Batches in a row that were ready before the evaluation asked for them.
+        var aheadOfUs = 0
+        let span = engines.map(\.lateness).min() ?? 0
         func decide() throws {
             guard !ready.isEmpty else { return }
             let items = UncheckedBox(ready)
+            let (oldest, latest) = ready.reduce((Double.infinity, newest)) { (min($0.0, $1.ts), max($0.1, $1.ts)) }
+            // Apart when no event of the batch trails the newest one decided before it by more
+            // than the lateness: the sweeps so far dropped no key such an event reads.
+            let apart = parts > 1 && aheadOfUs >= options.splitAfter && oldest >= newest - span
+            summary.batches += 1
+            if apart { summary.batchesSplit += 1 }
+            newest = latest
             // By index, not by item: an item copied out of the array retains and releases every
             // string of its event.
-            let perEngine = ParallelSlots<[Decision]>(count: engines.count, pool: side, chunks: engines.count) { e in
-                items.value.indices.map { k in
-                    if k % Self.pauseEvery == 0 { pause?() }
-                    return engines[e].check(items.value[k].prepared[e], now: items.value[k].ts)
-                }
-            }.values
+            let perEngine =
+                apart
+                ? Self.decideApart(items, engines: engines, parts: parts, pool: side, pause: pause)
+                : ParallelSlots<[Decision]>(count: engines.count, pool: side, chunks: engines.count) { e in
+                    items.value.indices.map { k in
+                        if k % Self.pauseEvery == 0 { pause?() }
+                        return engines[e].check(items.value[k].prepared[e], now: items.value[k].ts)
+                    }
+                }.values
             for k in ready.indices {
                 let decisions = perEngine.map { $0[k] }
                 summary.add(decisions[0], ts: ready[k].ts, account: ready[k].event.account, code: ready[k].event.code)
@@ -123,8 +152,6 @@ package final class Auditor {
         reader.judgingAhead.store(options.judgeAheadAfter == 0, ordering: .relaxed)
         let prefetcher = Prefetcher(depth: 2) { try reader.next() }
         defer { prefetcher.cancel() }
-        // Batches in a row that were ready before the evaluation asked for them.
-        var aheadOfUs = 0
         while let next = try prefetcher.next() {
             // The rules that read only the event are judged on the readers' threads while the
             // evaluation here is the slower stage (several batches in a row were waiting for
@@ -177,6 +204,47 @@ package final class Auditor {
         while let item = buffer.pop(draining: true) { emit(item) }
         try decide()
         summary.seconds = Date().timeIntervalSince(started)
+        summary.evaluation =
+            obstacle.map { "one thread, in event-time order (not split by account: \($0))" }
+            ?? "accounts split over \(parts) threads in \(summary.batchesSplit) of \(summary.batches) batches"
+            + (summary.batchesSplit < summary.batches
+                ? " (the others: reading was the slower stage, or an event trailed by more than the lateness)" : "")
         return summary
+    }
+
+    /// One batch's decisions, its accounts split over `parts` threads per engine (see
+    /// `Engine.apartObstacle`): each account's events in order on one thread, then the ledger's
+    /// ids and the invite graph put in the events' order.
+    static func decideApart(
+        _ items: UncheckedBox<[ReorderBuffer.Item]>, engines: [Engine], parts: Int, pool: WorkerPool?, pause: (@Sendable () -> Void)?
+    ) -> [[Decision]] {
+        var shares = [[Int]](repeating: [], count: parts)
+        for k in items.value.indices {
+            shares[Int(FNV1a.mixed(items.value[k].event.account.utf8) % UInt64(parts))].append(k)
+        }
+        let owned = UncheckedBox(shares)
+        let marks = engines.map(\.penaltyMark)
+        for engine in engines { engine.holdSweeps(true) }
+        let decided = ParallelSlots<[Decision]>(count: engines.count * parts, pool: pool, chunks: engines.count * parts) { t in
+            let (e, share) = (t / parts, owned.value[t % parts])
+            return share.indices.map { j in
+                if j % pauseEvery == 0 { pause?() }
+                let item = share[j]
+                return engines[e].checkApart(items.value[item].prepared[e], now: items.value[item].ts)
+            }
+        }.values
+        for engine in engines { engine.holdSweeps(false) }
+        return engines.indices.map { e in
+            var inOrder = [Decision?](repeating: nil, count: items.value.count)
+            for p in 0..<parts {
+                for (j, k) in shares[p].enumerated() { inOrder[k] = decided[e * parts + p][j] }
+            }
+            var decisions = inOrder.map { $0! }
+            engines[e].renumberPenalties(from: marks[e], in: &decisions)
+            for k in items.value.indices {
+                engines[e].applyInvite(of: items.value[k].event, verdict: decisions[k].verdict, now: items.value[k].ts)
+            }
+            return decisions
+        }
     }
 }

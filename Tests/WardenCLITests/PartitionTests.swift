@@ -85,6 +85,24 @@ import WardenTestSupport
         #expect(first > 0 && first < together.count)
     }
 
+    /// In one process, the evaluation splits the accounts over threads when that is exact, and
+    /// says why not otherwise; the findings are the same either way.
+    @Test func anAuditSaysHowItsEvaluationRan() throws {
+        let rules = temporary("threads")
+        try Self.rules.write(toFile: rules + ".rules", atomically: true, encoding: .utf8)
+        let outs = [temporary("one.jsonl"), temporary("two.jsonl")]
+        defer { for p in [rules + ".rules"] + outs { try? FileManager.default.removeItem(atPath: p) } }
+        let one = try cli.run(["audit", "--rules", rules + ".rules", "samples/events-10k.jsonl", "--out", outs[0], "--evaluators", "1"])
+        let two = try cli.run(["audit", "--rules", rules + ".rules", "samples/events-10k.jsonl", "--out", outs[1], "--evaluators", "2"])
+        #expect(one.stdout.contains("evaluation: one thread, in event-time order (not split by account: one thread asked for)"))
+        #expect(two.stdout.contains("evaluation: accounts split over 2 threads in "), "\(two.stdout)")
+        #expect(try String(contentsOfFile: outs[0], encoding: .utf8) == String(contentsOfFile: outs[1], encoding: .utf8))
+        let defaults = try cli.run(["audit", "--rules", "rules", "samples/events.jsonl"])
+        #expect(defaults.stdout.contains("evaluation: one thread, in event-time order (not split by account: counters by code, "))
+        let zero = try cli.run(["audit", "--rules", "rules", "samples/events.jsonl", "--evaluators", "0"])
+        #expect(zero.status == 2 && zero.stderr.contains("--evaluators takes a number of threads, 1 or more, not 0"))
+    }
+
     @Test func lintSaysWhetherAPartitionIsExact() throws {
         let rules = temporary("lint")
         try Self.rules.write(toFile: rules + ".rules", atomically: true, encoding: .utf8)
@@ -94,7 +112,7 @@ import WardenTestSupport
         let defaults = try cli.run(["lint", "--keys", "--rules", "rules"])
         #expect(defaults.stdout.contains("audit --partition (by account) is approximate for counters by code"))
         // An inviter's downline is redeemed by other accounts, which another part decides.
-        #expect(defaults.stdout.hasSuffix("penalties on code, the invite graph\n"))
+        #expect(defaults.stdout.hasSuffix("penalties on code, penalties on inviter, the invite graph\n"))
         try (Self.rules + "\nrule deep { on redeem when invite_depth(account) > 3 }\n").write(
             toFile: rules + ".rules", atomically: true, encoding: .utf8)
         let invites = try cli.run(["lint", "--keys", "--rules", rules + ".rules"])

@@ -9,9 +9,9 @@ extension EngineState {
     /// the verdict is known, and an observer watches the stages without taking part.
     func evaluate(
         _ event: Event, ruleSet: CompiledRuleSet, now: Double, commit: Bool, prepared: PreparedEvent? = nil,
-        observer: (any EvaluationObserver)? = nil
+        observer: (any EvaluationObserver)? = nil, invitesLater: Bool = false
     ) -> Decision {
-        let ctx = facts(event, ruleSet: ruleSet, now: now, prepared: prepared)
+        let ctx = facts(event, ruleSet: ruleSet, now: now, prepared: prepared, invitesLater: invitesLater)
         defer { contexts.give(ctx) }
         let enforced = count(ctx, ruleSet: ruleSet, commit: commit)
         observer?.prepared(event, at: ctx.now, ruleSet: ruleSet, context: ctx, inForce: enforced, invites: invites)
@@ -63,8 +63,11 @@ extension EngineState {
     }
 
     /// Stage 1: the evaluation context of `event`, its time bounded by the clock, and the
-    /// invite change an `issue` or `redeem` makes (worked out, not yet shared).
-    private func facts(_ event: Event, ruleSet: CompiledRuleSet, now: Double, prepared: PreparedEvent?) -> EvaluationContext {
+    /// invite change an `issue` or `redeem` makes (worked out, not yet shared; with
+    /// `invitesLater`, left to `applyInvite` after the evaluation).
+    private func facts(_ event: Event, ruleSet: CompiledRuleSet, now: Double, prepared: PreparedEvent?, invitesLater: Bool)
+        -> EvaluationContext
+    {
         // No event moves time past the clock by more than the rule set allows (the counters'
         // lateness, the invite graph's retention and the ledger all read it).
         let wall = clock()
@@ -84,7 +87,9 @@ extension EngineState {
         if let review, let liveLists { ctx.live = liveLists.snapshot(review: review, at: time) }
         // A send reads the graph as this engine has it: it never waits on the shared log.
         ctx.invites = invites
-        if event.type == .send {
+        if invitesLater {
+            // Nothing of this event's reads the graph (`Engine.decidesAccountsApart`).
+        } else if event.type == .send {
             if let wait = ruleSet.info.rewardReturn { ctx.inviteChange = invites.activity(of: event.account, at: time, wait: wait) }
         } else {
             let network = event.ip.flatMap { ctx.address($0) }.flatMap { $0.network(prefix: $0.isIPv4 ? 24 : 64) }
@@ -211,6 +216,20 @@ extension EngineState {
     /// What a committed event tells the invite graph: its issue or redemption (a redemption
     /// that was not allowed marked flagged, for reward tiers), or, for a send of a bound
     /// invitee, that it came back (`reward_requires_return`, worked out in `facts`).
+    /// The invite change of an event decided with `invitesLater`, made now: worked out against
+    /// the graph as it stands (the code's owner, its uses) and shared, as `evaluate` would have.
+    func applyInvite(of event: Event, verdict: Verdict, ruleSet: CompiledRuleSet, now: Double) {
+        guard event.type != .send else { return }
+        let time = min(event.ts ?? now, clock() + ruleSet.info.maxFuture)
+        let network = event.ip.flatMap { IPAddress($0) }.flatMap { $0.network(prefix: $0.isIPv4 ? 24 : 64) }
+        guard var change = invites.change(for: event, at: time, network: network) else { return }
+        if case .redeem(var r) = change {
+            r.flagged = verdict != .allow
+            change = .redeem(r)
+        }
+        _ = invites.commit(change)
+    }
+
     private func inviteChange(_ ctx: EvaluationContext, verdict: Verdict, ruleSet: CompiledRuleSet) -> InviteChange? {
         if case .redeem(var r)? = ctx.inviteChange {
             r.flagged = verdict != .allow

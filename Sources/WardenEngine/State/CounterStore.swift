@@ -37,6 +37,9 @@ final class CounterStore: Sendable {
     let maxKeys: Int
     let maxTotalKeys: Int
     let refusedKeys = Atomic<Int>.Box()
+    /// While set, sweeps wait for `sweepHeld()`: events of different accounts decided side by
+    /// side must not drop keys an event behind them in time still reads.
+    let sweepsHeld = Atomic<Bool>(false)
     /// Resident bytes a key costs, measured (`warden bench --counter-keys`: 250–290 for a
     /// count, more for a distinct), to turn a bound in bytes into one in keys.
     static let bytesPerKey = 300
@@ -113,7 +116,7 @@ final class CounterStore: Sendable {
             var copy = s.series[key] ?? WindowSeries()
             return copy.add(amount, at: step, windowStart: windowStart, keepFrom: keepFrom)
         }
-        if commit { sweepIfDue(i, newest: newestStep) }
+        if commit, !sweepsHeld.load(ordering: .relaxed) { sweepIfDue(i, newest: newestStep) }
         if full { refused = true }
         return value
     }
@@ -153,6 +156,11 @@ final class CounterStore: Sendable {
         }
     }
 
+    /// The sweeps held back while `sweepsHeld` was set, from every counter's newest step.
+    func sweepHeld() {
+        for i in tables.indices where tables[i].newest.value != .min { sweepIfDue(i, newest: tables[i].newest.value) }
+    }
+
     /// The value without counting anything (an event that does not pass `where:`).
     func peek(_ i: Int, key: CounterKey, windowStart: Int32) -> Double {
         tables[i].shard(key).state.withLock { s in
@@ -163,13 +171,18 @@ final class CounterStore: Sendable {
 
     /// Every key of counter `i` with its state, sorted by key (snapshots). Each shard is read
     /// under its lock; a consistent picture of all shards at once takes `freeze`.
+    /// The keys of counter `i` some acceptable event can still read (those the next sweep would
+    /// keep): which of the others are still held depends on when sweeps ran, not on the events.
     func entries(_ i: Int) -> (series: [(String, WindowSeries)], distinct: [(String, DistinctSeries)]) {
         var series: [(String, WindowSeries)] = []
         var distinct: [(String, DistinctSeries)] = []
+        let newest = tables[i].newest.value
+        let ahead = Int32((future / Double(specs[i].window.step)).rounded(.up))
+        let keepFrom = newest == .min ? .min : newest &- ahead &- lateSteps(i) &- Int32(specs[i].window.span) &+ 1
         for shard in tables[i].shards {
             shard.state.withLock { s in
-                series += s.series.map { ($0.key.text, $0.value) }
-                distinct += s.distinct.map { ($0.key.text, $0.value) }
+                series += s.series.filter { $0.value.newestStep >= keepFrom }.map { ($0.key.text, $0.value) }
+                distinct += s.distinct.filter { $0.value.newestStep >= keepFrom }.map { ($0.key.text, $0.value) }
             }
         }
         return (series.sorted { $0.0 < $1.0 }, distinct.sorted { $0.0 < $1.0 })

@@ -140,6 +140,17 @@ public final class MemoryLedger: PenaltyLedger, Sendable {
         }
     }
 
+    /// The number the next record's id carries (`p-N`).
+    package var nextNumber: Int { book.withLock { $0.nextNumber } }
+
+    /// Gives the records numbered `first` and on the numbers `renumbered` says (a permutation of
+    /// them; a number it lacks stays), and puts them in that order: records made side by side
+    /// (an audit deciding accounts on every core) get the ids, and the places, that one event at
+    /// a time in order would have given them.
+    package func renumber(from first: Int, _ renumbered: [Int: Int]) {
+        book.withLock { $0.renumber(from: first, renumbered) }
+    }
+
     // A durable ledger writes a change to disk before it becomes visible here, so it asks for
     // the changed record first and applies it after the write.
 
@@ -213,6 +224,26 @@ public final class MemoryLedger: PenaltyLedger, Sendable {
             r.id = "p-\(nextNumber)"
             nextNumber += 1
             return r
+        }
+
+        mutating func renumber(from first: Int, _ renumbered: [Int: Int]) {
+            // `record` numbers and stores under one lock: the records from `first` on are the
+            // last ones stored, in the order of their numbers.
+            guard let start = byID["p-\(first)"], !removed.contains(where: { $0 >= start }) else { return }
+            func number(_ r: PenaltyRecord) -> Int { Int(r.id.dropFirst(2)) ?? 0 }
+            var tail = Array(storage[start...])
+            for r in tail {
+                byID[r.id] = nil
+                byTarget[Self.targetKey(r.targetKind, r.target)]?.removeAll { $0 >= start }
+                byAction[Self.actionKey(r.action, r.targetKind, r.target)]?.removeAll { $0 >= start }
+            }
+            storage.removeSubrange(start...)
+            for k in tail.indices {
+                let n = number(tail[k])
+                tail[k].id = "p-\(renumbered[n] ?? n)"
+            }
+            tail.sort { number($0) < number($1) }
+            for r in tail { index(r) }
         }
 
         mutating func index(_ r: PenaltyRecord) {

@@ -58,6 +58,12 @@ struct Audit: ParsableCommand {
             valueName: "K/N"))
     var partition: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Threads the evaluation splits the accounts over, when that decides exactly as one thread in event-time order (every counter and penalty keyed by account, state in this process: 'warden lint --keys' tells); 1 keeps one thread. Default: every core.",
+            valueName: "N"))
+    var evaluators: Int?
+
     func run() throws {
         let lateness = try self.lateness.seconds()
         var part: AuditPartition?
@@ -78,6 +84,13 @@ struct Audit: ParsableCommand {
         options.strict = strict
         options.maxErrorsShown = maxErrors
         options.partition = part
+        if let evaluators {
+            guard evaluators >= 1 else {
+                Output.error("warden: --evaluators takes a number of threads, 1 or more, not \(evaluators)")
+                throw ExitCode(2)
+            }
+            options.evaluators = evaluators
+        }
         let findings = try out.map(OutputFile.init)
         let outbox = try penalties.map(OutputFile.init)
         var reportData = ReportData(ruleSet: compiled, language: lang)

@@ -14,14 +14,15 @@ final class WorkerPool: @unchecked Sendable {
     private var generation = 0
     private var closed = false
 
-    /// Starts `threads` threads, each running `setup` first (for instance to lower its priority).
-    init(threads: Int, setup: @escaping @Sendable () -> Void = {}) {
+    /// Starts `threads` threads named `name-k`, each running `setup` first (for instance to
+    /// lower its priority).
+    init(threads: Int, name: String = "warden-decode", setup: @escaping @Sendable () -> Void = {}) {
         for k in 0..<threads {
             let thread = Thread { [self] in
                 setup()
                 work()
             }
-            thread.name = "warden-decode-\(k)"
+            thread.name = "\(name)-\(k)"
             thread.start()
         }
     }

@@ -98,7 +98,8 @@ package final class Auditor {
         let obstacle = options.evaluators > 1 ? engines.lazy.compactMap(\.apartObstacle).first : "one thread asked for"
         let parts = obstacle == nil ? options.evaluators : 1
         let threads = engines.count * parts
-        let side = threads > 1 ? WorkerPool(threads: threads - 1, name: "warden-evaluate") { if background { ThreadPriority.background() } } : nil
+        let side =
+            threads > 1 ? WorkerPool(threads: threads - 1, name: "warden-evaluate") { if background { ThreadPriority.background() } } : nil
         defer { side?.close() }
         // The newest event time decided so far; a batch is decided apart only when none of its
         // events trails it by more than the lateness (`span`).

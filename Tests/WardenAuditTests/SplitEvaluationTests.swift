@@ -99,6 +99,30 @@ import WardenEngine
         #expect(checked == one.decisions)
     }
 
+    /// A dry run: two engines, each with its accounts split, each deciding as on one thread.
+    @Test func aDryRunSplitsBothRuleSets() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-split-\(UUID().uuidString).jsonl").path
+        try (events(9_000, seed: 5).joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let old = try #require(Compiler.compile(source: Self.rules).ruleSet)
+        let new = try #require(Compiler.compile(source: Self.rules.replacingOccurrences(of: "> 2 score 50", with: "> 1 score 50")).ruleSet)
+        func run(_ evaluators: Int) throws -> (AuditSummary, [[String]]) {
+            var options = Auditor.Options()
+            options.evaluators = evaluators
+            options.splitAfter = 0
+            var pairs: [[String]] = []
+            let summary = try Auditor(engines: [Engine(ruleSet: old), Engine(ruleSet: new)], options: options)
+                .run(paths: [path], onFinding: { pairs.append($0.decisions.map(\.json)) })
+            return (summary, pairs)
+        }
+        let (oneSummary, one) = try run(1)
+        let (splitSummary, split) = try run(2)
+        #expect(splitSummary.batchesSplit == splitSummary.batches && splitSummary.batches >= 3)
+        #expect(oneSummary.batchesSplit == 0)
+        #expect(split == one)
+        #expect(one.filter { $0[0] != $0[1] }.count > 100)
+    }
+
     @Test func stateKeptByOtherKeysKeepsOneThreadAndSaysWhy() throws {
         let rules = Self.rules.replacingOccurrences(of: "delete_content(message)", with: "revoke_code(code)")
         let ruleSet = try #require(Compiler.compile(source: rules).ruleSet)

@@ -65,7 +65,7 @@ struct Lint: ParsableCommand {
         let penalties = keys.penalties.map(\.rawValue).sorted().joined(separator: ", ")
         let verdict =
             keys.exactByAccount
-            ? "audit --partition (by account) is exact"
+            ? "audit --partition (by account) is exact, and an audit splits its evaluation by account over every core"
             : "audit --partition (by account) is approximate for " + keys.approximateByAccount.joined(separator: ", ")
         return
             "state: counters by \(counters.isEmpty ? "none" : counters); penalties on \(penalties.isEmpty ? "none" : penalties); \(verdict)"

@@ -169,10 +169,10 @@ final class CounterStore: Sendable {
         }
     }
 
-    /// Every key of counter `i` with its state, sorted by key (snapshots). Each shard is read
-    /// under its lock; a consistent picture of all shards at once takes `freeze`.
-    /// The keys of counter `i` some acceptable event can still read (those the next sweep would
-    /// keep): which of the others are still held depends on when sweeps ran, not on the events.
+    /// Every key of counter `i` some acceptable event can still read (those the next sweep
+    /// would keep; which of the others are still held depends on when sweeps ran, not on the
+    /// events), with its state, sorted by key (snapshots). Each shard is read under its lock; a
+    /// consistent picture of all shards at once takes `freeze`.
     func entries(_ i: Int) -> (series: [(String, WindowSeries)], distinct: [(String, DistinctSeries)]) {
         var series: [(String, WindowSeries)] = []
         var distinct: [(String, DistinctSeries)] = []

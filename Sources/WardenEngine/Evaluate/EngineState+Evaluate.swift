@@ -88,7 +88,7 @@ extension EngineState {
         // A send reads the graph as this engine has it: it never waits on the shared log.
         ctx.invites = invites
         if invitesLater {
-            // Nothing of this event's reads the graph (`Engine.decidesAccountsApart`).
+            // Nothing of this event's reads the graph (`Engine.apartObstacle`).
         } else if event.type == .send {
             if let wait = ruleSet.info.rewardReturn { ctx.inviteChange = invites.activity(of: event.account, at: time, wait: wait) }
         } else {

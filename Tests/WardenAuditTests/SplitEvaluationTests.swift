@@ -135,5 +135,12 @@ import WardenEngine
         let inviter = try #require(
             Compiler.compile(source: Self.rules + "\nrule cut { on redeem when true penalty hold_reward(inviter) }\n").ruleSet)
         #expect(inviter.stateKeys.approximateByAccount == ["penalties on inviter"])
+        // So does a penalty read on the inviter; one read on the event's own account does not.
+        let reads = try #require(
+            Compiler.compile(
+                source: Self.rules
+                    + "\nrule held { on redeem when active(restrict_send, inviter) or active(disable_generation, account) }\n"
+            ).ruleSet)
+        #expect(reads.stateKeys.approximateByAccount == ["penalties read on inviter"])
     }
 }

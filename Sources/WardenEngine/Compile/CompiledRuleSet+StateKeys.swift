@@ -12,6 +12,8 @@ extension CompiledRuleSet {
         /// The fields other than the event's own `account` that penalties and labels on an
         /// account land on (`inviter`): another account's state, written by this event.
         package var otherAccounts: Set<String> = []
+        /// The same for the penalties rules read (`active(…, inviter)`).
+        package var penaltiesReadOn: Set<String> = []
 
         /// Every counter key starts with the account and every penalty lands on the event's
         /// account: all of an account's state is in its own partition.
@@ -23,6 +25,7 @@ extension CompiledRuleSet {
             // A message is one event, in one partition.
             let elsewhere = Set(penalties.filter { $0 != .account && $0 != .message }.map(\.rawValue)).union(otherAccounts)
             out += elsewhere.sorted().map { "penalties on \($0)" }
+            out += penaltiesReadOn.sorted().map { "penalties read on \($0)" }
             // An inviter's downline is redeemed by other accounts, in other parts.
             if inviteGraph { out.append("the invite graph") }
             return out
@@ -39,6 +42,7 @@ extension CompiledRuleSet {
                     p.action.targetKind == .account && p.target != nil && p.target != .account ? p.target?.name : nil
                 }
             })
-        return StateKeys(counters: keys, penalties: targets, inviteGraph: readsInviteGraph, otherAccounts: others)
+        return StateKeys(
+            counters: keys, penalties: targets, inviteGraph: readsInviteGraph, otherAccounts: others, penaltiesReadOn: penaltiesReadOn)
     }
 }

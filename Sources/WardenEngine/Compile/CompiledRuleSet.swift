@@ -123,6 +123,9 @@ public struct CompiledRuleSet: Sendable {
     /// Whether its rules read the invite graph (or a send's return, `reward_requires_return`):
     /// edges join accounts, so a split by account does not keep it whole.
     var readsInviteGraph = false
+    /// The accounts other than the event's own whose penalties its rules read (`active(…,
+    /// inviter)`): another account's state, which a split by account does not keep beside it.
+    var penaltiesReadOn: Set<String> = []
 }
 
 /// A penalty clause, compiled.

@@ -17,6 +17,9 @@ extension Compiler {
             guard let action = positional[0].nameValue.flatMap(PenaltyAction.init(rawValue:)), let targetKind = action.targetKind else {
                 return { _ in .bool(false) }
             }
+            if targetKind == .account, positional[1].nameValue != "account" {
+                penaltiesReadOn.insert(positional[1].nameValue ?? "a computed account")
+            }
             let target = expression(positional[1])
             return { ctx in
                 guard let value = target(ctx).string else { return .bool(false) }

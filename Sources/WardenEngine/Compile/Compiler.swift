@@ -52,6 +52,9 @@ public final class Compiler {
     var liveLists: [LiveListSpec] = []
     /// Whether a rule reads the invite graph (a built-in of `Vocabulary.inviteBuiltins`).
     var readsInviteGraph = false
+    /// The accounts other than the event's own whose penalties a rule reads (`active(…,
+    /// inviter)`), by the target as written.
+    var penaltiesReadOn: Set<String> = []
 
     /// `path` relative to the rule set's root (its file name when it is not under the root).
     func relative(_ path: String) -> String {
@@ -174,6 +177,7 @@ public final class Compiler {
         ruleSet.waitingForModels = rulesWaitingForModels()
         ruleSet.statelessRules = statelessRules()
         ruleSet.readsInviteGraph = readsInviteGraph || info.rewardReturn != nil
+        ruleSet.penaltiesReadOn = penaltiesReadOn
         return ruleSet
     }
 

@@ -22,6 +22,12 @@ package struct AuditPartition: Sendable, Equatable {
     }
 
     package func contains(account: String) -> Bool {
-        count == 1 || Int(FNV1a.mixed(account.utf8) % UInt64(count)) == index
+        count == 1 || Self.part(of: account, count: count) == index
+    }
+
+    /// Which of `count` parts an account is in (0-based): processes (`--partition`) and an
+    /// audit's evaluation threads split accounts alike.
+    package static func part(of account: String, count: Int) -> Int {
+        Int(FNV1a.mixed(account.utf8) % UInt64(count))
     }
 }

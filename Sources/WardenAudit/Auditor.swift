@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import WardenEngine
-import WardenMatching
 
 /// Streams logs through an engine: lines are read, decoded and their text prepared on every
 /// core, ahead of the evaluation (`BatchReader` on a `Prefetcher`); a reorder buffer restores
@@ -221,7 +220,7 @@ package final class Auditor {
     ) -> [[Decision]] {
         var shares = [[Int]](repeating: [], count: parts)
         for k in items.value.indices {
-            shares[Int(FNV1a.mixed(items.value[k].event.account.utf8) % UInt64(parts))].append(k)
+            shares[AuditPartition.part(of: items.value[k].event.account, count: parts)].append(k)
         }
         let owned = UncheckedBox(shares)
         let marks = engines.map(\.penaltyMark)

@@ -205,7 +205,7 @@ extension EngineState {
             j.raise = ruleSet.info.onStateError.raising(j.raise)
             ctx.warnings.insert(Decision.ledgerFailureWarning(failure, policy: ruleSet.info.onStateError), at: 0)
         }
-        if commit, let change = inviteChange(ctx, verdict: max(j.verdict, j.raise), ruleSet: ruleSet),
+        if commit, let change = Self.decided(ctx.inviteChange, verdict: max(j.verdict, j.raise)),
             let problem = invites.commit(change)
         {
             ctx.warnings.append("invite graph change not shared: \(problem)")
@@ -222,20 +222,17 @@ extension EngineState {
         guard event.type != .send else { return }
         let time = min(event.ts ?? now, clock() + ruleSet.info.maxFuture)
         let network = event.ip.flatMap { IPAddress($0) }.flatMap { $0.network(prefix: $0.isIPv4 ? 24 : 64) }
-        guard var change = invites.change(for: event, at: time, network: network) else { return }
-        if case .redeem(var r) = change {
-            r.flagged = verdict != .allow
-            change = .redeem(r)
-        }
+        guard let change = Self.decided(invites.change(for: event, at: time, network: network), verdict: verdict) else { return }
         _ = invites.commit(change)
     }
 
-    private func inviteChange(_ ctx: EvaluationContext, verdict: Verdict, ruleSet: CompiledRuleSet) -> InviteChange? {
-        if case .redeem(var r)? = ctx.inviteChange {
+    /// An event's invite change as the verdict leaves it: a redemption not allowed is flagged.
+    private static func decided(_ change: InviteChange?, verdict: Verdict) -> InviteChange? {
+        if case .redeem(var r)? = change {
             r.flagged = verdict != .allow
             return .redeem(r)
         }
-        return ctx.inviteChange
+        return change
     }
 
     /// Whether a rule holds, and its score when it does (0 otherwise).
